@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from drive.audit.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    organisation: Any = None,
+) -> AuditEvent:
+    """Append one audit event. Call it inside the service's transaction.
+
+    ``organisation`` defaults to the actor's organisation; ``actor`` may be
+    None for system work (imports run by a command, periodic jobs).
+    """
+    if organisation is None and actor is not None:
+        organisation = getattr(actor, "organisation", None)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation=organisation,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        action=action,
+        before=before or {},
+        after=after or {},
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    """Batched form used by bulk imports (one INSERT per batch)."""
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

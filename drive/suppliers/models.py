@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from drive.organisations.models import Organisation
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class Sector(models.Model):
+    """A UNSPSC segment (2-digit level), shipped as reference data."""
+
+    code = models.PositiveSmallIntegerField(_("code"), primary_key=True)
+    title_en = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=200, blank=True)
+    goods_or_services = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.title}"
+
+    @property
+    def segment_code(self) -> str:
+        return f"{self.code}000000"
+
+    @property
+    def title(self) -> str:
+        if (translation.get_language() or "").startswith("zh") and self.title_zh:
+            return self.title_zh
+        return self.title_en
+
+
+class SupplierQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SupplierQuerySet:
+        """Organisation scoping (STYLE.md §7).
+
+        Buyer staff see their organisation's registry; supplier users see the
+        profiles their company holds; inspection bodies see none yet (later:
+        suppliers of inspections assigned to them). Platform admins use the admin.
+        """
+        org = getattr(user, "organisation", None)
+        if not getattr(user, "is_authenticated", False) or org is None:
+            return self.none()
+        if org.is_buyer:
+            return self.filter(buyer=org)
+        if org.is_supplier:
+            return self.filter(organisation=org)
+        return self.none()
+
+
+class Supplier(models.Model):
+    """A company in a buyer's supplier registry (PRODUCT.md §2)."""
+
+    buyer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("registry of"),
+        on_delete=models.PROTECT,
+        related_name="registry",
+        limit_choices_to={"kind": "buyer"},
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("supplier account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supplier_profiles",
+        limit_choices_to={"kind": "supplier"},
+    )
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    local_name = models.CharField(_("name in local script"), max_length=255, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    ungm_vendor_number = models.CharField(_("UNGM vendor number"), max_length=32, blank=True)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector, through="SupplierSector", verbose_name=_("sectors"), blank=True
+    )
+    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    annual_turnover_usd = models.DecimalField(
+        _("annual turnover (USD)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    size_class = models.CharField(
+        _("size class"), max_length=10, choices=SizeClass.choices, blank=True
+    )
+    women_owned = models.BooleanField(_("women-owned business"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupplierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["legal_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "ungm_vendor_number"],
+                condition=~models.Q(ungm_vendor_number=""),
+                name="supplier_unique_ungm_per_registry",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "country", "registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="supplier_unique_regno_per_registry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "legal_name"], name="supplier_buyer_name_idx"),
+            models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
+            models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
+            models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class SupplierSector(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "sector"], name="supplier_sector_unique")
+        ]
+        indexes = [models.Index(fields=["sector", "supplier"], name="sector_supplier_idx")]
+
+
+class LongTermAgreement(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="agreements")
+    number = models.CharField(_("agreement number"), max_length=64)
+    agency = models.CharField(_("buyer agency"), max_length=120)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("long-term agreement")
+        verbose_name_plural = _("long-term agreements")
+        ordering = ["-end_date", "number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None or self.end_date >= timezone.localdate()
+
+
+class CertificationStandard(models.TextChoices):
+    ISO_9001 = "ISO 9001", "ISO 9001"
+    ISO_14001 = "ISO 14001", "ISO 14001"
+    ISO_45001 = "ISO 45001", "ISO 45001"
+    ISO_50001 = "ISO 50001", "ISO 50001"
+    SA8000 = "SA8000", "SA8000"
+    SMETA = "SMETA", "SMETA"
+    AMFORI_BSCI = "amfori BSCI", "amfori BSCI"
+    RBA_VAP = "RBA VAP", "RBA VAP"
+    OTHER = "other", _("Other")
+
+
+class Certification(models.Model):
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="certifications"
+    )
+    standard = models.CharField(
+        _("standard"), max_length=30, choices=CertificationStandard.choices
+    )
+    number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=120, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["standard", "-valid_until"]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.number}".strip()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+
+class Contact(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from drive.core.views import healthz
+
+admin.site.site_header = "DRiVE"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("drive.accounts.urls")),
+    path("organisations/", include("drive.organisations.urls")),
+    path("suppliers/import/", include("drive.imports.urls")),
+    path("suppliers/", include("drive.suppliers.urls")),
+    path("", include("drive.core.urls")),
+]
