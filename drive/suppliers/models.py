@@ -140,6 +140,9 @@ class SupplierSector(models.Model):
         ]
         indexes = [models.Index(fields=["sector", "supplier"], name="sector_supplier_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.supplier_id} · {self.sector_id}"
+
 
 class LongTermAgreement(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="agreements")
