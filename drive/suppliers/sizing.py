@@ -41,3 +41,25 @@ def size_class_for(employees: int | None, turnover_usd: Decimal | None) -> str:
         if staff_ok and turnover_ok:
             return size
     return SizeClass.LARGE
+
+
+def size_class_hint() -> str:
+    """The thresholds in words, in the active language, for forms and the profile page."""
+    from django.utils.translation import gettext as _
+
+    micro, small, medium = (
+        (staff, f"{int(turnover / 1_000_000)}") for _size, staff, turnover in THRESHOLDS
+    )
+    return _(
+        "Micro: fewer than %(micro_staff)s employees and turnover up to USD %(micro_m)s "
+        "million; small: fewer than %(small_staff)s and up to USD %(small_m)s million; "
+        "medium: fewer than %(medium_staff)s and up to USD %(medium_m)s million; large: "
+        "anything bigger (European Commission Recommendation 2003/361/EC)."
+    ) % {
+        "micro_staff": micro[0],
+        "micro_m": micro[1],
+        "small_staff": small[0],
+        "small_m": small[1],
+        "medium_staff": medium[0],
+        "medium_m": medium[1],
+    }

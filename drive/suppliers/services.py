@@ -1,0 +1,369 @@
+"""Writes to the supplier registry. Every change is audited on the supplier's timeline.
+
+Services take the acting user (``by``) and a ``data`` mapping of already-parsed values
+(a form's ``cleaned_data``, an import row); they never trust a caller for the size class,
+which is always derived here with ``size_class_for``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drive.audit.services import audit_record
+from drive.core.errors import DomainError
+from drive.organisations.models import Organisation
+from drive.suppliers.models import (
+    Certification,
+    Contact,
+    LongTermAgreement,
+    Sector,
+    Supplier,
+    SupplierSector,
+)
+from drive.suppliers.sizing import size_class_for
+
+# Profile fields a person (or an import) may set; size_class is derived, buyer is fixed.
+PROFILE_FIELDS: tuple[str, ...] = (
+    "legal_name",
+    "local_name",
+    "registration_number",
+    "ungm_vendor_number",
+    "country",
+    "city",
+    "address",
+    "website",
+    "employees",
+    "annual_turnover_usd",
+    "women_owned",
+)
+AGREEMENT_FIELDS = ("number", "agency", "value", "currency", "start_date", "end_date")
+CERTIFICATION_FIELDS = ("standard", "number", "issuer", "valid_until")
+CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
+
+
+class SupplierConflict(DomainError):
+    """Another supplier of the same registry already holds this identifier.
+
+    ``field`` names the form field the message belongs to.
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SupplierIncomplete(DomainError):
+    """Neither a UNGM vendor number nor a registration number was given."""
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-safe rendering of a model field value, for audit before/after."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        # Same text for 300000, 300000.00 and 3E+5, so a round trip is not a change.
+        return format(value.normalize(), "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    # CountryField values (Country objects) and lazy strings.
+    return str(getattr(value, "code", value))
+
+
+def _sector_codes(sectors: Iterable[Sector | int | str]) -> list[int]:
+    return sorted({int(getattr(s, "code", s)) for s in sectors})
+
+
+def supplier_snapshot(supplier: Supplier) -> dict[str, Any]:
+    """The profile as JSON-safe values (sectors as a sorted code list), for audit entries.
+
+    Uses prefetched sectors when present.
+    """
+    snapshot = {name: _json_value(getattr(supplier, name)) for name in PROFILE_FIELDS}
+    snapshot["size_class"] = supplier.size_class
+    snapshot["sectors"] = _sector_codes(s.code for s in supplier.sectors.all())
+    return snapshot
+
+
+def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclude_pk) -> None:
+    """Imports match rows on these identifiers, so one of them is required and each is
+    unique in the registry."""
+    ungm = values.get("ungm_vendor_number") or ""
+    regno = values.get("registration_number") or ""
+    if not ungm and not regno:
+        raise SupplierIncomplete(
+            _("Enter a UNGM vendor number or a registration number (or both).")
+        )
+    others = Supplier.objects.filter(buyer=buyer).exclude(pk=exclude_pk)
+    if ungm:
+        clash = others.filter(ungm_vendor_number=ungm).first()
+        if clash:
+            raise SupplierConflict(
+                _("UNGM vendor number %(number)s is already used by %(name)s in this registry.")
+                % {"number": ungm, "name": clash.legal_name},
+                field="ungm_vendor_number",
+            )
+    if regno:
+        clash = others.filter(
+            registration_number=regno, country=_json_value(values.get("country"))
+        ).first()
+        if clash:
+            raise SupplierConflict(
+                _(
+                    "Registration number %(number)s is already used by %(name)s in this "
+                    "country in this registry."
+                )
+                % {"number": regno, "name": clash.legal_name},
+                field="registration_number",
+            )
+
+
+def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in PROFILE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        values[name] = value
+    return values
+
+
+def _set_sectors(supplier: Supplier, codes: list[int]) -> None:
+    SupplierSector.objects.filter(supplier=supplier).exclude(sector_id__in=codes).delete()
+    existing = set(
+        SupplierSector.objects.filter(supplier=supplier).values_list("sector_id", flat=True)
+    )
+    SupplierSector.objects.bulk_create(
+        [SupplierSector(supplier=supplier, sector_id=c) for c in codes if c not in existing]
+    )
+
+
+def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) -> Supplier:
+    """Add a supplier to ``buyer``'s registry and audit ``supplier.created``.
+
+    ``data`` holds PROFILE_FIELDS and optionally ``sectors`` (Sector objects or codes).
+    Raises SupplierIncomplete or SupplierConflict (nothing is written then). The caller
+    checks ``can_create_supplier``.
+    """
+    values = _clean_profile(data)
+    with transaction.atomic():
+        _check_identifiers(buyer=buyer, values=values, exclude_pk=None)
+        supplier = Supplier(buyer=buyer, **values)
+        supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
+        supplier.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
+        supplier.save()
+        _set_sectors(supplier, _sector_codes(data.get("sectors") or []))
+        audit_record(
+            actor=by,
+            action="supplier.created",
+            target=supplier,
+            after=supplier_snapshot(supplier),
+            organisation=buyer,
+        )
+    return supplier
+
+
+def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: Any) -> Supplier:
+    """Change a profile; audit ``supplier.updated`` with before → after of the changed
+    fields only (sectors as code lists). Nothing changed → nothing written, no event.
+
+    Raises SupplierIncomplete or SupplierConflict. The caller checks ``can_edit_supplier``.
+    """
+    values = _clean_profile(data)
+    with transaction.atomic():
+        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        before = supplier_snapshot(locked)
+        merged = {name: getattr(locked, name) for name in PROFILE_FIELDS} | values
+        _check_identifiers(buyer=locked.buyer, values=merged, exclude_pk=locked.pk)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.size_class = size_class_for(locked.employees, locked.annual_turnover_usd)
+        codes = _sector_codes(data["sectors"]) if "sectors" in data else before["sectors"]
+
+        after = {name: _json_value(getattr(locked, name)) for name in PROFILE_FIELDS}
+        after["size_class"] = locked.size_class
+        after["sectors"] = codes
+        changed = [name for name in after if after[name] != before[name]]
+        if not changed:
+            return locked
+        locked.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
+        locked.save()
+        if "sectors" in changed:
+            _set_sectors(locked, codes)
+        audit_record(
+            actor=by,
+            action="supplier.updated",
+            target=locked,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            organisation=locked.buyer if by is None else None,
+        )
+    return locked
+
+
+# --- Agreements, certifications and contacts ------------------------------------------
+# One generic pair of helpers; the named services below are what callers use.
+
+Item = TypeVar("Item", LongTermAgreement, Certification, Contact)
+
+
+def _item_snapshot(item: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _json_value(getattr(item, name)) for name in fields}
+
+
+def _item_save(
+    *,
+    supplier: Supplier,
+    item: Item,
+    fields: tuple[str, ...],
+    data: Mapping[str, Any],
+    noun: str,
+    by: Any,
+) -> Item:
+    is_new = item.pk is None
+    before = {} if is_new else _item_snapshot(item, fields)
+    for name in fields:
+        if name in data:
+            value = data[name]
+            setattr(item, name, value.strip() if isinstance(value, str) else value)
+    after = _item_snapshot(item, fields)
+    changed = [name for name in fields if is_new or before.get(name) != after[name]]
+    if not changed:
+        return item
+    item.supplier = supplier
+    item.full_clean(exclude=["supplier"])
+    item.save()
+    # The supplier's "updated" time reflects any change to its record.
+    Supplier.objects.filter(pk=supplier.pk).update(updated_at=timezone.now())
+    audit_record(
+        actor=by,
+        action=f"supplier.{noun}_{'added' if is_new else 'updated'}",
+        target=supplier,
+        before={name: before[name] for name in changed} if before else {},
+        after={name: after[name] for name in changed},
+        note=str(item),
+        organisation=supplier.buyer if by is None else None,
+    )
+    return item
+
+
+def _item_delete(*, item: models.Model, fields: tuple[str, ...], noun: str, by: Any) -> None:
+    supplier = item.supplier  # type: ignore[attr-defined]
+    before = _item_snapshot(item, fields)
+    label = str(item)
+    item.delete()
+    Supplier.objects.filter(pk=supplier.pk).update(updated_at=timezone.now())
+    audit_record(
+        actor=by,
+        action=f"supplier.{noun}_deleted",
+        target=supplier,
+        before=before,
+        note=label,
+        organisation=supplier.buyer if by is None else None,
+    )
+
+
+def agreement_save(
+    *,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: Any,
+    agreement: LongTermAgreement | None = None,
+) -> LongTermAgreement:
+    """Add (``agreement`` None) or change a long-term agreement of ``supplier``; audits
+    ``supplier.agreement_added`` / ``supplier.agreement_updated`` (changed fields only,
+    nothing when nothing changed). The currency is stored upper-case."""
+    data = dict(data)
+    if isinstance(data.get("currency"), str):
+        data["currency"] = data["currency"].strip().upper()
+    with transaction.atomic():
+        return _item_save(
+            supplier=supplier,
+            item=agreement or LongTermAgreement(supplier=supplier),
+            fields=AGREEMENT_FIELDS,
+            data=data,
+            noun="agreement",
+            by=by,
+        )
+
+
+def agreement_delete(*, agreement: LongTermAgreement, by: Any) -> None:
+    """Delete an agreement; audits ``supplier.agreement_deleted`` with what it held."""
+    with transaction.atomic():
+        _item_delete(item=agreement, fields=AGREEMENT_FIELDS, noun="agreement", by=by)
+
+
+def certification_save(
+    *,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: Any,
+    certification: Certification | None = None,
+) -> Certification:
+    """Add or change a management-system certification; audits
+    ``supplier.certification_added`` / ``supplier.certification_updated``."""
+    with transaction.atomic():
+        return _item_save(
+            supplier=supplier,
+            item=certification or Certification(supplier=supplier),
+            fields=CERTIFICATION_FIELDS,
+            data=data,
+            noun="certification",
+            by=by,
+        )
+
+
+def certification_delete(*, certification: Certification, by: Any) -> None:
+    """Delete a certification; audits ``supplier.certification_deleted``."""
+    with transaction.atomic():
+        _item_delete(
+            item=certification, fields=CERTIFICATION_FIELDS, noun="certification", by=by
+        )
+
+
+def contact_save(
+    *,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: Any,
+    contact: Contact | None = None,
+) -> Contact:
+    """Add or change a contact; audits ``supplier.contact_added`` / ``supplier.contact_updated``.
+
+    A supplier has at most one primary contact: marking this one primary clears the flag
+    on the others (each such change is recorded as well).
+    """
+    with transaction.atomic():
+        saved = _item_save(
+            supplier=supplier,
+            item=contact or Contact(supplier=supplier),
+            fields=CONTACT_FIELDS,
+            data=data,
+            noun="contact",
+            by=by,
+        )
+        if saved.is_primary:
+            for other in supplier.contacts.filter(is_primary=True).exclude(pk=saved.pk):
+                _item_save(
+                    supplier=supplier,
+                    item=other,
+                    fields=CONTACT_FIELDS,
+                    data={"is_primary": False},
+                    noun="contact",
+                    by=by,
+                )
+    return saved
+
+
+def contact_delete(*, contact: Contact, by: Any) -> None:
+    """Delete a contact; audits ``supplier.contact_deleted``."""
+    with transaction.atomic():
+        _item_delete(item=contact, fields=CONTACT_FIELDS, noun="contact", by=by)
