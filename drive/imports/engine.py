@@ -1,0 +1,457 @@
+"""The streaming import core, shared by the pages, the background tasks, the command and
+the benchmark. It knows nothing of jobs or requests: it reads a file row by row, plans
+each row (create / update / unchanged / invalid) batch by batch, and optionally writes.
+
+Memory stays constant whatever the file size: rows are read by a generator, handled in
+batches of ``BATCH_SIZE`` (one lookup query for existing suppliers per batch, plus one
+for their sectors and one for their contacts), and the keys needed to find duplicate
+rows inside the file are kept in a temporary on-disk SQLite table (stdlib ``sqlite3`` in
+a ``NamedTemporaryFile``), not in a Python dict that would grow with the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from drive.audit.models import AuditEvent
+from drive.imports.columns import REQUIRED_COLUMNS, map_headers
+from drive.imports.normalise import clean_row
+from drive.imports.readers import Rejected, open_table
+from drive.organisations.models import Organisation
+from drive.suppliers.models import Contact, Sector, Supplier, SupplierSector
+from drive.suppliers.services import PROFILE_FIELDS, supplier_snapshot
+from drive.suppliers.sizing import size_class_for
+
+BATCH_SIZE = 1000
+MAX_STORED_ERRORS = 1000
+MAX_PREVIEW = 50
+CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
+
+
+class DuplicateIndex:
+    """Keys already seen in this file → first row number, in an on-disk SQLite table.
+
+    Constant memory for any file size (SQLite pages through its own small cache);
+    one SELECT and one INSERT per batch.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.NamedTemporaryFile(suffix=".sqlite3")  # noqa: SIM115
+        self._db = sqlite3.connect(self._file.name)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("PRAGMA cache_size=-4000")  # at most ~4 MB of page cache
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+
+    def first_rows(self, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, row FROM seen WHERE key IN ({marks})"  # noqa: S608
+            found.update(self._db.execute(query, chunk).fetchall())
+        return found
+
+    def add(self, pairs: list[tuple[str, int]]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", pairs)
+
+    def close(self) -> None:
+        self._db.close()
+        self._file.close()
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    values: dict[str, Any]
+    sectors: tuple[int, ...] | None
+    errors: list[dict[str, Any]]
+    raw: dict[str, str]
+    existing: Supplier | None = None
+    action: str = ""  # create | update | unchanged ("" when invalid)
+    changes: list[str] = field(default_factory=list)
+    sectors_changed: bool = False
+    contact: Contact | None = None  # the contact to create or update
+    contact_new: bool = False
+
+
+@dataclass
+class Outcome:
+    """What a pass over the file found (and, when writing, did)."""
+
+    total: int = 0
+    valid: int = 0
+    invalid: int = 0
+    create: int = 0
+    update: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    format: str = ""
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total / self.seconds if self.seconds else 0.0
+
+
+def _error(row: int, column: str, raw: dict[str, str], code: str, params: dict) -> dict:
+    return {"row": row, "column": column, "value": str(raw.get(column, ""))[:100],
+            "code": code, "params": params}
+
+
+def _keys(values: dict[str, Any]) -> list[tuple[str, str]]:
+    keys = []
+    if values.get("ungm_vendor_number"):
+        keys.append(("ungm_vendor_number", f"u:{values['ungm_vendor_number']}"))
+    if values.get("registration_number") and values.get("country"):
+        keys.append(
+            ("registration_number", f"r:{values['country']}:{values['registration_number']}")
+        )
+    return keys
+
+
+class Planner:
+    """Plans rows batch by batch against one buyer's registry."""
+
+    def __init__(self, buyer: Organisation) -> None:
+        self.buyer = buyer
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.sector_codes = frozenset(self.sectors)
+        self.index = DuplicateIndex()
+
+    def close(self) -> None:
+        self.index.close()
+
+    def plan(self, batch: list[tuple[int, dict[str, str]]]) -> list[PlannedRow]:
+        planned = []
+        for row, raw in batch:
+            clean = clean_row(raw, self.sector_codes)
+            planned.append(PlannedRow(
+                row=row, values=clean.values, sectors=clean.sectors, raw=raw,
+                errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
+            ))
+        self._match(planned)
+        self._find_duplicates(planned)
+        self._compare(planned)
+        return planned
+
+    def _match(self, planned: list[PlannedRow]) -> None:
+        ungms = {p.values["ungm_vendor_number"] for p in planned
+                 if p.values.get("ungm_vendor_number")}
+        regs = {p.values["registration_number"] for p in planned
+                if p.values.get("registration_number")}
+        if not ungms and not regs:
+            return
+        by_ungm: dict[str, Supplier] = {}
+        by_reg: dict[tuple[str, str], Supplier] = {}
+        for supplier in Supplier.objects.filter(buyer=self.buyer).filter(
+            Q(ungm_vendor_number__in=ungms) | Q(registration_number__in=regs)
+        ):
+            if supplier.ungm_vendor_number:
+                by_ungm[supplier.ungm_vendor_number] = supplier
+            if supplier.registration_number:
+                by_reg[(supplier.country.code, supplier.registration_number)] = supplier
+        for p in planned:
+            ungm = p.values.get("ungm_vendor_number")
+            reg = (p.values.get("country"), p.values.get("registration_number"))
+            by_number = by_ungm.get(ungm) if ungm else None
+            by_registration = by_reg.get(reg) if reg[1] else None  # type: ignore[arg-type]
+            p.existing = by_number or by_registration
+            if by_number and by_registration and by_number.pk != by_registration.pk:
+                p.errors.append(_error(p.row, "registration_number", p.raw, "conflict",
+                                       {"name": by_registration.legal_name}))
+
+    def _find_duplicates(self, planned: list[PlannedRow]) -> None:
+        row_keys: list[list[tuple[str, str]]] = []
+        for p in planned:
+            keys = _keys(p.values)
+            if p.existing is not None:
+                keys.append(("ungm_vendor_number" if p.values.get("ungm_vendor_number")
+                             else "registration_number", f"s:{p.existing.pk}"))
+            row_keys.append(keys)
+        seen = self.index.first_rows([key for keys in row_keys for _c, key in keys])
+        new: list[tuple[str, int]] = []
+        for p, keys in zip(planned, row_keys, strict=True):
+            for column, key in keys:
+                first = seen.get(key)
+                if first is not None and first != p.row:
+                    label = column if not key.startswith("r:") else "registration_number + country"
+                    p.errors.append(_error(p.row, column, p.raw, "duplicate",
+                                           {"row": first, "key": label}))
+                    break
+            for _column, key in keys:
+                if key not in seen:
+                    seen[key] = p.row
+                    new.append((key, p.row))
+        self.index.add(new)
+
+    def _compare(self, planned: list[PlannedRow]) -> None:
+        existing_ids = [p.existing.pk for p in planned if p.existing and not p.errors]
+        sector_map: dict[int, set[int]] = {pk: set() for pk in existing_ids}
+        contacts: dict[int, list[Contact]] = {pk: [] for pk in existing_ids}
+        if existing_ids:
+            for supplier_id, code in SupplierSector.objects.filter(
+                supplier_id__in=existing_ids
+            ).values_list("supplier_id", "sector_id"):
+                sector_map[supplier_id].add(code)
+            for contact in Contact.objects.filter(supplier_id__in=existing_ids):
+                contacts[contact.supplier_id].append(contact)
+        for p in planned:
+            if p.errors:
+                continue
+            if p.existing is None:
+                p.action = "create"
+                p.contact = self._contact_for(p, [])
+                p.contact_new = p.contact is not None
+                continue
+            supplier = p.existing
+            supplier._import_sectors = sector_map[supplier.pk]  # type: ignore[attr-defined]
+            for name in PROFILE_FIELDS:
+                if name not in p.values:
+                    continue
+                current = getattr(supplier, name)
+                if name == "country":
+                    current = current.code
+                new = p.values[name]
+                if current != new and not (current is None and new == ""):
+                    p.changes.append(name)
+            if p.sectors is not None and set(p.sectors) != sector_map[supplier.pk]:
+                p.sectors_changed = True
+            p.contact = self._contact_for(p, contacts[supplier.pk])
+            p.action = "update" if (p.changes or p.sectors_changed or p.contact) else "unchanged"
+
+    def _contact_for(self, p: PlannedRow, existing: list[Contact]) -> Contact | None:
+        """The contact to create or update for this row, or None when nothing changes."""
+        email = p.values.get("contact_email") or ""
+        name = p.values.get("contact_name") or ""
+        phone = p.values.get("contact_phone") or ""
+        if not (email or name):
+            return None
+        match = None
+        for contact in existing:
+            if (email and contact.email.lower() == email) or (
+                not email and not contact.email and contact.name == name
+            ):
+                match = contact
+                break
+        if match is None:
+            p.contact_new = True
+            return Contact(name=name or email, email=email, phone=phone,
+                           is_primary=not existing)
+        changed = False
+        if name and match.name != name:
+            match.name, changed = name, True
+        if phone and match.phone != phone:
+            match.phone, changed = phone, True
+        return match if changed else None
+
+
+def read_rows(path: str | Path, outcome: Outcome) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as column name → cell text, checking the headings first."""
+    table = open_table(path)
+    outcome.format = table.format
+    mapping, ignored = map_headers(table.headers)
+    outcome.ignored_columns = ignored
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
+    if "registration_number" not in mapping and "ungm_vendor_number" not in mapping:
+        missing.append("registration_number / ungm_vendor_number")
+    if missing:
+        if table.close:
+            table.close()  # type: ignore[operator]
+        raise Rejected("missing_columns", columns=", ".join(missing))
+    positions = list(mapping.items())
+    for row, cells in table.rows:
+        yield row, {name: (cells[i] if i < len(cells) else "") for name, i in positions}
+
+
+def _batches(rows: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+Progress = Callable[[int], None]
+
+
+def run(
+    path: str | Path,
+    *,
+    buyer: Organisation,
+    write: bool = False,
+    only_valid: bool = False,
+    by: Any = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Outcome:
+    """Read ``path`` and plan every row; with ``write`` also create and update suppliers.
+
+    Preconditions for ``write``: the caller holds a transaction (all or nothing).
+    When ``write`` and not ``only_valid``, the first invalid row raises
+    :class:`Rejected` so the caller's transaction rolls back.
+    Raises :class:`Rejected` for unreadable files, missing columns, or no data rows.
+    """
+    started = time.monotonic()
+    outcome = Outcome()
+    planner = Planner(buyer)
+    writer = Writer(buyer, by) if write else None
+    try:
+        for batch in _batches(read_rows(path, outcome), batch_size):
+            planned = planner.plan(batch)
+            for p in planned:
+                _count(outcome, p)
+            if writer is not None:
+                if outcome.invalid and not only_valid:
+                    raise Rejected("failed")
+                writer.write([p for p in planned if p.action in ("create", "update")])
+            if progress is not None:
+                progress(outcome.total)
+    finally:
+        planner.close()
+    if outcome.total == 0:
+        raise Rejected("no_rows")
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _count(outcome: Outcome, p: PlannedRow) -> None:
+    outcome.total += 1
+    if p.errors:
+        outcome.invalid += 1
+        outcome.error_count += len(p.errors)
+        room = MAX_STORED_ERRORS - len(outcome.errors)
+        if room > 0:
+            outcome.errors.extend(p.errors[:room])
+        return
+    outcome.valid += 1
+    if p.action == "create":
+        outcome.create += 1
+    elif p.action == "update":
+        outcome.update += 1
+    else:
+        outcome.unchanged += 1
+    if p.action != "unchanged" and len(outcome.preview) < MAX_PREVIEW:
+        fields = list(p.changes)
+        if p.sectors_changed:
+            fields.append("sectors")
+        if p.contact is not None:
+            fields.append("contact")
+        outcome.preview.append({
+            "row": p.row, "action": p.action, "legal_name": p.values.get("legal_name")
+            or (p.existing.legal_name if p.existing else ""),
+            "country": p.values.get("country", ""), "fields": fields,
+        })
+
+
+class Writer:
+    """Batched writes: bulk_create / bulk_update, sectors and contacts, audit events."""
+
+    def __init__(self, buyer: Organisation, by: Any) -> None:
+        self.buyer = buyer
+        self.by = by if getattr(by, "pk", None) else None
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.supplier_type = ContentType.objects.get_for_model(Supplier)
+
+    def _event(self, supplier: Supplier, action: str, before: dict, after: dict) -> AuditEvent:
+        return AuditEvent(
+            actor=self.by, organisation=self.buyer, target_type=self.supplier_type,
+            target_id=str(supplier.pk), action=action, before=before, after=after,
+        )
+
+    def _snapshot(self, supplier: Supplier, codes: set[int] | tuple[int, ...]) -> dict:
+        # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
+        supplier._prefetched_objects_cache = {  # type: ignore[attr-defined]
+            "sectors": [self.sectors[c] for c in sorted(codes)]
+        }
+        return supplier_snapshot(supplier)
+
+    def write(self, planned: list[PlannedRow]) -> None:
+        from drive.audit.services import audit_record_many
+
+        now = timezone.now()
+        events: list[AuditEvent] = []
+        creates = [p for p in planned if p.action == "create"]
+        updates = [p for p in planned if p.action == "update"]
+
+        new_suppliers = []
+        for p in creates:
+            values = {k: v for k, v in p.values.items() if k in PROFILE_FIELDS}
+            values = {k: (v if v is not None or k in ("employees", "annual_turnover_usd")
+                          else "") for k, v in values.items()}
+            supplier = Supplier(buyer=self.buyer, **values)
+            supplier.size_class = size_class_for(supplier.employees,
+                                                 supplier.annual_turnover_usd)
+            new_suppliers.append(supplier)
+        Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
+
+        links: list[SupplierSector] = []
+        new_contacts: list[Contact] = []
+        changed_contacts: list[Contact] = []
+        for p, supplier in zip(creates, new_suppliers, strict=True):
+            codes = p.sectors or ()
+            links.extend(SupplierSector(supplier=supplier, sector_id=c) for c in codes)
+            if p.contact is not None:
+                p.contact.supplier = supplier
+                new_contacts.append(p.contact)
+            events.append(self._event(supplier, "supplier.imported_created", {},
+                                      self._snapshot(supplier, codes)))
+
+        fields: set[str] = set()
+        replace_sectors: list[int] = []
+        updated_suppliers = []
+        for p in updates:
+            supplier = p.existing
+            assert supplier is not None
+            old_codes = supplier._import_sectors  # type: ignore[attr-defined]
+            before = self._snapshot(supplier, old_codes)
+            for name in p.changes:
+                value = p.values[name]
+                setattr(supplier, name, "" if value is None and name not in
+                        ("employees", "annual_turnover_usd") else value)
+                fields.add(name)
+            size = size_class_for(supplier.employees, supplier.annual_turnover_usd)
+            if size != supplier.size_class:
+                supplier.size_class = size
+                fields.add("size_class")
+            new_codes = p.sectors if p.sectors_changed else old_codes
+            if p.sectors_changed:
+                replace_sectors.append(supplier.pk)
+                links.extend(SupplierSector(supplier=supplier, sector_id=c) for c in p.sectors)
+            after = self._snapshot(supplier, new_codes)
+            changed = {k for k in after if before.get(k) != after.get(k)}
+            before = {k: before[k] for k in changed}
+            after = {k: after[k] for k in changed}
+            if p.contact is not None:
+                after["contact"] = {"name": p.contact.name, "email": p.contact.email,
+                                    "phone": p.contact.phone}
+                if p.contact_new:
+                    p.contact.supplier = supplier
+                    new_contacts.append(p.contact)
+                else:
+                    changed_contacts.append(p.contact)
+            supplier.updated_at = now
+            updated_suppliers.append(supplier)
+            events.append(self._event(supplier, "supplier.imported_updated", before, after))
+        if updated_suppliers:
+            Supplier.objects.bulk_update(updated_suppliers, [*sorted(fields), "updated_at"],
+                                         batch_size=BATCH_SIZE)
+        if replace_sectors:
+            SupplierSector.objects.filter(supplier_id__in=replace_sectors).delete()
+        SupplierSector.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        Contact.objects.bulk_create(new_contacts, batch_size=BATCH_SIZE)
+        if changed_contacts:
+            Contact.objects.bulk_update(changed_contacts, ["name", "phone"],
+                                        batch_size=BATCH_SIZE)
+        audit_record_many(events)

@@ -1,0 +1,217 @@
+"""Streaming readers: a CSV or XLSX file as a generator of rows, never loaded whole.
+
+``open_table(path)`` sniffs the real type from the bytes (not the file name),
+so a PDF or an old .xls renamed ``.csv`` is refused with a clear reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from drive.core.errors import ImportRejected
+from drive.imports.messages import rejection_message
+
+SAMPLE_BYTES = 256 * 1024
+# A cell longer than this is certainly wrong; the csv module refuses it instead of
+# growing a buffer without bound (values over a column's limit are row errors anyway).
+csv.field_size_limit(max(csv.field_size_limit(), 1024 * 1024))
+
+
+class Rejected(ImportRejected):
+    """A file-level refusal that remembers its code so the report can be re-rendered."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(rejection_message(code, params))
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class Table:
+    format: str
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (spreadsheet row number, cells)
+    encoding: str = ""
+    close: object = None
+
+
+def sniff_format(path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise Rejected("empty")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "xlsx"
+        except zipfile.BadZipFile:
+            pass
+        raise Rejected("wrong_type")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise Rejected("xls")
+    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF")):
+        raise Rejected("wrong_type")
+    return "csv"
+
+
+def detect_encoding(sample: bytes) -> str:
+    """BOM first, then strict UTF-8 on the sample, then charset-normalizer."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        # Incremental decoding tolerates a character cut in two at the sample's end.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        if b"\x00" not in sample:
+            return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in sample:
+        raise Rejected("wrong_type")
+    best = from_bytes(sample).best()
+    if best is None:
+        raise Rejected("encoding")
+    encoding = codecs.lookup(best.encoding).name
+    # GB2312 and GBK are subsets of GB18030; cp1252 is what "Latin-1" files really are.
+    return {"gb2312": "gb18030", "gbk": "gb18030", "latin-1": "cp1252",
+            "iso8859-1": "cp1252", "ascii": "utf-8", "big5": "big5hkscs"}.get(encoding, encoding)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {delimiter: 0 for delimiter in (",", ";", "\t")}
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _is_empty(cells: list[str]) -> bool:
+    return all(not str(cell).strip() for cell in cells)
+
+
+def _csv_table(path: Path) -> Table:
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    encoding = detect_encoding(sample)
+    text = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
+    try:
+        header_line = text.readline()
+    except UnicodeDecodeError:
+        text.close()
+        raise Rejected("encoding") from None
+    if not header_line.strip():
+        text.close()
+        raise Rejected("empty")
+    delimiter = sniff_delimiter(header_line)
+    headers = next(csv.reader([header_line], delimiter=delimiter), [])
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise Rejected("bad_csv", row=number + 1, detail=str(exc)) from None
+                except UnicodeDecodeError:
+                    raise Rejected("encoding") from None
+                number += 1
+                if not _is_empty(cells):
+                    yield number, cells
+        finally:
+            text.close()
+
+    return Table("csv", headers, rows(), encoding=encoding, close=text.close)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_table(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # The stored "used range" may claim 1,048,576 rows because of formatting;
+        # forget it and read only the rows present in the file.
+        sheet.reset_dimensions()
+        iterator = sheet.iter_rows(values_only=True)
+    except Exception:  # openpyxl raises many types for corrupt workbooks
+        raise Rejected("bad_xlsx") from None
+
+    headers: list[str] | None = None
+    number = 0
+    for values in iterator:
+        number += 1
+        cells = [_cell_text(v) for v in values]
+        if not _is_empty(cells):
+            headers = cells
+            break
+    if headers is None:
+        workbook.close()
+        raise Rejected("empty")
+    header_row = number
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        row_number = header_row
+        try:
+            for values in iterator:
+                row_number += 1
+                cells = [_cell_text(v) for v in values]
+                if not _is_empty(cells):
+                    yield row_number, cells
+        finally:
+            workbook.close()
+
+    return Table("xlsx", headers, rows(), close=workbook.close)
+
+
+def open_table(path: str | Path) -> Table:
+    """Open a supplier list; raises :class:`Rejected` for files that cannot be read."""
+    path = Path(path)
+    fmt = sniff_format(path)
+    return _xlsx_table(path) if fmt == "xlsx" else _csv_table(path)
+
+
+def estimate_rows(path: str | Path) -> int:
+    """A cheap upper estimate of data rows (no parsing), to choose foreground or background."""
+    path = Path(path)
+    with contextlib.suppress(ImportRejected):
+        if sniff_format(path) == "xlsx":
+            # XLSX compresses ~10x; ~60 bytes of XML per cell and 15 columns per row.
+            return max(1, path.stat().st_size * 10 // 900)
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            lines += chunk.count(b"\n")
+    return max(0, lines)

@@ -1,0 +1,191 @@
+"""Supplier import: upload → validate (report) → apply, each one audited state change.
+
+The row-by-row work is the streaming core in ``engine.py``; these services own the
+ImportJob's workflow (``models.ALLOWED_MOVES``) and its transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from drive.audit.services import audit_record
+from drive.core.errors import ImportRejected
+from drive.core.workflow import transition
+from drive.imports import engine
+from drive.imports.models import ALLOWED_MOVES, ImportJob, ImportMode, ImportStatus
+from drive.imports.readers import Rejected, estimate_rows, sniff_format
+from drive.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+
+def _move(job: ImportJob, to: str, by: Any, **changes: Any) -> ImportJob:
+    return transition(
+        job, to=to, allowed=ALLOWED_MOVES, by=by, action=f"import.{to}",
+        organisation=job.buyer, changes=changes,
+    )
+
+
+def _local_path(job: ImportJob) -> tuple[Path, bool]:
+    """A local path to the stored file (downloaded to a temp file for remote storages)."""
+    try:
+        return Path(job.file.path), False
+    except NotImplementedError:
+        import shutil
+        import tempfile
+
+        suffix = Path(job.original_name).suffix
+        with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp, \
+                job.file.open("rb") as source:
+            shutil.copyfileobj(source, tmp)
+        return Path(tmp.name), True
+
+
+def import_create(*, buyer: Organisation, file: File, by: Any) -> ImportJob:
+    """Store an uploaded supplier list as a new job in status ``uploaded``.
+
+    Raises ImportRejected when the file is larger than IMPORT_MAX_UPLOAD_BYTES.
+    Side effects: the file is saved in the default storage; one audit event.
+    Nothing is read yet beyond a cheap row estimate (``import_validate`` reads it).
+    """
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if file.size is not None and file.size > limit:
+        raise Rejected("too_large", limit=filesizeformat(limit))
+    name = os.path.basename(file.name or "suppliers.csv")[:255]
+    with transaction.atomic():
+        job = ImportJob(buyer=buyer, created_by=by if getattr(by, "pk", None) else None,
+                        original_name=name)
+        job.file.save(name, file, save=False)
+        path, temporary = _local_path(job)
+        try:
+            job.estimated_rows = estimate_rows(path)
+            try:
+                job.format = sniff_format(path)
+            except Rejected:
+                job.format = ""
+        finally:
+            if temporary:
+                path.unlink(missing_ok=True)
+        job.save()
+        audit_record(actor=by, action="import.uploaded", target=job, to_state=job.status,
+                     organisation=buyer, note=name)
+    return job
+
+
+def runs_in_background(job: ImportJob) -> bool:
+    return job.estimated_rows > settings.IMPORT_BACKGROUND_ROWS
+
+
+def import_validate(*, job: ImportJob, by: Any = None) -> ImportJob:
+    """Read the whole file and store the row-by-row report; writes no supplier.
+
+    Precondition: ``job`` is ``uploaded``. Moves it to ``validating`` (so a second
+    worker does nothing), then to ``validated`` (report stored, even with invalid rows)
+    or ``rejected`` (the file cannot be read: wrong type, encoding, no rows...).
+    Progress (``processed``) is saved after every batch.
+    """
+    _move(job, ImportStatus.VALIDATING, by, processed=0)
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed=done)
+
+    path, temporary = _local_path(job)
+    try:
+        outcome = engine.run(path, buyer=job.buyer, progress=progress)
+    except Rejected as exc:
+        return _move(job, ImportStatus.REJECTED, by, rejection_code=exc.code,
+                     rejection_params=exc.params, validated_at=timezone.now())
+    except Exception:
+        logger.exception("Validating import %s failed", job.pk)
+        return _move(job, ImportStatus.FAILED, by, rejection_code="failed",
+                     finished_at=timezone.now())
+    finally:
+        if temporary:
+            path.unlink(missing_ok=True)
+    return _move(
+        job, ImportStatus.VALIDATED, by,
+        format=outcome.format, total=outcome.total, processed=outcome.total,
+        valid=outcome.valid, invalid=outcome.invalid, to_create=outcome.create,
+        to_update=outcome.update, to_leave=outcome.unchanged, errors=outcome.errors,
+        error_count=outcome.error_count, preview=outcome.preview,
+        ignored_columns=outcome.ignored_columns, validated_at=timezone.now(),
+        rows_per_second=outcome.rows_per_second,
+    )
+
+
+def import_claim(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
+    """Move a checked job to ``importing`` (compare-and-set: only one caller wins).
+
+    Refuses (ImportRejected) to import all rows of a file that has invalid rows.
+    """
+    if job.invalid and not only_valid:
+        raise ImportRejected(str(engine_message_invalid(job)))
+    if only_valid and job.valid == 0:
+        raise ImportRejected(str(engine_message_invalid(job)))
+    mode = ImportMode.VALID_ONLY if only_valid else ImportMode.ALL
+    return _move(job, ImportStatus.IMPORTING, by, mode=mode, processed=0)
+
+
+def engine_message_invalid(job: ImportJob) -> str:
+    from django.utils.translation import ngettext
+
+    if job.valid == 0:
+        from django.utils.translation import gettext
+
+        return gettext("No row can be imported. Correct the file and upload it again.")
+    return ngettext(
+        "%(count)d row has errors. Correct the file, or import only the valid rows.",
+        "%(count)d rows have errors. Correct the file, or import only the valid rows.",
+        job.invalid,
+    ) % {"count": job.invalid}
+
+
+def import_apply(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
+    """Create and update the suppliers of a checked file, all in ONE transaction.
+
+    Precondition: ``job`` is ``validated`` (it is claimed here) or already claimed by
+    ``import_claim`` (``importing``). Either every write of the import happens or none
+    does: on any error the job ends ``failed`` and the registry is untouched.
+    Side effects: one audit event per created/updated supplier and one summary event
+    on the job (its move to ``done``).
+    """
+    if job.status == ImportStatus.VALIDATED:
+        job = import_claim(job=job, only_valid=only_valid, by=by)
+    only_valid = job.mode == ImportMode.VALID_ONLY
+    path, temporary = _local_path(job)
+    try:
+        with transaction.atomic():
+            outcome = engine.run(path, buyer=job.buyer, write=True, only_valid=only_valid, by=by)
+            _move(
+                job, ImportStatus.DONE, by,
+                created=outcome.create, updated=outcome.update, unchanged=outcome.unchanged,
+                processed=outcome.total, finished_at=timezone.now(),
+                rows_per_second=outcome.rows_per_second,
+            )
+    except Exception as exc:
+        job.refresh_from_db()
+        code = exc.code if isinstance(exc, Rejected) and exc.code != "failed" else "failed"
+        _move(job, ImportStatus.FAILED, by, rejection_code=code,
+              rejection_params=getattr(exc, "params", {}), finished_at=timezone.now())
+        if not isinstance(exc, Rejected):
+            # Logged, not raised: the job page tells the user; a retry would do nothing.
+            logger.exception("Import %s failed; nothing was written", job.pk)
+        return job
+    finally:
+        if temporary:
+            path.unlink(missing_ok=True)
+    return job
+
+
+def import_cancel(*, job: ImportJob, by: Any) -> ImportJob:
+    """Abandon a checked import; nothing is written to the registry."""
+    return _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())

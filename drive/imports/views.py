@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from drive.core.errors import DomainError
+from drive.imports import exporting, selectors, services, tasks
+from drive.imports.columns import COLUMNS
+from drive.imports.forms import ConfirmForm, UploadForm
+from drive.imports.messages import rejection_message, row_message
+from drive.imports.models import ImportJob, ImportStatus
+from drive.imports.permissions import can_export_suppliers, can_import_suppliers
+from drive.suppliers.selectors import supplier_search
+
+REPORT_PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    try:
+        return selectors.import_for(request.user, pk)
+    except ImportJob.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    _require(can_import_suppliers(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_create(
+                buyer=request.user.organisation, file=form.cleaned_data["file"], by=request.user
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            tasks.validate_soon(job, request.user)
+            return redirect("imports:detail", pk=job.pk)
+    return render(request, "imports/upload.html", {"form": form, "columns": COLUMNS})
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    _require(can_import_suppliers(request.user))
+    page = Paginator(selectors.imports_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "imports/list.html", {"page_obj": page, "jobs": page.object_list})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_import_suppliers(request.user))
+    job = _job(request, pk)
+    # Rendered now, in the reader's language, from the stored codes.
+    errors = [
+        {**error, "message": row_message(error["code"], error.get("params"))}
+        for error in job.errors
+    ]
+    page = Paginator(errors, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "imports/detail.html", {
+        "job": job,
+        "page_obj": page,
+        "errors": page.object_list,
+        "hidden_errors": max(0, job.error_count - len(job.errors)),
+        "rejection": rejection_message(job.rejection_code, job.rejection_params)
+        if job.rejection_code else "",
+        "can_confirm": job.status == ImportStatus.VALIDATED,
+        "running": job.is_running,
+    })
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_import_suppliers(request.user))
+    job = _job(request, pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with this file."))
+        return redirect("imports:detail", pk=job.pk)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "cancel":
+            services.import_cancel(job=job, by=request.user)
+            messages.info(request, _("The import was cancelled; nothing was changed."))
+            return redirect("imports:list")
+        job = services.import_claim(job=job, only_valid=action == "valid_only", by=request.user)
+        tasks.apply_soon(job, request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:detail", pk=job.pk)
+
+
+def _download_format(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "csv")
+    return fmt if fmt in ("csv", "xlsx") else "csv"
+
+
+def _send(rows, fmt: str, stem: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return FileResponse(exporting.xlsx_file(rows), as_attachment=True,
+                            filename=f"{stem}.xlsx")
+    response = StreamingHttpResponse(exporting.csv_chunks(rows),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    _require(can_export_suppliers(request.user))
+    return _send(exporting.template_rows(), _download_format(request), "drive-suppliers-template")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    _require(can_export_suppliers(request.user))
+    suppliers = supplier_search(user=request.user, params=request.GET)
+    stem = f"suppliers-{timezone.localdate():%Y-%m-%d}"
+    return _send(exporting.export_rows(suppliers), _download_format(request), stem)
