@@ -1,4 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from drive.suppliers import views
 
 app_name = "suppliers"
-urlpatterns: list = []
+
+
+def _item_urls(kind: str, segment: str) -> list:
+    """add / edit / delete pages of one kind of profile item (agreement, certification…)."""
+    return [
+        path(f"<int:pk>/{segment}/add/", views.item_save, {"kind": kind}, name=f"{kind}_add"),
+        path(
+            f"<int:pk>/{segment}/<int:item_pk>/edit/",
+            views.item_save,
+            {"kind": kind},
+            name=f"{kind}_edit",
+        ),
+        path(
+            f"<int:pk>/{segment}/<int:item_pk>/delete/",
+            views.item_delete,
+            {"kind": kind},
+            name=f"{kind}_delete",
+        ),
+    ]
+
+
+urlpatterns = [
+    path("", views.supplier_list, name="list"),
+    path("new/", views.supplier_create, name="create"),
+    path("<int:pk>/", views.supplier_detail, name="detail"),
+    path("<int:pk>/edit/", views.supplier_edit, name="edit"),
+    *_item_urls("agreement", "agreements"),
+    *_item_urls("certification", "certifications"),
+    *_item_urls("contact", "contacts"),
+]

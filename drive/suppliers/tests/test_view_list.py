@@ -1,0 +1,163 @@
+"""The registry list: search, filters, sorting, pagination, empty states, scope, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from drive.factories import SupplierFactory
+from drive.suppliers.models import Sector, SupplierSector
+
+URL = reverse("suppliers:list")
+
+
+def listed(response) -> list[str]:
+    return [s.legal_name for s in response.context["suppliers"]]
+
+
+def test_alice_sees_her_registry_with_chinese_names(client_of, alice, bright, cedar, other_agency):
+    SupplierFactory(buyer=other_agency, legal_name="Agency D Only Supplier")
+    response = client_of(alice).get(URL)
+
+    assert response.status_code == 200
+    assert listed(response) == [bright.legal_name, cedar.legal_name]
+    html = response.content.decode()
+    assert "明亮纺织有限公司" in html and "雪松金属有限公司" in html
+    assert "Agency D Only Supplier" not in html
+    assert "2 suppliers" in html
+
+
+def test_search_and_filters(client_of, alice, agency, bright, cedar):
+    women = SupplierFactory(buyer=agency, legal_name="Hangzhou Women Weavers",
+                            women_owned=True, size_class="micro", country="VN")
+    SupplierSector.objects.create(supplier=women, sector=Sector.objects.get(code=53))
+    cedar.agreements.create(number="LTA-9", agency="UNICEF")
+    client = client_of(alice)
+
+    assert listed(client.get(URL, {"q": "明亮"})) == [bright.legal_name]
+    assert listed(client.get(URL, {"women_owned": "yes"})) == [women.legal_name]
+    assert listed(client.get(URL, {"lta": "yes"})) == [cedar.legal_name]
+    assert listed(client.get(URL, {"sector": "53"})) == [women.legal_name]
+    assert listed(client.get(URL, {"country": "VN"})) == [women.legal_name]
+    response = client.get(URL, {"size": "sme", "lta": "no"})
+    assert listed(response) == [bright.legal_name, women.legal_name]
+    # Filter choices come from the registry itself.
+    assert [c.code for c in response.context["countries"]] == ["CN", "VN"]
+    assert [s.code for s in response.context["sectors"]] == [53]
+
+
+def test_column_headers_sort_and_keep_filters(client_of, alice, agency):
+    SupplierFactory(buyer=agency, legal_name="Alpha", employees=300, size_class="large")
+    SupplierFactory(buyer=agency, legal_name="Beta", employees=5, size_class="micro")
+    client = client_of(alice)
+
+    response = client.get(URL, {"q": "a", "sort": "name"})
+    assert response.context["headers"]["name"] == {
+        "url": "?q=a&sort=-name", "aria_sort": "ascending"
+    }
+    assert listed(client.get(URL, {"sort": "-name"})) == ["Beta", "Alpha"]
+    assert listed(client.get(URL, {"sort": "employees"})) == ["Beta", "Alpha"]
+    assert listed(client.get(URL, {"sort": "-employees"})) == ["Alpha", "Beta"]
+
+
+def test_pagination_keeps_filters(client_of, alice, agency):
+    SupplierFactory.create_batch(30, buyer=agency, women_owned=True)
+    client = client_of(alice)
+
+    first = client.get(URL, {"women_owned": "yes", "page": "1"})
+    assert len(first.context["suppliers"]) == 25
+    assert first.context["querystring_without_page"] == "women_owned=yes&"
+    html = first.content.decode()
+    assert 'href="?women_owned=yes&amp;page=2"' in html
+    assert "30 suppliers" in html
+    second = client.get(URL, {"women_owned": "yes", "page": "2"})
+    assert len(second.context["suppliers"]) == 5
+
+
+def test_empty_registry_tells_alice_what_to_do(client_of, alice):
+    html = client_of(alice).get(URL).content.decode()
+    assert "No suppliers yet" in html
+    assert reverse("suppliers:create") in html
+
+
+def test_no_match_offers_to_clear_filters(client_of, alice, bright):
+    html = client_of(alice).get(URL, {"q": "no such company"}).content.decode()
+    assert "No supplier matches your search" in html
+    assert "Clear filters" in html
+
+
+def test_olga_reads_but_gets_no_add_button(client_of, olga, bright):
+    response = client_of(olga).get(URL)
+    assert listed(response) == [bright.legal_name]
+    assert reverse("suppliers:create") not in response.content.decode()
+
+
+def test_certification_and_tag_columns(client_of, alice, bright):
+    bright.certifications.create(standard="ISO 9001", valid_until=dt.date(2001, 1, 1))
+    bright.agreements.create(number="LTA-1", agency="UNDP")
+    bright.women_owned = True
+    bright.save()
+    html = client_of(alice).get(URL).content.decode()
+    assert "1 expired" in html and "LTA holder" in html and "Women-owned" in html
+
+
+def test_export_link_carries_the_filters(client_of, alice, bright):
+    export_url = reverse("imports:export")
+    html = client_of(alice).get(URL, {"q": "Bright", "page": "1"}).content.decode()
+    assert f'href="{export_url}?q=Bright&amp;format=csv"' in html
+    assert f'href="{export_url}?q=Bright&amp;format=xlsx"' in html
+
+
+def test_bob_is_taken_to_his_own_profile(client_of, bob, bright, cedar):
+    response = client_of(bob).get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("suppliers:detail", args=[bright.pk])
+
+
+def test_supplier_with_profiles_at_two_buyers_sees_both(client_of, bob, bright, other_agency):
+    other = SupplierFactory(buyer=other_agency, organisation=bright.organisation,
+                            legal_name="Bright Textiles (agency D)")
+    response = client_of(bob).get(URL)
+    assert response.status_code == 200
+    assert {s.pk for s in response.context["suppliers"]} == {bright.pk, other.pk}
+    assert "UN Agency D" in response.content.decode()
+
+
+def test_ivan_is_refused_with_a_clear_page(client_of, ivan, bright):
+    response = client_of(ivan).get(URL)
+    assert response.status_code == 403
+    assert "buyer organisations only" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(client, bright):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def _registry_with(agency, n: int) -> None:
+    for supplier in SupplierFactory.create_batch(n, buyer=agency):
+        SupplierSector.objects.create(supplier=supplier, sector_id=53)
+        SupplierSector.objects.create(supplier=supplier, sector_id=11)
+        supplier.certifications.create(standard="ISO 9001", valid_until=dt.date(2001, 1, 1))
+        supplier.agreements.create(number=f"LTA-{supplier.pk}", agency="UNDP")
+
+
+def test_query_count_does_not_grow_with_the_registry(
+    client_of, alice, agency, django_assert_max_num_queries, django_assert_num_queries
+):
+    client = client_of(alice)
+    _registry_with(agency, 3)
+    client.get(URL)  # warm the session and content-type caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL)
+    _registry_with(agency, 27)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(URL, {"sort": "-employees"})
+    assert len(response.context["suppliers"]) == 25
+    with django_assert_max_num_queries(12):
+        client.get(URL, {"q": "Shenzhen", "size": "sme", "lta": "yes", "sector": "53"})

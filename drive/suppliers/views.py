@@ -1,0 +1,335 @@
+"""Pages of the supplier registry. Thin: scope with visible_to, check a predicate, call a
+selector or a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django_countries.fields import Country
+
+from drive.accounts.permissions import can_invite_supplier
+from drive.core.errors import DomainError
+from drive.suppliers import services
+from drive.suppliers.forms import AgreementForm, CertificationForm, ContactForm, SupplierForm
+from drive.suppliers.models import Certification, Contact, LongTermAgreement, SizeClass, Supplier
+from drive.suppliers.permissions import (
+    can_create_supplier,
+    can_edit_supplier,
+    can_view_registry,
+)
+from drive.suppliers.selectors import (
+    DEFAULT_SORT,
+    registry_countries,
+    registry_sectors,
+    supplier_search,
+    visible_suppliers,
+    with_list_columns,
+)
+from drive.suppliers.sizing import size_class_hint
+
+PAGE_SIZE = 25
+FILTER_KEYS = ("q", "country", "sector", "size", "women_owned", "lta")
+# Columns whose header sorts the list: key → (ascending sort, descending sort).
+SORTABLE = {
+    "name": ("name", "-name"),
+    "country": ("country", "-country"),
+    "size": ("size", "-size"),
+    "employees": ("employees", "-employees"),
+}
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
+
+
+def _supplier_or_404(user: Any, pk: int) -> Supplier:
+    try:
+        return visible_suppliers(user).select_related("buyer", "organisation").get(pk=pk)
+    except Supplier.DoesNotExist:
+        raise Http404(_("No such supplier.")) from None
+
+
+def _querystring(params: QueryDict, drop: tuple[str, ...]) -> str:
+    """The current query string without ``drop``, ending in "&" so a key can follow."""
+    kept = params.copy()
+    for key in drop:
+        kept.pop(key, None)
+    encoded = kept.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _sort_headers(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
+    base = _querystring(params, ("sort", "page"))
+    headers = {}
+    for key, (ascending, descending) in SORTABLE.items():
+        if current == ascending:
+            state, target = "ascending", descending
+        elif current == descending:
+            state, target = "descending", ascending
+        else:
+            state, target = "none", ascending
+        headers[key] = {"url": f"?{base}sort={target}", "aria_sort": state}
+    return headers
+
+
+@login_required
+@require_GET
+def supplier_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    organisation = user.organisation
+    if organisation is not None and organisation.is_supplier:
+        own = list(visible_suppliers(user).select_related("buyer").order_by("legal_name", "id"))
+        if len(own) == 1:
+            return redirect("suppliers:detail", pk=own[0].pk)
+        return render(request, "suppliers/own_profiles.html", {"suppliers": own})
+    if not can_view_registry(user):
+        return _forbidden(request, _("The supplier registry is open to buyer organisations only."))
+
+    params = request.GET
+    sort = params.get("sort") or DEFAULT_SORT
+    page_obj = Paginator(
+        with_list_columns(supplier_search(user=user, params=params)), PAGE_SIZE
+    ).get_page(params.get("page"))
+    filtering = any(params.get(key) for key in FILTER_KEYS)
+    countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
+    context = {
+        "page_obj": page_obj,
+        "suppliers": page_obj.object_list,
+        "filtering": filtering,
+        "registry_empty": not page_obj.object_list
+        and not (filtering and visible_suppliers(user).exists()),
+        "params": {key: params.get(key, "") for key in (*FILTER_KEYS, "sort")},
+        "sort": sort,
+        "headers": _sort_headers(params, sort),
+        "countries": countries,
+        "sectors": registry_sectors(user),
+        "size_choices": [
+            *SizeClass.choices,
+            ("sme", _("SME (micro, small or medium)")),
+            ("unknown", _("Unknown")),
+        ],
+        "sort_choices": [
+            ("name", _("Name A–Z")),
+            ("-name", _("Name Z–A")),
+            ("country", _("Country")),
+            ("size", _("Size class")),
+            ("employees", _("Fewest employees")),
+            ("-employees", _("Most employees")),
+            ("-updated", _("Recently updated")),
+            ("updated", _("Least recently updated")),
+        ],
+        "querystring_without_page": _querystring(params, ("page",)),
+        "export_querystring": _querystring(params, ("page", "format")),
+        "can_create": can_create_supplier(user),
+    }
+    return render(request, "suppliers/supplier_list.html", context)
+
+
+@login_required
+@require_GET
+def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _supplier_or_404(request.user, pk)
+    context = {
+        "supplier": supplier,
+        "sectors": supplier.sectors.order_by("code"),
+        "agreements": supplier.agreements.all(),
+        "certifications": supplier.certifications.all(),
+        "contacts": supplier.contacts.all(),
+        "size_hint": size_class_hint(),
+        "can_edit": can_edit_supplier(request.user, supplier),
+        "can_invite": can_invite_supplier(request.user, supplier),
+    }
+    return render(request, "suppliers/supplier_detail.html", context)
+
+
+def _save_profile(request: HttpRequest, form: SupplierForm, save: Callable[[], Supplier]):
+    """Run a profile service; domain errors become form errors. Returns the supplier or None."""
+    try:
+        return save()
+    except services.SupplierConflict as error:
+        form.add_error(error.field, error.message)
+    except DomainError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_supplier(request.user):
+        return _forbidden(
+            request, _("Only programme managers and organisation admins add suppliers.")
+        )
+    form = SupplierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        supplier = _save_profile(
+            request,
+            form,
+            lambda: services.supplier_create(
+                buyer=request.user.organisation, data=form.cleaned_data, by=request.user
+            ),
+        )
+        if supplier is not None:
+            messages.success(request, _("%(name)s was added to the registry.") % {
+                "name": supplier.legal_name
+            })
+            return redirect("suppliers:detail", pk=supplier.pk)
+    return render(
+        request,
+        "suppliers/supplier_form.html",
+        {"form": form, "supplier": None, "size_hint": size_class_hint()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    supplier = _supplier_or_404(request.user, pk)
+    if not can_edit_supplier(request.user, supplier):
+        return _forbidden(request, _("You may read this profile but not change it."))
+    form = SupplierForm(request.POST or None, instance=supplier)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_profile(
+            request,
+            form,
+            lambda: services.supplier_update(
+                supplier=supplier, data=form.cleaned_data, by=request.user
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The profile was saved."))
+            return redirect("suppliers:detail", pk=supplier.pk)
+    return render(
+        request,
+        "suppliers/supplier_form.html",
+        {"form": form, "supplier": supplier, "size_hint": size_class_hint()},
+    )
+
+
+# --- Agreements, certifications and contacts: one set of views, three kinds -----------
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    model: type[models.Model]
+    form: type[ModelForm]
+    save: Callable[..., models.Model]
+    delete: Callable[..., None]
+    argument: str  # the service's keyword for the item, e.g. "agreement"
+    title_add: Promise
+    title_edit: Promise
+    title_delete: Promise
+    saved: Promise
+    deleted: Promise
+
+
+ITEM_KINDS: dict[str, ItemKind] = {
+    "agreement": ItemKind(
+        model=LongTermAgreement,
+        form=AgreementForm,
+        save=services.agreement_save,
+        delete=services.agreement_delete,
+        argument="agreement",
+        title_add=gettext_lazy("Add a long-term agreement"),
+        title_edit=gettext_lazy("Change a long-term agreement"),
+        title_delete=gettext_lazy("Delete this long-term agreement?"),
+        saved=gettext_lazy("The long-term agreement was saved."),
+        deleted=gettext_lazy("The long-term agreement was deleted."),
+    ),
+    "certification": ItemKind(
+        model=Certification,
+        form=CertificationForm,
+        save=services.certification_save,
+        delete=services.certification_delete,
+        argument="certification",
+        title_add=gettext_lazy("Add a certification"),
+        title_edit=gettext_lazy("Change a certification"),
+        title_delete=gettext_lazy("Delete this certification?"),
+        saved=gettext_lazy("The certification was saved."),
+        deleted=gettext_lazy("The certification was deleted."),
+    ),
+    "contact": ItemKind(
+        model=Contact,
+        form=ContactForm,
+        save=services.contact_save,
+        delete=services.contact_delete,
+        argument="contact",
+        title_add=gettext_lazy("Add a contact"),
+        title_edit=gettext_lazy("Change a contact"),
+        title_delete=gettext_lazy("Delete this contact?"),
+        saved=gettext_lazy("The contact was saved."),
+        deleted=gettext_lazy("The contact was deleted."),
+    ),
+}
+
+
+def _editable_supplier(request: HttpRequest, pk: int) -> Supplier | HttpResponse:
+    supplier = _supplier_or_404(request.user, pk)
+    if not can_edit_supplier(request.user, supplier):
+        return _forbidden(request, _("You may read this profile but not change it."))
+    return supplier
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_save(
+    request: HttpRequest, pk: int, kind: str, item_pk: int | None = None
+) -> HttpResponse:
+    """Add (no ``item_pk``) or change an agreement, certification or contact."""
+    spec = ITEM_KINDS[kind]
+    supplier = _editable_supplier(request, pk)
+    if isinstance(supplier, HttpResponse):
+        return supplier
+    item = None
+    if item_pk is not None:
+        item = get_object_or_404(spec.model, pk=item_pk, supplier=supplier)
+    form = spec.form(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.save(
+                supplier=supplier, data=form.cleaned_data, by=request.user, **{spec.argument: item}
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, str(spec.saved))
+            return redirect("suppliers:detail", pk=supplier.pk)
+    title = spec.title_edit if item else spec.title_add
+    return render(
+        request,
+        "suppliers/item_form.html",
+        {"form": form, "supplier": supplier, "item": item, "title": title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """Ask, then delete an agreement, certification or contact."""
+    spec = ITEM_KINDS[kind]
+    supplier = _editable_supplier(request, pk)
+    if isinstance(supplier, HttpResponse):
+        return supplier
+    item = get_object_or_404(spec.model, pk=item_pk, supplier=supplier)
+    if request.method == "POST":
+        spec.delete(**{spec.argument: item}, by=request.user)
+        messages.success(request, str(spec.deleted))
+        return redirect("suppliers:detail", pk=supplier.pk)
+    return render(
+        request,
+        "suppliers/item_confirm_delete.html",
+        {"supplier": supplier, "item": item, "title": spec.title_delete},
+    )
