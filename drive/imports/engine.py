@@ -294,7 +294,7 @@ def run(
     only_valid: bool = False,
     by: Any = None,
     progress: Progress | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> Outcome:
     """Read ``path`` and plan every row; with ``write`` also create and update suppliers.
 
@@ -308,7 +308,7 @@ def run(
     planner = Planner(buyer)
     writer = Writer(buyer, by) if write else None
     try:
-        for batch in _batches(read_rows(path, outcome), batch_size):
+        for batch in _batches(read_rows(path, outcome), batch_size or BATCH_SIZE):
             planned = planner.plan(batch)
             for p in planned:
                 _count(outcome, p)

@@ -64,6 +64,10 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
+_MULTIBYTE = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
+              "euc_jp", "euc_kr", "cp949", "johab", "iso2022_jp", "hz", "utf-16", "utf-32"}
+
+
 def detect_encoding(sample: bytes) -> str:
     """BOM first, then strict UTF-8 on the sample, then charset-normalizer."""
     if sample.startswith(codecs.BOM_UTF8):
@@ -85,6 +89,14 @@ def detect_encoding(sample: bytes) -> str:
     if best is None:
         raise Rejected("encoding")
     encoding = codecs.lookup(best.encoding).name
+    if encoding not in _MULTIBYTE:
+        # Short Western samples are often guessed as another single-byte code page
+        # (cp1250, cp1257...); Windows-1252 is by far the most common of them.
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
     # GB2312 and GBK are subsets of GB18030; cp1252 is what "Latin-1" files really are.
     return {"gb2312": "gb18030", "gbk": "gb18030", "latin-1": "cp1252",
             "iso8859-1": "cp1252", "ascii": "utf-8", "big5": "big5hkscs"}.get(encoding, encoding)
