@@ -1,0 +1,40 @@
+"""``python manage.py worker [--burst]``: run background tasks from Redis (production).
+
+Starts an RQ worker on the ``drive`` queue of ``REDIS_URL``. Each job runs in a
+forked child, so a large import cannot leak memory into the next job; retries
+scheduled with back-off are moved back onto the queue by the worker's built-in
+scheduler. Run one or more of these next to the web processes when
+``TASKS_BACKEND=rq``.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Worker
+
+from drive.core.tasks import QUEUE_NAME, redis_connection, rq_queue
+
+
+class Command(BaseCommand):
+    help = "Run a background task worker on the Redis queue (TASKS_BACKEND=rq)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--burst",
+            action="store_true",
+            help="Process the jobs waiting now, then exit (useful for cron and tests).",
+        )
+
+    def handle(self, *args, burst: bool = False, **options) -> None:
+        connection = redis_connection()
+        try:
+            connection.ping()
+        except RedisConnectionError as exc:
+            raise CommandError(f"Cannot reach Redis at REDIS_URL: {exc}") from None
+        # Jobs run in forked children: each must open its own database connection.
+        connections.close_all()
+        worker = Worker([rq_queue(connection)], connection=connection)
+        self.stdout.write(f"Worker {worker.name} listening on queue '{QUEUE_NAME}'.")
+        worker.work(burst=burst, with_scheduler=True)
