@@ -1,0 +1,23 @@
+"""``python manage.py load_demo``: load the demo organisations, people and suppliers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from drive.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: running it again changes nothing)."
+
+    def handle(self, *args, **options) -> None:
+        sign_ins = demo_load()
+        width = max(len(email) for email, _, _ in sign_ins)
+        sign_in_url = f"{settings.SITE_URL}{reverse('accounts:login')}"
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded. Sign in at {sign_in_url} as:"))
+        self.stdout.write(f"  {'email'.ljust(width)}  {'password'.ljust(15)}  role")
+        for email, password, role in sign_ins:
+            self.stdout.write(f"  {email.ljust(width)}  {password.ljust(15)}  {role}")
+        self.stdout.write("The demo password is for demonstrations only.")

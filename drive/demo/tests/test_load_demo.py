@@ -1,0 +1,125 @@
+"""``manage.py load_demo``: a realistic demo world, loaded twice without duplicates."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from drive.accounts.models import User
+from drive.demo.services import DEMO_PASSWORD, demo_load, uscc
+from drive.organisations.models import Organisation, OrganisationKind, Role
+from drive.suppliers.models import (
+    Certification,
+    Contact,
+    LongTermAgreement,
+    Supplier,
+    SupplierSector,
+)
+from drive.suppliers.sizing import size_class_for
+
+COUNTED = (Organisation, User, Supplier, SupplierSector, LongTermAgreement, Certification, Contact)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_creates_the_demo_once():
+    first_output = load()
+    first = counts()
+    second_output = load()
+
+    assert counts() == first
+    assert first_output == second_output
+    assert first["Supplier"] == 16
+    assert first["User"] == 8
+
+
+@pytest.mark.django_db
+def test_demo_world_is_realistic():
+    demo_load()
+    buyer = Organisation.objects.get(kind=OrganisationKind.BUYER)
+    body = Organisation.objects.get(kind=OrganisationKind.INSPECTION_BODY)
+    assert buyer.name == "UN Procurement Agency (demo)"
+    assert body.name == "Huaxia Inspection & Certification (demo)"
+    assert set(buyer.members.values_list("role", flat=True)) == {
+        Role.PROGRAMME_MANAGER,
+        Role.PROCUREMENT_OFFICER,
+        Role.ORG_ADMIN,
+    }
+    assert set(body.members.values_list("role", flat=True)) == {
+        Role.INSPECTION_LEAD,
+        Role.INSPECTOR,
+    }
+
+    registry = Supplier.objects.filter(buyer=buyer)
+    chinese = registry.filter(country="CN")
+    assert chinese.count() == 13
+    assert chinese.values("city").distinct().count() == 13
+    assert set(registry.exclude(country="CN").values_list("country", flat=True)) == {
+        "VN",
+        "IN",
+        "KE",
+    }
+    for supplier in chinese:
+        assert supplier.local_name, supplier
+        assert len(supplier.registration_number) == 18
+        assert supplier.registration_number == uscc(
+            supplier.registration_number[2:8], supplier.registration_number[8:17]
+        )
+        assert supplier.ungm_vendor_number.isdigit()
+    for supplier in registry:
+        assert supplier.size_class == size_class_for(
+            supplier.employees, supplier.annual_turnover_usd
+        )
+        assert supplier.sectors.exists()
+    assert set(registry.values_list("size_class", flat=True)) == {
+        "micro",
+        "small",
+        "medium",
+        "large",
+    }
+    assert 0 < registry.filter(women_owned=True).count() < registry.count()
+    lta_holders = registry.filter(agreements__isnull=False).distinct().count()
+    assert registry.count() / 2 < lta_holders < registry.count()
+    assert LongTermAgreement.objects.exclude(currency="USD").count() == 0
+    expired = [c for c in Certification.objects.all() if c.is_expired]
+    assert len(expired) == 1
+    assert Contact.objects.filter(is_primary=True).count() == registry.count()
+
+
+@pytest.mark.django_db
+def test_supplier_admins_hold_their_own_company_profile():
+    demo_load()
+    admins = User.objects.filter(role=Role.SUPPLIER_ADMIN)
+    assert admins.count() == 3
+    assert admins.filter(language="zh-hans").exists()
+    for admin in admins:
+        (profile,) = Supplier.objects.visible_to(admin)
+        assert profile.legal_name == admin.organisation.name
+        assert profile.country == "CN"
+
+
+@pytest.mark.django_db
+def test_every_printed_sign_in_works(client):
+    output = load()
+    sign_ins = demo_load()
+    assert len(sign_ins) == User.objects.count()
+    for email, password, role in sign_ins:
+        assert email in output
+        assert role in output
+        assert password == DEMO_PASSWORD
+        response = client.post(reverse("accounts:login"), {"username": email, "password": password})
+        assert response.status_code == 302, email
+        assert response.wsgi_request.user.email == email
+        client.post(reverse("accounts:logout"))
