@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drive.accounts",
     "drive.suppliers",
     "drive.imports",
+    "drive.demo",
 ]
 
 MIDDLEWARE = [
