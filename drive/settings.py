@@ -171,6 +171,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files and uploads --------------------------------------------------------
 STATIC_URL = "static/"
+# Project-wide assets (drive.css, base.js) live beside the project templates, not in an app.
+STATICFILES_DIRS = [BASE_DIR / "drive" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
 # Uploads are never served from a public URL: views check permissions, then stream.
