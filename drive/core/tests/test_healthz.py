@@ -1,6 +1,7 @@
 from unittest import mock
 
 from django.db import DatabaseError
+from django.urls import reverse
 
 
 def test_healthz_reports_database_ok(client, db):
@@ -21,4 +22,4 @@ def test_healthz_answers_503_when_database_is_down(client, db):
 def test_home_requires_sign_in(client, db):
     response = client.get("/")
     assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+    assert response["Location"] == f"{reverse('accounts:login')}?next=/"

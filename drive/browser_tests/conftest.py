@@ -1,0 +1,91 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against ``live_server``.
+
+Every test in this folder is marked ``browser``. Reusable fixtures:
+
+- ``browser``: one headless Chromium per test process (``/usr/bin/chromium``; Playwright
+  never downloads a browser of its own here);
+- ``page``: a fresh browser context (no cookies) with ``base_url`` set to the live server,
+  so ``page.goto("/accounts/sign-in/")`` works; the database is transactional because
+  the live server answers from another thread;
+- ``sign_in(page, user)``: signs a persona in through the real form (factory password).
+
+``make test`` installs Chromium when it is missing; without it these tests fail and say
+what to install.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+CHROMIUM = Path(os.environ.get("DRIVE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FACTORY_PASSWORD = "correct horse battery"  # drive.factories.UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}. Install Debian's package: "
+            "`sudo apt-get install -y chromium` (make test does it when it may).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls that the
+    # test itself makes (factories, assertions) are still plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db) -> Iterator:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in() -> Callable:
+    def sign_in(page, user, password: str = FACTORY_PASSWORD) -> None:
+        page.goto(reverse("accounts:login"))
+        page.locator("input[name=username]").fill(user.email)
+        page.locator("input[name=password]").fill(password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "sign-in" not in url)
+
+    return sign_in
