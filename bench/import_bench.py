@@ -1,0 +1,213 @@
+"""Supplier import benchmark (run on demand; not part of the test suite).
+
+    .venv/bin/python bench/import_bench.py --rows 1000000 \
+        [--database-url postgres://postgres@127.0.0.1:5432/drive_bench] [--skip-sqlite]
+
+Generates a realistic CSV of N suppliers (streamed to disk), then on SQLite (a fresh
+file) and on PostgreSQL (database created and dropped) runs the real import core
+(``drive.imports.engine.run``) twice: validate (read + plan, no writes) and apply
+(one transaction, batched writes, audit events). It prints rows/s and peak memory for
+each phase (tracemalloc peak of Python allocations, and the process's maximum RSS),
+and on PostgreSQL compares with ``COPY`` of the same rows into an equivalent table
+(psycopg 3 ``cursor.copy``), the physical limit, printing the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CITIES = [("Shenzhen", "深圳"), ("Guangzhou", "广州"), ("Shanghai", "上海"), ("Ningbo", "宁波"),
+          ("Suzhou", "苏州"), ("Xiamen", "厦门"), ("Chengdu", "成都"), ("Hanoi", "河内")]
+WORDS = ["Pearl", "River", "Golden", "Harmony", "Bright", "Everwin", "Lotus", "Summit"]
+TRADES = ["Textiles", "Garments", "Electronics", "Plastics", "Metal Works", "Packaging"]
+COUNTRIES = ["CN", "China", "中国", "CHN", "Viet Nam", "VN"]
+HEADER = ["legal_name", "local_name", "registration_number", "ungm_vendor_number", "country",
+          "city", "address", "website", "sectors", "employees", "annual_turnover_usd",
+          "women_owned", "contact_name", "contact_email", "contact_phone"]
+
+
+def generate(path: Path, rows: int) -> None:
+    rng = random.Random(42)  # noqa: S311 - reproducible test data
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            city, city_zh = rng.choice(CITIES)
+            name = f"{city} {rng.choice(WORDS)} {rng.choice(TRADES)} {i} Co., Ltd."
+            writer.writerow([
+                name, f"{city_zh}{i}有限公司", f"91{i:016d}", str(100000 + i),
+                rng.choice(COUNTRIES), city, f"{rng.randint(1, 999)} Industrial Road",
+                f"www.supplier{i}.example.com",
+                ";".join(str(c) for c in rng.sample([43, 44, 53, 55, 24, 31], rng.randint(0, 3))),
+                str(rng.randint(1, 2000)), str(rng.randint(10_000, 80_000_000)),
+                rng.choice(["yes", "no", "", "是"]), f"Contact {i}",
+                f"contact{i}@supplier{i}.example.com", f"+86 755 {i:08d}",
+            ])
+
+
+def _measure(func, trace: bool):
+    """Run ``func``; seconds, tracemalloc peak (MiB, only with ``trace``), max RSS (MiB).
+
+    tracemalloc slows Python several times, so rows/s are measured without it unless asked.
+    """
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024 if trace else float("nan")
+    if trace:
+        tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result, seconds, peak, rss
+
+
+def child(database_url: str, path: Path, rows: int, phase: str, trace: bool) -> None:
+    """One phase on one database, in its own process so max RSS belongs to that phase."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DRIVE_ENV", "development")
+    os.environ["DEBUG"] = "0"  # no query log growing in memory
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drive.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from drive.imports import engine
+    from drive.organisations.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    buyer, _ = Organisation.objects.get_or_create(name="Bench Agency", kind="buyer")
+    vendor = connection.vendor
+
+    def apply():
+        with transaction.atomic():
+            return engine.run(path, buyer=buyer, write=True, only_valid=True)
+
+    if phase == "copy":
+        rate = copy_limit(connection, path, rows)
+        print(f"[{vendor}] COPY:     {rate:,.0f} rows/s (physical limit)", flush=True)
+        Path(path.parent / "copy_rate").write_text(str(rate))
+        return
+    func = apply if phase == "apply" else (lambda: engine.run(path, buyer=buyer))
+    out, seconds, peak, rss = _measure(func, trace)
+    rate = rows / seconds
+    print(f"[{vendor}] {phase:9s} {rate:,.0f} rows/s ({seconds:.1f} s), max RSS {rss:.0f} MiB"
+          + (f", tracemalloc peak {peak:.1f} MiB" if trace else "")
+          + f"; create {out.create:,}, update {out.update:,}, unchanged {out.unchanged:,},"
+          f" invalid {out.invalid:,}", flush=True)
+    if phase == "apply":
+        Path(path.parent / f"apply_rate_{vendor}").write_text(str(rate))
+
+
+def copy_limit(connection, path: Path, rows: int) -> float:
+    """COPY the same rows into an equivalent table (supplier columns, no checks)."""
+    from drive.imports.normalise import country_code
+
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute(
+            "CREATE UNLOGGED TABLE bench_copy (id bigserial primary key, legal_name varchar(255),"
+            " local_name varchar(255), registration_number varchar(64),"
+            " ungm_vendor_number varchar(32), country varchar(2), city varchar(120),"
+            " address text, website varchar(200), sectors text, employees integer,"
+            " annual_turnover_usd numeric(16,2), women_owned boolean, contact_name text,"
+            " contact_email text, contact_phone text)"
+        )
+        started = time.perf_counter()
+        columns = ",".join(HEADER)
+        with open(path, encoding="utf-8-sig", newline="") as handle, \
+                cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy:  # noqa: S608
+            reader = csv.reader(handle)
+            next(reader)
+            for cells in reader:
+                cells[4] = country_code(cells[4])
+                cells[9] = int(cells[9])
+                cells[11] = cells[11] in ("yes", "是")
+                copy.write_row(cells)
+        raw.commit()
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy")
+    raw.commit()
+    return rows / seconds
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url",
+                        default="postgres://postgres@127.0.0.1:5432/drive_bench")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also report tracemalloc peaks (slows the run several times)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        url, path, rows, phase = args.child
+        child(url, Path(path), int(rows), phase, args.tracemalloc)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="drive-bench-") as tmp:
+        path = Path(tmp) / "suppliers.csv"
+        started = time.perf_counter()
+        generate(path, args.rows)
+        print(f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
+              f"in {time.perf_counter() - started:.1f} s", flush=True)
+        runs = []
+        if not args.skip_sqlite:
+            runs.append(f"sqlite:///{tmp}/bench.sqlite3")
+        if not args.skip_postgres:
+            name = args.database_url.rsplit("/", 1)[1]
+            _pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+            _pg_admin(args.database_url, f'CREATE DATABASE "{name}"')
+            runs.append(args.database_url)
+        try:
+            for url in runs:
+                env = {**os.environ, "MEDIA_ROOT": tmp}
+                phases = ["validate", "apply", "recheck"]
+                if url.startswith("postgres"):
+                    phases.append("copy")
+                for phase in phases:
+                    command = [sys.executable, __file__, "--child", url, str(path),
+                               str(args.rows), phase]
+                    if args.tracemalloc:
+                        command.append("--tracemalloc")
+                    subprocess.run(command, check=True, env=env)  # noqa: S603
+                if url.startswith("postgres"):
+                    copy_rate = float((path.parent / "copy_rate").read_text())
+                    apply_rate = float((path.parent / "apply_rate_postgresql").read_text())
+                    print(f"[postgresql] apply is {copy_rate / apply_rate:.1f}x slower than "
+                          "COPY of the same rows", flush=True)
+        finally:
+            if not args.skip_postgres:
+                name = args.database_url.rsplit("/", 1)[1]
+                _pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()
