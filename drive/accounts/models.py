@@ -22,6 +22,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses are stored lower-case; people type them in any case.
+        return self.get(email__iexact=(username or "").strip())
+
     def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -76,6 +80,20 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InvitationQuerySet:
+        """Organisation scoping: people see their own organisation's invitations only."""
+        org_id = getattr(user, "organisation_id", None)
+        if not getattr(user, "is_authenticated", False) or org_id is None:
+            return self.none()
+        return self.filter(organisation_id=org_id)
+
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
 class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     organisation = models.ForeignKey(
@@ -91,6 +109,10 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # The language of the invitation email and of the new account (chosen by the inviter).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
     accepted_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -99,10 +121,15 @@ class Invitation(models.Model):
         related_name="+",
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "email"], name="invitation_org_email_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from drive.organisations import views
 
 app_name = "organisations"
-urlpatterns: list = []
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite, name="invite"),
+    path(
+        "invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"
+    ),
+    path(
+        "invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation_resend"
+    ),
+]

@@ -1,0 +1,300 @@
+"""Write operations on people and invitations (STYLE.md §3).
+
+Permission checks belong to the caller (``drive.accounts.permissions``); these
+functions enforce the domain rules, write the audit trail and queue emails after
+commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drive.accounts.models import Invitation, User, token_digest
+from drive.audit.services import audit_record
+from drive.core.errors import DomainError, InvitationInvalid
+from drive.core.tasks import enqueue
+from drive.organisations.models import ROLES_BY_KIND, Organisation, OrganisationKind, Role
+
+
+class InvitationProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+
+
+class InvitationRefused(InvitationInvalid):
+    """An invitation link that cannot be used; ``problem`` says why."""
+
+    def __init__(self, problem: InvitationProblem) -> None:
+        messages = {
+            InvitationProblem.UNKNOWN: _(
+                "This invitation link is not valid. Check that you copied the whole link "
+                "from the email, or ask the person who invited you for a new invitation."
+            ),
+            InvitationProblem.EXPIRED: _(
+                "This invitation has expired. Ask the person who invited you to send it again."
+            ),
+            InvitationProblem.USED: _(
+                "This invitation has already been used. Sign in with your email address, "
+                "or reset your password if you have forgotten it."
+            ),
+            InvitationProblem.REVOKED: _(
+                "This invitation was withdrawn. Ask your organisation's administrator "
+                "for a new invitation."
+            ),
+        }
+        super().__init__(messages[problem])
+        self.problem = problem
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+def _language_or_default(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def invitation_problem(invitation: Invitation) -> InvitationProblem | None:
+    if invitation.accepted_at is not None:
+        return InvitationProblem.USED
+    if invitation.revoked_at is not None:
+        return InvitationProblem.REVOKED
+    if invitation.is_expired:
+        return InvitationProblem.EXPIRED
+    return None
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The usable invitation behind a clear token, or InvitationRefused saying why not."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationRefused(InvitationProblem.UNKNOWN)
+    problem = invitation_problem(invitation)
+    if problem is not None:
+        raise InvitationRefused(problem)
+    return invitation
+
+
+def _queue_invitation_email(invitation: Invitation, token: str) -> None:
+    enqueue("drive.accounts.tasks.send_invitation_email", invitation.pk, token)
+
+
+def invitation_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    by: User,
+    language: str | None = None,
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to join ``organisation`` with ``role``.
+
+    Returns the invitation and its clear token (shown nowhere else; only its digest
+    is stored). Refuses a role the organisation kind does not have, an email that
+    already has an account and a second pending invitation to the same organisation.
+    The email (in ``language``, default the inviter's) is sent after commit.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in ROLES_BY_KIND.get(organisation.kind, ()):
+        raise DomainError(
+            _("A %(kind)s cannot have the role “%(role)s”. Choose one of: %(roles)s.")
+            % {
+                "kind": organisation.get_kind_display().lower(),
+                "role": Role(role).label if role in Role.values else role,
+                "roles": ", ".join(str(Role(r).label) for r in ROLES_BY_KIND[organisation.kind]),
+            }
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            _(
+                "%(email)s already has a DRiVE account. People can belong to one "
+                "organisation only; ask a platform admin if they need to move."
+            )
+            % {"email": email}
+        )
+    with transaction.atomic():
+        if Invitation.objects.pending().filter(organisation=organisation, email=email).exists():
+            raise DomainError(
+                _(
+                    "%(email)s already has a pending invitation to %(organisation)s. "
+                    "Resend it from the people page instead."
+                )
+                % {"email": email, "organisation": organisation.name}
+            )
+        token, digest = _new_token()
+        invitation = Invitation.objects.create(
+            email=email,
+            organisation=organisation,
+            role=role,
+            token_hash=digest,
+            invited_by=by,
+            expires_at=_expiry(),
+            language=_language_or_default(language or by.language),
+        )
+        audit_record(
+            actor=by,
+            action="invitation.created",
+            target=invitation,
+            after={"email": email, "role": role, "organisation": organisation.name},
+            organisation=organisation,
+        )
+        _queue_invitation_email(invitation, token)
+    return invitation, token
+
+
+def invitation_accept(*, token: str, full_name: str, password: str) -> User:
+    """Create the invitee's account in the invitation's organisation and role.
+
+    The invitation is claimed with a compare-and-set update, so a double submit
+    (or two browsers) creates one user only; the loser gets InvitationRefused(USED).
+    Raises django's ValidationError when the password fails the validators.
+    """
+    with transaction.atomic():
+        invitation = invitation_for_token(token)
+        candidate = User(email=invitation.email, full_name=full_name)
+        password_validation.validate_password(password, user=candidate)
+        now = timezone.now()
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now)
+        if claimed != 1:
+            invitation.refresh_from_db()
+            raise InvitationRefused(invitation_problem(invitation) or InvitationProblem.USED)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise DomainError(
+                _(
+                    "An account with this email address already exists. Sign in, or reset "
+                    "your password if you have forgotten it."
+                )
+            )
+        user = User.objects.create_user(
+            invitation.email,
+            password,
+            full_name=full_name.strip(),
+            organisation=invitation.organisation,
+            role=invitation.role,
+            language=_language_or_default(invitation.language),
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
+        audit_record(
+            actor=user,
+            action="invitation.accepted",
+            target=invitation,
+            from_state="pending",
+            to_state="accepted",
+            after={"user": user.email, "role": user.role},
+            organisation=invitation.organisation,
+        )
+        password_validation.password_changed(password, user)
+    return user
+
+
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    """Withdraw an invitation that was not used yet; its link stops working at once."""
+    with transaction.atomic():
+        changed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if changed != 1:
+            raise DomainError(_("This invitation was already used or withdrawn."))
+        audit_record(
+            actor=by,
+            action="invitation.revoked",
+            target=invitation,
+            from_state="pending",
+            to_state="revoked",
+            organisation=invitation.organisation,
+        )
+    invitation.refresh_from_db()
+
+
+def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, str]:
+    """Send a fresh link (new token, new expiry); the previous link stops working."""
+    token, digest = _new_token()
+    with transaction.atomic():
+        changed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(token_hash=digest, expires_at=_expiry(), email_sent_at=None)
+        if changed != 1:
+            raise DomainError(
+                _("This invitation was already used or withdrawn; send a new invitation.")
+            )
+        invitation.refresh_from_db()
+        audit_record(
+            actor=by,
+            action="invitation.resent",
+            target=invitation,
+            after={"expires_at": invitation.expires_at.isoformat()},
+            organisation=invitation.organisation,
+        )
+        _queue_invitation_email(invitation, token)
+    return invitation, token
+
+
+def supplier_invite_admin(
+    *, supplier, email: str, by: User, language: str | None = None
+) -> tuple[Invitation, str]:
+    """A programme manager invites a supplier company's first administrator.
+
+    Creates the supplier's own organisation the first time (and links the registry
+    entry to it, audited as ``supplier.account_created``); later invitations reuse it.
+    """
+    from drive.suppliers.models import Supplier
+
+    with transaction.atomic():
+        # Lock the registry row so that two simultaneous invitations create one organisation.
+        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if locked.organisation_id is None:
+            organisation = Organisation.objects.create(
+                kind=OrganisationKind.SUPPLIER,
+                name=locked.legal_name,
+                name_local=locked.local_name,
+                country=locked.country,
+            )
+            Supplier.objects.filter(pk=locked.pk, organisation__isnull=True).update(
+                organisation=organisation
+            )
+            audit_record(
+                actor=by,
+                action="supplier.account_created",
+                target=locked,
+                before={"organisation": None},
+                after={"organisation": organisation.name},
+            )
+        else:
+            organisation = locked.organisation
+        invitation, token = invitation_create(
+            organisation=organisation,
+            email=email,
+            role=Role.SUPPLIER_ADMIN,
+            by=by,
+            language=language,
+        )
+    supplier.organisation = organisation
+    return invitation, token
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the language a signed-in person chose (emails and pages use it)."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
