@@ -267,7 +267,7 @@ def test_worker_command_processes_the_queue_in_burst_mode(
     # database transaction, so the same in-process worker class stands in for it.
     from drive.core.management.commands import worker as worker_command
 
-    monkeypatch.setattr(worker_command, "Worker", SimpleWorker)
+    monkeypatch.setattr(worker_command.Command, "worker_class", SimpleWorker)
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True):
         tasks.enqueue(f"{HERE}.rename_organisation", org.pk, "After")

@@ -12,13 +12,15 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from redis.exceptions import ConnectionError as RedisConnectionError
-from rq import Worker
+from rq import SimpleWorker, Worker
 
 from drive.core.tasks import QUEUE_NAME, redis_connection, rq_queue
 
 
 class Command(BaseCommand):
     help = "Run a background task worker on the Redis queue (TASKS_BACKEND=rq)."
+    # Forks a child per job; SimpleWorker (same process) is what the tests use.
+    worker_class: type[Worker] = Worker
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -33,8 +35,9 @@ class Command(BaseCommand):
             connection.ping()
         except RedisConnectionError as exc:
             raise CommandError(f"Cannot reach Redis at REDIS_URL: {exc}") from None
-        # Jobs run in forked children: each must open its own database connection.
-        connections.close_all()
-        worker = Worker([rq_queue(connection)], connection=connection)
+        if not issubclass(self.worker_class, SimpleWorker):
+            # Jobs run in forked children: none may inherit this process's database socket.
+            connections.close_all()
+        worker = self.worker_class([rq_queue(connection)], connection=connection)
         self.stdout.write(f"Worker {worker.name} listening on queue '{QUEUE_NAME}'.")
         worker.work(burst=burst, with_scheduler=True)
