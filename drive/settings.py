@@ -192,6 +192,17 @@ STORAGES = {
 }
 if PRODUCTION:
     STORAGES["default"]["OPTIONS"] = {"location": str(MEDIA_ROOT)}
+if STORAGES["default"]["BACKEND"].startswith("storages.backends.s3"):
+    # S3-compatible object storage (install django-storages[s3]); credentials come from
+    # boto3's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables.
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env_str("STORAGE_BUCKET"),
+        "endpoint_url": env_str("STORAGE_ENDPOINT_URL", "") or None,
+        "location": env_str("STORAGE_PREFIX", "uploads"),
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1024)

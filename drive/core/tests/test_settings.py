@@ -65,6 +65,10 @@ def test_development_settings_import_with_no_environment():
         ),
         ({**PRODUCTION, "DEBUG": "true"}, "DEBUG must be off when DRIVE_ENV=production"),
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        (
+            {"STORAGE_BACKEND": "storages.backends.s3.S3Storage"},
+            "The environment variable STORAGE_BUCKET must be set",
+        ),
     ],
 )
 def test_bad_environment_fails_at_start_naming_the_variable(env, named):
@@ -88,6 +92,26 @@ def test_production_mode_switches_on_the_protections():
         "True",
         "31536000",
         "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
+
+
+def test_uploads_can_go_to_an_s3_compatible_bucket():
+    result = run_python(
+        "from drive import settings as s; d = s.STORAGES['default']; "
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'], "
+        "d['OPTIONS']['location'], d['OPTIONS']['default_acl'])",
+        **PRODUCTION,
+        STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        STORAGE_BUCKET="drive-uploads",
+        STORAGE_ENDPOINT_URL="https://s3.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "drive-uploads",
+        "https://s3.example.org",
+        "uploads",
+        "private",
     ]
 
 
