@@ -18,9 +18,4 @@ def members_of(user: User) -> QuerySet[User]:
 
 def pending_invitations_of(user: User) -> QuerySet[Invitation]:
     """Invitations of the user's organisation that can still be accepted, soonest expiry first."""
-    return (
-        Invitation.objects.visible_to(user)
-        .pending()
-        .select_related("invited_by")
-        .order_by("expires_at", "pk")
-    )
+    return Invitation.objects.visible_to(user).pending().order_by("expires_at", "pk")
