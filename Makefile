@@ -18,14 +18,15 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 ## run: migrate the SQLite database, load the demo and serve on http://127.0.0.1:8000
 run: venv
 	DRIVE_ENV=development $(PY) manage.py migrate --no-input
-	@if command -v msgfmt >/dev/null && [ -d drive/locale ]; then \
+	@if [ ! -d drive/locale ]; then \
+		echo "No translations in drive/locale yet: pages are in English."; \
+	elif command -v msgfmt >/dev/null; then \
 		DRIVE_ENV=development $(PY) manage.py compilemessages --ignore '$(VENV)' --ignore bench -v 0; \
 	else \
 		echo "gettext's msgfmt not found: using the compiled translations in drive/locale."; \
