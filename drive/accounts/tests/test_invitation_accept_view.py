@@ -51,8 +51,10 @@ def test_sam_accepts_and_is_signed_in_with_a_welcome(client, invitation, agency)
         agency, Role.PROCUREMENT_OFFICER, "Sam Lee"
     )
     assert int(client.session["_auth_user_id"]) == sam.pk
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["Welcome to DRiVE, Sam Lee. You are now a member of UN Agency A."]
+    home = client.get(response.url)
+    assert "Welcome to DRiVE, Sam Lee. You are now a member of UN Agency A." in (
+        home.content.decode()
+    )
 
 
 def test_mismatched_or_weak_passwords_are_explained_at_the_field(client, invitation):
