@@ -146,7 +146,7 @@ def supplier_search(*, user, params: Mapping[str, str]) -> QuerySet[Supplier]:
         # Unknown headcounts go last in both directions.
         qs = qs.annotate(
             employees_sort=Case(
-                When(employees__isnull=True, then=Value(-1 if sort.startswith("-") else 2**31)),
+                When(employees__isnull=True, then=Value(-1 if sort.startswith("-") else 2**31 - 1)),
                 default="employees",
                 output_field=IntegerField(),
             )
