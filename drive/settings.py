@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "drive.accounts",
     "drive.suppliers",
     "drive.imports",
+    "drive.questionnaires",
+    "drive.programmes",
+    "drive.evidence",
+    "drive.assessments",
     "drive.demo",
 ]
 

@@ -12,5 +12,9 @@ urlpatterns = [
     path("organisations/", include("drive.organisations.urls")),
     path("suppliers/import/", include("drive.imports.urls")),
     path("suppliers/", include("drive.suppliers.urls")),
+    path("questionnaires/", include("drive.questionnaires.urls")),
+    path("programmes/", include("drive.programmes.urls")),
+    path("assessments/", include("drive.assessments.urls")),
+    path("evidence/", include("drive.evidence.urls")),
     path("", include("drive.core.urls")),
 ]

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from drive.evidence.models import Document
+from drive.programmes.models import Enrolment
+from drive.questionnaires.models import Question, QuestionnaireVersion
+from drive.suppliers.models import Supplier
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for clarification")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+ASSESSMENT_MOVES: dict[str, set[str]] = {
+    AssessmentStatus.DRAFT: {AssessmentStatus.SUBMITTED},
+    AssessmentStatus.SUBMITTED: {AssessmentStatus.RETURNED, AssessmentStatus.ACCEPTED},
+    AssessmentStatus.RETURNED: {AssessmentStatus.SUBMITTED},
+    AssessmentStatus.ACCEPTED: set(),
+}
+EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        """Suppliers see their own; buyer staff see those of their programmes."""
+        org = getattr(user, "organisation", None)
+        if not getattr(user, "is_authenticated", False) or org is None:
+            return self.none()
+        if org.is_supplier:
+            return self.filter(supplier__organisation=org)
+        if org.is_buyer:
+            return self.filter(enrolment__programme__buyer=org)
+        return self.none()
+
+
+class Assessment(models.Model):
+    """A supplier's answers to one questionnaire version, for one programme enrolment."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="assessment"
+    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="assessments")
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    prefilled_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} · {self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class Answer(models.Model):
+    """The current answer to one question. ``revision`` detects concurrent edits."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    documents = models.ManyToManyField(Document, blank=True, related_name="answers")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.value!r}"
+
+
+class Submission(models.Model):
+    """A frozen copy of the answers at each submission; every version stays on record."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="submissions"
+    )
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    documents = models.JSONField(default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="submission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} #{self.number}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one answer of one submission."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    submission_number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
