@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 
 from drive.audit.models import AuditEvent
@@ -158,9 +157,18 @@ class Planner:
             return
         by_ungm: dict[str, Supplier] = {}
         by_reg: dict[tuple[str, str], Supplier] = {}
-        for supplier in Supplier.objects.filter(buyer=self.buyer).filter(
-            Q(ungm_vendor_number__in=ungms) | Q(registration_number__in=regs)
-        ):
+        countries = {p.values.get("country") for p in planned if p.values.get("country")}
+        registry = Supplier.objects.filter(buyer=self.buyer)
+        # Two lookups, each shaped like its partial unique index (buyer, ungm) and
+        # (buyer, country, registration_number), so they stay fast in a large registry.
+        candidates = list(
+            registry.filter(ungm_vendor_number__in=ungms).exclude(ungm_vendor_number="")
+        ) if ungms else []
+        if regs:
+            candidates += registry.filter(
+                country__in=countries, registration_number__in=regs
+            ).exclude(registration_number="")
+        for supplier in candidates:
             if supplier.ungm_vendor_number:
                 by_ungm[supplier.ungm_vendor_number] = supplier
             if supplier.registration_number:
