@@ -65,6 +65,7 @@ class DemoSupplier:
     expired_certification: str | None = None
     contact: tuple[str, str, str, str] = ("", "", "", "")
     admin: tuple[str, str, str] | None = None  # (email, full name, language)
+    contributor: tuple[str, str, str] | None = None  # (email, full name, language)
 
 
 SUPPLIERS: tuple[DemoSupplier, ...] = (
@@ -89,6 +90,7 @@ SUPPLIERS: tuple[DemoSupplier, ...] = (
             "+86 21 5080 1234",
         ),
         admin=("admin@mingde-medical.example.cn", "Li Na 李娜", "zh-hans"),
+        contributor=("contributor@mingde-medical.example.cn", "Wang Fang 王芳", "zh-hans"),
     ),
     DemoSupplier(
         "540287",
@@ -521,12 +523,13 @@ def demo_load() -> list[tuple[str, str, str]]:
         supplier = _supplier(buyer, spec, today)
         if spec.admin is None:
             continue
-        email, name, language = spec.admin
         account = _organisation(
             spec.legal_name, OrganisationKind.SUPPLIER, spec.country, spec.local_name
         )
         if supplier.organisation_id is None:
             Supplier.objects.filter(pk=supplier.pk).update(organisation=account)
-        _user(email, name, account, Role.SUPPLIER_ADMIN, language)
-        sign_ins.append((email, DEMO_PASSWORD, f"{Role.SUPPLIER_ADMIN.label}, {spec.legal_name}"))
+        people = [(spec.admin, Role.SUPPLIER_ADMIN), (spec.contributor, Role.CONTRIBUTOR)]
+        for (email, name, language), role in (p for p in people if p[0] is not None):
+            _user(email, name, account, role, language)
+            sign_ins.append((email, DEMO_PASSWORD, f"{role.label}, {spec.legal_name}"))
     return sign_ins

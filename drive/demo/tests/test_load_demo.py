@@ -42,7 +42,7 @@ def test_load_demo_twice_creates_the_demo_once():
     assert counts() == first
     assert first_output == second_output
     assert first["Supplier"] == 16
-    assert first["User"] == 8
+    assert first["User"] == 9  # one per role, three supplier admins
 
 
 @pytest.mark.django_db
