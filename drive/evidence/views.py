@@ -1,0 +1,97 @@
+"""The evidence library: list, upload, change details, download (permission-checked)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from drive.evidence import services
+from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
+from drive.evidence.models import Document
+from drive.evidence.permissions import can_edit_document, can_manage_library
+from drive.evidence.selectors import home_supplier, library_for
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "evidence/forbidden.html", {"message": message}, status=403)
+
+
+def _document_or_404(user, pk: int) -> Document:
+    document = Document.objects.visible_to(user).select_related("supplier").filter(pk=pk).first()
+    if document is None:
+        raise Http404(_("No such document."))
+    return document
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def library(request: HttpRequest) -> HttpResponse:
+    if not can_manage_library(request.user):
+        return _forbidden(request, _("The evidence library belongs to supplier companies."))
+    supplier = home_supplier(request.user)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and supplier is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                supplier=supplier,
+                file=data["file"],
+                title=data["title"],
+                kind=data["kind"],
+                valid_until=data["valid_until"],
+                by=request.user,
+            )
+        except services.UploadRejected as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("“%(title)s” is in your library.") % {"title": document.title}
+            )
+            return redirect("evidence:library")
+    return render(
+        request,
+        "evidence/library.html",
+        {"documents": library_for(request.user), "form": form, "supplier": supplier},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_or_404(request.user, pk)
+    if not can_edit_document(request.user, document):
+        return _forbidden(request, _("Only the supplier's own people change its documents."))
+    form = DocumentDetailsForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.document_update(
+            document=Document.objects.get(pk=document.pk),
+            title=data["title"],
+            kind=data["kind"],
+            valid_until=data["valid_until"],
+            by=request.user,
+        )
+        messages.success(request, _("The document's details were saved."))
+        return redirect("evidence:library")
+    return render(request, "evidence/document_form.html", {"form": form, "document": document})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream the file to a user allowed to see it; uploads have no public URL."""
+    document = _document_or_404(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is no longer available.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
