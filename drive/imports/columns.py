@@ -22,6 +22,7 @@ COLUMNS: tuple[tuple[str, int | None, str], ...] = (
     ("employees", 20, _("Number of employees (whole number).")),
     ("annual_turnover_usd", 30, _("Annual turnover in US dollars.")),
     ("women_owned", 10,
+     # xgettext:no-python-format
      _("yes / no (empty means no). At least 51% owned, managed and controlled by women.")),
     ("contact_name", 200, _("Contact person.")),
     ("contact_email", 254, _("Contact email; an existing contact with this email is updated.")),

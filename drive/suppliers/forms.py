@@ -61,6 +61,7 @@ class SupplierForm(forms.ModelForm):
             "annual_turnover_usd": _(
                 "Last financial year, in US dollars. Used to work out the size class."
             ),
+            # xgettext:no-python-format
             "women_owned": _("At least 51% owned, managed and controlled by women (UNGM)."),
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
