@@ -15,7 +15,7 @@ def test_alice_signs_in_switches_to_chinese_and_signs_out(page, sign_in, alice):
 
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("#language-select").input_value() == "zh-hans"
-    assert page.locator("h1").is_visible()
+    assert page.locator("h1").inner_text() == "欢迎，Alice"
     alice.refresh_from_db()
     assert alice.language == "zh-hans"
 
