@@ -1,0 +1,263 @@
+"""Reads of programmes and cohorts: the queries the pages present.
+
+Progress (% answered) is an approximation chosen to stay one SQL query per page:
+the numerator counts the assessment's non-empty answers (a value other than null, ""
+or [], or at least one document attached); the denominator counts the version's
+questions that apply to the supplier's size class (questions with no size restriction
+apply to all; an unknown size sees every question, as in the questionnaire engine).
+Sector applicability and display conditions are not taken into account, so the
+denominator can be a little high for a supplier whose answers hide questions; the
+result is capped at 100. The self-assessment page shows the exact figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from drive.assessments.models import Answer
+from drive.programmes.models import Enrolment, Programme, Stage
+from drive.questionnaires.models import Question
+from drive.suppliers.models import SizeClass
+
+# Deadline statuses shown in the cohort table and used by the ``deadline`` filter.
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"  # within DUE_SOON_DAYS
+ON_TIME = "on_time"
+NO_DEADLINE = "no_deadline"
+SUBMITTED = "submitted"  # the assessment is in: the deadline no longer applies
+NOT_APPLICABLE = "not_applicable"  # withdrawn
+DUE_SOON_DAYS = 7
+DEADLINE_CHOICES = (
+    (OVERDUE, _("Overdue")),
+    (DUE_SOON, _("Due within a week")),
+    (ON_TIME, _("On time")),
+    (SUBMITTED, _("Assessment submitted")),
+    (NO_DEADLINE, _("No deadline")),
+)
+AWAITING = (Stage.INVITED, Stage.ENROLLED)
+
+SORTS: dict[str, tuple] = {
+    "name": ("supplier__legal_name", "id"),
+    "-name": ("-supplier__legal_name", "-id"),
+    "stage": ("stage_rank", "supplier__legal_name", "id"),
+    "-stage": ("-stage_rank", "supplier__legal_name", "id"),
+    "progress": ("progress", "supplier__legal_name", "id"),
+    "-progress": ("-progress", "supplier__legal_name", "id"),
+    "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
+    "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
+}
+DEFAULT_SORT = "name"
+STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    status: str
+    days: int | None  # days left (negative when overdue)
+    date: dt.date | None
+
+    @property
+    def overdue_by(self) -> int:
+        return -self.days if self.days is not None and self.days < 0 else 0
+
+
+def deadline_for_awaiting(programme: Programme, today: dt.date | None = None) -> Deadline:
+    """The deadline status of an enrolment whose assessment is still awaited.
+
+    It is the same for every awaiting enrolment of a programme, which is what lets the
+    cohort filter on it in SQL.
+    """
+    deadline = programme.assessment_deadline
+    if deadline is None:
+        return Deadline(NO_DEADLINE, None, None)
+    days = (deadline - (today or timezone.localdate())).days
+    if days < 0:
+        return Deadline(OVERDUE, days, deadline)
+    if days <= DUE_SOON_DAYS:
+        return Deadline(DUE_SOON, days, deadline)
+    return Deadline(ON_TIME, days, deadline)
+
+
+def _answered_count() -> Coalesce:
+    non_empty = (
+        Answer.objects.filter(assessment__enrolment=OuterRef("pk"))
+        .filter(
+            (
+                Q(value__isnull=False)
+                & ~Q(value=None)
+                & ~Q(value="")
+                & ~Q(value=[])
+            )
+            | Q(Exists(Answer.documents.through.objects.filter(answer=OuterRef("pk"))))
+        )
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(non_empty, output_field=IntegerField()), Value(0))
+
+
+def questions_by_size(programme: Programme) -> dict[str, int]:
+    """How many of the version's questions apply to each size class ("" = unknown = all)."""
+    sizes = list(
+        Question.objects.filter(version_id=programme.questionnaire_version_id).values_list(
+            "applies_to_size", flat=True
+        )
+    )
+    counts = {"": len(sizes)}
+    for size in SizeClass.values:
+        counts[size] = sum(1 for applies in sizes if not applies or size in applies)
+    return counts
+
+
+def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> QuerySet[Enrolment]:
+    """The programme's enrolments, annotated and filtered for the cohort table.
+
+    Annotations: ``answered``, ``question_total``, ``progress`` (0–100), ``deadline_status``,
+    ``stage_rank``. Filters from ``params`` (e.g. ``request.GET``): ``stage``, ``country``,
+    ``size``, ``women_owned`` ("yes"/"no"), ``deadline`` (a DEADLINE_CHOICES value), ``q``
+    (supplier names, registration or UNGM number); ``sort`` a key of SORTS. Unknown values are
+    ignored. Supplier and assessment are joined, so a page of rows is one query.
+    """
+    params = params or {}
+    totals = questions_by_size(programme)
+    awaiting = deadline_for_awaiting(programme)
+    qs = (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("supplier", "assessment")
+        .annotate(
+            answered=_answered_count(),
+            question_total=Case(
+                *[When(supplier__size_class=size, then=Value(n)) for size, n in totals.items()],
+                default=Value(totals[""]),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            progress=Case(
+                When(question_total=0, then=Value(0)),
+                default=Least(Value(100), F("answered") * 100 / F("question_total")),
+                output_field=IntegerField(),
+            ),
+            deadline_status=Case(
+                When(stage__in=AWAITING, then=Value(awaiting.status)),
+                When(stage=Stage.WITHDRAWN, then=Value(NOT_APPLICABLE)),
+                default=Value(SUBMITTED),
+                output_field=CharField(),
+            ),
+            stage_rank=Case(
+                *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+                output_field=IntegerField(),
+            ),
+        )
+    )
+
+    stage = (params.get("stage") or "").strip()
+    if stage in Stage.values:
+        qs = qs.filter(stage=stage)
+    country = (params.get("country") or "").strip().upper()
+    if country:
+        qs = qs.filter(supplier__country=country)
+    size = (params.get("size") or "").strip().lower()
+    if size == "unknown":
+        qs = qs.filter(supplier__size_class="")
+    elif size in SizeClass.values:
+        qs = qs.filter(supplier__size_class=size)
+    women_owned = (params.get("women_owned") or "").strip().lower()
+    if women_owned in ("yes", "no"):
+        qs = qs.filter(supplier__women_owned=women_owned == "yes")
+    deadline = (params.get("deadline") or "").strip()
+    if deadline in dict(DEADLINE_CHOICES):
+        qs = qs.filter(deadline_status=deadline)
+    q = (params.get("q") or "").strip()
+    for term in q.split():
+        qs = qs.filter(
+            Q(supplier__legal_name__icontains=term)
+            | Q(supplier__local_name__icontains=term)
+            | Q(supplier__registration_number__icontains=term)
+            | Q(supplier__ungm_vendor_number__icontains=term)
+        )
+    sort = params.get("sort") or DEFAULT_SORT
+    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+def stage_counts(programme: Programme) -> list[StageCount]:
+    """The funnel: how many enrolments are at each stage this release uses (one query)."""
+    counts = programme.enrolments.aggregate(
+        **{stage: Count("id", filter=Q(stage=stage)) for stage in Stage.values}
+    )
+    shown = [Stage.INVITED, Stage.ENROLLED, Stage.SUBMITTED, Stage.REVIEWED]
+    shown += [s for s in Stage if s not in shown and s != Stage.WITHDRAWN and counts[s]]
+    shown.append(Stage.WITHDRAWN)
+    return [StageCount(str(s), str(Stage(s).label), counts[s]) for s in shown]
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    """Programmes the user may see, with their cohort size (one query)."""
+    return (
+        Programme.objects.visible_to(user)
+        .select_related("questionnaire_version__questionnaire")
+        .annotate(
+            enrolment_count=Count("enrolments", filter=~Q(enrolments__stage=Stage.WITHDRAWN))
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def programme_for(user, pk: int) -> Programme:
+    """One programme the user may see, or Programme.DoesNotExist (404 in views)."""
+    return (
+        Programme.objects.visible_to(user)
+        .select_related("buyer", "questionnaire_version__questionnaire")
+        .get(pk=pk)
+    )
+
+
+def enrolment_for(user, pk: int) -> Enrolment:
+    """One enrolment the user may see, or Enrolment.DoesNotExist."""
+    return (
+        Enrolment.objects.visible_to(user)
+        .select_related("programme__buyer", "supplier", "assessment")
+        .get(pk=pk)
+    )
+
+
+def supplier_enrolments(user) -> QuerySet[Enrolment]:
+    """A supplier user's own enrolments, newest programme first ("my programmes")."""
+    return (
+        Enrolment.objects.visible_to(user)
+        .select_related("programme__buyer", "supplier", "assessment")
+        .order_by("-programme__created_at", "programme__name", "id")
+    )
+
+
+def enrolled_supplier_ids(programme: Programme) -> set[int]:
+    return set(programme.enrolments.values_list("supplier_id", flat=True))
