@@ -139,6 +139,10 @@ class Theme(models.Model):
     def display_label(self) -> str:
         return pick(self.label) or self.code
 
+    @property
+    def display_hint(self) -> str:
+        return pick(self.hint)
+
 
 class Question(models.Model):
     """One question. Expressions use the XLSForm syntax (``${code}``, ``.`` = this answer).
