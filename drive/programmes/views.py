@@ -1,0 +1,407 @@
+"""Programme pages. Thin: scope with visible_to, check a predicate, call a selector or a
+service, render. Domain errors become form errors or messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_countries.fields import Country
+
+from drive.core.errors import DomainError
+from drive.programmes import selectors, services
+from drive.programmes.forms import InviteCompanyForm, NoteForm, ProgrammeForm, ReminderForm
+from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
+from drive.programmes.permissions import (
+    can_manage_programmes,
+    can_view_own_enrolments,
+    can_view_programmes,
+)
+from drive.suppliers.models import SizeClass, Supplier
+from drive.suppliers.selectors import registry_countries, supplier_search
+
+PAGE_SIZE = 25
+COHORT_FILTERS = ("q", "stage", "country", "size", "women_owned", "deadline")
+REGISTRY_FILTERS = ("q", "country", "sector", "size", "women_owned", "lta")
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """Form data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
+
+
+def _programme_or_404(user: Any, pk: int) -> Programme:
+    try:
+        return selectors.programme_for(user, pk)
+    except Programme.DoesNotExist:
+        raise Http404(_("No such programme.")) from None
+
+
+def _enrolment_or_404(user: Any, pk: int) -> Enrolment:
+    try:
+        return selectors.enrolment_for(user, pk)
+    except Enrolment.DoesNotExist:
+        raise Http404(_("No such enrolment.")) from None
+
+
+def _manager_only(request: HttpRequest) -> HttpResponse:
+    return _forbidden(
+        request, _("Only programme managers and organisation admins of the buyer can do this.")
+    )
+
+
+def _querystring(params: QueryDict, drop: tuple[str, ...]) -> str:
+    kept = params.copy()
+    for key in drop:
+        kept.pop(key, None)
+    encoded = kept.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _countries(codes: list[str]) -> list[Country]:
+    return sorted((Country(code) for code in codes if code), key=lambda c: c.name)
+
+
+@login_required
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if can_view_own_enrolments(user):
+        return redirect("programmes:mine")
+    if not can_view_programmes(user):
+        return _forbidden(request, _("Programmes are run by buyer organisations."))
+    context = {
+        "programmes": selectors.programmes_for(user),
+        "can_manage": can_manage_programmes(user),
+    }
+    return render(request, "programmes/programme_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_manage_programmes(user):
+        return _manager_only(request)
+    form = ProgrammeForm(_posted(request), buyer=user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                buyer=user.organisation, data=form.service_data(), by=user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Programme created. Enrol suppliers, then open it."))
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_or_404(request.user, pk)
+    if not can_manage_programmes(request.user, programme):
+        return _manager_only(request)
+    form = ProgrammeForm(_posted(request), instance=programme, buyer=programme.buyer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                programme=programme, data=form.service_data(), by=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(
+        request, "programmes/programme_form.html", {"form": form, "programme": programme}
+    )
+
+
+@login_required
+@require_GET
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    programme = _programme_or_404(user, pk)
+    if not can_view_programmes(user):
+        return _forbidden(request, _("The cohort is visible to the buyer's staff only."))
+    params = request.GET
+    page_obj = Paginator(selectors.cohort(programme, params), PAGE_SIZE).get_page(
+        params.get("page")
+    )
+    funnel = selectors.stage_counts(programme)
+    context = {
+        "programme": programme,
+        "page_obj": page_obj,
+        "enrolments": page_obj.object_list,
+        "funnel": funnel,
+        "cohort_size": sum(s.count for s in funnel),
+        "awaiting": selectors.deadline_for_awaiting(programme),
+        "filtering": any(params.get(key) for key in COHORT_FILTERS),
+        "params": {key: params.get(key, "") for key in (*COHORT_FILTERS, "sort")},
+        "stage_choices": Stage.choices,
+        "deadline_choices": selectors.DEADLINE_CHOICES,
+        "size_choices": [*SizeClass.choices, ("unknown", _("Unknown"))],
+        "countries": _countries(
+            list(
+                programme.enrolments.order_by("supplier__country")
+                .values_list("supplier__country", flat=True)
+                .distinct()
+            )
+        ),
+        "sort_choices": [
+            ("name", _("Name A–Z")),
+            ("-name", _("Name Z–A")),
+            ("stage", _("Stage, earliest first")),
+            ("-stage", _("Stage, furthest first")),
+            ("progress", _("Least progress")),
+            ("-progress", _("Most progress")),
+            ("activity", _("Least recent activity")),
+            ("-activity", _("Most recent activity")),
+        ],
+        "querystring_without_page": _querystring(params, ("page",)),
+        "can_manage": can_manage_programmes(user, programme),
+        "reminder_form": ReminderForm(enrolment_ids=[]),
+        "awaiting_stages": selectors.AWAITING,
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def _move_programme(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse:
+    programme = _programme_or_404(request.user, pk)
+    if not can_manage_programmes(request.user, programme):
+        return _manager_only(request)
+    try:
+        if opening:
+            services.programme_open(programme=programme, by=request.user)
+            messages.success(request, _("The programme is open: enrolled suppliers were told."))
+        else:
+            services.programme_close(programme=programme, by=request.user)
+            messages.success(request, _("The programme is closed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("programmes:detail", pk=programme.pk)
+
+
+@login_required
+@require_POST
+def programme_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move_programme(request, pk, opening=True)
+
+
+@login_required
+@require_POST
+def programme_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move_programme(request, pk, opening=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick suppliers from the registry: ticked ones, or all matching the filter."""
+    user = request.user
+    programme = _programme_or_404(user, pk)
+    if not can_manage_programmes(user, programme):
+        return _manager_only(request)
+    if request.method == "POST":
+        if request.POST.get("all_matching"):
+            chosen = list(supplier_search(user=user, params=request.POST))
+        else:
+            ids = [int(v) for v in request.POST.getlist("suppliers") if v.isdigit()]
+            chosen = list(Supplier.objects.visible_to(user).filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, _("Select at least one supplier to enrol."))
+            kept = _querystring(request.POST, ("csrfmiddlewaretoken", "suppliers", "all_matching"))
+            return redirect(f"{request.path}?{kept}")
+        try:
+            created = services.enrolment_create_many(programme=programme, suppliers=chosen, by=user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("programmes:enrol", pk=programme.pk)
+        already = len(chosen) - len(created)
+        text = ngettext(
+            "%(count)d supplier enrolled.", "%(count)d suppliers enrolled.", len(created)
+        ) % {"count": len(created)}
+        if already:
+            text += " " + ngettext(
+                "%(count)d was already in the cohort.",
+                "%(count)d were already in the cohort.",
+                already,
+            ) % {"count": already}
+        messages.success(request, text)
+        return redirect("programmes:detail", pk=programme.pk)
+
+    params = request.GET
+    page_obj = Paginator(supplier_search(user=user, params=params), PAGE_SIZE).get_page(
+        params.get("page")
+    )
+    context = {
+        "programme": programme,
+        "page_obj": page_obj,
+        "suppliers": page_obj.object_list,
+        "enrolled": selectors.enrolled_supplier_ids(programme),
+        "params": {key: params.get(key, "") for key in REGISTRY_FILTERS},
+        "filtering": any(params.get(key) for key in REGISTRY_FILTERS),
+        "countries": _countries(registry_countries(user)),
+        "size_choices": [*SizeClass.choices, ("sme", _("SME (micro, small or medium)"))],
+        "querystring_without_page": _querystring(params, ("page",)),
+        "closed": programme.status == ProgrammeStatus.CLOSED,
+    }
+    return render(request, "programmes/enrol.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_company(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    programme = _programme_or_404(user, pk)
+    if not can_manage_programmes(user, programme):
+        return _manager_only(request)
+    form = InviteCompanyForm(_posted(request), initial={"language": user.language or "en"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrolment_invite_new_company(
+                programme=programme, by=user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(getattr(error, "field", None), error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added to your registry, invited and enrolled.")
+                % {"name": enrolment.supplier.legal_name},
+            )
+            return redirect("programmes:detail", pk=programme.pk)
+    return render(
+        request, "programmes/invite_company.html", {"form": form, "programme": programme}
+    )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    programme = _programme_or_404(user, pk)
+    if not can_manage_programmes(user, programme):
+        return _manager_only(request)
+    ids = list(programme.enrolments.values_list("pk", flat=True))
+    form = ReminderForm(request.POST, enrolment_ids=ids)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("programmes:detail", pk=programme.pk)
+    result = services.reminder_send(
+        programme=programme,
+        enrolments=form.cleaned_data["enrolments"],
+        by=user,
+        message=form.cleaned_data["message"],
+    )
+    if result.reminded:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(count)d supplier.",
+                "Reminder sent to %(count)d suppliers.",
+                result.reminded,
+            )
+            % {"count": result.reminded},
+        )
+    if result.without_users:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d supplier has no account yet, so nobody could be emailed; "
+                "resend its invitation from the supplier's page.",
+                "%(count)d suppliers have no account yet, so nobody could be emailed; "
+                "resend their invitations from the suppliers' pages.",
+                result.without_users,
+            )
+            % {"count": result.without_users},
+        )
+    if result.skipped:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d selected supplier was not reminded: it has submitted, was withdrawn "
+                "or was reminded a moment ago.",
+                "%(count)d selected suppliers were not reminded: they have submitted, were "
+                "withdrawn or were reminded a moment ago.",
+                result.skipped,
+            )
+            % {"count": result.skipped},
+        )
+    return redirect("programmes:detail", pk=programme.pk)
+
+
+@login_required
+@require_GET
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    enrolment = _enrolment_or_404(user, pk)
+    if not can_view_programmes(user):
+        return _forbidden(request, _("This page is for the buyer's staff."))
+    context = {
+        "enrolment": enrolment,
+        "programme": enrolment.programme,
+        "supplier": enrolment.supplier,
+        "assessment": getattr(enrolment, "assessment", None),
+        "can_withdraw": can_manage_programmes(user, enrolment.programme)
+        and enrolment.stage != Stage.WITHDRAWN,
+    }
+    return render(request, "programmes/enrolment_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    enrolment = _enrolment_or_404(user, pk)
+    if not can_manage_programmes(user, enrolment.programme):
+        return _manager_only(request)
+    form = NoteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_withdraw(
+                enrolment=enrolment, by=user, note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was withdrawn from the programme.")
+                % {"name": enrolment.supplier.legal_name},
+            )
+            return redirect("programmes:enrolment", pk=enrolment.pk)
+    return render(
+        request, "programmes/withdraw.html", {"form": form, "enrolment": enrolment}
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """A supplier's programmes: one row per enrolment, linking to its self-assessment."""
+    user = request.user
+    if not can_view_own_enrolments(user):
+        if can_view_programmes(user):
+            return redirect("programmes:list")
+        return _forbidden(request, _("This page lists a supplier's programmes."))
+    context = {
+        "enrolments": selectors.supplier_enrolments(user),
+        "awaiting_stages": selectors.AWAITING,
+    }
+    return render(request, "programmes/mine.html", context)
