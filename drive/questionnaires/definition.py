@@ -237,10 +237,13 @@ def normalize(definition: dict[str, Any]) -> dict[str, Any]:
 
 
 def content_hash(definition: dict[str, Any]) -> str:
-    """SHA-256 of the normalized definition as canonical JSON (sorted keys, no ids)."""
-    canonical = json.dumps(
-        normalize(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
+    """SHA-256 of the normalized definition as canonical JSON (sorted keys, no ids).
+
+    The questionnaire ``code`` is left out: it names the family, not the content.
+    """
+    content = normalize(definition)
+    del content["code"]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
