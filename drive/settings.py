@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "drive.programmes",
     "drive.evidence",
     "drive.assessments",
+    "drive.scoring",
+    "drive.feedback",
     "drive.demo",
 ]
 

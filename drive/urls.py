@@ -16,5 +16,7 @@ urlpatterns = [
     path("programmes/", include("drive.programmes.urls")),
     path("assessments/", include("drive.assessments.urls")),
     path("evidence/", include("drive.evidence.urls")),
+    path("scoring/", include("drive.scoring.urls")),
+    path("feedback/", include("drive.feedback.urls")),
     path("", include("drive.core.urls")),
 ]

@@ -1,0 +1,45 @@
+"""Writes of feedback: request a PDF of the report (rendered in the background)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from drive.assessments.models import Assessment
+from drive.audit.services import audit_record
+from drive.core.errors import DomainError
+from drive.core.tasks import enqueue
+from drive.feedback.models import FeedbackPdf, PdfStatus
+from drive.feedback.selectors import feedback_available
+from drive.scoring.selectors import current_score
+
+
+class FeedbackUnavailable(DomainError):
+    pass
+
+
+def feedback_pdf_request(*, assessment: Assessment, language: str, by: Any) -> FeedbackPdf:
+    """The PDF of the current report in ``language``; queues its rendering after commit
+    when it does not exist yet or failed before. Idempotent for a ready or pending PDF.
+    Raises :class:`FeedbackUnavailable` before the assessment is accepted and scored.
+    Side effects: the FeedbackPdf row, audit ``feedback.pdf.requested``, one task."""
+    score = current_score(assessment) if feedback_available(assessment) else None
+    if score is None:
+        raise FeedbackUnavailable(
+            _("The feedback report is ready once your assessment is accepted and scored.")
+        )
+    with transaction.atomic():
+        pdf, created = FeedbackPdf.objects.get_or_create(
+            assessment=assessment, score=score, language=language
+        )
+        if not created and pdf.status != PdfStatus.FAILED:
+            return pdf
+        if not created:
+            FeedbackPdf.objects.filter(pk=pdf.pk).update(status=PdfStatus.PENDING, error="")
+            pdf.status = PdfStatus.PENDING
+        audit_record(actor=by, action="feedback.pdf.requested", target=assessment,
+                     after={"language": language, "score": score.pk})
+        enqueue("drive.feedback.tasks.feedback_pdf_render", pdf.pk)
+    return pdf

@@ -1,0 +1,335 @@
+"""The pure scoring core: answers in, a glass-box result out (no database access).
+
+:func:`score_answers` is what :func:`drive.scoring.services.score_compute`, the
+``rescore`` command and ``bench/scoring_bench.py`` all run. A scoring method's
+``config`` (versioned data in :class:`~drive.scoring.models.ScoringMethod`) decides:
+
+- ``unanswered_optional``: ``"zero"`` (an unanswered optional question counts its
+  possible points and earns 0) or ``"exclude"`` (it counts for nothing);
+- ``evidence_rule``: ``"zero"`` (an answer whose evidence is required but has no
+  document earns 0, reason "evidence missing") or ``"ignore"``;
+- ``red_flag_cap``: the band code that a red flag caps the maturity band at;
+- ``bands``: ``[{"code", "min", "label": {"en", "zh-hans"}}]`` in ascending ``min``;
+- ``theme_weights``: optional ``{theme code: weight}`` replacing ``Theme.weight``.
+
+Points: a choice question's possible points are its best option's (for multiple
+choice the sum of the positive options); the earned points are the chosen option's
+(the sum of the chosen options), kept within 0..possible. A number question scores
+through its points rule (:mod:`drive.scoring.points`). Text, date and file questions
+carry no points. A theme score is earned / possible × 100 over the questions that
+apply to the supplier and are shown to it; the overall score is the weighted mean of
+the theme scores over the themes with possible points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from drive.questionnaires.models import CHOICE_TYPES, NUMBER_TYPES, QuestionType
+from drive.questionnaires.selectors import evidence_needed, is_red_flag, visible_questions
+from drive.scoring.points import PointsRuleError, parse_points_rule
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+SCORED = "scored"
+NOT_APPLICABLE = "not_applicable"
+HIDDEN = "hidden"
+UNANSWERED = "unanswered"
+RED_FLAG = "red_flag"
+EVIDENCE_MISSING = "evidence_missing"
+OVERRIDE = "override"
+NOT_SCORED = "not_scored"
+REASONS = (SCORED, NOT_APPLICABLE, HIDDEN, UNANSWERED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE,
+           NOT_SCORED)
+
+# Maturity bands: five equal-ish steps with a narrow first one (see README for why).
+DEFAULT_BANDS: list[dict[str, Any]] = [
+    {"code": "beginning", "min": 0, "label": {"en": "Beginning", "zh-hans": "起步"}},
+    {"code": "developing", "min": 25, "label": {"en": "Developing", "zh-hans": "发展中"}},
+    {"code": "established", "min": 45, "label": {"en": "Established", "zh-hans": "已建立"}},
+    {"code": "advanced", "min": 65, "label": {"en": "Advanced", "zh-hans": "进阶"}},
+    {"code": "leading", "min": 85, "label": {"en": "Leading", "zh-hans": "领先"}},
+]
+DEFAULT_CONFIG: dict[str, Any] = {
+    "unanswered_optional": "zero",
+    "evidence_rule": "zero",
+    "red_flag_cap": "developing",
+    "bands": DEFAULT_BANDS,
+    "theme_weights": {},
+}
+
+
+def validate_config(config: Mapping[str, Any]) -> list[str]:
+    """Every problem of a method configuration, as sentences (empty = valid)."""
+    problems: list[str] = []
+    if config.get("unanswered_optional", "zero") not in ("zero", "exclude"):
+        problems.append(_("“unanswered_optional” must be “zero” or “exclude”."))
+    if config.get("evidence_rule", "zero") not in ("zero", "ignore"):
+        problems.append(_("“evidence_rule” must be “zero” or “ignore”."))
+    bands = config.get("bands") or []
+    mins = [band.get("min") for band in bands]
+    if (
+        not bands
+        or any(not isinstance(m, int | float) or not 0 <= m <= 100 for m in mins)
+        or mins[0] != 0
+        or any(a >= b for a, b in zip(mins, mins[1:], strict=False))
+    ):
+        problems.append(_("“bands” must list bands with rising “min” values from 0 to 100, "
+                          "the first at 0."))
+    codes = [band.get("code") for band in bands]
+    cap = config.get("red_flag_cap", "developing")
+    if cap and cap not in codes:
+        problems.append(_("“red_flag_cap” must be the code of one of the bands."))
+    weights = config.get("theme_weights") or {}
+    if not isinstance(weights, dict) or any(
+        not isinstance(w, int | float) or w < 0 for w in weights.values()
+    ):
+        problems.append(_("“theme_weights” must map theme codes to numbers of 0 or more."))
+    return problems
+
+
+@dataclass
+class QuestionResult:
+    code: str
+    theme_code: str
+    value: Any
+    earned: Decimal
+    possible: Decimal
+    reason: str
+    red_flag: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the question's possible points count in its theme."""
+        return self.reason in (SCORED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE) or (
+            self.reason == UNANSWERED and self.possible > 0
+        )
+
+
+@dataclass
+class ThemeResult:
+    code: str
+    weight: Decimal
+    earned: Decimal = ZERO
+    possible: Decimal = ZERO
+
+    @property
+    def score(self) -> Decimal | None:
+        if self.possible <= 0:
+            return None
+        return (self.earned / self.possible * HUNDRED).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass
+class ScoreResult:
+    overall: Decimal
+    band: str
+    band_capped: bool
+    red_flags: int
+    themes: list[ThemeResult]
+    questions: list[QuestionResult]
+    by_code: dict[str, QuestionResult] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_code = {q.code: q for q in self.questions}
+
+
+@dataclass(frozen=True)
+class Gain:
+    """What answering ``code`` at full marks would add (theme and overall points)."""
+
+    code: str
+    theme_code: str
+    points: Decimal
+    theme_gain: Decimal
+    overall_gain: Decimal
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _clamp(value: Decimal, possible: Decimal) -> Decimal:
+    return min(max(value, ZERO), possible)
+
+
+def question_possible(question: Any) -> Decimal:
+    """The most a question can earn (0 for questions without points)."""
+    if question.type in CHOICE_TYPES:
+        points = [Decimal(c.points) for c in question.choices.all() if c.points is not None]
+        if question.type == QuestionType.MULTIPLE:
+            return sum((p for p in points if p > 0), ZERO)
+        return max([ZERO, *points])
+    if question.type in NUMBER_TYPES and question.points.strip():
+        try:
+            return max(parse_points_rule(question.points).possible, ZERO)
+        except PointsRuleError:
+            return ZERO
+    return ZERO
+
+
+def question_points(question: Any, value: Any) -> Decimal:
+    """Raw points of an answer (before clamping to 0..possible)."""
+    if question.type in CHOICE_TYPES:
+        chosen = set(value) if isinstance(value, list) else {value}
+        return sum(
+            (Decimal(c.points) for c in question.choices.all()
+             if c.value in chosen and c.points is not None),
+            ZERO,
+        )
+    if question.type in NUMBER_TYPES and question.points.strip():
+        try:
+            return parse_points_rule(question.points).points_for(value)
+        except PointsRuleError:
+            return ZERO
+    return ZERO
+
+
+def band_for(score: Decimal, bands: Sequence[Mapping[str, Any]]) -> str:
+    code = bands[0]["code"]
+    for band in bands:
+        if score >= Decimal(str(band["min"])):
+            code = band["code"]
+    return code
+
+
+def score_answers(
+    questions: Sequence[Any],
+    answers: Mapping[str, Any],
+    documents: Mapping[str, Collection[Any]],
+    method_config: Mapping[str, Any],
+    *,
+    not_applicable: Collection[str] = (),
+    overrides: Mapping[str, Decimal] | None = None,
+) -> ScoreResult:
+    """Score one submission.
+
+    ``questions``: every question of the version, in order, themes and choices loaded;
+    ``answers``: ``{code: value}``; ``documents``: ``{code: [document ids]}``;
+    ``not_applicable``: codes that do not apply to this supplier (size, sector);
+    ``overrides``: ``{code: earned points}`` granted on appeal.
+    """
+    config = {**DEFAULT_CONFIG, **method_config}
+    overrides = overrides or {}
+    skipped = set(not_applicable)
+    applicable = [q for q in questions if q.code not in skipped]
+    shown = {q.code for q in visible_questions(applicable, answers)}
+    weights = config.get("theme_weights") or {}
+    themes: dict[str, ThemeResult] = {}
+    results: list[QuestionResult] = []
+    red_flags = 0
+    for question in questions:
+        theme = question.theme
+        if theme.code not in themes:
+            weight = weights.get(theme.code, theme.weight)
+            themes[theme.code] = ThemeResult(code=theme.code, weight=Decimal(str(weight)))
+        value = answers.get(question.code)
+        result = _score_question(question, value, documents, config, overrides,
+                                 applicable=question.code not in skipped,
+                                 shown=question.code in shown)
+        if result.red_flag:
+            red_flags += 1
+        if result.counted:
+            themes[theme.code].earned += result.earned
+            themes[theme.code].possible += result.possible
+        results.append(result)
+    theme_list = list(themes.values())
+    overall = overall_of(theme_list)
+    bands = config["bands"]
+    band = band_for(overall, bands)
+    capped = False
+    cap = config.get("red_flag_cap")
+    if red_flags and cap:
+        order = [b["code"] for b in bands]
+        if order.index(band) > order.index(cap):
+            band, capped = cap, True
+    return ScoreResult(overall=overall, band=band, band_capped=capped, red_flags=red_flags,
+                       themes=theme_list, questions=results)
+
+
+def _score_question(
+    question: Any, value: Any, documents: Mapping[str, Collection[Any]],
+    config: Mapping[str, Any], overrides: Mapping[str, Decimal], *, applicable: bool,
+    shown: bool,
+) -> QuestionResult:
+    base = {"code": question.code, "theme_code": question.theme.code, "value": value}
+    if not applicable:
+        return QuestionResult(**base, earned=ZERO, possible=ZERO, reason=NOT_APPLICABLE)
+    if not shown:
+        return QuestionResult(**base, earned=ZERO, possible=ZERO, reason=HIDDEN)
+    possible = question_possible(question)
+    flagged = not is_empty(value) and is_red_flag(question, value)
+    if question.code in overrides and possible > 0:
+        earned = _clamp(Decimal(overrides[question.code]), possible)
+        return QuestionResult(**base, earned=earned, possible=possible, reason=OVERRIDE,
+                              red_flag=flagged)
+    if is_empty(value):
+        if possible > 0 and not question.required and config["unanswered_optional"] == "exclude":
+            possible = ZERO
+        return QuestionResult(**base, earned=ZERO, possible=possible, reason=UNANSWERED,
+                              red_flag=False)
+    if possible <= 0:
+        return QuestionResult(**base, earned=ZERO, possible=ZERO,
+                              reason=RED_FLAG if flagged else NOT_SCORED, red_flag=flagged)
+    earned = _clamp(question_points(question, value), possible)
+    if (config["evidence_rule"] == "zero" and not documents.get(question.code)
+            and evidence_needed(question, value)):
+        return QuestionResult(**base, earned=ZERO, possible=possible,
+                              reason=RED_FLAG if flagged else EVIDENCE_MISSING, red_flag=flagged)
+    return QuestionResult(**base, earned=earned, possible=possible,
+                          reason=RED_FLAG if flagged else SCORED, red_flag=flagged)
+
+
+def overall_of(themes: Sequence[ThemeResult]) -> Decimal:
+    """Weighted mean of the theme scores over the themes with possible points."""
+    total_weight = ZERO
+    total = ZERO
+    for theme in themes:
+        if theme.possible > 0 and theme.weight > 0:
+            total_weight += theme.weight
+            total += theme.weight * theme.earned / theme.possible * HUNDRED
+    if total_weight <= 0:
+        return ZERO
+    return (total / total_weight).quantize(CENT, ROUND_HALF_UP)
+
+
+def score_gains(result: ScoreResult, questions: Sequence[Any]) -> list[Gain]:
+    """The answers that would raise the score most if given full marks, best first.
+
+    Candidates: questions that apply and are shown, carry points, and earn less than
+    their possible points (unanswered, low, red-flagged or missing evidence; an
+    unanswered optional question excluded by the method counts its points in).
+    """
+    by_theme = {theme.code: theme for theme in result.themes}
+    gains: list[Gain] = []
+    for question in questions:
+        answer = result.by_code.get(question.code)
+        if answer is None or answer.reason in (NOT_APPLICABLE, HIDDEN, NOT_SCORED, OVERRIDE):
+            continue
+        possible = answer.possible if answer.counted else question_possible(question)
+        if possible <= 0 or answer.earned >= possible:
+            continue
+        theme = by_theme[answer.theme_code]
+        added_possible = ZERO if answer.counted else possible
+        raised = ThemeResult(
+            code=theme.code, weight=theme.weight,
+            earned=theme.earned - answer.earned + possible,
+            possible=theme.possible + added_possible,
+        )
+        before = theme.score or ZERO
+        after = raised.score or ZERO
+        themes_after = [raised if t.code == theme.code else t for t in result.themes]
+        gains.append(Gain(
+            code=question.code, theme_code=theme.code, points=possible - answer.earned,
+            theme_gain=after - before,
+            overall_gain=overall_of(themes_after) - result.overall,
+        ))
+    gains.sort(key=lambda g: (-g.overall_gain, -g.theme_gain, g.code))
+    return [gain for gain in gains if gain.overall_gain > 0 or gain.theme_gain > 0]

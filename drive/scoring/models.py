@@ -1,0 +1,220 @@
+"""Scores as glass boxes: every overall score keeps its theme and question rows, and the
+scoring method version that produced it (STYLE.md §18)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from drive.assessments.models import Assessment
+from drive.core.i18n import pick
+from drive.questionnaires.models import Question, Theme
+from drive.scoring import engine
+
+
+class ScoringMethod(models.Model):
+    """One version of a scoring method. Published versions are never edited: a change is a
+    new version, and ``rescore`` recomputes every submitted assessment with it."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    config = models.JSONField(_("configuration"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scoring method")
+        verbose_name_plural = _("scoring methods")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="scoring_method_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+    @property
+    def bands(self) -> list[dict]:
+        return self.config.get("bands") or engine.DEFAULT_BANDS
+
+    def band_label(self, code: str) -> str:
+        for band in self.bands:
+            if band["code"] == code:
+                return pick(band.get("label")) or code
+        return code
+
+
+class Score(models.Model):
+    """The score of one submission of an assessment under one method version."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    submission_number = models.PositiveIntegerField()
+    method = models.ForeignKey(ScoringMethod, on_delete=models.PROTECT, related_name="scores")
+    overall = models.DecimalField(_("overall score"), max_digits=5, decimal_places=2)
+    band = models.CharField(_("maturity band"), max_length=40)
+    band_capped = models.BooleanField(default=False)
+    red_flags = models.PositiveIntegerField(_("red flags"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "submission_number", "method"], name="score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} #{self.submission_number}: {self.overall}"
+
+    @property
+    def band_label(self) -> str:
+        return self.method.band_label(self.band)
+
+
+class ThemeScore(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="themes")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(max_digits=6, decimal_places=2)
+    earned = models.DecimalField(max_digits=10, decimal_places=2)
+    possible = models.DecimalField(max_digits=10, decimal_places=2)
+    value = models.DecimalField(_("theme score"), max_digits=5, decimal_places=2, null=True)
+
+    class Meta:
+        ordering = ["theme__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "theme"], name="theme_score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.value}"
+
+
+class Reason(models.TextChoices):
+    SCORED = engine.SCORED, _("Scored")
+    NOT_APPLICABLE = engine.NOT_APPLICABLE, _("Does not apply to your company")
+    HIDDEN = engine.HIDDEN, _("Not asked, because of an earlier answer")
+    UNANSWERED = engine.UNANSWERED, _("Not answered")
+    RED_FLAG = engine.RED_FLAG, _("Red flag: a critical answer")
+    EVIDENCE_MISSING = engine.EVIDENCE_MISSING, _("Evidence missing: attach a document")
+    OVERRIDE = engine.OVERRIDE, _("Changed on appeal")
+    NOT_SCORED = engine.NOT_SCORED, _("For information; carries no points")
+
+
+class QuestionScore(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(null=True, blank=True)
+    earned = models.DecimalField(max_digits=10, decimal_places=2)
+    possible = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    red_flag = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "question"], name="question_score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.earned}/{self.possible} ({self.reason})"
+
+
+class ScoreOverride(models.Model):
+    """Points granted to one answer by an accepted appeal; applied by every later scoring
+    of the assessment (the latest override of a question wins)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="score_overrides"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=2)
+    note = models.TextField(_("note"))
+    appeal = models.OneToOneField(
+        "Appeal", on_delete=models.CASCADE, related_name="override", null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.points}"
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+APPEAL_MOVES: dict[str, set[str]] = {
+    AppealStatus.OPEN: {AppealStatus.ACCEPTED, AppealStatus.REJECTED},
+    AppealStatus.ACCEPTED: set(),
+    AppealStatus.REJECTED: set(),
+}
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AppealQuerySet:
+        """Appeals of the assessments the user may see (own company / own programmes)."""
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+
+class Appeal(models.Model):
+    """A supplier contests its whole score (no question) or one answer's treatment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appeals")
+    score = models.ForeignKey(Score, on_delete=models.SET_NULL, null=True, related_name="+")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("decision"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], condition=models.Q(status="open"),
+                name="appeal_one_open_per_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment"], condition=models.Q(status="open", question=None),
+                name="appeal_one_open_whole_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.question or '—'} · {self.status}"

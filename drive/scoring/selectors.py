@@ -1,0 +1,211 @@
+"""Reads of scores: the method in force, the score a page shows, the glass-box
+explanation and the "what would raise my score" list (STYLE.md §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from drive.assessments.models import Assessment
+from drive.questionnaires.models import Question, Theme
+from drive.questionnaires.selectors import questions_of
+from drive.scoring import engine
+from drive.scoring.models import (
+    Appeal,
+    AppealStatus,
+    QuestionScore,
+    Score,
+    ScoreOverride,
+    ScoringMethod,
+    ThemeScore,
+)
+
+DEFAULT_METHOD_CODE = "drive-default"
+YES_NO_LABELS = {
+    "yes": gettext_lazy("Yes"),
+    "no": gettext_lazy("No"),
+    "partial": gettext_lazy("Partially"),
+}
+
+
+class NoScoringMethod(Exception):
+    pass
+
+
+def method_current(code: str = DEFAULT_METHOD_CODE) -> ScoringMethod:
+    """The latest published version of method ``code``."""
+    method = (
+        ScoringMethod.objects.filter(code=code, published=True).order_by("-version").first()
+    )
+    if method is None:
+        raise NoScoringMethod(_("No published scoring method “%(code)s”.") % {"code": code})
+    return method
+
+
+def overrides_for(assessment: Assessment) -> dict[str, ScoreOverride]:
+    """The override in force per question code (the latest wins)."""
+    overrides: dict[str, ScoreOverride] = {}
+    for override in ScoreOverride.objects.filter(assessment=assessment).select_related(
+        "question"
+    ):
+        overrides[override.question.code] = override
+    return overrides
+
+
+def current_score(assessment: Assessment) -> Score | None:
+    """The score a page shows: the latest submission under the latest published version
+    of the default method; before ``rescore`` has run for a new version, the newest score."""
+    scores = Score.objects.filter(assessment=assessment).select_related("method")
+    try:
+        method = method_current()
+    except NoScoringMethod:
+        method = None
+    ordered = scores.order_by("-submission_number", "-method__version", "-created_at")
+    if method is not None:
+        preferred = ordered.filter(method=method).first()
+        if preferred is not None and preferred.submission_number == _latest_number(assessment):
+            return preferred
+    return ordered.first()
+
+
+def _latest_number(assessment: Assessment) -> int:
+    latest = assessment.submissions.order_by("-number").values_list("number", flat=True).first()
+    return latest or 0
+
+
+def scores_current_for(assessments: Iterable[Assessment]) -> dict[int, Score]:
+    """Current scores of many assessments (one query; the cohort average)."""
+    ids = [a.pk for a in assessments]
+    best: dict[int, Score] = {}
+    for score in (
+        Score.objects.filter(assessment_id__in=ids)
+        .select_related("method")
+        .prefetch_related(Prefetch("themes", queryset=ThemeScore.objects.select_related("theme")))
+        .order_by("assessment_id", "-submission_number", "-method__version", "-created_at")
+    ):
+        best.setdefault(score.assessment_id, score)
+    return best
+
+
+@dataclass
+class QuestionLine:
+    question: Question
+    row: QuestionScore
+    value_text: str
+    override_note: str = ""
+    appeal: Appeal | None = None
+
+    @property
+    def gain(self) -> Decimal:
+        return self.row.possible - self.row.earned
+
+
+@dataclass
+class ThemeBlock:
+    theme: Theme
+    row: ThemeScore | None
+    lines: list[QuestionLine] = field(default_factory=list)
+
+
+@dataclass
+class GainLine:
+    question: Question
+    theme: Theme
+    points: Decimal
+    theme_gain: Decimal
+    overall_gain: Decimal
+
+
+@dataclass
+class Explanation:
+    score: Score
+    themes: list[ThemeBlock]
+    gains: list[GainLine]
+    open_appeals: dict[int | None, Appeal]
+
+
+def explanation_for(score: Score) -> Explanation:
+    """Everything the explain view and the feedback report show for one score, in a
+    fixed number of queries: theme rows, question rows, the questions with their choices,
+    overrides and open appeals."""
+    questions = questions_of(score.assessment.version)
+    rows = {row.question_id: row for row in score.questions.all()}
+    theme_rows = {row.theme_id: row for row in score.themes.select_related("theme")}
+    overrides = {
+        o.question_id: o for o in ScoreOverride.objects.filter(assessment=score.assessment_id)
+    }
+    appeals: dict[int | None, Appeal] = {
+        a.question_id: a
+        for a in Appeal.objects.filter(assessment=score.assessment_id, status=AppealStatus.OPEN)
+    }
+    blocks: dict[int, ThemeBlock] = {}
+    for question in questions:
+        block = blocks.setdefault(
+            question.theme_id, ThemeBlock(question.theme, theme_rows.get(question.theme_id))
+        )
+        row = rows.get(question.pk)
+        if row is None:
+            continue
+        note = ""
+        if row.reason == engine.OVERRIDE and question.pk in overrides:
+            note = overrides[question.pk].note
+        block.lines.append(QuestionLine(question, row, value_text(question, row.value), note,
+                                        appeals.get(question.pk)))
+    result = result_from_rows(score, questions, rows)
+    by_code = {q.code: q for q in questions}
+    gains = [
+        GainLine(by_code[g.code], by_code[g.code].theme, g.points, g.theme_gain, g.overall_gain)
+        for g in engine.score_gains(result, questions)
+    ]
+    return Explanation(score, list(blocks.values()), gains, appeals)
+
+
+def result_from_rows(
+    score: Score, questions: list[Question], rows: dict[int, QuestionScore]
+) -> engine.ScoreResult:
+    """Rebuild the engine's result from the stored rows (for the gains list)."""
+    themes: dict[str, engine.ThemeResult] = {}
+    stored = {row.theme_id: row for row in score.themes.all()}
+    results = []
+    for question in questions:
+        theme = question.theme
+        if theme.code not in themes:
+            weight = stored[theme.pk].weight if theme.pk in stored else theme.weight
+            themes[theme.code] = engine.ThemeResult(code=theme.code, weight=weight)
+        row = rows.get(question.pk)
+        if row is None:
+            continue
+        result = engine.QuestionResult(question.code, theme.code, row.value, row.earned,
+                                       row.possible, row.reason, row.red_flag)
+        if result.counted:
+            themes[theme.code].earned += row.earned
+            themes[theme.code].possible += row.possible
+        results.append(result)
+    return engine.ScoreResult(overall=score.overall, band=score.band,
+                              band_capped=score.band_capped, red_flags=score.red_flags,
+                              themes=list(themes.values()), questions=results)
+
+
+def value_text(question: Question, value: Any) -> str:
+    """An answer as people read it: choice labels, numbers, dates; "—" when empty."""
+    if engine.is_empty(value):
+        return "—"
+    if question.has_choices:
+        labels = {**YES_NO_LABELS, **{c.value: c.display_label for c in question.choices.all()}}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in chosen)
+    return str(value)
+
+
+def appeals_for_programme(programme: Any) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(assessment__enrolment__programme=programme)
+        .select_related("assessment__supplier", "question", "created_by", "decided_by")
+        .order_by("status", "-created_at")
+    )

@@ -1,0 +1,440 @@
+"""Writes of scoring: compute and store scores, publish method versions, appeals.
+
+Every function is keyword-only, runs in one transaction and writes audit events;
+emails are queued after commit (STYLE.md §3, §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from drive.accounts.models import User
+from drive.assessments.models import Assessment, Submission
+from drive.audit.models import AuditEvent
+from drive.audit.services import audit_record
+from drive.core.errors import DomainError
+from drive.core.tasks import enqueue
+from drive.core.workflow import transition
+from drive.organisations.models import Role
+from drive.questionnaires.models import Question
+from drive.questionnaires.selectors import question_applies, questions_of
+from drive.scoring import engine
+from drive.scoring.models import (
+    APPEAL_MOVES,
+    Appeal,
+    AppealStatus,
+    QuestionScore,
+    Score,
+    ScoreOverride,
+    ScoringMethod,
+    ThemeScore,
+)
+from drive.scoring.permissions import can_decide_appeal, can_file_appeal
+from drive.scoring.selectors import current_score, method_current
+
+
+class ScoringRefused(DomainError):
+    pass
+
+
+# --- Computing scores -------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What scoring one assessment needs besides its submission (shared across a batch)."""
+
+    questions: list[Question]
+
+
+def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
+    size_class = supplier.size_class or ""
+    cache = getattr(supplier, "_prefetched_objects_cache", {})
+    sectors = (
+        [s.pk for s in cache["sectors"]] if "sectors" in cache
+        else list(supplier.sectors.values_list("code", flat=True))
+    )
+    return [q.code for q in questions
+            if not question_applies(q, size_class=size_class, sectors=sectors)]
+
+
+def _build(
+    *, assessment: Assessment, submission: Submission, method: ScoringMethod,
+    questions: list[Question], overrides: dict[str, ScoreOverride],
+) -> tuple[Score, list[ThemeScore], list[QuestionScore]]:
+    result = engine.score_answers(
+        questions, submission.answers, submission.documents, method.config,
+        not_applicable=_not_applicable(questions, assessment.supplier),
+        overrides={code: o.points for code, o in overrides.items()},
+    )
+    score = Score(
+        assessment=assessment, submission_number=submission.number, method=method,
+        overall=result.overall, band=result.band, band_capped=result.band_capped,
+        red_flags=result.red_flags,
+    )
+    themes = {q.theme.code: q.theme for q in questions}
+    theme_rows = [
+        ThemeScore(score=score, theme=themes[t.code], weight=t.weight, earned=t.earned,
+                   possible=t.possible, value=t.score)
+        for t in result.themes
+    ]
+    by_code = {q.code: q for q in questions}
+    question_rows = [
+        QuestionScore(
+            score=score, question=by_code[r.code], value=r.value, earned=r.earned,
+            possible=r.possible, reason=r.reason, red_flag=r.red_flag,
+            note=overrides[r.code].note if r.reason == engine.OVERRIDE else "",
+        )
+        for r in result.questions
+    ]
+    return score, theme_rows, question_rows
+
+
+def _summary(score: Score) -> dict[str, Any]:
+    return {"overall": str(score.overall), "band": score.band, "red_flags": score.red_flags,
+            "method": str(score.method), "submission": score.submission_number}
+
+
+def score_compute(
+    *, assessment: Assessment, method: ScoringMethod | None = None,
+    submission: Submission | None = None, force: bool = False, by: Any = None,
+) -> Score:
+    """Score ``submission`` (default: the latest) of ``assessment`` with ``method``
+    (default: the latest published version of the default method).
+
+    Idempotent: when a score for this submission and method exists it is returned as it
+    is, unless ``force`` (an accepted appeal), which recomputes it in place (same row,
+    new theme and question rows). Raises :class:`ScoringRefused` before any submission.
+    Side effects: one score with its rows; audit ``scoring.score.computed`` (or
+    ``scoring.score.recomputed`` with the before/after figures).
+    """
+    method = method or method_current()
+    if submission is None:
+        submission = assessment.submissions.order_by("-number").first()
+        if submission is None:
+            raise ScoringRefused(_("This assessment has not been submitted yet."))
+    existing = Score.objects.filter(
+        assessment=assessment, submission_number=submission.number, method=method
+    ).first()
+    if existing is not None and not force:
+        return existing
+    assessment = Assessment.objects.select_related(
+        "supplier", "version", "enrolment__programme__buyer"
+    ).get(pk=assessment.pk)
+    with transaction.atomic():
+        overrides = _overrides(assessment)
+        score, theme_rows, question_rows = _build(
+            assessment=assessment, submission=submission, method=method,
+            questions=questions_of(assessment.version), overrides=overrides,
+        )
+        before: dict[str, Any] = {}
+        if existing is not None:
+            before = _summary(existing)
+            score.pk = existing.pk
+            score.created_at = existing.created_at
+            existing.themes.all().delete()
+            existing.questions.all().delete()
+            score.save(force_update=True)
+        else:
+            try:
+                with transaction.atomic():
+                    score.save()
+            except IntegrityError:
+                # A concurrent run stored the same score first.
+                return Score.objects.get(assessment=assessment, method=method,
+                                         submission_number=submission.number)
+        ThemeScore.objects.bulk_create(theme_rows)
+        QuestionScore.objects.bulk_create(question_rows)
+        audit_record(
+            actor=by,
+            action="scoring.score.recomputed" if existing else "scoring.score.computed",
+            target=assessment, before=before, after=_summary(score),
+            organisation=assessment.enrolment.programme.buyer,
+        )
+    return score
+
+
+def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
+    overrides: dict[str, ScoreOverride] = {}
+    for override in ScoreOverride.objects.filter(assessment=assessment).select_related(
+        "question"
+    ).order_by("created_at", "pk"):
+        overrides[override.question.code] = override
+    return overrides
+
+
+def score_compute_many(
+    *, assessments: Iterable[Assessment], method: ScoringMethod, by: Any = None
+) -> list[Score]:
+    """Score the latest submission of each assessment with ``method`` in one transaction
+    with batched inserts (``rescore`` and the benchmark). Assessments already scored for
+    that submission and method are skipped, so a rerun does nothing twice.
+    Side effects: the scores with their rows; one audit event per score (one INSERT).
+    """
+    assessments = list(assessments)
+    ids = [a.pk for a in assessments]
+    latest = {
+        row["assessment_id"]: row["number"]
+        for row in Submission.objects.filter(assessment_id__in=ids)
+        .values("assessment_id").annotate(number=Max("number"))
+    }
+    done = set(
+        Score.objects.filter(assessment_id__in=ids, method=method)
+        .values_list("assessment_id", "submission_number")
+    )
+    wanted = [(a.pk, latest[a.pk]) for a in assessments
+              if a.pk in latest and (a.pk, latest[a.pk]) not in done]
+    if not wanted:
+        return []
+    submissions = {
+        s.assessment_id: s
+        for s in Submission.objects.filter(
+            assessment_id__in=[pk for pk, _n in wanted],
+            number__in={n for _pk, n in wanted},
+        )
+        if (s.assessment_id, s.number) in set(wanted)
+    }
+    overrides: dict[int, dict[str, ScoreOverride]] = {}
+    for override in ScoreOverride.objects.filter(assessment_id__in=submissions).select_related(
+        "question"
+    ).order_by("created_at", "pk"):
+        overrides.setdefault(override.assessment_id, {})[override.question.code] = override
+    rows = (
+        Assessment.objects.filter(pk__in=submissions)
+        .select_related("supplier", "enrolment__programme")
+        .prefetch_related("supplier__sectors")
+        .order_by("pk")
+    )
+    versions: dict[int, list[Question]] = {}
+    scores: list[Score] = []
+    theme_rows: list[ThemeScore] = []
+    question_rows: list[QuestionScore] = []
+    for assessment in rows:
+        if assessment.version_id not in versions:
+            versions[assessment.version_id] = questions_of(assessment.version)
+        score, themes, questions = _build(
+            assessment=assessment, submission=submissions[assessment.pk], method=method,
+            questions=versions[assessment.version_id],
+            overrides=overrides.get(assessment.pk, {}),
+        )
+        scores.append(score)
+        theme_rows.extend(themes)
+        question_rows.extend(questions)
+    with transaction.atomic():
+        Score.objects.bulk_create(scores, batch_size=1000)
+        for row in theme_rows:
+            row.score_id = row.score.pk
+        for row in question_rows:
+            row.score_id = row.score.pk
+        ThemeScore.objects.bulk_create(theme_rows, batch_size=2000)
+        QuestionScore.objects.bulk_create(question_rows, batch_size=2000)
+        target_type = ContentType.objects.get_for_model(Assessment)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=by if getattr(by, "pk", None) else None,
+                    organisation_id=score.assessment.enrolment.programme.buyer_id,
+                    target_type=target_type, target_id=str(score.assessment_id),
+                    action="scoring.score.computed", after=_summary(score),
+                )
+                for score in scores
+            ],
+            batch_size=1000,
+        )
+    return scores
+
+
+def scoring_method_publish(
+    *, code: str, name: str, config: dict[str, Any], description: str = "", by: Any = None
+) -> ScoringMethod:
+    """Publish the next version of method ``code`` (published versions never change).
+
+    Raises :class:`ScoringRefused` listing the configuration's problems.
+    Side effects: the new version; audit ``scoring.method.published``. Existing scores
+    stay; ``python manage.py rescore`` computes the new version's.
+    """
+    problems = engine.validate_config({**engine.DEFAULT_CONFIG, **config})
+    if problems:
+        raise ScoringRefused(" ".join(problems))
+    with transaction.atomic():
+        last = ScoringMethod.objects.select_for_update().filter(code=code).order_by(
+            "-version").first()
+        method = ScoringMethod.objects.create(
+            code=code, version=(last.version + 1) if last else 1, name=name,
+            description=description, config={**engine.DEFAULT_CONFIG, **config},
+            published=True, published_at=timezone.now(),
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        audit_record(actor=by, action="scoring.method.published", target=method,
+                     after={"code": code, "version": method.version})
+    return method
+
+
+# --- Appeals ---------------------------------------------------------------------------
+
+
+def _appeal_url(appeal: Appeal, name: str) -> str:
+    return settings.SITE_URL + reverse(name, args=[appeal.pk])
+
+
+def _email(users: Iterable[Any], subject: Any, body: Any) -> None:
+    """Queue one email per user, written in that user's language (after commit)."""
+    for user in users:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            enqueue("drive.accounts.tasks.send_email", str(subject()), str(body()),
+                    [user.email], None, user.language or None)
+
+
+def appeal_file(
+    *, assessment: Assessment, question: Question | None = None, reason: str, by: Any
+) -> Appeal:
+    """A supplier contests its current score (``question`` None) or one answer's
+    treatment. Preconditions: ``by`` belongs to the supplier; the assessment has a score;
+    no open appeal on the same answer. Side effects: the appeal; audit
+    ``scoring.appeal.filed``; the programme's managers are emailed after commit.
+    """
+    if not can_file_appeal(by, assessment):
+        raise ScoringRefused(_("Only the assessed company can appeal its score."))
+    if not reason.strip():
+        raise ScoringRefused(_("Explain why you disagree with the score."))
+    score = current_score(assessment)
+    if score is None:
+        raise ScoringRefused(_("There is no score to appeal yet."))
+    if question is not None and question.version_id != assessment.version_id:
+        raise ScoringRefused(_("This question is not part of the assessment."))
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                assessment=assessment, score=score, question=question,
+                reason=reason.strip(), created_by=by,
+            )
+            audit_record(actor=by, action="scoring.appeal.filed", target=appeal,
+                         to_state=AppealStatus.OPEN, note=appeal.reason,
+                         after={"question": question.code if question else None,
+                                "overall": str(score.overall)})
+            _email_managers(appeal)
+    except IntegrityError:
+        raise ScoringRefused(
+            _("An appeal about this is already open. Wait for the decision.")
+        ) from None
+    return appeal
+
+
+def _email_managers(appeal: Appeal) -> None:
+    programme = appeal.assessment.enrolment.programme
+    managers = User.objects.filter(
+        organisation_id=programme.buyer_id, role=Role.PROGRAMME_MANAGER, is_active=True
+    )
+    supplier = appeal.assessment.supplier
+    url = _appeal_url(appeal, "scoring:appeal_decide")
+    _email(
+        managers,
+        lambda: _("%(supplier)s appealed its score") % {"supplier": supplier.legal_name},
+        lambda: _(
+            "%(supplier)s appealed its score in the programme “%(programme)s”.\n\n"
+            "Reason: %(reason)s\n\nDecide: %(url)s"
+        ) % {"supplier": supplier.legal_name, "programme": programme.name,
+             "reason": appeal.reason, "url": url},
+    )
+
+
+def _email_decision(appeal: Appeal) -> None:
+    if appeal.created_by is None:
+        return
+    url = settings.SITE_URL + reverse("scoring:explain", args=[appeal.assessment_id])
+    accepted = appeal.status == AppealStatus.ACCEPTED
+    _email(
+        [appeal.created_by],
+        lambda: _("Your appeal was accepted") if accepted else _("Your appeal was rejected"),
+        lambda: _(
+            "Your appeal about the score was %(decision)s.\n\n%(note)s\n\nSee your score: "
+            "%(url)s"
+        ) % {"decision": _("accepted") if accepted else _("rejected"),
+             "note": appeal.decision_note, "url": url},
+    )
+
+
+def _decide(appeal: Appeal, *, to: str, note: str, by: Any) -> Appeal:
+    programme = appeal.assessment.enrolment.programme
+    if not can_decide_appeal(by, programme):
+        raise ScoringRefused(_("Only the programme's managers decide appeals."))
+    if not note.strip():
+        raise ScoringRefused(_("Explain your decision: the supplier will read it."))
+    return transition(
+        appeal, to=to, allowed=APPEAL_MOVES, by=by, action=f"scoring.appeal.{to}",
+        note=note.strip(), organisation=programme.buyer,
+        changes={"decided_by": by, "decision_note": note.strip(),
+                 "decided_at": timezone.now()},
+    )
+
+
+def appeal_accept(
+    *, appeal: Appeal, points: Decimal | None = None, note: str, by: Any
+) -> Appeal:
+    """Accept an appeal. For one answer, ``points`` (0..the question's possible points)
+    become a recorded :class:`ScoreOverride`. The current score is then recomputed in
+    place with every override (reason "override", with the note, in the explanation).
+    Side effects: appeal open → accepted (audit), the override (audit
+    ``scoring.override.recorded``), the recomputed score (audit), an email to the
+    supplier after commit.
+    """
+    appeal = Appeal.objects.select_related(
+        "assessment__enrolment__programme__buyer", "assessment__supplier", "question",
+        "created_by",
+    ).get(pk=appeal.pk)
+    score = current_score(appeal.assessment)
+    if appeal.question_id is not None:
+        if points is None:
+            raise ScoringRefused(_("Enter the points this answer earns."))
+        row = score.questions.filter(question_id=appeal.question_id).first() if score else None
+        possible = row.possible if row else Decimal(0)
+        if possible <= 0:
+            raise ScoringRefused(_("This answer carries no points, so its points cannot be "
+                                   "changed. Reject the appeal or accept it for the whole "
+                                   "score."))
+        if not Decimal(0) <= points <= possible:
+            raise ScoringRefused(_("Enter points from 0 to %(possible)s.") % {
+                "possible": _plain(possible)})
+    with transaction.atomic():
+        appeal = _decide(appeal, to=AppealStatus.ACCEPTED, note=note, by=by)
+        if appeal.question_id is not None and points is not None:
+            override = ScoreOverride.objects.create(
+                assessment=appeal.assessment, question=appeal.question, points=points,
+                note=appeal.decision_note, appeal=appeal, created_by=by,
+            )
+            audit_record(actor=by, action="scoring.override.recorded", target=appeal,
+                         after={"question": appeal.question.code, "points": str(points)},
+                         note=override.note,
+                         organisation=appeal.assessment.enrolment.programme.buyer)
+        if score is not None:
+            score_compute(assessment=appeal.assessment, method=score.method, force=True,
+                          by=by)
+        _email_decision(appeal)
+    return appeal
+
+
+def appeal_reject(*, appeal: Appeal, note: str, by: Any) -> Appeal:
+    """Reject an appeal with a reason. Side effects: open → rejected (audit), an email
+    to the supplier after commit."""
+    appeal = Appeal.objects.select_related(
+        "assessment__enrolment__programme__buyer", "created_by"
+    ).get(pk=appeal.pk)
+    with transaction.atomic():
+        appeal = _decide(appeal, to=AppealStatus.REJECTED, note=note, by=by)
+        _email_decision(appeal)
+    return appeal
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"
