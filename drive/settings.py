@@ -64,7 +64,12 @@ INSTALLED_APPS = [
     "drive.assessments",
     "drive.scoring",
     "drive.feedback",
+    "drive.risk",
     "drive.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drive.api",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +251,46 @@ TASKS_BACKEND = env_choice(
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
+
+# --- REST API (drive/api/README.md) ----------------------------------------------------
+# Requests per minute allowed to one API token (or one signed-in session); then 429.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
+# The OCDS ocid prefix of this publisher (register one with the Open Contracting Partnership).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-drive0")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "drive.api.authentication.BearerTokenAuthentication",
+        "drive.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["drive.api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["drive.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "drive.api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drive.api.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "drive.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DRiVE API",
+    "DESCRIPTION": "Supplier registry, imports, programmes and self-assessments of DRiVE.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "drive.settings.LANGUAGES"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "drive.api.schema.add_error_responses",
+    ],
+}
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -16,7 +16,9 @@ urlpatterns = [
     path("programmes/", include("drive.programmes.urls")),
     path("assessments/", include("drive.assessments.urls")),
     path("evidence/", include("drive.evidence.urls")),
+    path("api/", include("drive.api.urls")),
     path("scoring/", include("drive.scoring.urls")),
     path("feedback/", include("drive.feedback.urls")),
+    path("risk/", include("drive.risk.urls")),
     path("", include("drive.core.urls")),
 ]

@@ -1,0 +1,147 @@
+"""One error envelope for every API error (STYLE.md §15):
+
+    {"error": {"code": "not_found", "message": "<translated>", "fields": {"name": ["…"]}}}
+
+``fields`` maps a request field to its messages (empty when the error is not about a
+field). Messages are translated into the request's language (``Accept-Language``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+from drive.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy(
+        "Someone changed this since you read it. Fetch it again (new ETag) and retry."
+    )
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = gettext_lazy(
+        "Send the If-Match header with the ETag you last read, so no change is overwritten."
+    )
+    default_code = "precondition_required"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = gettext_lazy(
+        "This Idempotency-Key was already used with a different request. Use a new key."
+    )
+    default_code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInUse(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy(
+        "A request with this Idempotency-Key is still being processed. Retry in a moment."
+    )
+    default_code = "idempotency_key_in_use"
+
+
+def envelope(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail → {"field" or "items.0.name": [messages]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for sub, messages in _flatten(value, name).items():
+                out.setdefault(sub, []).extend(messages)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def _validation_response(detail: Any) -> Response:
+    fields = _flatten(detail)
+    general = fields.pop("non_field_errors", None)
+    message = general[0] if general else _("Some values are not valid. Correct them and retry.")
+    return Response(envelope("invalid", message, fields), status=400)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, DomainError):
+        set_rollback()
+        field = getattr(exc, "field", None)
+        fields = {field: [exc.message]} if field else {}
+        return Response(envelope(_snake(type(exc).__name__), exc.message, fields), status=400)
+
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return _validation_response(as_serializer_error(exc))
+
+    if isinstance(exc, exceptions.ValidationError):
+        set_rollback()
+        return _validation_response(exc.detail)
+
+    if isinstance(exc, exceptions.APIException):
+        set_rollback()
+        headers: dict[str, str] = {}
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        detail = exc.detail
+        if isinstance(detail, (list, dict)):
+            return Response(
+                envelope(exc.default_code, exc.default_detail, _flatten(detail)),
+                status=exc.status_code, headers=headers,
+            )
+        code = getattr(detail, "code", None) or exc.default_code
+        message = str(detail)
+        if isinstance(exc, exceptions.Throttled):
+            code = "throttled"
+            message = _("Too many requests for this token. Retry in %(seconds)s seconds.") % {
+                "seconds": headers.get("Retry-After", "1")
+            }
+        return Response(envelope(code, message), status=exc.status_code, headers=headers)
+
+    # Anything else is a bug: log it, answer in the same envelope, never leak details.
+    logger.exception("API error in %s", context.get("view").__class__.__name__)
+    set_rollback()
+    return Response(
+        envelope("server_error", _("Something went wrong on our side. Try again later.")),
+        status=500,
+    )

@@ -1,0 +1,48 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from drive.api import pages, views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("users", views.UserViewSet, basename="user")
+router.register("suppliers", views.SupplierViewSet, basename="supplier")
+router.register("imports", views.ImportViewSet, basename="import")
+
+
+def _items(prefix: str, viewset, basename: str) -> list:
+    base = rf"^v1/suppliers/(?P<supplier_pk>{views.ID})/{prefix}/"
+    return [
+        re_path(base + "$", viewset.as_view({"get": "list", "post": "create"}),
+                name=f"{basename}-list"),
+        re_path(
+            base + rf"(?P<pk>{views.ID})/$",
+            viewset.as_view({"get": "retrieve", "put": "update", "patch": "partial_update",
+                             "delete": "destroy"}),
+            name=f"{basename}-detail",
+        ),
+    ]
+
+
+v1_patterns = [
+    path("v1/", include(router.urls)),
+    *_items("certifications", views.CertificationViewSet, "certification"),
+    *_items("agreements", views.AgreementViewSet, "agreement"),
+    *_items("contacts", views.ContactViewSet, "contact"),
+]
+
+urlpatterns = [
+    *v1_patterns,
+    re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("tokens/", pages.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+    path("webhooks/", pages.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/", pages.webhook_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/delete/", pages.webhook_delete, name="webhook_delete"),
+]
