@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import ImportRejected
 from drive.core.workflow import transition
@@ -171,6 +172,11 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
                 processed=outcome.total, finished_at=timezone.now(),
                 rows_per_second=outcome.rows_per_second,
             )
+            webhook_emit(organisation=job.buyer_id, event="import.completed", payload={
+                "import": {"id": job.pk, "file": job.original_name, "mode": job.mode,
+                           "created": job.created, "updated": job.updated,
+                           "unchanged": job.unchanged},
+            })
     except Exception as exc:
         job.refresh_from_db()
         code = exc.code if isinstance(exc, Rejected) and exc.code != "failed" else "failed"

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.organisations.models import Organisation
@@ -89,6 +90,17 @@ def supplier_snapshot(supplier: Supplier) -> dict[str, Any]:
     snapshot["size_class"] = supplier.size_class
     snapshot["sectors"] = _sector_codes(s.code for s in supplier.sectors.all())
     return snapshot
+
+
+def _webhook_summary(supplier: Supplier) -> dict[str, Any]:
+    """What a webhook receiver needs to find the supplier (GET /api/v1/suppliers/{id}/)."""
+    return {
+        "id": supplier.pk,
+        "legal_name": supplier.legal_name,
+        "country": _json_value(supplier.country),
+        "registration_number": supplier.registration_number,
+        "ungm_vendor_number": supplier.ungm_vendor_number,
+    }
 
 
 def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclude_pk) -> None:
@@ -168,6 +180,8 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) ->
             after=supplier_snapshot(supplier),
             organisation=buyer,
         )
+        webhook_emit(organisation=buyer, event="supplier.created",
+                     payload={"supplier": _webhook_summary(supplier)})
     return supplier
 
 
@@ -206,6 +220,8 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: Any) -> 
             after={name: after[name] for name in changed},
             organisation=locked.buyer if by is None else None,
         )
+        webhook_emit(organisation=locked.buyer_id, event="supplier.updated",
+                     payload={"supplier": _webhook_summary(locked), "changed": changed})
     return locked
 
 
