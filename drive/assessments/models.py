@@ -42,15 +42,15 @@ class AssessmentQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """A supplier's answers to one questionnaire version, for one programme enrolment."""
 
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.CASCADE, related_name="assessment"
-    )
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="assessment")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="assessments")
     version = models.ForeignKey(
         QuestionnaireVersion, on_delete=models.PROTECT, related_name="assessments"
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=AssessmentStatus.choices,
+        _("status"),
+        max_length=12,
+        choices=AssessmentStatus.choices,
         default=AssessmentStatus.DRAFT,
     )
     prefilled_from = models.ForeignKey(
@@ -103,9 +103,7 @@ class Answer(models.Model):
 class Submission(models.Model):
     """A frozen copy of the answers at each submission; every version stays on record."""
 
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="submissions"
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
     number = models.PositiveIntegerField()
     answers = models.JSONField(default=dict)
     documents = models.JSONField(default=dict)

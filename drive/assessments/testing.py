@@ -126,10 +126,14 @@ THEMES = [
 ]
 
 
-def make_version(*, code: str = "test-questionnaire", number: int = 1) -> QuestionnaireVersion:
+def make_version(
+    *, code: str = "test-questionnaire", number: int | None = None
+) -> QuestionnaireVersion:
     questionnaire, _ = Questionnaire.objects.get_or_create(
         owner=None, code=code, defaults={"name": "Test questionnaire"}
     )
+    if number is None:
+        number = questionnaire.versions.count() + 1
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         number=number,

@@ -1,0 +1,405 @@
+"""Reads of self-assessments: the state of every question, theme progress, what is
+missing before a submission, and values shown the way people read them.
+
+One :func:`assessment_state` call loads everything a page needs in a fixed number of
+queries (questions with themes and choices, the supplier's sectors, the answers with
+their documents, the review comments), whatever the number of questions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from drive.assessments.models import Answer, Assessment, AssessmentStatus, ReviewComment
+from drive.evidence.models import Document
+from drive.questionnaires.models import Question, QuestionType, Theme
+from drive.questionnaires.selectors import (
+    applicable_questions,
+    evidence_needed,
+    is_red_flag,
+    visible_questions,
+)
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+THEME_STATUS_LABELS = {
+    NOT_STARTED: gettext_lazy("Not started"),
+    IN_PROGRESS: gettext_lazy("In progress"),
+    COMPLETED: gettext_lazy("Completed"),
+}
+YES_NO_LABELS = {
+    "yes": gettext_lazy("Yes"),
+    "no": gettext_lazy("No"),
+    "partial": gettext_lazy("Partially"),
+}
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+@dataclass
+class QuestionState:
+    question: Question
+    answer: Answer | None
+    visible: bool
+    editable: bool
+    comments: list[ReviewComment] = field(default_factory=list)
+
+    @property
+    def value(self) -> Any:
+        return self.answer.value if self.answer else None
+
+    @property
+    def revision(self) -> int:
+        return self.answer.revision if self.answer else 0
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self.answer.documents.all()) if self.answer else []
+
+    @property
+    def document_ids(self) -> list[int]:
+        return [document.pk for document in self.documents]
+
+    @property
+    def answered(self) -> bool:
+        if self.question.type == QuestionType.FILE:
+            return bool(self.documents)
+        return not is_empty(self.value)
+
+    @property
+    def needs_evidence(self) -> bool:
+        return self.question.type == QuestionType.FILE or evidence_needed(self.question, self.value)
+
+    @property
+    def may_need_evidence(self) -> bool:
+        """Whether evidence can be attached at all (file questions and questions with an
+        evidence rule)."""
+        return self.question.type == QuestionType.FILE or bool(
+            self.question.evidence_required.strip()
+        )
+
+    @property
+    def evidence_missing(self) -> bool:
+        return (
+            self.question.type != QuestionType.FILE
+            and self.answered
+            and self.needs_evidence
+            and not self.documents
+        )
+
+    @property
+    def unanswered_required(self) -> bool:
+        return self.question.required and not self.answered
+
+    @property
+    def missing(self) -> bool:
+        return self.visible and (self.unanswered_required or self.evidence_missing)
+
+    @property
+    def red_flag(self) -> bool:
+        return is_red_flag(self.question, self.value)
+
+    @property
+    def display(self) -> str:
+        return display_value(self.question, self.value)
+
+
+@dataclass
+class ThemeState:
+    theme: Theme
+    questions: list[QuestionState]  # every applicable question, visible or not
+
+    @property
+    def visible(self) -> list[QuestionState]:
+        return [state for state in self.questions if state.visible]
+
+    @property
+    def left(self) -> int:
+        return sum(1 for state in self.visible if state.missing)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for state in self.visible if state.answered)
+
+    @property
+    def status(self) -> str:
+        if not self.answered:
+            return NOT_STARTED
+        return IN_PROGRESS if self.left else COMPLETED
+
+    @property
+    def status_label(self) -> str:
+        return str(THEME_STATUS_LABELS[self.status])
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing to do before submitting, with where to do it."""
+
+    question: Question
+    theme: Theme
+    reason: str  # "unanswered" or "evidence"
+
+    @property
+    def message(self) -> str:
+        if self.reason == "evidence":
+            return _("Attach a document for “%(question)s”") % {
+                "question": self.question.display_label
+            }
+        return _("Answer “%(question)s”") % {"question": self.question.display_label}
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    def as_dict(self) -> dict[str, int]:
+        return {"answered": self.answered, "total": self.total, "percent": self.percent}
+
+
+@dataclass
+class AssessmentState:
+    assessment: Assessment
+    themes: list[ThemeState]
+    by_code: dict[str, QuestionState]
+
+    @property
+    def visible(self) -> list[QuestionState]:
+        return [state for theme in self.themes for state in theme.visible]
+
+    @property
+    def visible_codes(self) -> list[str]:
+        return [state.question.code for state in self.visible]
+
+    @property
+    def progress(self) -> Progress:
+        visible = self.visible
+        return Progress(sum(1 for s in visible if s.answered), len(visible))
+
+    @property
+    def missing(self) -> list[Missing]:
+        found = []
+        for state in self.visible:
+            if state.unanswered_required:
+                found.append(Missing(state.question, state.question.theme, "unanswered"))
+            elif state.evidence_missing:
+                found.append(Missing(state.question, state.question.theme, "evidence"))
+        return found
+
+    def theme(self, code: str) -> ThemeState | None:
+        return next((t for t in self.themes if t.theme.code == code), None)
+
+    def next_theme(self, code: str) -> ThemeState | None:
+        codes = [t.theme.code for t in self.themes]
+        index = codes.index(code) if code in codes else -1
+        return self.themes[index + 1] if 0 <= index < len(codes) - 1 else None
+
+
+def latest_submission_number(assessment: Assessment) -> int:
+    return assessment.submissions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def commented_codes(assessment: Assessment) -> set[str]:
+    """Codes of the questions the reviewer commented on in the latest submission: the only
+    answers a supplier may change while the assessment is returned for clarification."""
+    number = latest_submission_number(assessment)
+    return set(
+        ReviewComment.objects.filter(assessment=assessment, submission_number=number).values_list(
+            "question__code", flat=True
+        )
+    )
+
+
+def answers_of(assessment: Assessment) -> dict[str, Answer]:
+    answers = (
+        Answer.objects.filter(assessment=assessment)
+        .select_related("question", "updated_by")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("title")))
+    )
+    return {answer.question.code: answer for answer in answers}
+
+
+def values_of(answers: Mapping[str, Answer]) -> dict[str, Any]:
+    return {code: answer.value for code, answer in answers.items()}
+
+
+def assessment_state(assessment: Assessment) -> AssessmentState:
+    """Every applicable question of ``assessment`` with its answer, visibility, whether
+    the supplier may change it now, and the reviewer's comments."""
+    questions = applicable_questions(assessment.version, assessment.supplier)
+    answers = answers_of(assessment)
+    visible = {q.code for q in visible_questions(questions, values_of(answers))}
+    comments: dict[int, list[ReviewComment]] = {}
+    for comment in (
+        ReviewComment.objects.filter(assessment=assessment)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    ):
+        comments.setdefault(comment.question_id, []).append(comment)
+    latest = max((c.submission_number for cs in comments.values() for c in cs), default=0)
+    if assessment.status == AssessmentStatus.RETURNED:
+        latest = latest_submission_number(assessment)
+        open_questions = {
+            qid for qid, cs in comments.items() if any(c.submission_number == latest for c in cs)
+        }
+    else:
+        open_questions = set()
+    themes: dict[int, ThemeState] = {}
+    by_code: dict[str, QuestionState] = {}
+    for question in questions:
+        if assessment.status == AssessmentStatus.DRAFT:
+            editable = True
+        elif assessment.status == AssessmentStatus.RETURNED:
+            editable = question.pk in open_questions
+        else:
+            editable = False
+        state = QuestionState(
+            question=question,
+            answer=answers.get(question.code),
+            visible=question.code in visible,
+            editable=editable,
+            comments=comments.get(question.pk, []),
+        )
+        by_code[question.code] = state
+        theme_state = themes.get(question.theme_id)
+        if theme_state is None:
+            theme_state = themes[question.theme_id] = ThemeState(question.theme, [])
+        theme_state.questions.append(state)
+    ordered = sorted(themes.values(), key=lambda t: (t.theme.order, t.theme.pk))
+    return AssessmentState(assessment=assessment, themes=ordered, by_code=by_code)
+
+
+def display_value(question: Question, value: Any) -> str:
+    """An answer as a person reads it, in the active language."""
+    if is_empty(value):
+        return ""
+    kind = question.type
+    if kind in (QuestionType.YES_NO, QuestionType.YES_NO_PARTIAL):
+        labels = {c.value: c.display_label for c in question.choices.all()}
+        return labels.get(value) or str(YES_NO_LABELS.get(value, value))
+    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        labels = {c.value: c.display_label for c in question.choices.all()}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in values)
+    if kind == QuestionType.PERCENTAGE:
+        return f"{number_format(Decimal(str(value)), use_l10n=True)} %"
+    if kind in (QuestionType.INTEGER, QuestionType.DECIMAL):
+        return number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
+    if kind == QuestionType.DATE:
+        try:
+            return date_format(datetime.date.fromisoformat(value), "j F Y")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+def visible_assessments(user: Any) -> QuerySet[Assessment]:
+    return Assessment.objects.visible_to(user).select_related(
+        "enrolment__programme__buyer", "version__questionnaire", "supplier"
+    )
+
+
+def assessments_with_progress(
+    assessments: Iterable[Assessment],
+) -> list[tuple[Assessment, Progress]]:
+    """Each assessment with its progress; a few queries per questionnaire version, not per
+    assessment (the supplier's sectors come with the assessment)."""
+    rows = list(assessments)
+    if not rows:
+        return []
+    from drive.questionnaires.selectors import question_applies, questions_of
+
+    questions_by_version: dict[int, list[Question]] = {}
+    for version_id in {a.version_id for a in rows}:
+        version = next(a.version for a in rows if a.version_id == version_id)
+        questions_by_version[version_id] = questions_of(version)
+    values: dict[int, dict[str, Any]] = {}
+    with_documents: dict[int, set[str]] = {}
+    answers = (
+        Answer.objects.filter(assessment__in=rows)
+        .annotate(document_count=Count("documents"))
+        .values_list("assessment_id", "question__code", "value", "document_count")
+    )
+    for assessment_id, code, value, document_count in answers:
+        values.setdefault(assessment_id, {})[code] = value
+        if document_count:
+            with_documents.setdefault(assessment_id, set()).add(code)
+    result = []
+    for assessment in rows:
+        sectors = [s.pk for s in assessment.supplier.sectors.all()]
+        applicable = [
+            q
+            for q in questions_by_version[assessment.version_id]
+            if question_applies(q, size_class=assessment.supplier.size_class or "", sectors=sectors)
+        ]
+        own = values.get(assessment.pk, {})
+        shown = visible_questions(applicable, own)
+        documented = with_documents.get(assessment.pk, set())
+        answered = sum(
+            1
+            for q in shown
+            if (
+                q.code in documented
+                if q.type == QuestionType.FILE
+                else not is_empty(own.get(q.code))
+            )
+        )
+        result.append((assessment, Progress(answered, len(shown))))
+    return result
+
+
+def supplier_assessments(user: Any) -> list[tuple[Assessment, Progress]]:
+    qs = (
+        visible_assessments(user)
+        .prefetch_related("supplier__sectors")
+        .order_by("enrolment__programme__assessment_deadline", "-created_at")
+    )
+    return assessments_with_progress(qs)
+
+
+def prefill_source(assessment: Assessment) -> Assessment | None:
+    """The same company's most recently submitted other assessment, if any."""
+    supplier = assessment.supplier
+    company = (
+        Q(supplier__organisation_id=supplier.organisation_id)
+        if supplier.organisation_id
+        else Q(supplier=supplier)
+    )
+    return (
+        Assessment.objects.filter(company, submissions__isnull=False)
+        .exclude(pk=assessment.pk)
+        .select_related("enrolment__programme")
+        .order_by("-submitted_at", "-pk")
+        .distinct()
+        .first()
+    )
+
+
+def library_choices(assessment: Assessment) -> QuerySet[Document]:
+    """Documents of the company's library that can be attached to this assessment."""
+    supplier = assessment.supplier
+    if supplier.organisation_id:
+        qs = Document.objects.filter(supplier__organisation_id=supplier.organisation_id)
+    else:
+        qs = Document.objects.filter(supplier=supplier)
+    return qs.order_by("title", "pk")

@@ -1,0 +1,326 @@
+"""The supplier's pages: list, task list, question pages (autosave and plain form),
+evidence, check your answers, confirmation, prefill, print."""
+
+
+import pytest
+from django.urls import reverse
+
+from drive.assessments.models import Answer, AssessmentStatus
+from drive.assessments.services import answer_save
+from drive.assessments.testing import make_assessment, make_version
+from drive.evidence import testing as sample
+from drive.evidence.models import Document
+from drive.evidence.services import document_upload
+from drive.programmes.models import Stage
+
+
+def url(name, assessment, *args):
+    return reverse(f"assessments:{name}", args=[assessment.pk, *args])
+
+
+def autosave(client, assessment, code, value, revision=0):
+    values = value if isinstance(value, list) else [value]
+    return client.post(
+        url("answer", assessment), {"question": code, "value": values, "revision": revision}
+    )
+
+
+def test_bob_sees_his_assessments_with_progress(client_of, assessment, bob):
+    response = client_of(bob).get(reverse("assessments:mine"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sustainable textiles" in html
+    assert "0 of 7 answered" in html  # the large-company question does not apply
+
+
+def test_the_list_is_empty_for_a_company_without_programmes(client_of, bob):
+    assert "No assessments yet" in client_of(bob).get(reverse("assessments:mine")).content.decode()
+
+
+def test_task_list_shows_themes_status_and_questions_left(
+    client_of, assessment, bob, django_assert_max_num_queries
+):
+    client = client_of(bob)
+    autosave(client, assessment, "workers", "12")
+    with django_assert_max_num_queries(16):
+        response = client.get(url("detail", assessment))
+    html = response.content.decode()
+    assert "Labour" in html and "Environment" in html
+    assert "In progress" in html and "Not started" in html
+    assert "1 question left" in html  # policy; workers answered
+    assert "1 of 7 questions answered" in html
+
+
+def test_theme_page_query_count(client_of, assessment, bob, django_assert_max_num_queries):
+    client = client_of(bob)
+    with django_assert_max_num_queries(16):
+        response = client.get(url("theme", assessment, "labour"))
+    html = response.content.decode()
+    assert "Do you have a written labour policy?" in html
+    assert "A policy signed by management." in html
+    assert "A document is needed if you answer Yes." in html
+    assert 'id="q-policy_date" data-code="policy_date" data-type="date" hidden disabled' in html
+
+
+def test_theme_page_in_chinese(client_of, assessment, bob):
+    bob.language = "zh-hans"
+    bob.save()
+    html = client_of(bob).get(url("theme", assessment, "labour")).content.decode()
+    assert "贵公司是否有书面劳工政策？" in html
+
+
+def test_autosave_returns_revision_visible_questions_and_progress(client_of, assessment, bob):
+    response = autosave(client_of(bob), assessment, "policy", "yes")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["revision"] == 1
+    assert "policy_date" in data["visible"]  # the conditional question appears
+    assert "big_only" not in data["visible"]
+    assert data["progress"] == {"answered": 1, "total": 8, "percent": 12}
+    assert data["saved_text"].startswith("Saved at")
+    assessment.enrolment.refresh_from_db()
+    assert assessment.enrolment.stage == Stage.ENROLLED
+
+
+def test_autosave_refuses_an_invalid_value_with_a_message(client_of, assessment, bob):
+    response = autosave(client_of(bob), assessment, "workers", "a dozen")
+    assert response.status_code == 400
+    assert response.json()["error"] == "Enter a whole number, like 120."
+    assert not Answer.objects.exists()
+
+
+def test_autosave_multiple_choice(client_of, assessment, bob):
+    response = autosave(client_of(bob), assessment, "measures", ["recycling", "solar"])
+    assert response.status_code == 200
+    assert Answer.objects.get().value == ["solar", "recycling"]
+
+
+def test_two_contributors_conflict_and_nothing_is_overwritten(client_of, assessment, bob, chen):
+    answer_save(
+        assessment=assessment,
+        question=assessment.version.questions.get(code="workers"),
+        value="120",
+        expected_revision=0,
+        by=chen,
+    )
+    response = autosave(client_of(bob), assessment, "workers", "99", revision=0)
+
+    assert response.status_code == 409
+    conflict = response.json()["conflict"]
+    assert (conflict["value"], conflict["display"], conflict["by"], conflict["revision"]) == (
+        120,
+        "120",
+        "Chen",
+        1,
+    )
+    assert Answer.objects.get().value == 120
+    # Bob chooses to overwrite: the page sends again with the fresh revision.
+    assert autosave(client_of(bob), assessment, "workers", "99", revision=1).status_code == 200
+    assert Answer.objects.get().value == 99
+
+
+def test_plain_form_saves_the_whole_theme_and_applies_conditions(client_of, assessment, bob):
+    client = client_of(bob)
+    response = client.post(
+        url("theme", assessment, "labour"),
+        {
+            "rev-policy": "0",
+            "q-policy": "yes",
+            "rev-workers": "0",
+            "q-workers": "40",
+            "rev-women_pct": "0",
+            "q-women_pct": "",
+        },
+    )
+    assert response.status_code == 302
+    assert dict(Answer.objects.values_list("question__code", "value")) == {
+        "policy": "yes",
+        "workers": 40,
+    }
+    html = client.get(response.url).content.decode()
+    assert 'data-code="policy_date" data-type="date">' in html  # now shown
+
+
+def test_plain_form_errors_are_summarised_and_valid_answers_kept(client_of, assessment, bob):
+    response = client_of(bob).post(
+        url("theme", assessment, "labour"),
+        {
+            "rev-workers": "0",
+            "q-workers": "lots",
+            "rev-women_pct": "0",
+            "q-women_pct": "30",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'href="#q-workers"' in html
+    assert 'value="lots"' in html
+    assert Answer.objects.get().question.code == "women_pct"
+
+
+def test_plain_form_shows_a_conflict_instead_of_overwriting(client_of, assessment, bob, chen):
+    answer_save(
+        assessment=assessment,
+        question=assessment.version.questions.get(code="workers"),
+        value="120",
+        expected_revision=0,
+        by=chen,
+    )
+    response = client_of(bob).post(
+        url("theme", assessment, "labour"),
+        {
+            "rev-workers": "0",
+            "q-workers": "99",
+        },
+    )
+    html = response.content.decode()
+    assert "Someone else changed this answer." in html
+    assert "Their answer (Chen): 120" in html
+    assert Answer.objects.get().value == 120
+
+
+def test_save_and_continue_goes_to_the_next_theme_then_check(client_of, assessment, bob):
+    client = client_of(bob)
+    response = client.post(url("theme", assessment, "labour"), {"continue": "1"})
+    assert response.url == url("theme", assessment, "environment")
+    response = client.post(url("theme", assessment, "environment"), {"continue": "1"})
+    assert response.url == url("check", assessment)
+
+
+def test_attach_from_library_and_upload_new_evidence(client_of, assessment, bright, bob):
+    client = client_of(bob)
+    library_doc = document_upload(
+        supplier=bright,
+        file=sample.upload(),
+        title="Policy",
+        kind="policy",
+        valid_until=None,
+        by=bob,
+    )
+    response = client.post(url("evidence", assessment, "policy"), {"document": library_doc.pk})
+    assert response.url.endswith("#q-policy")
+    response = client.post(
+        url("evidence", assessment, "policy"),
+        {
+            "file": sample.upload("site.png", sample.PNG_BYTES),
+            "title": "Site photo",
+            "kind": "photo",
+        },
+    )
+    answer = Answer.objects.get(question__code="policy")
+    assert sorted(answer.documents.values_list("title", flat=True)) == ["Policy", "Site photo"]
+    assert Document.objects.count() == 2  # the new upload went into the library
+    client.post(url("evidence", assessment, "policy"), {"detach": library_doc.pk})
+    assert list(answer.documents.values_list("title", flat=True)) == ["Site photo"]
+
+
+def test_a_refused_upload_says_why(client_of, assessment, bob):
+    response = client_of(bob).post(
+        url("evidence", assessment, "policy"),
+        {"file": sample.upload("policy.pdf", sample.HTML_BYTES), "kind": "policy"},
+        follow=True,
+    )
+    assert "not an accepted type" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_check_lists_missing_answers_with_links_and_submit_is_refused(client_of, assessment, bob):
+    client = client_of(bob)
+    html = client.get(url("check", assessment)).content.decode()
+    assert "3 things to do before you submit" in html
+    assert url("theme", assessment, "labour") + "#q-policy" in html
+    response = client.post(url("check", assessment), follow=True)
+    assert "Some answers are missing" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+
+
+def complete(client, assessment, bright, bob):
+    autosave(client, assessment, "policy", "yes")
+    autosave(client, assessment, "policy_date", "2025-01-15")
+    autosave(client, assessment, "workers", "40")
+    autosave(client, assessment, "energy", "low")
+    document = document_upload(
+        supplier=bright,
+        file=sample.upload(),
+        title="Policy",
+        kind="policy",
+        valid_until=None,
+        by=bob,
+    )
+    client.post(url("evidence", assessment, "policy"), {"document": document.pk})
+
+
+def test_submit_then_confirmation_with_reference(client_of, assessment, bright, bob):
+    client = client_of(bob)
+    complete(client, assessment, bright, bob)
+    response = client.post(url("check", assessment))
+    assert response.url == url("confirmation", assessment, 1)
+    html = client.get(response.url).content.decode()
+    assert f"DRV-{assessment.pk}-1" in html
+    assert "What happens next" in html
+
+
+def test_a_submitted_assessment_cannot_be_changed(client_of, assessment, bright, bob):
+    client = client_of(bob)
+    complete(client, assessment, bright, bob)
+    client.post(url("check", assessment))
+
+    response = autosave(client, assessment, "workers", "41", revision=1)
+    assert response.status_code == 403
+    assert "can no longer be changed" in response.json()["error"]
+    response = client.post(
+        url("theme", assessment, "labour"), {"rev-workers": "1", "q-workers": "41"}
+    )
+    assert response.status_code == 409
+    assert "can no longer be changed" in response.content.decode()
+    assert client.post(url("evidence", assessment, "policy"), {"detach": "1"}).status_code == 409
+    assert Answer.objects.get(question__code="workers").value == 40
+    html = client.get(url("theme", assessment, "labour")).content.decode()
+    assert "Save and continue" not in html
+
+
+def test_prefill_is_offered_and_copies_answers(client_of, assessment, bright, bob):
+    client = client_of(bob)
+    complete(client, assessment, bright, bob)
+    client.post(url("check", assessment))
+    new = make_assessment(supplier=bright, version=make_version(), name="Next cycle")
+    assert "Copy my last answers" in client.get(url("detail", new)).content.decode()
+    response = client.post(url("prefill", new), follow=True)
+    assert "4 answers were copied" in response.content.decode()
+    assert new.answers.count() == 4
+
+
+def test_printable_questionnaire_and_spreadsheet(client_of, assessment, bob):
+    client = client_of(bob)
+    html = client.get(url("print", assessment)).content.decode()
+    assert "How much energy do you use?" in html and "Medium" in html
+    assert "Do you publish a sustainability report?" not in html  # not applicable
+    response = client.get(url("print", assessment) + "?format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "method"),
+    [
+        ("detail", (), "get"),
+        ("theme", ("labour",), "get"),
+        ("check", (), "get"),
+        ("print", (), "get"),
+        ("answer", (), "post"),
+        ("prefill", (), "post"),
+        ("evidence", ("policy",), "post"),
+        ("review", (), "get"),
+        ("compare", (1, 2), "get"),
+        ("confirmation", (1,), "get"),
+    ],
+)
+def test_another_supplier_buyer_or_inspection_body_gets_not_found(
+    client_of, assessment, carol, dave, ivan, name, args, method
+):
+    for outsider in (carol, dave, ivan):
+        client = client_of(outsider)
+        response = getattr(client, method)(url(name, assessment, *args))
+        assert response.status_code == 404, (outsider, name)

@@ -1,0 +1,230 @@
+"""Draft → submit → return → resubmit → accept, with audit events, submissions, stage
+moves and emails."""
+
+import pytest
+from django.core import mail
+
+from drive.assessments.models import AssessmentStatus, ReviewComment, Submission
+from drive.assessments.services import (
+    AssessmentIncomplete,
+    AssessmentLocked,
+    ReviewRefused,
+    answer_attach_document,
+    answer_detach_document,
+    answer_save,
+    assessment_accept,
+    assessment_missing,
+    assessment_prefill,
+    assessment_return,
+    assessment_submit,
+    review_comment_add,
+    submission_compare,
+)
+from drive.assessments.testing import make_assessment, make_version
+from drive.audit.models import AuditEvent
+from drive.evidence import testing as sample
+from drive.evidence.services import document_upload
+from drive.programmes.models import Stage
+
+
+def answer(assessment, q, code, value, by):
+    current = assessment.answers.filter(question__code=code).first()
+    return answer_save(
+        assessment=assessment,
+        question=q(code),
+        value=value,
+        expected_revision=current.revision if current else 0,
+        by=by,
+    )
+
+
+def policy_document(bright, bob, content=sample.PDF_BYTES):
+    return document_upload(
+        supplier=bright,
+        file=sample.upload("policy.pdf", content),
+        title="Labour policy",
+        kind="policy",
+        valid_until=None,
+        by=bob,
+    )
+
+
+def complete(assessment, q, bob, bright):
+    answer(assessment, q, "policy", "yes", bob)
+    answer(assessment, q, "policy_date", "2025-01-15", bob)
+    answer(assessment, q, "workers", "120", bob)
+    answer(assessment, q, "energy", "low", bob)
+    answer_attach_document(
+        assessment=assessment, question=q("policy"), document=policy_document(bright, bob), by=bob
+    )
+
+
+def test_missing_lists_required_answers_and_evidence_with_their_theme(assessment, q, bob):
+    missing = assessment_missing(assessment)
+    assert [(m.question.code, m.reason) for m in missing] == [
+        ("policy", "unanswered"),
+        ("workers", "unanswered"),
+        ("energy", "unanswered"),
+    ]
+    assert missing[0].theme.code == "labour"
+
+    answer(assessment, q, "policy", "yes", bob)  # shows the date question, needs a document
+    codes = [(m.question.code, m.reason) for m in assessment_missing(assessment)]
+    assert ("policy", "evidence") in codes
+    assert ("policy_date", "unanswered") in codes
+
+
+def test_submit_is_refused_with_the_missing_list(assessment, bob):
+    with pytest.raises(AssessmentIncomplete) as error:
+        assessment_submit(assessment=assessment, by=bob)
+    assert len(error.value.missing) == 3
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+    assert not Submission.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_whole_review_cycle(
+    assessment, q, bright, bob, alice, oscar, olga, django_capture_on_commit_callbacks
+):
+    committed = lambda: django_capture_on_commit_callbacks(execute=True)  # noqa: E731
+    complete(assessment, q, bob, bright)
+
+    with committed():
+        first = assessment_submit(assessment=assessment, by=bob)
+
+    assert (first.number, first.submitted_by) == (1, bob)
+    assert first.answers == {
+        "policy": "yes",
+        "policy_date": "2025-01-15",
+        "workers": 120,
+        "energy": "low",
+    }
+    assert list(first.documents) == ["policy"]
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED and assessment.submitted_at
+    enrolment = assessment.enrolment
+    enrolment.refresh_from_db()
+    assert enrolment.stage == Stage.SUBMITTED
+    assert [m.to for m in mail.outbox] == [["alice@agency-a.org"]]  # programme managers only
+    assert f"DRV-{assessment.pk}-1" in mail.outbox[0].body
+    with pytest.raises(AssessmentLocked):
+        answer(assessment, q, "workers", "121", bob)
+
+    with pytest.raises(ReviewRefused):  # a return needs a comment
+        assessment_return(assessment=assessment, by=alice, note="")
+    review_comment_add(
+        assessment=assessment, question=q("workers"), text="Include seasonal workers.", by=alice
+    )
+    mail.outbox.clear()
+    with committed():
+        assessment_return(assessment=assessment, by=alice, note="One number to check.")
+
+    assessment.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (assessment.status, enrolment.stage) == (AssessmentStatus.RETURNED, Stage.ENROLLED)
+    assert [m.to for m in mail.outbox] == [["bob@bright.cn"]]
+    assert "Include seasonal workers." in mail.outbox[0].body
+    assert "How many workers do you employ?" in mail.outbox[0].body
+
+    # Only the commented answer may change now.
+    with pytest.raises(AssessmentLocked) as error:
+        answer(assessment, q, "energy", "high", bob)
+    assert "commented" in error.value.message
+    answer(assessment, q, "workers", "150", bob)
+    mail.outbox.clear()
+    with committed():
+        second = assessment_submit(assessment=assessment, by=bob)
+    assert second.number == 2
+    assert "resubmitted" in mail.outbox[0].subject
+
+    rows = {row.question.code: row for row in submission_compare(assessment, 1, 2)}
+    assert (rows["workers"].old, rows["workers"].new, rows["workers"].changed) == (120, 150, True)
+    assert rows["energy"].changed is False
+
+    mail.outbox.clear()
+    with committed():
+        assessment_accept(assessment=assessment, by=alice)
+    assessment.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert (assessment.status, enrolment.stage) == (AssessmentStatus.ACCEPTED, Stage.REVIEWED)
+    assert assessment.accepted_at is not None
+    assert [m.to for m in mail.outbox] == [["bob@bright.cn"]]
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="assessment.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "assessment.submitted",
+        "assessment.commented",
+        "assessment.returned",
+        "assessment.submitted",
+        "assessment.accepted",
+    ]
+    stages = list(
+        AuditEvent.objects.filter(action="enrolment.stage_changed")
+        .order_by("pk")
+        .values_list("to_state", flat=True)
+    )
+    assert stages == ["enrolled", "submitted", "enrolled", "submitted", "reviewed"]
+    with pytest.raises(ReviewRefused):
+        assessment_accept(assessment=assessment, by=alice)
+
+
+def test_comments_need_text_and_a_submitted_assessment(assessment, q, alice):
+    with pytest.raises(ReviewRefused):
+        review_comment_add(assessment=assessment, question=q("workers"), text="Hm", by=alice)
+    assert not ReviewComment.objects.exists()
+
+
+def test_attach_and_detach_a_library_document(assessment, q, bright, bob):
+    document = policy_document(bright, bob)
+    saved = answer_attach_document(
+        assessment=assessment, question=q("policy"), document=document, by=bob
+    )
+    assert list(saved.documents.all()) == [document]
+    again = answer_attach_document(answer=saved, document=document, by=bob)
+    assert again.revision == saved.revision  # attaching twice changes nothing
+    answer_detach_document(answer=saved, document=document, by=bob)
+    assert not saved.documents.exists()
+    assert document.__class__.objects.filter(pk=document.pk).exists()  # still in the library
+    assert list(
+        AuditEvent.objects.filter(action__startswith="answer.document")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["answer.document_attached", "answer.document_detached"]
+
+
+def test_another_companys_document_cannot_be_attached(assessment, q, cedar, carol, bob):
+    theirs = policy_document(cedar, carol)
+    with pytest.raises(AssessmentLocked):
+        answer_attach_document(assessment=assessment, question=q("policy"), document=theirs, by=bob)
+
+
+def test_prefill_copies_last_submitted_answers_into_empty_ones(assessment, q, bright, bob):
+    complete(assessment, q, bob, bright)
+    answer(assessment, q, "notes", "Draft note never submitted?", bob)
+    assessment_submit(assessment=assessment, by=bob)
+    answer_save  # noqa: B018 - the earlier answers are now frozen in submission 1
+    new = make_assessment(supplier=bright, version=make_version(number=2), name="Next cycle")
+    new_q = lambda code: new.version.questions.get(code=code)  # noqa: E731
+    answer(new, new_q, "workers", "99", bob)
+
+    copied = assessment_prefill(assessment=new, source=assessment, by=bob)
+
+    assert set(copied) == {"policy", "policy_date", "energy", "notes"}
+    values = {a.question.code: a.value for a in new.answers.all()}
+    assert values["workers"] == 99  # never overwritten
+    assert values["energy"] == "low"
+    assert new.answers.get(question__code="policy").documents.count() == 1
+    new.refresh_from_db()
+    assert new.prefilled_from == assessment
+    event = AuditEvent.objects.get(action="assessment.prefilled")
+    assert event.after["from"] == assessment.pk
+
+
+def test_prefill_refuses_another_companys_assessment(assessment, cedar, bob):
+    theirs = make_assessment(supplier=cedar, name="Cedar programme")
+    with pytest.raises(AssessmentLocked):
+        assessment_prefill(assessment=assessment, source=theirs, by=bob)
