@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from drive.accounts.models import User
+from drive.demo.cohort import demo_cohort
 from drive.organisations.models import Organisation, OrganisationKind, Role
 from drive.suppliers.models import (
     Certification,
@@ -504,8 +505,9 @@ def demo_load() -> list[tuple[str, str, str]]:
     """Create the demo world if missing; return the sign-ins as (email, password, role).
 
     Idempotent: objects are matched on natural keys and existing ones are left as
-    they are (an edited demo keeps its edits). No audit events are written: the demo
-    is seed data, not something a person did.
+    they are (an edited demo keeps its edits). The registry is seed data written without
+    audit events; the programme "China pilot 2026" and its cohort are then built through
+    the services (see ``drive.demo.cohort``), so their history is on record.
     """
     today = timezone.localdate()
     buyer = _organisation(BUYER_NAME, OrganisationKind.BUYER, "DK")
@@ -532,4 +534,7 @@ def demo_load() -> list[tuple[str, str, str]]:
         for (email, name, language), role in (p for p in people if p[0] is not None):
             _user(email, name, account, role, language)
             sign_ins.append((email, DEMO_PASSWORD, f"{role.label}, {spec.legal_name}"))
+
+    manager = User.objects.get(email=STAFF[0][0])
+    demo_cohort(buyer=buyer, manager=manager, today=today)
     return sign_ins

@@ -9,8 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from drive.accounts.models import User
+from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
+from drive.audit.models import AuditEvent
+from drive.demo.cohort import PLAN, PROGRAMME_NAME
 from drive.demo.services import DEMO_PASSWORD, demo_load, uscc
 from drive.organisations.models import Organisation, OrganisationKind, Role
+from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
+from drive.programmes.selectors import cohort
+from drive.questionnaires.models import Questionnaire, QuestionnaireVersion
 from drive.suppliers.models import (
     Certification,
     Contact,
@@ -20,7 +26,11 @@ from drive.suppliers.models import (
 )
 from drive.suppliers.sizing import size_class_for
 
-COUNTED = (Organisation, User, Supplier, SupplierSector, LongTermAgreement, Certification, Contact)
+COUNTED = (
+    Organisation, User, Supplier, SupplierSector, LongTermAgreement, Certification, Contact,
+    Questionnaire, QuestionnaireVersion, Programme, Enrolment, Assessment, Answer, Submission,
+    AuditEvent,
+)
 
 
 def counts() -> dict[str, int]:
@@ -123,3 +133,52 @@ def test_every_printed_sign_in_works(client):
         assert response.status_code == 302, email
         assert response.wsgi_request.user.email == email
         client.post(reverse("accounts:logout"))
+
+
+@pytest.mark.django_db
+def test_china_pilot_has_a_cohort_at_every_stage(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        demo_load()
+    assert callbacks, "enrolment and review emails are queued after commit"
+
+    programme = Programme.objects.get(name=PROGRAMME_NAME)
+    assert programme.status == ProgrammeStatus.OPEN
+    assert programme.questionnaire_version.is_published
+    assert programme.questionnaire_version.questionnaire.owner is None
+    enrolments = Enrolment.objects.filter(programme=programme)
+    assert sorted(enrolments.values_list("supplier__ungm_vendor_number", flat=True)) == sorted(PLAN)
+    assert all(e.supplier.country == "CN" for e in enrolments)
+    stages = {stage: enrolments.filter(stage=stage).count() for stage in Stage.values}
+    assert stages["invited"] == 6 and stages["enrolled"] == 4
+    assert stages["submitted"] == 2 and stages["reviewed"] == 1
+
+    rows = {e.supplier.ungm_vendor_number: e for e in cohort(programme, {})}
+    for ungm, (stage, _share) in PLAN.items():
+        row = rows[ungm]
+        assert row.stage == stage, ungm
+        assert row.assessment.version == programme.questionnaire_version
+        if stage == Stage.INVITED:
+            assert row.answered == 0 and row.last_activity_at is None
+        elif stage == Stage.ENROLLED:
+            assert 0 < row.progress < 100 and row.last_activity_at is not None
+        else:
+            assert row.assessment.submissions.count() == 1
+    assert rows["540455"].assessment.status == AssessmentStatus.ACCEPTED
+    assert rows["540287"].assessment.status == AssessmentStatus.SUBMITTED
+    # Stage moves went through the services, so they are on record.
+    reviewed = AuditEvent.objects.filter(
+        action="enrolment.stage_changed", target_id=str(rows["540455"].pk)
+    )
+    assert list(reviewed.order_by("id").values_list("to_state", flat=True)) == [
+        "enrolled", "submitted", "reviewed"
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_supplier_admins_find_their_programme(client):
+    demo_load()
+    client.force_login(User.objects.get(email="admin@mingde-medical.example.cn"))
+    response = client.get(reverse("programmes:mine"))
+    assert PROGRAMME_NAME in response.content.decode()
+    (enrolment,) = response.context["enrolments"]
+    assert enrolment.stage == Stage.ENROLLED
