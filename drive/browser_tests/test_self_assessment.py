@@ -1,0 +1,118 @@
+"""Bob answers his self-assessment in Chinese (autosave, a conditional question appears,
+a reload loses nothing), attaches evidence and submits; Alice returns it with a comment;
+Bob amends the commented answer and resubmits; Alice accepts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from drive.assessments.models import AssessmentStatus
+from drive.assessments.testing import make_assessment
+from drive.evidence import testing as sample
+from drive.programmes.models import Stage
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+
+
+def saved(page, code):
+    """Wait until the autosave of question ``code`` reports success."""
+    page.locator(f"#q-{code} [data-save-status]").filter(has_text=":").wait_for()
+
+
+def test_supplier_answers_submits_and_the_manager_returns_then_accepts(
+    page, sign_in, bright, bob, alice, tmp_path
+):
+    bob.language = "zh-hans"
+    bob.save()
+    assessment = make_assessment(supplier=bright)
+    theme_url = reverse("assessments:theme", args=[assessment.pk, "labour"])
+
+    sign_in(page, bob)
+    page.goto(reverse("assessments:detail", args=[assessment.pk]))
+    page.locator(f"a[href='{theme_url}']").click()
+    assert page.locator("#q-policy legend").inner_text().startswith("贵公司是否有书面劳工政策？")
+
+    # Autosave; "Yes" shows the follow-up question without a page load.
+    assert page.locator("#q-policy_date").is_hidden()
+    page.locator("#q-policy input[value=yes]").check()
+    page.locator("#q-policy_date").wait_for(state="visible")
+    page.locator("#q-policy_date-input").fill("2025-01-15")
+    page.locator("#q-workers-input").fill("120")
+    page.locator("#q-workers-input").press("Tab")
+    saved(page, "workers")
+
+    page.reload()  # nothing is lost
+    assert page.locator("#q-policy input[value=yes]").is_checked()
+    assert page.locator("#q-policy_date-input").input_value() == "2025-01-15"
+    assert page.locator("#q-workers-input").input_value() == "120"
+
+    # Evidence: upload a new document into the library and attach it.
+    pdf = tmp_path / "labour-policy.pdf"
+    pdf.write_bytes(sample.PDF_BYTES)
+    page.locator("#q-policy details.upload-new summary").click()
+    page.locator("#file-policy").set_input_files(str(pdf))
+    page.locator("#title-policy").fill("Labour policy")
+    with page.expect_navigation():
+        page.locator("#q-policy details.upload-new button[type=submit]").click()
+    assert page.locator("#q-policy .evidence a").inner_text() == "Labour policy"
+
+    page.goto(reverse("assessments:theme", args=[assessment.pk, "environment"]))
+    page.locator("#q-energy input[value=low]").check()
+    saved(page, "energy")
+
+    page.goto(reverse("assessments:check", args=[assessment.pk]))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert f"DRV-{assessment.pk}-1" in page.locator(".reference").inner_text()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+
+    # Alice returns it with a comment on the number of workers.
+    page.context.clear_cookies()
+    sign_in(page, alice)
+    review_url = reverse("assessments:review", args=[assessment.pk])
+    page.goto(review_url)
+    page.locator("#comment-workers").fill("Include seasonal workers.")
+    with page.expect_navigation():
+        page.locator("#q-workers .comment-form button").click()
+    with page.expect_navigation():
+        page.locator("form:has(input[name=action][value=return]) button").click()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.RETURNED
+
+    # Bob amends the commented answer only, and resubmits.
+    page.context.clear_cookies()
+    sign_in(page, bob)
+    page.goto(theme_url)
+    assert "Include seasonal workers." in page.locator("#q-workers").inner_text()
+    assert page.locator("#q-policy input[value=yes]").is_disabled()
+    page.locator("#q-workers-input").fill("150")
+    page.locator("#q-workers-input").press("Tab")
+    saved(page, "workers")
+    page.goto(reverse("assessments:check", args=[assessment.pk]))
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert f"DRV-{assessment.pk}-2" in page.locator(".reference").inner_text()
+
+    # Alice compares the two submissions and accepts.
+    page.context.clear_cookies()
+    sign_in(page, alice)
+    page.goto(reverse("assessments:compare", args=[assessment.pk, 1, 2]) + "?changes=1")
+    assert "150" in page.locator("main table").inner_text()
+    page.goto(review_url)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=action][value=accept]) button").click()
+    assessment.refresh_from_db()
+    assessment.enrolment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.ACCEPTED
+    assert assessment.enrolment.stage == Stage.REVIEWED
