@@ -1,0 +1,408 @@
+"""Inherent and residual risk, computed in the open (README.md "Method").
+
+Every number in a :class:`RiskResult` carries its inputs: the published value, the
+normalised risk, the weight, the source, the year and the link, or an explicit
+"no data". Nothing here writes; results are recomputed from an immutable model version,
+the stored reference data and the programme's overrides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from drive.core.errors import DomainError
+from drive.programmes.models import Programme
+from drive.risk.config import BANDS, INSUFFICIENT_DATA, TIER_LABELS, TIERS
+from drive.risk.models import (
+    CountryIndicator,
+    ForcedChildLabourGood,
+    OverrideKind,
+    RiskIndex,
+    RiskModel,
+    RiskOverride,
+    SectorRisk,
+)
+from drive.suppliers.models import Supplier
+
+ONE_DP = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+
+def _d(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class IndexComponent:
+    code: str
+    name: str
+    weight: Decimal  # configured weight (after programme overrides)
+    year: int  # edition the model uses
+    source: str
+    source_url: str
+    value: Decimal | None = None
+    raw: str = ""
+    risk: Decimal | None = None  # normalised 0–100
+    share: Decimal | None = None  # weight ÷ sum of weights of indices with data
+    override_reason: str = ""
+
+    @property
+    def no_data(self) -> bool:
+        return self.risk is None
+
+
+@dataclass
+class SectorLine:
+    code: int
+    title: str
+    risk: int | None
+    basis: str
+
+
+@dataclass
+class DolMatch:
+    good: str
+    country: str
+    kinds: list[str]
+    segments: list[int]
+    dol_sector: str
+    downstream: bool
+    source: str
+    source_url: str
+    year: int
+
+
+@dataclass
+class RiskResult:
+    supplier_id: int
+    country: str
+    model_version: int
+    model_name: str
+    country_weight: Decimal
+    sector_weight: Decimal
+    indices: list[IndexComponent]
+    country_risk: Decimal | None
+    sectors: list[SectorLine]
+    sector_default: Decimal | None  # highest default of the supplier's sectors
+    sector_risk: Decimal | None  # after the DOL floor
+    dol_floor: Decimal
+    dol_matches: list[DolMatch]
+    score: Decimal | None
+    tier: str
+    overrides: list[RiskOverride] = field(default_factory=list)
+
+    @property
+    def insufficient_data(self) -> bool:
+        return self.tier == INSUFFICIENT_DATA
+
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS[self.tier])
+
+    @property
+    def dol_floor_applied(self) -> bool:
+        return bool(self.dol_matches) and (self.sector_default or 0) < self.dol_floor
+
+
+@dataclass
+class ResidualResult:
+    inherent_tier: str
+    performance_band: str | None
+    red_flag: bool
+    tier: str | None  # None while pending
+    matrix_tier: str | None
+    forced_by_red_flag: bool
+
+    @property
+    def pending(self) -> bool:
+        return self.tier is None
+
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS[self.tier]) if self.tier else _("Pending assessment")
+
+
+@dataclass
+class Context:
+    """Everything needed to compute risk for many suppliers in a fixed number of queries."""
+
+    model: RiskModel
+    config: dict[str, Any]
+    indices: dict[str, RiskIndex]
+    values: dict[tuple[str, str, int], CountryIndicator]
+    value_overrides: dict[tuple[str, str], RiskOverride]
+    sector_risks: dict[int, SectorRisk]
+    goods: dict[str, list[ForcedChildLabourGood]]
+    overrides: list[RiskOverride]
+
+
+def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> dict[str, Any]:
+    """The model's configuration with a programme's weight overrides applied (latest wins)."""
+    config = {
+        **model.config,
+        "indices": {code: dict(spec) for code, spec in model.config["indices"].items()},
+        "components": dict(model.config["components"]),
+    }
+    for override in overrides:
+        if override.kind != OverrideKind.WEIGHT:
+            continue
+        if override.target in config["components"]:
+            config["components"][override.target] = str(override.weight)
+        elif override.target in config["indices"]:
+            config["indices"][override.target]["weight"] = str(override.weight)
+    return config
+
+
+def build_context(
+    *, countries: Iterable[str], model: RiskModel | None = None,
+    programme: Programme | None = None,
+) -> Context:
+    from drive.risk.services import risk_model_current
+
+    model = model or risk_model_current()
+    overrides = list(
+        RiskOverride.objects.filter(programme=programme).select_related("created_by")
+        if programme is not None
+        else []
+    )
+    config = effective_config(model, overrides)
+    codes = set(config["indices"])
+    wanted = {str(c) for c in countries if c}
+    values: dict[tuple[str, str, int], CountryIndicator] = {}
+    for item in CountryIndicator.objects.filter(
+        index__code__in=codes, country__in=wanted
+    ).select_related("index"):
+        values[(item.index.code, item.country.code, item.year)] = item
+    goods: dict[str, list[ForcedChildLabourGood]] = defaultdict(list)
+    for good in ForcedChildLabourGood.objects.filter(country__in=wanted):
+        goods[good.country.code].append(good)
+    return Context(
+        model=model,
+        config=config,
+        indices={i.code: i for i in RiskIndex.objects.filter(code__in=codes)},
+        values=values,
+        value_overrides={
+            (o.target, o.country.code): o
+            for o in overrides
+            if o.kind == OverrideKind.COUNTRY_VALUE
+        },
+        sector_risks={s.sector_id: s for s in SectorRisk.objects.select_related("sector")},
+        goods=goods,
+        overrides=overrides,
+    )
+
+
+def normalise(value: Decimal, rule: dict[str, Any]) -> Decimal | None:
+    """A published value on the index's own scale → risk 0–100 (higher = more risk).
+
+    - ``map``: a table from value to risk (ITUC ratings; 5+ is coded 6);
+    - ``inverse``: ``max − value`` scaled to 0–100 (CPI score, WGI percentile rank);
+    - ``cap``: ``value ÷ cap × 100``, at most 100 (GSI prevalence per 1,000).
+    Returns None when a mapped value is not in the table.
+    """
+    method = rule["method"]
+    if method == "map":
+        integral = value == value.to_integral_value()
+        key = str(int(value)) if integral else format(value.normalize(), "f")
+        mapped = rule["map"].get(key)
+        return None if mapped is None else _d(mapped)
+    if method == "inverse":
+        top = _d(rule["max"])
+        return max(Decimal(0), min(HUNDRED, (top - value) / top * HUNDRED))
+    cap = _d(rule["cap"])
+    return min(HUNDRED, max(Decimal(0), value / cap * HUNDRED))
+
+
+def tier_for(score: Decimal, config: dict[str, Any]) -> str:
+    """low < tiers.low ≤ medium < tiers.medium ≤ high < tiers.high ≤ critical."""
+    tiers = config["tiers"]
+    for name in TIERS[:-1]:
+        if score < _d(tiers[name]):
+            return name
+    return TIERS[-1]
+
+
+def _index_components(country: str, context: Context) -> list[IndexComponent]:
+    components = []
+    for code, spec in context.config["indices"].items():
+        index = context.indices.get(code)
+        year = int(spec["year"])
+        component = IndexComponent(
+            code=code,
+            name=index.name if index else code,
+            weight=_d(spec["weight"]),
+            year=year,
+            source=index.source if index else "",
+            source_url=index.source_url if index else "",
+        )
+        override = context.value_overrides.get((code, country))
+        item = context.values.get((code, country, year))
+        if override is not None:
+            component.value = override.value
+            component.raw = str(override.value.normalize())
+            component.override_reason = override.reason
+        elif item is not None:
+            component.value, component.raw = item.value, item.raw
+            component.source, component.source_url = item.source, item.source_url
+        if component.value is not None:
+            component.risk = normalise(component.value, spec["normalise"])
+        components.append(component)
+    return components
+
+
+def compute(
+    *, supplier_id: int, country: str, sector_codes: Iterable[int], sector_titles: dict[int, str],
+    context: Context,
+) -> RiskResult:
+    config = context.config
+    indices = _index_components(country, context)
+    available = [c for c in indices if c.risk is not None and c.weight > 0]
+    total = sum((c.weight for c in available), Decimal(0))
+    country_risk: Decimal | None = None
+    if total > 0:
+        for c in available:
+            c.share = c.weight / total
+        country_risk = sum((c.risk * c.share for c in available), Decimal(0))  # type: ignore[operator]
+
+    codes = sorted(set(sector_codes))
+    sectors = []
+    for code in codes:
+        risk = context.sector_risks.get(code)
+        sectors.append(
+            SectorLine(
+                code=code, title=sector_titles.get(code, str(code)),
+                risk=risk.risk if risk else None, basis=risk.basis if risk else "",
+            )
+        )
+    known = [_d(s.risk) for s in sectors if s.risk is not None]
+    sector_default = max(known) if known else None
+    matches = [
+        DolMatch(
+            good=g.good, country=g.country.code, kinds=g.kinds, segments=g.segments,
+            dol_sector=g.dol_sector, downstream=g.downstream, source=g.source,
+            source_url=g.source_url, year=g.year,
+        )
+        for g in context.goods.get(country, [])
+        if set(g.segments) & set(codes)
+    ]
+    dol_floor = _d(config["sector"]["dol_floor"])
+    sector_risk = sector_default
+    if matches:
+        sector_risk = max(sector_default or Decimal(0), dol_floor)
+
+    country_weight = _d(config["components"]["country"])
+    sector_weight = _d(config["components"]["sector"])
+    score: Decimal | None = None
+    tier = INSUFFICIENT_DATA
+    if country_risk is not None:
+        parts = [(country_weight, country_risk)]
+        if sector_risk is not None and sector_weight > 0:
+            parts.append((sector_weight, sector_risk))
+        weight = sum((w for w, _r in parts), Decimal(0))
+        score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
+        tier = tier_for(score, config)
+    return RiskResult(
+        supplier_id=supplier_id,
+        country=country,
+        model_version=context.model.version,
+        model_name=context.model.name,
+        country_weight=country_weight,
+        sector_weight=sector_weight,
+        indices=indices,
+        country_risk=None if country_risk is None else _round(country_risk),
+        sectors=sectors,
+        sector_default=sector_default,
+        sector_risk=sector_risk,
+        dol_floor=dol_floor,
+        dol_matches=matches,
+        score=score,
+        tier=tier,
+        overrides=context.overrides,
+    )
+
+
+def inherent_risk(
+    *, supplier: Supplier, model: RiskModel | None = None, programme: Programme | None = None
+) -> RiskResult:
+    """Inherent risk of ``supplier`` from its country and sectors.
+
+    ``model`` defaults to the latest published version; ``programme`` applies that
+    programme's overrides (and only that programme's). Missing index values are left out
+    of the weighting and reported as "no data"; with no country index at all the tier is
+    "insufficient data" and there is no score.
+    """
+    context = build_context(countries=[supplier.country.code], model=model, programme=programme)
+    sectors = list(supplier.sectors.all())
+    return compute(
+        supplier_id=supplier.pk,
+        country=supplier.country.code,
+        sector_codes=[s.code for s in sectors],
+        sector_titles={s.code: s.title for s in sectors},
+        context=context,
+    )
+
+
+def inherent_risk_many(
+    *, suppliers: Iterable[Supplier], model: RiskModel | None = None,
+    programme: Programme | None = None,
+) -> dict[int, RiskResult]:
+    """Inherent risk of many suppliers in a fixed number of queries.
+
+    Prefetch ``sectors`` on the suppliers to avoid one query per supplier.
+    """
+    suppliers = list(suppliers)
+    context = build_context(
+        countries={s.country.code for s in suppliers}, model=model, programme=programme
+    )
+    results = {}
+    for supplier in suppliers:
+        sectors = list(supplier.sectors.all())
+        results[supplier.pk] = compute(
+            supplier_id=supplier.pk,
+            country=supplier.country.code,
+            sector_codes=[s.code for s in sectors],
+            sector_titles={s.code: s.title for s in sectors},
+            context=context,
+        )
+    return results
+
+
+def residual_risk(
+    *, inherent: RiskResult, performance_band: str | None, red_flag: bool, model: RiskModel
+) -> ResidualResult:
+    """Residual tier = the model's matrix[inherent tier][performance band]; a red flag
+    raises it to at least ``red_flag_minimum`` ("high" by default).
+
+    Without a band (no scored assessment yet) the residual is pending. With insufficient
+    data for the inherent tier, the matrix row of the most cautious tier ("critical") is
+    used rather than guessing a lower one.
+    """
+    config = model.config
+    if performance_band is not None and performance_band not in BANDS:
+        raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
+    if performance_band is None:
+        return ResidualResult(
+            inherent_tier=inherent.tier, performance_band=None, red_flag=red_flag, tier=None,
+            matrix_tier=None, forced_by_red_flag=False,
+        )
+    row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
+    matrix_tier = config["residual_matrix"][row_tier][performance_band]
+    tier = matrix_tier
+    forced = False
+    minimum = config["red_flag_minimum"]
+    if red_flag and TIERS.index(tier) < TIERS.index(minimum):
+        tier, forced = minimum, True
+    return ResidualResult(
+        inherent_tier=inherent.tier, performance_band=performance_band, red_flag=red_flag,
+        tier=tier, matrix_tier=matrix_tier, forced_by_red_flag=forced,
+    )

@@ -1,0 +1,44 @@
+"""Named permission predicates for risk pages (STYLE.md §8).
+
+Scope comes first: ``Supplier.objects.visible_to(user)`` and
+``Programme.objects.visible_to(user)`` (another organisation's object is 404). These
+predicates decide what a user may do with what they can see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drive.programmes.permissions import can_manage_programmes
+
+
+def _member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
+
+
+def can_view_supplier_risk(user: Any, supplier: Any) -> bool:
+    """Buyer staff of the registry holding the supplier, and the supplier's own people
+    (read-only)."""
+    if not _member(user):
+        return False
+    return user.organisation_id in (supplier.buyer_id, supplier.organisation_id)
+
+
+def can_see_risk_panel(user: Any, supplier: Any) -> bool:
+    """The compact panel on the supplier profile: buyer staff of the registry only."""
+    return _member(user) and user.organisation_id == supplier.buyer_id
+
+
+def can_view_risk_models(user: Any) -> bool:
+    """Read the published method and its versions: every member of a buyer organisation."""
+    return _member(user) and user.organisation.is_buyer
+
+
+def can_view_risk_dashboard(user: Any, programme: Any) -> bool:
+    """The programme's risk dashboard and overrides list: the buyer's staff."""
+    return _member(user) and user.organisation_id == programme.buyer_id
+
+
+def can_override_risk(user: Any, programme: Any) -> bool:
+    """Add an override to a programme: its programme managers and organisation admins."""
+    return can_manage_programmes(user, programme)

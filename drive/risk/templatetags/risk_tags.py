@@ -1,0 +1,65 @@
+"""``{% load risk_tags %}{% risk_panel supplier %}``: the compact risk panel for the
+supplier profile, shown to the buyer's staff only (``can_see_risk_panel``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from drive.core.errors import DomainError
+from drive.risk.engine import inherent_risk
+from drive.risk.permissions import can_see_risk_panel
+
+register = template.Library()
+
+
+@register.inclusion_tag("risk/_panel.html", takes_context=True)
+def risk_panel(context: template.Context, supplier: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not can_see_risk_panel(user, supplier):
+        return {"show": False}
+    try:
+        result = inherent_risk(supplier=supplier)
+    except DomainError as error:
+        return {"show": True, "supplier": supplier, "error": error.message}
+    return {"show": True, "supplier": supplier, "result": result}
+
+
+TIER_TAGS = {
+    "low": "tag-ok",
+    "medium": "tag-warn",
+    "high": "tag-bad",
+    "critical": "tag-bad tag-critical",
+    "insufficient_data": "tag-muted",
+}
+
+
+@register.filter
+def tier_tag(tier: str | None) -> str:
+    """CSS classes of a tier's tag (the tag always shows the tier's name too)."""
+    return TIER_TAGS.get(tier or "", "")
+
+
+@register.filter
+def percent(share: Any) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+@register.filter
+def index_name(code: str) -> str:
+    """An index code (or "country"/"sector") as a person reads it."""
+    from drive.risk.forms import COMPONENT_LABELS
+    from drive.risk.reference import INDICES
+
+    if code in INDICES:
+        return INDICES[code].name
+    return str(COMPONENT_LABELS.get(code, code))
+
+
+@register.filter
+def tier_label(tier: str | None) -> str:
+    from drive.risk.config import TIER_LABELS
+
+    return str(TIER_LABELS.get(tier or "", tier or ""))

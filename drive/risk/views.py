@@ -1,0 +1,188 @@
+"""Risk pages. Thin: scope with visible_to (another organisation's object is 404), check
+a predicate (wrong role is 403), call the engine, a selector or a service, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from drive.core.errors import DomainError
+from drive.programmes.models import Programme
+from drive.risk import services
+from drive.risk.config import BAND_LABELS, BANDS, TIER_LABELS, TIERS
+from drive.risk.engine import inherent_risk
+from drive.risk.forms import OverrideForm
+from drive.risk.models import RiskModel, RiskOverride
+from drive.risk.permissions import (
+    can_override_risk,
+    can_view_risk_dashboard,
+    can_view_risk_models,
+    can_view_supplier_risk,
+)
+from drive.risk.reference import INDICES
+from drive.risk.selectors import programme_risk_overview
+from drive.suppliers.models import Supplier
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
+
+
+def _programme_or_404(user: Any, pk: int) -> Programme:
+    try:
+        return Programme.objects.visible_to(user).select_related("buyer").get(pk=pk)
+    except Programme.DoesNotExist:
+        raise Http404(_("No such programme.")) from None
+
+
+@login_required
+@require_GET
+def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        supplier = Supplier.objects.visible_to(request.user).select_related("buyer").get(pk=pk)
+    except Supplier.DoesNotExist:
+        raise Http404(_("No such supplier.")) from None
+    if not can_view_supplier_risk(request.user, supplier):
+        raise Http404(_("No such supplier."))
+    # Optionally with the overrides of one of the supplier's programmes.
+    programme = None
+    programmes = Programme.objects.visible_to(request.user).filter(
+        enrolments__supplier=supplier
+    )
+    if request.GET.get("programme", "").isdigit():
+        programme = programmes.filter(pk=int(request.GET["programme"])).first()
+    try:
+        result = inherent_risk(supplier=supplier, programme=programme)
+    except DomainError as error:
+        return render(
+            request, "risk/supplier.html",
+            {"supplier": supplier, "error": error.message}, status=200,
+        )
+    return render(
+        request,
+        "risk/supplier.html",
+        {
+            "supplier": supplier,
+            "result": result,
+            "programme": programme,
+            "programmes": programmes.order_by("name").distinct(),
+        },
+    )
+
+
+def _readable(config: dict[str, Any]) -> dict[str, Any]:
+    indices = []
+    for code, spec in config["indices"].items():
+        rule = spec["normalise"]
+        indices.append(
+            {
+                "code": code,
+                "name": INDICES[code].name if code in INDICES else code,
+                "weight": spec["weight"],
+                "year": spec["year"],
+                "method": rule["method"],
+                "rule": rule,
+            }
+        )
+    matrix = [
+        (
+            str(TIER_LABELS[tier]),
+            [str(TIER_LABELS[config["residual_matrix"][tier][band]]) for band in BANDS],
+        )
+        for tier in TIERS
+    ]
+    return {
+        "indices": indices,
+        "components": config["components"],
+        "dol_floor": config["sector"]["dol_floor"],
+        "tiers": config["tiers"],
+        "matrix": matrix,
+        "red_flag_minimum": str(TIER_LABELS[config["red_flag_minimum"]]),
+        "json": json.dumps(config, indent=2, sort_keys=True),
+    }
+
+
+@login_required
+@require_GET
+def model_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_risk_models(request.user):
+        return _forbidden(request, _("The risk method is shown to buyer organisations' staff."))
+    models = list(RiskModel.objects.select_related("created_by"))
+    return render(
+        request,
+        "risk/models.html",
+        {
+            "models": [(model, _readable(model.config)) for model in models],
+            "bands": [str(BAND_LABELS[band]) for band in BANDS],
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_or_404(request.user, pk)
+    if not can_view_risk_dashboard(request.user, programme):
+        return _forbidden(request, _("The risk dashboard is for the programme's buyer."))
+    try:
+        overview = programme_risk_overview(programme=programme)
+    except DomainError as error:
+        return render(request, "risk/dashboard.html", {"programme": programme,
+                                                       "error": error.message})
+    return render(
+        request,
+        "risk/dashboard.html",
+        {
+            "programme": programme,
+            "overview": overview,
+            "can_override": can_override_risk(request.user, programme),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overrides(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _programme_or_404(request.user, pk)
+    if not can_view_risk_dashboard(request.user, programme):
+        return _forbidden(request, _("Risk overrides are for the programme's buyer."))
+    can_add = can_override_risk(request.user, programme)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST":
+        if not can_add:
+            return _forbidden(
+                request, _("Only programme managers and organisation admins add overrides.")
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.risk_override_add(
+                    programme=programme, kind=data["kind"], target=data["target"],
+                    weight=data.get("weight"), country=data.get("country") or "",
+                    value=data.get("value"), reason=data["reason"], by=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The override is recorded and applied."))
+                return redirect("risk:overrides", pk=programme.pk)
+    return render(
+        request,
+        "risk/overrides.html",
+        {
+            "programme": programme,
+            "form": form,
+            "can_add": can_add,
+            "overrides": RiskOverride.objects.filter(programme=programme)
+            .select_related("created_by")
+            .order_by("-created_at", "-id"),
+            "index_names": {code: spec.name for code, spec in INDICES.items()},
+        },
+    )
