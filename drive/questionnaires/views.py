@@ -114,7 +114,10 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     if not can_import_questionnaire(request.user):
         return _forbidden(request, _("Only programme managers and organisation admins can "
                                      "import questionnaires."))
-    form = XLSFormUploadForm(request.POST or None, request.FILES or None)
+    form = (
+        XLSFormUploadForm(request.POST, request.FILES)
+        if request.method == "POST" else XLSFormUploadForm()
+    )
     rejected: DefinitionRejected | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -197,7 +200,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     languages = version.languages or [version.default_language]
     form = QuestionTextForm(
-        request.POST or None, languages=languages,
+        request.POST if request.method == "POST" else None, languages=languages,
         initial=QuestionTextForm.initial_for(question, languages),
     )
     if version.is_published:
