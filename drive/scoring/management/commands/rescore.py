@@ -8,9 +8,9 @@ version are skipped, so the command is safe to rerun and resumes where it stoppe
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
-from drive.assessments.models import Assessment
+from drive.assessments.models import Assessment, Submission
 from drive.scoring.models import Score
 from drive.scoring.selectors import DEFAULT_METHOD_CODE, NoScoringMethod, method_current
 from drive.scoring.services import score_compute_many
@@ -33,7 +33,10 @@ class Command(BaseCommand):
         except NoScoringMethod as error:
             raise CommandError(str(error)) from None
         pending = (
-            Assessment.objects.annotate(latest=Max("submissions__number"))
+            Assessment.objects.annotate(latest=Subquery(
+                Submission.objects.filter(assessment=OuterRef("pk"))
+                .order_by("-number").values("number")[:1]
+            ))
             .filter(latest__isnull=False)
             .exclude(Exists(Score.objects.filter(
                 assessment=OuterRef("pk"), method=current, submission_number=OuterRef("latest")
