@@ -12,7 +12,7 @@ BENCH_ROWS ?= 1000000
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: venv run test lint chromium redis bench worker clean
+.PHONY: venv run test lint chromium fonts redis bench worker clean
 
 venv: $(STAMP)
 
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: migrate the SQLite database, load the demo and serve on http://127.0.0.1:8000
-run: venv
+run: venv fonts
 	DRIVE_ENV=development $(PY) manage.py migrate --no-input
 	@if [ ! -d drive/locale ]; then \
 		echo "No translations in drive/locale yet: pages are in English."; \
@@ -35,7 +35,7 @@ run: venv
 	DRIVE_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: lint, migration check, then the whole suite (browser and Redis tests included)
-test: venv chromium redis lint
+test: venv chromium fonts redis lint
 	DRIVE_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
@@ -53,6 +53,20 @@ chromium:
 	else \
 		echo "Cannot install packages here. Please run:  sudo apt-get install -y chromium"; \
 		echo "(Debian's package; the browser tests launch /usr/bin/chromium)"; \
+		exit 1; \
+	fi
+
+## fonts: a CJK font for feedback PDFs (WeasyPrint finds "WenQuanYi Micro Hei" by name)
+fonts:
+	@if fc-list 2>/dev/null | grep -qi -e "WenQuanYi Micro Hei" -e "Noto Sans CJK"; then exit 0; fi; \
+	echo "No CJK font: installing Debian's fonts-wqy-microhei so PDFs show Chinese."; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; \
+	else \
+		echo "Cannot install packages here. Please run:  sudo apt-get install -y fonts-wqy-microhei"; \
+		echo "(or fonts-noto-cjk; feedback PDFs need a CJK font to render Chinese)"; \
 		exit 1; \
 	fi
 
