@@ -85,7 +85,7 @@ def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
     """
     questions = {
         q.code: q
-        for q in Question.objects.filter(version=programme.questionnaire_version).exclude(
+        for q in Question.objects.filter(version_id=programme.questionnaire_version_id).exclude(
             red_flag=""
         )
     }

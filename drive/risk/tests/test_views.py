@@ -1,0 +1,151 @@
+"""Risk pages: who sees what (STYLE.md §7: another organisation's object is 404), every
+input shown with its source, and a bounded number of queries on the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from drive.assessments.models import Submission
+from drive.assessments.testing import make_enrolment
+from drive.audit.models import AuditEvent
+from drive.factories import SupplierFactory
+from drive.questionnaires.models import Question
+from drive.risk.models import RiskOverride
+from drive.suppliers.models import SupplierSector
+
+pytestmark = pytest.mark.django_db
+
+
+def test_alice_sees_every_input_and_source_of_brights_risk(client_of, alice, bright,
+                                                            reference_data):
+    SupplierSector.objects.create(supplier=bright, sector_id=53)
+    response = client_of(alice).get(reverse("risk:supplier", args=[bright.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "61.3" in page and "High" in page
+    assert "https://www.ituc-csi.org/global-rights-index" in page
+    assert "https://www.transparency.org/en/cpi/2025" in page
+    assert "Garments" in page and "Raised by the DOL list" in page
+
+
+def test_no_data_is_shown_not_zero(client_of, alice, agency, model_v1):
+    supplier = SupplierFactory(buyer=agency, country="PR")
+    page = client_of(alice).get(reverse("risk:supplier", args=[supplier.pk])).content.decode()
+    assert "No data" in page and "Insufficient data" in page
+
+
+def test_bob_reads_his_own_companys_risk(client_of, bob, bright, model_v1):
+    assert client_of(bob).get(reverse("risk:supplier", args=[bright.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["carol", "dave", "ivan"])
+def test_others_cannot_see_brights_risk(client_of, bright, persona, request, model_v1):
+    user = request.getfixturevalue(persona)
+    assert client_of(user).get(reverse("risk:supplier", args=[bright.pk])).status_code == 404
+
+
+def test_the_panel_on_the_profile_is_for_buyer_staff_only(client_of, alice, bob, bright,
+                                                           model_v1):
+    url = reverse("suppliers:detail", args=[bright.pk])
+    assert 'id="risk-panel-title"' in client_of(alice).get(url).content.decode()
+    assert 'id="risk-panel-title"' not in client_of(bob).get(url).content.decode()
+
+
+def test_models_page_shows_the_configuration(client_of, olga, bob, model_v1):
+    page = client_of(olga).get(reverse("risk:models")).content.decode()
+    assert "DRiVE default, version 1" in page and "Corruption Perceptions Index" in page
+    assert client_of(bob).get(reverse("risk:models")).status_code == 403
+
+
+def test_alice_adds_an_override_with_a_reason(client_of, alice, bright, model_v1):
+    programme = make_enrolment(supplier=bright).programme
+    url = reverse("risk:overrides", args=[programme.pk])
+    response = client_of(alice).post(
+        url, {"kind": "country_value", "target": "cpi", "country": "CN", "value": "30",
+              "reason": "Local evidence"},
+    )
+    assert response.status_code == 302
+    override = RiskOverride.objects.get()
+    assert (override.country.code, override.value, override.created_by) == ("CN", 30, alice)
+    assert AuditEvent.objects.filter(action="risk.override_added").count() == 1
+    page = client_of(alice).get(url).content.decode()
+    assert "Local evidence" in page and "Alice" in page
+
+
+def test_an_override_without_a_reason_is_a_form_error(client_of, alice, bright, model_v1):
+    programme = make_enrolment(supplier=bright).programme
+    response = client_of(alice).post(
+        reverse("risk:overrides", args=[programme.pk]),
+        {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": ""},
+    )
+    assert response.status_code == 200 and not RiskOverride.objects.exists()
+    assert "error-summary" in response.content.decode()
+
+
+def test_olga_reads_overrides_but_cannot_add(client_of, olga, bright, model_v1):
+    programme = make_enrolment(supplier=bright).programme
+    url = reverse("risk:overrides", args=[programme.pk])
+    assert client_of(olga).get(url).status_code == 200
+    response = client_of(olga).post(
+        url, {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "x"}
+    )
+    assert response.status_code == 403 and not RiskOverride.objects.exists()
+
+
+def test_dave_and_bob_cannot_open_the_programmes_risk_pages(client_of, dave, bob, bright,
+                                                             model_v1):
+    programme = make_enrolment(supplier=bright).programme
+    for name in ("risk:dashboard", "risk:overrides"):
+        url = reverse(name, args=[programme.pk])
+        assert client_of(dave).get(url).status_code == 404
+        assert client_of(bob).get(url).status_code == 403
+
+
+def test_dashboard_shows_tiers_heat_map_and_red_flags(
+    client_of, alice, bright, reference_data, django_assert_max_num_queries
+):
+    enrolment = make_enrolment(supplier=bright)
+    programme = enrolment.programme
+    SupplierSector.objects.create(supplier=bright, sector_id=53)
+    for i in range(5):
+        supplier = SupplierFactory(buyer=bright.buyer, country=["DK", "BD", "PR"][i % 3])
+        SupplierSector.objects.create(supplier=supplier, sector_id=[43, 81][i % 2])
+        programme.enrolments.create(supplier=supplier)
+    Question.objects.filter(version=programme.questionnaire_version, code="policy").update(
+        red_flag=". = 'no'"
+    )
+    Submission.objects.create(
+        assessment=enrolment.assessment, number=1, answers={"policy": "no", "workers": 12}
+    )
+    client = client_of(alice)
+    url = reverse("risk:dashboard", args=[programme.pk])
+    # Session, user, organisation, programme, model, enrolments, sectors, overrides,
+    # indicators, DOL goods, indices, sector risks, red-flag questions, submissions, and
+    # the session save.
+    with django_assert_max_num_queries(17):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Pending assessment" in page and "Red flag: at least high" in page
+    assert "Do you have a written labour policy?" in page
+    assert "Bangladesh" in page and "Denmark" in page and "Insufficient data" in page
+    assert "Garments (CN)" in page
+    # Twice as many suppliers: the same number of queries.
+    for _i in range(6):
+        supplier = SupplierFactory(buyer=bright.buyer, country="CN")
+        SupplierSector.objects.create(supplier=supplier, sector_id=30)
+        programme.enrolments.create(supplier=supplier)
+    with django_assert_max_num_queries(17):
+        assert client.get(url).status_code == 200
+
+
+def test_dashboard_of_an_empty_programme_says_what_to_do(client_of, alice, agency, model_v1):
+    from drive.assessments.testing import make_version
+    from drive.programmes.models import Programme
+
+    programme = Programme.objects.create(
+        buyer=agency, name="Empty", questionnaire_version=make_version()
+    )
+    page = client_of(alice).get(reverse("risk:dashboard", args=[programme.pk])).content.decode()
+    assert "Enrol suppliers in the programme" in page
