@@ -31,6 +31,7 @@ run: venv fonts
 	else \
 		echo "gettext's msgfmt not found: using the compiled translations in drive/locale."; \
 	fi
+	DRIVE_ENV=development $(PY) manage.py load_reference_data
 	DRIVE_ENV=development $(PY) manage.py load_demo
 	DRIVE_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
 
