@@ -97,7 +97,9 @@ def _endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
 @login_required
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
-    form = WebhookActiveForm(request.POST or None, initial={"active": endpoint.active})
+    form = WebhookActiveForm(
+        request.POST if request.method == "POST" else None, initial={"active": endpoint.active}
+    )
     if request.method == "POST" and form.is_valid():
         services.webhook_endpoint_update(
             endpoint=endpoint, data={"active": form.cleaned_data["active"]}, by=request.user

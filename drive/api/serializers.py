@@ -226,6 +226,8 @@ class ImportErrorOut(serializers.Serializer):
 class ImportOut(serializers.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True,
                                         allow_null=True, default=None)
+    format = serializers.CharField(read_only=True, help_text=_("csv, xlsx, or empty"))
+    mode = serializers.CharField(read_only=True, help_text=_("all, valid_only, or empty"))
     errors = serializers.SerializerMethodField()
     rejection = serializers.SerializerMethodField()
 

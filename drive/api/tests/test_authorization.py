@@ -1,0 +1,217 @@
+"""Every API route × every persona (STYLE.md §9): own organisation's objects are
+readable, another organisation's are 404, a wrong role is 403, and no list ever holds
+another organisation's rows.
+
+The routes are read from the URLconf, so a new endpoint without an expectation here
+fails ``test_every_api_route_has_an_expectation``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from drive.imports.models import ImportJob
+from drive.suppliers.models import Certification, Contact, LongTermAgreement
+
+PERSONAS = ("alice", "olga", "oscar", "bob", "carol", "ivan", "dave")
+
+
+def api_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and namespace == "api:" and p.name:
+                if "v1/" in str(p.pattern) or getattr(p.callback, "cls", None) and (
+                    p.callback.cls.__module__ == "drive.api.views"
+                ):
+                    names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names - {"not_found"}
+
+
+@pytest.fixture
+def world(bright, cedar, agency, other_agency, alice):
+    """Agency A's objects (Bright Textiles with one of each item, an import) and the
+    same for agency D, whose staff must never reach A's."""
+    from drive.factories import SupplierFactory
+
+    items = {
+        "certification": Certification.objects.create(supplier=bright, standard="ISO 9001"),
+        "agreement": LongTermAgreement.objects.create(supplier=bright, number="LTA-1",
+                                                      agency="UN Agency A"),
+        "contact": Contact.objects.create(supplier=bright, name="Li Wei"),
+    }
+    job = ImportJob.objects.create(buyer=agency, original_name="a.csv", file="imports/a.csv")
+    d_supplier = SupplierFactory(buyer=other_agency, legal_name="Delta Supplies")
+    d_job = ImportJob.objects.create(buyer=other_agency, original_name="d.csv",
+                                     file="imports/d.csv")
+    return {"supplier": bright, "import": job, **items, "d_supplier": d_supplier,
+            "d_import": d_job, "agency": agency, "other_agency": other_agency}
+
+
+def url_for(name: str, w: dict, user) -> str:
+    s = w["supplier"].pk
+    return {
+        "organisation-list": "/api/v1/organisations/",
+        "organisation-detail": f"/api/v1/organisations/{w['agency'].pk}/",
+        "user-list": "/api/v1/users/",
+        "user-detail": f"/api/v1/users/{w['alice'].pk}/",
+        "user-invite": "/api/v1/users/invite/",
+        "supplier-list": "/api/v1/suppliers/",
+        "supplier-detail": f"/api/v1/suppliers/{s}/",
+        "supplier-events": f"/api/v1/suppliers/{s}/events/",
+        "supplier-ocds": "/api/v1/suppliers/ocds/",
+        "certification-list": f"/api/v1/suppliers/{s}/certifications/",
+        "certification-detail": f"/api/v1/suppliers/{s}/certifications/"
+                                f"{w['certification'].pk}/",
+        "agreement-list": f"/api/v1/suppliers/{s}/agreements/",
+        "agreement-detail": f"/api/v1/suppliers/{s}/agreements/{w['agreement'].pk}/",
+        "contact-list": f"/api/v1/suppliers/{s}/contacts/",
+        "contact-detail": f"/api/v1/suppliers/{s}/contacts/{w['contact'].pk}/",
+        "import-list": "/api/v1/imports/",
+        "import-detail": f"/api/v1/imports/{w['import'].pk}/",
+        "import-events": f"/api/v1/imports/{w['import'].pk}/events/",
+        "import-confirm": f"/api/v1/imports/{w['import'].pk}/confirm/",
+    }[name]
+
+
+# GET status per route and persona. Lists answer 200 with only what the persona may see;
+# objects of agency A's registry are 404 for everyone outside it.
+A_STAFF = {"alice": 200, "olga": 200, "oscar": 200}
+SUPPLIER_OBJECT = {**A_STAFF, "bob": 200, "carol": 404, "ivan": 404, "dave": 404}
+IMPORTS = {"alice": 200, "olga": 403, "oscar": 200, "bob": 403, "carol": 403, "ivan": 403,
+           "dave": 200}
+IMPORT_OBJECT = {**IMPORTS, "dave": 404}  # dave may import, but A's import is not his
+ALL_200 = dict.fromkeys(PERSONAS, 200)
+A_ONLY = {**A_STAFF, "bob": 404, "carol": 404, "ivan": 404, "dave": 404}
+GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
+    "organisation-list": ALL_200,
+    "organisation-detail": A_ONLY,
+    "user-list": ALL_200,
+    "user-detail": A_ONLY,
+    "user-invite": None,  # POST only: see test_write_routes_refuse_other_organisations
+    "supplier-list": ALL_200,
+    "supplier-detail": SUPPLIER_OBJECT,
+    "supplier-events": SUPPLIER_OBJECT,
+    "supplier-ocds": ALL_200,
+    "certification-list": SUPPLIER_OBJECT,
+    "certification-detail": SUPPLIER_OBJECT,
+    "agreement-list": SUPPLIER_OBJECT,
+    "agreement-detail": SUPPLIER_OBJECT,
+    "contact-list": SUPPLIER_OBJECT,
+    "contact-detail": SUPPLIER_OBJECT,
+    "import-list": IMPORTS,
+    "import-detail": IMPORT_OBJECT,
+    "import-events": IMPORT_OBJECT,
+    "import-confirm": None,
+}
+
+
+def test_every_api_route_has_an_expectation():
+    assert api_route_names() == set(GET_EXPECTATIONS)
+
+
+@pytest.fixture
+def personas(request, world, alice, olga, oscar, bob, carol, ivan, dave):
+    return {"alice": alice, "olga": olga, "oscar": oscar, "bob": bob, "carol": carol,
+            "ivan": ivan, "dave": dave}
+
+
+@pytest.mark.parametrize("route", sorted(n for n, e in GET_EXPECTATIONS.items() if e))
+def test_get_every_route_as_every_persona(route, personas, world, api_as):
+    world["alice"] = personas["alice"]
+    for name, user in personas.items():
+        response = api_as(user).get(url_for(route, world, user))
+        expected = GET_EXPECTATIONS[route][name]
+        assert response.status_code == expected, (route, name, response.content[:300])
+        if expected != 200:
+            assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_another_buyers_import_is_not_found_for_its_programme_manager(world, dave, api_as):
+    # Dave may import (programme manager) but agency A's import is simply not there.
+    dave_client = api_as(dave)
+    response = dave_client.get(f"/api/v1/imports/{world['import'].pk}/")
+    assert response.status_code == 404
+    assert dave_client.get(f"/api/v1/imports/{world['d_import'].pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("route", ["organisation-list", "user-list", "supplier-list",
+                                   "import-list"])
+def test_lists_never_include_another_organisations_rows(route, personas, world, api_as):
+    world["alice"] = personas["alice"]
+    a_ids = {
+        "organisation-list": {world["agency"].pk},
+        "user-list": {u.pk for n, u in personas.items() if n in ("alice", "olga", "oscar")},
+        "supplier-list": {world["supplier"].pk},
+        "import-list": {world["import"].pk},
+    }[route]
+    for name, user in personas.items():
+        response = api_as(user).get(url_for(route, world, user))
+        if response.status_code != 200:
+            continue
+        ids = {row["id"] for row in response.json()["results"]}
+        if name in A_STAFF:
+            assert a_ids <= ids, (route, name)
+        else:
+            assert not (a_ids & ids) or (route == "supplier-list" and name == "bob"), (
+                route, name, ids)
+    dave_ids = {r["id"] for r in api_as(personas["dave"]).get("/api/v1/suppliers/").json()[
+        "results"]}
+    assert dave_ids == {world["d_supplier"].pk}
+
+
+def test_ocds_export_holds_only_own_registry(personas, world, api_as):
+    parties = api_as(personas["dave"]).get("/api/v1/suppliers/ocds/").json()["releases"][0][
+        "parties"]
+    names = {p["name"] for p in parties}
+    assert names == {"UN Agency D", "Delta Supplies"}
+
+
+WRITES = [
+    ("post", "supplier-list", {"legal_name": "X", "country": "CN",
+                                "registration_number": "R-1"}),
+    ("patch", "supplier-detail", {"city": "Ningbo"}),
+    ("post", "certification-list", {"standard": "ISO 14001"}),
+    ("patch", "certification-detail", {"number": "N-2"}),
+    ("delete", "certification-detail", None),
+    ("post", "agreement-list", {"number": "LTA-9", "agency": "UN Agency A"}),
+    ("patch", "agreement-detail", {"agency": "UNDP"}),
+    ("delete", "agreement-detail", None),
+    ("post", "contact-list", {"name": "Wang Fang"}),
+    ("patch", "contact-detail", {"phone": "+86 1"}),
+    ("delete", "contact-detail", None),
+    ("post", "user-invite", {"email": "new@agency-a.org", "role": "procurement_officer"}),
+    ("post", "import-confirm", {"mode": "cancel"}),
+]
+# Who is refused what: 404 outside the registry, 403 for a role that reads only.
+WRITE_REFUSALS = {
+    "supplier-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+    "user-invite": {"alice": 403, "olga": 403},
+    "import-confirm": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+}
+ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
+
+
+@pytest.mark.parametrize("method,route,body", WRITES, ids=[f"{m}-{r}" for m, r, _ in WRITES])
+def test_write_routes_refuse_other_organisations_and_read_only_roles(
+    method, route, body, personas, world, api_as
+):
+    world["alice"] = personas["alice"]
+    refusals = WRITE_REFUSALS.get(route, ITEM_REFUSALS)
+    for name, expected in refusals.items():
+        client = api_as(personas[name])
+        kwargs = {"format": "json", "HTTP_IF_MATCH": "*"}
+        response = getattr(client, method)(url_for(route, world, personas[name]), body,
+                                           **kwargs)
+        assert response.status_code == expected, (route, name, response.content[:300])
+        assert response.json()["error"]["code"] in ("not_found", "permission_denied")
+    # Nothing of agency A changed.
+    world["supplier"].refresh_from_db()
+    assert world["supplier"].city == "Shenzhen"
