@@ -21,6 +21,15 @@ _OOXML_MAIN = {
     "xl": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "ppt": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
 }
+_FIXED_TIME = (2025, 1, 1, 0, 0, 0)  # identical bytes on every run (stable test ids)
+
+
+def _entry(name: str, compress: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = compress
+    return info
+
+
 _OOXML_PART = {"word": "document.xml", "xl": "workbook.xml", "ppt": "presentation.xml"}
 
 
@@ -33,23 +42,23 @@ def ooxml_bytes(folder: str) -> bytes:
         f'content-types"><Override PartName="{part}" ContentType="{_OOXML_MAIN[folder]}"/></Types>'
     )
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr(part.lstrip("/"), "<root/>")
+        archive.writestr(_entry("[Content_Types].xml"), content_types)
+        archive.writestr(_entry(part.lstrip("/")), "<root/>")
     return buffer.getvalue()
 
 
 def opendocument_bytes(mimetype: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr(_entry("mimetype", zipfile.ZIP_STORED), mimetype)
+        archive.writestr(_entry("content.xml"), "<office:document-content/>")
     return buffer.getvalue()
 
 
 def plain_zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("readme.txt", "hello")
+        archive.writestr(_entry("readme.txt"), "hello")
     return buffer.getvalue()
 
 
