@@ -51,7 +51,7 @@ from drive.organisations.models import Role
 from drive.programmes.models import Enrolment, Stage
 from drive.programmes.services import enrolment_move, enrolment_touch
 from drive.questionnaires.models import Question, QuestionType
-from drive.questionnaires.selectors import applicable_questions
+from drive.questionnaires.selectors import applicable_questions, applies_to_supplier
 
 TEXT_MAX_LENGTH = 5000
 
@@ -181,9 +181,9 @@ def _check_editable(assessment: Assessment, question: Question) -> None:
         raise AssessmentLocked(
             _("This assessment has been submitted, so its answers can no longer be changed.")
         )
-    if question.version_id != assessment.version_id or question.pk not in {
-        q.pk for q in applicable_questions(assessment.version, assessment.supplier)
-    }:
+    if question.version_id != assessment.version_id or not applies_to_supplier(
+        question, assessment.supplier
+    ):
         raise AssessmentLocked(_("This question is not part of your questionnaire."))
     if assessment.status == AssessmentStatus.RETURNED and question.code not in commented_codes(
         assessment

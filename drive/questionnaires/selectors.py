@@ -50,9 +50,20 @@ def applicable_questions(version: QuestionnaireVersion, supplier: Any) -> list[Q
     questions = questions_of(version)
     if supplier is None:
         return questions
-    size_class = getattr(supplier, "size_class", "") or ""
     sectors = _supplier_sectors(supplier)
+    size_class = getattr(supplier, "size_class", "") or ""
     return [q for q in questions if question_applies(q, size_class=size_class, sectors=sectors)]
+
+
+def applies_to_supplier(question: Question, supplier: Any) -> bool:
+    """Applicability of one question, without loading the whole version."""
+    if supplier is None:
+        return True
+    return question_applies(
+        question,
+        size_class=getattr(supplier, "size_class", "") or "",
+        sectors=_supplier_sectors(supplier),
+    )
 
 
 def _supplier_sectors(supplier: Any) -> list[int]:
