@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from drive.questionnaires.models import CHOICE_TYPES, NUMBER_TYPES, QuestionType
 from drive.questionnaires.selectors import evidence_needed, is_red_flag, visible_questions
-from drive.scoring.points import PointsRuleError, parse_points_rule
+from drive.scoring.points import PointsRule, PointsRuleError, parse_points_rule
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -160,36 +160,55 @@ def _clamp(value: Decimal, possible: Decimal) -> Decimal:
     return min(max(value, ZERO), possible)
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """A question's points, read once per loaded question (choices are not re-queried)."""
+
+    possible: Decimal
+    choice_points: dict[str, Decimal]
+    rule: PointsRule | None
+
+
+def _spec(question: Any) -> _Spec:
+    cached = question.__dict__.get("_scoring_spec")
+    if cached is not None:
+        return cached
+    choice_points: dict[str, Decimal] = {}
+    rule = None
+    possible = ZERO
+    if question.type in CHOICE_TYPES:
+        choice_points = {c.value: Decimal(c.points) for c in question.choices.all()
+                         if c.points is not None}
+        if question.type == QuestionType.MULTIPLE:
+            possible = sum((p for p in choice_points.values() if p > 0), ZERO)
+        else:
+            possible = max([ZERO, *choice_points.values()])
+    elif question.type in NUMBER_TYPES and question.points.strip():
+        try:
+            rule = parse_points_rule(question.points)
+            possible = max(rule.possible, ZERO)
+        except PointsRuleError:
+            rule = None
+    spec = _Spec(possible, choice_points, rule)
+    question.__dict__["_scoring_spec"] = spec
+    return spec
+
+
 def question_possible(question: Any) -> Decimal:
     """The most a question can earn (0 for questions without points)."""
-    if question.type in CHOICE_TYPES:
-        points = [Decimal(c.points) for c in question.choices.all() if c.points is not None]
-        if question.type == QuestionType.MULTIPLE:
-            return sum((p for p in points if p > 0), ZERO)
-        return max([ZERO, *points])
-    if question.type in NUMBER_TYPES and question.points.strip():
-        try:
-            return max(parse_points_rule(question.points).possible, ZERO)
-        except PointsRuleError:
-            return ZERO
-    return ZERO
+    return _spec(question).possible
 
 
 def question_points(question: Any, value: Any) -> Decimal:
     """Raw points of an answer (before clamping to 0..possible)."""
-    if question.type in CHOICE_TYPES:
-        chosen = set(value) if isinstance(value, list) else {value}
-        return sum(
-            (Decimal(c.points) for c in question.choices.all()
-             if c.value in chosen and c.points is not None),
-            ZERO,
-        )
-    if question.type in NUMBER_TYPES and question.points.strip():
-        try:
-            return parse_points_rule(question.points).points_for(value)
-        except PointsRuleError:
-            return ZERO
-    return ZERO
+    spec = _spec(question)
+    if spec.rule is not None:
+        return spec.rule.points_for(value)
+    if not spec.choice_points:
+        return ZERO
+    if isinstance(value, list):
+        return sum((spec.choice_points.get(str(v), ZERO) for v in set(value)), ZERO)
+    return spec.choice_points.get(str(value), ZERO)
 
 
 def band_for(score: Decimal, bands: Sequence[Mapping[str, Any]]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -69,10 +69,15 @@ def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
             if not question_applies(q, size_class=size_class, sectors=sectors)]
 
 
+QuestionRow = tuple[int, Any, Decimal, Decimal, str, bool, str]
+
+
 def _build(
     *, assessment: Assessment, submission: Submission, method: ScoringMethod,
     questions: list[Question], overrides: dict[str, ScoreOverride],
-) -> tuple[Score, list[ThemeScore], list[QuestionScore]]:
+) -> tuple[Score, list[ThemeScore], list[QuestionRow]]:
+    """The score, its theme rows and its question rows (question id, value, earned,
+    possible, reason, red flag, note: plain tuples, as there are many)."""
     result = engine.score_answers(
         questions, submission.answers, submission.documents, method.config,
         not_applicable=_not_applicable(questions, assessment.supplier),
@@ -91,11 +96,8 @@ def _build(
     ]
     by_code = {q.code: q for q in questions}
     question_rows = [
-        QuestionScore(
-            score=score, question=by_code[r.code], value=r.value, earned=r.earned,
-            possible=r.possible, reason=r.reason, red_flag=r.red_flag,
-            note=overrides[r.code].note if r.reason == engine.OVERRIDE else "",
-        )
+        (by_code[r.code].pk, r.value, r.earned, r.possible, r.reason, r.red_flag,
+         overrides[r.code].note if r.reason == engine.OVERRIDE else "")
         for r in result.questions
     ]
     return score, theme_rows, question_rows
@@ -155,7 +157,7 @@ def score_compute(
                 return Score.objects.get(assessment=assessment, method=method,
                                          submission_number=submission.number)
         ThemeScore.objects.bulk_create(theme_rows)
-        QuestionScore.objects.bulk_create(question_rows)
+        _insert_question_rows([(score.pk, question_rows)])
         audit_record(
             actor=by,
             action="scoring.score.recomputed" if existing else "scoring.score.computed",
@@ -219,7 +221,7 @@ def score_compute_many(
     versions: dict[int, list[Question]] = {}
     scores: list[Score] = []
     theme_rows: list[ThemeScore] = []
-    question_rows: list[QuestionScore] = []
+    question_rows: list[list[QuestionRow]] = []
     for assessment in rows:
         if assessment.version_id not in versions:
             versions[assessment.version_id] = questions_of(assessment.version)
@@ -230,15 +232,15 @@ def score_compute_many(
         )
         scores.append(score)
         theme_rows.extend(themes)
-        question_rows.extend(questions)
+        question_rows.append(questions)
     with transaction.atomic():
         Score.objects.bulk_create(scores, batch_size=1000)
         for row in theme_rows:
             row.score_id = row.score.pk
-        for row in question_rows:
-            row.score_id = row.score.pk
         ThemeScore.objects.bulk_create(theme_rows, batch_size=2000)
-        QuestionScore.objects.bulk_create(question_rows, batch_size=2000)
+        _insert_question_rows(
+            [(score.pk, rows) for score, rows in zip(scores, question_rows, strict=True)]
+        )
         target_type = ContentType.objects.get_for_model(Assessment)
         AuditEvent.objects.bulk_create(
             [
@@ -253,6 +255,29 @@ def score_compute_many(
             batch_size=1000,
         )
     return scores
+
+
+def _insert_question_rows(batches: list[tuple[int, list[QuestionRow]]]) -> None:
+    """Plain ``executemany`` for the many question rows of a batch: the same columns as
+    ``bulk_create`` writes, without building the ORM's per-field SQL for every row (the
+    largest cost of rescoring; see bench/scoring_bench.py)."""
+    meta = QuestionScore._meta
+    value_field = meta.get_field("value")
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ("score_id", "question_id", "value", "earned", "possible", "reason", "red_flag",
+               "note")
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    decimal = connection.ops.adapt_decimalfield_value
+    params = [
+        (score_id, question_id, value_field.get_db_prep_save(value, connection),
+         decimal(earned, 10, 2), decimal(possible, 10, 2), reason, red_flag, note)
+        for score_id, rows in batches
+        for question_id, value, earned, possible, reason, red_flag, note in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
 
 
 def scoring_method_publish(
