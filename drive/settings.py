@@ -284,7 +284,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "drive.settings.LANGUAGES"},
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "drive.settings.LANGUAGES",
+        "CountryEnum": "drive.api.serializers.COUNTRY_CHOICES",
+        "VersionStatusEnum": "drive.questionnaires.models.VersionStatus",
+        "ProgrammeStatusEnum": "drive.programmes.models.ProgrammeStatus",
+        "AssessmentStatusEnum": "drive.assessments.models.AssessmentStatus",
+        "DocumentKindEnum": "drive.evidence.models.DocumentKind",
+        "IssueKindEnum": "drive.api.resources.questionnaires.ISSUE_KINDS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drive.api.schema.add_error_responses",

@@ -64,6 +64,15 @@ def envelope(code: str, message: str, fields: dict[str, list[str]] | None = None
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+def refusal(error: DomainError, *, status: int = 400, fields: dict[str, list[str]] | None = None,
+            **extra: Any) -> Response:
+    """A domain refusal in the envelope, with extra keys inside ``error`` (``details``,
+    ``conflict`` …) for the client to act on (e.g. the list of missing answers)."""
+    body = envelope(_snake(type(error).__name__), error.message, fields)
+    body["error"].update(extra)
+    return Response(body, status=status)
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 

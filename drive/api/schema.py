@@ -35,6 +35,16 @@ ERROR_SCHEMA = {
                     "type": "object",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}},
                 },
+                "details": {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "Itemised problems, when the refusal has several (the "
+                    "missing answers of a submission, the rows of a rejected XLSForm).",
+                },
+                "conflict": {
+                    "type": "object",
+                    "description": "The current state when a concurrent change won (409).",
+                },
             },
         }
     },
@@ -45,7 +55,8 @@ ERROR_DESCRIPTIONS = {
     "401": "No valid API token or session.",
     "403": "Your role (or a read-only token) does not allow this.",
     "404": "Not found, or not visible to your organisation.",
-    "409": "The same Idempotency-Key is being processed.",
+    "409": "The same Idempotency-Key is being processed, or someone else changed the "
+    "object first (see error.conflict).",
     "412": "If-Match does not match the current ETag.",
     "415": "Unsupported content type.",
     "422": "Idempotency-Key reused with a different request.",
@@ -92,7 +103,7 @@ def add_error_responses(result, generator, request, public):
             if method in ("post", "put", "patch"):
                 codes += ["400", "415"]
             if method in ("put", "patch"):
-                codes += ["412", "428"]
+                codes += ["409", "412", "428"]
             if method == "post":
                 codes += ["409", "422"]
             if method == "get":

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from drive.api import pages, views
+from drive.api.resources import assessments, evidence, programmes, questionnaires
 
 app_name = "api"
 
@@ -11,6 +12,13 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("users", views.UserViewSet, basename="user")
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("imports", views.ImportViewSet, basename="import")
+router.register("questionnaires/versions", questionnaires.VersionViewSet,
+                basename="questionnaire-version")
+router.register("questionnaires", questionnaires.QuestionnaireViewSet, basename="questionnaire")
+router.register("programmes", programmes.ProgrammeViewSet, basename="programme")
+router.register("enrolments", programmes.EnrolmentViewSet, basename="enrolment")
+router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
+router.register("documents", evidence.DocumentViewSet, basename="document")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

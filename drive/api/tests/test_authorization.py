@@ -9,9 +9,15 @@ fails ``test_every_api_route_has_an_expectation``.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from drive.assessments.models import Submission
+from drive.assessments.testing import make_enrolment, make_version
+from drive.evidence.services import document_upload
+from drive.evidence.testing import PDF_BYTES
 from drive.imports.models import ImportJob
+from drive.questionnaires.models import Questionnaire
 from drive.suppliers.models import Certification, Contact, LongTermAgreement
 
 PERSONAS = ("alice", "olga", "oscar", "bob", "carol", "ivan", "dave")
@@ -28,6 +34,7 @@ def api_route_names() -> set[str]:
             elif isinstance(p, URLPattern) and namespace == "api:" and p.name:
                 if "v1/" in str(p.pattern) or getattr(p.callback, "cls", None) and (
                     p.callback.cls.__module__ == "drive.api.views"
+                    or p.callback.cls.__module__.startswith("drive.api.resources.")
                 ):
                     names.add(p.name)
 
@@ -51,12 +58,25 @@ def world(bright, cedar, agency, other_agency, alice):
     d_supplier = SupplierFactory(buyer=other_agency, legal_name="Delta Supplies")
     d_job = ImportJob.objects.create(buyer=other_agency, original_name="d.csv",
                                      file="imports/d.csv")
+    # Agency A's own questionnaire, a programme using it with Bright Textiles enrolled
+    # (one submission on record), and a document in Bright's library.
+    version = make_version(code="agency-a-own")
+    Questionnaire.objects.filter(pk=version.questionnaire_id).update(owner=agency)
+    enrolment = make_enrolment(supplier=bright, version=version)
+    Submission.objects.create(assessment=enrolment.assessment, number=1, answers={})
+    document = document_upload(supplier=bright, by=None, title="Labour policy",
+                               file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
     return {"supplier": bright, "import": job, **items, "d_supplier": d_supplier,
-            "d_import": d_job, "agency": agency, "other_agency": other_agency}
+            "d_import": d_job, "agency": agency, "other_agency": other_agency,
+            "version": version, "programme": enrolment.programme, "enrolment": enrolment,
+            "assessment": enrolment.assessment, "document": document}
 
 
 def url_for(name: str, w: dict, user) -> str:
     s = w["supplier"].pk
+    v = f"/api/v1/questionnaires/versions/{w['version'].pk}/"
+    p = f"/api/v1/programmes/{w['programme'].pk}/"
+    a = f"/api/v1/assessments/{w['assessment'].pk}/"
     return {
         "organisation-list": "/api/v1/organisations/",
         "organisation-detail": f"/api/v1/organisations/{w['agency'].pk}/",
@@ -78,6 +98,41 @@ def url_for(name: str, w: dict, user) -> str:
         "import-detail": f"/api/v1/imports/{w['import'].pk}/",
         "import-events": f"/api/v1/imports/{w['import'].pk}/events/",
         "import-confirm": f"/api/v1/imports/{w['import'].pk}/confirm/",
+        "questionnaire-list": "/api/v1/questionnaires/",
+        "questionnaire-detail": f"/api/v1/questionnaires/{w['version'].questionnaire_id}/",
+        "questionnaire-import": "/api/v1/questionnaires/import/",
+        "questionnaire-version-list": "/api/v1/questionnaires/versions/",
+        "questionnaire-version-detail": f"{v}",
+        "questionnaire-version-xlsform": f"{v}xlsform/",
+        "questionnaire-version-publish": f"{v}publish/",
+        "questionnaire-version-new-draft": f"{v}new-draft/",
+        "programme-list": "/api/v1/programmes/",
+        "programme-detail": f"{p}",
+        "programme-open": f"{p}open/",
+        "programme-close": f"{p}close/",
+        "programme-enrolments": f"{p}enrolments/",
+        "programme-enrol": f"{p}enrol/",
+        "programme-invite-company": f"{p}invite-company/",
+        "programme-remind": f"{p}remind/",
+        "enrolment-list": "/api/v1/enrolments/",
+        "enrolment-detail": f"/api/v1/enrolments/{w['enrolment'].pk}/",
+        "enrolment-withdraw": f"/api/v1/enrolments/{w['enrolment'].pk}/withdraw/",
+        "assessment-list": "/api/v1/assessments/",
+        "assessment-detail": f"{a}",
+        "assessment-answers": f"{a}answers/",
+        "assessment-answer": f"{a}answers/policy/",
+        "assessment-answer-documents": f"{a}answers/policy/documents/",
+        "assessment-answer-document": f"{a}answers/policy/documents/{w['document'].pk}/",
+        "assessment-missing": f"{a}missing/",
+        "assessment-submit": f"{a}submit/",
+        "assessment-return": f"{a}return/",
+        "assessment-accept": f"{a}accept/",
+        "assessment-comments": f"{a}comments/",
+        "assessment-submissions": f"{a}submissions/",
+        "assessment-compare": f"{a}compare/?a=1&b=1",
+        "document-list": "/api/v1/documents/",
+        "document-detail": f"/api/v1/documents/{w['document'].pk}/",
+        "document-file": f"/api/v1/documents/{w['document'].pk}/file/",
     }[name]
 
 
@@ -110,6 +165,46 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "import-detail": IMPORT_OBJECT,
     "import-events": IMPORT_OBJECT,
     "import-confirm": None,
+    # Questionnaires: agency A's own is A's alone; Bob reads the version of his programme
+    # (but not the questionnaire family, nor its XLSForm, which are for buyer staff).
+    "questionnaire-list": ALL_200,
+    "questionnaire-detail": A_ONLY,
+    "questionnaire-import": None,
+    "questionnaire-version-list": ALL_200,
+    "questionnaire-version-detail": SUPPLIER_OBJECT,
+    "questionnaire-version-xlsform": {**SUPPLIER_OBJECT, "bob": 403},
+    "questionnaire-version-publish": None,
+    "questionnaire-version-new-draft": None,
+    # Programmes: Bob sees the programme and his enrolment, not the cohort.
+    "programme-list": ALL_200,
+    "programme-detail": SUPPLIER_OBJECT,
+    "programme-open": None,
+    "programme-close": None,
+    "programme-enrolments": {**SUPPLIER_OBJECT, "bob": 403},
+    "programme-enrol": None,
+    "programme-invite-company": None,
+    "programme-remind": None,
+    "enrolment-list": ALL_200,
+    "enrolment-detail": SUPPLIER_OBJECT,
+    "enrolment-withdraw": None,
+    # Assessments: Bob's company and agency A's staff; nobody else.
+    "assessment-list": ALL_200,
+    "assessment-detail": SUPPLIER_OBJECT,
+    "assessment-answers": SUPPLIER_OBJECT,
+    "assessment-answer": SUPPLIER_OBJECT,
+    "assessment-answer-documents": None,
+    "assessment-answer-document": None,
+    "assessment-missing": SUPPLIER_OBJECT,
+    "assessment-submit": None,
+    "assessment-return": None,
+    "assessment-accept": None,
+    "assessment-comments": SUPPLIER_OBJECT,
+    "assessment-submissions": SUPPLIER_OBJECT,
+    "assessment-compare": SUPPLIER_OBJECT,
+    # Evidence: Bright's library, read by agency A's staff (Bright is in their programme).
+    "document-list": ALL_200,
+    "document-detail": SUPPLIER_OBJECT,
+    "document-file": SUPPLIER_OBJECT,
 }
 
 
@@ -142,26 +237,41 @@ def test_another_buyers_import_is_not_found_for_its_programme_manager(world, dav
     assert dave_client.get(f"/api/v1/imports/{world['d_import'].pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("route", ["organisation-list", "user-list", "supplier-list",
-                                   "import-list"])
+# Rows of agency A's world each list must show A's staff (and the persona named here), and
+# nobody else.
+LIST_ROWS = {
+    "organisation-list": (lambda w, p: {w["agency"].pk}, set()),
+    "user-list": (lambda w, p: {p[n].pk for n in A_STAFF}, set()),
+    "supplier-list": (lambda w, p: {w["supplier"].pk}, {"bob"}),
+    "import-list": (lambda w, p: {w["import"].pk}, set()),
+    "questionnaire-list": (lambda w, p: {w["version"].questionnaire_id}, set()),
+    "questionnaire-version-list": (lambda w, p: {w["version"].pk}, {"bob"}),
+    "programme-list": (lambda w, p: {w["programme"].pk}, {"bob"}),
+    "enrolment-list": (lambda w, p: {w["enrolment"].pk}, {"bob"}),
+    "assessment-list": (lambda w, p: {w["assessment"].pk}, {"bob"}),
+    "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
+}
+
+
+def test_every_list_route_is_checked_for_leaks():
+    lists = {n for n in api_route_names() if n.endswith("-list")}
+    assert lists - {"certification-list", "agreement-list", "contact-list"} == set(LIST_ROWS)
+
+
+@pytest.mark.parametrize("route", sorted(LIST_ROWS))
 def test_lists_never_include_another_organisations_rows(route, personas, world, api_as):
     world["alice"] = personas["alice"]
-    a_ids = {
-        "organisation-list": {world["agency"].pk},
-        "user-list": {u.pk for n, u in personas.items() if n in ("alice", "olga", "oscar")},
-        "supplier-list": {world["supplier"].pk},
-        "import-list": {world["import"].pk},
-    }[route]
+    rows, extra_readers = LIST_ROWS[route]
+    a_ids = rows(world, personas)
     for name, user in personas.items():
         response = api_as(user).get(url_for(route, world, user))
         if response.status_code != 200:
             continue
         ids = {row["id"] for row in response.json()["results"]}
-        if name in A_STAFF:
+        if name in A_STAFF or name in extra_readers:
             assert a_ids <= ids, (route, name)
         else:
-            assert not (a_ids & ids) or (route == "supplier-list" and name == "bob"), (
-                route, name, ids)
+            assert not (a_ids & ids), (route, name, ids)
     dave_ids = {r["id"] for r in api_as(personas["dave"]).get("/api/v1/suppliers/").json()[
         "results"]}
     assert dave_ids == {world["d_supplier"].pk}
@@ -189,12 +299,49 @@ WRITES = [
     ("delete", "contact-detail", None),
     ("post", "user-invite", {"email": "new@agency-a.org", "role": "procurement_officer"}),
     ("post", "import-confirm", {"mode": "cancel"}),
+    ("post", "questionnaire-import", {}),
+    ("post", "questionnaire-version-publish", {}),
+    ("post", "questionnaire-version-new-draft", {}),
+    ("post", "programme-list", {"name": "X", "questionnaire_version": 1}),
+    ("patch", "programme-detail", {"name": "Renamed"}),
+    ("post", "programme-open", {}),
+    ("post", "programme-close", {}),
+    ("post", "programme-enrol", {"suppliers": [1]}),
+    ("post", "programme-invite-company", {"legal_name": "X", "country": "CN",
+                                          "registration_number": "R", "email": "x@x.cn"}),
+    ("post", "programme-remind", {"enrolments": [1]}),
+    ("post", "enrolment-withdraw", {}),
+    ("put", "assessment-answer", {"value": "yes"}),
+    ("post", "assessment-answer-documents", {"document": 1}),
+    ("delete", "assessment-answer-document", None),
+    ("post", "assessment-submit", {}),
+    ("post", "assessment-return", {"note": "x"}),
+    ("post", "assessment-accept", {}),
+    ("post", "assessment-comments", {"question": "policy", "text": "Why?"}),
+    ("post", "document-list", {"title": "x"}),
+    ("patch", "document-detail", {"title": "Renamed"}),
 ]
 # Who is refused what: 404 outside the registry, 403 for a role that reads only.
 WRITE_REFUSALS = {
     "supplier-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "user-invite": {"alice": 403, "olga": 403},
     "import-confirm": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+    "questionnaire-import": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+    "programme-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+    # Answering and submitting are the supplier's; reviewing is the buyer's managers'.
+    **dict.fromkeys(
+        ["assessment-answer", "assessment-answer-documents", "assessment-answer-document",
+         "assessment-submit"],
+        {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404, "dave": 404}),
+    **dict.fromkeys(
+        ["questionnaire-version-publish", "questionnaire-version-new-draft",
+         "programme-detail", "programme-open", "programme-close", "programme-enrol",
+         "programme-invite-company", "programme-remind", "enrolment-withdraw",
+         "assessment-return", "assessment-accept", "assessment-comments"],
+        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404}),
+    "document-list": {"alice": 403, "olga": 403, "oscar": 403, "ivan": 403, "dave": 403},
+    "document-detail": {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404,
+                        "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -215,3 +362,10 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     # Nothing of agency A changed.
     world["supplier"].refresh_from_db()
     assert world["supplier"].city == "Shenzhen"
+    world["programme"].refresh_from_db()
+    world["enrolment"].refresh_from_db()
+    world["assessment"].refresh_from_db()
+    assert (world["programme"].name, world["programme"].status) == ("Sustainable textiles",
+                                                                    "open")
+    assert (world["enrolment"].stage, world["assessment"].status) == ("invited", "draft")
+    assert not world["assessment"].answers.exists()
