@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
+from drive.api.services import webhook_emit
 from drive.assessments.models import (
     ASSESSMENT_MOVES,
     Answer,
@@ -511,6 +512,10 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
                 "url": settings.SITE_URL + reverse("assessments:review", args=[assessment.pk]),
             },
         )
+        webhook_emit(organisation=programme.buyer_id, event="assessment.submitted", payload={
+            "assessment": {"id": assessment.pk, "supplier": assessment.supplier_id,
+                           "programme": programme.pk, "submission": number,
+                           "reference": reference_number(assessment, number)}})
     return submission
 
 
@@ -616,6 +621,10 @@ def assessment_accept(*, assessment: Assessment, by: Any, note: str = "") -> Ass
             "accepted",
             _supplier_context(assessment),
         )
+        webhook_emit(organisation=assessment.enrolment.programme.buyer_id,
+                     event="assessment.accepted", payload={"assessment": {
+                         "id": assessment.pk, "supplier": assessment.supplier_id,
+                         "programme": assessment.enrolment.programme_id}})
     return assessment
 
 

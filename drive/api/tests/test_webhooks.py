@@ -178,3 +178,39 @@ def test_webhooks_page_lists_endpoints_with_few_queries(client_of, alice, agency
     with django_assert_max_num_queries(12):
         page = client.get(reverse("api:webhooks"))
     assert len(page.context["endpoints"]) == 5
+
+
+def test_assessment_submitted_and_accepted_reach_the_buyers_endpoint(
+    agency, alice, bob, bright, receiver_factory, django_capture_on_commit_callbacks
+):
+    from drive.api.services import webhook_endpoint_create
+    from drive.assessments.models import Assessment
+    from drive.assessments.services import (
+        answer_save,
+        assessment_accept,
+        assessment_missing,
+        assessment_submit,
+    )
+    from drive.assessments.testing import make_enrolment
+
+    receiver = receiver_factory()
+
+    webhook_endpoint_create(organisation=agency, by=alice, data={
+        "url": receiver.url, "events": ["assessment.submitted", "assessment.accepted"]})
+    assessment = make_enrolment(supplier=bright).assessment
+    values = {"policy": "no", "workers": 3, "energy": "low", "big_only": "no"}
+    for missing in assessment_missing(assessment):
+        answer_save(assessment=assessment, question=missing.question,
+                    value=values[missing.question.code], expected_revision=0, by=bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=assessment, by=bob)
+    assessment = Assessment.objects.get(pk=assessment.pk)  # as a fresh request reads it
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_accept(assessment=assessment, by=alice)
+    events = [json.loads(body) for _headers, body in receiver.requests]
+    assert [e["event"] for e in events] == ["assessment.submitted", "assessment.accepted"]
+    assert events[0]["data"]["assessment"] == {
+        "id": assessment.pk, "supplier": bright.pk, "programme": assessment.enrolment.programme_id,
+        "submission": 1, "reference": f"DRV-{assessment.pk}-1"}
+    assert events[1]["data"]["assessment"]["id"] == assessment.pk
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 2
