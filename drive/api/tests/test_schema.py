@@ -8,11 +8,15 @@ import re
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
 from drive.api.services import token_create
+from drive.assessments.testing import make_enrolment
+from drive.evidence.services import document_upload
+from drive.evidence.testing import PDF_BYTES
 from drive.factories import SupplierFactory, SupplierOrgFactory, UserFactory
 from drive.organisations.models import Role
 from drive.wsgi import application
@@ -49,8 +53,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def api_schema(db):
     """The live schema, called in-process through the WSGI app with a buyer's token."""
     buyer_user = UserFactory(email="pm@schemathesis.example", role=Role.PROGRAMME_MANAGER)
-    SupplierFactory(buyer=buyer_user.organisation,
-                    organisation=SupplierOrgFactory(name="Fuzz Textiles"))
+    supplier = SupplierFactory(buyer=buyer_user.organisation,
+                               organisation=SupplierOrgFactory(name="Fuzz Textiles"))
+    # A programme with the supplier enrolled, its assessment and a document, so that the
+    # workflow operations have something to find (ids 1, like most generated ids).
+    make_enrolment(supplier=supplier)
+    document_upload(supplier=supplier, by=None, title="Policy",
+                    file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
     _token, clear = token_create(name="schemathesis", scope="read_write", by=buyer_user)
     loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     loaded.config.update(headers={"Authorization": f"Bearer {clear}"})
