@@ -8,7 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/themes/<str:code>/", views.theme, name="theme"),
     path("<int:pk>/answer/", views.answer, name="answer"),
-    path("<int:pk>/questions/<str:code>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/check/", views.check, name="check"),
     path("<int:pk>/submissions/<int:number>/", views.confirmation, name="confirmation"),
     path("<int:pk>/prefill/", views.prefill, name="prefill"),

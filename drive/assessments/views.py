@@ -27,6 +27,7 @@ from drive.assessments.selectors import (
     YES_NO_LABELS,
     AssessmentState,
     QuestionState,
+    ThemeState,
     assessment_state,
     display_value,
     library_choices,
@@ -35,9 +36,10 @@ from drive.assessments.selectors import (
     visible_assessments,
 )
 from drive.evidence.forms import DocumentUploadForm
+from drive.evidence.models import DocumentKind
 from drive.evidence.services import UploadRejected, document_upload
 from drive.questionnaires.models import Question, QuestionType
-from drive.questionnaires.selectors import applicable_questions, evidence_needed
+from drive.questionnaires.selectors import evidence_needed
 
 
 def _forbidden(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
@@ -210,6 +212,90 @@ def _locked_message(assessment: Assessment) -> str:
     return _("This assessment has been submitted, so its answers can no longer be changed.")
 
 
+def _evidence_request(
+    request: HttpRequest, theme_state: ThemeState
+) -> tuple[QuestionState, int | None] | None:
+    """The question whose Attach, Upload (``evidence=<code>``) or Remove
+    (``detach-<code>=<document>``) button was pressed, with the document to remove; None
+    for the plain Save buttons. A question outside this theme is "not found"."""
+    code, detach = request.POST.get("evidence", ""), None
+    if not code:
+        pressed = next((k for k in request.POST if k.startswith("detach-")), None)
+        if pressed is None:
+            return None
+        code, detach = pressed.removeprefix("detach-"), _revision(request.POST[pressed])
+    question_state = next((s for s in theme_state.questions if s.question.code == code), None)
+    if question_state is None:
+        raise Http404(_("No such question."))
+    return question_state, detach
+
+
+def _evidence_apply(
+    request: HttpRequest,
+    assessment: Assessment,
+    question_state: QuestionState,
+    detach: int | None,
+) -> None:
+    """Attach the library document chosen for the question, upload the file chosen for it
+    (it goes into the library) and attach that, or remove a document from the answer;
+    the outcome is told through messages. The inputs are named per question:
+    ``document-``, ``file-``, ``title-``, ``kind-``, ``valid_until-<code>``."""
+    question, code = question_state.question, question_state.question.code
+    library = library_choices(assessment)
+    try:
+        if detach is not None:
+            current = assessment.answers.filter(question=question).first()
+            document = library.filter(pk=detach).first()
+            if current is not None and document is not None:
+                services.answer_detach_document(answer=current, document=document, by=request.user)
+                messages.success(request, _("The document was removed from this answer."))
+            return
+        attached = []
+        chosen = library.filter(pk=_revision(request.POST.get(f"document-{code}"))).first()
+        if chosen is not None:
+            services.answer_attach_document(
+                assessment=assessment, question=question, document=chosen, by=request.user
+            )
+            attached.append(chosen)
+        upload = request.FILES.get(f"file-{code}")
+        if upload is not None:
+            form = DocumentUploadForm(
+                {
+                    "title": request.POST.get(f"title-{code}", ""),
+                    "kind": request.POST.get(f"kind-{code}", DocumentKind.OTHER),
+                    "valid_until": request.POST.get(f"valid_until-{code}", ""),
+                },
+                {"file": upload},
+            )
+            if not form.is_valid():
+                problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+                messages.error(
+                    request,
+                    _("Check the document's details and upload it again: %(problems)s")
+                    % {"problems": problems},
+                )
+            else:
+                data = form.cleaned_data
+                document = document_upload(
+                    supplier=assessment.supplier,
+                    file=data["file"],
+                    title=data["title"],
+                    kind=data["kind"],
+                    valid_until=data["valid_until"],
+                    by=request.user,
+                )
+                services.answer_attach_document(
+                    assessment=assessment, question=question, document=document, by=request.user
+                )
+                attached.append(document)
+        elif chosen is None:
+            messages.error(request, _("Choose a document from your library or upload a file."))
+    except (UploadRejected, services.DomainError) as error:
+        messages.error(request, error.message)
+    for document in attached:
+        messages.success(request, _("“%(title)s” is attached.") % {"title": document.title})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
@@ -228,6 +314,7 @@ def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         theme_state = state.theme(code)
         if theme_state is None:
             raise Http404(_("No such theme."))
+        evidence_request = _evidence_request(request, theme_state)
         for question_state in theme_state.questions:
             question = question_state.question
             if f"rev-{question.code}" not in request.POST or not question_state.editable:
@@ -247,7 +334,14 @@ def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             except services.DomainError as error:
                 errors[question.code] = error.message
                 submitted[question.code] = raw
-        if not errors and not conflicts:
+        # The answers are saved first, so pressing Attach, Upload or Remove never loses
+        # what was typed on the page.
+        if evidence_request is not None:
+            _evidence_apply(request, assessment, *evidence_request)
+            if not errors and not conflicts:
+                back = reverse("assessments:theme", args=[assessment.pk, code])
+                return redirect(f"{back}#q-{evidence_request[0].question.code}")
+        elif not errors and not conflicts:
             messages.success(request, _("Your answers were saved."))
             if "continue" in request.POST:
                 following = state.next_theme(code)
@@ -331,70 +425,6 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
             "saved_text": _("Saved at %(time)s") % {"time": time_format(saved_at, "H:i")},
         }
     )
-
-
-@login_required
-@require_POST
-def evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """Attach a library document, upload a new one (it goes into the library), or remove
-    one from the answer to question ``code``; back to the question afterwards."""
-    assessment = _supplier_assessment(request, pk)
-    if isinstance(assessment, HttpResponse):
-        return assessment
-    if not assessment.is_editable:
-        return _forbidden(request, _locked_message(assessment), status=409)
-    question = next(
-        (
-            q
-            for q in applicable_questions(assessment.version, assessment.supplier)
-            if q.code == code
-        ),
-        None,
-    )
-    if question is None:
-        raise Http404(_("No such question."))
-    back = reverse("assessments:theme", args=[assessment.pk, question.theme.code]) + f"#q-{code}"
-    try:
-        if request.POST.get("detach"):
-            current = assessment.answers.filter(question=question).first()
-            document = (
-                library_choices(assessment).filter(pk=_revision(request.POST["detach"])).first()
-            )
-            if current is not None and document is not None:
-                services.answer_detach_document(answer=current, document=document, by=request.user)
-                messages.success(request, _("The document was removed from this answer."))
-            return redirect(back)
-        form = DocumentUploadForm(request.POST, request.FILES)
-        if request.FILES.get("file"):
-            if not form.is_valid():
-                messages.error(request, _("Check the document's details and upload it again."))
-                return redirect(back)
-            data = form.cleaned_data
-            document = document_upload(
-                supplier=assessment.supplier,
-                file=data["file"],
-                title=data["title"],
-                kind=data["kind"],
-                valid_until=data["valid_until"],
-                by=request.user,
-            )
-        else:
-            document = (
-                library_choices(assessment)
-                .filter(pk=_revision(request.POST.get("document")))
-                .first()
-            )
-            if document is None:
-                messages.error(request, _("Choose a document from your library or upload a file."))
-                return redirect(back)
-        services.answer_attach_document(
-            assessment=assessment, question=question, document=document, by=request.user
-        )
-    except (UploadRejected, services.DomainError) as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    messages.success(request, _("“%(title)s” is attached.") % {"title": document.title})
-    return redirect(back)
 
 
 @login_required

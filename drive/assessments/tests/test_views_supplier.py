@@ -8,6 +8,7 @@ from django.urls import reverse
 from drive.assessments.models import Answer, AssessmentStatus
 from drive.assessments.services import answer_save
 from drive.assessments.testing import make_assessment, make_version
+from drive.audit.models import AuditEvent
 from drive.evidence import testing as sample
 from drive.evidence.models import Document
 from drive.evidence.services import document_upload
@@ -60,6 +61,11 @@ def test_theme_page_query_count(client_of, assessment, bob, django_assert_max_nu
     assert "A policy signed by management." in html
     assert "A document is needed if you answer Yes." in html
     assert 'id="q-policy_date" data-code="policy_date" data-type="date" hidden disabled' in html
+    # Evidence controls belong to the theme form, named per question.
+    assert '<form method="post" enctype="multipart/form-data" novalidate id="theme-form"' in html
+    assert 'name="file-policy"' in html and 'name="title-policy"' in html
+    assert 'name="kind-policy"' in html and 'name="valid_until-policy"' in html
+    assert 'name="evidence" value="policy"' in html
 
 
 def test_theme_page_in_chinese(client_of, assessment, bob):
@@ -190,6 +196,7 @@ def test_save_and_continue_goes_to_the_next_theme_then_check(client_of, assessme
 
 def test_attach_from_library_and_upload_new_evidence(client_of, assessment, bright, bob):
     client = client_of(bob)
+    theme = url("theme", assessment, "labour")
     library_doc = document_upload(
         supplier=bright,
         file=sample.upload(),
@@ -198,31 +205,135 @@ def test_attach_from_library_and_upload_new_evidence(client_of, assessment, brig
         valid_until=None,
         by=bob,
     )
-    response = client.post(url("evidence", assessment, "policy"), {"document": library_doc.pk})
-    assert response.url.endswith("#q-policy")
-    response = client.post(
-        url("evidence", assessment, "policy"),
+    response = client.post(theme, {"evidence": "policy", "document-policy": library_doc.pk})
+    assert response.url == theme + "#q-policy"
+    client.post(
+        theme,
         {
-            "file": sample.upload("site.png", sample.PNG_BYTES),
-            "title": "Site photo",
-            "kind": "photo",
+            "evidence": "policy",
+            "file-policy": sample.upload("site.png", sample.PNG_BYTES),
+            "title-policy": "Site photo",
+            "kind-policy": "photo",
+            "valid_until-policy": "2030-06-30",
         },
     )
     answer = Answer.objects.get(question__code="policy")
     assert sorted(answer.documents.values_list("title", flat=True)) == ["Policy", "Site photo"]
-    assert Document.objects.count() == 2  # the new upload went into the library
-    client.post(url("evidence", assessment, "policy"), {"detach": library_doc.pk})
+    photo = Document.objects.get(title="Site photo")  # the new upload went into the library
+    assert (photo.kind, str(photo.valid_until)) == ("photo", "2030-06-30")
+    response = client.post(theme, {"detach-policy": library_doc.pk}, follow=True)
+    assert "The document was removed from this answer." in response.content.decode()
     assert list(answer.documents.values_list("title", flat=True)) == ["Site photo"]
+    assert list(
+        AuditEvent.objects.filter(action__startswith="answer.document")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["answer.document_attached"] * 2 + ["answer.document_detached"]
+
+
+def test_without_javascript_typed_answers_and_an_upload_are_kept_together(
+    client_of, assessment, bob
+):
+    """One press of "Upload and attach" saves what was typed on the page and the document."""
+    client = client_of(bob)
+    theme = url("theme", assessment, "labour")
+    response = client.post(
+        theme,
+        {
+            "rev-policy": "0",
+            "q-policy": "yes",
+            "rev-workers": "0",
+            "q-workers": "40",
+            "rev-women_pct": "0",
+            "q-women_pct": "35.5",
+            "evidence": "policy",
+            "file-policy": sample.upload("policy.pdf", sample.PDF_BYTES),
+            "title-policy": "Labour policy",
+            "kind-policy": "policy",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain == [(theme + "#q-policy", 302)]
+    assert "“Labour policy” is attached." in html
+    assert 'value="40"' in html and 'value="35.5"' in html
+    answers = {a.question.code: a for a in Answer.objects.select_related("question")}
+    assert {code: a.value for code, a in answers.items()} == {
+        "policy": "yes",
+        "workers": 40,
+        "women_pct": 35.5,
+    }
+    assert list(answers["policy"].documents.values_list("title", flat=True)) == ["Labour policy"]
+
+
+def test_an_invalid_answer_is_shown_again_and_the_upload_still_happens(
+    client_of, assessment, bob
+):
+    response = client_of(bob).post(
+        url("theme", assessment, "labour"),
+        {
+            "rev-workers": "0",
+            "q-workers": "lots",
+            "evidence": "policy",
+            "file-policy": sample.upload("policy.pdf", sample.PDF_BYTES),
+            "title-policy": "Labour policy",
+            "kind-policy": "policy",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and 'value="lots"' in html
+    assert "“Labour policy” is attached." in html
+    assert Answer.objects.get().documents.get().title == "Labour policy"
+
+
+def test_attach_without_a_document_or_file_says_what_to_do_and_keeps_answers(
+    client_of, assessment, bob
+):
+    response = client_of(bob).post(
+        url("theme", assessment, "labour"),
+        {"rev-workers": "0", "q-workers": "40", "evidence": "policy", "document-policy": ""},
+        follow=True,
+    )
+    assert "Choose a document from your library or upload a file." in response.content.decode()
+    assert Answer.objects.get().value == 40
 
 
 def test_a_refused_upload_says_why(client_of, assessment, bob):
     response = client_of(bob).post(
-        url("evidence", assessment, "policy"),
-        {"file": sample.upload("policy.pdf", sample.HTML_BYTES), "kind": "policy"},
+        url("theme", assessment, "labour"),
+        {
+            "evidence": "policy",
+            "file-policy": sample.upload("policy.pdf", sample.HTML_BYTES),
+            "kind-policy": "policy",
+        },
         follow=True,
     )
     assert "not an accepted type" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_evidence_for_a_question_of_another_theme_or_another_company_is_refused(
+    client_of, assessment, bob, carol, cedar
+):
+    client = client_of(bob)
+    response = client.post(url("theme", assessment, "environment"), {"evidence": "policy"})
+    assert response.status_code == 404
+    foreign = document_upload(
+        supplier=cedar,
+        file=sample.upload(),
+        title="Not ours",
+        kind="policy",
+        valid_until=None,
+        by=carol,
+    )
+    response = client.post(
+        url("theme", assessment, "labour"),
+        {"evidence": "policy", "document-policy": foreign.pk},
+        follow=True,
+    )
+    assert "Choose a document from your library or upload a file." in response.content.decode()
+    assert not Answer.objects.filter(documents=foreign).exists()
 
 
 def test_check_lists_missing_answers_with_links_and_submit_is_refused(client_of, assessment, bob):
@@ -249,7 +360,9 @@ def complete(client, assessment, bright, bob):
         valid_until=None,
         by=bob,
     )
-    client.post(url("evidence", assessment, "policy"), {"document": document.pk})
+    client.post(
+        url("theme", assessment, "labour"), {"evidence": "policy", "document-policy": document.pk}
+    )
 
 
 def test_submit_then_confirmation_with_reference(client_of, assessment, bright, bob):
@@ -275,7 +388,8 @@ def test_a_submitted_assessment_cannot_be_changed(client_of, assessment, bright,
     )
     assert response.status_code == 409
     assert "can no longer be changed" in response.content.decode()
-    assert client.post(url("evidence", assessment, "policy"), {"detach": "1"}).status_code == 409
+    response = client.post(url("theme", assessment, "labour"), {"detach-policy": "1"})
+    assert response.status_code == 409
     assert Answer.objects.get(question__code="workers").value == 40
     html = client.get(url("theme", assessment, "labour")).content.decode()
     assert "Save and continue" not in html
@@ -311,7 +425,7 @@ def test_printable_questionnaire_and_spreadsheet(client_of, assessment, bob):
         ("print", (), "get"),
         ("answer", (), "post"),
         ("prefill", (), "post"),
-        ("evidence", ("policy",), "post"),
+        ("theme", ("labour",), "post"),
         ("review", (), "get"),
         ("compare", (1, 2), "get"),
         ("confirmation", (1,), "get"),
