@@ -34,6 +34,19 @@ def test_bob_sees_his_assessments_with_progress(client_of, assessment, bob):
     assert "0 of 7 answered" in html  # the large-company question does not apply
 
 
+def test_supplier_navigation_leads_to_assessments_and_the_evidence_library(
+    client_of, bob, alice
+):
+    mine, library = reverse("assessments:mine"), reverse("evidence:library")
+    html = client_of(bob).get(mine).content.decode()
+    assert f'<a href="{mine}" aria-current="page">My assessments</a>' in html
+    assert f'<a href="{library}" >Evidence library</a>' in html
+    html = client_of(bob).get(library).content.decode()
+    assert f'<a href="{library}" aria-current="page">Evidence library</a>' in html
+    buyer_html = client_of(alice).get(reverse("core:home")).content.decode()
+    assert mine not in buyer_html and library not in buyer_html
+
+
 def test_the_list_is_empty_for_a_company_without_programmes(client_of, bob):
     assert "No assessments yet" in client_of(bob).get(reverse("assessments:mine")).content.decode()
 
