@@ -1,6 +1,8 @@
-// Question pages: every change is saved at once (autosave) and the server answers with
-// the questions now visible, the progress and the new revision of the answer. Without
-// JavaScript the form posts the whole theme and the page comes back with the same result.
+// Question pages: every change is saved at once (autosave; typing is saved when it pauses
+// for a moment, and when the page is left) and the server answers with the questions now
+// visible, the progress and the new revision of the answer. Without JavaScript the form
+// posts the whole theme (evidence buttons included) and the page comes back with the
+// same result.
 (() => {
   const form = document.getElementById("theme-form");
   if (!form || !form.dataset.autosave) return;
@@ -59,30 +61,76 @@
     fieldset.classList.toggle("field-error", Boolean(message));
   }
 
-  async function save(fieldset) {
+  // One save at a time per question: a change made while a save is on its way is sent
+  // when that save returns, with the revision it brought back (two overlapping saves
+  // would carry the same revision and the second would conflict with the first).
+  const DEBOUNCE_MS = 800;
+  const KEEPALIVE_LIMIT = 60000; // browsers cap keepalive bodies at 64 kB
+  const fieldsets = () => form.querySelectorAll("fieldset.question[data-code]");
+  const keyOf = (fieldset) => JSON.stringify(valuesOf(fieldset));
+
+  function stateOf(fieldset) {
+    if (!fieldset.saver) {
+      fieldset.saver = {
+        timer: null,
+        running: null, // the promise of the saves in progress
+        pending: false, // changed again while a save was on its way
+        sending: null, // the values being sent
+        // What the server holds; unknown when the page came back with an error.
+        saved: fieldset.classList.contains("field-error") ? null : keyOf(fieldset),
+      };
+    }
+    return fieldset.saver;
+  }
+
+  function labelsOf(fieldset) {
+    const labels = [];
+    inputsOf(fieldset).forEach((input) => {
+      if (input.type === "radio" || input.type === "checkbox") {
+        const label = input.checked && fieldset.querySelector(`label[for="${input.id}"]`);
+        if (label) labels.push(label.textContent.trim());
+      } else if (input.value) {
+        labels.push(input.value);
+      }
+    });
+    return labels;
+  }
+
+  async function send(fieldset, revisionValue) {
+    const state = stateOf(fieldset);
     const status = fieldset.querySelector("[data-save-status]");
     const revision = fieldset.querySelector("[data-revision]");
     const conflictBox = fieldset.querySelector("[data-conflict]");
+    const values = valuesOf(fieldset);
+    const key = JSON.stringify(values);
     const body = new FormData();
     body.append("question", fieldset.dataset.code);
-    body.append("revision", revision.value);
-    valuesOf(fieldset).forEach((value) => body.append("value", value));
+    body.append("revision", revisionValue ?? revision.value);
+    values.forEach((value) => body.append("value", value));
+    state.sending = key;
     status.textContent = form.dataset.saving;
     let response;
     try {
+      // keepalive: the save still arrives when the person leaves the page meanwhile.
       response = await fetch(form.dataset.autosave, {
         method: "POST",
         body,
         headers: { "X-CSRFToken": csrf, Accept: "application/json" },
         credentials: "same-origin",
+        keepalive: key.length < KEEPALIVE_LIMIT,
       });
     } catch (error) {
       status.textContent = form.dataset.failed;
       return;
+    } finally {
+      state.sending = null;
     }
     const data = await response.json().catch(() => ({}));
     if (response.ok) {
-      revision.value = data.revision;
+      if (Number(data.revision) >= Number(revision.value)) {
+        revision.value = data.revision;
+        state.saved = key;
+      }
       status.textContent = data.saved_text;
       conflictBox.hidden = true;
       showError(fieldset, "");
@@ -90,11 +138,13 @@
       showProgress(data.progress);
     } else if (response.status === 409 && data.conflict) {
       fieldset.conflict = data.conflict;
+      state.saved = null;
+      state.pending = false;
       status.textContent = "";
       const who = [data.conflict.by, data.conflict.at].filter(Boolean).join(", ");
       conflictBox.querySelector("[data-conflict-text]").textContent =
         `${form.dataset.theirAnswer}${who ? ` (${who})` : ""}: ${data.conflict.display} / ` +
-        `${form.dataset.yourAnswer}: ${valuesOf(fieldset).join(", ") || "—"}`;
+        `${form.dataset.yourAnswer}: ${labelsOf(fieldset).join(", ") || "—"}`;
       conflictBox.hidden = false;
       fieldset.classList.add("field-error");
     } else {
@@ -103,11 +153,84 @@
     }
   }
 
+  function save(fieldset) {
+    const state = stateOf(fieldset);
+    clearTimeout(state.timer);
+    state.timer = null;
+    if (state.running) {
+      state.pending = true;
+      return state.running;
+    }
+    if (keyOf(fieldset) === state.saved) return Promise.resolve();
+    state.running = (async () => {
+      do {
+        state.pending = false;
+        await send(fieldset);
+      } while (state.pending && keyOf(fieldset) !== state.saved);
+      state.running = null;
+    })();
+    return state.running;
+  }
+  fieldsets().forEach(stateOf); // remember the answers as the server sent them
+
+  function saveSoon(fieldset) {
+    const state = stateOf(fieldset);
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => save(fieldset), DEBOUNCE_MS);
+  }
+
+  // Leaving the page (or hiding it) sends what was typed and not yet saved.
+  function flush() {
+    fieldsets().forEach((fieldset) => {
+      const state = stateOf(fieldset);
+      if (fieldset.disabled) return;
+      const key = keyOf(fieldset);
+      if (!state.running) {
+        if (state.timer || key !== state.saved) save(fieldset);
+      } else if (key !== state.sending && key !== state.saved) {
+        // The save on its way, once stored, moves the revision on by one.
+        clearTimeout(state.timer);
+        state.timer = null;
+        state.pending = false;
+        const revision = fieldset.querySelector("[data-revision]");
+        send(fieldset, Number(revision.value) + 1);
+      }
+    });
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", flush);
+
+  const isAnswerInput = (target) =>
+    Boolean(target.name && target.name.startsWith("q-")); // evidence inputs are not answers
+
+  form.addEventListener("input", (event) => {
+    const fieldset = event.target.closest("fieldset.question");
+    if (!fieldset || !isAnswerInput(event.target)) return;
+    if (event.target.type === "radio" || event.target.type === "checkbox") return;
+    saveSoon(fieldset);
+  });
+
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest("fieldset.question");
-    if (!fieldset || event.target.getAttribute("form")) return; // evidence inputs post apart
-    if (!event.target.name || !event.target.name.startsWith("q-")) return;
+    if (!fieldset || !isAnswerInput(event.target)) return;
     save(fieldset);
+  });
+
+  // The page's buttons post the whole theme with each answer's revision: wait until
+  // the saves on their way have brought their revisions back.
+  form.addEventListener("submit", (event) => {
+    const busy = [...fieldsets()].filter((fieldset) => {
+      const state = stateOf(fieldset);
+      return state.running || state.timer;
+    });
+    if (!busy.length) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    Promise.all(busy.map((fieldset) => save(fieldset))).then(() => {
+      form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+    });
   });
 
   form.addEventListener("click", (event) => {
@@ -117,6 +240,7 @@
     if (event.target.matches("[data-keep-theirs]")) {
       setValues(fieldset, fieldset.conflict.value);
       revision.value = fieldset.conflict.revision;
+      stateOf(fieldset).saved = keyOf(fieldset);
       fieldset.querySelector("[data-conflict]").hidden = true;
       fieldset.classList.remove("field-error");
       fieldset.conflict = null;
