@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from drive.api.concurrency import with_etag
 from drive.api.errors import PreconditionFailed, PreconditionRequired, refusal
 from drive.api.resources.programmes import NoteIn, SupplierRef
+from drive.api.resources.scoring import ScoreActions
 from drive.api.views import ScopedViewSet, require
 from drive.assessments import services
 from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
@@ -237,7 +238,7 @@ ANSWER_CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, pattern=f"^{C
     retrieve=extend_schema(summary="A self-assessment with its progress",
                            responses=AssessmentOut),
 )
-class AssessmentViewSet(ScopedViewSet):
+class AssessmentViewSet(ScoreActions, ScopedViewSet):
     serializer_class = AssessmentOut
     cursor_ordering = ("-id",)
 

@@ -130,6 +130,7 @@ def url_for(name: str, w: dict, user) -> str:
         "assessment-comments": f"{a}comments/",
         "assessment-submissions": f"{a}submissions/",
         "assessment-compare": f"{a}compare/?a=1&b=1",
+        "assessment-score": f"{a}score/",
         "document-list": "/api/v1/documents/",
         "document-detail": f"/api/v1/documents/{w['document'].pk}/",
         "document-file": f"/api/v1/documents/{w['document'].pk}/file/",
@@ -201,6 +202,7 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "assessment-comments": SUPPLIER_OBJECT,
     "assessment-submissions": SUPPLIER_OBJECT,
     "assessment-compare": SUPPLIER_OBJECT,
+    "assessment-score": SUPPLIER_OBJECT,
     # Evidence: Bright's library, read by agency A's staff (Bright is in their programme).
     "document-list": ALL_200,
     "document-detail": SUPPLIER_OBJECT,
