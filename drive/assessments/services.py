@@ -483,6 +483,8 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
             documents={s.question.code: s.document_ids for s in state.visible if s.documents},
             submitted_by=by,
         )
+        # Glass-box score of this submission, computed in the background after commit.
+        enqueue("drive.scoring.tasks.score_on_submit", assessment.pk)
         transition(
             assessment,
             to=AssessmentStatus.SUBMITTED,
