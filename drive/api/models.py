@@ -135,6 +135,8 @@ class WebhookEvent(models.TextChoices):
     IMPORT_COMPLETED = "import.completed", _("A supplier import finished")
     ASSESSMENT_SUBMITTED = "assessment.submitted", _("A supplier submitted a self-assessment")
     ASSESSMENT_ACCEPTED = "assessment.accepted", _("A self-assessment was accepted")
+    APPEAL_FILED = "appeal.filed", _("A supplier appealed its score")
+    APPEAL_DECIDED = "appeal.decided", _("An appeal was accepted or rejected")
 
 
 class WebhookEndpoint(models.Model):
