@@ -292,6 +292,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "drive.assessments.models.AssessmentStatus",
         "DocumentKindEnum": "drive.evidence.models.DocumentKind",
         "IssueKindEnum": "drive.api.resources.questionnaires.ISSUE_KINDS",
+        "RiskOverrideKindEnum": "drive.risk.models.OverrideKind",
+        "InherentTierEnum": "drive.api.resources.risk.TIER_CHOICES",
+        "RiskTierEnum": "drive.risk.config.TIERS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -3,7 +3,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from drive.api import pages, views
-from drive.api.resources import assessments, evidence, programmes, questionnaires
+from drive.api.resources import (
+    appeals,
+    assessments,
+    evidence,
+    programmes,
+    questionnaires,
+    risk,
+    scoring,
+)
 
 app_name = "api"
 
@@ -19,6 +27,9 @@ router.register("programmes", programmes.ProgrammeViewSet, basename="programme")
 router.register("enrolments", programmes.EnrolmentViewSet, basename="enrolment")
 router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
 router.register("documents", evidence.DocumentViewSet, basename="document")
+router.register("appeals", appeals.AppealViewSet, basename="appeal")
+router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
+router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:
@@ -40,6 +51,8 @@ v1_patterns = [
     *_items("certifications", views.CertificationViewSet, "certification"),
     *_items("agreements", views.AgreementViewSet, "agreement"),
     *_items("contacts", views.ContactViewSet, "contact"),
+    re_path(rf"^v1/suppliers/(?P<pk>{views.ID})/risk/$",
+            risk.SupplierRiskViewSet.as_view({"get": "retrieve"}), name="supplier-risk"),
 ]
 
 urlpatterns = [

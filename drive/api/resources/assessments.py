@@ -24,6 +24,8 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import with_etag
 from drive.api.errors import PreconditionFailed, PreconditionRequired, refusal
+from drive.api.resources.appeals import AssessmentAppealActions
+from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
 from drive.api.resources.scoring import ScoreActions
 from drive.api.views import ScopedViewSet, require
@@ -238,7 +240,7 @@ ANSWER_CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, pattern=f"^{C
     retrieve=extend_schema(summary="A self-assessment with its progress",
                            responses=AssessmentOut),
 )
-class AssessmentViewSet(ScoreActions, ScopedViewSet):
+class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, ScopedViewSet):
     serializer_class = AssessmentOut
     cursor_ordering = ("-id",)
 

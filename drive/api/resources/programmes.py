@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.resources.appeals import ProgrammeAppealActions
+from drive.api.resources.risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
 from drive.api.views import ScopedViewSet, require
 from drive.programmes import selectors, services
@@ -200,7 +202,7 @@ def _programme_etag(programme: Programme) -> str:
     partial_update=extend_schema(summary="Change some of a programme's details",
                                  request=ProgrammeIn, responses=ProgrammeOut),
 )
-class ProgrammeViewSet(ScopedViewSet):
+class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewSet):
     serializer_class = ProgrammeOut
     cursor_ordering = ("-created_at", "-id")
 

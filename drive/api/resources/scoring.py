@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drive.scoring.models import Reason
+from drive.api.concurrency import with_etag
+from drive.api.views import ScopedViewSet
+from drive.scoring.models import Reason, ScoringMethod
 from drive.scoring.selectors import Explanation, current_score, explanation_for
 
 POINTS = {"max_digits": 10, "decimal_places": 2}
@@ -89,3 +92,46 @@ class ScoreActions:
         assessment = self.get_object()
         score = current_score(assessment)
         return Response(score_body(explanation_for(score) if score else None))
+
+
+# --- Scoring methods -----------------------------------------------------------------
+
+
+class ScoringMethodOut(serializers.ModelSerializer):
+    config = serializers.JSONField(help_text=_(
+        "How points combine: theme weights, maturity bands, red-flag cap, unanswered "
+        "optional questions and the evidence rule (see drive/scoring/README)."))
+
+    class Meta:
+        model = ScoringMethod
+        fields = ["id", "code", "version", "name", "description", "published", "config",
+                  "created_at", "published_at"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Scoring methods, every published version with its "
+                               "configuration (`?code=`)",
+                       parameters=[OpenApiParameter("code", str)],
+                       responses=ScoringMethodOut(many=True)),
+    retrieve=extend_schema(summary="One version of a scoring method",
+                           responses=ScoringMethodOut),
+)
+class ScoringMethodViewSet(ScopedViewSet):
+    """Glass box: every member of an organisation may read how scores are made."""
+
+    serializer_class = ScoringMethodOut
+    cursor_ordering = ("code", "-version")
+
+    def scoped(self) -> QuerySet[ScoringMethod]:
+        return ScoringMethod.objects.filter(published=True)
+
+    def list(self, request: Request) -> Response:
+        methods = self.get_queryset()
+        code = request.query_params.get("code")
+        if code:
+            methods = methods.filter(code=code[:60])
+        return self.page(methods, ScoringMethodOut)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return with_etag(request, ScoringMethodOut(self.get_object()).data)

@@ -9,6 +9,7 @@ fails ``test_every_api_route_has_an_expectation``.
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -16,8 +17,13 @@ from drive.assessments.models import Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
+from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.imports.models import ImportJob
 from drive.questionnaires.models import Questionnaire
+from drive.risk.models import RiskModel, RiskOverride
+from drive.scoring.models import Appeal, AppealStatus, ScoringMethod
+from drive.scoring.services import score_compute
+from drive.scoring.testing import accept, make_scored_assessment, submit
 from drive.suppliers.models import Certification, Contact, LongTermAgreement
 
 PERSONAS = ("alice", "olga", "oscar", "bob", "carol", "ivan", "dave")
@@ -66,10 +72,20 @@ def world(bright, cedar, agency, other_agency, alice):
     Submission.objects.create(assessment=enrolment.assessment, number=1, answers={})
     document = document_upload(supplier=bright, by=None, title="Labour policy",
                                file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
+    # A second programme where Bright's assessment is scored and accepted, with an open
+    # appeal and a ready feedback PDF.
+    scored = make_scored_assessment(supplier=bright, name="Scored textiles")
+    submit(scored)
+    score = score_compute(assessment=scored)
+    accept(scored)
+    appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
+    pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
+    pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
     return {"supplier": bright, "import": job, **items, "d_supplier": d_supplier,
             "d_import": d_job, "agency": agency, "other_agency": other_agency,
             "version": version, "programme": enrolment.programme, "enrolment": enrolment,
-            "assessment": enrolment.assessment, "document": document}
+            "assessment": enrolment.assessment, "document": document, "scored": scored,
+            "appeal": appeal}
 
 
 def url_for(name: str, w: dict, user) -> str:
@@ -77,6 +93,8 @@ def url_for(name: str, w: dict, user) -> str:
     v = f"/api/v1/questionnaires/versions/{w['version'].pk}/"
     p = f"/api/v1/programmes/{w['programme'].pk}/"
     a = f"/api/v1/assessments/{w['assessment'].pk}/"
+    sa = f"/api/v1/assessments/{w['scored'].pk}/"
+    ap = f"/api/v1/appeals/{w['appeal'].pk}/"
     return {
         "organisation-list": "/api/v1/organisations/",
         "organisation-detail": f"/api/v1/organisations/{w['agency'].pk}/",
@@ -134,6 +152,22 @@ def url_for(name: str, w: dict, user) -> str:
         "document-list": "/api/v1/documents/",
         "document-detail": f"/api/v1/documents/{w['document'].pk}/",
         "document-file": f"/api/v1/documents/{w['document'].pk}/file/",
+        "assessment-appeals": f"{sa}appeals/",
+        "appeal-detail": ap,
+        "appeal-accept": f"{ap}accept/",
+        "appeal-reject": f"{ap}reject/",
+        "programme-appeals": f"/api/v1/programmes/{w['scored'].enrolment.programme_id}/appeals/",
+        "assessment-feedback": f"{sa}feedback/",
+        "assessment-feedback-pdf": f"{sa}feedback/pdf/",
+        "assessment-feedback-pdf-file": f"{sa}feedback/pdf/file/",
+        "supplier-risk": f"/api/v1/suppliers/{s}/risk/?programme={w['programme'].pk}",
+        "programme-risk": f"{p}risk/",
+        "programme-risk-overrides": f"{p}risk-overrides/",
+        "risk-model-list": "/api/v1/risk/models/",
+        "risk-model-detail": f"/api/v1/risk/models/{RiskModel.objects.get(version=1).pk}/",
+        "scoring-method-list": "/api/v1/scoring/methods/",
+        "scoring-method-detail": "/api/v1/scoring/methods/"
+                                 f"{ScoringMethod.objects.get(code='drive-default').pk}/",
     }[name]
 
 
@@ -207,6 +241,25 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "document-list": ALL_200,
     "document-detail": SUPPLIER_OBJECT,
     "document-file": SUPPLIER_OBJECT,
+    # Appeals: the supplier files, the programme's managers decide (olga reads only).
+    "assessment-appeals": SUPPLIER_OBJECT,
+    "appeal-detail": SUPPLIER_OBJECT,
+    "appeal-accept": None,
+    "appeal-reject": None,
+    "programme-appeals": {**SUPPLIER_OBJECT, "olga": 403, "bob": 403},
+    # Feedback: whoever sees the assessment sees its report and PDF.
+    "assessment-feedback": SUPPLIER_OBJECT,
+    "assessment-feedback-pdf": SUPPLIER_OBJECT,
+    "assessment-feedback-pdf-file": SUPPLIER_OBJECT,
+    # Risk: the supplier reads its own risk; the dashboard and overrides are the buyer's;
+    # the model is read by every buyer's staff. Scoring methods are open to all (glass box).
+    "supplier-risk": SUPPLIER_OBJECT,
+    "programme-risk": {**SUPPLIER_OBJECT, "bob": 403},
+    "programme-risk-overrides": {**SUPPLIER_OBJECT, "bob": 403},
+    "risk-model-list": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
+    "risk-model-detail": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
+    "scoring-method-list": ALL_200,
+    "scoring-method-detail": ALL_200,
 }
 
 
@@ -255,9 +308,51 @@ LIST_ROWS = {
 }
 
 
+# Reference data the same for every organisation (no organisation's rows in them).
+GLOBAL_LISTS = {"risk-model-list", "scoring-method-list"}
+
+
 def test_every_list_route_is_checked_for_leaks():
     lists = {n for n in api_route_names() if n.endswith("-list")}
-    assert lists - {"certification-list", "agreement-list", "contact-list"} == set(LIST_ROWS)
+    assert lists - {"certification-list", "agreement-list", "contact-list"} - GLOBAL_LISTS \
+        == set(LIST_ROWS)
+
+
+def test_global_lists_hold_reference_data_only(personas, world, api_as):
+    world["alice"] = personas["alice"]
+    for route in sorted(GLOBAL_LISTS):
+        rows = api_as(personas["alice"]).get(url_for(route, world, None)).json()["results"]
+        assert rows and all(row["published"] for row in rows)
+        assert not {"organisation", "buyer", "programme", "supplier"} & set(rows[0])
+
+
+def test_nested_lists_hold_only_their_programmes_rows(personas, world, api_as, other_agency):
+    """Agency D's appeals and overrides never show in agency A's lists, nor A's in D's."""
+    d_assessment = make_scored_assessment(supplier=world["d_supplier"], name="D programme",
+                                          version=world["scored"].version)
+    submit(d_assessment)
+    d_score = score_compute(assessment=d_assessment)
+    d_appeal = Appeal.objects.create(assessment=d_assessment, score=d_score, reason="D")
+    d_programme = d_assessment.enrolment.programme
+    d_override = RiskOverride.objects.create(programme=d_programme, kind="weight",
+                                             target="cpi", weight="0.5", reason="D")
+    a_override = RiskOverride.objects.create(programme=world["programme"], kind="weight",
+                                             target="cpi", weight="0.4", reason="A")
+    alice, dave = api_as(personas["alice"]), api_as(personas["dave"])
+
+    def ids(client, url):
+        return {row["id"] for row in client.get(url).json()["results"]}
+
+    a_programme = world["scored"].enrolment.programme_id
+    assert ids(alice, f"/api/v1/programmes/{a_programme}/appeals/") == {world["appeal"].pk}
+    assert ids(dave, f"/api/v1/programmes/{d_programme.pk}/appeals/") == {d_appeal.pk}
+    assert ids(alice, f"/api/v1/assessments/{world['scored'].pk}/appeals/") \
+        == {world["appeal"].pk}
+    assert ids(alice, f"/api/v1/programmes/{world['programme'].pk}/risk-overrides/") \
+        == {a_override.pk}
+    assert ids(dave, f"/api/v1/programmes/{d_programme.pk}/risk-overrides/") \
+        == {d_override.pk}
+    assert alice.get(f"/api/v1/appeals/{d_appeal.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("route", sorted(LIST_ROWS))
@@ -322,6 +417,12 @@ WRITES = [
     ("post", "assessment-comments", {"question": "policy", "text": "Why?"}),
     ("post", "document-list", {"title": "x"}),
     ("patch", "document-detail", {"title": "Renamed"}),
+    ("post", "assessment-appeals", {"reason": "Recount"}),
+    ("post", "appeal-accept", {"note": "Agreed"}),
+    ("post", "appeal-reject", {"note": "No"}),
+    ("post", "assessment-feedback-pdf", {}),
+    ("post", "programme-risk-overrides", {"kind": "weight", "target": "cpi", "weight": "0.5",
+                                          "reason": "Local audit data"}),
 ]
 # Who is refused what: 404 outside the registry, 403 for a role that reads only.
 WRITE_REFUSALS = {
@@ -344,6 +445,11 @@ WRITE_REFUSALS = {
     "document-list": {"alice": 403, "olga": 403, "oscar": 403, "ivan": 403, "dave": 403},
     "document-detail": {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404,
                         "dave": 404},
+    "assessment-appeals": {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404,
+                           "dave": 404},
+    **dict.fromkeys(["appeal-accept", "appeal-reject", "programme-risk-overrides"],
+                    {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404}),
+    "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -371,3 +477,7 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
                                                                     "open")
     assert (world["enrolment"].stage, world["assessment"].status) == ("invited", "draft")
     assert not world["assessment"].answers.exists()
+    world["appeal"].refresh_from_db()
+    assert world["appeal"].status == AppealStatus.OPEN
+    assert not RiskOverride.objects.exists()
+    assert FeedbackPdf.objects.count() == 1
