@@ -1,6 +1,10 @@
-"""API test helpers: a token per persona and a client that sends it."""
+"""API test helpers: a token per persona and a client that sends it; a local HTTP server
+that receives webhooks."""
 
 from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -32,3 +36,47 @@ def api_as():
         return client
 
     return make
+
+
+class Receiver:
+    """A local HTTP server that records requests and answers with the queued codes."""
+
+    def __init__(self, codes: list[int]) -> None:
+        self.codes = list(codes)
+        self.requests: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server API
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((dict(self.headers), body))
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                self.send_response(code)
+                self.end_headers()
+                self.wfile.write(b"ok" if code < 300 else b"try later")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver_factory():
+    made = []
+
+    def make(codes=()):
+        receiver = Receiver(list(codes))
+        made.append(receiver)
+        return receiver
+
+    yield make
+    for receiver in made:
+        receiver.close()
