@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "drive.accounts.middleware.UserLanguageMiddleware",
+    # Refuses NUL characters (PostgreSQL cannot store them) before any view runs.
+    "drive.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lock-out into the "too many attempts" page.

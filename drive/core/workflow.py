@@ -21,6 +21,12 @@ from drive.core.errors import InvalidTransition
 AllowedMoves = Mapping[str, Set[str]]
 
 
+def _status_labels(obj: models.Model, field: str) -> dict[str, Any]:
+    """The human (translated) names of the field's statuses, so a refusal never shows the
+    stored codes."""
+    return dict(obj._meta.get_field(field).flatchoices)
+
+
 def transition(
     obj: models.Model,
     *,
@@ -43,8 +49,10 @@ def transition(
     """
     current = getattr(obj, field)
     if to not in allowed.get(current, ()):
+        labels = _status_labels(obj, field)
         raise InvalidTransition(
-            _("This cannot move from “%(from)s” to “%(to)s”.") % {"from": current, "to": to}
+            _("This cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": labels.get(current, current), "to": labels.get(to, to)}
         )
     values = {field: to, **(changes or {})}
     with transaction.atomic():

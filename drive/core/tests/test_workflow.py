@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from drive.audit.models import AuditEvent
 from drive.core.errors import InvalidTransition
@@ -36,3 +37,11 @@ def test_stale_copy_loses_the_race(job, alice):
     with pytest.raises(InvalidTransition):
         transition(stale, to="validating", allowed=ALLOWED_MOVES, by=alice, action="x")
     assert AuditEvent.objects.count() == 1
+
+
+def test_refusal_names_the_statuses_in_the_users_language(job, alice):
+    """Chinese users read 已上传, not the stored code "uploaded"."""
+    with translation.override("zh-hans"), pytest.raises(InvalidTransition) as refused:
+        transition(job, to="done", allowed=ALLOWED_MOVES, by=alice, action="import.done")
+    assert refused.value.message == "无法从“已上传”变更为“已导入”。"
+    assert "uploaded" not in refused.value.message

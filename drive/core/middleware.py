@@ -1,0 +1,65 @@
+"""Request checks that hold for every page and endpoint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# A JSON "\u0000" escape that is not itself escaped ("\\u0000" is a backslash and text).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values)
+               for key, values in data.lists())
+
+
+def _is_json(content_type: str | None) -> bool:
+    return content_type == "application/json" or (content_type or "").endswith("+json")
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a request whose parameters contain the NUL character.
+
+    PostgreSQL refuses NUL in text, so such a value would otherwise end as a server error
+    wherever it reaches a query (a search box, a filter, a form). No person types it;
+    refusing it once here spares every view from checking. Placed after the language is
+    chosen so the page is in the user's language; it runs before any view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._carries_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request: HttpRequest) -> bool:
+        if _has_nul(request.GET):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        if request.content_type in _FORM_TYPES:
+            return _has_nul(request.POST)
+        if _is_json(request.content_type):
+            body = request.body
+            return b"\x00" in body or _JSON_NUL.search(body) is not None
+        # Other bodies (an uploaded PDF, a spreadsheet) are files, where NUL is ordinary.
+        return False
+
+    @staticmethod
+    def _refuse(request: HttpRequest) -> HttpResponse:
+        message = _("The request contains characters that are not allowed.")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": "invalid_characters", "message": message, "fields": {}}},
+                status=400,
+            )
+        return render(request, "core/bad_request.html", {"message": message}, status=400)
