@@ -19,6 +19,9 @@ from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.factories import SupplierFactory, SupplierOrgFactory, UserFactory
 from drive.organisations.models import Role
+from drive.scoring.models import Appeal
+from drive.scoring.services import score_compute
+from drive.scoring.testing import accept, make_scored_assessment, submit
 from drive.wsgi import application
 
 
@@ -56,10 +59,16 @@ def api_schema(db):
     supplier = SupplierFactory(buyer=buyer_user.organisation,
                                organisation=SupplierOrgFactory(name="Fuzz Textiles"))
     # A programme with the supplier enrolled, its assessment and a document, so that the
-    # workflow operations have something to find (ids 1, like most generated ids).
+    # workflow operations have something to find (ids 1, like most generated ids); then a
+    # second programme whose assessment is scored and accepted, with an open appeal.
     make_enrolment(supplier=supplier)
     document_upload(supplier=supplier, by=None, title="Policy",
                     file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
+    scored = make_scored_assessment(supplier=supplier)
+    submit(scored)
+    score = score_compute(assessment=scored)
+    accept(scored)
+    Appeal.objects.create(assessment=scored, score=score, reason="Recount")
     _token, clear = token_create(name="schemathesis", scope="read_write", by=buyer_user)
     loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     loaded.config.update(headers={"Authorization": f"Bearer {clear}"})
