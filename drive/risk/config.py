@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drive.core.errors import DomainError
+from drive.scoring.bands import BAND_CODES
 
 TIERS = ("low", "medium", "high", "critical")
 INSUFFICIENT_DATA = "insufficient_data"
@@ -23,15 +24,9 @@ TIER_LABELS = {
     "critical": gettext_lazy("Critical"),
     INSUFFICIENT_DATA: gettext_lazy("Insufficient data"),
 }
-# Performance (maturity) bands from the scoring method, weakest first.
-BANDS = ("beginning", "developing", "established", "advanced", "leading")
-BAND_LABELS = {
-    "beginning": gettext_lazy("Beginning"),
-    "developing": gettext_lazy("Developing"),
-    "established": gettext_lazy("Established"),
-    "advanced": gettext_lazy("Advanced"),
-    "leading": gettext_lazy("Leading"),
-}
+# Performance (maturity) bands, weakest first: scoring's one definition of the codes (a
+# scoring method may move where a band starts, never rename it), one matrix column each.
+BANDS = BAND_CODES
 NORMALISATIONS = ("map", "inverse", "cap")
 COMPONENTS = ("country", "sector")
 

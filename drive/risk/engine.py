@@ -28,6 +28,7 @@ from drive.risk.models import (
     RiskOverride,
     SectorRisk,
 )
+from drive.scoring.bands import BAND_LABELS
 from drive.suppliers.models import Supplier
 
 ONE_DP = Decimal("0.1")
@@ -122,6 +123,14 @@ class ResidualResult:
     tier: str | None  # None while pending
     matrix_tier: str | None
     forced_by_red_flag: bool
+    model_version: int | None = None
+    # The matrix row used: the inherent tier, or "critical" for insufficient data.
+    matrix_row: str | None = None
+    red_flag_minimum: str | None = None
+    # Set by the selectors (drive.risk.selectors.residual_for): the inherent result and
+    # the score whose band and red flags were used (None while pending).
+    inherent: RiskResult | None = None
+    score: Any = None
 
     @property
     def pending(self) -> bool:
@@ -130,6 +139,26 @@ class ResidualResult:
     @property
     def tier_label(self) -> str:
         return str(TIER_LABELS[self.tier]) if self.tier else _("Pending assessment")
+
+    @property
+    def inherent_tier_label(self) -> str:
+        return str(TIER_LABELS[self.inherent_tier])
+
+    @property
+    def band_label(self) -> str:
+        return str(BAND_LABELS[self.performance_band]) if self.performance_band else ""
+
+    @property
+    def matrix_row_label(self) -> str:
+        return str(TIER_LABELS[self.matrix_row]) if self.matrix_row else ""
+
+    @property
+    def red_flag_minimum_label(self) -> str:
+        return str(TIER_LABELS[self.red_flag_minimum]) if self.red_flag_minimum else ""
+
+    @property
+    def matrix_tier_label(self) -> str:
+        return str(TIER_LABELS[self.matrix_tier]) if self.matrix_tier else ""
 
 
 @dataclass
@@ -393,7 +422,8 @@ def residual_risk(
     if performance_band is None:
         return ResidualResult(
             inherent_tier=inherent.tier, performance_band=None, red_flag=red_flag, tier=None,
-            matrix_tier=None, forced_by_red_flag=False,
+            matrix_tier=None, forced_by_red_flag=False, model_version=model.version,
+            red_flag_minimum=config["red_flag_minimum"], inherent=inherent,
         )
     row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
     matrix_tier = config["residual_matrix"][row_tier][performance_band]
@@ -405,4 +435,6 @@ def residual_risk(
     return ResidualResult(
         inherent_tier=inherent.tier, performance_band=performance_band, red_flag=red_flag,
         tier=tier, matrix_tier=matrix_tier, forced_by_red_flag=forced,
+        model_version=model.version, matrix_row=row_tier, red_flag_minimum=minimum,
+        inherent=inherent,
     )

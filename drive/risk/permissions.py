@@ -29,6 +29,17 @@ def can_see_risk_panel(user: Any, supplier: Any) -> bool:
     return _member(user) and user.organisation_id == supplier.buyer_id
 
 
+def can_view_residual_beside_score(user: Any, assessment: Any) -> bool:
+    """The residual tier on the score's explanation page: the buyer's staff only (the
+    registry holding the supplier runs the programme); the supplier reads its residual
+    tier on its risk page, not beside its score."""
+    return (
+        _member(user)
+        and user.organisation_id == assessment.enrolment.programme.buyer_id
+        and can_see_risk_panel(user, assessment.supplier)
+    )
+
+
 def can_view_risk_models(user: Any) -> bool:
     """Read the published method and its versions: every member of a buyer organisation."""
     return _member(user) and user.organisation.is_buyer

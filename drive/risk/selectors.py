@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from drive.risk.engine import (
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
+from drive.scoring.selectors import current_scores_of_suppliers
 from drive.suppliers.models import Supplier
 
 
@@ -117,6 +119,46 @@ def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
     return flags
 
 
+def residual_many(
+    *, suppliers: Iterable[Supplier], programme: Programme | None = None,
+    model: RiskModel | None = None, inherent: dict[int, RiskResult] | None = None,
+) -> dict[int, ResidualResult]:
+    """Residual risk of many suppliers in a fixed number of queries.
+
+    Each supplier's current score (``drive.scoring.selectors.current_scores_of_suppliers``:
+    its assessment in ``programme``, or its most recently submitted one; the latest
+    submission under the current published method) gives the performance band and whether
+    it raised red flags (``Score.red_flags > 0``); :func:`residual_risk` does the rest. No
+    score yet → pending. Pass ``inherent`` when the inherent results are already computed
+    (with the same model and programme); prefetch ``sectors`` on the suppliers otherwise.
+    """
+    suppliers = list(suppliers)
+    model = model or risk_model_current()
+    if inherent is None:
+        inherent = inherent_risk_many(suppliers=suppliers, model=model, programme=programme)
+    scores = current_scores_of_suppliers([s.pk for s in suppliers], programme=programme)
+    results = {}
+    for supplier in suppliers:
+        score = scores.get(supplier.pk)
+        result = residual_risk(
+            inherent=inherent[supplier.pk],
+            performance_band=score.band if score else None,
+            red_flag=bool(score and score.red_flags > 0),
+            model=model,
+        )
+        result.score = score
+        results[supplier.pk] = result
+    return results
+
+
+def residual_for(
+    *, supplier: Supplier, programme: Programme | None = None, model: RiskModel | None = None
+) -> ResidualResult:
+    """Residual risk of one supplier (see :func:`residual_many`), with its inherent result
+    (``.inherent``) and the score used (``.score``, None while pending)."""
+    return residual_many(suppliers=[supplier], programme=programme, model=model)[supplier.pk]
+
+
 def _counts(tiers: list[str | None], with_pending: bool) -> list[tuple[str, str, int]]:
     counter = Counter(tiers)
     names: list[str] = [*TIERS, INSUFFICIENT_DATA]
@@ -130,31 +172,27 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     """Inherent and residual risk of a programme's cohort, a country × sector heat map and
     the red flags needing action. A fixed number of queries whatever the cohort size.
 
-    The performance band comes from scoring (a later release): until a supplier has a
-    scored assessment its residual tier is "pending assessment".
+    The residual tier uses each supplier's current score in this programme
+    (:func:`residual_many`); until a supplier has one it is "pending assessment".
     """
     model = model or risk_model_current()
     enrolments = list(programme_enrolments(programme))
     suppliers = [e.supplier for e in enrolments]
     results = inherent_risk_many(suppliers=suppliers, model=model, programme=programme)
+    residuals = residual_many(
+        suppliers=suppliers, programme=programme, model=model, inherent=results
+    )
     flags = answer_red_flags(programme)
-    rows = []
-    for enrolment in enrolments:
-        supplier = enrolment.supplier
-        inherent = results[supplier.pk]
-        supplier_flags = flags.get(supplier.pk, [])
-        rows.append(
-            Row(
-                supplier=supplier,
-                stage=enrolment.get_stage_display(),
-                inherent=inherent,
-                residual=residual_risk(
-                    inherent=inherent, performance_band=None, red_flag=bool(supplier_flags),
-                    model=model,
-                ),
-                flags=supplier_flags,
-            )
+    rows = [
+        Row(
+            supplier=enrolment.supplier,
+            stage=enrolment.get_stage_display(),
+            inherent=results[enrolment.supplier_id],
+            residual=residuals[enrolment.supplier_id],
+            flags=flags.get(enrolment.supplier_id, []),
         )
+        for enrolment in enrolments
+    ]
 
     # Heat map: countries down, sectors across; a cell shows how many suppliers and the
     # highest inherent score among them.

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
 from drive.risk import services
-from drive.risk.config import BAND_LABELS, BANDS, TIER_LABELS, TIERS
-from drive.risk.engine import inherent_risk
+from drive.risk.config import BANDS, TIER_LABELS, TIERS
 from drive.risk.forms import OverrideForm
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.permissions import (
@@ -27,7 +26,8 @@ from drive.risk.permissions import (
     can_view_supplier_risk,
 )
 from drive.risk.reference import INDICES
-from drive.risk.selectors import programme_risk_overview
+from drive.risk.selectors import programme_risk_overview, residual_for
+from drive.scoring.bands import BAND_LABELS
 from drive.suppliers.models import Supplier
 
 
@@ -59,7 +59,7 @@ def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("programme", "").isdigit():
         programme = programmes.filter(pk=int(request.GET["programme"])).first()
     try:
-        result = inherent_risk(supplier=supplier, programme=programme)
+        residual = residual_for(supplier=supplier, programme=programme)
     except DomainError as error:
         return render(
             request, "risk/supplier.html",
@@ -70,7 +70,8 @@ def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
         "risk/supplier.html",
         {
             "supplier": supplier,
-            "result": result,
+            "result": residual.inherent,
+            "residual": residual,
             "programme": programme,
             "programmes": programmes.order_by("name").distinct(),
         },

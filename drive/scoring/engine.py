@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from drive.questionnaires.models import CHOICE_TYPES, NUMBER_TYPES, QuestionType
 from drive.questionnaires.selectors import evidence_needed, is_red_flag, visible_questions
+from drive.scoring.bands import BAND_CODES, DEFAULT_BANDS
 from drive.scoring.points import PointsRule, PointsRuleError, parse_points_rule
 
 ZERO = Decimal(0)
@@ -49,14 +50,6 @@ NOT_SCORED = "not_scored"
 REASONS = (SCORED, NOT_APPLICABLE, HIDDEN, UNANSWERED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE,
            NOT_SCORED)
 
-# Maturity bands: five equal-ish steps with a narrow first one (see README for why).
-DEFAULT_BANDS: list[dict[str, Any]] = [
-    {"code": "beginning", "min": 0, "label": {"en": "Beginning", "zh-hans": "起步"}},
-    {"code": "developing", "min": 25, "label": {"en": "Developing", "zh-hans": "发展中"}},
-    {"code": "established", "min": 45, "label": {"en": "Established", "zh-hans": "已建立"}},
-    {"code": "advanced", "min": 65, "label": {"en": "Advanced", "zh-hans": "进阶"}},
-    {"code": "leading", "min": 85, "label": {"en": "Leading", "zh-hans": "领先"}},
-]
 DEFAULT_CONFIG: dict[str, Any] = {
     "unanswered_optional": "zero",
     "evidence_rule": "zero",
@@ -83,6 +76,12 @@ def validate_config(config: Mapping[str, Any]) -> list[str]:
     ):
         problems.append(_("“bands” must list bands with rising “min” values from 0 to 100, "
                           "the first at 0."))
+    elif [band.get("code") for band in bands] != list(BAND_CODES):
+        # The risk model's residual matrix has one column per band code.
+        problems.append(
+            _("“bands” must use the codes %(codes)s, in this order.")
+            % {"codes": ", ".join(BAND_CODES)}
+        )
     codes = [band.get("code") for band in bands]
     cap = config.get("red_flag_cap", "developing")
     if cap and cap not in codes:

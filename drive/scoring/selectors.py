@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,37 +67,72 @@ def overrides_for(assessment: Assessment) -> dict[str, ScoreOverride]:
     return overrides
 
 
+def _current_method_id(code: str = DEFAULT_METHOD_CODE) -> Subquery:
+    return Subquery(
+        ScoringMethod.objects.filter(code=code, published=True)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+
+
+# Which score of an assessment pages show, best first: the latest scored submission, under
+# the latest published version of the default method when it has scored it, else the
+# newest version (before ``rescore`` has run for a new version). The one rule behind
+# current_score, scores_current_for and current_scores_of_suppliers.
+PREFERENCE = ("-submission_number", "-is_current_method", "-method__version", "-created_at",
+              "-pk")
+
+
+def with_current_method(scores: QuerySet[Score]) -> QuerySet[Score]:
+    """Annotate ``is_current_method`` (1 for the latest published default method) for
+    ordering by :data:`PREFERENCE`."""
+    return scores.annotate(
+        is_current_method=Case(
+            When(method_id=_current_method_id(), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def current_score(assessment: Assessment) -> Score | None:
     """The score a page shows: the latest submission under the latest published version
     of the default method; before ``rescore`` has run for a new version, the newest score."""
     scores = Score.objects.filter(assessment=assessment).select_related("method")
-    try:
-        method = method_current()
-    except NoScoringMethod:
-        method = None
-    ordered = scores.order_by("-submission_number", "-method__version", "-created_at")
-    if method is not None:
-        preferred = ordered.filter(method=method).first()
-        if preferred is not None and preferred.submission_number == _latest_number(assessment):
-            return preferred
-    return ordered.first()
+    return with_current_method(scores).order_by(*PREFERENCE).first()
 
 
-def _latest_number(assessment: Assessment) -> int:
-    latest = assessment.submissions.order_by("-number").values_list("number", flat=True).first()
-    return latest or 0
+def current_scores_of_suppliers(
+    supplier_ids: Iterable[int], *, programme: Any = None
+) -> dict[int, Score]:
+    """Each supplier's current score, in one query: that of its assessment in
+    ``programme``, or without a programme that of its most recently submitted assessment,
+    chosen as :func:`current_score` chooses. Suppliers without a score are left out."""
+    scores = Score.objects.filter(assessment__supplier_id__in=list(supplier_ids))
+    if programme is not None:
+        scores = scores.filter(assessment__enrolment__programme=programme)
+    ordered = with_current_method(scores.select_related("method", "assessment")).order_by(
+        "assessment__supplier_id",
+        F("assessment__submitted_at").desc(nulls_last=True),
+        "-assessment_id",
+        *PREFERENCE,
+    )
+    best: dict[int, Score] = {}
+    for score in ordered:
+        best.setdefault(score.assessment.supplier_id, score)
+    return best
 
 
 def scores_current_for(assessments: Iterable[Assessment]) -> dict[int, Score]:
     """Current scores of many assessments (one query; the cohort average)."""
     ids = [a.pk for a in assessments]
     best: dict[int, Score] = {}
-    for score in (
+    scores = (
         Score.objects.filter(assessment_id__in=ids)
         .select_related("method")
         .prefetch_related(Prefetch("themes", queryset=ThemeScore.objects.select_related("theme")))
-        .order_by("assessment_id", "-submission_number", "-method__version", "-created_at")
-    ):
+    )
+    for score in with_current_method(scores).order_by("assessment_id", *PREFERENCE):
         best.setdefault(score.assessment_id, score)
     return best
 

@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 
 from drive.core.errors import DomainError
-from drive.risk.engine import inherent_risk
 from drive.risk.permissions import can_see_risk_panel
+from drive.risk.selectors import residual_for
 
 register = template.Library()
 
@@ -21,10 +21,11 @@ def risk_panel(context: template.Context, supplier: Any) -> dict[str, Any]:
     if user is None or not can_see_risk_panel(user, supplier):
         return {"show": False}
     try:
-        result = inherent_risk(supplier=supplier)
+        residual = residual_for(supplier=supplier)
     except DomainError as error:
         return {"show": True, "supplier": supplier, "error": error.message}
-    return {"show": True, "supplier": supplier, "result": result}
+    return {"show": True, "supplier": supplier, "result": residual.inherent,
+            "residual": residual}
 
 
 TIER_TAGS = {

@@ -121,13 +121,13 @@ def test_dashboard_shows_tiers_heat_map_and_red_flags(
     client = client_of(alice)
     url = reverse("risk:dashboard", args=[programme.pk])
     # Session, user, organisation, programme, model, enrolments, sectors, overrides,
-    # indicators, DOL goods, indices, sector risks, red-flag questions, submissions, and
-    # the session save.
-    with django_assert_max_num_queries(17):
+    # indicators, DOL goods, indices, sector risks, scores, red-flag questions,
+    # submissions, and the session save.
+    with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Pending assessment" in page and "Red flag: at least high" in page
+    assert "Pending assessment" in page and "Red flag: at least High" in page
     assert "Do you have a written labour policy?" in page
     assert "Bangladesh" in page and "Denmark" in page and "Insufficient data" in page
     assert "Garments (CN)" in page
@@ -136,7 +136,7 @@ def test_dashboard_shows_tiers_heat_map_and_red_flags(
         supplier = SupplierFactory(buyer=bright.buyer, country="CN")
         SupplierSector.objects.create(supplier=supplier, sector_id=30)
         programme.enrolments.create(supplier=supplier)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
 
 
