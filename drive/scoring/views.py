@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from drive.assessments.models import Assessment
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
+from drive.risk.permissions import can_view_residual_beside_score
+from drive.risk.selectors import residual_for
 from drive.scoring import services
 from drive.scoring.forms import AppealForm, DecisionForm
 from drive.scoring.models import Appeal, AppealStatus
@@ -41,9 +43,17 @@ def _assessment_or_404(user, pk: int) -> Assessment:
 def explain(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
     score = current_score(assessment)
+    residual = None
+    if score is not None and can_view_residual_beside_score(request.user, assessment):
+        try:
+            residual = residual_for(supplier=assessment.supplier,
+                                    programme=assessment.enrolment.programme)
+        except DomainError:
+            residual = None  # no risk model published: the risk page explains it
     context = {
         "assessment": assessment,
         "score": score,
+        "residual": residual,
         "explanation": explanation_for(score) if score else None,
         "can_appeal": can_file_appeal(request.user, assessment),
         "appeals": assessment.appeals.select_related("question").order_by("-created_at"),

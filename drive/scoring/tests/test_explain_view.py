@@ -55,3 +55,22 @@ def test_explain_page_queries_do_not_grow_with_questions(
     client = client_of(bob)
     with django_assert_max_num_queries(25):
         client.get(reverse("scoring:explain", args=[assessment.pk]))
+
+
+def test_after_a_new_method_and_rescore_the_page_shows_its_score_and_version(
+    client_of, bob, assessment
+):
+    from django.core.management import call_command
+
+    from drive.scoring.services import scoring_method_publish
+
+    score_compute(assessment=assessment)
+    scoring_method_publish(code="drive-default", name="DRiVE default scoring",
+                           config={"theme_weights": {"labour": 1}})
+    client = client_of(bob)
+    url = reverse("scoring:explain", args=[assessment.pk])
+    before = client.get(url).content.decode()
+    assert "73.89" in before and "version 1" in before  # until rescore has run
+    call_command("rescore", verbosity=0)
+    after = client.get(url).content.decode()
+    assert "69.17" in after and "version 2" in after and "73.89" not in after
