@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from drive.assessments.models import Assessment
 from drive.core.errors import DomainError
 from drive.feedback.models import PdfStatus
+from drive.feedback.permissions import can_request_pdf, can_view_feedback
 from drive.feedback.selectors import feedback_report, pdf_for
 from drive.feedback.services import feedback_pdf_request
 from drive.scoring.selectors import current_score
@@ -26,12 +27,24 @@ def _assessment_or_404(user, pk: int) -> Assessment:
     )
 
 
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "scoring/forbidden.html",
+        {"message": _("The feedback report is for the assessed company and the "
+                      "programme's buyer.")},
+        status=403,
+    )
+
+
 @login_required
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
+    if not can_view_feedback(request.user, assessment):
+        return _forbidden(request)
     return render(request, "feedback/report.html",
-                  {"assessment": assessment, "report": feedback_report(assessment)})
+                  {"assessment": assessment, "report": feedback_report(assessment),
+                   "can_request_pdf": can_request_pdf(request.user, assessment)})
 
 
 @login_required
@@ -39,9 +52,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """POST prepares the PDF; GET shows its progress (refreshing until ready)."""
     assessment = _assessment_or_404(request.user, pk)
+    if not can_view_feedback(request.user, assessment):
+        return _forbidden(request)
     language = get_language()
     error = ""
     if request.method == "POST":
+        if not can_request_pdf(request.user, assessment):
+            return _forbidden(request)
         try:
             feedback_pdf_request(assessment=assessment, language=language, by=request.user)
         except DomainError as refusal:
@@ -52,14 +69,17 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = pdf_for(assessment, score, language) if score else None
     return render(request, "feedback/pdf_status.html",
                   {"assessment": assessment, "pdf": document, "error": error,
-                   "statuses": PdfStatus})
+                   "statuses": PdfStatus,
+                   "can_request_pdf": can_request_pdf(request.user, assessment)})
 
 
 @login_required
 @require_GET
-def pdf_download(request: HttpRequest, pk: int) -> FileResponse:
+def pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream the ready PDF to a user allowed to see the report; no public URL."""
     assessment = _assessment_or_404(request.user, pk)
+    if not can_view_feedback(request.user, assessment):
+        return _forbidden(request)
     score = current_score(assessment)
     document = pdf_for(assessment, score, get_language()) if score else None
     if document is None or document.status != PdfStatus.READY:

@@ -91,3 +91,17 @@ def test_report_queries_are_bounded(client_of, bob, accepted, django_assert_max_
     client = client_of(bob)
     with django_assert_max_num_queries(30):
         client.get(url(accepted))
+
+
+def test_after_a_new_method_and_rescore_the_report_shows_its_score_and_version(
+    client_of, bob, accepted
+):
+    from django.core.management import call_command
+
+    from drive.scoring.services import scoring_method_publish
+
+    scoring_method_publish(code="drive-default", name="DRiVE default scoring",
+                           config={"theme_weights": {"labour": 1}})
+    call_command("rescore", verbosity=0)
+    page = client_of(bob).get(url(accepted)).content.decode()
+    assert "69.17" in page and "version 2" in page and "73.89" not in page
