@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from drive.evidence.models import Document
-from drive.programmes.models import Enrolment
+from drive.programmes.models import Enrolment, ProgrammeStatus, Stage
 from drive.questionnaires.models import Question, QuestionnaireVersion
 from drive.suppliers.models import Supplier
 
@@ -72,8 +72,25 @@ class Assessment(models.Model):
         return f"{self.supplier} · {self.version}"
 
     @property
+    def closed_reason(self) -> str:
+        """Why nothing can change any more whatever the status ("" while the programme is
+        open and the company still in it). Reads the enrolment and its programme, which
+        ``visible_assessments`` fetches with the assessment."""
+        enrolment = self.enrolment
+        if enrolment.stage == Stage.WITHDRAWN:
+            return str(
+                _(
+                    "Your company was withdrawn from this programme, so its answers can no "
+                    "longer be changed."
+                )
+            )
+        if enrolment.programme.status == ProgrammeStatus.CLOSED:
+            return str(_("This programme is closed, so its answers can no longer be changed."))
+        return ""
+
+    @property
     def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
+        return self.status in EDITABLE_STATUSES and not self.closed_reason
 
 
 class Answer(models.Model):

@@ -19,7 +19,13 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from drive.assessments.models import Answer, Assessment, AssessmentStatus, ReviewComment
+from drive.assessments.models import (
+    EDITABLE_STATUSES,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    ReviewComment,
+)
 from drive.evidence.models import Document
 from drive.questionnaires.models import Question, QuestionType, Theme
 from drive.questionnaires.selectors import (
@@ -263,8 +269,12 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
         open_questions = set()
     themes: dict[int, ThemeState] = {}
     by_code: dict[str, QuestionState] = {}
+    # A withdrawn company or a closed programme changes nothing, whatever the status.
+    closed = assessment.status in EDITABLE_STATUSES and bool(assessment.closed_reason)
     for question in questions:
-        if assessment.status == AssessmentStatus.DRAFT:
+        if closed:
+            editable = False
+        elif assessment.status == AssessmentStatus.DRAFT:
             editable = True
         elif assessment.status == AssessmentStatus.RETURNED:
             editable = question.pk in open_questions

@@ -28,6 +28,7 @@ from drive.accounts.models import User
 from drive.api.services import webhook_emit
 from drive.assessments.models import (
     ASSESSMENT_MOVES,
+    EDITABLE_STATUSES,
     Answer,
     Assessment,
     AssessmentStatus,
@@ -44,7 +45,7 @@ from drive.assessments.selectors import (
     values_of,
 )
 from drive.audit.services import audit_record
-from drive.core.errors import DomainError
+from drive.core.errors import DomainError, InvalidTransition
 from drive.core.tasks import enqueue
 from drive.core.workflow import transition
 from drive.evidence.models import Document
@@ -175,10 +176,34 @@ def clean_value(question: Question, raw: Any) -> Any:
 # --- Answering ------------------------------------------------------------------------
 
 
+def _lock(assessment: Assessment) -> None:
+    """Inside the caller's transaction: lock the assessment row until commit, refresh
+    ``assessment.status`` and ``assessment.enrolment`` (with its programme and buyer) from
+    it, and refuse (:class:`AssessmentLocked`) when the company was withdrawn from the
+    programme or the programme is closed.
+
+    Checks made after this see what a concurrent submission or review left behind, and
+    no other writer of the same assessment gets past this point before commit: on
+    PostgreSQL through the row lock; SQLite has no row locks, but its IMMEDIATE
+    transactions (settings) let one writer in at a time.
+    """
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("enrolment__programme__buyer")
+        .get(pk=assessment.pk)
+    )
+    assessment.status = locked.status
+    assessment.enrolment = locked.enrolment
+    if locked.closed_reason:
+        raise AssessmentLocked(locked.closed_reason)
+
+
 def _check_editable(assessment: Assessment, question: Question) -> None:
-    """Refuse when the assessment is not editable, the question is not part of it, or
-    (when returned) the reviewer did not comment on it."""
-    if assessment.status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
+    """Lock the assessment (:func:`_lock`, so only inside a transaction), then refuse when
+    it is not editable, the question is not part of it, or (when returned) the reviewer
+    did not comment on it."""
+    _lock(assessment)
+    if assessment.status not in EDITABLE_STATUSES:
         raise AssessmentLocked(
             _("This assessment has been submitted, so its answers can no longer be changed.")
         )
@@ -192,11 +217,28 @@ def _check_editable(assessment: Assessment, question: Question) -> None:
         raise AssessmentLocked(_("Only the answers the reviewer commented on can be changed now."))
 
 
+def _enrol(enrolment: Enrolment, by: Any, note: str = "") -> Enrolment:
+    """Move an invited company to "enrolled". Two contributors' first answers may both
+    have read "invited": the one that moves second finds the company enrolled already,
+    which is what it wanted, so its answer is kept."""
+    try:
+        return enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by, note=note)
+    except InvalidTransition:
+        enrolment.refresh_from_db(fields=["stage", "stage_changed_at"])
+        if enrolment.stage != Stage.ENROLLED:
+            raise
+        return enrolment
+
+
 def _record_activity(assessment: Assessment, by: Any) -> None:
-    """Supplier activity: the first answer enrols an invited company; touch last activity."""
-    enrolment = Enrolment.objects.get(pk=assessment.enrolment_id)
+    """Supplier activity: the first answer enrols an invited company; touch last activity.
+
+    The stage is read under a row lock, so on PostgreSQL a second first answer waits for
+    the first to commit and then reads "enrolled"; :func:`_enrol` covers the rest.
+    """
+    enrolment = Enrolment.objects.select_for_update().get(pk=assessment.enrolment_id)
     if enrolment.stage == Stage.INVITED:
-        enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by, note=_("First answer saved."))
+        enrolment = _enrol(enrolment, by, note=_("First answer saved."))
     enrolment_touch(enrolment=enrolment)
 
 
@@ -217,17 +259,18 @@ def answer_save(
     """Save one answer if nobody changed it since the caller read ``expected_revision``.
 
     Preconditions: the assessment is editable (draft, or returned and the question was
-    commented on) and ``question`` applies to the supplier. The value is validated for
+    commented on; the company still in an open programme), checked under a lock on the
+    assessment row, and ``question`` applies to the supplier. The value is validated for
     the question type (:class:`AnswerInvalid`). Compare-and-set on ``revision``: a stale
     revision raises :class:`AnswerConflict` carrying the current value and who changed it
     when; nothing is overwritten. Side effects: audit ``answer.changed`` (before → after);
     the first answer moves an invited enrolment to "enrolled"; last activity is touched.
     Saving the value already stored changes nothing.
     """
-    _check_editable(assessment, question)
-    cleaned = clean_value(question, value)
     now = timezone.now()
     with transaction.atomic():
+        _check_editable(assessment, question)
+        cleaned = clean_value(question, value)
         answer = (
             Answer.objects.select_related("updated_by")
             .filter(assessment=assessment, question=question)
@@ -306,10 +349,10 @@ def answer_attach_document(
     if answer is not None:
         assessment, question = answer.assessment, answer.question
     assert assessment is not None and question is not None
-    _check_editable(assessment, question)
-    if not _same_company(assessment, document):
-        raise AssessmentLocked(_("This document is not in your company's library."))
     with transaction.atomic():
+        _check_editable(assessment, question)
+        if not _same_company(assessment, document):
+            raise AssessmentLocked(_("This document is not in your company's library."))
         answer = _answer_for(assessment, question, by)
         if answer.documents.filter(pk=document.pk).exists():
             return answer
@@ -332,8 +375,8 @@ def answer_attach_document(
 def answer_detach_document(*, answer: Answer, document: Document, by: Any) -> Answer:
     """Take a document off an answer (it stays in the library); audit
     ``answer.document_detached``."""
-    _check_editable(answer.assessment, answer.question)
     with transaction.atomic():
+        _check_editable(answer.assessment, answer.question)
         if not answer.documents.filter(pk=document.pk).exists():
             return answer
         answer.documents.remove(document)
@@ -364,15 +407,12 @@ def assessment_prefill(*, assessment: Assessment, source: Assessment, by: Any) -
     copied. Preconditions: ``assessment`` is a draft of the same company. Side effects:
     ``prefilled_from`` is set; audit ``assessment.prefilled``.
     """
-    if assessment.status != AssessmentStatus.DRAFT:
-        raise AssessmentLocked(_("Only an assessment in progress can start from earlier answers."))
     same = assessment.supplier.organisation_id or assessment.supplier_id
     theirs = source.supplier.organisation_id or source.supplier_id
     submission = source.submissions.order_by("-number").first()
     if source.pk == assessment.pk or same != theirs or submission is None:
         raise AssessmentLocked(_("There are no earlier submitted answers to start from."))
     old_types = dict(source.version.questions.values_list("code", "type"))
-    current = answers_of(assessment)
     company_documents = {
         d.pk: d
         for d in Document.objects.filter(
@@ -382,6 +422,12 @@ def assessment_prefill(*, assessment: Assessment, source: Assessment, by: Any) -
     }
     copied: list[str] = []
     with transaction.atomic():
+        _lock(assessment)
+        if assessment.status != AssessmentStatus.DRAFT:
+            raise AssessmentLocked(
+                _("Only an assessment in progress can start from earlier answers.")
+            )
+        current = answers_of(assessment)
         for question in applicable_questions(assessment.version, assessment.supplier):
             code = question.code
             if old_types.get(code) != question.type:
@@ -459,22 +505,27 @@ def reference_number(assessment: Assessment, number: int) -> str:
 def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
     """Freeze the answers and send them for review.
 
-    Refuses with :class:`AssessmentIncomplete` (listing each missing answer or document)
-    when anything is missing. Otherwise, in one transaction: a :class:`Submission` with
-    a snapshot of the visible answers and their document ids; assessment draft/returned
-    → submitted (audit ``assessment.submitted``); enrolment → "assessment submitted".
-    After commit, the buyer's programme managers are emailed.
+    Everything happens in one transaction holding the assessment row (:func:`_lock`), so
+    the snapshot is exactly what was submitted: no answer saved alongside slips in
+    between, and a second submit (a double click, a page opened earlier) is refused with
+    :class:`AssessmentLocked`, as is a company withdrawn or a programme closed. Refuses
+    with :class:`AssessmentIncomplete` (listing each missing answer or document) when
+    anything is missing. Otherwise: a :class:`Submission` with a snapshot of the visible
+    answers and their document ids; assessment draft/returned → submitted (audit
+    ``assessment.submitted``); enrolment → "assessment submitted". After commit, the
+    buyer's programme managers are emailed.
     """
-    if assessment.status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
-        raise AssessmentLocked(_("This assessment has already been submitted."))
-    state = assessment_state(assessment)
-    missing = state.missing
-    if missing:
-        raise AssessmentIncomplete(
-            _("Some answers are missing. Complete them, then submit again."), missing=missing
-        )
     now = timezone.now()
     with transaction.atomic():
+        _lock(assessment)
+        if assessment.status not in EDITABLE_STATUSES:
+            raise AssessmentLocked(_("This assessment has already been submitted."))
+        state = assessment_state(assessment)
+        missing = state.missing
+        if missing:
+            raise AssessmentIncomplete(
+                _("Some answers are missing. Complete them, then submit again."), missing=missing
+            )
         number = latest_submission_number(assessment) + 1
         submission = Submission.objects.create(
             assessment=assessment,
@@ -494,11 +545,9 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
             note=reference_number(assessment, number),
             changes={"submitted_at": now},
         )
-        enrolment = Enrolment.objects.select_related("programme__buyer").get(
-            pk=assessment.enrolment_id
-        )
+        enrolment = assessment.enrolment  # as read under the lock
         if enrolment.stage == Stage.INVITED:
-            enrolment = enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by)
+            enrolment = _enrol(enrolment, by)
         enrolment_move(enrolment=enrolment, to=Stage.SUBMITTED, by=by)
         enrolment_touch(enrolment=enrolment)
         programme = enrolment.programme

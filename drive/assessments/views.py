@@ -199,7 +199,9 @@ def _posted_value(request: HttpRequest, question: Question, name: str) -> Any:
     return request.POST.get(name, "")
 
 
-def _revision(raw: str | None) -> int:
+def _posted_int(raw: str | None) -> int:
+    """A posted whole number (an answer's revision, a document id); 0 when missing or
+    not a number, which matches nothing."""
     try:
         return int(raw or 0)
     except ValueError:
@@ -207,6 +209,8 @@ def _revision(raw: str | None) -> int:
 
 
 def _locked_message(assessment: Assessment) -> str:
+    if assessment.closed_reason:
+        return assessment.closed_reason
     if assessment.status == AssessmentStatus.ACCEPTED:
         return _("This assessment was accepted, so its answers can no longer be changed.")
     return _("This assessment has been submitted, so its answers can no longer be changed.")
@@ -223,7 +227,7 @@ def _evidence_request(
         pressed = next((k for k in request.POST if k.startswith("detach-")), None)
         if pressed is None:
             return None
-        code, detach = pressed.removeprefix("detach-"), _revision(request.POST[pressed])
+        code, detach = pressed.removeprefix("detach-"), _posted_int(request.POST[pressed])
     question_state = next((s for s in theme_state.questions if s.question.code == code), None)
     if question_state is None:
         raise Http404(_("No such question."))
@@ -251,7 +255,7 @@ def _evidence_apply(
                 messages.success(request, _("The document was removed from this answer."))
             return
         attached = []
-        chosen = library.filter(pk=_revision(request.POST.get(f"document-{code}"))).first()
+        chosen = library.filter(pk=_posted_int(request.POST.get(f"document-{code}"))).first()
         if chosen is not None:
             services.answer_attach_document(
                 assessment=assessment, question=question, document=chosen, by=request.user
@@ -325,7 +329,7 @@ def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                     assessment=assessment,
                     question=question,
                     value=raw,
-                    expected_revision=_revision(request.POST.get(f"rev-{question.code}")),
+                    expected_revision=_posted_int(request.POST.get(f"rev-{question.code}")),
                     by=request.user,
                 )
             except services.AnswerConflict as conflict:
@@ -394,7 +398,7 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
             assessment=assessment,
             question=question,
             value=_posted_value(request, question, "value"),
-            expected_revision=_revision(request.POST.get("revision")),
+            expected_revision=_posted_int(request.POST.get("revision")),
             by=request.user,
         )
     except services.AnswerConflict as conflict:
@@ -410,10 +414,10 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
                 "at": time_format(changed_at, "H:i") if changed_at else "",
             },
         )
-    except services.AnswerInvalid as error:
-        return _json_error(error.message, 400)
     except services.AssessmentLocked as error:
         return _json_error(error.message, 403)
+    except services.DomainError as error:  # an invalid value, or any other refusal
+        return _json_error(error.message, 400)
     state = assessment_state(assessment)
     saved_at = timezone.localtime(saved.updated_at)
     return JsonResponse(
@@ -437,10 +441,10 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             submission = services.assessment_submit(assessment=assessment, by=request.user)
-        except services.AssessmentIncomplete as error:
-            messages.error(request, error.message)
         except services.AssessmentLocked as error:
             return _forbidden(request, error.message, status=409)
+        except services.DomainError as error:  # something missing, or moved meanwhile
+            messages.error(request, error.message)
         else:
             return redirect("assessments:confirmation", pk=assessment.pk, number=submission.number)
     state = assessment_state(assessment)

@@ -1,6 +1,7 @@
 import pytest
 
-from drive.assessments.models import Answer, AssessmentStatus
+from drive.assessments import services
+from drive.assessments.models import Answer, Assessment, AssessmentStatus
 from drive.assessments.services import (
     AnswerConflict,
     AnswerInvalid,
@@ -9,7 +10,8 @@ from drive.assessments.services import (
     clean_value,
 )
 from drive.audit.models import AuditEvent
-from drive.programmes.models import Stage
+from drive.programmes.models import Enrolment, Stage
+from drive.programmes.services import enrolment_withdraw, programme_close
 
 
 def save(assessment, q, code, value, by, revision=0):
@@ -127,3 +129,61 @@ def test_a_submitted_assessment_cannot_be_changed(assessment, q, bob):
         save(assessment, q, "workers", "1", bob)
     assert "can no longer be changed" in error.value.message
     assert not Answer.objects.exists()
+
+
+# --- Closed programmes, withdrawn companies, concurrent saves ---------------------------
+
+
+def test_a_withdrawn_company_cannot_answer(assessment, q, bob, alice):
+    enrolment_withdraw(enrolment=assessment.enrolment, by=alice)
+    with pytest.raises(AssessmentLocked) as error:
+        save(assessment, q, "workers", "1", bob)
+    assert error.value.message.startswith("Your company was withdrawn from this programme")
+    assert not Answer.objects.exists()
+
+
+def test_nobody_answers_once_the_programme_is_closed(assessment, q, bob, alice):
+    programme_close(programme=assessment.enrolment.programme, by=alice)
+    with pytest.raises(AssessmentLocked) as error:
+        save(assessment, q, "workers", "1", bob)
+    assert error.value.message.startswith("This programme is closed")
+    assert not Answer.objects.exists()
+
+
+def test_an_answer_opened_before_the_submission_cannot_change_after_it(assessment, q, bob, chen):
+    chens_page = Assessment.objects.get(pk=assessment.pk)  # read while still a draft
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.SUBMITTED)
+
+    with pytest.raises(AssessmentLocked) as error:
+        save(chens_page, q, "workers", "1", chen)
+
+    assert "can no longer be changed" in error.value.message
+    assert not Answer.objects.exists()
+    assert chens_page.status == AssessmentStatus.SUBMITTED  # the page learns the news
+
+
+def test_two_contributors_saving_their_first_answers_at_once_both_keep_them(
+    assessment, q, bob, chen, monkeypatch
+):
+    """Chen's first answer enrols the company after Bob's save read the stage "invited"
+    and before Bob's save moves it: Bob's answer is still kept."""
+    real_move = services.enrolment_move
+    chen_saved = []
+
+    def chen_saves_first(*, enrolment, to, by, note=""):
+        if by == bob and not chen_saved:
+            chen_saved.append(save(assessment, q, "notes", "From Chen", chen))
+        return real_move(enrolment=enrolment, to=to, by=by, note=note)
+
+    monkeypatch.setattr(services, "enrolment_move", chen_saves_first)
+
+    bobs = save(assessment, q, "workers", "120", bob)
+
+    assert chen_saved
+    values = dict(Answer.objects.values_list("question__code", "value"))
+    assert values == {"notes": "From Chen", "workers": 120}
+    assert bobs.revision == 1
+    enrolment = Enrolment.objects.get(pk=assessment.enrolment_id)
+    assert enrolment.stage == Stage.ENROLLED
+    assert AuditEvent.objects.filter(action="enrolment.stage_changed").count() == 1
+    assert AuditEvent.objects.filter(action="answer.changed").count() == 2

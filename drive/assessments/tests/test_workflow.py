@@ -3,8 +3,10 @@ moves and emails."""
 
 import pytest
 from django.core import mail
+from django.db import connection
 
-from drive.assessments.models import AssessmentStatus, ReviewComment, Submission
+from drive.assessments import services
+from drive.assessments.models import Assessment, AssessmentStatus, ReviewComment, Submission
 from drive.assessments.services import (
     AssessmentIncomplete,
     AssessmentLocked,
@@ -24,7 +26,8 @@ from drive.assessments.testing import make_assessment, make_version
 from drive.audit.models import AuditEvent
 from drive.evidence import testing as sample
 from drive.evidence.services import document_upload
-from drive.programmes.models import Stage
+from drive.programmes.models import Enrolment, Stage
+from drive.programmes.services import enrolment_withdraw
 from drive.scoring.models import Score
 
 
@@ -235,3 +238,111 @@ def test_prefill_refuses_another_companys_assessment(assessment, cedar, bob):
     theirs = make_assessment(supplier=cedar, name="Cedar programme")
     with pytest.raises(AssessmentLocked):
         assessment_prefill(assessment=assessment, source=theirs, by=bob)
+
+
+# --- Submitting twice, stale pages, withdrawn companies ----------------------------------
+
+
+def test_a_second_submit_from_a_page_opened_earlier_is_refused(assessment, q, bright, bob, chen):
+    complete(assessment, q, bob, bright)
+    chens_page = Assessment.objects.get(pk=assessment.pk)  # opened while still a draft
+    assessment_submit(assessment=assessment, by=bob)
+
+    with pytest.raises(AssessmentLocked) as error:
+        assessment_submit(assessment=chens_page, by=chen)
+
+    assert "already been submitted" in error.value.message
+    assert Submission.objects.filter(assessment=assessment).count() == 1
+    assert AuditEvent.objects.filter(action="assessment.submitted").count() == 1
+
+
+def test_the_snapshot_is_read_inside_the_submit_transaction(
+    assessment, q, bright, bob, monkeypatch
+):
+    """The answers are frozen after the assessment row is locked, so no save can slip in
+    between reading them and marking the assessment submitted."""
+    complete(assessment, q, bob, bright)
+    outside = len(connection.savepoint_ids)
+    depths = []
+    real_state = services.assessment_state
+
+    def spy(target):
+        depths.append(len(connection.savepoint_ids))
+        return real_state(target)
+
+    monkeypatch.setattr(services, "assessment_state", spy)
+
+    submission = assessment_submit(assessment=assessment, by=bob)
+
+    assert depths and all(depth > outside for depth in depths)
+    assert submission.answers["workers"] == 120
+
+
+def test_a_withdrawn_company_cannot_submit_attach_or_remove_evidence(
+    assessment, q, bright, bob, alice
+):
+    complete(assessment, q, bob, bright)
+    document = policy_document(bright, bob)
+    enrolment = Enrolment.objects.get(pk=assessment.enrolment_id)
+    enrolment_withdraw(enrolment=enrolment, by=alice, note="Left the market")
+
+    for attempt in (
+        lambda: assessment_submit(assessment=assessment, by=bob),
+        lambda: answer_attach_document(
+            assessment=assessment, question=q("workers"), document=document, by=bob
+        ),
+        lambda: answer_detach_document(
+            answer=assessment.answers.get(question__code="policy"), document=document, by=bob
+        ),
+    ):
+        with pytest.raises(AssessmentLocked) as error:
+            attempt()
+        assert error.value.message.startswith("Your company was withdrawn from this programme")
+    assert not Submission.objects.exists()
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.DRAFT
+    assert list(assessment.answers.get(question__code="policy").documents.all()) == [document]
+
+
+def test_emails_keep_ampersands_and_apostrophes_as_written(
+    assessment, q, bright, bob, alice, django_capture_on_commit_callbacks
+):
+    bright.legal_name = "Smith & O'Brien Ltd"
+    bright.save()
+    programme = assessment.enrolment.programme
+    programme.name = "Cotton & Co's programme"
+    programme.save()
+    complete(assessment, q, bob, bright)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=assessment, by=bob)
+    assessment.refresh_from_db()  # as the reviewer's page reads it
+    submitted = mail.outbox[-1]
+    assert submitted.subject.startswith("Smith & O'Brien Ltd submitted its self-assessment")
+    assert "Smith & O'Brien Ltd submitted its self-assessment for the programme" in (
+        submitted.body
+    )
+    assert "“Cotton & Co's programme”" in submitted.body
+    assert "&amp;" not in submitted.body and "&#x27;" not in submitted.body
+
+    review_comment_add(
+        assessment=assessment, question=q("workers"), text="Count R&D staff's hours", by=alice
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_return(assessment=assessment, by=alice, note="Check Smith & O'Brien's sites")
+    returned = mail.outbox[-1]
+    assert "“Cotton & Co's programme”" in returned.subject
+    assert "Count R&D staff's hours" in returned.body
+    assert "Check Smith & O'Brien's sites" in returned.body
+
+    answer(assessment, q, "workers", "130", bob)
+    assessment_submit(assessment=assessment, by=bob)
+    assessment.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_accept(assessment=assessment, by=alice)
+    accepted = mail.outbox[-1]
+    assert "“Cotton & Co's programme”" in accepted.subject
+    assert "“Cotton & Co's programme”" in accepted.body
+    for message in mail.outbox:
+        assert "&amp;" not in message.subject + message.body
+        assert "&#x27;" not in message.subject + message.body
