@@ -1,6 +1,7 @@
 """The feedback report of an accepted assessment as JSON (``feedback_report``), and its PDF:
 request (``feedback_pdf_request``, rendered in the background), status and download, with
-the same scope checks as the report page of ``drive.feedback``."""
+the same scope (``visible_to``, else 404) and predicates (``can_view_feedback``,
+``can_request_pdf``, else 403) as the report pages of ``drive.feedback``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.resources.scoring import GainOut, ScoreSummaryOut
+from drive.api.views import require
 from drive.assessments.models import Assessment
 from drive.feedback.models import FeedbackPdf, PdfStatus
+from drive.feedback.permissions import can_request_pdf, can_view_feedback
 from drive.feedback.selectors import Report, feedback_report, pdf_for
 from drive.feedback.services import feedback_pdf_request
 from drive.scoring.selectors import current_score
@@ -133,7 +136,9 @@ class FeedbackActions:
                            "language", responses=FeedbackOut)
     @action(detail=True, methods=["get"], pagination_class=None)
     def feedback(self, request: Request, pk: str) -> Response:
-        return Response(feedback_body(feedback_report(self.get_object())))
+        assessment = self.get_object()
+        require(can_view_feedback(request.user, assessment))
+        return Response(feedback_body(feedback_report(assessment)))
 
     @extend_schema(methods=["GET"], summary="The PDF's status in the request's language",
                    responses=PdfStatusOut)
@@ -147,8 +152,10 @@ class FeedbackActions:
             url_name="feedback-pdf", pagination_class=None)
     def feedback_pdf(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
+        require(can_view_feedback(request.user, assessment))
         language = get_language()
         if request.method == "POST":
+            require(can_request_pdf(request.user, assessment))
             pdf = feedback_pdf_request(assessment=assessment, language=language,
                                        by=request.user)
             pdf.refresh_from_db()
@@ -162,6 +169,7 @@ class FeedbackActions:
             url_name="feedback-pdf-file", pagination_class=None)
     def feedback_pdf_file(self, request: Request, pk: str) -> FileResponse:
         assessment = self.get_object()
+        require(can_view_feedback(request.user, assessment))
         pdf = _current_pdf(assessment, get_language())
         if pdf is None or pdf.status != PdfStatus.READY:
             raise Http404(_("This PDF is not ready."))

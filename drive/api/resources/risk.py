@@ -20,7 +20,7 @@ from drive.api.views import ScopedViewSet, require
 from drive.programmes.models import Programme
 from drive.risk import services
 from drive.risk.config import BANDS, COMPONENTS, INSUFFICIENT_DATA, TIERS
-from drive.risk.engine import ResidualResult, RiskResult, inherent_risk
+from drive.risk.engine import ResidualResult, RiskResult
 from drive.risk.models import OverrideKind, RiskModel, RiskOverride
 from drive.risk.permissions import (
     can_override_risk,
@@ -29,7 +29,7 @@ from drive.risk.permissions import (
     can_view_supplier_risk,
 )
 from drive.risk.reference import INDICES
-from drive.risk.selectors import Overview, programme_risk_overview
+from drive.risk.selectors import Overview, programme_risk_overview, residual_for
 from drive.suppliers.models import Supplier
 
 SCORE = {"max_digits": 5, "decimal_places": 1, "allow_null": True}
@@ -118,19 +118,29 @@ class ResidualOut(serializers.Serializer):
     tier_label = serializers.CharField()
     pending = serializers.BooleanField()
     inherent_tier = serializers.ChoiceField(choices=TIER_CHOICES)
-    performance_band = serializers.ChoiceField(choices=BANDS, allow_null=True)
-    red_flag = serializers.BooleanField()
+    performance_band = serializers.ChoiceField(choices=BANDS, allow_null=True, help_text=_(
+        "The maturity band of the score used; null while pending."))
+    band_label = serializers.CharField(allow_blank=True)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True,
+                                     help_text=_("The overall score whose band was used."))
+    assessment = serializers.IntegerField(allow_null=True)
+    red_flag = serializers.BooleanField(help_text=_("The score raised red flags."))
+    matrix_row = serializers.ChoiceField(choices=TIERS, allow_null=True, help_text=_(
+        "The matrix row used: the inherent tier, or critical for insufficient data."))
     matrix_tier = serializers.ChoiceField(choices=TIERS, allow_null=True)
+    red_flag_minimum = serializers.ChoiceField(choices=TIERS, allow_null=True)
     forced_by_red_flag = serializers.BooleanField()
+    model_version = serializers.IntegerField(allow_null=True)
 
 
 class SupplierRiskOut(serializers.Serializer):
     supplier = serializers.IntegerField()
     programme = serializers.IntegerField(allow_null=True, help_text=_(
-        "The programme whose overrides apply (``?programme=``), or null."))
+        "The programme whose overrides and assessment apply (``?programme=``), or null."))
     inherent = InherentOut()
-    residual = ResidualOut(allow_null=True, help_text=_(
-        "For the programme named by ``?programme=``; null without one."))
+    residual = ResidualOut(help_text=_(
+        "From the inherent tier and the current score's band (of the assessment in the "
+        "programme, or the most recently submitted one); pending without a score."))
 
 
 class RiskModelOut(serializers.ModelSerializer):
@@ -287,11 +297,16 @@ def inherent_body(result: RiskResult) -> dict[str, Any]:
     }).data
 
 
-def residual_body(residual: ResidualResult | None) -> dict[str, Any] | None:
-    if residual is None:
-        return None
-    return ResidualOut({**vars(residual), "tier_label": residual.tier_label,
-                        "pending": residual.pending}).data
+def residual_body(residual: ResidualResult) -> dict[str, Any]:
+    score = residual.score
+    return ResidualOut({
+        **{name: getattr(residual, name) for name in (
+            "tier", "tier_label", "pending", "inherent_tier", "performance_band", "band_label",
+            "red_flag", "matrix_row", "matrix_tier", "red_flag_minimum", "forced_by_red_flag",
+            "model_version")},
+        "score": score.overall if score else None,
+        "assessment": score.assessment_id if score else None,
+    }).data
 
 
 def dashboard_body(overview: Overview) -> dict[str, Any]:
@@ -336,15 +351,7 @@ def dashboard_body(overview: Overview) -> dict[str, Any]:
 
 PROGRAMME_PARAM = OpenApiParameter(
     "programme", int, description="Apply this programme's overrides (one of the supplier's "
-    "programmes you may see) and give the residual tier in it.")
-
-
-def residual_for_supplier(*, supplier: Supplier, programme: Programme | None,
-                          inherent: RiskResult) -> ResidualResult | None:
-    """The residual tier of ``supplier`` in ``programme`` (None without a programme)."""
-    if programme is None:
-        return None
-    return None
+    "programmes you may see) and use the supplier's assessment in it for the residual tier.")
 
 
 class SupplierRiskViewSet(ScopedViewSet):
@@ -373,12 +380,10 @@ class SupplierRiskViewSet(ScopedViewSet):
             if programme is None:
                 raise serializers.ValidationError(
                     {"programme": [_("Choose one of this supplier's programmes.")]})
-        inherent = inherent_risk(supplier=supplier, programme=programme)
-        residual = residual_for_supplier(supplier=supplier, programme=programme,
-                                         inherent=inherent)
+        residual = residual_for(supplier=supplier, programme=programme)
         return Response({"supplier": supplier.pk,
                          "programme": programme.pk if programme else None,
-                         "inherent": inherent_body(inherent),
+                         "inherent": inherent_body(residual.inherent),
                          "residual": residual_body(residual)})
 
 

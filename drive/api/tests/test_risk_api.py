@@ -14,6 +14,8 @@ from drive.questionnaires.models import Question
 from drive.risk.models import RiskOverride
 from drive.risk.reference import DATASETS
 from drive.risk.services import reference_data_load
+from drive.scoring.services import score_compute
+from drive.scoring.testing import make_scored_assessment, submit
 from drive.suppliers.models import SupplierSector
 
 
@@ -41,7 +43,8 @@ def test_brights_risk_with_every_input_and_source(bright, alice, bob, api_as, re
     assert (inherent["sector_default"], inherent["sector_risk"],
             inherent["dol_floor_applied"]) == ("70.00", "75.00", True)
     assert {m["good"] for m in inherent["dol_matches"]} >= {"Garments"}
-    assert body["residual"] is None and body["programme"] is None
+    assert body["programme"] is None
+    assert (body["residual"]["pending"], body["residual"]["tier"]) == (True, None)
     # Bob reads his own company's risk, the same numbers.
     assert api_as(bob).get(f"/api/v1/suppliers/{bright.pk}/risk/").json()["inherent"] \
         == inherent
@@ -155,3 +158,21 @@ def test_programme_query_must_be_one_of_the_suppliers_programmes(bright, cedar, 
     assert response.status_code == 400 and "programme" in response.json()["error"]["fields"]
     assert api_as(alice).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme=x"
                              ).status_code == 400
+
+
+def test_residual_tier_from_the_programmes_score(bright, alice, bob, api_as, reference_data):
+    SupplierSector.objects.create(supplier=bright, sector_id=53)
+    assessment = make_scored_assessment(supplier=bright)
+    submit(assessment)
+    score_compute(assessment=assessment)  # 73.89, advanced, no red flag
+    programme = assessment.enrolment.programme_id
+    body = api_as(bob).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme={programme}").json()
+    residual = body["residual"]
+    assert (residual["inherent_tier"], residual["performance_band"], residual["matrix_row"],
+            residual["tier"], residual["forced_by_red_flag"]) == ("high", "advanced", "high",
+                                                                  "medium", False)
+    assert (residual["score"], residual["assessment"], residual["model_version"]) == (
+        "73.89", assessment.pk, 1)
+    dashboard = api_as(alice).get(f"/api/v1/programmes/{programme}/risk/").json()
+    assert dashboard["suppliers"][0]["residual_tier"] == "medium"
+    assert {c["tier"]: c["count"] for c in dashboard["residual_counts"]}["medium"] == 1
