@@ -49,6 +49,7 @@ from drive.core.errors import DomainError, InvalidTransition
 from drive.core.tasks import enqueue
 from drive.core.workflow import transition
 from drive.evidence.models import Document
+from drive.evidence.services import document_upload
 from drive.organisations.models import Role
 from drive.programmes.models import Enrolment, Stage
 from drive.programmes.services import enrolment_move, enrolment_touch
@@ -370,6 +371,46 @@ def answer_attach_document(
         )
         _record_activity(assessment, by)
     return answer
+
+
+def answer_upload_document(
+    *,
+    assessment: Assessment,
+    question: Question,
+    file: Any,
+    title: str,
+    kind: str,
+    valid_until: datetime.date | None,
+    by: Any,
+) -> Document:
+    """Upload a file into the company's library and attach it to the answer, all or
+    nothing (:func:`drive.evidence.services.document_upload`, then
+    :func:`answer_attach_document`, in one transaction).
+
+    When either step is refused (:class:`UploadRejected`, :class:`AssessmentLocked`, …)
+    nothing is kept: no document in the library and, since a rollback does not touch
+    storage, the file written for it is deleted here.
+    """
+    document: Document | None = None
+    try:
+        with transaction.atomic():
+            document = document_upload(
+                supplier=assessment.supplier,
+                file=file,
+                title=title,
+                kind=kind,
+                valid_until=valid_until,
+                by=by,
+            )
+            answer_attach_document(
+                assessment=assessment, question=question, document=document, by=by
+            )
+    except BaseException:
+        # A document the library already held (same content) stays with its file.
+        if document is not None and not Document.objects.filter(pk=document.pk).exists():
+            document.file.delete(save=False)
+        raise
+    return document
 
 
 def answer_detach_document(*, answer: Answer, document: Document, by: Any) -> Answer:
@@ -731,6 +772,7 @@ __all__ = [
     "answer_attach_document",
     "answer_detach_document",
     "answer_save",
+    "answer_upload_document",
     "assessment_accept",
     "assessment_missing",
     "assessment_prefill",

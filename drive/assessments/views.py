@@ -35,9 +35,10 @@ from drive.assessments.selectors import (
     supplier_assessments,
     visible_assessments,
 )
+from drive.core.params import parse_id
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
-from drive.evidence.services import UploadRejected, document_upload
+from drive.evidence.services import UploadRejected
 from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import evidence_needed
 
@@ -199,13 +200,10 @@ def _posted_value(request: HttpRequest, question: Question, name: str) -> Any:
     return request.POST.get(name, "")
 
 
-def _posted_int(raw: str | None) -> int:
-    """A posted whole number (an answer's revision, a document id); 0 when missing or
-    not a number, which matches nothing."""
-    try:
-        return int(raw or 0)
-    except ValueError:
-        return 0
+def _revision(raw: str | None) -> int:
+    """The answer revision the page was showing: 0 (no answer yet) when missing or
+    malformed, so a hand-edited value is a conflict, never a crash."""
+    return parse_id(raw) or 0
 
 
 def _locked_message(assessment: Assessment) -> str:
@@ -227,7 +225,8 @@ def _evidence_request(
         pressed = next((k for k in request.POST if k.startswith("detach-")), None)
         if pressed is None:
             return None
-        code, detach = pressed.removeprefix("detach-"), _posted_int(request.POST[pressed])
+        # A malformed document id is 0, which matches no document.
+        code, detach = pressed.removeprefix("detach-"), parse_id(request.POST[pressed]) or 0
     question_state = next((s for s in theme_state.questions if s.question.code == code), None)
     if question_state is None:
         raise Http404(_("No such question."))
@@ -255,7 +254,8 @@ def _evidence_apply(
                 messages.success(request, _("The document was removed from this answer."))
             return
         attached = []
-        chosen = library.filter(pk=_posted_int(request.POST.get(f"document-{code}"))).first()
+        document_id = parse_id(request.POST.get(f"document-{code}"))
+        chosen = library.filter(pk=document_id).first() if document_id else None
         if chosen is not None:
             services.answer_attach_document(
                 assessment=assessment, question=question, document=chosen, by=request.user
@@ -280,16 +280,14 @@ def _evidence_apply(
                 )
             else:
                 data = form.cleaned_data
-                document = document_upload(
-                    supplier=assessment.supplier,
+                document = services.answer_upload_document(
+                    assessment=assessment,
+                    question=question,
                     file=data["file"],
                     title=data["title"],
                     kind=data["kind"],
                     valid_until=data["valid_until"],
                     by=request.user,
-                )
-                services.answer_attach_document(
-                    assessment=assessment, question=question, document=document, by=request.user
                 )
                 attached.append(document)
         elif chosen is None:
@@ -329,7 +327,7 @@ def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                     assessment=assessment,
                     question=question,
                     value=raw,
-                    expected_revision=_posted_int(request.POST.get(f"rev-{question.code}")),
+                    expected_revision=_revision(request.POST.get(f"rev-{question.code}")),
                     by=request.user,
                 )
             except services.AnswerConflict as conflict:
@@ -398,7 +396,7 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
             assessment=assessment,
             question=question,
             value=_posted_value(request, question, "value"),
-            expected_revision=_posted_int(request.POST.get("revision")),
+            expected_revision=_revision(request.POST.get("revision")),
             by=request.user,
         )
     except services.AnswerConflict as conflict:

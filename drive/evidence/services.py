@@ -65,7 +65,9 @@ def document_upload(
     accepted type. The same content uploaded again by the same company returns the
     existing document (no second copy is stored). Side effects: the file is written
     to private storage (never served from a public URL) and ``evidence.uploaded`` is
-    audited.
+    audited; when that fails, the written file is deleted again. A caller that rolls
+    back its own transaction afterwards deletes the file itself (see
+    ``drive.assessments.services.answer_upload_document``).
     """
     size = _size(file)
     limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
@@ -106,13 +108,18 @@ def document_upload(
         )
         # The stored name reveals nothing of the original; the download restores it.
         document.file.save(f"{sha256[:24]}{file_type.extension}", File(file), save=False)
-        document.save()
-        audit_record(
-            actor=by,
-            action="evidence.uploaded",
-            target=document,
-            after={**_snapshot(document), "file": document.original_name, "size": size},
-        )
+        try:
+            document.save()
+            audit_record(
+                actor=by,
+                action="evidence.uploaded",
+                target=document,
+                after={**_snapshot(document), "file": document.original_name, "size": size},
+            )
+        except BaseException:
+            # The rollback undoes the row, not the storage: no file without a document.
+            document.file.delete(save=False)
+            raise
     return document
 
 

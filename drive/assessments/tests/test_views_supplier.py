@@ -522,3 +522,45 @@ def test_any_refusal_from_the_services_is_a_message_not_a_server_error(
     response = client.post(url("check", assessment), follow=True)
     assert response.status_code == 200
     assert "Someone else changed this in the meantime." in response.content.decode()
+
+
+def stored_files(tmp_path):
+    folder = tmp_path / "uploads"
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_an_upload_whose_attachment_is_refused_is_not_kept(
+    client_of, assessment, bright, bob, alice, tmp_path
+):
+    """Returned for the workers answer only: a file uploaded for the policy question is
+    refused as a whole, so the library gets no unattached document and no stray file."""
+    client = client_of(bob)
+    complete(client, assessment, bright, bob)
+    client.post(url("check", assessment))
+    assessment.refresh_from_db()
+    review_comment_add(
+        assessment=assessment,
+        question=assessment.version.questions.get(code="workers"),
+        text="Include seasonal workers.",
+        by=alice,
+    )
+    assessment_return(assessment=assessment, by=alice)
+    files_before = stored_files(tmp_path)
+    client = client_of(bob)
+
+    response = client.post(
+        url("theme", assessment, "labour"),
+        {
+            "evidence": "policy",
+            "file-policy": sample.upload("site.png", sample.PNG_BYTES),
+            "title-policy": "Site photo",
+        },
+        follow=True,
+    )
+
+    assert "Only the answers the reviewer commented on can be changed now." in (
+        response.content.decode()
+    )
+    assert not Document.objects.filter(title="Site photo").exists()
+    assert stored_files(tmp_path) == files_before
+    assert AuditEvent.objects.filter(action="evidence.uploaded").count() == 1  # the policy

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from drive.audit.models import AuditEvent
+from drive.evidence import services
 from drive.evidence import testing as sample
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.services import UploadRejected, document_update, document_upload
@@ -107,3 +108,17 @@ def test_changing_details_is_audited_before_and_after(bright, bob):
     assert event.before == {"title": "Policy", "kind": "policy", "valid_until": None}
     assert event.after["kind"] == "certificate"
     assert event.after["valid_until"] == "2026-06-30"
+
+
+def test_a_failed_upload_leaves_no_file_behind(bright, bob, private_media, monkeypatch):
+    def audit_down(**kwargs):
+        raise RuntimeError("audit table unavailable")
+
+    monkeypatch.setattr(services, "audit_record", audit_down)
+
+    with pytest.raises(RuntimeError):
+        upload(bright, bob)
+
+    assert not Document.objects.exists()
+    files = [p for p in private_media.rglob("*") if p.is_file()] if private_media.exists() else []
+    assert files == []
