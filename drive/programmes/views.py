@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries.fields import Country
 
 from drive.core.errors import DomainError
+from drive.core.http import forbidden, querystring_without
+from drive.core.params import parse_ids
 from drive.programmes import selectors, services
 from drive.programmes.forms import InviteCompanyForm, NoteForm, ProgrammeForm, ReminderForm
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
@@ -37,10 +39,6 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
-
-
 def _programme_or_404(user: Any, pk: int) -> Programme:
     try:
         return selectors.programme_for(user, pk)
@@ -56,17 +54,9 @@ def _enrolment_or_404(user: Any, pk: int) -> Enrolment:
 
 
 def _manager_only(request: HttpRequest) -> HttpResponse:
-    return _forbidden(
+    return forbidden(
         request, _("Only programme managers and organisation admins of the buyer can do this.")
     )
-
-
-def _querystring(params: QueryDict, drop: tuple[str, ...]) -> str:
-    kept = params.copy()
-    for key in drop:
-        kept.pop(key, None)
-    encoded = kept.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _countries(codes: list[str]) -> list[Country]:
@@ -80,7 +70,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     if can_view_own_enrolments(user):
         return redirect("programmes:mine")
     if not can_view_programmes(user):
-        return _forbidden(request, _("Programmes are run by buyer organisations."))
+        return forbidden(request, _("Programmes are run by buyer organisations."))
     context = {
         "programmes": selectors.programmes_for(user),
         "can_manage": can_manage_programmes(user),
@@ -136,7 +126,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     programme = _programme_or_404(user, pk)
     if not can_view_programmes(user):
-        return _forbidden(request, _("The cohort is visible to the buyer's staff only."))
+        return forbidden(request, _("The cohort is visible to the buyer's staff only."))
     params = request.GET
     page_obj = Paginator(selectors.cohort(programme, params), PAGE_SIZE).get_page(
         params.get("page")
@@ -171,7 +161,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("activity", _("Least recent activity")),
             ("-activity", _("Most recent activity")),
         ],
-        "querystring_without_page": _querystring(params, ("page",)),
+        "querystring_without_page": querystring_without(params, "page"),
         "can_manage": can_manage_programmes(user, programme),
         "reminder_form": ReminderForm(enrolment_ids=[]),
         "awaiting_stages": selectors.AWAITING,
@@ -219,11 +209,13 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("all_matching"):
             chosen = list(supplier_search(user=user, params=request.POST))
         else:
-            ids = [int(v) for v in request.POST.getlist("suppliers") if v.isdigit()]
+            ids = parse_ids(request.POST.getlist("suppliers"))
             chosen = list(Supplier.objects.visible_to(user).filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Select at least one supplier to enrol."))
-            kept = _querystring(request.POST, ("csrfmiddlewaretoken", "suppliers", "all_matching"))
+            kept = querystring_without(
+                request.POST, "csrfmiddlewaretoken", "suppliers", "all_matching"
+            )
             return redirect(f"{request.path}?{kept}")
         try:
             created = services.enrolment_create_many(programme=programme, suppliers=chosen, by=user)
@@ -256,7 +248,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         "filtering": any(params.get(key) for key in REGISTRY_FILTERS),
         "countries": _countries(registry_countries(user)),
         "size_choices": [*SizeClass.choices, ("sme", _("SME (micro, small or medium)"))],
-        "querystring_without_page": _querystring(params, ("page",)),
+        "querystring_without_page": querystring_without(params, "page"),
         "closed": programme.status == ProgrammeStatus.CLOSED,
     }
     return render(request, "programmes/enrol.html", context)
@@ -352,7 +344,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     enrolment = _enrolment_or_404(user, pk)
     if not can_view_programmes(user):
-        return _forbidden(request, _("This page is for the buyer's staff."))
+        return forbidden(request, _("This page is for the buyer's staff."))
     context = {
         "enrolment": enrolment,
         "programme": enrolment.programme,
@@ -399,7 +391,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not can_view_own_enrolments(user):
         if can_view_programmes(user):
             return redirect("programmes:list")
-        return _forbidden(request, _("This page lists a supplier's programmes."))
+        return forbidden(request, _("This page lists a supplier's programmes."))
     context = {
         "enrolments": selectors.supplier_enrolments(user),
         "awaiting_stages": selectors.AWAITING,

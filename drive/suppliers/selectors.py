@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from drive.core.params import parse_id
 from drive.suppliers.models import (
     Certification,
     LongTermAgreement,
@@ -67,11 +68,6 @@ def dashboard_counts(user) -> dict[str, int]:
     )
 
 
-def supplier_for(user, pk: int) -> Supplier:
-    """One supplier the user may see, or Supplier.DoesNotExist (404 in views)."""
-    return Supplier.objects.visible_to(user).select_related("buyer", "organisation").get(pk=pk)
-
-
 def visible_suppliers(user) -> QuerySet[Supplier]:
     return Supplier.objects.visible_to(user)
 
@@ -112,12 +108,10 @@ def supplier_search(*, user, params: Mapping[str, str]) -> QuerySet[Supplier]:
     if country:
         qs = qs.filter(country=country)
 
-    sector = (params.get("sector") or "").strip()
-    if sector.isdigit():
+    sector = parse_id(params.get("sector"))
+    if sector is not None:
         qs = qs.filter(
-            Exists(
-                SupplierSector.objects.filter(supplier=OuterRef("pk"), sector_id=int(sector))
-            )
+            Exists(SupplierSector.objects.filter(supplier=OuterRef("pk"), sector_id=sector))
         )
 
     size = (params.get("size") or "").strip().lower()

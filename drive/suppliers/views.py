@@ -22,6 +22,7 @@ from django_countries.fields import Country
 
 from drive.accounts.permissions import can_invite_supplier
 from drive.core.errors import DomainError
+from drive.core.http import forbidden, querystring_without
 from drive.suppliers import services
 from drive.suppliers.forms import AgreementForm, CertificationForm, ContactForm, SupplierForm
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, SizeClass, Supplier
@@ -51,10 +52,6 @@ SORTABLE = {
 }
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
-
-
 def _supplier_or_404(user: Any, pk: int) -> Supplier:
     try:
         return visible_suppliers(user).select_related("buyer", "organisation").get(pk=pk)
@@ -62,17 +59,8 @@ def _supplier_or_404(user: Any, pk: int) -> Supplier:
         raise Http404(_("No such supplier.")) from None
 
 
-def _querystring(params: QueryDict, drop: tuple[str, ...]) -> str:
-    """The current query string without ``drop``, ending in "&" so a key can follow."""
-    kept = params.copy()
-    for key in drop:
-        kept.pop(key, None)
-    encoded = kept.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 def _sort_headers(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
-    base = _querystring(params, ("sort", "page"))
+    base = querystring_without(params, "sort", "page")
     headers = {}
     for key, (ascending, descending) in SORTABLE.items():
         if current == ascending:
@@ -96,7 +84,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             return redirect("suppliers:detail", pk=own[0].pk)
         return render(request, "suppliers/own_profiles.html", {"suppliers": own})
     if not can_view_registry(user):
-        return _forbidden(request, _("The supplier registry is open to buyer organisations only."))
+        return forbidden(request, _("The supplier registry is open to buyer organisations only."))
 
     params = request.GET
     sort = params.get("sort") or DEFAULT_SORT
@@ -131,8 +119,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             ("-updated", _("Recently updated")),
             ("updated", _("Least recently updated")),
         ],
-        "querystring_without_page": _querystring(params, ("page",)),
-        "export_querystring": _querystring(params, ("page", "format")),
+        "querystring_without_page": querystring_without(params, "page"),
+        "export_querystring": querystring_without(params, "page", "format"),
         "can_create": can_create_supplier(user),
     }
     return render(request, "suppliers/supplier_list.html", context)
@@ -170,7 +158,7 @@ def _save_profile(request: HttpRequest, form: SupplierForm, save: Callable[[], S
 @require_http_methods(["GET", "POST"])
 def supplier_create(request: HttpRequest) -> HttpResponse:
     if not can_create_supplier(request.user):
-        return _forbidden(
+        return forbidden(
             request, _("Only programme managers and organisation admins add suppliers.")
         )
     form = SupplierForm(request.POST or None)
@@ -199,7 +187,7 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
 def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _supplier_or_404(request.user, pk)
     if not can_edit_supplier(request.user, supplier):
-        return _forbidden(request, _("You may read this profile but not change it."))
+        return forbidden(request, _("You may read this profile but not change it."))
     form = SupplierForm(request.POST or None, instance=supplier)
     if request.method == "POST" and form.is_valid():
         saved = _save_profile(
@@ -279,7 +267,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
 def _editable_supplier(request: HttpRequest, pk: int) -> Supplier | HttpResponse:
     supplier = _supplier_or_404(request.user, pk)
     if not can_edit_supplier(request.user, supplier):
-        return _forbidden(request, _("You may read this profile but not change it."))
+        return forbidden(request, _("You may read this profile but not change it."))
     return supplier
 
 

@@ -65,3 +65,13 @@ def test_procurement_officer_may_export_but_suppliers_may_not(olga, bob, client)
     assert client.get(reverse("imports:export")).status_code == 200
     client.force_login(bob)
     assert client.get(reverse("imports:export")).status_code == 403
+
+
+def test_malformed_sector_exports_the_whole_registry_rather_than_a_cut_file(
+    alice, agency, client_of
+):
+    SupplierFactory(buyer=agency, legal_name="Hanoi Weaving", country="VN")
+    client = client_of(alice)
+    for sector in ("²", "999999999999999999999999999999"):
+        rows = _csv(client.get(reverse("imports:export"), {"format": "csv", "sector": sector}))
+        assert [r[0] for r in rows[1:]] == ["Hanoi Weaving"]

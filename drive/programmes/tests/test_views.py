@@ -262,6 +262,25 @@ def test_enrol_page_marks_enrolled_and_ignores_other_registries(
     assert not Enrolment.objects.filter(supplier=theirs).exists()
 
 
+def test_malformed_supplier_ids_and_sector_are_ignored_on_the_enrol_page(
+    client_of, alice, bright, programme
+):
+    client = client_of(alice)
+    for sector in ("²", "999999999999999999999999999999"):
+        page = client.get(url("enrol", programme.pk), {"sector": sector})
+        assert page.status_code == 200
+        assert list(page.context["suppliers"]) == [bright]
+    response = client.post(
+        url("enrol", programme.pk),
+        {"suppliers": ["²", "99999999999999999999999999", str(bright.pk)]},
+        follow=True,
+    )
+    assert "1 supplier enrolled." in response.content.decode()
+    assert list(programme.enrolments.values_list("supplier_id", flat=True)) == [bright.pk]
+    response = client.post(url("enrol", programme.pk), {"suppliers": ["²"]}, follow=True)
+    assert "Select at least one supplier" in response.content.decode()
+
+
 def test_alice_invites_a_new_company(client_of, alice, programme, sent):
     with sent():
         response = client_of(alice).post(url("invite_company", programme.pk), {
@@ -351,7 +370,7 @@ def test_alice_withdraws_an_enrolment(client_of, alice, bright, programme):
     response = client.post(url("withdraw", enrolment.pk), {})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "This cannot move from “withdrawn” to “withdrawn”."
+        "This cannot move from “Withdrawn” to “Withdrawn”."
     ]
 
 

@@ -161,3 +161,12 @@ def test_query_count_does_not_grow_with_the_registry(
     assert len(response.context["suppliers"]) == 25
     with django_assert_max_num_queries(12):
         client.get(URL, {"q": "Shenzhen", "size": "sme", "lta": "yes", "sector": "53"})
+
+
+def test_malformed_sector_in_a_shared_link_is_ignored(client_of, alice, bright, cedar):
+    """"²" passes str.isdigit() but not int(); 30 digits overflow the database's integers."""
+    client = client_of(alice)
+    for sector in ("²", "٣", "999999999999999999999999999999", "-1"):
+        response = client.get(URL, {"sector": sector})
+        assert response.status_code == 200
+        assert listed(response) == [bright.legal_name, cedar.legal_name]

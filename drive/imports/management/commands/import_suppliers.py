@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from drive.core.params import parse_id
 from drive.imports import engine, services
 from drive.imports.messages import rejection_message, row_message
 from drive.imports.models import ImportStatus
@@ -34,7 +35,8 @@ class Command(BaseCommand):
 
     def _buyer(self, value: str) -> Organisation:
         buyers = Organisation.objects.filter(kind=OrganisationKind.BUYER)
-        found = buyers.filter(pk=int(value)).first() if value.isdigit() else None
+        number = parse_id(value)
+        found = buyers.filter(pk=number).first() if number is not None else None
         found = found or buyers.filter(name__iexact=value).first()
         if found is None:
             raise CommandError(f"No buyer organisation named or numbered {value!r}.")
