@@ -48,7 +48,10 @@ REJECTION_MESSAGES = {
         "The file's text encoding could not be recognised. Save it as “CSV UTF-8” and "
         "upload it again."
     ),
-    "bad_csv": _("Row %(row)s cannot be read as CSV (%(detail)s). Correct the file and try again."),
+    "bad_csv": _(
+        "Row %(row)s cannot be read as CSV: look for a quotation mark that is never closed or "
+        "a value that is extremely long. Correct the file and try again."
+    ),
     "bad_xlsx": _("The workbook cannot be opened. Save it again as .xlsx and upload it again."),
     "missing_columns": _(
         "The file lacks these required columns: %(columns)s. Use the template's headings."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from charset_normalizer import from_bytes
 
 from drive.core.errors import ImportRejected
 from drive.imports.messages import rejection_message
+
+logger = logging.getLogger(__name__)
 
 SAMPLE_BYTES = 256 * 1024
 # A cell longer than this is certainly wrong; the csv module refuses it instead of
@@ -144,7 +147,10 @@ def _csv_table(path: Path) -> Table:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    raise Rejected("bad_csv", row=number + 1, detail=str(exc)) from None
+                    # The csv module's reason is English and technical: log it, and tell
+                    # the person what to look for in their language.
+                    logger.warning("CSV row %s unreadable: %s", number + 1, exc)
+                    raise Rejected("bad_csv", row=number + 1) from None
                 except UnicodeDecodeError:
                     raise Rejected("encoding") from None
                 number += 1

@@ -88,3 +88,20 @@ def test_files_that_are_not_spreadsheets_are_rejected(tmp_path, content, code):
         open_table(path)
     assert caught.value.code == code
     assert caught.value.message
+
+
+def test_unreadable_csv_row_is_explained_in_the_users_language_not_pythons(
+    tmp_path, caplog
+):
+    """The csv module's English detail ("field larger than field limit") goes to the log;
+    the person reads a translatable message naming the row."""
+    path = tmp_path / "suppliers.csv"
+    path.write_text(",".join(HEADER) + "\nAcme,\"" + "x" * (2 * 1024 * 1024) + "\"\n")
+    table = open_table(path)
+    with pytest.raises(Rejected) as caught:
+        list(table.rows)
+    assert caught.value.code == "bad_csv"
+    assert caught.value.params == {"row": 2}
+    assert "field limit" not in caught.value.message
+    assert caught.value.message.startswith("Row 2 cannot be read as CSV")
+    assert "field larger than field limit" in caplog.text
