@@ -60,3 +60,18 @@ def test_send_email_announces_the_language():
     assert message.subject == "Subject with a newline"
     assert message.extra_headers["Content-Language"] == "zh-hans"
     assert message.alternatives[0][1] == "text/html"
+
+
+def test_invitation_email_shows_names_as_written_not_html_escaped(oscar, agency):
+    """Plain-text emails: "&" and "'" must not arrive as "&amp;" and "&#x27;"."""
+    agency.name = "Smith & Sons' Agency"
+    agency.save(update_fields=["name"])
+    invitation, token = invite(oscar, agency)
+
+    send_invitation_email(invitation.pk, token)
+
+    (message,) = mail.outbox
+    assert message.subject == "You are invited to join Smith & Sons' Agency on DRiVE"
+    assert "Smith & Sons' Agency on DRiVE as" in message.body
+    assert "&amp;" not in message.subject + message.body
+    assert "&#x27;" not in message.subject + message.body

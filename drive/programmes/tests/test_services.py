@@ -86,6 +86,25 @@ def test_opening_needs_a_published_questionnaire(agency, alice, draft_version):
     assert programme.status == ProgrammeStatus.DRAFT
 
 
+def test_enrolment_email_shows_names_as_written_not_html_escaped(
+    draft_programme, alice, agency, bright, bob, sent
+):
+    agency.name = "Smith & Sons' Agency"
+    agency.save(update_fields=["name"])
+    draft_programme.name = "R&D 'Green' 2027"
+    draft_programme.save(update_fields=["name"])
+    bright.legal_name = "Bright & Co's Textiles"
+    bright.save(update_fields=["legal_name"])
+    with sent():
+        services.enrolment_create(programme=draft_programme, supplier=bright, by=alice)
+        services.programme_open(programme=draft_programme, by=alice)
+    (message,) = mail.outbox
+    assert "“R&D 'Green' 2027”" in message.subject
+    assert "Smith & Sons' Agency has enrolled Bright & Co's Textiles" in message.body
+    assert "&amp;" not in message.subject + message.body
+    assert "&#x27;" not in message.subject + message.body
+
+
 def test_opening_tells_enrolled_suppliers_and_closing_reopening_does_not(
     draft_programme, alice, bright, bob, cedar, sent
 ):
