@@ -1,4 +1,8 @@
-"""The printable questionnaire as an XLSX workbook, to prepare answers offline."""
+"""The printable questionnaire as an XLSX workbook, to prepare answers offline.
+
+Every cell is text (:func:`drive.core.spreadsheets.append_text_row`): an answer, label
+or hint that starts like a formula is shown, never run.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from drive.assessments.selectors import AssessmentState, display_value
+from drive.core.spreadsheets import append_text_row
 
 
 def questionnaire_workbook(state: AssessmentState) -> bytes:
@@ -26,14 +31,15 @@ def questionnaire_workbook(state: AssessmentState) -> bytes:
         _("Options"),
         _("Your answer"),
     ]
-    sheet.append(headers)
+    append_text_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for theme in state.themes:
         for item in theme.questions:
             question = item.question
             options = "; ".join(c.display_label for c in question.choices.all())
-            sheet.append(
+            append_text_row(
+                sheet,
                 [
                     theme.theme.display_label,
                     question.code,

@@ -1,9 +1,9 @@
 """Writing supplier lists in the import template's format (export and blank template).
 
 Every cell is neutralised against spreadsheet formula injection (OWASP "CSV
-injection"): a value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
-gets a leading ``'`` so Excel and LibreOffice show it as text. The database keeps the
-value as entered.
+injection", :func:`drive.core.spreadsheets.neutralise`): a value starting with ``=``,
+``+``, ``-``, ``@``, tab or carriage return gets a leading ``'`` so Excel and
+LibreOffice show it as text. The database keeps the value as entered.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from drive.core.spreadsheets import neutralise
 from drive.imports.columns import COLUMN_NAMES
 from drive.suppliers.models import Contact, Supplier
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLE_ROW = {
     "legal_name": "Shenzhen Example Manufacturing Co., Ltd.",
     "local_name": "深圳示例制造有限公司",
@@ -36,11 +36,6 @@ EXAMPLE_ROW = {
     "contact_email": "li.na@example.com",
     "contact_phone": "+86 755 0000 0000",
 }
-
-
-def neutralise(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _amount(value: Decimal | None) -> str:
