@@ -90,6 +90,21 @@ class SupplierForm(forms.ModelForm):
         return None
 
 
+class OwnProfileForm(SupplierForm):
+    """The profile as the supplier's own admin edits it: the identifiers the buyer matches
+    imports on are shown read-only, so they are not fields here."""
+
+    class Meta(SupplierForm.Meta):
+        fields = [
+            name for name in SupplierForm.Meta.fields
+            if name not in ("ungm_vendor_number", "registration_number")
+        ]
+
+    def clean(self):
+        # The identifiers are the instance's, unchanged: nothing to require here.
+        return forms.ModelForm.clean(self)
+
+
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = LongTermAgreement

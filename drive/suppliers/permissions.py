@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_buyer_member, member_of
 from drive.organisations.models import Role
 
 # Buyer roles that maintain the registry; procurement officers only read it.
 REGISTRY_EDITOR_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
 
 
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
-
-
 def can_view_registry(user: Any) -> bool:
     """Browse, search and export a buyer's registry: every member of a buyer organisation."""
-    return _member(user) and user.organisation.is_buyer
+    return is_buyer_member(user)
 
 
 def can_create_supplier(user: Any) -> bool:
@@ -37,10 +34,13 @@ def can_edit_supplier(user: Any, supplier: Any) -> bool:
     supplier, and the supplier admin of the supplier's own organisation. Contributors and
     procurement officers read only.
     """
-    if not _member(user):
-        return False
-    if user.organisation_id == supplier.buyer_id:
-        return user.role in REGISTRY_EDITOR_ROLES
-    if supplier.organisation_id is not None and user.organisation_id == supplier.organisation_id:
-        return user.role == Role.SUPPLIER_ADMIN
-    return False
+    return member_of(user, supplier.buyer_id, *REGISTRY_EDITOR_ROLES) or member_of(
+        user, supplier.organisation_id, Role.SUPPLIER_ADMIN
+    )
+
+
+def can_edit_identifiers(user: Any, supplier: Any) -> bool:
+    """Change the UNGM vendor number and registration number: the buyer's registry editors
+    only. The buyer's imports recognise the supplier by them, so the supplier's own admin
+    reads them and asks the buyer to correct a mistake."""
+    return member_of(user, supplier.buyer_id, *REGISTRY_EDITOR_ROLES)

@@ -28,6 +28,7 @@ from drive.suppliers.models import (
     Supplier,
     SupplierSector,
 )
+from drive.suppliers.permissions import can_edit_identifiers
 from drive.suppliers.sizing import size_class_for
 
 # Profile fields a person (or an import) may set; size_class is derived, buyer is fixed.
@@ -44,6 +45,8 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "annual_turnover_usd",
     "women_owned",
 )
+# The buyer's imports recognise a supplier by these; only the buyer's editors change them.
+IDENTIFIER_FIELDS = ("ungm_vendor_number", "registration_number")
 AGREEMENT_FIELDS = ("number", "agency", "value", "currency", "start_date", "end_date")
 CERTIFICATION_FIELDS = ("standard", "number", "issuer", "valid_until")
 CONTACT_FIELDS = ("name", "position", "email", "phone", "is_primary")
@@ -62,6 +65,18 @@ class SupplierConflict(DomainError):
 
 class SupplierIncomplete(DomainError):
     """Neither a UNGM vendor number nor a registration number was given."""
+
+
+class SupplierIdentifiersLocked(DomainError):
+    """Someone other than the buyer's registry editors tried to change an identifier the
+    buyer's imports match on. ``field`` names the form field the message belongs to."""
+
+    def __init__(self, *, field: str) -> None:
+        super().__init__(
+            _("Only the buyer can change the UNGM vendor number and the registration "
+              "number. Ask your buyer to correct them.")
+        )
+        self.field = field
 
 
 def _json_value(value: Any) -> Any:
@@ -189,11 +204,17 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: Any) -> 
     """Change a profile; audit ``supplier.updated`` with before → after of the changed
     fields only (sectors as code lists). Nothing changed → nothing written, no event.
 
-    Raises SupplierIncomplete or SupplierConflict. The caller checks ``can_edit_supplier``.
+    Raises SupplierIncomplete or SupplierConflict. The caller checks ``can_edit_supplier``;
+    changing ``IDENTIFIER_FIELDS`` also needs ``can_edit_identifiers`` (the supplier's own
+    admin may send them unchanged), else SupplierIdentifiersLocked. ``by=None`` is the system.
     """
     values = _clean_profile(data)
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if by is not None and not can_edit_identifiers(by, locked):
+            for name in IDENTIFIER_FIELDS:
+                if name in values and values[name] != getattr(locked, name):
+                    raise SupplierIdentifiersLocked(field=name)
         before = supplier_snapshot(locked)
         merged = {name: getattr(locked, name) for name in PROFILE_FIELDS} | values
         _check_identifiers(buyer=locked.buyer, values=merged, exclude_pk=locked.pk)

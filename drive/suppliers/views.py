@@ -24,10 +24,17 @@ from drive.accounts.permissions import can_invite_supplier
 from drive.core.errors import DomainError
 from drive.core.http import forbidden, querystring_without
 from drive.suppliers import services
-from drive.suppliers.forms import AgreementForm, CertificationForm, ContactForm, SupplierForm
+from drive.suppliers.forms import (
+    AgreementForm,
+    CertificationForm,
+    ContactForm,
+    OwnProfileForm,
+    SupplierForm,
+)
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, SizeClass, Supplier
 from drive.suppliers.permissions import (
     can_create_supplier,
+    can_edit_identifiers,
     can_edit_supplier,
     can_view_registry,
 )
@@ -148,7 +155,8 @@ def _save_profile(request: HttpRequest, form: SupplierForm, save: Callable[[], S
     try:
         return save()
     except services.SupplierConflict as error:
-        form.add_error(error.field, error.message)
+        # The supplier's own form has no identifier fields: the message goes on top.
+        form.add_error(error.field if error.field in form.fields else None, error.message)
     except DomainError as error:
         form.add_error(None, error.message)
     return None
@@ -188,7 +196,9 @@ def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _supplier_or_404(request.user, pk)
     if not can_edit_supplier(request.user, supplier):
         return forbidden(request, _("You may read this profile but not change it."))
-    form = SupplierForm(request.POST or None, instance=supplier)
+    identifiers_editable = can_edit_identifiers(request.user, supplier)
+    form_class = SupplierForm if identifiers_editable else OwnProfileForm
+    form = form_class(request.POST or None, instance=supplier)
     if request.method == "POST" and form.is_valid():
         saved = _save_profile(
             request,
@@ -203,7 +213,12 @@ def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "suppliers/supplier_form.html",
-        {"form": form, "supplier": supplier, "size_hint": size_class_hint()},
+        {
+            "form": form,
+            "supplier": supplier,
+            "size_hint": size_class_hint(),
+            "identifiers_editable": identifiers_editable,
+        },
     )
 
 

@@ -176,3 +176,23 @@ def test_certification_and_contact_are_audited(bob, bright):
         "supplier.certification_added",
     ]
     assert all(e.organisation == bright.organisation for e in events_for(bright))
+
+
+def test_a_supplier_admin_cannot_change_the_identifiers_through_the_service(bob, bright):
+    """The same guard protects every interface (pages and API) that calls the service."""
+    with pytest.raises(services.SupplierIdentifiersLocked) as refused:
+        services.supplier_update(
+            supplier=bright, data={"registration_number": "HIJACKED-1"}, by=bob
+        )
+    assert refused.value.field == "registration_number"
+    bright.refresh_from_db()
+    assert bright.registration_number != "HIJACKED-1"
+    assert not AuditEvent.objects.exists()
+    # Sending the numbers unchanged (a full form or PUT) is fine.
+    services.supplier_update(
+        supplier=bright,
+        data={"registration_number": bright.registration_number, "city": "Foshan"},
+        by=bob,
+    )
+    bright.refresh_from_db()
+    assert bright.city == "Foshan"

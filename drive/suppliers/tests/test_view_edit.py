@@ -86,3 +86,36 @@ def test_olga_and_a_contributor_read_only(client_of, olga, bright):
 def test_other_organisations_get_404(client_of, carol, dave, ivan, bright):
     for user in (carol, dave, ivan):
         assert client_of(user).get(edit(bright)).status_code == 404
+
+
+def test_bob_sees_the_identifiers_read_only_and_cannot_change_them(client_of, bob, bright):
+    """The buyer matches imports on these numbers: only the buyer changes them."""
+    client = client_of(bob)
+    page = client.get(edit(bright))
+    html = page.content.decode()
+    assert "ungm_vendor_number" not in page.context["form"].fields
+    assert "registration_number" not in page.context["form"].fields
+    assert bright.registration_number in html and "Ask your buyer to correct this" in html
+    assert 'name="registration_number"' not in html
+
+    response = client.post(edit(bright), form_of(
+        bright, city="Foshan", registration_number="HIJACKED-1", ungm_vendor_number="999"
+    ))
+
+    assert response.status_code == 302
+    saved = Supplier.objects.get(pk=bright.pk)
+    assert saved.city == "Foshan"
+    assert (saved.registration_number, saved.ungm_vendor_number) == (
+        bright.registration_number, bright.ungm_vendor_number
+    )
+    event = AuditEvent.objects.get()
+    assert set(event.after) == {"city"}
+
+
+def test_alice_at_the_buyer_still_corrects_the_identifiers(client_of, alice, bright):
+    client = client_of(alice)
+    assert "registration_number" in client.get(edit(bright)).context["form"].fields
+    response = client.post(edit(bright), form_of(bright, registration_number="91440300-NEW"))
+    assert response.status_code == 302
+    bright.refresh_from_db()
+    assert bright.registration_number == "91440300-NEW"
