@@ -71,8 +71,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         return redirect("programmes:mine")
     if not can_view_programmes(user):
         return forbidden(request, _("Programmes are run by buyer organisations."))
+    page_obj = Paginator(selectors.programmes_for(user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "programmes": selectors.programmes_for(user),
+        "page_obj": page_obj,
+        "programmes": page_obj.object_list,
+        "querystring_without_page": querystring_without(request.GET, "page"),
         "can_manage": can_manage_programmes(user),
     }
     return render(request, "programmes/programme_list.html", context)
@@ -392,8 +397,13 @@ def mine(request: HttpRequest) -> HttpResponse:
         if can_view_programmes(user):
             return redirect("programmes:list")
         return forbidden(request, _("This page lists a supplier's programmes."))
+    page_obj = Paginator(selectors.supplier_enrolments(user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "enrolments": selectors.supplier_enrolments(user),
+        "page_obj": page_obj,
+        "enrolments": page_obj.object_list,
+        "querystring_without_page": querystring_without(request.GET, "page"),
         "awaiting_stages": selectors.AWAITING,
     }
     return render(request, "programmes/mine.html", context)

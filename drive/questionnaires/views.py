@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drive.core.errors import DomainError
+from drive.core.http import forbidden, querystring_without
 from drive.questionnaires import services
 from drive.questionnaires.definition import DefinitionRejected
 from drive.questionnaires.forms import QuestionTextForm, XLSFormUploadForm
@@ -33,14 +35,12 @@ from drive.questionnaires.selectors import (
 from drive.questionnaires.xlsform import write_xlsform
 from drive.suppliers.models import Sector, SizeClass
 
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
+PAGE_SIZE = 25
 
 
 def _refuse_non_buyer(request: HttpRequest) -> HttpResponse | None:
     if not can_view_questionnaires(request.user):
-        return _forbidden(request, _("Questionnaires are managed by buyer organisations."))
+        return forbidden(request, _("Questionnaires are managed by buyer organisations."))
     return None
 
 
@@ -58,10 +58,16 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
         return refusal
     versions = Prefetch("versions", queryset=QuestionnaireVersion.objects.order_by("-number"))
     questionnaires = (
-        questionnaire_visible_to(request.user).select_related("owner").prefetch_related(versions)
+        questionnaire_visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related(versions)
+        .order_by("name", "id")
     )
+    page_obj = Paginator(questionnaires, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "questionnaires/questionnaire_list.html", {
-        "questionnaires": questionnaires,
+        "page_obj": page_obj,
+        "questionnaires": page_obj.object_list,
+        "querystring_without_page": querystring_without(request.GET, "page"),
         "can_import": can_import_questionnaire(request.user),
     })
 
@@ -112,7 +118,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     if refusal := _refuse_non_buyer(request):
         return refusal
     if not can_import_questionnaire(request.user):
-        return _forbidden(request, _("Only programme managers and organisation admins can "
+        return forbidden(request, _("Only programme managers and organisation admins can "
                                      "import questionnaires."))
     form = (
         XLSFormUploadForm(request.POST, request.FILES)
@@ -142,7 +148,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
 
 def _edit_refusal(request: HttpRequest, version: QuestionnaireVersion) -> HttpResponse | None:
     if not can_edit_version(request.user, version):
-        return _forbidden(request, _("Only programme managers and organisation admins can "
+        return forbidden(request, _("Only programme managers and organisation admins can "
                                      "change their organisation's questionnaires."))
     return None
 

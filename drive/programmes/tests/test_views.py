@@ -226,6 +226,46 @@ def test_cohort_page_query_count_does_not_grow(
     assert len(response.context["enrolments"]) == min(size, 25)
 
 
+def test_programme_list_is_paginated_25_a_page(
+    client_of, alice, agency, version, django_assert_max_num_queries
+):
+    Programme.objects.bulk_create([
+        Programme(buyer=agency, name=f"Programme {n:02d}", questionnaire_version=version,
+                  created_by=alice)
+        for n in range(30)
+    ])
+    client = client_of(alice)
+    client.get(url("list"))  # warm the session and content types
+    with django_assert_max_num_queries(8):
+        first = client.get(url("list"))
+    assert len(first.context["programmes"]) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(url("list"), {"page": "2"})
+    assert len(second.context["programmes"]) == 5
+    shown = {p.pk for p in first.context["programmes"]} | {
+        p.pk for p in second.context["programmes"]
+    }
+    assert len(shown) == 30
+
+
+def test_bobs_programmes_are_paginated_25_a_page(
+    client_of, alice, agency, bob, bright, version, django_assert_max_num_queries
+):
+    programmes = Programme.objects.bulk_create([
+        Programme(buyer=agency, name=f"Programme {n:02d}", questionnaire_version=version,
+                  created_by=alice)
+        for n in range(27)
+    ])
+    Enrolment.objects.bulk_create([Enrolment(programme=p, supplier=bright) for p in programmes])
+    client = client_of(bob)
+    client.get(url("mine"))
+    with django_assert_max_num_queries(10):
+        first = client.get(url("mine"))
+    assert len(first.context["enrolments"]) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get(url("mine"), {"page": "2"}).context["enrolments"]) == 2
+
+
 # --- enrolment -------------------------------------------------------------------------
 
 

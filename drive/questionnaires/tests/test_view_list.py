@@ -23,7 +23,7 @@ def test_alice_sees_shipped_and_own_questionnaires_not_others(
 
     Questionnaire.objects.create(owner=dave.organisation, code="dave-q", name="Dave's survey")
     client = client_of(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # + the page count
         response = client.get(URL)
     assert response.status_code == 200
     content = response.content.decode()
@@ -48,3 +48,21 @@ def test_supplier_users_are_refused(bob, client_of):
 
 def test_anonymous_visitors_sign_in_first(client):
     assert client.get(URL).status_code == 302
+
+
+def test_the_list_is_paginated_25_a_page(alice, client_of, django_assert_max_num_queries):
+    from drive.questionnaires.models import Questionnaire
+
+    Questionnaire.objects.bulk_create([
+        Questionnaire(owner=alice.organisation, code=f"q{n:02d}", name=f"Survey {n:02d}")
+        for n in range(26)
+    ])
+    client = client_of(alice)
+    client.get(URL)  # warm the session and content types
+    with django_assert_max_num_queries(9):  # + the page count
+        first = client.get(URL)
+    assert [q.name for q in first.context["questionnaires"]][:2] == ["Survey 00", "Survey 01"]
+    assert len(first.context["questionnaires"]) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(URL, {"page": "2"})
+    assert [q.name for q in second.context["questionnaires"]] == ["Survey 25"]
