@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 from django_countries.fields import LazyTypedChoiceField
 
-from drive.programmes.models import Programme
+from drive.programmes.models import Programme, ProgrammeStatus
 from drive.questionnaires.models import QuestionnaireVersion
+from drive.questionnaires.selectors import versions_for_programme
 
 
 class VersionChoiceField(forms.ModelChoiceField):
@@ -64,14 +64,13 @@ class ProgrammeForm(forms.ModelForm):
             "assessment_deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, buyer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire_version"].queryset = (
-            QuestionnaireVersion.objects.filter(
-                Q(questionnaire__owner=None) | Q(questionnaire__owner=buyer)
-            )
-            .select_related("questionnaire")
-            .order_by("questionnaire__name", "-number")
+        # A draft programme may wait for its questionnaire to be published; an open or
+        # closed one has answers to collect, so it only switches to a published version.
+        drafts = not self.instance.pk or self.instance.status == ProgrammeStatus.DRAFT
+        self.fields["questionnaire_version"].queryset = versions_for_programme(
+            user, drafts=drafts
         )
         if self.instance.pk:
             self.initial["review_deadline"] = (self.instance.stage_deadlines or {}).get("reviewed")

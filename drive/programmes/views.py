@@ -89,7 +89,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_manage_programmes(user):
         return _manager_only(request)
-    form = ProgrammeForm(_posted(request), buyer=user.organisation)
+    form = ProgrammeForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(
@@ -109,7 +109,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme_or_404(request.user, pk)
     if not can_manage_programmes(request.user, programme):
         return _manager_only(request)
-    form = ProgrammeForm(_posted(request), instance=programme, buyer=programme.buyer)
+    form = ProgrammeForm(_posted(request), instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_update(

@@ -147,11 +147,19 @@ def version_visible_to(user: Any) -> QuerySet[QuestionnaireVersion]:
     return QuestionnaireVersion.objects.none()
 
 
-def published_versions_for(user: Any) -> QuerySet[QuestionnaireVersion]:
-    """Published versions a buyer may choose for a programme."""
+def versions_for_programme(user: Any, *, drafts: bool = False) -> QuerySet[QuestionnaireVersion]:
+    """Versions a buyer may choose as a programme's questionnaire: published ones, plus
+    drafts when ``drafts`` (a draft programme may be prepared while its questionnaire is
+    still being written; ``programme_open`` requires the version to be published)."""
+    statuses = [VersionStatus.PUBLISHED, VersionStatus.DRAFT] if drafts else [
+        VersionStatus.PUBLISHED
+    ]
+    org = getattr(user, "organisation", None)
+    if org is None or not org.is_buyer:
+        return QuestionnaireVersion.objects.none()
     return (
         version_visible_to(user)
-        .filter(status=VersionStatus.PUBLISHED)
+        .filter(status__in=statuses)
         .select_related("questionnaire")
         .order_by("questionnaire__name", "-number")
     )

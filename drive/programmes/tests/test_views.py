@@ -111,7 +111,12 @@ def test_empty_list_tells_alice_what_to_do(client_of, alice):
     assert "No programmes yet" in html and url("create") in html
 
 
-def test_alice_creates_then_edits_a_programme(client_of, alice, agency, version, draft_version):
+def test_alice_creates_then_edits_a_programme(
+    client_of, alice, agency, dave, version, draft_version
+):
+    from .conftest import make_version
+
+    make_version(owner=dave.organisation, code="dave-only")
     client = client_of(alice)
     form = client.get(url("create")).context["form"]
     assert set(form.fields["questionnaire_version"].queryset) == {version, draft_version}
@@ -134,6 +139,29 @@ def test_alice_creates_then_edits_a_programme(client_of, alice, agency, version,
     assert str(programme.assessment_deadline) == "2027-02-28" and programme.stage_deadlines == {}
     event = AuditEvent.objects.get(action="programme.updated")
     assert event.after["assessment_deadline"] == "2027-02-28"
+
+
+def test_an_open_programme_can_only_switch_to_a_published_version(
+    client_of, alice, agency, dave, programme, draft_version
+):
+    """A draft programme may be prepared on a draft questionnaire (opening needs it
+    published); an open one must never point at a draft."""
+    from .conftest import make_version
+
+    theirs = make_version(owner=dave.organisation, code="dave-only")
+    client = client_of(alice)
+    choices = set(client.get(url("edit", programme.pk)).context["form"]
+                  .fields["questionnaire_version"].queryset)
+    assert programme.questionnaire_version in choices
+    assert draft_version not in choices and theirs not in choices
+    response = client.post(url("edit", programme.pk), {
+        "name": programme.name, "questionnaire_version": draft_version.pk, "countries": ["CN"],
+        "assessment_deadline": str(programme.assessment_deadline),
+    })
+    assert response.status_code == 200
+    assert "questionnaire_version" in response.context["form"].errors
+    programme.refresh_from_db()
+    assert programme.questionnaire_version != draft_version
 
 
 def test_create_form_errors_are_shown(client_of, alice, version):

@@ -12,6 +12,7 @@ from drive.questionnaires.selectors import (
     evidence_needed,
     is_red_flag,
     version_visible_to,
+    versions_for_programme,
     visible_questions,
 )
 from drive.questionnaires.services import questionnaire_load_shipped, version_create_from_definition
@@ -112,3 +113,22 @@ def test_suppliers_read_the_versions_of_their_programmes(
     assert list(version_visible_to(carol)) == []
     assert list(version_visible_to(ivan)) == []
     assert Questionnaire.objects.count() == 1
+
+
+def test_programme_choices_are_published_versions_plus_drafts_on_request(
+    version, alice, bob, dave, own_questionnaire, small_definition
+):
+    draft = version_create_from_definition(
+        questionnaire=own_questionnaire, definition=small_definition, by=alice
+    )
+    assert draft.status == "draft" and version.status == "published"
+    assert list(versions_for_programme(alice)) == [version]
+    assert set(versions_for_programme(alice, drafts=True)) == {version, draft}
+    assert list(versions_for_programme(dave, drafts=True)) == [version]
+    Enrolment.objects.create(
+        programme=Programme.objects.create(
+            buyer=alice.organisation, name="Textiles", questionnaire_version=version
+        ),
+        supplier=bob.organisation.supplier_profiles.get(),
+    )
+    assert list(versions_for_programme(bob)) == []  # suppliers never choose versions
