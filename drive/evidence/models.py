@@ -18,20 +18,21 @@ class DocumentKind(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> DocumentQuerySet:
-        """A supplier's users see their company's library; buyer staff see the documents of
-        suppliers enrolled in their programmes and those attached to their programmes'
-        answers (a company may attach a document it first filed for another buyer)."""
+        """A supplier's users see their company's whole library. Buyer staff see only what
+        the company shared with them: documents attached to an answer of an assessment in
+        one of their programmes (whichever buyer's registry entry the document was filed
+        under). The rest of the library, including what was attached only for another
+        buyer, stays private."""
         org = getattr(user, "organisation", None)
         if not getattr(user, "is_authenticated", False) or org is None:
             return self.none()
         if org.is_supplier:
             return self.filter(supplier__organisation=org)
         if org.is_buyer:
-            enrolled = self.filter(supplier__enrolments__programme__buyer=org).values("pk")
-            attached = self.filter(answers__assessment__enrolment__programme__buyer=org).values(
-                "pk"
-            )
-            return self.filter(models.Q(pk__in=enrolled) | models.Q(pk__in=attached))
+            attached = self.model.objects.filter(
+                answers__assessment__enrolment__programme__buyer=org
+            ).values("pk")
+            return self.filter(pk__in=attached)
         return self.none()
 
 
