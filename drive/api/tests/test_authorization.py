@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from drive.assessments.models import Submission
+from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
@@ -78,6 +78,10 @@ def world(bright, cedar, agency, other_agency, alice):
     submit(scored)
     score = score_compute(assessment=scored)
     accept(scored)
+    # Attached to one of its answers: what makes the document visible to agency A's staff.
+    Answer.objects.create(
+        assessment=scored, question=scored.version.questions.order_by("pk").first()
+    ).documents.add(document)
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)

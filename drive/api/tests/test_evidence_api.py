@@ -61,8 +61,13 @@ def test_details_change_with_if_match(bob, api_as):
 
 def test_buyer_of_the_programme_downloads_others_get_404(bob, bright, alice, dave, carol,
                                                          api_as):
-    make_enrolment(supplier=bright)
+    assessment = make_enrolment(supplier=bright).assessment
     document_id = upload(api_as(bob), PDF_BYTES).json()["id"]
+    # Buyer staff see what the company attached to their programme's answers, no more.
+    assert api_as(alice).get(f"/api/v1/documents/{document_id}/file/").status_code == 404
+    attached = api_as(bob).post(f"/api/v1/assessments/{assessment.pk}/answers/policy/documents/",
+                                {"document": document_id}, format="json")
+    assert attached.status_code in (200, 201)
     assert api_as(alice).get(f"/api/v1/documents/{document_id}/file/").status_code == 200
     assert api_as(alice).patch(f"/api/v1/documents/{document_id}/", {"title": "x"},
                                format="json", HTTP_IF_MATCH="*").status_code == 403
