@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_buyer_member, is_supplier_member
 from drive.organisations.models import Role
 
 # Buyer roles that run programmes; procurement officers follow them read-only.
 MANAGER_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
 
 
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
-
-
 def can_view_programmes(user: Any) -> bool:
     """See the buyer's programmes and cohorts: every member of a buyer organisation."""
-    return _member(user) and user.organisation.is_buyer
+    return is_buyer_member(user)
 
 
 def can_manage_programmes(user: Any, programme: Any = None) -> bool:
@@ -33,4 +30,4 @@ def can_manage_programmes(user: Any, programme: Any = None) -> bool:
 
 def can_view_own_enrolments(user: Any) -> bool:
     """A supplier's people see the programmes their company is enrolled in."""
-    return _member(user) and user.organisation.is_supplier
+    return is_supplier_member(user)

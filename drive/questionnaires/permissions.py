@@ -8,27 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_buyer_member
 from drive.organisations.models import Role
 
 QUESTIONNAIRE_EDITOR_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
 
 
-def _buyer_member(user: Any) -> bool:
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and user.organisation_id is not None
-        and user.organisation.is_buyer
-    )
-
-
 def can_view_questionnaires(user: Any) -> bool:
     """Browse questionnaires and preview versions: every member of a buyer organisation."""
-    return _buyer_member(user)
+    return is_buyer_member(user)
 
 
 def can_import_questionnaire(user: Any) -> bool:
     """Upload an XLSForm as the organisation's own questionnaire."""
-    return _buyer_member(user) and user.role in QUESTIONNAIRE_EDITOR_ROLES
+    return is_buyer_member(user) and user.role in QUESTIONNAIRE_EDITOR_ROLES
 
 
 def can_edit_version(user: Any, version: Any) -> bool:
