@@ -378,13 +378,14 @@ def assessments_with_progress(
     return result
 
 
-def supplier_assessments(user: Any) -> list[tuple[Assessment, Progress]]:
-    qs = (
+def supplier_assessments(user: Any) -> QuerySet[Assessment]:
+    """The supplier's assessments, nearest deadline first; page them, then give the page to
+    :func:`assessments_with_progress`."""
+    return (
         visible_assessments(user)
         .prefetch_related("supplier__sectors")
-        .order_by("enrolment__programme__assessment_deadline", "-created_at")
+        .order_by("enrolment__programme__assessment_deadline", "-created_at", "-pk")
     )
-    return assessments_with_progress(qs)
 
 
 def prefill_source(assessment: Assessment) -> Assessment | None:

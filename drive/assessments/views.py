@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,18 +30,22 @@ from drive.assessments.selectors import (
     QuestionState,
     ThemeState,
     assessment_state,
+    assessments_with_progress,
     display_value,
     library_choices,
     prefill_source,
     supplier_assessments,
     visible_assessments,
 )
+from drive.core.http import querystring_without
 from drive.core.params import parse_id
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
 from drive.evidence.services import UploadRejected
 from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import evidence_needed
+
+PAGE_SIZE = 25
 
 
 def _forbidden(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
@@ -77,11 +82,19 @@ def mine(request: HttpRequest) -> HttpResponse:
                 "programme's page."
             ),
         )
+    page_obj = Paginator(supplier_assessments(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {"assessment": a, "progress": p, "deadline": _deadline(a)}
-        for a, p in supplier_assessments(request.user)
+        for a, p in assessments_with_progress(page_obj.object_list)
     ]
-    return render(request, "assessments/mine.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "page_obj": page_obj,
+        "querystring_without_page": querystring_without(request.GET, "page"),
+    }
+    return render(request, "assessments/mine.html", context)
 
 
 def _supplier_assessment(request: HttpRequest, pk: int) -> Assessment | HttpResponse:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from drive.core.http import querystring_without
 from drive.evidence import services
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
 from drive.evidence.models import Document
 from drive.evidence.permissions import can_edit_document, can_manage_library
 from drive.evidence.selectors import home_supplier, library_for
+
+PAGE_SIZE = 25
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -34,7 +38,15 @@ def library(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, _("The evidence library belongs to supplier companies."))
     supplier = home_supplier(request.user)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and supplier is not None and form.is_valid():
+    if request.method == "POST" and supplier is None:
+        messages.error(
+            request,
+            _(
+                "Your company is not in any buyer's registry yet, so nothing was uploaded: "
+                "there is nowhere to file documents. Ask the buyer who invited you."
+            ),
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             document = services.document_upload(
@@ -52,11 +64,15 @@ def library(request: HttpRequest) -> HttpResponse:
                 request, _("“%(title)s” is in your library.") % {"title": document.title}
             )
             return redirect("evidence:library")
-    return render(
-        request,
-        "evidence/library.html",
-        {"documents": library_for(request.user), "form": form, "supplier": supplier},
-    )
+    page_obj = Paginator(library_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "documents": page_obj.object_list,
+        "page_obj": page_obj,
+        "querystring_without_page": querystring_without(request.GET, "page"),
+        "form": form,
+        "supplier": supplier,
+    }
+    return render(request, "evidence/library.html", context)
 
 
 @login_required

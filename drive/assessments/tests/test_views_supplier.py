@@ -564,3 +564,20 @@ def test_an_upload_whose_attachment_is_refused_is_not_kept(
     assert not Document.objects.filter(title="Site photo").exists()
     assert stored_files(tmp_path) == files_before
     assert AuditEvent.objects.filter(action="evidence.uploaded").count() == 1  # the policy
+
+
+def test_the_list_is_paginated_with_a_fixed_number_of_queries(
+    client_of, bright, bob, django_assert_max_num_queries
+):
+    version = make_version()
+    for number in range(27):
+        make_assessment(supplier=bright, version=version, name=f"Programme {number:02d}")
+    client = client_of(bob)
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("assessments:mine"))
+    html = first.content.decode()
+    assert html.count('data-label="Programme"') == 25
+    assert "Page 1 of 2" in html and 'rel="next" href="?page=2"' in html
+    with django_assert_max_num_queries(12):
+        second = client.get(reverse("assessments:mine") + "?page=2").content.decode()
+    assert second.count('data-label="Programme"') == 2
