@@ -257,6 +257,13 @@ TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
 # --- REST API (drive/api/README.md) ----------------------------------------------------
 # Requests per minute allowed to one API token (or one signed-in session); then 429.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
+# Let webhooks go to loopback addresses (and plain http there): for tests delivering to a
+# local http.server only; never in production (drive/api/webhook_targets.py).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+if PRODUCTION and WEBHOOK_ALLOW_PRIVATE_TARGETS:
+    raise ImproperlyConfigured(
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS must be off when DRIVE_ENV=production."
+    )
 # The OCDS ocid prefix of this publisher (register one with the Open Contracting Partnership).
 OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-drive0")
 REST_FRAMEWORK = {
@@ -334,3 +341,4 @@ if DRIVE_ENV == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     TASKS_BACKEND = "sync"
     TASKS_BACKOFF_SECONDS = 0
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = True

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from drive.api.models import TokenKind, TokenScope, WebhookEvent
+from drive.api.webhook_targets import TargetRefused, check_url
 
 
 class TokenForm(forms.Form):
@@ -37,12 +38,21 @@ class TokenForm(forms.Form):
 class WebhookForm(forms.Form):
     url = forms.URLField(
         label=_("URL"), max_length=500, assume_scheme="https",
-        help_text=_("DRiVE sends a signed POST request here for each event you choose."),
+        help_text=_("An https address on the public internet. DRiVE sends a signed POST "
+                    "request here for each event you choose."),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except TargetRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return url
 
 
 class WebhookActiveForm(forms.Form):

@@ -174,6 +174,21 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class FailureReason(models.TextChoices):
+    """Why an attempt failed, in DRiVE's own words: the endpoint's answer body is never
+    stored or shown (it may come from a server the buyer should not read)."""
+
+    HTTP_STATUS = "http_status", _("The endpoint answered with an error status.")
+    REDIRECT = "redirect", _("The endpoint answered with a redirect; redirects are not followed.")
+    TIMEOUT = "timeout", _("The endpoint did not answer in time.")
+    CONNECTION = "connection", _("Could not connect to the endpoint.")
+    TLS = "tls", _("The endpoint's TLS certificate was not accepted.")
+    UNRESOLVABLE = "unresolvable", _("The endpoint's server name could not be found.")
+    REFUSED_TARGET = "refused_target", _(
+        "The URL is not allowed: webhooks go to https addresses on the public internet only."
+    )
+
+
 class WebhookDelivery(models.Model):
     """One event sent (or to be sent) to one endpoint, with every attempt's outcome."""
 
@@ -188,10 +203,12 @@ class WebhookDelivery(models.Model):
         default=DeliveryStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # One entry per attempt: {"at", "status_code", "error"}.
+    # One entry per attempt: {"at", "status_code", "error"} ("error": a FailureReason value).
     attempt_log = models.JSONField(default=list, blank=True)
     response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
-    response_body = models.TextField(_("response"), blank=True)
+    failure_reason = models.CharField(
+        _("failure reason"), max_length=20, choices=FailureReason.choices, blank=True
+    )
     next_retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

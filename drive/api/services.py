@@ -26,6 +26,7 @@ from drive.api.models import (
     WebhookEvent,
     token_digest,
 )
+from drive.api.webhook_targets import TargetRefused, check_url
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.core.tasks import enqueue
@@ -141,6 +142,14 @@ def _clean_events(events: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _check_target(url: str) -> None:
+    """Refuse a URL DRiVE must not send to (drive.api.webhook_targets)."""
+    try:
+        check_url(url)
+    except TargetRefused as exc:
+        raise DomainError(exc.message) from None
+
+
 def _endpoint_snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
     return {
         "url": endpoint.url,
@@ -158,6 +167,7 @@ def webhook_endpoint_create(
     ``data``: url, description, events. The caller checks ``can_manage_webhooks``.
     Audits ``webhook.created`` (without the secret).
     """
+    _check_target(data["url"])
     with transaction.atomic():
         endpoint = WebhookEndpoint(
             organisation=organisation,
@@ -189,6 +199,8 @@ def webhook_endpoint_update(
         changed = [k for k in after if after[k] != before[k]]
         if not changed:
             return endpoint
+        if "url" in changed:
+            _check_target(endpoint.url)
         endpoint.full_clean()
         endpoint.save()
         audit_record(actor=by, action="webhook.updated", target=endpoint,

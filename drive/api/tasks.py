@@ -5,22 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
+import socket
+import ssl
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from drive.api.models import DeliveryStatus, WebhookDelivery
+from drive.api.models import DeliveryStatus, FailureReason, WebhookDelivery
+from drive.api.webhook_targets import Target, TargetRefused, check_url
 from drive.core.tasks import backoff_intervals
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
-RESPONSE_EXCERPT = 2000
 
 
 class WebhookDeliveryFailed(Exception):
@@ -47,17 +48,63 @@ def delivery_body(delivery: WebhookDelivery) -> bytes:
     ).encode()
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str, str]:
-    """(status code, response excerpt, error) of one POST; never raises."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only, checked by the URLField
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked address, whatever the host name resolves to now."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address; the certificate must be valid for the host name."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout,
+                         context=ssl.create_default_context())
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """(status code, FailureReason value or "") of one POST; never raises.
+
+    The URL is checked again here (its host re-resolved, so a name that now points at a
+    private address is refused) and the request goes to the checked address. Redirects
+    are not followed and the answer's body is not read.
+    """
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, response.read(RESPONSE_EXCERPT).decode("utf-8", "replace"), ""
-    except urllib.error.HTTPError as exc:
-        excerpt = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace") if exc.fp else ""
-        return exc.code, excerpt, ""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, "", str(getattr(exc, "reason", exc))[:500]
+        target = check_url(url)
+    except TargetRefused as exc:
+        logger.warning("Webhook URL %s refused at delivery: %s", url, exc.code)
+        reason = (FailureReason.UNRESOLVABLE if exc.code == "unresolvable"
+                  else FailureReason.REFUSED_TARGET)
+        return None, reason
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(target, timeout=TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        code = connection.getresponse().status
+    except TimeoutError:
+        return None, FailureReason.TIMEOUT
+    except ssl.SSLError:
+        return None, FailureReason.TLS
+    except (OSError, http.client.HTTPException) as exc:
+        logger.info("Webhook POST to %s failed: %s", url, exc)
+        return None, FailureReason.CONNECTION
+    finally:
+        connection.close()
+    if 200 <= code < 300:
+        return code, ""
+    if 300 <= code < 400:
+        return code, FailureReason.REDIRECT
+    return code, FailureReason.HTTP_STATUS
 
 
 def webhook_deliver(delivery_id: int) -> None:
@@ -83,7 +130,7 @@ def webhook_deliver(delivery_id: int) -> None:
         "X-Drive-Timestamp": str(int(now.timestamp())),
         "X-Drive-Signature": sign(endpoint.secret, body),
     }
-    code, excerpt, error = _post(endpoint.url, body, headers)
+    code, error = _post(endpoint.url, body, headers)
     attempt = delivery.attempts + 1
     ok = code is not None and 200 <= code < 300
     delays = backoff_intervals()
@@ -95,7 +142,7 @@ def webhook_deliver(delivery_id: int) -> None:
             {"at": now.isoformat(), "status_code": code, "error": error},
         ],
         "response_code": code,
-        "response_body": excerpt or error,
+        "failure_reason": error,
         "status": DeliveryStatus.SUCCEEDED if ok else (
             DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING
         ),

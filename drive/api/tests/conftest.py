@@ -1,5 +1,5 @@
 """API test helpers: a token per persona and a client that sends it; a local HTTP server
-that receives webhooks."""
+that receives webhooks; test host names for webhook URLs (the tests have no DNS)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from drive.api import webhook_targets
 from drive.api.models import TokenScope
 from drive.api.services import token_create
+
+# A public address no test connects to (webhook deliveries in tests go to a Receiver).
+PUBLIC_ADDRESS = "93.184.215.14"
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +24,25 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def test_dns(monkeypatch) -> dict[str, list[str]]:
+    """Host names the webhook URL check resolves without a network: ``*.agency-a.org``
+    and ``*.agency-d.org`` are public; a test may add or re-point names in the returned
+    mapping. Other names (``localhost``, IP literals) use the real resolver."""
+    real = webhook_targets.resolve
+    names: dict[str, list[str]] = {}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in names:
+            return list(names[host])
+        if host.endswith((".agency-a.org", ".agency-d.org")):
+            return [PUBLIC_ADDRESS]
+        return real(host, port)
+
+    monkeypatch.setattr(webhook_targets, "resolve", resolve)
+    return names
 
 
 @pytest.fixture
@@ -41,19 +64,30 @@ def api_as():
 class Receiver:
     """A local HTTP server that records requests and answers with the queued codes."""
 
+    BODY = b"internal detail: db password is hunter2"  # must never reach the buyer's page
+
     def __init__(self, codes: list[int]) -> None:
         self.codes = list(codes)
         self.requests: list[tuple[dict, bytes]] = []
+        self.paths: list[str] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server API
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
+                receiver.paths.append(self.path)
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 self.send_response(code)
+                if 300 <= code < 400:
+                    self.send_header("Location", "/followed")
                 self.end_headers()
-                self.wfile.write(b"ok" if code < 300 else b"try later")
+                self.wfile.write(b"ok" if code < 300 else receiver.BODY)
+
+            def do_GET(self):  # noqa: N802 - a followed redirect would arrive here
+                receiver.paths.append(self.path)
+                self.send_response(200)
+                self.end_headers()
 
             def log_message(self, *args):
                 pass
