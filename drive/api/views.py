@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -20,7 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +34,7 @@ from drive.api import serializers as s
 from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
 from drive.api.ocds import ocds_package
 from drive.audit.selectors import events_for
+from drive.core.params import parse_id
 from drive.imports import services as import_services
 from drive.imports import tasks as import_tasks
 from drive.imports.permissions import can_import_suppliers
@@ -49,6 +51,18 @@ ID = r"[0-9]{1,18}"
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied()
+
+
+def query_id(request: Request, name: str) -> int | None:
+    """The id in query parameter ``name``: None when absent or empty, a 400 (error
+    envelope naming the parameter) when it is not a plain number in the database's range."""
+    raw = request.query_params.get(name, "")
+    if not raw.strip():
+        return None
+    number = parse_id(raw)
+    if number is None:
+        raise ValidationError({name: [_("Give a whole number id.")]})
+    return number
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

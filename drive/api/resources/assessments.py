@@ -28,7 +28,7 @@ from drive.api.resources.appeals import AssessmentAppealActions
 from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
 from drive.api.resources.scoring import ScoreActions
-from drive.api.views import ScopedViewSet, require
+from drive.api.views import ScopedViewSet, query_id, require
 from drive.assessments import services
 from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
 from drive.assessments.permissions import can_answer, can_read_review, can_review
@@ -42,6 +42,7 @@ from drive.assessments.selectors import (
     library_choices,
     visible_assessments,
 )
+from drive.core.params import parse_id
 from drive.questionnaires.models import Question
 
 CODE = r"[A-Za-z_][A-Za-z0-9_.\-]{0,79}"
@@ -220,9 +221,10 @@ def _revision_from(request: Request, current: int) -> int:
     tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
     if tag == "*":
         return current
-    if not tag.isdigit() or len(tag) > 9:
+    revision = parse_id(tag)
+    if revision is None or len(tag) > 9:
         raise PreconditionFailed()
-    return int(tag)
+    return revision
 
 
 ASSESSMENT_FILTERS = [
@@ -260,9 +262,9 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         assessments = self.get_queryset()
         if request.query_params.get("status") in AssessmentStatus.values:
             assessments = assessments.filter(status=request.query_params["status"])
-        programme = request.query_params.get("programme", "")
-        if programme.isdigit() and len(programme) <= 18:
-            assessments = assessments.filter(enrolment__programme_id=int(programme))
+        programme = query_id(request, "programme")
+        if programme is not None:
+            assessments = assessments.filter(enrolment__programme_id=programme)
         page = self.paginate_queryset(assessments)
         rows = assessments_with_progress(page)
         context = {"progress": {a.pk: p for a, p in rows}}

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
 from drive.api.errors import refusal
-from drive.api.views import ScopedViewSet, require
+from drive.api.views import ScopedViewSet, query_id, require
 from drive.evidence import services
 from drive.evidence.filetypes import ALLOWED_HELP
 from drive.evidence.models import Document, DocumentKind
@@ -88,9 +88,9 @@ class DocumentViewSet(ScopedViewSet):
 
     def list(self, request: Request) -> Response:
         documents = self.get_queryset()
-        supplier = request.query_params.get("supplier", "")
-        if supplier.isdigit() and len(supplier) <= 18:
-            documents = documents.filter(supplier_id=int(supplier))
+        supplier = query_id(request, "supplier")
+        if supplier is not None:
+            documents = documents.filter(supplier_id=supplier)
         if request.query_params.get("kind") in DocumentKind.values:
             documents = documents.filter(kind=request.query_params["kind"])
         return self.page(documents, DocumentOut)

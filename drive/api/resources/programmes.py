@@ -18,7 +18,7 @@ from drive.api.concurrency import check_if_match, etag_for, idempotent, with_eta
 from drive.api.resources.appeals import ProgrammeAppealActions
 from drive.api.resources.risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
-from drive.api.views import ScopedViewSet, require
+from drive.api.views import ScopedViewSet, query_id, require
 from drive.programmes import selectors, services
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.programmes.permissions import can_manage_programmes, can_view_programmes
@@ -352,9 +352,9 @@ class EnrolmentViewSet(ScopedViewSet):
 
     def list(self, request: Request) -> Response:
         enrolments = self.get_queryset()
-        programme = request.query_params.get("programme", "")
-        if programme.isdigit() and len(programme) <= 18:
-            enrolments = enrolments.filter(programme_id=int(programme))
+        programme = query_id(request, "programme")
+        if programme is not None:
+            enrolments = enrolments.filter(programme_id=programme)
         if request.query_params.get("stage") in Stage.values:
             enrolments = enrolments.filter(stage=request.query_params["stage"])
         return self.page(enrolments, EnrolmentOut)

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import idempotent, with_etag
 from drive.api.errors import refusal
-from drive.api.views import ScopedViewSet, require
+from drive.api.views import ScopedViewSet, query_id, require
 from drive.questionnaires import services
 from drive.questionnaires.definition import DefinitionRejected, Issue
 from drive.questionnaires.forms import MAX_UPLOAD_BYTES
@@ -261,9 +261,9 @@ class VersionViewSet(ScopedViewSet):
 
     def list(self, request: Request) -> Response:
         versions = self.get_queryset()
-        questionnaire = request.query_params.get("questionnaire", "")
-        if questionnaire.isdigit() and len(questionnaire) <= 18:
-            versions = versions.filter(questionnaire_id=int(questionnaire))
+        questionnaire = query_id(request, "questionnaire")
+        if questionnaire is not None:
+            versions = versions.filter(questionnaire_id=questionnaire)
         if request.query_params.get("status") in VersionStatus.values:
             versions = versions.filter(status=request.query_params["status"])
         return self.page(versions, VersionSummaryOut)

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.concurrency import idempotent
-from drive.api.views import ScopedViewSet, require
+from drive.api.views import ScopedViewSet, query_id, require
 from drive.programmes.models import Programme
 from drive.risk import services
 from drive.risk.config import BANDS, COMPONENTS, INSUFFICIENT_DATA, TIERS
@@ -371,12 +371,10 @@ class SupplierRiskViewSet(ScopedViewSet):
         if not can_view_supplier_risk(request.user, supplier):
             raise Http404
         programme = None
-        raw = request.query_params.get("programme", "")
-        if raw:
-            if not raw.isdigit() or len(raw) > 18:
-                raise serializers.ValidationError({"programme": [_("Give a programme id.")]})
+        programme_id = query_id(request, "programme")
+        if programme_id is not None:
             programme = (Programme.objects.visible_to(request.user)
-                         .filter(pk=int(raw), enrolments__supplier=supplier).first())
+                         .filter(pk=programme_id, enrolments__supplier=supplier).first())
             if programme is None:
                 raise serializers.ValidationError(
                     {"programme": [_("Choose one of this supplier's programmes.")]})

@@ -63,6 +63,8 @@ def test_answer_needs_if_match_and_a_fresh_revision(bob, assessment, api_as):
     assert error["conflict"]["changed_by"] == "bob@bright.cn"
     assert answer(client, assessment, "workers", 7, revision="1").json()["answer"]["value"] == 7
     assert answer(client, assessment, "workers", 8, revision="nonsense").status_code == 412
+    # "²" passes str.isdigit() but is not a number: a bad revision, not a server error.
+    assert answer(client, assessment, "workers", 8, revision="²").status_code == 412
 
 
 def test_invalid_values_and_unknown_questions(bob, assessment, api_as):

@@ -88,3 +88,25 @@ def test_rate_setting_is_parsed_strictly():
         env_int("API_RATE_PER_MINUTE", 120, env={"API_RATE_PER_MINUTE": "lots"}, minimum=1)
     with pytest.raises(ImproperlyConfigured):
         env_int("API_RATE_PER_MINUTE", 120, env={"API_RATE_PER_MINUTE": "0"}, minimum=1)
+
+
+ID_FILTERS = [
+    "/api/v1/enrolments/?programme={}",
+    "/api/v1/assessments/?programme={}",
+    "/api/v1/documents/?supplier={}",
+    "/api/v1/questionnaires/versions/?questionnaire={}",
+]
+
+
+def test_malformed_ids_in_filters_are_400_in_the_envelope(api_as, alice, bob):
+    # "²" passes str.isdigit() but not int(); 30 digits overflow the database's integers.
+    for user in (alice, bob):
+        client = api_as(user)
+        for address in ID_FILTERS:
+            for value in ("²", "٣", "abc", "-1", "1" * 30):
+                response = client.get(address.format(value))
+                assert response.status_code == 400, (user, address, value)
+                error = assert_envelope(response, "invalid")
+                assert list(error["fields"]) == [address.split("?")[1].split("=")[0]]
+            assert client.get(address.format("")).status_code == 200, address
+            assert client.get(address.format("12")).status_code == 200, address

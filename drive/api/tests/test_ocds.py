@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from drive.suppliers.models import Contact
 
@@ -41,3 +42,10 @@ def test_export_command_writes_the_buyers_registry(tmp_path, agency, bright, ced
     call_command("export_suppliers_ocds", "--buyer", "UN Agency D", "--output", str(out))
     assert [p["roles"] for p in json.loads(out.read_text())["releases"][0]["parties"]] == [
         ["buyer"]]
+
+
+def test_export_command_names_a_buyer_that_is_not_found(agency):
+    # A 30-digit id overflows the database's integers: "not found", not a crash.
+    for buyer in ("1" * 30, "٣", "No Such Agency"):
+        with pytest.raises(CommandError, match="No buyer organisation"):
+            call_command("export_suppliers_ocds", "--buyer", buyer)

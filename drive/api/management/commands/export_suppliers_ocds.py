@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from drive.api.ocds import ocds_package
+from drive.core.params import parse_id
 from drive.organisations.models import Organisation
 from drive.suppliers.models import Supplier
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, buyer: str, output: str, **options) -> None:
         orgs = Organisation.objects.filter(kind="buyer")
-        org = (orgs.filter(pk=int(buyer)) if buyer.isdecimal() else orgs.filter(name=buyer)
+        buyer_id = parse_id(buyer)
+        org = (orgs.filter(pk=buyer_id) if buyer_id is not None else orgs.filter(name=buyer)
                ).first()
         if org is None:
             raise CommandError(f"No buyer organisation {buyer!r}.")
