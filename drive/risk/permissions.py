@@ -9,24 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_buyer_member, is_member, member_of
 from drive.programmes.permissions import can_manage_programmes
-
-
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
 
 
 def can_view_supplier_risk(user: Any, supplier: Any) -> bool:
     """Buyer staff of the registry holding the supplier, and the supplier's own people
     (read-only)."""
-    if not _member(user):
+    if not is_member(user):
         return False
     return user.organisation_id in (supplier.buyer_id, supplier.organisation_id)
 
 
 def can_see_risk_panel(user: Any, supplier: Any) -> bool:
     """The compact panel on the supplier profile: buyer staff of the registry only."""
-    return _member(user) and user.organisation_id == supplier.buyer_id
+    return member_of(user, supplier.buyer_id)
 
 
 def can_view_residual_beside_score(user: Any, assessment: Any) -> bool:
@@ -34,20 +31,19 @@ def can_view_residual_beside_score(user: Any, assessment: Any) -> bool:
     registry holding the supplier runs the programme); the supplier reads its residual
     tier on its risk page, not beside its score."""
     return (
-        _member(user)
-        and user.organisation_id == assessment.enrolment.programme.buyer_id
+        member_of(user, assessment.enrolment.programme.buyer_id)
         and can_see_risk_panel(user, assessment.supplier)
     )
 
 
 def can_view_risk_models(user: Any) -> bool:
     """Read the published method and its versions: every member of a buyer organisation."""
-    return _member(user) and user.organisation.is_buyer
+    return is_buyer_member(user)
 
 
 def can_view_risk_dashboard(user: Any, programme: Any) -> bool:
     """The programme's risk dashboard and overrides list: the buyer's staff."""
-    return _member(user) and user.organisation_id == programme.buyer_id
+    return member_of(user, programme.buyer_id)
 
 
 def can_override_risk(user: Any, programme: Any) -> bool:

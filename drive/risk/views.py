@@ -8,12 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.core.errors import DomainError
+from drive.core.http import forbidden, querystring_without
+from drive.core.params import parse_id
 from drive.programmes.models import Programme
 from drive.risk import services
 from drive.risk.config import BANDS, TIER_LABELS, TIERS
@@ -30,9 +33,7 @@ from drive.risk.selectors import programme_risk_overview, residual_for
 from drive.scoring.bands import BAND_LABELS
 from drive.suppliers.models import Supplier
 
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "suppliers/forbidden.html", {"message": message}, status=403)
+PAGE_SIZE = 25
 
 
 def _programme_or_404(user: Any, pk: int) -> Programme:
@@ -51,13 +52,18 @@ def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such supplier.")) from None
     if not can_view_supplier_risk(request.user, supplier):
         raise Http404(_("No such supplier."))
-    # Optionally with the overrides of one of the supplier's programmes.
+    # Optionally with the overrides of one of the supplier's programmes (a malformed
+    # programme id in the address is 404; another programme's id shows none).
     programme = None
     programmes = Programme.objects.visible_to(request.user).filter(
         enrolments__supplier=supplier
     )
-    if request.GET.get("programme", "").isdigit():
-        programme = programmes.filter(pk=int(request.GET["programme"])).first()
+    raw = request.GET.get("programme", "")
+    if raw.strip():
+        programme_id = parse_id(raw)
+        if programme_id is None:
+            raise Http404(_("No such programme."))
+        programme = programmes.filter(pk=programme_id).first()
     try:
         residual = residual_for(supplier=supplier, programme=programme)
     except DomainError as error:
@@ -114,7 +120,7 @@ def _readable(config: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def model_list(request: HttpRequest) -> HttpResponse:
     if not can_view_risk_models(request.user):
-        return _forbidden(request, _("The risk method is shown to buyer organisations' staff."))
+        return forbidden(request, _("The risk method is shown to buyer organisations' staff."))
     models = list(RiskModel.objects.select_related("created_by"))
     return render(
         request,
@@ -131,18 +137,24 @@ def model_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme_or_404(request.user, pk)
     if not can_view_risk_dashboard(request.user, programme):
-        return _forbidden(request, _("The risk dashboard is for the programme's buyer."))
+        return forbidden(request, _("The risk dashboard is for the programme's buyer."))
     try:
         overview = programme_risk_overview(programme=programme)
     except DomainError as error:
         return render(request, "risk/dashboard.html", {"programme": programme,
                                                        "error": error.message})
+    # The cohort is computed whole (counts and heat map cover every supplier, in a fixed
+    # number of queries); the per-supplier table shows it 25 rows to a page.
+    page = Paginator(overview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risk/dashboard.html",
         {
             "programme": programme,
             "overview": overview,
+            "rows": page.object_list,
+            "page_obj": page,
+            "querystring_without_page": querystring_without(request.GET, "page"),
             "can_override": can_override_risk(request.user, programme),
         },
     )
@@ -153,12 +165,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def overrides(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme_or_404(request.user, pk)
     if not can_view_risk_dashboard(request.user, programme):
-        return _forbidden(request, _("Risk overrides are for the programme's buyer."))
+        return forbidden(request, _("Risk overrides are for the programme's buyer."))
     can_add = can_override_risk(request.user, programme)
     form = OverrideForm(request.POST or None)
     if request.method == "POST":
         if not can_add:
-            return _forbidden(
+            return forbidden(
                 request, _("Only programme managers and organisation admins add overrides.")
             )
         if form.is_valid():
@@ -174,6 +186,12 @@ def overrides(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The override is recorded and applied."))
                 return redirect("risk:overrides", pk=programme.pk)
+    recorded = (
+        RiskOverride.objects.filter(programme=programme)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(recorded, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risk/overrides.html",
@@ -181,9 +199,9 @@ def overrides(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "form": form,
             "can_add": can_add,
-            "overrides": RiskOverride.objects.filter(programme=programme)
-            .select_related("created_by")
-            .order_by("-created_at", "-id"),
+            "overrides": page.object_list,
+            "page_obj": page,
+            "querystring_without_page": querystring_without(request.GET, "page"),
             "index_names": {code: spec.name for code, spec in INDICES.items()},
         },
     )

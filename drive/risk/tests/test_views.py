@@ -149,3 +149,56 @@ def test_dashboard_of_an_empty_programme_says_what_to_do(client_of, alice, agenc
     )
     page = client_of(alice).get(reverse("risk:dashboard", args=[programme.pk])).content.decode()
     assert "Enrol suppliers in the programme" in page
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "1" * 30])
+def test_a_malformed_programme_in_the_risk_page_address_is_404(client_of, alice, programme,
+                                                                bright, model_v1, value):
+    # "²" passes str.isdigit() but not int(): it was a server error.
+    url = reverse("risk:supplier", args=[bright.pk])
+    assert client_of(alice).get(url, {"programme": value}).status_code == 404
+    assert client_of(alice).get(url, {"programme": programme.pk}).status_code == 200
+    assert client_of(alice).get(url, {"programme": ""}).status_code == 200
+
+
+def test_overrides_are_listed_25_to_a_page(client_of, alice, programme, model_v1,
+                                           django_assert_max_num_queries):
+    RiskOverride.objects.bulk_create(
+        RiskOverride(programme=programme, kind="weight", target="cpi", weight="0.5",
+                     reason=f"Reason {n:02d}", created_by=alice)
+        for n in range(30)
+    )
+    url = reverse("risk:overrides", args=[programme.pk])
+    client = client_of(alice)
+    with django_assert_max_num_queries(12):
+        first = client.get(url)
+    assert len(first.context["overrides"]) == 25
+    assert 'rel="next"' in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["overrides"]) == 5
+    shown = {o.reason for o in first.context["overrides"]} | {
+        o.reason for o in second.context["overrides"]}
+    assert len(shown) == 30
+
+
+def test_the_dashboards_supplier_table_is_25_to_a_page(client_of, alice, agency, model_v1):
+    from drive.assessments.testing import make_version
+    from drive.programmes.models import Programme
+
+    programme = Programme.objects.create(
+        buyer=agency, name="Big cohort", questionnaire_version=make_version()
+    )
+    for n in range(27):
+        programme.enrolments.create(
+            supplier=SupplierFactory(buyer=agency, legal_name=f"Supplier {n:02d}"))
+    url = reverse("risk:dashboard", args=[programme.pk])
+    first = client_of(alice).get(url)
+    assert [r.supplier.legal_name for r in first.context["rows"]] == [
+        f"Supplier {n:02d}" for n in range(25)]
+    page = first.content.decode()
+    assert 'rel="next"' in page and "Supplier 25" not in page
+    # The tier counts still cover the whole cohort.
+    assert sum(count for _k, _l, count in first.context["overview"].inherent_counts) == 27
+    second = client_of(alice).get(url, {"page": 2})
+    assert [r.supplier.legal_name for r in second.context["rows"]] == [
+        "Supplier 25", "Supplier 26"]
