@@ -12,26 +12,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_member
 from drive.organisations.models import Role
 
 ANSWER_ROLES = (Role.SUPPLIER_ADMIN, Role.CONTRIBUTOR)
 REVIEW_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
 
 
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
-
-
 def can_answer(user: Any, assessment: Any) -> bool:
     return (
-        _member(user)
+        is_member(user)
         and user.role in ANSWER_ROLES
         and assessment.supplier.organisation_id == user.organisation_id
     )
 
 
 def can_read_review(user: Any, assessment: Any) -> bool:
-    return _member(user) and assessment.enrolment.programme.buyer_id == user.organisation_id
+    return is_member(user) and assessment.enrolment.programme.buyer_id == user.organisation_id
 
 
 def can_review(user: Any, assessment: Any) -> bool:

@@ -37,7 +37,7 @@ from drive.assessments.selectors import (
     supplier_assessments,
     visible_assessments,
 )
-from drive.core.http import querystring_without
+from drive.core.http import forbidden, querystring_without
 from drive.core.params import parse_id
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
@@ -46,10 +46,6 @@ from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import evidence_needed
 
 PAGE_SIZE = 25
-
-
-def _forbidden(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "assessments/forbidden.html", {"message": message}, status=status)
 
 
 def _assessment_or_404(user: Any, pk: int) -> Assessment:
@@ -75,7 +71,7 @@ def _deadline(assessment: Assessment) -> dict[str, Any] | None:
 def mine(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation
     if organisation is None or not organisation.is_supplier:
-        return _forbidden(
+        return forbidden(
             request,
             _(
                 "This page lists a supplier's own assessments. Buyers find them on each "
@@ -102,7 +98,7 @@ def _supplier_assessment(request: HttpRequest, pk: int) -> Assessment | HttpResp
     if not can_answer(request.user, assessment):
         if can_read_review(request.user, assessment):
             return redirect("assessments:review", pk=assessment.pk)
-        return _forbidden(request, _("Only the supplier's own people answer its assessment."))
+        return forbidden(request, _("Only the supplier's own people answer its assessment."))
     return assessment
 
 
@@ -325,7 +321,7 @@ def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     conflicts: dict[str, services.AnswerConflict] = {}
     if request.method == "POST":
         if not assessment.is_editable:
-            return _forbidden(request, _locked_message(assessment), status=409)
+            return forbidden(request, _locked_message(assessment), status=409)
         theme_state = state.theme(code)
         if theme_state is None:
             raise Http404(_("No such theme."))
@@ -453,7 +449,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             submission = services.assessment_submit(assessment=assessment, by=request.user)
         except services.AssessmentLocked as error:
-            return _forbidden(request, error.message, status=409)
+            return forbidden(request, error.message, status=409)
         except services.DomainError as error:  # something missing, or moved meanwhile
             messages.error(request, error.message)
         else:
@@ -519,7 +515,7 @@ def print_view(request: HttpRequest, pk: int) -> HttpResponse:
     an XLSX workbook (``?format=xlsx``)."""
     assessment = _assessment_or_404(request.user, pk)
     if not (can_answer(request.user, assessment) or can_read_review(request.user, assessment)):
-        return _forbidden(request, _("You cannot read this questionnaire."))
+        return forbidden(request, _("You cannot read this questionnaire."))
     state = assessment_state(assessment)
     if request.GET.get("format") == "xlsx":
         from drive.assessments.exports import questionnaire_workbook
@@ -555,11 +551,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_read_review(request.user, assessment):
         if can_answer(request.user, assessment):
             return redirect("assessments:detail", pk=assessment.pk)
-        return _forbidden(request, _("Only the buyer's staff review assessments."))
+        return forbidden(request, _("Only the buyer's staff review assessments."))
     may_review = can_review(request.user, assessment)
     if request.method == "POST":
         if not may_review:
-            return _forbidden(request, _("Only programme managers and organisation admins review."))
+            return forbidden(request, _("Only programme managers and organisation admins review."))
         action = request.POST.get("action")
         try:
             if action == "comment":
@@ -587,7 +583,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 services.assessment_accept(assessment=assessment, by=request.user)
                 messages.success(request, _("The assessment was accepted."))
             else:
-                return _forbidden(request, _("Choose comment, return or accept."), status=400)
+                return forbidden(request, _("Choose comment, return or accept."), status=400)
         except services.DomainError as error:
             messages.error(request, error.message)
         return redirect("assessments:review", pk=pk)

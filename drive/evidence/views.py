@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from drive.core.http import querystring_without
+from drive.core.http import forbidden, querystring_without
 from drive.evidence import services
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
 from drive.evidence.models import Document
@@ -18,10 +18,6 @@ from drive.evidence.permissions import can_edit_document, can_manage_library
 from drive.evidence.selectors import home_supplier, library_for
 
 PAGE_SIZE = 25
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "evidence/forbidden.html", {"message": message}, status=403)
 
 
 def _document_or_404(user, pk: int) -> Document:
@@ -35,7 +31,7 @@ def _document_or_404(user, pk: int) -> Document:
 @require_http_methods(["GET", "POST"])
 def library(request: HttpRequest) -> HttpResponse:
     if not can_manage_library(request.user):
-        return _forbidden(request, _("The evidence library belongs to supplier companies."))
+        return forbidden(request, _("The evidence library belongs to supplier companies."))
     supplier = home_supplier(request.user)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and supplier is None:
@@ -80,7 +76,7 @@ def library(request: HttpRequest) -> HttpResponse:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request.user, pk)
     if not can_edit_document(request.user, document):
-        return _forbidden(request, _("Only the supplier's own people change its documents."))
+        return forbidden(request, _("Only the supplier's own people change its documents."))
     form = DocumentDetailsForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
