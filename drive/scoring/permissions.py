@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_supplier_member
 from drive.programmes.permissions import can_manage_programmes
-
-
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
 
 
 def can_file_appeal(user: Any, assessment: Any) -> bool:
     """People of the assessed supplier (admins and contributors) may appeal its score."""
     return (
-        _member(user)
-        and user.organisation.is_supplier
+        is_supplier_member(user)
         and assessment.supplier.organisation_id == user.organisation_id
     )
 

@@ -57,16 +57,6 @@ def method_current(code: str = DEFAULT_METHOD_CODE) -> ScoringMethod:
     return method
 
 
-def overrides_for(assessment: Assessment) -> dict[str, ScoreOverride]:
-    """The override in force per question code (the latest wins)."""
-    overrides: dict[str, ScoreOverride] = {}
-    for override in ScoreOverride.objects.filter(assessment=assessment).select_related(
-        "question"
-    ):
-        overrides[override.question.code] = override
-    return overrides
-
-
 def _current_method_id(code: str = DEFAULT_METHOD_CODE) -> Subquery:
     return Subquery(
         ScoringMethod.objects.filter(code=code, published=True)
@@ -251,5 +241,5 @@ def appeals_for_programme(programme: Any) -> QuerySet[Appeal]:
     return (
         Appeal.objects.filter(assessment__enrolment__programme=programme)
         .select_related("assessment__supplier", "question", "created_by", "decided_by")
-        .order_by("status", "-created_at")
+        .order_by("status", "-created_at", "-id")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.assessments.models import Assessment
 from drive.core.errors import DomainError
+from drive.core.http import forbidden, querystring_without
+from drive.core.params import parse_id
 from drive.programmes.models import Programme
 from drive.risk.permissions import can_view_residual_beside_score
 from drive.risk.selectors import residual_for
@@ -24,9 +27,7 @@ from drive.scoring.selectors import (
     explanation_for,
 )
 
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "scoring/forbidden.html", {"message": message}, status=403)
+PAGE_SIZE = 25
 
 
 def _assessment_or_404(user, pk: int) -> Assessment:
@@ -66,11 +67,13 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
     if not can_file_appeal(request.user, assessment):
-        return _forbidden(request, _("Only the assessed company can appeal its score."))
+        return forbidden(request, _("Only the assessed company can appeal its score."))
     question = None
-    question_id = request.GET.get("question") or request.POST.get("question")
-    if question_id:
-        question = assessment.version.questions.filter(pk=question_id).first()
+    raw = request.GET.get("question") or request.POST.get("question") or ""
+    if raw.strip():
+        question_id = parse_id(raw)
+        question = (assessment.version.questions.filter(pk=question_id).first()
+                    if question_id is not None else None)
         if question is None:
             raise Http404(_("No such question."))
     form = AppealForm(request.POST or None)
@@ -93,9 +96,13 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     if not can_decide_appeal(request.user, programme):
-        return _forbidden(request, _("Only the programme's managers decide appeals."))
-    return render(request, "scoring/appeal_list.html",
-                  {"programme": programme, "appeals": appeals_for_programme(programme)})
+        return forbidden(request, _("Only the programme's managers decide appeals."))
+    page = Paginator(appeals_for_programme(programme), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "scoring/appeal_list.html", {
+        "programme": programme, "appeals": page.object_list, "page_obj": page,
+        "querystring_without_page": querystring_without(request.GET, "page"),
+    })
 
 
 @login_required
@@ -110,7 +117,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     programme = appeal.assessment.enrolment.programme
     if not can_decide_appeal(request.user, programme):
-        return _forbidden(request, _("Only the programme's managers decide appeals."))
+        return forbidden(request, _("Only the programme's managers decide appeals."))
     form = DecisionForm(request.POST or None)
     if (request.method == "POST" and appeal.status == AppealStatus.OPEN and form.is_valid()):
         data = form.cleaned_data

@@ -160,3 +160,33 @@ def test_manager_lists_and_decides(client_of, scored, bob, alice, django_assert_
 def test_empty_appeal_list_says_what_happens(client_of, scored, alice):
     page = client_of(alice).get(reverse("scoring:appeals", args=[scored.enrolment.programme_id]))
     assert "No appeals" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1" * 30])
+def test_a_malformed_question_on_the_appeal_page_is_404(client_of, scored, bob, value):
+    # filter(pk="abc") raised ValueError: a server error instead of "no such question".
+    client = client_of(bob)
+    url = reverse("scoring:appeal_new", args=[scored.pk])
+    assert client.get(url, {"question": value}).status_code == 404
+    assert client.post(url, {"question": value, "reason": "Recount."}).status_code == 404
+    assert not Appeal.objects.exists()
+    assert client.get(url, {"question": ""}).status_code == 200
+
+
+def test_appeals_are_listed_25_to_a_page(client_of, scored, bob, alice,
+                                         django_assert_max_num_queries):
+    Appeal.objects.bulk_create(
+        Appeal(assessment=scored, reason=f"Reason {n}", status=AppealStatus.REJECTED,
+               created_by=bob)
+        for n in range(30)
+    )
+    url = reverse("scoring:appeals", args=[scored.enrolment.programme_id])
+    client = client_of(alice)
+    with django_assert_max_num_queries(12):
+        first = client.get(url)
+    assert len(first.context["appeals"]) == 25
+    assert 'rel="next"' in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["appeals"]) == 5
+    assert {a.pk for a in first.context["appeals"]}.isdisjoint(
+        a.pk for a in second.context["appeals"])
