@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drive.core.permissions import is_member
 from drive.organisations.models import ROLES_BY_KIND, OrganisationKind
-
-
-def _member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
 
 
 def _supplier_person(user: Any, assessment: Any) -> bool:
@@ -36,7 +33,7 @@ def _programme_staff(user: Any, assessment: Any) -> bool:
 def can_view_feedback(user: Any, assessment: Any) -> bool:
     """Read the feedback report (page and PDF): the assessed supplier's people and the
     programme's buyer staff (programme managers, procurement officers, org admins)."""
-    if not _member(user):
+    if not is_member(user):
         return False
     return _supplier_person(user, assessment) or _programme_staff(user, assessment)
 

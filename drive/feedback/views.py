@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.assessments.models import Assessment
 from drive.core.errors import DomainError
+from drive.core.http import forbidden
 from drive.feedback.models import PdfStatus
 from drive.feedback.permissions import can_request_pdf, can_view_feedback
 from drive.feedback.selectors import feedback_report, pdf_for
@@ -27,13 +28,9 @@ def _assessment_or_404(user, pk: int) -> Assessment:
     )
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "scoring/forbidden.html",
-        {"message": _("The feedback report is for the assessed company and the "
-                      "programme's buyer.")},
-        status=403,
-    )
+def _refused(request: HttpRequest) -> HttpResponse:
+    return forbidden(request, _("The feedback report is for the assessed company and the "
+                                "programme's buyer."))
 
 
 @login_required
@@ -41,7 +38,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
     if not can_view_feedback(request.user, assessment):
-        return _forbidden(request)
+        return _refused(request)
     return render(request, "feedback/report.html",
                   {"assessment": assessment, "report": feedback_report(assessment),
                    "can_request_pdf": can_request_pdf(request.user, assessment)})
@@ -53,12 +50,12 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """POST prepares the PDF; GET shows its progress (refreshing until ready)."""
     assessment = _assessment_or_404(request.user, pk)
     if not can_view_feedback(request.user, assessment):
-        return _forbidden(request)
+        return _refused(request)
     language = get_language()
     error = ""
     if request.method == "POST":
         if not can_request_pdf(request.user, assessment):
-            return _forbidden(request)
+            return _refused(request)
         try:
             feedback_pdf_request(assessment=assessment, language=language, by=request.user)
         except DomainError as refusal:
@@ -79,7 +76,7 @@ def pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream the ready PDF to a user allowed to see the report; no public URL."""
     assessment = _assessment_or_404(request.user, pk)
     if not can_view_feedback(request.user, assessment):
-        return _forbidden(request)
+        return _refused(request)
     score = current_score(assessment)
     document = pdf_for(assessment, score, get_language()) if score else None
     if document is None or document.status != PdfStatus.READY:
