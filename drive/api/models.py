@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.permissions import is_member
 from drive.organisations.models import Organisation
 
 TOKEN_PREFIX = "drv_"
@@ -35,7 +36,7 @@ class ApiTokenQuerySet(models.QuerySet):
         """Own tokens, plus the organisation's shared tokens for its administrators."""
         from drive.organisations.models import ADMIN_ROLES
 
-        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        if not is_member(user):
             return self.none()
         mine = models.Q(owner=user, organisation_id=user.organisation_id)
         if user.role in ADMIN_ROLES:
@@ -124,7 +125,7 @@ class IdempotencyRecord(models.Model):
 
 class WebhookEndpointQuerySet(models.QuerySet):
     def visible_to(self, user) -> WebhookEndpointQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        if not is_member(user):
             return self.none()
         return self.filter(organisation_id=user.organisation_id)
 

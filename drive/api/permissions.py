@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from drive.api.models import ApiToken
+from drive.core.permissions import is_buyer_member, is_member, member_of
 from drive.organisations.models import Role
 
 WEBHOOK_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
@@ -19,7 +20,7 @@ WEBHOOK_ROLES = (Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
 
 def can_use_api(user: Any) -> bool:
     """Every active member of an organisation (platform admins without one use the admin)."""
-    return bool(getattr(user, "is_authenticated", False)) and user.organisation_id is not None
+    return is_member(user)
 
 
 def can_manage_tokens(user: Any) -> bool:
@@ -30,17 +31,13 @@ def can_manage_tokens(user: Any) -> bool:
 def can_revoke_token(user: Any, token: ApiToken) -> bool:
     """The owner, or an administrator of the organisation for an organisation token
     (the token must also be ``ApiToken.objects.visible_to(user)``)."""
-    return can_use_api(user) and token.organisation_id == user.organisation_id
+    return member_of(user, token.organisation_id)
 
 
 def can_manage_webhooks(user: Any) -> bool:
     """Register endpoints and read deliveries: programme managers and organisation admins
     of a buyer."""
-    return (
-        can_use_api(user)
-        and user.organisation.is_buyer
-        and user.role in WEBHOOK_ROLES
-    )
+    return is_buyer_member(user) and user.role in WEBHOOK_ROLES
 
 
 class TokenScopePermission(BasePermission):
