@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from drive.core.errors import DomainError
+from drive.core.params import parse_id
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_ERRORS = 10
@@ -174,7 +175,8 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
+    year = parse_id(text)
+    return year if year is not None and 1990 <= year <= 2100 else None
 
 
 def _flag(text: str) -> bool | None:
@@ -313,13 +315,14 @@ def parse_dol(path: Path, *, year: int = 2022) -> Parsed:
 def parse_sectors(path: Path) -> Parsed:
     parsed, errors = Parsed(), _Errors()
     for line, row in _rows(path, ("segment", "risk", "basis")):
-        if not (row["segment"].isdigit() and row["risk"].isdigit()) or int(row["risk"]) > 100:
+        segment, risk = parse_id(row["segment"]), parse_id(row["risk"])
+        if segment is None or risk is None or risk > 100:
             errors.add(line, _("segment and risk must be whole numbers, risk 0–100."))
             continue
         if not row["basis"]:
             errors.add(line, _("every sector risk needs its basis."))
             continue
-        parsed.sectors.append(SectorRow(int(row["segment"]), int(row["risk"]), row["basis"]))
+        parsed.sectors.append(SectorRow(segment, risk, row["basis"]))
     errors.raise_if_any(path)
     return parsed
 

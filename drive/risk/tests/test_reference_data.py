@@ -142,3 +142,24 @@ def test_a_file_with_missing_columns_is_refused(db, tmp_path: Path):
 def test_file_and_index_go_together(db):
     with pytest.raises(CommandError, match="go together"):
         call_command("load_reference_data", index="cpi")
+
+
+def test_superscript_digits_are_a_line_error_not_a_crash(db, tmp_path: Path):
+    # "²".isdigit() is true but int("²") fails: such a file is refused line by line.
+    from drive.risk.reference import ReferenceFileInvalid, parse_sectors
+
+    sectors = tmp_path / "sectors.csv"
+    sectors.write_text("segment,risk,basis\n53,6²,ILO\n5²,40,ILO\n53,60,ILO\n",
+                       encoding="utf-8")
+    with pytest.raises(ReferenceFileInvalid) as error:
+        parse_sectors(sectors)
+    assert [e.split(":")[0] for e in error.value.errors] == ["line 2", "line 3"]
+    cpi = tmp_path / "cpi.csv"
+    cpi.write_text(
+        "country,iso3,ti_region,year,cpi_score,rank,n_sources,standard_error,source,source_url\n"
+        "China,CHN,AP,202²,43,70,8,1.3,x,https://example.org\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("load_reference_data", file=str(cpi), index="cpi")
+    assert not CountryIndicator.objects.exists()
