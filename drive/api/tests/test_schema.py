@@ -10,6 +10,8 @@ import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -53,7 +55,19 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture
-def api_schema(db):
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_finished, whose close_old_connections
+    would close the test's PostgreSQL connection in the middle of its transaction (the
+    test client disconnects it the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, keep_test_connection):
     """The live schema, called in-process through the WSGI app with a buyer's token."""
     buyer_user = UserFactory(email="pm@schemathesis.example", role=Role.PROGRAMME_MANAGER)
     supplier = SupplierFactory(buyer=buyer_user.organisation,
