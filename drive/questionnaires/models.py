@@ -112,7 +112,23 @@ class QuestionnaireVersion(models.Model):
         return self.status == VersionStatus.PUBLISHED
 
 
-class Theme(models.Model):
+class LocalisedTexts:
+    """Label and help text in the reader's language (Theme and Question share them)."""
+
+    code: str
+    label: dict
+    hint: dict
+
+    @property
+    def display_label(self) -> str:
+        return pick(self.label) or self.code
+
+    @property
+    def display_hint(self) -> str:
+        return pick(self.hint)
+
+
+class Theme(LocalisedTexts, models.Model):
     """A section of the questionnaire (XLSForm group) with a weight for scoring."""
 
     version = models.ForeignKey(
@@ -135,16 +151,9 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.display_label
 
-    @property
-    def display_label(self) -> str:
-        return pick(self.label) or self.code
-
-    @property
-    def display_hint(self) -> str:
-        return pick(self.hint)
 
 
-class Question(models.Model):
+class Question(LocalisedTexts, models.Model):
     """One question. Expressions use the XLSForm syntax (``${code}``, ``.`` = this answer).
 
     - ``relevant``: display condition on earlier answers (empty = always shown);
@@ -184,13 +193,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def display_label(self) -> str:
-        return pick(self.label) or self.code
-
-    @property
-    def display_hint(self) -> str:
-        return pick(self.hint)
 
     @property
     def has_choices(self) -> bool:
