@@ -42,7 +42,9 @@ def other_agency(db):
 @pytest.fixture
 def alice(agency):
     return UserFactory(
-        email="alice@agency-a.org", full_name="Alice", organisation=agency,
+        email="alice@agency-a.org",
+        full_name="Alice",
+        organisation=agency,
         role=Role.PROGRAMME_MANAGER,
     )
 
@@ -50,7 +52,9 @@ def alice(agency):
 @pytest.fixture
 def olga(agency):
     return UserFactory(
-        email="olga@agency-a.org", full_name="Olga", organisation=agency,
+        email="olga@agency-a.org",
+        full_name="Olga",
+        organisation=agency,
         role=Role.PROCUREMENT_OFFICER,
     )
 
@@ -76,7 +80,9 @@ def bright(agency):
 @pytest.fixture
 def bob(bright):
     return UserFactory(
-        email="bob@bright.cn", full_name="Bob", organisation=bright.organisation,
+        email="bob@bright.cn",
+        full_name="Bob",
+        organisation=bright.organisation,
         role=Role.SUPPLIER_ADMIN,
     )
 
@@ -94,7 +100,9 @@ def cedar(agency):
 @pytest.fixture
 def carol(cedar):
     return UserFactory(
-        email="carol@cedar.cn", full_name="Carol", organisation=cedar.organisation,
+        email="carol@cedar.cn",
+        full_name="Carol",
+        organisation=cedar.organisation,
         role=Role.SUPPLIER_ADMIN,
     )
 
@@ -107,7 +115,9 @@ def inspection_body(db):
 @pytest.fixture
 def ivan(inspection_body):
     return UserFactory(
-        email="ivan@inspect.example", full_name="Ivan", organisation=inspection_body,
+        email="ivan@inspect.example",
+        full_name="Ivan",
+        organisation=inspection_body,
         role=Role.INSPECTOR,
     )
 
@@ -115,7 +125,9 @@ def ivan(inspection_body):
 @pytest.fixture
 def dave(other_agency):
     return UserFactory(
-        email="dave@agency-d.org", full_name="Dave", organisation=other_agency,
+        email="dave@agency-d.org",
+        full_name="Dave",
+        organisation=other_agency,
         role=Role.PROGRAMME_MANAGER,
     )
 

@@ -29,14 +29,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CITIES = [("Shenzhen", "深圳"), ("Guangzhou", "广州"), ("Shanghai", "上海"), ("Ningbo", "宁波"),
-          ("Suzhou", "苏州"), ("Xiamen", "厦门"), ("Chengdu", "成都"), ("Hanoi", "河内")]
+CITIES = [
+    ("Shenzhen", "深圳"),
+    ("Guangzhou", "广州"),
+    ("Shanghai", "上海"),
+    ("Ningbo", "宁波"),
+    ("Suzhou", "苏州"),
+    ("Xiamen", "厦门"),
+    ("Chengdu", "成都"),
+    ("Hanoi", "河内"),
+]
 WORDS = ["Pearl", "River", "Golden", "Harmony", "Bright", "Everwin", "Lotus", "Summit"]
 TRADES = ["Textiles", "Garments", "Electronics", "Plastics", "Metal Works", "Packaging"]
 COUNTRIES = ["CN", "China", "中国", "CHN", "Viet Nam", "VN"]
-HEADER = ["legal_name", "local_name", "registration_number", "ungm_vendor_number", "country",
-          "city", "address", "website", "sectors", "employees", "annual_turnover_usd",
-          "women_owned", "contact_name", "contact_email", "contact_phone"]
+HEADER = [
+    "legal_name",
+    "local_name",
+    "registration_number",
+    "ungm_vendor_number",
+    "country",
+    "city",
+    "address",
+    "website",
+    "sectors",
+    "employees",
+    "annual_turnover_usd",
+    "women_owned",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
 
 
 def generate(path: Path, rows: int) -> None:
@@ -47,15 +69,27 @@ def generate(path: Path, rows: int) -> None:
         for i in range(rows):
             city, city_zh = rng.choice(CITIES)
             name = f"{city} {rng.choice(WORDS)} {rng.choice(TRADES)} {i} Co., Ltd."
-            writer.writerow([
-                name, f"{city_zh}{i}有限公司", f"91{i:016d}", str(100000 + i),
-                rng.choice(COUNTRIES), city, f"{rng.randint(1, 999)} Industrial Road",
-                f"www.supplier{i}.example.com",
-                ";".join(str(c) for c in rng.sample([43, 44, 53, 55, 24, 31], rng.randint(0, 3))),
-                str(rng.randint(1, 2000)), str(rng.randint(10_000, 80_000_000)),
-                rng.choice(["yes", "no", "", "是"]), f"Contact {i}",
-                f"contact{i}@supplier{i}.example.com", f"+86 755 {i:08d}",
-            ])
+            writer.writerow(
+                [
+                    name,
+                    f"{city_zh}{i}有限公司",
+                    f"91{i:016d}",
+                    str(100000 + i),
+                    rng.choice(COUNTRIES),
+                    city,
+                    f"{rng.randint(1, 999)} Industrial Road",
+                    f"www.supplier{i}.example.com",
+                    ";".join(
+                        str(c) for c in rng.sample([43, 44, 53, 55, 24, 31], rng.randint(0, 3))
+                    ),
+                    str(rng.randint(1, 2000)),
+                    str(rng.randint(10_000, 80_000_000)),
+                    rng.choice(["yes", "no", "", "是"]),
+                    f"Contact {i}",
+                    f"contact{i}@supplier{i}.example.com",
+                    f"+86 755 {i:08d}",
+                ]
+            )
 
 
 def _measure(func, trace: bool):
@@ -106,10 +140,13 @@ def child(database_url: str, path: Path, rows: int, phase: str, trace: bool) -> 
     func = apply if phase == "apply" else (lambda: engine.run(path, buyer=buyer))
     out, seconds, peak, rss = _measure(func, trace)
     rate = rows / seconds
-    print(f"[{vendor}] {phase:9s} {rate:,.0f} rows/s ({seconds:.1f} s), max RSS {rss:.0f} MiB"
-          + (f", tracemalloc peak {peak:.1f} MiB" if trace else "")
-          + f"; create {out.create:,}, update {out.update:,}, unchanged {out.unchanged:,},"
-          f" invalid {out.invalid:,}", flush=True)
+    print(
+        f"[{vendor}] {phase:9s} {rate:,.0f} rows/s ({seconds:.1f} s), max RSS {rss:.0f} MiB"
+        + (f", tracemalloc peak {peak:.1f} MiB" if trace else "")
+        + f"; create {out.create:,}, update {out.update:,}, unchanged {out.unchanged:,},"
+        f" invalid {out.invalid:,}",
+        flush=True,
+    )
     if phase == "apply":
         Path(path.parent / f"apply_rate_{vendor}").write_text(str(rate))
 
@@ -132,8 +169,10 @@ def copy_limit(connection, path: Path, rows: int) -> float:
         )
         started = time.perf_counter()
         columns = ",".join(HEADER)
-        with open(path, encoding="utf-8-sig", newline="") as handle, \
-                cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy:  # noqa: S608
+        with (
+            open(path, encoding="utf-8-sig", newline="") as handle,
+            cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy,
+        ):  # noqa: S608
             reader = csv.reader(handle)
             next(reader)
             for cells in reader:
@@ -159,12 +198,14 @@ def _pg_admin(url: str, sql: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--database-url",
-                        default="postgres://postgres@127.0.0.1:5432/drive_bench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/drive_bench")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also report tracemalloc peaks (slows the run several times)")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also report tracemalloc peaks (slows the run several times)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -176,8 +217,11 @@ def main() -> None:
         path = Path(tmp) / "suppliers.csv"
         started = time.perf_counter()
         generate(path, args.rows)
-        print(f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
-              f"in {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
+            f"in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         runs = []
         if not args.skip_sqlite:
             runs.append(f"sqlite:///{tmp}/bench.sqlite3")
@@ -193,16 +237,26 @@ def main() -> None:
                 if url.startswith("postgres"):
                     phases.append("copy")
                 for phase in phases:
-                    command = [sys.executable, __file__, "--child", url, str(path),
-                               str(args.rows), phase]
+                    command = [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        url,
+                        str(path),
+                        str(args.rows),
+                        phase,
+                    ]
                     if args.tracemalloc:
                         command.append("--tracemalloc")
                     subprocess.run(command, check=True, env=env)  # noqa: S603
                 if url.startswith("postgres"):
                     copy_rate = float((path.parent / "copy_rate").read_text())
                     apply_rate = float((path.parent / "apply_rate_postgresql").read_text())
-                    print(f"[postgresql] apply is {copy_rate / apply_rate:.1f}x slower than "
-                          "COPY of the same rows", flush=True)
+                    print(
+                        f"[postgresql] apply is {copy_rate / apply_rate:.1f}x slower than "
+                        "COPY of the same rows",
+                        flush=True,
+                    )
         finally:
             if not args.skip_postgres:
                 name = args.database_url.rsplit("/", 1)[1]

@@ -81,8 +81,11 @@ def child(url: str, count: int, sample: int, batch: int) -> None:
     data = ROOT / "drive" / "questionnaires" / "data" / "drive_default.json"
     version = questionnaire_load_shipped(definition=json.loads(data.read_text())).version
     questions = questions_of(version)
-    print(f"[{vendor}] default questionnaire: {len(questions)} questions, "
-          f"{len({q.theme_id for q in questions})} themes", flush=True)
+    print(
+        f"[{vendor}] default questionnaire: {len(questions)} questions, "
+        f"{len({q.theme_id for q in questions})} themes",
+        flush=True,
+    )
 
     rng = random.Random(42)  # noqa: S311 - reproducible synthetic data
     started = time.perf_counter()
@@ -101,67 +104,91 @@ def child(url: str, count: int, sample: int, batch: int) -> None:
             if evidence_needed(question, value) and rng.random() < 0.8:
                 documents[question.code] = [1]
         rows.append((size, answers, documents))
-    print(f"[{vendor}] generated {count:,} submissions in {time.perf_counter() - started:.1f} s",
-          flush=True)
+    print(
+        f"[{vendor}] generated {count:,} submissions in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
     method = method_current()
     started = time.perf_counter()
     for size, answers, documents in rows:
-        skipped = [q.code for q in questions
-                   if not question_applies(q, size_class=size, sectors=[])]
-        engine.score_answers(questions, answers, documents, method.config,
-                             not_applicable=skipped)
+        skipped = [
+            q.code for q in questions if not question_applies(q, size_class=size, sectors=[])
+        ]
+        engine.score_answers(questions, answers, documents, method.config, not_applicable=skipped)
     seconds = time.perf_counter() - started
-    print(f"[{vendor}] core     {count / seconds:,.0f} assessments/s ({seconds:.1f} s)",
-          flush=True)
+    print(f"[{vendor}] core     {count / seconds:,.0f} assessments/s ({seconds:.1f} s)", flush=True)
 
     started = time.perf_counter()
     buyer = Organisation.objects.create(name="Bench Agency", kind="buyer")
-    programme = Programme.objects.create(buyer=buyer, name="Bench", status=ProgrammeStatus.OPEN,
-                                         questionnaire_version=version)
+    programme = Programme.objects.create(
+        buyer=buyer, name="Bench", status=ProgrammeStatus.OPEN, questionnaire_version=version
+    )
     for start in range(0, count, 5000):
-        chunk = rows[start:start + 5000]
+        chunk = rows[start : start + 5000]
         with transaction.atomic():
-            suppliers = Supplier.objects.bulk_create([
-                Supplier(buyer=buyer, legal_name=f"Bench Supplier {start + i} Co., Ltd.",
-                         registration_number=f"91{start + i:016d}", country="CN",
-                         size_class=size)
-                for i, (size, _a, _d) in enumerate(chunk)
-            ])
-            enrolments = Enrolment.objects.bulk_create([
-                Enrolment(programme=programme, supplier=s, stage="submitted") for s in suppliers
-            ])
-            assessments = Assessment.objects.bulk_create([
-                Assessment(enrolment=e, supplier=s, version=version,
-                           status=AssessmentStatus.SUBMITTED)
-                for e, s in zip(enrolments, suppliers, strict=True)
-            ])
-            Submission.objects.bulk_create([
-                Submission(assessment=a, number=1, answers=answers, documents=documents)
-                for a, (_s, answers, documents) in zip(assessments, chunk, strict=True)
-            ])
-    print(f"[{vendor}] stored {count:,} submitted assessments in "
-          f"{time.perf_counter() - started:.1f} s (setup, not timed)", flush=True)
+            suppliers = Supplier.objects.bulk_create(
+                [
+                    Supplier(
+                        buyer=buyer,
+                        legal_name=f"Bench Supplier {start + i} Co., Ltd.",
+                        registration_number=f"91{start + i:016d}",
+                        country="CN",
+                        size_class=size,
+                    )
+                    for i, (size, _a, _d) in enumerate(chunk)
+                ]
+            )
+            enrolments = Enrolment.objects.bulk_create(
+                [Enrolment(programme=programme, supplier=s, stage="submitted") for s in suppliers]
+            )
+            assessments = Assessment.objects.bulk_create(
+                [
+                    Assessment(
+                        enrolment=e, supplier=s, version=version, status=AssessmentStatus.SUBMITTED
+                    )
+                    for e, s in zip(enrolments, suppliers, strict=True)
+                ]
+            )
+            Submission.objects.bulk_create(
+                [
+                    Submission(assessment=a, number=1, answers=answers, documents=documents)
+                    for a, (_s, answers, documents) in zip(assessments, chunk, strict=True)
+                ]
+            )
+    print(
+        f"[{vendor}] stored {count:,} submitted assessments in "
+        f"{time.perf_counter() - started:.1f} s (setup, not timed)",
+        flush=True,
+    )
 
     ids = list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
     started = time.perf_counter()
     scored = 0
     for start in range(0, len(ids), batch):
-        scored += len(score_compute_many(
-            assessments=Assessment.objects.filter(pk__in=ids[start:start + batch]),
-            method=method,
-        ))
+        scored += len(
+            score_compute_many(
+                assessments=Assessment.objects.filter(pk__in=ids[start : start + batch]),
+                method=method,
+            )
+        )
     seconds = time.perf_counter() - started
-    print(f"[{vendor}] rescore  {scored / seconds:,.0f} assessments/s ({seconds:.1f} s, "
-          f"{scored:,} scores, batches of {batch})", flush=True)
+    print(
+        f"[{vendor}] rescore  {scored / seconds:,.0f} assessments/s ({seconds:.1f} s, "
+        f"{scored:,} scores, batches of {batch})",
+        flush=True,
+    )
 
     newer = scoring_method_publish(code=method.code, name=method.name, config=method.config)
     started = time.perf_counter()
     for assessment in Assessment.objects.filter(pk__in=ids[:sample]):
         score_compute(assessment=assessment, method=newer)
     seconds = time.perf_counter() - started
-    print(f"[{vendor}] compute  {sample / seconds:,.0f} assessments/s ({seconds:.1f} s, "
-          f"one at a time, {sample:,} assessments)", flush=True)
+    print(
+        f"[{vendor}] compute  {sample / seconds:,.0f} assessments/s ({seconds:.1f} s, "
+        f"one at a time, {sample:,} assessments)",
+        flush=True,
+    )
 
 
 def _pg_admin(url: str, sql: str) -> None:
@@ -177,8 +204,9 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--database-url",
-                        default="postgres://postgres@127.0.0.1:5432/drive_bench_scoring")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/drive_bench_scoring"
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -199,9 +227,17 @@ def main() -> None:
         try:
             for url in runs:
                 subprocess.run(  # noqa: S603
-                    [sys.executable, __file__, "--child", url, str(args.assessments),
-                     str(args.sample), str(args.batch_size)],
-                    check=True, env={**os.environ, "MEDIA_ROOT": tmp},
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        url,
+                        str(args.assessments),
+                        str(args.sample),
+                        str(args.batch_size),
+                    ],
+                    check=True,
+                    env={**os.environ, "MEDIA_ROOT": tmp},
                 )
         finally:
             if not args.skip_postgres:

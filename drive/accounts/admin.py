@@ -60,13 +60,27 @@ class UserAdmin(DjangoUserAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     """Read-mostly: invitations are created, resent and withdrawn through the people page."""
 
-    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at",
-                    "revoked_at", "email_sent_at")
+    list_display = (
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+        "email_sent_at",
+    )
     list_filter = ("organisation__kind", "role")
     search_fields = ("email", "organisation__name")
     list_select_related = ("organisation",)
-    readonly_fields = ("token_hash", "invited_by", "created_at", "accepted_at", "accepted_user",
-                       "email_sent_at")
+    readonly_fields = (
+        "token_hash",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "accepted_user",
+        "email_sent_at",
+    )
     autocomplete_fields = ("organisation",)
 
     def has_add_permission(self, request) -> bool:

@@ -51,9 +51,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
                 if html_email_template_name
                 else None
             )
-        enqueue(
-            "drive.accounts.tasks.send_email", subject, body, [to_email], html_body, language
-        )
+        enqueue("drive.accounts.tasks.send_email", subject, body, [to_email], html_body, language)
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -127,9 +127,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["organisation", "email"], name="invitation_org_email_idx")
-        ]
+        indexes = [models.Index(fields=["organisation", "email"], name="invitation_org_email_idx")]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"

@@ -162,6 +162,4 @@ def invite_supplier(request: HttpRequest, supplier_pk: int) -> HttpResponse:
                 % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
             )
             return redirect("suppliers:detail", pk=supplier.pk)
-    return render(
-        request, "accounts/invite_supplier.html", {"supplier": supplier, "form": form}
-    )
+    return render(request, "accounts/invite_supplier.html", {"supplier": supplier, "form": form})

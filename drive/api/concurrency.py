@@ -96,8 +96,7 @@ def idempotent(view_method):
             )
         fingerprint = request_fingerprint(request)
         cutoff = timezone.now() - IDEMPOTENCY_TTL
-        IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=cutoff
-                                         ).delete()
+        IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=cutoff).delete()
         record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
         if record is not None:
             if record.request_hash != fingerprint:
@@ -125,7 +124,8 @@ def idempotent(view_method):
         if 200 <= response.status_code < 300:
             body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
             IdempotencyRecord.objects.filter(pk=record.pk).update(
-                status_code=response.status_code, response_body=body,
+                status_code=response.status_code,
+                response_body=body,
                 location=response.headers.get("Location", "")[:500],
             )
         else:

@@ -64,8 +64,13 @@ def envelope(code: str, message: str, fields: dict[str, list[str]] | None = None
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
-def refusal(error: DomainError, *, status: int = 400, fields: dict[str, list[str]] | None = None,
-            **extra: Any) -> Response:
+def refusal(
+    error: DomainError,
+    *,
+    status: int = 400,
+    fields: dict[str, list[str]] | None = None,
+    **extra: Any,
+) -> Response:
     """A domain refusal in the envelope, with extra keys inside ``error`` (``details``,
     ``conflict`` …) for the client to act on (e.g. the list of missing answers)."""
     body = envelope(_snake(type(error).__name__), error.message, fields)
@@ -136,7 +141,8 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         if isinstance(detail, (list, dict)):
             return Response(
                 envelope(exc.default_code, exc.default_detail, _flatten(detail)),
-                status=exc.status_code, headers=headers,
+                status=exc.status_code,
+                headers=headers,
             )
         code = getattr(detail, "code", None) or exc.default_code
         message = str(detail)

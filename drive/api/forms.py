@@ -11,21 +11,29 @@ from drive.api.webhook_targets import TargetRefused, check_url
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100,
+        label=_("Name"),
+        max_length=100,
         help_text=_("What the token is for, such as “ERP nightly sync”."),
     )
     scope = forms.ChoiceField(
-        label=_("Access"), choices=TokenScope.choices, initial=TokenScope.READ,
+        label=_("Access"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
         widget=forms.RadioSelect,
         help_text=_("Read only is enough for reports and exports."),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=TokenKind.choices, initial=TokenKind.PERSONAL,
+        label=_("Kind"),
+        choices=TokenKind.choices,
+        initial=TokenKind.PERSONAL,
         widget=forms.RadioSelect,
         help_text=_("Organisation tokens can be seen and revoked by every administrator."),
     )
     expires_in_days = forms.IntegerField(
-        label=_("Expires after (days)"), required=False, min_value=1, max_value=3650,
+        label=_("Expires after (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
         help_text=_("Leave empty for a token that works until it is revoked."),
     )
 
@@ -37,13 +45,19 @@ class TokenForm(forms.Form):
 
 class WebhookForm(forms.Form):
     url = forms.URLField(
-        label=_("URL"), max_length=500, assume_scheme="https",
-        help_text=_("An https address on the public internet. DRiVE sends a signed POST "
-                    "request here for each event you choose."),
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "An https address on the public internet. DRiVE sends a signed POST "
+            "request here for each event you choose."
+        ),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
-        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean_url(self) -> str:

@@ -40,9 +40,7 @@ class ApiTokenQuerySet(models.QuerySet):
             return self.none()
         mine = models.Q(owner=user, organisation_id=user.organisation_id)
         if user.role in ADMIN_ROLES:
-            mine |= models.Q(
-                organisation_id=user.organisation_id, kind=TokenKind.ORGANISATION
-            )
+            mine |= models.Q(organisation_id=user.organisation_id, kind=TokenKind.ORGANISATION)
         return self.filter(mine)
 
     def usable(self) -> ApiTokenQuerySet:
@@ -61,11 +59,15 @@ class ApiToken(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     kind = models.CharField(
@@ -144,7 +146,9 @@ class WebhookEndpoint(models.Model):
     """A buyer's URL that receives signed JSON for the events it subscribed to."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="webhook_endpoints",
     )
     url = models.URLField(_("URL"), max_length=500)
@@ -153,7 +157,10 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -185,8 +192,9 @@ class FailureReason(models.TextChoices):
     CONNECTION = "connection", _("Could not connect to the endpoint.")
     TLS = "tls", _("The endpoint's TLS certificate was not accepted.")
     UNRESOLVABLE = "unresolvable", _("The endpoint's server name could not be found.")
-    REFUSED_TARGET = "refused_target", _(
-        "The URL is not allowed: webhooks go to https addresses on the public internet only."
+    REFUSED_TARGET = (
+        "refused_target",
+        _("The URL is not allowed: webhooks go to https addresses on the public internet only."),
     )
 
 
@@ -200,7 +208,9 @@ class WebhookDelivery(models.Model):
     event = models.CharField(_("event"), max_length=50)
     payload = models.JSONField(default=dict)
     status = models.CharField(
-        _("status"), max_length=20, choices=DeliveryStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=DeliveryStatus.choices,
         default=DeliveryStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -218,9 +228,7 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_idx")
-        ]
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_idx")]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id}"

@@ -65,16 +65,22 @@ def supplier_party(supplier: Supplier, contacts: list[Contact] | None = None) ->
         "name": supplier.legal_name,
         "identifier": primary,
         "additionalIdentifiers": identifiers[1:],
-        "address": _drop_empty({
-            "streetAddress": supplier.address,
-            "locality": supplier.city,
-            "countryName": str(supplier.country.name) if country else "",
-        }),
-        "contactPoint": _drop_empty({
-            "name": contact.name,
-            "email": contact.email,
-            "telephone": contact.phone,
-        }) if contact else {},
+        "address": _drop_empty(
+            {
+                "streetAddress": supplier.address,
+                "locality": supplier.city,
+                "countryName": str(supplier.country.name) if country else "",
+            }
+        ),
+        "contactPoint": _drop_empty(
+            {
+                "name": contact.name,
+                "email": contact.email,
+                "telephone": contact.phone,
+            }
+        )
+        if contact
+        else {},
         "roles": ["supplier"],
         "details": _drop_empty({"scale": SCALE.get(supplier.size_class)}),
     }

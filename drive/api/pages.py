@@ -47,11 +47,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             form = TokenForm(can_make_organisation_tokens=admin)
-    return render(request, "api/tokens.html", {
-        "form": form,
-        "new_token": new_token,
-        "tokens": selectors.tokens_for(request.user),
-    })
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": selectors.tokens_for(request.user),
+        },
+    )
 
 
 @login_required
@@ -62,8 +66,9 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     _require(can_revoke_token(request.user, token))
     services.token_revoke(token=token, by=request.user)
-    messages.success(request, _("The token “%(name)s” was revoked; it no longer works.")
-                     % {"name": token.name})
+    messages.success(
+        request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name}
+    )
     return redirect("api:tokens")
 
 
@@ -81,9 +86,14 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The endpoint was added. Keep its signing secret safe."))
             return redirect("api:webhook_detail", pk=endpoint.pk)
-    return render(request, "api/webhooks.html", {
-        "form": form, "endpoints": selectors.endpoints_for(request.user),
-    })
+    return render(
+        request,
+        "api/webhooks.html",
+        {
+            "form": form,
+            "endpoints": selectors.endpoints_for(request.user),
+        },
+    )
 
 
 def _endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
@@ -107,9 +117,16 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("api:webhook_detail", pk=endpoint.pk)
     page = Paginator(selectors.deliveries_of(endpoint), 50).get_page(request.GET.get("page"))
-    return render(request, "api/webhook_detail.html", {
-        "endpoint": endpoint, "form": form, "page_obj": page, "deliveries": page.object_list,
-    })
+    return render(
+        request,
+        "api/webhook_detail.html",
+        {
+            "endpoint": endpoint,
+            "form": form,
+            "page_obj": page,
+            "deliveries": page.object_list,
+        },
+    )
 
 
 @login_required
@@ -119,5 +136,3 @@ def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.webhook_endpoint_delete(endpoint=endpoint, by=request.user)
     messages.success(request, _("The endpoint was removed; nothing more is sent to it."))
     return redirect("api:webhooks")
-
-

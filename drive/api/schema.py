@@ -12,11 +12,17 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
     description="The ETag of the representation you last read (412 if it changed since).",
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Any unique string (a UUID): resending the same request with the same key "
     "within 24 hours returns the first response instead of creating twice.",
 )
@@ -73,7 +79,8 @@ class AutoSchema(BaseAutoSchema):
             parameters.append(IF_MATCH)
         if method == "POST" and getattr(
             getattr(self.view, self.view.action, None) if hasattr(self.view, "action") else None,
-            "idempotent", False,
+            "idempotent",
+            False,
         ):
             parameters.append(IDEMPOTENCY_KEY)
         return parameters

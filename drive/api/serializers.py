@@ -88,8 +88,16 @@ class CertificationIn(serializers.Serializer):
 class AgreementOut(serializers.ModelSerializer):
     class Meta:
         model = LongTermAgreement
-        fields = ["id", "number", "agency", "value", "currency", "start_date", "end_date",
-                  "is_active"]
+        fields = [
+            "id",
+            "number",
+            "agency",
+            "value",
+            "currency",
+            "start_date",
+            "end_date",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -138,8 +146,9 @@ class SupplierListOut(serializers.Serializer):
     women_owned = serializers.BooleanField(read_only=True)
     sectors = serializers.SerializerMethodField()
     buyer = serializers.IntegerField(source="buyer_id", read_only=True)
-    organisation = serializers.IntegerField(source="organisation_id", read_only=True,
-                                            allow_null=True)
+    organisation = serializers.IntegerField(
+        source="organisation_id", read_only=True, allow_null=True
+    )
     updated_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
@@ -180,8 +189,10 @@ class SupplierIn(serializers.Serializer):
     )
     women_owned = serializers.BooleanField(required=False)
     sectors = serializers.ListField(
-        child=serializers.IntegerField(min_value=10, max_value=99), required=False,
-        max_length=100, help_text=_("UNSPSC segment codes (2 digits)."),
+        child=serializers.IntegerField(min_value=10, max_value=99),
+        required=False,
+        max_length=100,
+        help_text=_("UNSPSC segment codes (2 digits)."),
     )
 
     def validate_sectors(self, codes: list[int]) -> list[int]:
@@ -198,18 +209,20 @@ class SupplierIn(serializers.Serializer):
 class SupplierFilterIn(serializers.Serializer):
     """Query parameters of the supplier list (the registry page's filters)."""
 
-    q = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                              help_text=_("Words in the name, registration or UNGM number, "
-                                          "city."))
+    q = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=_("Words in the name, registration or UNGM number, city."),
+    )
     country = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False)
     sector = serializers.IntegerField(min_value=10, max_value=99, required=False)
     size = serializers.ChoiceField(choices=list(SIZE_FILTERS), required=False)
     women_owned = serializers.ChoiceField(choices=["yes", "no"], required=False)
-    lta = serializers.ChoiceField(choices=["yes", "no"], required=False,
-                                  help_text=_("Holds a long-term agreement."))
+    lta = serializers.ChoiceField(
+        choices=["yes", "no"], required=False, help_text=_("Holds a long-term agreement.")
+    )
     sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="name")
-
-
 
 
 # --- Imports ---------------------------------------------------------------------------
@@ -224,8 +237,9 @@ class ImportErrorOut(serializers.Serializer):
 
 
 class ImportOut(serializers.ModelSerializer):
-    created_by = serializers.EmailField(source="created_by.email", read_only=True,
-                                        allow_null=True, default=None)
+    created_by = serializers.EmailField(
+        source="created_by.email", read_only=True, allow_null=True, default=None
+    )
     format = serializers.CharField(read_only=True, help_text=_("csv, xlsx, or empty"))
     mode = serializers.CharField(read_only=True, help_text=_("all, valid_only, or empty"))
     errors = serializers.SerializerMethodField()
@@ -234,10 +248,29 @@ class ImportOut(serializers.ModelSerializer):
     class Meta:
         model = ImportJob
         fields = [
-            "id", "original_name", "format", "status", "mode", "total", "processed",
-            "valid", "invalid", "to_create", "to_update", "to_leave", "created", "updated",
-            "unchanged", "error_count", "errors", "rejection", "ignored_columns",
-            "created_by", "created_at", "validated_at", "finished_at",
+            "id",
+            "original_name",
+            "format",
+            "status",
+            "mode",
+            "total",
+            "processed",
+            "valid",
+            "invalid",
+            "to_create",
+            "to_update",
+            "to_leave",
+            "created",
+            "updated",
+            "unchanged",
+            "error_count",
+            "errors",
+            "rejection",
+            "ignored_columns",
+            "created_by",
+            "created_at",
+            "validated_at",
+            "finished_at",
         ]
         read_only_fields = fields
 
@@ -245,8 +278,13 @@ class ImportOut(serializers.ModelSerializer):
     def get_errors(self, job: ImportJob) -> list[dict]:
         # Stored as codes; rendered now, in the reader's language.
         return [
-            {"row": e.get("row"), "column": e.get("column", ""), "value": e.get("value", ""),
-             "code": e.get("code", ""), "message": row_message(e["code"], e.get("params"))}
+            {
+                "row": e.get("row"),
+                "column": e.get("column", ""),
+                "value": e.get("value", ""),
+                "code": e.get("code", ""),
+                "message": row_message(e["code"], e.get("params")),
+            }
             for e in job.errors
         ]
 
@@ -258,14 +296,18 @@ class ImportOut(serializers.ModelSerializer):
 
 
 class ImportIn(serializers.Serializer):
-    file = serializers.FileField(help_text=_("A CSV or XLSX file in the import template's "
-                                             "columns."))
+    file = serializers.FileField(
+        help_text=_("A CSV or XLSX file in the import template's columns.")
+    )
 
 
 class ImportConfirmIn(serializers.Serializer):
     mode = serializers.ChoiceField(
-        choices=[("all", _("Import all rows")), ("valid_only", _("Import only the valid rows")),
-                 ("cancel", _("Cancel the import"))],
+        choices=[
+            ("all", _("Import all rows")),
+            ("valid_only", _("Import only the valid rows")),
+            ("cancel", _("Cancel the import")),
+        ],
     )
 
 
@@ -273,11 +315,21 @@ class ImportConfirmIn(serializers.Serializer):
 
 
 class AuditEventOut(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True,
-                                   default=None)
+    actor = serializers.EmailField(
+        source="actor.email", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "created_at", "action", "actor", "from_state", "to_state", "before",
-                  "after", "note"]
+        fields = [
+            "id",
+            "created_at",
+            "action",
+            "actor",
+            "from_state",
+            "to_state",
+            "before",
+            "after",
+            "note",
+        ]
         read_only_fields = fields

@@ -86,8 +86,9 @@ def token_create(
             digest=token_digest(clear),
             expires_at=expires_at,
         )
-        audit_record(actor=by, action="api_token.created", target=token,
-                     after=_token_snapshot(token))
+        audit_record(
+            actor=by, action="api_token.created", target=token, after=_token_snapshot(token)
+        )
     return token, clear
 
 
@@ -99,8 +100,13 @@ def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
         )
         token.refresh_from_db()
         if updated:
-            audit_record(actor=by, action="api_token.revoked", target=token,
-                         before=_token_snapshot(token), organisation=token.organisation)
+            audit_record(
+                actor=by,
+                action="api_token.revoked",
+                target=token,
+                before=_token_snapshot(token),
+                organisation=token.organisation,
+            )
     return token
 
 
@@ -179,8 +185,13 @@ def webhook_endpoint_create(
         )
         endpoint.full_clean()
         endpoint.save()
-        audit_record(actor=by, action="webhook.created", target=endpoint,
-                     after=_endpoint_snapshot(endpoint), organisation=organisation)
+        audit_record(
+            actor=by,
+            action="webhook.created",
+            target=endpoint,
+            after=_endpoint_snapshot(endpoint),
+            organisation=organisation,
+        )
     return endpoint
 
 
@@ -203,10 +214,14 @@ def webhook_endpoint_update(
             _check_target(endpoint.url)
         endpoint.full_clean()
         endpoint.save()
-        audit_record(actor=by, action="webhook.updated", target=endpoint,
-                     before={k: before[k] for k in changed},
-                     after={k: after[k] for k in changed},
-                     organisation=endpoint.organisation)
+        audit_record(
+            actor=by,
+            action="webhook.updated",
+            target=endpoint,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            organisation=endpoint.organisation,
+        )
     return endpoint
 
 
@@ -214,14 +229,20 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by: Any) -> None:
     """Remove an endpoint and its delivery log; audits ``webhook.deleted`` on the
     organisation's timeline."""
     with transaction.atomic():
-        audit_record(actor=by, action="webhook.deleted", target=endpoint.organisation,
-                     before=_endpoint_snapshot(endpoint), note=endpoint.url,
-                     organisation=endpoint.organisation)
+        audit_record(
+            actor=by,
+            action="webhook.deleted",
+            target=endpoint.organisation,
+            before=_endpoint_snapshot(endpoint),
+            note=endpoint.url,
+            organisation=endpoint.organisation,
+        )
         endpoint.delete()
 
 
-def webhook_emit(*, organisation: Organisation | int, event: str, payload: dict[str, Any]
-                 ) -> list[WebhookDelivery]:
+def webhook_emit(
+    *, organisation: Organisation | int, event: str, payload: dict[str, Any]
+) -> list[WebhookDelivery]:
     """Queue ``event`` for every active endpoint of ``organisation`` subscribed to it.
 
     Call it inside the service's transaction: the delivery rows are written with the
@@ -232,7 +253,8 @@ def webhook_emit(*, organisation: Organisation | int, event: str, payload: dict[
         raise ValueError(f"Unknown webhook event {event!r}")
     org_id = getattr(organisation, "pk", organisation)
     endpoints = [
-        e for e in WebhookEndpoint.objects.filter(organisation_id=org_id, active=True)
+        e
+        for e in WebhookEndpoint.objects.filter(organisation_id=org_id, active=True)
         if event in e.events
     ]
     if not endpoints:

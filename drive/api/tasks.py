@@ -63,8 +63,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """TLS to the checked address; the certificate must be valid for the host name."""
 
     def __init__(self, target: Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout,
-                         context=ssl.create_default_context())
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
         self._address = target.address
 
     def connect(self) -> None:
@@ -83,8 +84,11 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
         target = check_url(url)
     except TargetRefused as exc:
         logger.warning("Webhook URL %s refused at delivery: %s", url, exc.code)
-        reason = (FailureReason.UNRESOLVABLE if exc.code == "unresolvable"
-                  else FailureReason.REFUSED_TARGET)
+        reason = (
+            FailureReason.UNRESOLVABLE
+            if exc.code == "unresolvable"
+            else FailureReason.REFUSED_TARGET
+        )
         return None, reason
     kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = kind(target, timeout=TIMEOUT_SECONDS)
@@ -112,9 +116,7 @@ def webhook_deliver(delivery_id: int) -> None:
 
     Idempotent: a delivery already delivered (or given up) is not sent again.
     """
-    delivery = (
-        WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    )
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return
     endpoint = delivery.endpoint
@@ -143,16 +145,21 @@ def webhook_deliver(delivery_id: int) -> None:
         ],
         "response_code": code,
         "failure_reason": error,
-        "status": DeliveryStatus.SUCCEEDED if ok else (
-            DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING
-        ),
+        "status": DeliveryStatus.SUCCEEDED
+        if ok
+        else (DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING),
         "delivered_at": now if ok else None,
-        "next_retry_at": None if ok or gave_up else now + dt.timedelta(
-            seconds=delays[min(attempt - 1, len(delays) - 1)] if delays else 0
-        ),
+        "next_retry_at": None
+        if ok or gave_up
+        else now + dt.timedelta(seconds=delays[min(attempt - 1, len(delays) - 1)] if delays else 0),
     }
     WebhookDelivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts).update(**changes)
     if not ok:
-        logger.warning("Webhook delivery %s to %s failed (attempt %d): %s",
-                       delivery.uuid, endpoint.url, attempt, code or error)
+        logger.warning(
+            "Webhook delivery %s to %s failed (attempt %d): %s",
+            delivery.uuid,
+            endpoint.url,
+            attempt,
+            code or error,
+        )
         raise WebhookDeliveryFailed(f"{endpoint.url} answered {code or error}")

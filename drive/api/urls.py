@@ -20,8 +20,9 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("users", views.UserViewSet, basename="user")
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("imports", views.ImportViewSet, basename="import")
-router.register("questionnaires/versions", questionnaires.VersionViewSet,
-                basename="questionnaire-version")
+router.register(
+    "questionnaires/versions", questionnaires.VersionViewSet, basename="questionnaire-version"
+)
 router.register("questionnaires", questionnaires.QuestionnaireViewSet, basename="questionnaire")
 router.register("programmes", programmes.ProgrammeViewSet, basename="programme")
 router.register("enrolments", programmes.EnrolmentViewSet, basename="enrolment")
@@ -35,12 +36,14 @@ router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scori
 def _items(prefix: str, viewset, basename: str) -> list:
     base = rf"^v1/suppliers/(?P<supplier_pk>{views.ID})/{prefix}/"
     return [
-        re_path(base + "$", viewset.as_view({"get": "list", "post": "create"}),
-                name=f"{basename}-list"),
+        re_path(
+            base + "$", viewset.as_view({"get": "list", "post": "create"}), name=f"{basename}-list"
+        ),
         re_path(
             base + rf"(?P<pk>{views.ID})/$",
-            viewset.as_view({"get": "retrieve", "put": "update", "patch": "partial_update",
-                             "delete": "destroy"}),
+            viewset.as_view(
+                {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+            ),
             name=f"{basename}-detail",
         ),
     ]
@@ -51,8 +54,11 @@ v1_patterns = [
     *_items("certifications", views.CertificationViewSet, "certification"),
     *_items("agreements", views.AgreementViewSet, "agreement"),
     *_items("contacts", views.ContactViewSet, "contact"),
-    re_path(rf"^v1/suppliers/(?P<pk>{views.ID})/risk/$",
-            risk.SupplierRiskViewSet.as_view({"get": "retrieve"}), name="supplier-risk"),
+    re_path(
+        rf"^v1/suppliers/(?P<pk>{views.ID})/risk/$",
+        risk.SupplierRiskViewSet.as_view({"get": "retrieve"}),
+        name="supplier-risk",
+    ),
 ]
 
 urlpatterns = [

@@ -151,8 +151,12 @@ class UserViewSet(ScopedViewSet):
 # --- Supplier registry ----------------------------------------------------------------
 
 SUPPLIER_FILTERS = [
-    OpenApiParameter(name, field_type, description=str(getattr(field, "help_text", "") or ""),
-                     enum=list(field.choices) if hasattr(field, "choices") else None)
+    OpenApiParameter(
+        name,
+        field_type,
+        description=str(getattr(field, "help_text", "") or ""),
+        enum=list(field.choices) if hasattr(field, "choices") else None,
+    )
     for name, field_type, field in (
         ("q", str, s.SupplierFilterIn().fields["q"]),
         ("country", str, s.SupplierFilterIn().fields["country"]),
@@ -172,16 +176,28 @@ def _supplier_filters(request: Request) -> dict[str, str]:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Search the registry", parameters=SUPPLIER_FILTERS,
-                       responses=s.SupplierListOut(many=True)),
-    retrieve=extend_schema(summary="A supplier with its certifications, agreements and "
-                                   "contacts", responses=s.SupplierOut),
-    create=extend_schema(summary="Add a supplier to your registry", request=s.SupplierIn,
-                         responses={201: s.SupplierOut}),
-    update=extend_schema(summary="Replace a supplier's profile", request=s.SupplierIn,
-                         responses=s.SupplierOut),
-    partial_update=extend_schema(summary="Change some fields of a supplier's profile",
-                                 request=s.SupplierIn, responses=s.SupplierOut),
+    list=extend_schema(
+        summary="Search the registry",
+        parameters=SUPPLIER_FILTERS,
+        responses=s.SupplierListOut(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="A supplier with its certifications, agreements and contacts",
+        responses=s.SupplierOut,
+    ),
+    create=extend_schema(
+        summary="Add a supplier to your registry",
+        request=s.SupplierIn,
+        responses={201: s.SupplierOut},
+    ),
+    update=extend_schema(
+        summary="Replace a supplier's profile", request=s.SupplierIn, responses=s.SupplierOut
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a supplier's profile",
+        request=s.SupplierIn,
+        responses=s.SupplierOut,
+    ),
 )
 class SupplierViewSet(ScopedViewSet):
     serializer_class = s.SupplierOut
@@ -192,7 +208,9 @@ class SupplierViewSet(ScopedViewSet):
             .select_related("buyer")
             .prefetch_related(
                 Prefetch("sectors", queryset=Sector.objects.order_by("code")),
-                "certifications", "agreements", "contacts",
+                "certifications",
+                "agreements",
+                "contacts",
             )
         )
 
@@ -244,8 +262,9 @@ class SupplierViewSet(ScopedViewSet):
     @extend_schema(
         summary="The registry as an OCDS release package (parties with the supplier role)",
         parameters=[p for p in SUPPLIER_FILTERS if p.name != "sort"],
-        responses={200: OpenApiResponse(description="OCDS 1.1 release package (JSON).",
-                                        response=dict)},
+        responses={
+            200: OpenApiResponse(description="OCDS 1.1 release package (JSON).", response=dict)
+        },
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def ocds(self, request: Request) -> Response:
@@ -267,8 +286,10 @@ class SupplierItemViewSet(ScopedViewSet):
 
     def supplier(self) -> Supplier:
         try:
-            return Supplier.objects.visible_to(self.request.user).select_related("buyer").get(
-                pk=self.kwargs["supplier_pk"]
+            return (
+                Supplier.objects.visible_to(self.request.user)
+                .select_related("buyer")
+                .get(pk=self.kwargs["supplier_pk"])
             )
         except Supplier.DoesNotExist:
             raise Http404 from None
@@ -316,21 +337,26 @@ class SupplierItemViewSet(ScopedViewSet):
 
 
 def _item_schema(noun: str, out, input_) -> Callable:
-    supplier_pk = OpenApiParameter("supplier_pk", int, OpenApiParameter.PATH,
-                                   description="The supplier's id.")
+    supplier_pk = OpenApiParameter(
+        "supplier_pk", int, OpenApiParameter.PATH, description="The supplier's id."
+    )
     return extend_schema_view(
-        list=extend_schema(summary=f"The supplier's {noun}s", parameters=[supplier_pk],
-                           responses=out(many=True)),
-        retrieve=extend_schema(summary=f"One {noun}", parameters=[supplier_pk],
-                               responses=out),
-        create=extend_schema(summary=f"Add a {noun}", parameters=[supplier_pk],
-                             request=input_, responses={201: out}),
-        update=extend_schema(summary=f"Replace a {noun}", parameters=[supplier_pk],
-                             request=input_, responses=out),
-        partial_update=extend_schema(summary=f"Change a {noun}", parameters=[supplier_pk],
-                                     request=input_, responses=out),
-        destroy=extend_schema(summary=f"Delete a {noun}", parameters=[supplier_pk],
-                              responses={204: None}),
+        list=extend_schema(
+            summary=f"The supplier's {noun}s", parameters=[supplier_pk], responses=out(many=True)
+        ),
+        retrieve=extend_schema(summary=f"One {noun}", parameters=[supplier_pk], responses=out),
+        create=extend_schema(
+            summary=f"Add a {noun}", parameters=[supplier_pk], request=input_, responses={201: out}
+        ),
+        update=extend_schema(
+            summary=f"Replace a {noun}", parameters=[supplier_pk], request=input_, responses=out
+        ),
+        partial_update=extend_schema(
+            summary=f"Change a {noun}", parameters=[supplier_pk], request=input_, responses=out
+        ),
+        destroy=extend_schema(
+            summary=f"Delete a {noun}", parameters=[supplier_pk], responses={204: None}
+        ),
     )
 
 
@@ -356,14 +382,15 @@ class ContactViewSet(SupplierItemViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your organisation's supplier imports",
-                       responses=s.ImportOut(many=True)),
-    retrieve=extend_schema(summary="An import and its validation report",
-                           responses=s.ImportOut),
-    create=extend_schema(summary="Upload a supplier list (checked at once, or in the "
-                                 "background for large files)",
-                         request={"multipart/form-data": s.ImportIn},
-                         responses={201: s.ImportOut}),
+    list=extend_schema(
+        summary="Your organisation's supplier imports", responses=s.ImportOut(many=True)
+    ),
+    retrieve=extend_schema(summary="An import and its validation report", responses=s.ImportOut),
+    create=extend_schema(
+        summary="Upload a supplier list (checked at once, or in the background for large files)",
+        request={"multipart/form-data": s.ImportIn},
+        responses={201: s.ImportOut},
+    ),
 )
 class ImportViewSet(ScopedViewSet):
     serializer_class = s.ImportOut
@@ -394,8 +421,11 @@ class ImportViewSet(ScopedViewSet):
         job = self.scoped().get(pk=job.pk)
         return with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Import all rows, only the valid rows, or cancel",
-                   request=s.ImportConfirmIn, responses=s.ImportOut)
+    @extend_schema(
+        summary="Import all rows, only the valid rows, or cancel",
+        request=s.ImportConfirmIn,
+        responses=s.ImportOut,
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         job = self.get_object()

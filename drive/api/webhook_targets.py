@@ -123,8 +123,11 @@ def check_url(url: str) -> Target:
     if not (allow_loopback and loopback):
         if not all(is_public(a) for a in parsed):
             raise TargetRefused(
-                _("Webhooks can only be sent to public internet addresses; %(host)s is a "
-                  "local, private or reserved address.") % {"host": host},
+                _(
+                    "Webhooks can only be sent to public internet addresses; %(host)s is a "
+                    "local, private or reserved address."
+                )
+                % {"host": host},
                 "private",
             )
         if scheme == "http":

@@ -49,7 +49,7 @@ def questionnaire_workbook(state: AssessmentState) -> bytes:
                     question.get_type_display(),
                     options,
                     display_value(question, item.value),
-                ]
+                ],
             )
     for column, width in zip("ABCDEFGH", (20, 14, 60, 40, 10, 16, 40, 30), strict=True):
         sheet.column_dimensions[column].width = width

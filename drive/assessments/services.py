@@ -604,10 +604,19 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
                 "url": settings.SITE_URL + reverse("assessments:review", args=[assessment.pk]),
             },
         )
-        webhook_emit(organisation=programme.buyer_id, event="assessment.submitted", payload={
-            "assessment": {"id": assessment.pk, "supplier": assessment.supplier_id,
-                           "programme": programme.pk, "submission": number,
-                           "reference": reference_number(assessment, number)}})
+        webhook_emit(
+            organisation=programme.buyer_id,
+            event="assessment.submitted",
+            payload={
+                "assessment": {
+                    "id": assessment.pk,
+                    "supplier": assessment.supplier_id,
+                    "programme": programme.pk,
+                    "submission": number,
+                    "reference": reference_number(assessment, number),
+                }
+            },
+        )
     return submission
 
 
@@ -713,10 +722,17 @@ def assessment_accept(*, assessment: Assessment, by: Any, note: str = "") -> Ass
             "accepted",
             _supplier_context(assessment),
         )
-        webhook_emit(organisation=assessment.enrolment.programme.buyer_id,
-                     event="assessment.accepted", payload={"assessment": {
-                         "id": assessment.pk, "supplier": assessment.supplier_id,
-                         "programme": assessment.enrolment.programme_id}})
+        webhook_emit(
+            organisation=assessment.enrolment.programme.buyer_id,
+            event="assessment.accepted",
+            payload={
+                "assessment": {
+                    "id": assessment.pk,
+                    "supplier": assessment.supplier_id,
+                    "programme": assessment.enrolment.programme_id,
+                }
+            },
+        )
     return assessment
 
 

@@ -60,5 +60,8 @@ class AuditEvent(models.Model):
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field that differs, for the timeline."""
         keys = sorted(set(self.before) | set(self.after))
-        return [(k, self.before.get(k), self.after.get(k)) for k in keys
-                if self.before.get(k) != self.after.get(k)]
+        return [
+            (k, self.before.get(k), self.after.get(k))
+            for k in keys
+            if self.before.get(k) != self.after.get(k)
+        ]

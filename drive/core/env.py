@@ -38,9 +38,7 @@ def env_bool(name: str, default: bool, env: Mapping[str, str] = os.environ) -> b
     )
 
 
-def env_int(
-    name: str, default: int, env: Mapping[str, str] = os.environ, minimum: int = 0
-) -> int:
+def env_int(name: str, default: int, env: Mapping[str, str] = os.environ, minimum: int = 0) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default

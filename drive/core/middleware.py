@@ -15,8 +15,9 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _has_nul(data) -> bool:
-    return any("\x00" in key or any("\x00" in value for value in values)
-               for key, values in data.lists())
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
 
 
 def _is_json(content_type: str | None) -> bool:

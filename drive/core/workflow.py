@@ -56,9 +56,7 @@ def transition(
         )
     values = {field: to, **(changes or {})}
     with transaction.atomic():
-        updated = type(obj)._default_manager.filter(pk=obj.pk, **{field: current}).update(
-            **values
-        )
+        updated = type(obj)._default_manager.filter(pk=obj.pk, **{field: current}).update(**values)
         if updated != 1:
             raise InvalidTransition(
                 _("Someone else changed this in the meantime. Reload the page and try again.")

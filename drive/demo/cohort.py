@@ -213,9 +213,7 @@ def demo_cohort(*, buyer: Organisation, manager: User, today: date) -> CohortSum
             assessment_submit(assessment=assessment, by=person)
         if stage == Stage.REVIEWED:
             assessment.refresh_from_db()
-            assessment_accept(
-                assessment=assessment, by=manager, note="Clear answers; thank you."
-            )
+            assessment_accept(assessment=assessment, by=manager, note="Clear answers; thank you.")
 
     stages: dict[str, int] = {}
     for value in Enrolment.objects.filter(programme=programme).values_list("stage", flat=True):

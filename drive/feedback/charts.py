@@ -37,26 +37,30 @@ def theme_chart(bars: list[Bar]) -> SafeString:
         f'<title id="chart-title">{escape(_("Theme scores out of 100"))}</title>',
     ]
     has_average = any(bar.average is not None for bar in bars)
-    parts.append(f'<text x="{label_w}" y="14" fill="#333">'
-                 f'{escape(_("Your score"))}'
-                 + (f' · ▮ {escape(_("cohort average"))}' if has_average else "")
-                 + "</text>")
+    parts.append(
+        f'<text x="{label_w}" y="14" fill="#333">'
+        f"{escape(_('Your score'))}"
+        + (f" · ▮ {escape(_('cohort average'))}" if has_average else "")
+        + "</text>"
+    )
     for i, bar in enumerate(bars):
         y = top + i * row_h
         parts.append(f'<text x="0" y="{y + 17}" fill="#111">{escape(bar.label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" '
-                     f'fill="#eceff1"/>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" fill="#eceff1"/>'
+        )
         if bar.value is not None:
             w = float(bar.value) / 100 * bar_w
-            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="18" '
-                         f'fill="#1d6a96"/>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="18" fill="#1d6a96"/>'
+            )
         text = _fmt(bar.value) if bar.value is not None else "—"
         if bar.average is not None:
             x = label_w + float(bar.average) / 100 * bar_w
-            parts.append(f'<rect x="{x - 1.5:.1f}" y="{y}" width="3" height="26" '
-                         f'fill="#c05000"/>')
+            parts.append(f'<rect x="{x - 1.5:.1f}" y="{y}" width="3" height="26" fill="#c05000"/>')
             text += " · " + _("average %(value)s") % {"value": _fmt(bar.average)}
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 17}" fill="#111">'
-                     f'{escape(text)}</text>')
+        parts.append(
+            f'<text x="{label_w + bar_w + 8}" y="{y + 17}" fill="#111">{escape(text)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

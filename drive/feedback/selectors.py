@@ -68,7 +68,8 @@ def cohort_averages(assessment: Assessment) -> tuple[dict[int, Decimal] | None, 
                 values.setdefault(row.theme_id, []).append(row.value)
     return {
         theme_id: (sum(v, Decimal(0)) / len(v)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        for theme_id, v in values.items() if len(v) >= COHORT_MINIMUM
+        for theme_id, v in values.items()
+        if len(v) >= COHORT_MINIMUM
     }, len(scores)
 
 
@@ -91,8 +92,9 @@ def feedback_report(assessment: Assessment) -> Report | None:
         rows.append((block, cohort.get(block.theme.pk) if cohort else None))
         if value is not None and value >= 100:
             strong_themes.append(block.theme.display_label)
-        bars.append(Bar(block.theme.display_label, value,
-                        cohort.get(block.theme.pk) if cohort else None))
+        bars.append(
+            Bar(block.theme.display_label, value, cohort.get(block.theme.pk) if cohort else None)
+        )
         for line in block.lines:
             if line.row.possible <= 0:
                 continue
@@ -100,11 +102,19 @@ def feedback_report(assessment: Assessment) -> Report | None:
                 strengths.append(line)
             else:
                 improvements.append(Improvement(line, pick(line.question.guidance)))
-    return Report(assessment, score, explanation, strong_themes, strengths, improvements,
-                  cohort, size, theme_chart(bars), rows)
+    return Report(
+        assessment,
+        score,
+        explanation,
+        strong_themes,
+        strengths,
+        improvements,
+        cohort,
+        size,
+        theme_chart(bars),
+        rows,
+    )
 
 
 def pdf_for(assessment: Assessment, score: Score, language: str) -> FeedbackPdf | None:
-    return FeedbackPdf.objects.filter(
-        assessment=assessment, score=score, language=language
-    ).first()
+    return FeedbackPdf.objects.filter(assessment=assessment, score=score, language=language).first()

@@ -39,7 +39,11 @@ def feedback_pdf_request(*, assessment: Assessment, language: str, by: Any) -> F
         if not created:
             FeedbackPdf.objects.filter(pk=pdf.pk).update(status=PdfStatus.PENDING, error="")
             pdf.status = PdfStatus.PENDING
-        audit_record(actor=by, action="feedback.pdf.requested", target=assessment,
-                     after={"language": language, "score": score.pk})
+        audit_record(
+            actor=by,
+            action="feedback.pdf.requested",
+            target=assessment,
+            after={"language": language, "score": score.pk},
+        )
         enqueue("drive.feedback.tasks.feedback_pdf_render", pdf.pk)
     return pdf

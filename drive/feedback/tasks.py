@@ -23,8 +23,13 @@ def render_pdf_bytes(html: str) -> bytes:
 def feedback_pdf_render(pdf_id: int) -> None:
     """Render one PDF. Safe to rerun: a ready PDF is left alone; a failure is recorded
     on the row (the page offers to try again) instead of raising into retries."""
-    pdf = FeedbackPdf.objects.select_related("assessment__enrolment__programme",
-                                             "assessment__supplier").filter(pk=pdf_id).first()
+    pdf = (
+        FeedbackPdf.objects.select_related(
+            "assessment__enrolment__programme", "assessment__supplier"
+        )
+        .filter(pk=pdf_id)
+        .first()
+    )
     if pdf is None or pdf.status == PdfStatus.READY:
         return
     try:
@@ -36,10 +41,13 @@ def feedback_pdf_render(pdf_id: int) -> None:
         content = render_pdf_bytes(html)
     except Exception as error:
         logger.exception("Feedback PDF %s failed", pdf_id)
-        FeedbackPdf.objects.filter(pk=pdf_id).update(status=PdfStatus.FAILED,
-                                                     error=str(error)[:2000])
+        FeedbackPdf.objects.filter(pk=pdf_id).update(
+            status=PdfStatus.FAILED, error=str(error)[:2000]
+        )
         return
-    pdf.file.save(f"feedback-{pdf.assessment_id}-{pdf.language}.pdf", ContentFile(content),
-                  save=False)
-    FeedbackPdf.objects.filter(pk=pdf_id).update(status=PdfStatus.READY, file=pdf.file.name,
-                                                 error="")
+    pdf.file.save(
+        f"feedback-{pdf.assessment_id}-{pdf.language}.pdf", ContentFile(content), save=False
+    )
+    FeedbackPdf.objects.filter(pk=pdf_id).update(
+        status=PdfStatus.READY, file=pdf.file.name, error=""
+    )

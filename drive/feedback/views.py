@@ -29,8 +29,9 @@ def _assessment_or_404(user, pk: int) -> Assessment:
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
-    return forbidden(request, _("The feedback report is for the assessed company and the "
-                                "programme's buyer."))
+    return forbidden(
+        request, _("The feedback report is for the assessed company and the programme's buyer.")
+    )
 
 
 @login_required
@@ -39,9 +40,15 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
     if not can_view_feedback(request.user, assessment):
         return _refused(request)
-    return render(request, "feedback/report.html",
-                  {"assessment": assessment, "report": feedback_report(assessment),
-                   "can_request_pdf": can_request_pdf(request.user, assessment)})
+    return render(
+        request,
+        "feedback/report.html",
+        {
+            "assessment": assessment,
+            "report": feedback_report(assessment),
+            "can_request_pdf": can_request_pdf(request.user, assessment),
+        },
+    )
 
 
 @login_required
@@ -64,10 +71,17 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("feedback:pdf", assessment.pk)
     score = current_score(assessment)
     document = pdf_for(assessment, score, language) if score else None
-    return render(request, "feedback/pdf_status.html",
-                  {"assessment": assessment, "pdf": document, "error": error,
-                   "statuses": PdfStatus,
-                   "can_request_pdf": can_request_pdf(request.user, assessment)})
+    return render(
+        request,
+        "feedback/pdf_status.html",
+        {
+            "assessment": assessment,
+            "pdf": document,
+            "error": error,
+            "statuses": PdfStatus,
+            "can_request_pdf": can_request_pdf(request.user, assessment),
+        },
+    )
 
 
 @login_required
@@ -85,5 +99,9 @@ def pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("This file is no longer available.")) from None
-    return FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                        filename=f"feedback-{assessment.pk}-{document.language}.pdf")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"feedback-{assessment.pk}-{document.language}.pdf",
+    )

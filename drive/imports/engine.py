@@ -108,8 +108,13 @@ class Outcome:
 
 
 def _error(row: int, column: str, raw: dict[str, str], code: str, params: dict) -> dict:
-    return {"row": row, "column": column, "value": str(raw.get(column, ""))[:100],
-            "code": code, "params": params}
+    return {
+        "row": row,
+        "column": column,
+        "value": str(raw.get(column, ""))[:100],
+        "code": code,
+        "params": params,
+    }
 
 
 def _keys(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -139,20 +144,27 @@ class Planner:
         planned = []
         for row, raw in batch:
             clean = clean_row(raw, self.sector_codes)
-            planned.append(PlannedRow(
-                row=row, values=clean.values, sectors=clean.sectors, raw=raw,
-                errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
-            ))
+            planned.append(
+                PlannedRow(
+                    row=row,
+                    values=clean.values,
+                    sectors=clean.sectors,
+                    raw=raw,
+                    errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
+                )
+            )
         self._match(planned)
         self._find_duplicates(planned)
         self._compare(planned)
         return planned
 
     def _match(self, planned: list[PlannedRow]) -> None:
-        ungms = {p.values["ungm_vendor_number"] for p in planned
-                 if p.values.get("ungm_vendor_number")}
-        regs = {p.values["registration_number"] for p in planned
-                if p.values.get("registration_number")}
+        ungms = {
+            p.values["ungm_vendor_number"] for p in planned if p.values.get("ungm_vendor_number")
+        }
+        regs = {
+            p.values["registration_number"] for p in planned if p.values.get("registration_number")
+        }
         if not ungms and not regs:
             return
         by_ungm: dict[str, Supplier] = {}
@@ -161,9 +173,11 @@ class Planner:
         registry = Supplier.objects.filter(buyer=self.buyer)
         # Two lookups, each shaped like its partial unique index (buyer, ungm) and
         # (buyer, country, registration_number), so they stay fast in a large registry.
-        candidates = list(
-            registry.filter(ungm_vendor_number__in=ungms).exclude(ungm_vendor_number="")
-        ) if ungms else []
+        candidates = (
+            list(registry.filter(ungm_vendor_number__in=ungms).exclude(ungm_vendor_number=""))
+            if ungms
+            else []
+        )
         if regs:
             candidates += registry.filter(
                 country__in=countries, registration_number__in=regs
@@ -180,16 +194,29 @@ class Planner:
             by_registration = by_reg.get(reg) if reg[1] else None  # type: ignore[arg-type]
             p.existing = by_number or by_registration
             if by_number and by_registration and by_number.pk != by_registration.pk:
-                p.errors.append(_error(p.row, "registration_number", p.raw, "conflict",
-                                       {"name": by_registration.legal_name}))
+                p.errors.append(
+                    _error(
+                        p.row,
+                        "registration_number",
+                        p.raw,
+                        "conflict",
+                        {"name": by_registration.legal_name},
+                    )
+                )
 
     def _find_duplicates(self, planned: list[PlannedRow]) -> None:
         row_keys: list[list[tuple[str, str]]] = []
         for p in planned:
             keys = _keys(p.values)
             if p.existing is not None:
-                keys.append(("ungm_vendor_number" if p.values.get("ungm_vendor_number")
-                             else "registration_number", f"s:{p.existing.pk}"))
+                keys.append(
+                    (
+                        "ungm_vendor_number"
+                        if p.values.get("ungm_vendor_number")
+                        else "registration_number",
+                        f"s:{p.existing.pk}",
+                    )
+                )
             row_keys.append(keys)
         seen = self.index.first_rows([key for keys in row_keys for _c, key in keys])
         new: list[tuple[str, int]] = []
@@ -198,8 +225,9 @@ class Planner:
                 first = seen.get(key)
                 if first is not None and first != p.row:
                     label = column if not key.startswith("r:") else "registration_number + country"
-                    p.errors.append(_error(p.row, column, p.raw, "duplicate",
-                                           {"row": first, "key": label}))
+                    p.errors.append(
+                        _error(p.row, column, p.raw, "duplicate", {"row": first, "key": label})
+                    )
                     break
             for _column, key in keys:
                 if key not in seen:
@@ -258,8 +286,7 @@ class Planner:
                 break
         if match is None:
             p.contact_new = True
-            return Contact(name=name or email, email=email, phone=phone,
-                           is_primary=not existing)
+            return Contact(name=name or email, email=email, phone=phone, is_primary=not existing)
         changed = False
         if name and match.name != name:
             match.name, changed = name, True
@@ -356,11 +383,16 @@ def _count(outcome: Outcome, p: PlannedRow) -> None:
             fields.append("sectors")
         if p.contact is not None:
             fields.append("contact")
-        outcome.preview.append({
-            "row": p.row, "action": p.action, "legal_name": p.values.get("legal_name")
-            or (p.existing.legal_name if p.existing else ""),
-            "country": p.values.get("country", ""), "fields": fields,
-        })
+        outcome.preview.append(
+            {
+                "row": p.row,
+                "action": p.action,
+                "legal_name": p.values.get("legal_name")
+                or (p.existing.legal_name if p.existing else ""),
+                "country": p.values.get("country", ""),
+                "fields": fields,
+            }
+        )
 
 
 class Writer:
@@ -374,8 +406,13 @@ class Writer:
 
     def _event(self, supplier: Supplier, action: str, before: dict, after: dict) -> AuditEvent:
         return AuditEvent(
-            actor=self.by, organisation=self.buyer, target_type=self.supplier_type,
-            target_id=str(supplier.pk), action=action, before=before, after=after,
+            actor=self.by,
+            organisation=self.buyer,
+            target_type=self.supplier_type,
+            target_id=str(supplier.pk),
+            action=action,
+            before=before,
+            after=after,
         )
 
     def _snapshot(self, supplier: Supplier, codes: set[int] | tuple[int, ...]) -> dict:
@@ -396,11 +433,12 @@ class Writer:
         new_suppliers = []
         for p in creates:
             values = {k: v for k, v in p.values.items() if k in PROFILE_FIELDS}
-            values = {k: (v if v is not None or k in ("employees", "annual_turnover_usd")
-                          else "") for k, v in values.items()}
+            values = {
+                k: (v if v is not None or k in ("employees", "annual_turnover_usd") else "")
+                for k, v in values.items()
+            }
             supplier = Supplier(buyer=self.buyer, **values)
-            supplier.size_class = size_class_for(supplier.employees,
-                                                 supplier.annual_turnover_usd)
+            supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             new_suppliers.append(supplier)
         Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
 
@@ -413,8 +451,11 @@ class Writer:
             if p.contact is not None:
                 p.contact.supplier = supplier
                 new_contacts.append(p.contact)
-            events.append(self._event(supplier, "supplier.imported_created", {},
-                                      self._snapshot(supplier, codes)))
+            events.append(
+                self._event(
+                    supplier, "supplier.imported_created", {}, self._snapshot(supplier, codes)
+                )
+            )
 
         fields: set[str] = set()
         replace_sectors: list[int] = []
@@ -426,8 +467,13 @@ class Writer:
             before = self._snapshot(supplier, old_codes)
             for name in p.changes:
                 value = p.values[name]
-                setattr(supplier, name, "" if value is None and name not in
-                        ("employees", "annual_turnover_usd") else value)
+                setattr(
+                    supplier,
+                    name,
+                    ""
+                    if value is None and name not in ("employees", "annual_turnover_usd")
+                    else value,
+                )
                 fields.add(name)
             size = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             if size != supplier.size_class:
@@ -442,8 +488,11 @@ class Writer:
             before = {k: before[k] for k in changed}
             after = {k: after[k] for k in changed}
             if p.contact is not None:
-                after["contact"] = {"name": p.contact.name, "email": p.contact.email,
-                                    "phone": p.contact.phone}
+                after["contact"] = {
+                    "name": p.contact.name,
+                    "email": p.contact.email,
+                    "phone": p.contact.phone,
+                }
                 if p.contact_new:
                     p.contact.supplier = supplier
                     new_contacts.append(p.contact)
@@ -453,13 +502,13 @@ class Writer:
             updated_suppliers.append(supplier)
             events.append(self._event(supplier, "supplier.imported_updated", before, after))
         if updated_suppliers:
-            Supplier.objects.bulk_update(updated_suppliers, [*sorted(fields), "updated_at"],
-                                         batch_size=BATCH_SIZE)
+            Supplier.objects.bulk_update(
+                updated_suppliers, [*sorted(fields), "updated_at"], batch_size=BATCH_SIZE
+            )
         if replace_sectors:
             SupplierSector.objects.filter(supplier_id__in=replace_sectors).delete()
         SupplierSector.objects.bulk_create(links, batch_size=BATCH_SIZE)
         Contact.objects.bulk_create(new_contacts, batch_size=BATCH_SIZE)
         if changed_contacts:
-            Contact.objects.bulk_update(changed_contacts, ["name", "phone"],
-                                        batch_size=BATCH_SIZE)
+            Contact.objects.bulk_update(changed_contacts, ["name", "phone"], batch_size=BATCH_SIZE)
         audit_record_many(events)

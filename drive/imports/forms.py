@@ -29,6 +29,9 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    ACTIONS = (("all", _("Import all")), ("valid_only", _("Import only the valid rows")),
-               ("cancel", _("Cancel")))
+    ACTIONS = (
+        ("all", _("Import all")),
+        ("valid_only", _("Import only the valid rows")),
+        ("cancel", _("Cancel")),
+    )
     action = forms.ChoiceField(choices=ACTIONS)

@@ -56,12 +56,18 @@ class ImportJob(models.Model):
     """One uploaded supplier list, its validation report and its outcome."""
 
     buyer = models.ForeignKey(
-        Organisation, verbose_name=_("registry of"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("registry of"),
+        on_delete=models.CASCADE,
         related_name="import_jobs",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)

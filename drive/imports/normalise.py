@@ -20,18 +20,56 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 
 # Common variants that are not django-countries' English or Chinese names.
 COUNTRY_ALIASES = {
-    "viet nam": "VN", "vietnam": "VN", "中华人民共和国": "CN", "中国大陆": "CN",
-    "mainland china": "CN", "prc": "CN", "people's republic of china": "CN",
-    "usa": "US", "united states": "US", "america": "US", "美国": "US",
-    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "英国": "GB",
-    "south korea": "KR", "korea": "KR", "republic of korea": "KR", "韩国": "KR",
-    "russia": "RU", "russian federation": "RU", "turkey": "TR", "türkiye": "TR",
-    "czech republic": "CZ", "ivory coast": "CI", "cote d'ivoire": "CI", "laos": "LA",
-    "iran": "IR", "syria": "SY", "bolivia": "BO", "tanzania": "TZ", "moldova": "MD",
-    "macedonia": "MK", "hong kong sar": "HK", "香港特别行政区": "HK", "中国香港": "HK",
-    "macao": "MO", "macau": "MO", "澳门": "MO", "中国澳门": "MO", "taiwan": "TW",
-    "中国台湾": "TW", "holland": "NL", "burma": "MM", "swaziland": "SZ",
-    "cape verde": "CV", "east timor": "TL", "vatican": "VA", "uae": "AE",
+    "viet nam": "VN",
+    "vietnam": "VN",
+    "中华人民共和国": "CN",
+    "中国大陆": "CN",
+    "mainland china": "CN",
+    "prc": "CN",
+    "people's republic of china": "CN",
+    "usa": "US",
+    "united states": "US",
+    "america": "US",
+    "美国": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "英国": "GB",
+    "south korea": "KR",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "韩国": "KR",
+    "russia": "RU",
+    "russian federation": "RU",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "laos": "LA",
+    "iran": "IR",
+    "syria": "SY",
+    "bolivia": "BO",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "macedonia": "MK",
+    "hong kong sar": "HK",
+    "香港特别行政区": "HK",
+    "中国香港": "HK",
+    "macao": "MO",
+    "macau": "MO",
+    "澳门": "MO",
+    "中国澳门": "MO",
+    "taiwan": "TW",
+    "中国台湾": "TW",
+    "holland": "NL",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "vatican": "VA",
+    "uae": "AE",
 }
 
 
@@ -99,8 +137,11 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
         limit = MAX_LENGTH.get(column)
         if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:
             cell = cell[1:]  # our own export's protection against formula injection
-        text = clean_text(cell) if column in ("legal_name", "local_name", "city", "address",
-                                             "contact_name") else clean_ascii(cell)
+        text = (
+            clean_text(cell)
+            if column in ("legal_name", "local_name", "city", "address", "contact_name")
+            else clean_ascii(cell)
+        )
         if limit and len(text) > limit:
             error(column, "too_long", max=limit)
             continue
@@ -114,8 +155,10 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
     key_errors = any(c in ("registration_number", "ungm_vendor_number") for c, _, _ in errors)
     has_key = values.get("registration_number") or values.get("ungm_vendor_number")
     if not has_key and not key_errors:
-        error("ungm_vendor_number" if "ungm_vendor_number" in raw else "registration_number",
-              "key_required")
+        error(
+            "ungm_vendor_number" if "ungm_vendor_number" in raw else "registration_number",
+            "key_required",
+        )
     if "country" in values:
         code = country_code(str(values["country"]))
         if not values["country"]:

@@ -67,8 +67,24 @@ def sniff_format(path: Path) -> str:
     return "csv"
 
 
-_MULTIBYTE = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
-              "euc_jp", "euc_kr", "cp949", "johab", "iso2022_jp", "hz", "utf-16", "utf-32"}
+_MULTIBYTE = {
+    "gb18030",
+    "gbk",
+    "gb2312",
+    "big5",
+    "big5hkscs",
+    "cp950",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "euc_kr",
+    "cp949",
+    "johab",
+    "iso2022_jp",
+    "hz",
+    "utf-16",
+    "utf-32",
+}
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -101,8 +117,14 @@ def detect_encoding(sample: bytes) -> str:
         except UnicodeDecodeError:
             pass
     # GB2312 and GBK are subsets of GB18030; cp1252 is what "Latin-1" files really are.
-    return {"gb2312": "gb18030", "gbk": "gb18030", "latin-1": "cp1252",
-            "iso8859-1": "cp1252", "ascii": "utf-8", "big5": "big5hkscs"}.get(encoding, encoding)
+    return {
+        "gb2312": "gb18030",
+        "gbk": "gb18030",
+        "latin-1": "cp1252",
+        "iso8859-1": "cp1252",
+        "ascii": "utf-8",
+        "big5": "big5hkscs",
+    }.get(encoding, encoding)
 
 
 def sniff_delimiter(header_line: str) -> str:

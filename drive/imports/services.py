@@ -31,8 +31,13 @@ logger = logging.getLogger(__name__)
 
 def _move(job: ImportJob, to: str, by: Any, **changes: Any) -> ImportJob:
     return transition(
-        job, to=to, allowed=ALLOWED_MOVES, by=by, action=f"import.{to}",
-        organisation=job.buyer, changes=changes,
+        job,
+        to=to,
+        allowed=ALLOWED_MOVES,
+        by=by,
+        action=f"import.{to}",
+        organisation=job.buyer,
+        changes=changes,
     )
 
 
@@ -45,8 +50,10 @@ def _local_path(job: ImportJob) -> tuple[Path, bool]:
         import tempfile
 
         suffix = Path(job.original_name).suffix
-        with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp, \
-                job.file.open("rb") as source:
+        with (
+            tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp,
+            job.file.open("rb") as source,
+        ):
             shutil.copyfileobj(source, tmp)
         return Path(tmp.name), True
 
@@ -63,8 +70,9 @@ def import_create(*, buyer: Organisation, file: File, by: Any) -> ImportJob:
         raise Rejected("too_large", limit=filesizeformat(limit))
     name = os.path.basename(file.name or "suppliers.csv")[:255]
     with transaction.atomic():
-        job = ImportJob(buyer=buyer, created_by=by if getattr(by, "pk", None) else None,
-                        original_name=name)
+        job = ImportJob(
+            buyer=buyer, created_by=by if getattr(by, "pk", None) else None, original_name=name
+        )
         job.file.save(name, file, save=False)
         path, temporary = _local_path(job)
         try:
@@ -77,8 +85,14 @@ def import_create(*, buyer: Organisation, file: File, by: Any) -> ImportJob:
             if temporary:
                 path.unlink(missing_ok=True)
         job.save()
-        audit_record(actor=by, action="import.uploaded", target=job, to_state=job.status,
-                     organisation=buyer, note=name)
+        audit_record(
+            actor=by,
+            action="import.uploaded",
+            target=job,
+            to_state=job.status,
+            organisation=buyer,
+            note=name,
+        )
     return job
 
 
@@ -103,22 +117,39 @@ def import_validate(*, job: ImportJob, by: Any = None) -> ImportJob:
     try:
         outcome = engine.run(path, buyer=job.buyer, progress=progress)
     except Rejected as exc:
-        return _move(job, ImportStatus.REJECTED, by, rejection_code=exc.code,
-                     rejection_params=exc.params, validated_at=timezone.now())
+        return _move(
+            job,
+            ImportStatus.REJECTED,
+            by,
+            rejection_code=exc.code,
+            rejection_params=exc.params,
+            validated_at=timezone.now(),
+        )
     except Exception:
         logger.exception("Validating import %s failed", job.pk)
-        return _move(job, ImportStatus.FAILED, by, rejection_code="failed",
-                     finished_at=timezone.now())
+        return _move(
+            job, ImportStatus.FAILED, by, rejection_code="failed", finished_at=timezone.now()
+        )
     finally:
         if temporary:
             path.unlink(missing_ok=True)
     return _move(
-        job, ImportStatus.VALIDATED, by,
-        format=outcome.format, total=outcome.total, processed=outcome.total,
-        valid=outcome.valid, invalid=outcome.invalid, to_create=outcome.create,
-        to_update=outcome.update, to_leave=outcome.unchanged, errors=outcome.errors,
-        error_count=outcome.error_count, preview=outcome.preview,
-        ignored_columns=outcome.ignored_columns, validated_at=timezone.now(),
+        job,
+        ImportStatus.VALIDATED,
+        by,
+        format=outcome.format,
+        total=outcome.total,
+        processed=outcome.total,
+        valid=outcome.valid,
+        invalid=outcome.invalid,
+        to_create=outcome.create,
+        to_update=outcome.update,
+        to_leave=outcome.unchanged,
+        errors=outcome.errors,
+        error_count=outcome.error_count,
+        preview=outcome.preview,
+        ignored_columns=outcome.ignored_columns,
+        validated_at=timezone.now(),
         rows_per_second=outcome.rows_per_second,
     )
 
@@ -167,21 +198,41 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
         with transaction.atomic():
             outcome = engine.run(path, buyer=job.buyer, write=True, only_valid=only_valid, by=by)
             _move(
-                job, ImportStatus.DONE, by,
-                created=outcome.create, updated=outcome.update, unchanged=outcome.unchanged,
-                processed=outcome.total, finished_at=timezone.now(),
+                job,
+                ImportStatus.DONE,
+                by,
+                created=outcome.create,
+                updated=outcome.update,
+                unchanged=outcome.unchanged,
+                processed=outcome.total,
+                finished_at=timezone.now(),
                 rows_per_second=outcome.rows_per_second,
             )
-            webhook_emit(organisation=job.buyer_id, event="import.completed", payload={
-                "import": {"id": job.pk, "file": job.original_name, "mode": job.mode,
-                           "created": job.created, "updated": job.updated,
-                           "unchanged": job.unchanged},
-            })
+            webhook_emit(
+                organisation=job.buyer_id,
+                event="import.completed",
+                payload={
+                    "import": {
+                        "id": job.pk,
+                        "file": job.original_name,
+                        "mode": job.mode,
+                        "created": job.created,
+                        "updated": job.updated,
+                        "unchanged": job.unchanged,
+                    },
+                },
+            )
     except Exception as exc:
         job.refresh_from_db()
         code = exc.code if isinstance(exc, Rejected) and exc.code != "failed" else "failed"
-        _move(job, ImportStatus.FAILED, by, rejection_code=code,
-              rejection_params=getattr(exc, "params", {}), finished_at=timezone.now())
+        _move(
+            job,
+            ImportStatus.FAILED,
+            by,
+            rejection_code=code,
+            rejection_params=getattr(exc, "params", {}),
+            finished_at=timezone.now(),
+        )
         if not isinstance(exc, Rejected):
             # Logged, not raised: the job page tells the user; a retry would do nothing.
             logger.exception("Import %s failed; nothing was written", job.pk)

@@ -68,16 +68,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for error in job.errors
     ]
     page = Paginator(errors, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "imports/detail.html", {
-        "job": job,
-        "page_obj": page,
-        "errors": page.object_list,
-        "hidden_errors": max(0, job.error_count - len(job.errors)),
-        "rejection": rejection_message(job.rejection_code, job.rejection_params)
-        if job.rejection_code else "",
-        "can_confirm": job.status == ImportStatus.VALIDATED,
-        "running": job.is_running,
-    })
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "job": job,
+            "page_obj": page,
+            "errors": page.object_list,
+            "hidden_errors": max(0, job.error_count - len(job.errors)),
+            "rejection": rejection_message(job.rejection_code, job.rejection_params)
+            if job.rejection_code
+            else "",
+            "can_confirm": job.status == ImportStatus.VALIDATED,
+            "running": job.is_running,
+        },
+    )
 
 
 @login_required
@@ -109,10 +114,10 @@ def _download_format(request: HttpRequest) -> str:
 
 def _send(rows, fmt: str, stem: str) -> HttpResponse:
     if fmt == "xlsx":
-        return FileResponse(exporting.xlsx_file(rows), as_attachment=True,
-                            filename=f"{stem}.xlsx")
-    response = StreamingHttpResponse(exporting.csv_chunks(rows),
-                                     content_type="text/csv; charset=utf-8")
+        return FileResponse(exporting.xlsx_file(rows), as_attachment=True, filename=f"{stem}.xlsx")
+    response = StreamingHttpResponse(
+        exporting.csv_chunks(rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     return response
 

@@ -6,10 +6,6 @@ app_name = "organisations"
 urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),
-    path(
-        "invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"
-    ),
-    path(
-        "invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation_resend"
-    ),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),
+    path("invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation_resend"),
 ]

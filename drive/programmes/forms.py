@@ -69,9 +69,7 @@ class ProgrammeForm(forms.ModelForm):
         # A draft programme may wait for its questionnaire to be published; an open or
         # closed one has answers to collect, so it only switches to a published version.
         drafts = not self.instance.pk or self.instance.status == ProgrammeStatus.DRAFT
-        self.fields["questionnaire_version"].queryset = versions_for_programme(
-            user, drafts=drafts
-        )
+        self.fields["questionnaire_version"].queryset = versions_for_programme(user, drafts=drafts)
         if self.instance.pk:
             self.initial["review_deadline"] = (self.instance.stage_deadlines or {}).get("reviewed")
             if self.instance.enrolments.exists():
@@ -95,12 +93,16 @@ class ProgrammeForm(forms.ModelForm):
 class InviteCompanyForm(forms.Form):
     legal_name = forms.CharField(label=_("Company legal name"), max_length=255)
     local_name = forms.CharField(
-        label=_("Name in local script"), max_length=255, required=False,
+        label=_("Name in local script"),
+        max_length=255,
+        required=False,
         help_text=_("For example 明亮纺织有限公司."),
     )
     country = LazyTypedChoiceField(label=_("Country"), choices=all_countries)
     registration_number = forms.CharField(
-        label=_("Registration number"), max_length=64, required=False,
+        label=_("Registration number"),
+        max_length=64,
+        required=False,
         help_text=_("Enter a registration number or a UNGM vendor number (or both)."),
     )
     ungm_vendor_number = forms.CharField(
@@ -126,11 +128,15 @@ class InviteCompanyForm(forms.Form):
 
 class ReminderForm(forms.Form):
     enrolments = forms.TypedMultipleChoiceField(
-        label=_("Suppliers"), coerce=int, choices=(),
+        label=_("Suppliers"),
+        coerce=int,
+        choices=(),
         error_messages={"required": _("Select at least one supplier to remind.")},
     )
     message = forms.CharField(
-        label=_("Message (optional)"), required=False, max_length=2000,
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Added to the reminder email, below our standard text."),
     )
@@ -142,7 +148,9 @@ class ReminderForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=2000,
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Recorded in the enrolment's history."),
     )

@@ -62,21 +62,27 @@ class ProgrammeQuerySet(models.QuerySet):
 
 class Programme(models.Model):
     buyer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="programmes",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
         limit_choices_to={"kind": "buyer"},
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True)
     questionnaire_version = models.ForeignKey(
-        QuestionnaireVersion, verbose_name=_("questionnaire version"),
-        on_delete=models.PROTECT, related_name="programmes",
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
     opening_date = models.DateField(_("opening date"), null=True, blank=True)
     assessment_deadline = models.DateField(_("assessment deadline"), null=True, blank=True)
     stage_deadlines = models.JSONField(_("stage deadlines"), default=dict, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=ProgrammeStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=ProgrammeStatus.choices,
         default=ProgrammeStatus.DRAFT,
     )
     created_by = models.ForeignKey(

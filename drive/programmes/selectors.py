@@ -102,12 +102,7 @@ def _answered_count() -> Coalesce:
     non_empty = (
         Answer.objects.filter(assessment__enrolment=OuterRef("pk"))
         .filter(
-            (
-                Q(value__isnull=False)
-                & ~Q(value=None)
-                & ~Q(value="")
-                & ~Q(value=[])
-            )
+            (Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[]))
             | Q(Exists(Answer.documents.through.objects.filter(answer=OuterRef("pk"))))
         )
         .order_by()
@@ -225,9 +220,7 @@ def programmes_for(user) -> QuerySet[Programme]:
     return (
         Programme.objects.visible_to(user)
         .select_related("questionnaire_version__questionnaire")
-        .annotate(
-            enrolment_count=Count("enrolments", filter=~Q(enrolments__stage=Stage.WITHDRAWN))
-        )
+        .annotate(enrolment_count=Count("enrolments", filter=~Q(enrolments__stage=Stage.WITHDRAWN)))
         .order_by("-created_at", "-id")
     )
 

@@ -176,8 +176,13 @@ def programme_open(*, programme: Programme, by: Any, note: str = "") -> Programm
     with transaction.atomic():
         first_opening = programme.status == ProgrammeStatus.DRAFT
         transition(
-            programme, to=ProgrammeStatus.OPEN, allowed=PROGRAMME_MOVES, by=by,
-            action="programme.opened", note=note, organisation=programme.buyer,
+            programme,
+            to=ProgrammeStatus.OPEN,
+            allowed=PROGRAMME_MOVES,
+            by=by,
+            action="programme.opened",
+            note=note,
+            organisation=programme.buyer,
         )
         if first_opening:
             enrolments = programme.enrolments.exclude(stage=Stage.WITHDRAWN).select_related(
@@ -190,8 +195,13 @@ def programme_open(*, programme: Programme, by: Any, note: str = "") -> Programm
 def programme_close(*, programme: Programme, by: Any, note: str = "") -> Programme:
     """Close an open programme; audit ``programme.closed``. No enrolment changes."""
     return transition(
-        programme, to=ProgrammeStatus.CLOSED, allowed=PROGRAMME_MOVES, by=by,
-        action="programme.closed", note=note, organisation=programme.buyer,
+        programme,
+        to=ProgrammeStatus.CLOSED,
+        allowed=PROGRAMME_MOVES,
+        by=by,
+        action="programme.closed",
+        note=note,
+        organisation=programme.buyer,
     )
 
 

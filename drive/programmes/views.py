@@ -120,9 +120,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Programme saved."))
             return redirect("programmes:detail", pk=programme.pk)
-    return render(
-        request, "programmes/programme_form.html", {"form": form, "programme": programme}
-    )
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
 
 
 @login_required
@@ -281,9 +279,7 @@ def invite_company(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": enrolment.supplier.legal_name},
             )
             return redirect("programmes:detail", pk=programme.pk)
-    return render(
-        request, "programmes/invite_company.html", {"form": form, "programme": programme}
-    )
+    return render(request, "programmes/invite_company.html", {"form": form, "programme": programme})
 
 
 @login_required
@@ -383,9 +379,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": enrolment.supplier.legal_name},
             )
             return redirect("programmes:enrolment", pk=enrolment.pk)
-    return render(
-        request, "programmes/withdraw.html", {"form": form, "enrolment": enrolment}
-    )
+    return render(request, "programmes/withdraw.html", {"form": form, "enrolment": enrolment})
 
 
 @login_required

@@ -65,9 +65,7 @@ class DefinitionRejected(ImportRejected):
     """Nothing was created: ``errors`` lists every problem, ``unsupported`` every
     XLSForm feature DRiVE does not support (importable with ``skip_unsupported``)."""
 
-    def __init__(
-        self, errors: list[Issue], unsupported: list[Issue] | None = None
-    ) -> None:
+    def __init__(self, errors: list[Issue], unsupported: list[Issue] | None = None) -> None:
         unsupported = unsupported or []
         if errors:
             message = _("The questionnaire has %(count)s error(s); nothing was imported.") % {
@@ -220,7 +218,8 @@ def normalize(definition: dict[str, Any]) -> dict[str, Any]:
         texts
         for theme in themes
         for texts in (
-            theme["label"], theme["hint"],
+            theme["label"],
+            theme["hint"],
             *(q[name] for q in theme["questions"] for name in ("label", "hint", "guidance")),
             *(c["label"] for q in theme["questions"] for c in q["choices"]),
         )
@@ -257,11 +256,15 @@ def validate(definition: dict[str, Any], *, sectors: set[int] | None = None) -> 
     """
     issues: list[Issue] = []
     if not CODE_RE.match(definition["code"]):
-        issues.append(Issue(
-            _("The questionnaire code must start with a letter and use only letters, digits, "
-              "“_”, “-” or “.” (at most 80)."),
-            ("code",),
-        ))
+        issues.append(
+            Issue(
+                _(
+                    "The questionnaire code must start with a letter and use only letters, digits, "
+                    "“_”, “-” or “.” (at most 80)."
+                ),
+                ("code",),
+            )
+        )
     if not definition["themes"] or not any(t["questions"] for t in definition["themes"]):
         issues.append(Issue(_("The questionnaire has no questions."), ("themes",)))
     theme_codes: set[str] = set()
@@ -270,47 +273,70 @@ def validate(definition: dict[str, Any], *, sectors: set[int] | None = None) -> 
     for ti, theme in enumerate(definition["themes"]):
         where: Path = ("themes", ti)
         if not CODE_RE.match(theme["code"]):
-            message = _("“%(code)s” is not a valid name: start with a letter and use "
-                        "letters, digits, “_”, “-” or “.”.")
+            message = _(
+                "“%(code)s” is not a valid name: start with a letter and use "
+                "letters, digits, “_”, “-” or “.”."
+            )
             issues.append(Issue(message % {"code": theme["code"]}, (*where, "code")))
         elif theme["code"] in theme_codes:
-            issues.append(Issue(_("The theme name “%(code)s” is used twice.") % {
-                "code": theme["code"]}, (*where, "code")))
+            issues.append(
+                Issue(
+                    _("The theme name “%(code)s” is used twice.") % {"code": theme["code"]},
+                    (*where, "code"),
+                )
+            )
         theme_codes.add(theme["code"])
         if not isinstance(theme["weight"], int | float) or not 0 <= theme["weight"] < 10000:
-            issues.append(Issue(_("The weight must be a number from 0 to 9999."),
-                                (*where, "weight")))
+            issues.append(
+                Issue(_("The weight must be a number from 0 to 9999."), (*where, "weight"))
+            )
         if not theme["questions"]:
-            issues.append(Issue(_("The theme “%(code)s” has no questions.") % {
-                "code": theme["code"]}, where))
+            issues.append(
+                Issue(_("The theme “%(code)s” has no questions.") % {"code": theme["code"]}, where)
+            )
         for qi, question in enumerate(theme["questions"]):
             issues.extend(
-                _validate_question(question, (*where, "questions", qi), earlier, all_codes,
-                                   sectors)
+                _validate_question(question, (*where, "questions", qi), earlier, all_codes, sectors)
             )
             earlier.add(question["code"])
     return issues
 
 
 def _validate_question(
-    question: dict[str, Any], where: Path, earlier: set[str], all_codes: set[str],
+    question: dict[str, Any],
+    where: Path,
+    earlier: set[str],
+    all_codes: set[str],
     sectors: set[int] | None,
 ) -> list[Issue]:
     issues: list[Issue] = []
     code = question["code"]
     if not CODE_RE.match(code):
-        issues.append(Issue(_("“%(code)s” is not a valid name: start with a letter and use "
-                              "letters, digits, “_”, “-” or “.”.") % {"code": code},
-                            (*where, "code")))
+        issues.append(
+            Issue(
+                _(
+                    "“%(code)s” is not a valid name: start with a letter and use "
+                    "letters, digits, “_”, “-” or “.”."
+                )
+                % {"code": code},
+                (*where, "code"),
+            )
+        )
     elif code in earlier:
-        issues.append(Issue(_("The name “%(code)s” is used twice.") % {"code": code},
-                            (*where, "code")))
+        issues.append(
+            Issue(_("The name “%(code)s” is used twice.") % {"code": code}, (*where, "code"))
+        )
     if question["type"] not in QuestionType.values:
-        issues.append(Issue(_("“%(type)s” is not a question type DRiVE knows.") % {
-            "type": question["type"]}, (*where, "type")))
+        issues.append(
+            Issue(
+                _("“%(type)s” is not a question type DRiVE knows.") % {"type": question["type"]},
+                (*where, "type"),
+            )
+        )
     if not question["label"]:
-        issues.append(Issue(_("The question “%(code)s” has no label.") % {"code": code},
-                            (*where, "label")))
+        issues.append(
+            Issue(_("The question “%(code)s” has no label.") % {"code": code}, (*where, "label"))
+        )
     issues.extend(_validate_choices(question, where))
     for name in ("relevant", "evidence_required", "red_flag"):
         expr = question[name]
@@ -323,36 +349,57 @@ def _validate_question(
             issues.append(Issue(error.message, (*where, name)))
             continue
         if name == "relevant" and own:
-            issues.append(Issue(_("A display condition cannot use “.” (the question's own "
-                                  "answer); refer to earlier answers with ${name}."),
-                                (*where, name)))
+            issues.append(
+                Issue(
+                    _(
+                        "A display condition cannot use “.” (the question's own "
+                        "answer); refer to earlier answers with ${name}."
+                    ),
+                    (*where, name),
+                )
+            )
         for ref in sorted(names):
             if ref == code and name != "relevant":
                 continue
             if ref not in earlier:
                 message = (
-                    _("${%(name)s} refers to a later question; conditions can only use "
-                      "earlier answers.") if ref in all_codes or ref == code
+                    _(
+                        "${%(name)s} refers to a later question; conditions can only use "
+                        "earlier answers."
+                    )
+                    if ref in all_codes or ref == code
                     else _("${%(name)s} is not a question of this questionnaire.")
                 )
                 issues.append(Issue(message % {"name": ref}, (*where, name)))
     if len(question["points"]) > 200:
-        issues.append(Issue(_("The points rule is longer than 200 characters."),
-                            (*where, "points")))
+        issues.append(
+            Issue(_("The points rule is longer than 200 characters."), (*where, "points"))
+        )
     bad_sizes = [s for s in question["applies_to_size"] if s not in SIZES]
     if bad_sizes:
-        issues.append(Issue(_("Unknown size class(es) %(sizes)s: use micro, small, medium or "
-                              "large.") % {"sizes": ", ".join(map(str, bad_sizes))},
-                            (*where, "applies_to_size")))
+        issues.append(
+            Issue(
+                _("Unknown size class(es) %(sizes)s: use micro, small, medium or large.")
+                % {"sizes": ", ".join(map(str, bad_sizes))},
+                (*where, "applies_to_size"),
+            )
+        )
     bad_sectors = [
-        s for s in question["applies_to_sector"]
+        s
+        for s in question["applies_to_sector"]
         if not isinstance(s, int) or (sectors is not None and s not in sectors)
     ]
     if bad_sectors:
-        issues.append(Issue(_("Unknown sector(s) %(sectors)s: use two-digit UNSPSC segment "
-                              "codes such as 43 or 72.") % {
-                                  "sectors": ", ".join(map(str, bad_sectors))},
-                            (*where, "applies_to_sector")))
+        issues.append(
+            Issue(
+                _(
+                    "Unknown sector(s) %(sectors)s: use two-digit UNSPSC segment "
+                    "codes such as 43 or 72."
+                )
+                % {"sectors": ", ".join(map(str, bad_sectors))},
+                (*where, "applies_to_sector"),
+            )
+        )
     return issues
 
 
@@ -361,29 +408,46 @@ def _validate_choices(question: dict[str, Any], where: Path) -> list[Issue]:
     choices = question["choices"]
     if question["type"] in CHOICE_TYPES:
         if not choices:
-            issues.append(Issue(_("The choice question “%(code)s” has no choices.") % {
-                "code": question["code"]}, (*where, "choices")))
+            issues.append(
+                Issue(
+                    _("The choice question “%(code)s” has no choices.")
+                    % {"code": question["code"]},
+                    (*where, "choices"),
+                )
+            )
         fixed = FIXED_CHOICES.get(question["type"])
         values = [c["value"] for c in choices]
         if fixed and choices and sorted(values) != sorted(fixed):
-            issues.append(Issue(_("A %(type)s question must have exactly the choices "
-                                  "%(values)s.") % {"type": question["type"],
-                                                    "values": ", ".join(fixed)},
-                                (*where, "choices")))
+            issues.append(
+                Issue(
+                    _("A %(type)s question must have exactly the choices %(values)s.")
+                    % {"type": question["type"], "values": ", ".join(fixed)},
+                    (*where, "choices"),
+                )
+            )
     elif choices:
         issues.append(Issue(_("Only choice questions can have choices."), (*where, "choices")))
     seen: set[str] = set()
     for ci, choice in enumerate(choices):
         cwhere = (*where, "choices", ci)
         if not choice["value"] or len(choice["value"]) > 80 or " " in choice["value"]:
-            issues.append(Issue(_("A choice name must be 1 to 80 characters without spaces."),
-                                (*cwhere, "value")))
+            issues.append(
+                Issue(
+                    _("A choice name must be 1 to 80 characters without spaces."),
+                    (*cwhere, "value"),
+                )
+            )
         elif choice["value"] in seen:
-            issues.append(Issue(_("The choice “%(value)s” is listed twice.") % {
-                "value": choice["value"]}, (*cwhere, "value")))
+            issues.append(
+                Issue(
+                    _("The choice “%(value)s” is listed twice.") % {"value": choice["value"]},
+                    (*cwhere, "value"),
+                )
+            )
         seen.add(choice["value"])
         points = choice["points"]
         if points is not None and (not isinstance(points, int | float) or abs(points) >= 10**6):
-            issues.append(Issue(_("Points must be a number below one million."),
-                                (*cwhere, "points")))
+            issues.append(
+                Issue(_("Points must be a number below one million."), (*cwhere, "points"))
+            )
     return issues

@@ -123,11 +123,15 @@ class Token:
 _TOKEN_RE = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<ref>\$\{\s*(?P<refname>""" + NAME_PATTERN + r""")\s*\})
+  | (?P<ref>\$\{\s*(?P<refname>"""
+    + NAME_PATTERN
+    + r""")\s*\})
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<number>\d+(?:\.\d+)?|\.\d+)
   | (?P<op>!=|<=|>=|=|<|>)
-  | (?P<name>""" + NAME_PATTERN + r""")
+  | (?P<name>"""
+    + NAME_PATTERN
+    + r""")
   | (?P<dot>\.)
   | (?P<lparen>\()
   | (?P<rparen>\))
@@ -148,9 +152,7 @@ def tokenize(text: str) -> list[Token]:
             if char in "'\"":
                 message = _("The text starting at character %(position)s has no closing quote.")
             elif text.startswith("${", position):
-                message = _(
-                    "The reference at character %(position)s is not a valid ${name}."
-                )
+                message = _("The reference at character %(position)s is not a valid ${name}.")
             else:
                 message = _("Unexpected character “%(char)s” at character %(position)s.")
             raise ExpressionError(message % {"char": char, "position": position + 1}, position)
@@ -518,8 +520,9 @@ def _eval(node: Node, answers: Mapping[str, Any], current: Any) -> Value:
     if isinstance(node, Ref | Current):
         return _value(_raw(node, answers, current))
     if isinstance(node, Compare):
-        return _compare(node.op, _eval(node.left, answers, current),
-                        _eval(node.right, answers, current))
+        return _compare(
+            node.op, _eval(node.left, answers, current), _eval(node.right, answers, current)
+        )
     if isinstance(node, BoolOp):
         left = _truthy(_eval(node.left, answers, current))
         if node.op == "and":

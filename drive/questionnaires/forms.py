@@ -6,23 +6,34 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-LANGUAGE_NAMES = {"en": _("English"), "zh-hans": _("Chinese (simplified)"), "fr": _("French"),
-                  "es": _("Spanish")}
+LANGUAGE_NAMES = {
+    "en": _("English"),
+    "zh-hans": _("Chinese (simplified)"),
+    "fr": _("French"),
+    "es": _("Spanish"),
+}
 
 
 class XLSFormUploadForm(forms.Form):
     file = forms.FileField(
         label=_("XLSForm workbook (.xlsx)"),
-        help_text=_("A survey sheet, a choices sheet and optionally a settings sheet, as "
-                    "written for ODK or KoboToolbox. At most 5 MB."),
+        help_text=_(
+            "A survey sheet, a choices sheet and optionally a settings sheet, as "
+            "written for ODK or KoboToolbox. At most 5 MB."
+        ),
     )
     code = forms.SlugField(
-        label=_("Questionnaire code"), required=False, max_length=80,
-        help_text=_("Leave empty to use the form_id of the settings sheet. Uploading again "
-                    "with the same code adds a new version."),
+        label=_("Questionnaire code"),
+        required=False,
+        max_length=80,
+        help_text=_(
+            "Leave empty to use the form_id of the settings sheet. Uploading again "
+            "with the same code adds a new version."
+        ),
     )
     skip_unsupported = forms.BooleanField(
-        label=_("Skip the rows DRiVE does not support and import the rest"), required=False,
+        label=_("Skip the rows DRiVE does not support and import the rest"),
+        required=False,
     )
 
     def clean_file(self) -> Any:
@@ -44,14 +55,17 @@ class QuestionTextForm(forms.Form):
             name = LANGUAGE_NAMES.get(code, code)
             self.fields[f"label_{code}"] = forms.CharField(
                 label=_("Question (%(language)s)") % {"language": name},
-                required=code == languages[0], widget=forms.Textarea(attrs={"rows": 2}),
+                required=code == languages[0],
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"hint_{code}"] = forms.CharField(
                 label=_("Help text (%(language)s)") % {"language": name},
-                required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
-        self.order_fields([*(f"{kind}_{c}" for c in languages for kind in ("label", "hint")),
-                           "required"])
+        self.order_fields(
+            [*(f"{kind}_{c}" for c in languages for kind in ("label", "hint")), "required"]
+        )
 
     @staticmethod
     def initial_for(question: Any, languages: list[str]) -> dict[str, Any]:

@@ -45,7 +45,10 @@ class Questionnaire(models.Model):
     """A family of versions. ``owner`` is empty for questionnaires shipped with DRiVE."""
 
     owner = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="questionnaires",
     )
     code = models.SlugField(_("code"), max_length=80)
@@ -59,7 +62,8 @@ class Questionnaire(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "code"], name="questionnaire_unique_code"),
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(owner=None),
+                fields=["code"],
+                condition=models.Q(owner=None),
                 name="questionnaire_unique_shipped_code",
             ),
         ]
@@ -84,7 +88,10 @@ class QuestionnaireVersion(models.Model):
     languages = models.JSONField(default=list)
     content_hash = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,7 +159,6 @@ class Theme(LocalisedTexts, models.Model):
         return self.display_label
 
 
-
 class Question(LocalisedTexts, models.Model):
     """One question. Expressions use the XLSForm syntax (``${code}``, ``.`` = this answer).
 
@@ -193,7 +199,6 @@ class Question(LocalisedTexts, models.Model):
     def __str__(self) -> str:
         return self.code
 
-
     @property
     def has_choices(self) -> bool:
         return self.type in CHOICE_TYPES
@@ -204,9 +209,7 @@ class Choice(models.Model):
     value = models.CharField(_("value"), max_length=80)
     order = models.PositiveIntegerField(default=0)
     label = models.JSONField(_("label"), default=dict)
-    points = models.DecimalField(
-        _("points"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("choice")

@@ -81,9 +81,7 @@ def _holds(expr: str, answers: Mapping[str, Any], current: Any) -> bool:
         return False
 
 
-def visible_questions(
-    questions: Iterable[Question], answers: Mapping[str, Any]
-) -> list[Question]:
+def visible_questions(questions: Iterable[Question], answers: Mapping[str, Any]) -> list[Question]:
     """The questions whose display condition (``relevant``) holds for ``answers``.
 
     A question hidden by its condition also hides any question whose condition
@@ -151,9 +149,9 @@ def versions_for_programme(user: Any, *, drafts: bool = False) -> QuerySet[Quest
     """Versions a buyer may choose as a programme's questionnaire: published ones, plus
     drafts when ``drafts`` (a draft programme may be prepared while its questionnaire is
     still being written; ``programme_open`` requires the version to be published)."""
-    statuses = [VersionStatus.PUBLISHED, VersionStatus.DRAFT] if drafts else [
-        VersionStatus.PUBLISHED
-    ]
+    statuses = (
+        [VersionStatus.PUBLISHED, VersionStatus.DRAFT] if drafts else [VersionStatus.PUBLISHED]
+    )
     org = getattr(user, "organisation", None)
     if org is None or not org.is_buyer:
         return QuestionnaireVersion.objects.none()

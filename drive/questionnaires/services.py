@@ -63,7 +63,10 @@ def _next_number(questionnaire: Questionnaire) -> int:
 
 
 def version_create_from_definition(
-    *, questionnaire: Questionnaire, definition: dict[str, Any], by: Any,
+    *,
+    questionnaire: Questionnaire,
+    definition: dict[str, Any],
+    by: Any,
     located: Located | None = None,
 ) -> QuestionnaireVersion:
     """Create the next draft version of ``questionnaire`` from a canonical definition.
@@ -87,7 +90,9 @@ def version_create_from_definition(
         )
         _create_content(version, normalized)
         audit_record(
-            actor=by, action="questionnaire.version_created", target=version,
+            actor=by,
+            action="questionnaire.version_created",
+            target=version,
             after={"number": version.number, "questions": version.questions.count()},
             organisation=questionnaire.owner,
         )
@@ -97,8 +102,12 @@ def version_create_from_definition(
 def _create_content(version: QuestionnaireVersion, normalized: dict[str, Any]) -> None:
     themes = Theme.objects.bulk_create(
         Theme(
-            version=version, code=t["code"], order=i, weight=Decimal(str(t["weight"])),
-            label=t["label"], hint=t["hint"],
+            version=version,
+            code=t["code"],
+            order=i,
+            weight=Decimal(str(t["weight"])),
+            label=t["label"],
+            hint=t["hint"],
         )
         for i, t in enumerate(normalized["themes"])
     )
@@ -107,20 +116,36 @@ def _create_content(version: QuestionnaireVersion, normalized: dict[str, Any]) -
     order = 0
     for theme, spec in zip(themes, normalized["themes"], strict=True):
         for q in spec["questions"]:
-            questions.append(Question(
-                version=version, theme=theme, code=q["code"], order=order, type=q["type"],
-                label=q["label"], hint=q["hint"], guidance=q["guidance"],
-                required=q["required"], relevant=q["relevant"],
-                evidence_required=q["evidence_required"], red_flag=q["red_flag"],
-                points=q["points"], applies_to_size=q["applies_to_size"],
-                applies_to_sector=q["applies_to_sector"],
-            ))
+            questions.append(
+                Question(
+                    version=version,
+                    theme=theme,
+                    code=q["code"],
+                    order=order,
+                    type=q["type"],
+                    label=q["label"],
+                    hint=q["hint"],
+                    guidance=q["guidance"],
+                    required=q["required"],
+                    relevant=q["relevant"],
+                    evidence_required=q["evidence_required"],
+                    red_flag=q["red_flag"],
+                    points=q["points"],
+                    applies_to_size=q["applies_to_size"],
+                    applies_to_sector=q["applies_to_sector"],
+                )
+            )
             specs.append(q)
             order += 1
     questions = Question.objects.bulk_create(questions)
     Choice.objects.bulk_create(
-        Choice(question=question, value=c["value"], order=i, label=c["label"],
-               points=_number_or_none(c["points"]))
+        Choice(
+            question=question,
+            value=c["value"],
+            order=i,
+            label=c["label"],
+            points=_number_or_none(c["points"]),
+        )
         for question, q in zip(questions, specs, strict=True)
         for i, c in enumerate(q["choices"])
     )
@@ -141,29 +166,45 @@ def version_definition(version: QuestionnaireVersion) -> dict[str, Any]:
         questions_by_theme.setdefault(question.theme_id, []).append(question)
     themes = []
     for theme in Theme.objects.filter(version=version).order_by("order"):
-        themes.append({
-            "code": theme.code, "label": theme.label, "hint": theme.hint,
-            "weight": _plain_number(theme.weight),
-            "questions": [
-                {
-                    "code": q.code, "type": q.type, "label": q.label, "hint": q.hint,
-                    "guidance": q.guidance, "required": q.required, "relevant": q.relevant,
-                    "evidence_required": q.evidence_required, "red_flag": q.red_flag,
-                    "points": q.points, "applies_to_size": q.applies_to_size,
-                    "applies_to_sector": q.applies_to_sector,
-                    "choices": [
-                        {"value": c.value, "label": c.label, "points": _plain_number(c.points)}
-                        for c in sorted(q.choices.all(), key=lambda c: c.order)
-                    ],
-                }
-                for q in questions_by_theme.get(theme.pk, [])
-            ],
-        })
-    return canonical.normalize({
-        "code": version.questionnaire.code, "title": version.title,
-        "version_label": version.version_label, "default_language": version.default_language,
-        "languages": version.languages, "themes": themes,
-    })
+        themes.append(
+            {
+                "code": theme.code,
+                "label": theme.label,
+                "hint": theme.hint,
+                "weight": _plain_number(theme.weight),
+                "questions": [
+                    {
+                        "code": q.code,
+                        "type": q.type,
+                        "label": q.label,
+                        "hint": q.hint,
+                        "guidance": q.guidance,
+                        "required": q.required,
+                        "relevant": q.relevant,
+                        "evidence_required": q.evidence_required,
+                        "red_flag": q.red_flag,
+                        "points": q.points,
+                        "applies_to_size": q.applies_to_size,
+                        "applies_to_sector": q.applies_to_sector,
+                        "choices": [
+                            {"value": c.value, "label": c.label, "points": _plain_number(c.points)}
+                            for c in sorted(q.choices.all(), key=lambda c: c.order)
+                        ],
+                    }
+                    for q in questions_by_theme.get(theme.pk, [])
+                ],
+            }
+        )
+    return canonical.normalize(
+        {
+            "code": version.questionnaire.code,
+            "title": version.title,
+            "version_label": version.version_label,
+            "default_language": version.default_language,
+            "languages": version.languages,
+            "themes": themes,
+        }
+    )
 
 
 def version_publish(*, version: QuestionnaireVersion, by: Any) -> QuestionnaireVersion:
@@ -173,8 +214,12 @@ def version_publish(*, version: QuestionnaireVersion, by: Any) -> QuestionnaireV
     """
     digest = content_hash(version_definition(version))
     return transition(
-        version, to=VersionStatus.PUBLISHED, allowed=VERSION_MOVES, by=by,
-        action="questionnaire.version_published", organisation=version.questionnaire.owner,
+        version,
+        to=VersionStatus.PUBLISHED,
+        allowed=VERSION_MOVES,
+        by=by,
+        action="questionnaire.version_published",
+        organisation=version.questionnaire.owner,
         changes={"content_hash": digest, "published_at": timezone.now()},
     )
 
@@ -189,8 +234,7 @@ def version_new_draft(*, version: QuestionnaireVersion, by: Any) -> Questionnair
     existing = version.questionnaire.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
         raise VersionFrozen(
-            _("Version %(number)s is already a draft: edit that one.")
-            % {"number": existing.number}
+            _("Version %(number)s is already a draft: edit that one.") % {"number": existing.number}
         )
     return version_create_from_definition(
         questionnaire=version.questionnaire, definition=version_definition(version), by=by
@@ -198,8 +242,16 @@ def version_new_draft(*, version: QuestionnaireVersion, by: Any) -> Questionnair
 
 
 EDITABLE_FIELDS = (
-    "label", "hint", "guidance", "required", "relevant", "evidence_required", "red_flag",
-    "points", "applies_to_size", "applies_to_sector",
+    "label",
+    "hint",
+    "guidance",
+    "required",
+    "relevant",
+    "evidence_required",
+    "red_flag",
+    "points",
+    "applies_to_size",
+    "applies_to_sector",
 )
 
 
@@ -235,8 +287,11 @@ def question_update(*, question: Question, by: Any, **changes: Any) -> Question:
             setattr(question, name, spec[name])
         question.save(update_fields=list(changes))
         audit_record(
-            actor=by, action="questionnaire.question_updated", target=question,
-            before=before, after={name: spec[name] for name in changes},
+            actor=by,
+            action="questionnaire.question_updated",
+            target=question,
+            before=before,
+            after={name: spec[name] for name in changes},
             organisation=version.questionnaire.owner,
         )
     return question
@@ -249,7 +304,12 @@ class ImportOutcome:
 
 
 def questionnaire_import(
-    *, located: Located, owner: Any, by: Any, code: str = "", name: str = "",
+    *,
+    located: Located,
+    owner: Any,
+    by: Any,
+    code: str = "",
+    name: str = "",
     publish: bool = False,
 ) -> ImportOutcome:
     """Create (or add a version to) the questionnaire ``code`` of ``owner`` (None =
@@ -263,7 +323,8 @@ def questionnaire_import(
     normalized = _check(definition, located)
     with transaction.atomic():
         questionnaire, _created = Questionnaire.objects.get_or_create(
-            owner=owner, code=normalized["code"],
+            owner=owner,
+            code=normalized["code"],
             defaults={"name": name or _title_of(normalized)},
         )
         version = version_create_from_definition(
@@ -276,15 +337,23 @@ def questionnaire_import(
 
 def _title_of(normalized: dict[str, Any]) -> str:
     title = normalized["title"]
-    text = title.get(normalized["default_language"]) or title.get("en") or next(
-        iter(title.values()), ""
+    text = (
+        title.get(normalized["default_language"])
+        or title.get("en")
+        or next(iter(title.values()), "")
     )
     return (text or normalized["code"])[:200]
 
 
 def questionnaire_import_xlsform(
-    *, file: IO[bytes], owner: Any, by: Any, code: str = "", publish: bool = False,
-    skip_unsupported: bool = False, filename: str = "",
+    *,
+    file: IO[bytes],
+    owner: Any,
+    by: Any,
+    code: str = "",
+    publish: bool = False,
+    skip_unsupported: bool = False,
+    filename: str = "",
 ) -> ImportOutcome:
     """Read an XLSForm workbook and import it (see :func:`questionnaire_import`).
 

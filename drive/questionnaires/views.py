@@ -64,12 +64,16 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "id")
     )
     page_obj = Paginator(questionnaires, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "questionnaires/questionnaire_list.html", {
-        "page_obj": page_obj,
-        "questionnaires": page_obj.object_list,
-        "querystring_without_page": querystring_without(request.GET, "page"),
-        "can_import": can_import_questionnaire(request.user),
-    })
+    return render(
+        request,
+        "questionnaires/questionnaire_list.html",
+        {
+            "page_obj": page_obj,
+            "questionnaires": page_obj.object_list,
+            "querystring_without_page": querystring_without(request.GET, "page"),
+            "can_import": can_import_questionnaire(request.user),
+        },
+    )
 
 
 @login_required
@@ -83,17 +87,22 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not themes or themes[-1]["theme"].pk != question.theme_id:
             themes.append({"theme": question.theme, "questions": []})
         themes[-1]["questions"].append(question)
-    sector_codes = {code for entry in themes for q in entry["questions"]
-                    for code in q.applies_to_sector}
-    return render(request, "questionnaires/version_detail.html", {
-        "version": version,
-        "themes": themes,
-        "question_count": sum(len(entry["questions"]) for entry in themes),
-        "versions": version.questionnaire.versions.order_by("-number"),
-        "sizes": dict(SizeClass.choices),
-        "sectors": {s.code: s for s in Sector.objects.filter(code__in=sector_codes)},
-        "can_edit": can_edit_version(request.user, version),
-    })
+    sector_codes = {
+        code for entry in themes for q in entry["questions"] for code in q.applies_to_sector
+    }
+    return render(
+        request,
+        "questionnaires/version_detail.html",
+        {
+            "version": version,
+            "themes": themes,
+            "question_count": sum(len(entry["questions"]) for entry in themes),
+            "versions": version.questionnaire.versions.order_by("-number"),
+            "sizes": dict(SizeClass.choices),
+            "sectors": {s.code: s for s in Sector.objects.filter(code__in=sector_codes)},
+            "can_edit": can_edit_version(request.user, version),
+        },
+    )
 
 
 @login_required
@@ -118,28 +127,38 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     if refusal := _refuse_non_buyer(request):
         return refusal
     if not can_import_questionnaire(request.user):
-        return forbidden(request, _("Only programme managers and organisation admins can "
-                                     "import questionnaires."))
+        return forbidden(
+            request, _("Only programme managers and organisation admins can import questionnaires.")
+        )
     form = (
         XLSFormUploadForm(request.POST, request.FILES)
-        if request.method == "POST" else XLSFormUploadForm()
+        if request.method == "POST"
+        else XLSFormUploadForm()
     )
     rejected: DefinitionRejected | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             outcome = services.questionnaire_import_xlsform(
-                file=upload, owner=request.user.organisation, by=request.user,
-                code=form.cleaned_data["code"], filename=upload.name,
+                file=upload,
+                owner=request.user.organisation,
+                by=request.user,
+                code=form.cleaned_data["code"],
+                filename=upload.name,
                 skip_unsupported=form.cleaned_data["skip_unsupported"],
             )
         except DefinitionRejected as error:
             rejected = error
         else:
             if outcome.skipped:
-                messages.warning(request, _(
-                    "Imported as a draft; %(count)s unsupported row(s) or feature(s) were "
-                    "left out.") % {"count": len(outcome.skipped)})
+                messages.warning(
+                    request,
+                    _(
+                        "Imported as a draft; %(count)s unsupported row(s) or feature(s) were "
+                        "left out."
+                    )
+                    % {"count": len(outcome.skipped)},
+                )
             else:
                 messages.success(request, _("Imported as a draft. Check it, then publish it."))
             return redirect("questionnaires:version", pk=outcome.version.pk)
@@ -148,8 +167,13 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
 
 def _edit_refusal(request: HttpRequest, version: QuestionnaireVersion) -> HttpResponse | None:
     if not can_edit_version(request.user, version):
-        return forbidden(request, _("Only programme managers and organisation admins can "
-                                     "change their organisation's questionnaires."))
+        return forbidden(
+            request,
+            _(
+                "Only programme managers and organisation admins can "
+                "change their organisation's questionnaires."
+            ),
+        )
     return None
 
 
@@ -166,8 +190,11 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Version %(number)s is published; it can no longer "
-                                    "change.") % {"number": version.number})
+        messages.success(
+            request,
+            _("Version %(number)s is published; it can no longer change.")
+            % {"number": version.number},
+        )
     return redirect("questionnaires:version", pk=version.pk)
 
 
@@ -184,9 +211,11 @@ def version_new_draft(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("questionnaires:version", pk=version.pk)
-    messages.success(request, _("Version %(number)s is a new draft copied from version "
-                                "%(source)s.") % {"number": draft.number,
-                                                  "source": version.number})
+    messages.success(
+        request,
+        _("Version %(number)s is a new draft copied from version %(source)s.")
+        % {"number": draft.number, "source": version.number},
+    )
     return redirect("questionnaires:version", pk=draft.pk)
 
 
@@ -206,12 +235,14 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refusal
     languages = version.languages or [version.default_language]
     form = QuestionTextForm(
-        request.POST if request.method == "POST" else None, languages=languages,
+        request.POST if request.method == "POST" else None,
+        languages=languages,
         initial=QuestionTextForm.initial_for(question, languages),
     )
     if version.is_published:
-        form.add_error(None, _("This version is published and cannot change. Start a new "
-                               "draft to edit it."))
+        form.add_error(
+            None, _("This version is published and cannot change. Start a new draft to edit it.")
+        )
     elif request.method == "POST" and form.is_valid():
         try:
             services.question_update(question=question, by=request.user, **form.changes())
@@ -224,6 +255,12 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The question is saved."))
             url = reverse("questionnaires:version", args=[version.pk])
             return redirect(f"{url}#question-{question.code}")
-    return render(request, "questionnaires/question_form.html", {
-        "form": form, "question": question, "version": version,
-    })
+    return render(
+        request,
+        "questionnaires/question_form.html",
+        {
+            "form": form,
+            "question": question,
+            "version": version,
+        },
+    )

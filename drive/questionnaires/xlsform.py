@@ -28,36 +28,85 @@ BLANK_ROWS_END_SHEET = 1000
 MAX_ROWS = 20_000
 
 LANGUAGE_NAMES = {
-    "english": "en", "chinese": "zh-hans", "simplified chinese": "zh-hans",
-    "chinese (simplified)": "zh-hans", "中文": "zh-hans", "简体中文": "zh-hans",
-    "traditional chinese": "zh-hant", "繁體中文": "zh-hant", "french": "fr",
-    "français": "fr", "francais": "fr", "spanish": "es", "español": "es", "espanol": "es",
-    "arabic": "ar", "العربية": "ar", "russian": "ru", "русский": "ru", "portuguese": "pt",
+    "english": "en",
+    "chinese": "zh-hans",
+    "simplified chinese": "zh-hans",
+    "chinese (simplified)": "zh-hans",
+    "中文": "zh-hans",
+    "简体中文": "zh-hans",
+    "traditional chinese": "zh-hant",
+    "繁體中文": "zh-hant",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "arabic": "ar",
+    "العربية": "ar",
+    "russian": "ru",
+    "русский": "ru",
+    "portuguese": "pt",
 }
 CODE_ALIASES = {
-    "zh": "zh-hans", "zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh-hans": "zh-hans",
-    "zh-tw": "zh-hant", "zh-hk": "zh-hant", "zh-hant": "zh-hant",
+    "zh": "zh-hans",
+    "zh-cn": "zh-hans",
+    "zh-sg": "zh-hans",
+    "zh-hans": "zh-hans",
+    "zh-tw": "zh-hant",
+    "zh-hk": "zh-hant",
+    "zh-hant": "zh-hant",
 }
 EXPORT_LANGUAGE_NAMES = {
-    "en": "English", "zh-hans": "Chinese", "zh-hant": "Chinese (Traditional)", "fr": "French",
-    "es": "Spanish", "ar": "Arabic", "ru": "Russian", "pt": "Portuguese",
+    "en": "English",
+    "zh-hans": "Chinese",
+    "zh-hant": "Chinese (Traditional)",
+    "fr": "French",
+    "es": "Spanish",
+    "ar": "Arabic",
+    "ru": "Russian",
+    "pt": "Portuguese",
 }
 TRANSLATABLE = ("label", "hint", "guidance")
 SIMPLE_TYPES = {
-    "integer": "integer", "int": "integer", "decimal": "decimal", "date": "date",
-    "text": "text", "string": "text", "file": "file", "image": "file",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "text": "text",
+    "string": "text",
+    "file": "file",
+    "image": "file",
 }
 SELECT_RE = re.compile(r"^(select_one|select_multiple)\s+([^\s]+)$")
 LEGACY_SELECT_RE = re.compile(r"^select\s+(one|all\s+that\s+apply)\s+from\s+([^\s]+)$")
 # Survey columns whose feature DRiVE does not have: a non-empty cell is reported.
 UNSUPPORTED_COLUMNS = {
-    "constraint", "calculation", "choice_filter", "default", "read_only", "repeat_count",
-    "trigger", "parameters", "image", "audio", "video", "big_image", "media",
+    "constraint",
+    "calculation",
+    "choice_filter",
+    "default",
+    "read_only",
+    "repeat_count",
+    "trigger",
+    "parameters",
+    "image",
+    "audio",
+    "video",
+    "big_image",
+    "media",
 }
 DRIVE_TYPES = {
-    "yes_no": ("single",), "yes_no_partial": ("single",), "percentage": ("decimal", "integer"),
-    "single": ("single",), "multiple": ("multiple",), "integer": ("integer",),
-    "decimal": ("decimal",), "date": ("date",), "text": ("text",), "file": ("file",),
+    "yes_no": ("single",),
+    "yes_no_partial": ("single",),
+    "percentage": ("decimal", "integer"),
+    "single": ("single",),
+    "multiple": ("multiple",),
+    "integer": ("integer",),
+    "decimal": ("decimal",),
+    "date": ("date",),
+    "text": ("text",),
+    "file": ("file",),
 }
 GENERAL_LABEL = {"en": "General"}
 
@@ -93,9 +142,7 @@ class Sheet:
     rows: list[tuple[int, dict[int, str]]]  # (row number, column index → text)
 
     def column(self, base: str, language: str | None = None) -> Column | None:
-        return next(
-            (c for c in self.columns if c.base == base and c.language == language), None
-        )
+        return next((c for c in self.columns if c.base == base and c.language == language), None)
 
     def get(self, values: dict[int, str], base: str) -> str:
         column = self.column(base)
@@ -117,8 +164,9 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else (
-            value.isoformat())
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else (value.isoformat())
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
@@ -148,24 +196,43 @@ def _read_sheet(worksheet: Any, name: str, errors: list[Issue]) -> Sheet:
             if base in TRANSLATABLE:
                 language = language_code(rest)
                 if language is None:
-                    errors.append(Issue(
-                        _("“%(language)s” is not a language DRiVE recognises: write it as "
-                          "“Name (code)”, for example “English (en)”.") % {"language": rest},
-                        sheet=name, row=1, column=header,
-                    ))
+                    errors.append(
+                        Issue(
+                            _(
+                                "“%(language)s” is not a language DRiVE recognises: write it as "
+                                "“Name (code)”, for example “English (en)”."
+                            )
+                            % {"language": rest},
+                            sheet=name,
+                            row=1,
+                            column=header,
+                        )
+                    )
                     continue
             elif base == "media":
                 base = "media"
             else:
                 base = f"{base}::{rest.lower()}"
         key = (base, language)
-        if key in seen and base in (*TRANSLATABLE, "type", "name", "list_name", "required",
-                                    "relevant", "points", "drive_type"):
-            errors.append(Issue(
-                _("The column “%(header)s” repeats “%(other)s”.")
-                % {"header": header, "other": seen[key]},
-                sheet=name, row=1, column=header,
-            ))
+        if key in seen and base in (
+            *TRANSLATABLE,
+            "type",
+            "name",
+            "list_name",
+            "required",
+            "relevant",
+            "points",
+            "drive_type",
+        ):
+            errors.append(
+                Issue(
+                    _("The column “%(header)s” repeats “%(other)s”.")
+                    % {"header": header, "other": seen[key]},
+                    sheet=name,
+                    row=1,
+                    column=header,
+                )
+            )
             continue
         seen[key] = header
         columns.append(Column(index, header, base, language))
@@ -174,7 +241,8 @@ def _read_sheet(worksheet: Any, name: str, errors: list[Issue]) -> Sheet:
     for number, cells in enumerate(rows_iter, start=2):
         values = {
             column.index: _cell_text(cells[column.index])
-            for column in columns if column.index < len(cells)
+            for column in columns
+            if column.index < len(cells)
         }
         values = {index: text for index, text in values.items() if text}
         if not values:
@@ -185,10 +253,14 @@ def _read_sheet(worksheet: Any, name: str, errors: list[Issue]) -> Sheet:
         blank_run = 0
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            errors.append(Issue(
-                _("The sheet has more than %(max)s rows; split the questionnaire.")
-                % {"max": MAX_ROWS}, sheet=name, row=number,
-            ))
+            errors.append(
+                Issue(
+                    _("The sheet has more than %(max)s rows; split the questionnaire.")
+                    % {"max": MAX_ROWS},
+                    sheet=name,
+                    row=number,
+                )
+            )
             break
     return Sheet(name, columns, rows)
 
@@ -199,15 +271,19 @@ def _open_workbook(file: IO[bytes]) -> Any:
     try:
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable file gets the same answer
-        raise DefinitionRejected([Issue(_(
-            "This file is not an Excel workbook (.xlsx) that DRiVE can read. Save the "
-            "XLSForm as .xlsx and try again."
-        ))]) from error
+        raise DefinitionRejected(
+            [
+                Issue(
+                    _(
+                        "This file is not an Excel workbook (.xlsx) that DRiVE can read. Save the "
+                        "XLSForm as .xlsx and try again."
+                    )
+                )
+            ]
+        ) from error
 
 
-def read_xlsform(
-    file: IO[bytes], *, skip_unsupported: bool = False, filename: str = ""
-) -> Located:
+def read_xlsform(file: IO[bytes], *, skip_unsupported: bool = False, filename: str = "") -> Located:
     """Read an XLSForm workbook into a located canonical definition.
 
     The questionnaire code comes from the settings' ``form_id`` (or ``form_title``),
@@ -248,9 +324,16 @@ class _Reader:
     def read(self) -> Located:
         survey = self.sheet("survey")
         if survey is None:
-            raise DefinitionRejected([Issue(_(
-                "The workbook has no “survey” sheet; an XLSForm lists its questions there."
-            ))])
+            raise DefinitionRejected(
+                [
+                    Issue(
+                        _(
+                            "The workbook has no “survey” sheet; "
+                            "an XLSForm lists its questions there."
+                        )
+                    )
+                ]
+            )
         settings = self.sheet("settings")
         definition = self.read_settings(settings)
         default = definition["default_language"]
@@ -260,11 +343,13 @@ class _Reader:
             if column.base == "type":
                 break
         else:
-            self.errors.append(Issue(_("The “survey” sheet has no “type” column."),
-                                     sheet=survey.name, row=1))
+            self.errors.append(
+                Issue(_("The “survey” sheet has no “type” column."), sheet=survey.name, row=1)
+            )
         if survey.column("type") and survey.column("name") is None:
-            self.errors.append(Issue(_("The “survey” sheet has no “name” column."),
-                                     sheet=survey.name, row=1))
+            self.errors.append(
+                Issue(_("The “survey” sheet has no “name” column."), sheet=survey.name, row=1)
+            )
         if not self.errors:
             definition["themes"] = self.read_survey(survey, choices, default)
         languages = [default]
@@ -280,8 +365,12 @@ class _Reader:
 
     def read_settings(self, settings: Sheet | None) -> dict[str, Any]:
         definition: dict[str, Any] = {
-            "code": "", "title": {}, "version_label": "", "default_language": "en",
-            "languages": [], "themes": [],
+            "code": "",
+            "title": {},
+            "version_label": "",
+            "default_language": "en",
+            "languages": [],
+            "themes": [],
         }
         if settings is None or not settings.rows:
             return definition
@@ -290,16 +379,26 @@ class _Reader:
         if raw_language:
             code = language_code(raw_language)
             if code is None:
-                self.errors.append(Issue(
-                    _("“%(language)s” is not a language DRiVE recognises: write it as "
-                      "“Name (code)”, for example “English (en)”.") % {"language": raw_language},
-                    sheet=settings.name, row=number, column="default_language",
-                ))
+                self.errors.append(
+                    Issue(
+                        _(
+                            "“%(language)s” is not a language DRiVE recognises: write it as "
+                            "“Name (code)”, for example “English (en)”."
+                        )
+                        % {"language": raw_language},
+                        sheet=settings.name,
+                        row=number,
+                        column="default_language",
+                    )
+                )
             else:
                 definition["default_language"] = code
         default = definition["default_language"]
-        title = {default: settings.get(values, "form_title")} if settings.get(
-            values, "form_title") else {}
+        title = (
+            {default: settings.get(values, "form_title")}
+            if settings.get(values, "form_title")
+            else {}
+        )
         for column in settings.columns:
             if column.base.startswith("form_title::") and values.get(column.index):
                 code = language_code(column.base.split("::", 1)[1])
@@ -324,27 +423,47 @@ class _Reader:
             value = sheet.get(values, "name")
             if not list_name or not value:
                 column = "list_name" if not list_name else "name"
-                self.errors.append(Issue(_("Each choice needs a list name and a name."),
-                                         sheet=sheet.name, row=number, column=column))
+                self.errors.append(
+                    Issue(
+                        _("Each choice needs a list name and a name."),
+                        sheet=sheet.name,
+                        row=number,
+                        column=column,
+                    )
+                )
                 continue
             for column in sheet.columns:
-                if (column.base in UNSUPPORTED_COLUMNS or column.base.startswith("media::")) \
-                        and values.get(column.index):
-                    self.unsupported_here(sheet, number, column.header, _(
-                        "media in choices (“%(column)s”) is not supported"
-                    ) % {"column": column.header})
+                if (
+                    column.base in UNSUPPORTED_COLUMNS or column.base.startswith("media::")
+                ) and values.get(column.index):
+                    self.unsupported_here(
+                        sheet,
+                        number,
+                        column.header,
+                        _("media in choices (“%(column)s”) is not supported")
+                        % {"column": column.header},
+                    )
             if any(existing["value"] == value for _row, existing in lists.get(list_name, [])):
-                self.errors.append(Issue(
-                    _("The choice “%(value)s” is listed twice in “%(list)s”.")
-                    % {"value": value, "list": list_name},
-                    sheet=sheet.name, row=number, column="name",
-                ))
+                self.errors.append(
+                    Issue(
+                        _("The choice “%(value)s” is listed twice in “%(list)s”.")
+                        % {"value": value, "list": list_name},
+                        sheet=sheet.name,
+                        row=number,
+                        column="name",
+                    )
+                )
                 continue
-            lists.setdefault(list_name, []).append((number, {
-                "value": value,
-                "label": sheet.localised(values, "label", default),
-                "points": sheet.get(values, "points") or None,
-            }))
+            lists.setdefault(list_name, []).append(
+                (
+                    number,
+                    {
+                        "value": value,
+                        "label": sheet.localised(values, "label", default),
+                        "points": sheet.get(values, "points") or None,
+                    },
+                )
+            )
         return lists
 
     def read_survey(
@@ -365,13 +484,21 @@ class _Reader:
                 elif kind in ("end repeat", "end_repeat"):
                     repeat_depth -= 1
                     if repeat_depth == 0:
-                        self.unsupported_here(survey, repeat_row, "type", _(
-                            "type “begin repeat” is not supported (rows %(first)s–%(last)s "
-                            "are left out with it)") % {"first": repeat_row, "last": number})
+                        self.unsupported_here(
+                            survey,
+                            repeat_row,
+                            "type",
+                            _(
+                                "type “begin repeat” is not supported (rows %(first)s–%(last)s "
+                                "are left out with it)"
+                            )
+                            % {"first": repeat_row, "last": number},
+                        )
                 continue
             if not kind:
-                self.errors.append(Issue(_("This row has no type."), sheet=survey.name,
-                                         row=number, column="type"))
+                self.errors.append(
+                    Issue(_("This row has no type."), sheet=survey.name, row=number, column="type")
+                )
                 continue
             if kind in ("begin repeat", "begin_repeat"):
                 repeat_depth, repeat_row = 1, number
@@ -379,9 +506,15 @@ class _Reader:
             if kind in ("begin group", "begin_group"):
                 relevant = self.group_relevant(survey, number, values)
                 if groups:
-                    self.unsupported_here(survey, number, "type", _(
-                        "a group inside another group is not supported (its questions join "
-                        "the enclosing theme)"))
+                    self.unsupported_here(
+                        survey,
+                        number,
+                        "type",
+                        _(
+                            "a group inside another group is not supported (its questions join "
+                            "the enclosing theme)"
+                        ),
+                    )
                     groups.append({"row": number, "relevant": relevant, "theme": None})
                     continue
                 theme = {
@@ -402,39 +535,73 @@ class _Reader:
                 continue
             if kind in ("end group", "end_group"):
                 if not groups:
-                    self.errors.append(Issue(_("“end group” without a “begin group”."),
-                                             sheet=survey.name, row=number, column="type"))
+                    self.errors.append(
+                        Issue(
+                            _("“end group” without a “begin group”."),
+                            sheet=survey.name,
+                            row=number,
+                            column="type",
+                        )
+                    )
                 else:
                     groups.pop()
                 continue
             qtype, list_name = self.question_type(kind)
             if qtype is None:
-                self.unsupported_here(survey, number, "type", _(
-                    "type “%(type)s” is not supported") % {"type": raw_type})
+                self.unsupported_here(
+                    survey,
+                    number,
+                    "type",
+                    _("type “%(type)s” is not supported") % {"type": raw_type},
+                )
                 continue
             theme = next((g["theme"] for g in reversed(groups) if g["theme"]), None)
             if theme is None:
                 if loose is None:
                     runs = sum(1 for t in themes if t["code"].startswith("general"))
                     code = "general" if not runs else f"general_{runs + 1}"
-                    loose = {"code": code, "label": dict(GENERAL_LABEL), "hint": {},
-                             "weight": None, "questions": []}
+                    loose = {
+                        "code": code,
+                        "label": dict(GENERAL_LABEL),
+                        "hint": {},
+                        "weight": None,
+                        "questions": [],
+                    }
                     self.locations[("themes", len(themes))] = (survey.name, number, "")
                     themes.append(loose)
                 theme = loose
             ti = themes.index(theme)
             question = self.read_question(
-                survey, number, values, qtype, list_name, lists, default, groups,
+                survey,
+                number,
+                values,
+                qtype,
+                list_name,
+                lists,
+                default,
+                groups,
                 ("themes", ti, "questions", len(theme["questions"])),
             )
             if question is not None:
                 theme["questions"].append(question)
         if repeat_depth:
-            self.errors.append(Issue(_("This “begin repeat” is never closed."),
-                                     sheet=survey.name, row=repeat_row, column="type"))
+            self.errors.append(
+                Issue(
+                    _("This “begin repeat” is never closed."),
+                    sheet=survey.name,
+                    row=repeat_row,
+                    column="type",
+                )
+            )
         for group in groups:
-            self.errors.append(Issue(_("This “begin group” is never closed."),
-                                     sheet=survey.name, row=group["row"], column="type"))
+            self.errors.append(
+                Issue(
+                    _("This “begin group” is never closed."),
+                    sheet=survey.name,
+                    row=group["row"],
+                    column="type",
+                )
+            )
         return themes
 
     def question_type(self, kind: str) -> tuple[str | None, str]:
@@ -454,8 +621,9 @@ class _Reader:
             try:
                 parse(relevant)
             except ExpressionError as error:
-                self.errors.append(Issue(error.message, sheet=survey.name, row=number,
-                                         column="relevant"))
+                self.errors.append(
+                    Issue(error.message, sheet=survey.name, row=number, column="relevant")
+                )
                 return ""
         return relevant
 
@@ -466,37 +634,61 @@ class _Reader:
             if not values.get(column.index):
                 continue
             if column.base in UNSUPPORTED_COLUMNS or column.base.startswith("media::"):
-                self.unsupported_here(survey, number, column.header, _(
-                    "the column “%(column)s” is not supported") % {"column": column.header})
+                self.unsupported_here(
+                    survey,
+                    number,
+                    column.header,
+                    _("the column “%(column)s” is not supported") % {"column": column.header},
+                )
         required = survey.get(values, "required").lower()
         if required and required not in _BOOLEAN_WORDS:
-            self.unsupported_here(survey, number, "required", _(
-                "a condition in “required” is not supported (write yes or no)"))
+            self.unsupported_here(
+                survey,
+                number,
+                "required",
+                _("a condition in “required” is not supported (write yes or no)"),
+            )
 
     def read_question(
-        self, survey: Sheet, number: int, values: dict[int, str], qtype: str, list_name: str,
-        lists: dict[str, list[tuple[int, dict[str, Any]]]], default: str,
-        groups: list[dict[str, Any]], path: Path,
+        self,
+        survey: Sheet,
+        number: int,
+        values: dict[int, str],
+        qtype: str,
+        list_name: str,
+        lists: dict[str, list[tuple[int, dict[str, Any]]]],
+        default: str,
+        groups: list[dict[str, Any]],
+        path: Path,
     ) -> dict[str, Any] | None:
         self.check_columns(survey, number, values)
         drive_type = survey.get(values, "drive_type").lower()
         final_type = qtype
         if drive_type:
             if qtype not in DRIVE_TYPES.get(drive_type, ()):
-                self.errors.append(Issue(
-                    _("drive_type “%(drive_type)s” does not fit the type “%(type)s”.")
-                    % {"drive_type": drive_type, "type": survey.get(values, "type")},
-                    sheet=survey.name, row=number, column="drive_type",
-                ))
+                self.errors.append(
+                    Issue(
+                        _("drive_type “%(drive_type)s” does not fit the type “%(type)s”.")
+                        % {"drive_type": drive_type, "type": survey.get(values, "type")},
+                        sheet=survey.name,
+                        row=number,
+                        column="drive_type",
+                    )
+                )
                 return None
             final_type = drive_type
         choices: list[dict[str, Any]] = []
         if list_name:
             if list_name not in lists:
-                self.errors.append(Issue(
-                    _("The choice list “%(list)s” is not on the “choices” sheet.")
-                    % {"list": list_name}, sheet=survey.name, row=number, column="type",
-                ))
+                self.errors.append(
+                    Issue(
+                        _("The choice list “%(list)s” is not on the “choices” sheet.")
+                        % {"list": list_name},
+                        sheet=survey.name,
+                        row=number,
+                        column="type",
+                    )
+                )
                 return None
             for ci, (choice_row, choice) in enumerate(lists[list_name]):
                 choices.append(dict(choice))
@@ -508,14 +700,22 @@ class _Reader:
         own = survey.get(values, "relevant")
         if own:
             relevants.append(own)
-        relevant = relevants[0] if len(relevants) == 1 else " and ".join(
-            f"({expr})" for expr in relevants)
+        relevant = (
+            relevants[0] if len(relevants) == 1 else " and ".join(f"({expr})" for expr in relevants)
+        )
         self.locations[path] = (survey.name, number, "")
         for field_name, column in (
-            ("code", "name"), ("type", "type"), ("label", "label"), ("hint", "hint"),
-            ("guidance", "guidance"), ("relevant", "relevant"), ("red_flag", "red_flag"),
-            ("evidence_required", "evidence_required"), ("points", "points"),
-            ("applies_to_size", "applies_to_size"), ("applies_to_sector", "applies_to_sector"),
+            ("code", "name"),
+            ("type", "type"),
+            ("label", "label"),
+            ("hint", "hint"),
+            ("guidance", "guidance"),
+            ("relevant", "relevant"),
+            ("red_flag", "red_flag"),
+            ("evidence_required", "evidence_required"),
+            ("points", "points"),
+            ("applies_to_size", "applies_to_size"),
+            ("applies_to_sector", "applies_to_sector"),
             ("choices", "type"),
         ):
             self.locations[(*path, field_name)] = (survey.name, number, column)
@@ -543,8 +743,11 @@ _BOOLEAN_WORDS = _TRUE_WORDS | {"no", "false", "0", "n", "false()", "=false()"}
 # --- Export ------------------------------------------------------------------
 
 XLSFORM_TYPES = {
-    "yes_no": "select_one", "yes_no_partial": "select_one", "single": "select_one",
-    "multiple": "select_multiple", "percentage": "decimal",
+    "yes_no": "select_one",
+    "yes_no_partial": "select_one",
+    "single": "select_one",
+    "multiple": "select_multiple",
+    "percentage": "decimal",
 }
 NEEDS_DRIVE_TYPE = {"yes_no", "yes_no_partial", "percentage"}
 
@@ -583,22 +786,46 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
     choices_sheet = workbook.create_sheet("choices")
     settings = workbook.create_sheet("settings")
     text_columns = [(base, code) for base in TRANSLATABLE for code in languages]
-    survey.append([
-        "type", "name", *(_language_header(b, c) for b, c in text_columns), "required",
-        "relevant", "points", "red_flag", "evidence_required", "weight", "applies_to_size",
-        "applies_to_sector", "drive_type",
-    ])
+    survey.append(
+        [
+            "type",
+            "name",
+            *(_language_header(b, c) for b, c in text_columns),
+            "required",
+            "relevant",
+            "points",
+            "red_flag",
+            "evidence_required",
+            "weight",
+            "applies_to_size",
+            "applies_to_sector",
+            "drive_type",
+        ]
+    )
     choices_sheet.append(
         ["list_name", "name", *(_language_header("label", c) for c in languages), "points"]
     )
     list_names: dict[tuple[Any, ...], str] = {}
     for theme in definition["themes"]:
-        survey.append([
-            "begin_group", theme["code"],
-            *((theme.get(base) or {}).get(code, "") if base != "guidance" else ""
-              for base, code in text_columns),
-            "", "", "", "", "", theme["weight"], "", "", "",
-        ])
+        survey.append(
+            [
+                "begin_group",
+                theme["code"],
+                *(
+                    (theme.get(base) or {}).get(code, "") if base != "guidance" else ""
+                    for base, code in text_columns
+                ),
+                "",
+                "",
+                "",
+                "",
+                "",
+                theme["weight"],
+                "",
+                "",
+                "",
+            ]
+        )
         for question in theme["questions"]:
             qtype = question["type"]
             xls_type = XLSFORM_TYPES.get(qtype, qtype)
@@ -610,31 +837,50 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
                 if key not in list_names:
                     list_names[key] = question["code"]
                     for choice in question["choices"]:
-                        choices_sheet.append([
-                            question["code"], choice["value"],
-                            *(choice["label"].get(code, "") for code in languages),
-                            choice["points"],
-                        ])
+                        choices_sheet.append(
+                            [
+                                question["code"],
+                                choice["value"],
+                                *(choice["label"].get(code, "") for code in languages),
+                                choice["points"],
+                            ]
+                        )
                 xls_type = f"{xls_type} {list_names[key]}"
-            survey.append([
-                xls_type, question["code"],
-                *(question[base].get(code, "") for base, code in text_columns),
-                "yes" if question["required"] else "", question["relevant"],
-                question["points"], question["red_flag"], question["evidence_required"], "",
-                " ".join(question["applies_to_size"]),
-                " ".join(str(s) for s in question["applies_to_sector"]),
-                qtype if qtype in NEEDS_DRIVE_TYPE else "",
-            ])
+            survey.append(
+                [
+                    xls_type,
+                    question["code"],
+                    *(question[base].get(code, "") for base, code in text_columns),
+                    "yes" if question["required"] else "",
+                    question["relevant"],
+                    question["points"],
+                    question["red_flag"],
+                    question["evidence_required"],
+                    "",
+                    " ".join(question["applies_to_size"]),
+                    " ".join(str(s) for s in question["applies_to_sector"]),
+                    qtype if qtype in NEEDS_DRIVE_TYPE else "",
+                ]
+            )
         survey.append(["end_group"])
-    settings.append([
-        "form_title", "form_id", "version", "default_language",
-        *(f"form_title::{EXPORT_LANGUAGE_NAMES.get(c, c)} ({c})" for c in languages),
-    ])
-    settings.append([
-        definition["title"].get(definition["default_language"], ""), definition["code"],
-        definition["version_label"], definition["default_language"],
-        *(definition["title"].get(c, "") for c in languages),
-    ])
+    settings.append(
+        [
+            "form_title",
+            "form_id",
+            "version",
+            "default_language",
+            *(f"form_title::{EXPORT_LANGUAGE_NAMES.get(c, c)} ({c})" for c in languages),
+        ]
+    )
+    settings.append(
+        [
+            definition["title"].get(definition["default_language"], ""),
+            definition["code"],
+            definition["version_label"],
+            definition["default_language"],
+            *(definition["title"].get(c, "") for c in languages),
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

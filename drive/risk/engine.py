@@ -193,7 +193,9 @@ def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> dic
 
 
 def build_context(
-    *, countries: Iterable[str], model: RiskModel | None = None,
+    *,
+    countries: Iterable[str],
+    model: RiskModel | None = None,
     programme: Programme | None = None,
 ) -> Context:
     from drive.risk.services import risk_model_current
@@ -221,9 +223,7 @@ def build_context(
         indices={i.code: i for i in RiskIndex.objects.filter(code__in=codes)},
         values=values,
         value_overrides={
-            (o.target, o.country.code): o
-            for o in overrides
-            if o.kind == OverrideKind.COUNTRY_VALUE
+            (o.target, o.country.code): o for o in overrides if o.kind == OverrideKind.COUNTRY_VALUE
         },
         sector_risks={s.sector_id: s for s in SectorRisk.objects.select_related("sector")},
         goods=goods,
@@ -290,7 +290,11 @@ def _index_components(country: str, context: Context) -> list[IndexComponent]:
 
 
 def compute(
-    *, supplier_id: int, country: str, sector_codes: Iterable[int], sector_titles: dict[int, str],
+    *,
+    supplier_id: int,
+    country: str,
+    sector_codes: Iterable[int],
+    sector_titles: dict[int, str],
     context: Context,
 ) -> RiskResult:
     config = context.config
@@ -309,17 +313,25 @@ def compute(
         risk = context.sector_risks.get(code)
         sectors.append(
             SectorLine(
-                code=code, title=sector_titles.get(code, str(code)),
-                risk=risk.risk if risk else None, basis=risk.basis if risk else "",
+                code=code,
+                title=sector_titles.get(code, str(code)),
+                risk=risk.risk if risk else None,
+                basis=risk.basis if risk else "",
             )
         )
     known = [_d(s.risk) for s in sectors if s.risk is not None]
     sector_default = max(known) if known else None
     matches = [
         DolMatch(
-            good=g.good, country=g.country.code, kinds=g.kinds, segments=g.segments,
-            dol_sector=g.dol_sector, downstream=g.downstream, source=g.source,
-            source_url=g.source_url, year=g.year,
+            good=g.good,
+            country=g.country.code,
+            kinds=g.kinds,
+            segments=g.segments,
+            dol_sector=g.dol_sector,
+            downstream=g.downstream,
+            source=g.source,
+            source_url=g.source_url,
+            year=g.year,
         )
         for g in context.goods.get(country, [])
         if set(g.segments) & set(codes)
@@ -382,7 +394,9 @@ def inherent_risk(
 
 
 def inherent_risk_many(
-    *, suppliers: Iterable[Supplier], model: RiskModel | None = None,
+    *,
+    suppliers: Iterable[Supplier],
+    model: RiskModel | None = None,
     programme: Programme | None = None,
 ) -> dict[int, RiskResult]:
     """Inherent risk of many suppliers in a fixed number of queries.
@@ -421,9 +435,15 @@ def residual_risk(
         raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
     if performance_band is None:
         return ResidualResult(
-            inherent_tier=inherent.tier, performance_band=None, red_flag=red_flag, tier=None,
-            matrix_tier=None, forced_by_red_flag=False, model_version=model.version,
-            red_flag_minimum=config["red_flag_minimum"], inherent=inherent,
+            inherent_tier=inherent.tier,
+            performance_band=None,
+            red_flag=red_flag,
+            tier=None,
+            matrix_tier=None,
+            forced_by_red_flag=False,
+            model_version=model.version,
+            red_flag_minimum=config["red_flag_minimum"],
+            inherent=inherent,
         )
     row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
     matrix_tier = config["residual_matrix"][row_tier][performance_band]
@@ -433,8 +453,14 @@ def residual_risk(
     if red_flag and TIERS.index(tier) < TIERS.index(minimum):
         tier, forced = minimum, True
     return ResidualResult(
-        inherent_tier=inherent.tier, performance_band=performance_band, red_flag=red_flag,
-        tier=tier, matrix_tier=matrix_tier, forced_by_red_flag=forced,
-        model_version=model.version, matrix_row=row_tier, red_flag_minimum=minimum,
+        inherent_tier=inherent.tier,
+        performance_band=performance_band,
+        red_flag=red_flag,
+        tier=tier,
+        matrix_tier=matrix_tier,
+        forced_by_red_flag=forced,
+        model_version=model.version,
+        matrix_row=row_tier,
+        red_flag_minimum=minimum,
         inherent=inherent,
     )

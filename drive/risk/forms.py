@@ -21,16 +21,24 @@ class OverrideForm(forms.Form):
         help_text=_("An index, or for a weight also the country or sector component."),
     )
     weight = forms.DecimalField(
-        label=_("New weight"), required=False, min_value=0, max_value=1, decimal_places=3,
+        label=_("New weight"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=3,
         help_text=_("Between 0 and 1. Weights are re-scaled over the indices with data."),
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
     value = forms.DecimalField(
-        label=_("Value to use"), required=False, min_value=0, decimal_places=3,
+        label=_("Value to use"),
+        required=False,
+        min_value=0,
+        decimal_places=3,
         help_text=_("In the index's own scale, e.g. a CPI score 0–100; ITUC 5+ is 6."),
     )
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown beside the value on every risk page of this programme."),
     )
 

@@ -146,7 +146,10 @@ class RiskModel(models.Model):
     config = models.JSONField(_("configuration"))
     notes = models.TextField(_("what changed"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,12 +184,8 @@ class RiskOverride(models.Model):
     # An index code, or "country" / "sector" for the component weights.
     target = models.CharField(_("applies to"), max_length=40)
     country = CountryField(_("country"), blank=True)
-    weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=3, null=True, blank=True
-    )
-    value = models.DecimalField(
-        _("value"), max_digits=9, decimal_places=3, null=True, blank=True
-    )
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=3, null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=9, decimal_places=3, null=True, blank=True)
     reason = models.TextField(_("reason"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -30,9 +30,8 @@ def can_view_residual_beside_score(user: Any, assessment: Any) -> bool:
     """The residual tier on the score's explanation page: the buyer's staff only (the
     registry holding the supplier runs the programme); the supplier reads its residual
     tier on its risk page, not beside its score."""
-    return (
-        member_of(user, assessment.enrolment.programme.buyer_id)
-        and can_see_risk_panel(user, assessment.supplier)
+    return member_of(user, assessment.enrolment.programme.buyer_id) and can_see_risk_panel(
+        user, assessment.supplier
     )
 
 

@@ -45,21 +45,32 @@ INDICES: dict[str, IndexSpec] = {
     spec.code: spec
     for spec in [
         IndexSpec(
-            "ituc_gri", "ITUC Global Rights Index", "ITUC Global Rights Index",
+            "ituc_gri",
+            "ITUC Global Rights Index",
+            "ITUC Global Rights Index",
             "https://www.ituc-csi.org/global-rights-index",
-            "ITUC; cite the source", "higher_more_risk", "1–5+ (5+ coded 6)",
+            "ITUC; cite the source",
+            "higher_more_risk",
+            "1–5+ (5+ coded 6)",
         ),
         IndexSpec(
-            "cpi", "Corruption Perceptions Index", "Transparency International",
+            "cpi",
+            "Corruption Perceptions Index",
+            "Transparency International",
             "https://www.transparency.org/en/cpi/2025",
-            "Reuse with attribution (CC BY-ND 4.0)", "higher_less_risk", "0–100",
+            "Reuse with attribution (CC BY-ND 4.0)",
+            "higher_less_risk",
+            "0–100",
         ),
         *[
             IndexSpec(
-                f"wgi_{key}", f"WGI {label} (percentile rank)",
+                f"wgi_{key}",
+                f"WGI {label} (percentile rank)",
                 "World Bank, Worldwide Governance Indicators",
                 "https://www.worldbank.org/en/publication/worldwide-governance-indicators",
-                "CC BY 4.0", "higher_less_risk", "0–100 percentile rank",
+                "CC BY 4.0",
+                "higher_less_risk",
+                "0–100 percentile rank",
             )
             for key, label in [
                 ("va", "voice and accountability"),
@@ -71,9 +82,13 @@ INDICES: dict[str, IndexSpec] = {
             ]
         ],
         IndexSpec(
-            "gsi_prevalence", "Global Slavery Index (prevalence per 1,000)",
-            "Walk Free, Global Slavery Index", "https://www.walkfree.org/global-slavery-index/",
-            "Walk Free; cite the source", "higher_more_risk", "people per 1,000 (0 and up)",
+            "gsi_prevalence",
+            "Global Slavery Index (prevalence per 1,000)",
+            "Walk Free, Global Slavery Index",
+            "https://www.walkfree.org/global-slavery-index/",
+            "Walk Free; cite the source",
+            "higher_more_risk",
+            "people per 1,000 (0 and up)",
         ),
     ]
 }
@@ -184,8 +199,17 @@ def _flag(text: str) -> bool | None:
 
 
 def _indicator(
-    parsed: Parsed, errors: _Errors, line: int, row: dict[str, str], *, index: str,
-    iso3: str, value_text: str, raw: str, low: Decimal, high: Decimal | None,
+    parsed: Parsed,
+    errors: _Errors,
+    line: int,
+    row: dict[str, str],
+    *,
+    index: str,
+    iso3: str,
+    value_text: str,
+    raw: str,
+    low: Decimal,
+    high: Decimal | None,
 ) -> None:
     year = _year(row.get("year", ""))
     if year is None:
@@ -206,7 +230,11 @@ def _indicator(
     spec = INDICES[index]
     parsed.indicators.append(
         IndicatorRow(
-            index=index, country=country, year=year, value=value, raw=raw or value_text,
+            index=index,
+            country=country,
+            year=year,
+            value=value,
+            raw=raw or value_text,
             source=row.get("source") or spec.source,
             source_url=row.get("source_url") or spec.source_url,
         )
@@ -222,8 +250,16 @@ def parse_ituc(path: Path) -> Parsed:
             errors.add(line, _("the rating “%(value)s” is not 1–5 or 5+.") % {"value": rating})
             continue
         _indicator(
-            parsed, errors, line, row, index="ituc_gri", iso3=row["iso3"],
-            value_text=ratings[rating], raw=rating, low=Decimal(1), high=Decimal(6),
+            parsed,
+            errors,
+            line,
+            row,
+            index="ituc_gri",
+            iso3=row["iso3"],
+            value_text=ratings[rating],
+            raw=rating,
+            low=Decimal(1),
+            high=Decimal(6),
         )
     errors.raise_if_any(path)
     return parsed
@@ -233,8 +269,15 @@ def parse_cpi(path: Path) -> Parsed:
     parsed, errors = Parsed(), _Errors()
     for line, row in _rows(path, ("iso3", "year", "cpi_score")):
         _indicator(
-            parsed, errors, line, row, index="cpi", iso3=row["iso3"],
-            value_text=row["cpi_score"], raw=row["cpi_score"], low=Decimal(0),
+            parsed,
+            errors,
+            line,
+            row,
+            index="cpi",
+            iso3=row["iso3"],
+            value_text=row["cpi_score"],
+            raw=row["cpi_score"],
+            low=Decimal(0),
             high=Decimal(100),
         )
     errors.raise_if_any(path)
@@ -251,8 +294,16 @@ def parse_wgi(path: Path) -> Parsed:
         for dimension in WGI_DIMENSIONS:
             text = row[f"{dimension}_pctrank"]
             _indicator(
-                parsed, errors, line, row, index=f"wgi_{dimension}", iso3=row["wb_code"],
-                value_text=text, raw=text, low=Decimal(0), high=Decimal(100),
+                parsed,
+                errors,
+                line,
+                row,
+                index=f"wgi_{dimension}",
+                iso3=row["wb_code"],
+                value_text=text,
+                raw=text,
+                low=Decimal(0),
+                high=Decimal(100),
             )
     errors.raise_if_any(path)
     return parsed
@@ -263,8 +314,16 @@ def parse_gsi(path: Path) -> Parsed:
     for line, row in _rows(path, ("iso3", "year", "prevalence_per_1000")):
         text = row["prevalence_per_1000"]
         _indicator(
-            parsed, errors, line, row, index="gsi_prevalence", iso3=row["iso3"],
-            value_text=text, raw=text, low=Decimal(0), high=Decimal(1000),
+            parsed,
+            errors,
+            line,
+            row,
+            index="gsi_prevalence",
+            iso3=row["iso3"],
+            value_text=text,
+            raw=text,
+            low=Decimal(0),
+            high=Decimal(1000),
         )
     errors.raise_if_any(path)
     return parsed
@@ -298,11 +357,16 @@ def parse_dol(path: Path, *, year: int = 2022) -> Parsed:
             continue
         parsed.goods.append(
             GoodRow(
-                good=good, dol_sector=row["sector"], country=country,
-                child_labour=bool(flags[0]), forced_labour=bool(flags[1]),
-                forced_child_labour=bool(flags[2]), downstream=bool(flags[3]),
+                good=good,
+                dol_sector=row["sector"],
+                country=country,
+                child_labour=bool(flags[0]),
+                forced_labour=bool(flags[1]),
+                forced_child_labour=bool(flags[2]),
+                downstream=bool(flags[3]),
                 derived_from_country=row.get("derived_from_country", ""),
-                segments=mapping.get(good, []), year=year,
+                segments=mapping.get(good, []),
+                year=year,
                 source=row.get("source") or "US DOL ILAB",
                 source_url=row.get("source_url")
                 or "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods",

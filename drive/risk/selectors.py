@@ -110,8 +110,10 @@ def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
             if question is not None and is_red_flag(question, value):
                 flags.setdefault(supplier.pk, []).append(
                     AnswerFlag(
-                        supplier=supplier, question_code=code,
-                        question_label=question.display_label, answer=value,
+                        supplier=supplier,
+                        question_code=code,
+                        question_label=question.display_label,
+                        answer=value,
                         submission_number=submission.number,
                         submitted_at=submission.submitted_at,
                     )
@@ -120,8 +122,11 @@ def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
 
 
 def residual_many(
-    *, suppliers: Iterable[Supplier], programme: Programme | None = None,
-    model: RiskModel | None = None, inherent: dict[int, RiskResult] | None = None,
+    *,
+    suppliers: Iterable[Supplier],
+    programme: Programme | None = None,
+    model: RiskModel | None = None,
+    inherent: dict[int, RiskResult] | None = None,
 ) -> dict[int, ResidualResult]:
     """Residual risk of many suppliers in a fixed number of queries.
 

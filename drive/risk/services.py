@@ -49,8 +49,13 @@ def _index_objects() -> dict[str, RiskIndex]:
     for code, spec in INDICES.items():
         if code not in existing:
             existing[code] = RiskIndex.objects.create(
-                code=code, name=spec.name, source=spec.source, source_url=spec.source_url,
-                licence=spec.licence, direction=spec.direction, scale=spec.scale,
+                code=code,
+                name=spec.name,
+                source=spec.source,
+                source_url=spec.source_url,
+                licence=spec.licence,
+                direction=spec.direction,
+                scale=spec.scale,
             )
     return existing
 
@@ -67,7 +72,9 @@ def _store_indicators(parsed_rows: list, report: LoadReport) -> RiskIndex:
         index = indices[row.index]
         current = existing.get((index.pk, row.country, row.year))
         fields = {
-            "value": row.value, "raw": row.raw, "source": row.source,
+            "value": row.value,
+            "raw": row.raw,
+            "source": row.source,
             "source_url": row.source_url,
         }
         if current is None:
@@ -97,8 +104,15 @@ def _store_goods(rows: list, report: LoadReport) -> None:
         for item in ForcedChildLabourGood.objects.all()
     }
     names = (
-        "dol_sector", "child_labour", "forced_labour", "forced_child_labour", "downstream",
-        "derived_from_country", "segments", "source", "source_url",
+        "dol_sector",
+        "child_labour",
+        "forced_labour",
+        "forced_child_labour",
+        "downstream",
+        "derived_from_country",
+        "segments",
+        "source",
+        "source_url",
     )
     new, changed = [], []
     for row in rows:
@@ -174,9 +188,13 @@ def reference_data_load(*, dataset: str, path: Path | None = None, by: Any = Non
             )
         if report.created or report.updated:
             audit_record(
-                actor=by, action="risk.reference_loaded", target=target,
+                actor=by,
+                action="risk.reference_loaded",
+                target=target,
                 after={
-                    "dataset": dataset, "file": path.name, "created": report.created,
+                    "dataset": dataset,
+                    "file": path.name,
+                    "created": report.created,
                     "updated": report.updated,
                 },
             )
@@ -206,12 +224,18 @@ def risk_model_create_version(
     with transaction.atomic():
         latest = RiskModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
         model = RiskModel.objects.create(
-            version=latest + 1, name=name, config=copy.deepcopy(config), notes=notes,
+            version=latest + 1,
+            name=name,
+            config=copy.deepcopy(config),
+            notes=notes,
             created_by=by if getattr(by, "pk", None) else None,
         )
         audit_record(
-            actor=by, action="risk.model_created", target=model,
-            after={"version": model.version, "config": model.config}, note=notes,
+            actor=by,
+            action="risk.model_created",
+            target=model,
+            after={"version": model.version, "config": model.config},
+            note=notes,
         )
     return model
 
@@ -226,8 +250,11 @@ def risk_model_publish(*, model: RiskModel, by: Any) -> RiskModel:
             raise DomainError(_("This version is already published."))
         model.refresh_from_db()
         audit_record(
-            actor=by, action="risk.model_published", target=model,
-            from_state="draft", to_state="published",
+            actor=by,
+            action="risk.model_published",
+            target=model,
+            from_state="draft",
+            to_state="published",
         )
     return model
 
@@ -276,14 +303,25 @@ def risk_override_add(
         raise DomainError(_("Choose what the override changes."))
     with transaction.atomic():
         override = RiskOverride.objects.create(
-            programme=programme, kind=kind, target=target, weight=weight, country=country,
-            value=value, reason=reason, created_by=by if getattr(by, "pk", None) else None,
+            programme=programme,
+            kind=kind,
+            target=target,
+            weight=weight,
+            country=country,
+            value=value,
+            reason=reason,
+            created_by=by if getattr(by, "pk", None) else None,
         )
         audit_record(
-            actor=by, action="risk.override_added", target=programme,
+            actor=by,
+            action="risk.override_added",
+            target=programme,
             after={
-                "override": override.pk, "kind": kind, "target": target,
-                "weight": None if weight is None else str(weight), "country": country,
+                "override": override.pk,
+                "kind": kind,
+                "target": target,
+                "weight": None if weight is None else str(weight),
+                "country": country,
                 "value": None if value is None else str(value),
             },
             note=reason,

@@ -55,9 +55,7 @@ def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
     # Optionally with the overrides of one of the supplier's programmes (a malformed
     # programme id in the address is 404; another programme's id shows none).
     programme = None
-    programmes = Programme.objects.visible_to(request.user).filter(
-        enrolments__supplier=supplier
-    )
+    programmes = Programme.objects.visible_to(request.user).filter(enrolments__supplier=supplier)
     raw = request.GET.get("programme", "")
     if raw.strip():
         programme_id = parse_id(raw)
@@ -68,8 +66,10 @@ def supplier_risk(request: HttpRequest, pk: int) -> HttpResponse:
         residual = residual_for(supplier=supplier, programme=programme)
     except DomainError as error:
         return render(
-            request, "risk/supplier.html",
-            {"supplier": supplier, "error": error.message}, status=200,
+            request,
+            "risk/supplier.html",
+            {"supplier": supplier, "error": error.message},
+            status=200,
         )
     return render(
         request,
@@ -141,8 +141,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         overview = programme_risk_overview(programme=programme)
     except DomainError as error:
-        return render(request, "risk/dashboard.html", {"programme": programme,
-                                                       "error": error.message})
+        return render(
+            request, "risk/dashboard.html", {"programme": programme, "error": error.message}
+        )
     # The cohort is computed whole (counts and heat map cover every supplier, in a fixed
     # number of queries); the per-supplier table shows it 25 rows to a page.
     page = Paginator(overview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -177,9 +178,14 @@ def overrides(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.risk_override_add(
-                    programme=programme, kind=data["kind"], target=data["target"],
-                    weight=data.get("weight"), country=data.get("country") or "",
-                    value=data.get("value"), reason=data["reason"], by=request.user,
+                    programme=programme,
+                    kind=data["kind"],
+                    target=data["target"],
+                    weight=data.get("weight"),
+                    country=data.get("country") or "",
+                    value=data.get("value"),
+                    reason=data["reason"],
+                    by=request.user,
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

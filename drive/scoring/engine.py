@@ -47,8 +47,16 @@ RED_FLAG = "red_flag"
 EVIDENCE_MISSING = "evidence_missing"
 OVERRIDE = "override"
 NOT_SCORED = "not_scored"
-REASONS = (SCORED, NOT_APPLICABLE, HIDDEN, UNANSWERED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE,
-           NOT_SCORED)
+REASONS = (
+    SCORED,
+    NOT_APPLICABLE,
+    HIDDEN,
+    UNANSWERED,
+    RED_FLAG,
+    EVIDENCE_MISSING,
+    OVERRIDE,
+    NOT_SCORED,
+)
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "unanswered_optional": "zero",
@@ -74,8 +82,9 @@ def validate_config(config: Mapping[str, Any]) -> list[str]:
         or mins[0] != 0
         or any(a >= b for a, b in zip(mins, mins[1:], strict=False))
     ):
-        problems.append(_("“bands” must list bands with rising “min” values from 0 to 100, "
-                          "the first at 0."))
+        problems.append(
+            _("“bands” must list bands with rising “min” values from 0 to 100, the first at 0.")
+        )
     elif [band.get("code") for band in bands] != list(BAND_CODES):
         # The risk model's residual matrix has one column per band code.
         problems.append(
@@ -176,8 +185,9 @@ def _spec(question: Any) -> _Spec:
     rule = None
     possible = ZERO
     if question.type in CHOICE_TYPES:
-        choice_points = {c.value: Decimal(c.points) for c in question.choices.all()
-                         if c.points is not None}
+        choice_points = {
+            c.value: Decimal(c.points) for c in question.choices.all() if c.points is not None
+        }
         if question.type == QuestionType.MULTIPLE:
             possible = sum((p for p in choice_points.values() if p > 0), ZERO)
         else:
@@ -249,9 +259,15 @@ def score_answers(
             weight = weights.get(theme.code, theme.weight)
             themes[theme.code] = ThemeResult(code=theme.code, weight=Decimal(str(weight)))
         value = answers.get(question.code)
-        result = _score_question(question, value, documents, config, overrides,
-                                 applicable=question.code not in skipped,
-                                 shown=question.code in shown)
+        result = _score_question(
+            question,
+            value,
+            documents,
+            config,
+            overrides,
+            applicable=question.code not in skipped,
+            shown=question.code in shown,
+        )
         if result.red_flag:
             red_flags += 1
         if result.counted:
@@ -268,13 +284,24 @@ def score_answers(
         order = [b["code"] for b in bands]
         if order.index(band) > order.index(cap):
             band, capped = cap, True
-    return ScoreResult(overall=overall, band=band, band_capped=capped, red_flags=red_flags,
-                       themes=theme_list, questions=results)
+    return ScoreResult(
+        overall=overall,
+        band=band,
+        band_capped=capped,
+        red_flags=red_flags,
+        themes=theme_list,
+        questions=results,
+    )
 
 
 def _score_question(
-    question: Any, value: Any, documents: Mapping[str, Collection[Any]],
-    config: Mapping[str, Any], overrides: Mapping[str, Decimal], *, applicable: bool,
+    question: Any,
+    value: Any,
+    documents: Mapping[str, Collection[Any]],
+    config: Mapping[str, Any],
+    overrides: Mapping[str, Decimal],
+    *,
+    applicable: bool,
     shown: bool,
 ) -> QuestionResult:
     base = {"code": question.code, "theme_code": question.theme.code, "value": value}
@@ -286,23 +313,43 @@ def _score_question(
     flagged = not is_empty(value) and is_red_flag(question, value)
     if question.code in overrides and possible > 0:
         earned = _clamp(Decimal(overrides[question.code]), possible)
-        return QuestionResult(**base, earned=earned, possible=possible, reason=OVERRIDE,
-                              red_flag=flagged)
+        return QuestionResult(
+            **base, earned=earned, possible=possible, reason=OVERRIDE, red_flag=flagged
+        )
     if is_empty(value):
         if possible > 0 and not question.required and config["unanswered_optional"] == "exclude":
             possible = ZERO
-        return QuestionResult(**base, earned=ZERO, possible=possible, reason=UNANSWERED,
-                              red_flag=False)
+        return QuestionResult(
+            **base, earned=ZERO, possible=possible, reason=UNANSWERED, red_flag=False
+        )
     if possible <= 0:
-        return QuestionResult(**base, earned=ZERO, possible=ZERO,
-                              reason=RED_FLAG if flagged else NOT_SCORED, red_flag=flagged)
+        return QuestionResult(
+            **base,
+            earned=ZERO,
+            possible=ZERO,
+            reason=RED_FLAG if flagged else NOT_SCORED,
+            red_flag=flagged,
+        )
     earned = _clamp(question_points(question, value), possible)
-    if (config["evidence_rule"] == "zero" and not documents.get(question.code)
-            and evidence_needed(question, value)):
-        return QuestionResult(**base, earned=ZERO, possible=possible,
-                              reason=RED_FLAG if flagged else EVIDENCE_MISSING, red_flag=flagged)
-    return QuestionResult(**base, earned=earned, possible=possible,
-                          reason=RED_FLAG if flagged else SCORED, red_flag=flagged)
+    if (
+        config["evidence_rule"] == "zero"
+        and not documents.get(question.code)
+        and evidence_needed(question, value)
+    ):
+        return QuestionResult(
+            **base,
+            earned=ZERO,
+            possible=possible,
+            reason=RED_FLAG if flagged else EVIDENCE_MISSING,
+            red_flag=flagged,
+        )
+    return QuestionResult(
+        **base,
+        earned=earned,
+        possible=possible,
+        reason=RED_FLAG if flagged else SCORED,
+        red_flag=flagged,
+    )
 
 
 def overall_of(themes: Sequence[ThemeResult]) -> Decimal:
@@ -337,17 +384,22 @@ def score_gains(result: ScoreResult, questions: Sequence[Any]) -> list[Gain]:
         theme = by_theme[answer.theme_code]
         added_possible = ZERO if answer.counted else possible
         raised = ThemeResult(
-            code=theme.code, weight=theme.weight,
+            code=theme.code,
+            weight=theme.weight,
             earned=theme.earned - answer.earned + possible,
             possible=theme.possible + added_possible,
         )
         before = theme.score or ZERO
         after = raised.score or ZERO
         themes_after = [raised if t.code == theme.code else t for t in result.themes]
-        gains.append(Gain(
-            code=question.code, theme_code=theme.code, points=possible - answer.earned,
-            theme_gain=after - before,
-            overall_gain=overall_of(themes_after) - result.overall,
-        ))
+        gains.append(
+            Gain(
+                code=question.code,
+                theme_code=theme.code,
+                points=possible - answer.earned,
+                theme_gain=after - before,
+                overall_gain=overall_of(themes_after) - result.overall,
+            )
+        )
     gains.sort(key=lambda g: (-g.overall_gain, -g.theme_gain, g.code))
     return [gain for gain in gains if gain.overall_gain > 0 or gain.theme_gain > 0]

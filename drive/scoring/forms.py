@@ -24,7 +24,10 @@ class DecisionForm(forms.Form):
     points = forms.DecimalField(
         label=_("Points this answer earns"),
         help_text=_("Only for an appeal about one answer that you accept."),
-        required=False, min_value=0, max_digits=10, decimal_places=2,
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
     )
     note = forms.CharField(
         label=_("Reason for your decision"),

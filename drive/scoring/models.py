@@ -24,7 +24,10 @@ class ScoringMethod(models.Model):
     published = models.BooleanField(_("published"), default=False)
     config = models.JSONField(_("configuration"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,7 +191,10 @@ class Appeal(models.Model):
         _("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decision_note = models.TextField(_("decision"), blank=True)
@@ -207,11 +213,13 @@ class Appeal(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "question"], condition=models.Q(status="open"),
+                fields=["assessment", "question"],
+                condition=models.Q(status="open"),
                 name="appeal_one_open_per_answer",
             ),
             models.UniqueConstraint(
-                fields=["assessment"], condition=models.Q(status="open", question=None),
+                fields=["assessment"],
+                condition=models.Q(status="open", question=None),
                 name="appeal_one_open_whole_score",
             ),
         ]

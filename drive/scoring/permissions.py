@@ -14,10 +14,7 @@ from drive.programmes.permissions import can_manage_programmes
 
 def can_file_appeal(user: Any, assessment: Any) -> bool:
     """People of the assessed supplier (admins and contributors) may appeal its score."""
-    return (
-        is_supplier_member(user)
-        and assessment.supplier.organisation_id == user.organisation_id
-    )
+    return is_supplier_member(user) and assessment.supplier.organisation_id == user.organisation_id
 
 
 def can_decide_appeal(user: Any, programme: Any) -> bool:

@@ -38,9 +38,7 @@ class Band:
     points: Decimal
 
     def matches(self, value: Decimal) -> bool:
-        return (self.low is None or value >= self.low) and (
-            self.high is None or value <= self.high
-        )
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
 
 @dataclass(frozen=True)
@@ -89,8 +87,8 @@ def parse_points_rule(text: str) -> PointsRule:
             )
             if band.low is not None and band.high is not None and band.low > band.high:
                 raise PointsRuleError(
-                    _("Part %(n)s of the points rule (“%(part)s”) starts above where it "
-                      "ends.") % {"n": position, "part": part}
+                    _("Part %(n)s of the points rule (“%(part)s”) starts above where it ends.")
+                    % {"n": position, "part": part}
                 )
         else:
             single = _SINGLE.match(part)

@@ -49,9 +49,7 @@ class NoScoringMethod(Exception):
 
 def method_current(code: str = DEFAULT_METHOD_CODE) -> ScoringMethod:
     """The latest published version of method ``code``."""
-    method = (
-        ScoringMethod.objects.filter(code=code, published=True).order_by("-version").first()
-    )
+    method = ScoringMethod.objects.filter(code=code, published=True).order_by("-version").first()
     if method is None:
         raise NoScoringMethod(_("No published scoring method “%(code)s”.") % {"code": code})
     return method
@@ -69,8 +67,7 @@ def _current_method_id(code: str = DEFAULT_METHOD_CODE) -> Subquery:
 # the latest published version of the default method when it has scored it, else the
 # newest version (before ``rescore`` has run for a new version). The one rule behind
 # current_score, scores_current_for and current_scores_of_suppliers.
-PREFERENCE = ("-submission_number", "-is_current_method", "-method__version", "-created_at",
-              "-pk")
+PREFERENCE = ("-submission_number", "-is_current_method", "-method__version", "-created_at", "-pk")
 
 
 def with_current_method(scores: QuerySet[Score]) -> QuerySet[Score]:
@@ -189,8 +186,11 @@ def explanation_for(score: Score) -> Explanation:
         note = ""
         if row.reason == engine.OVERRIDE and question.pk in overrides:
             note = overrides[question.pk].note
-        block.lines.append(QuestionLine(question, row, value_text(question, row.value), note,
-                                        appeals.get(question.pk)))
+        block.lines.append(
+            QuestionLine(
+                question, row, value_text(question, row.value), note, appeals.get(question.pk)
+            )
+        )
     result = result_from_rows(score, questions, rows)
     by_code = {q.code: q for q in questions}
     gains = [
@@ -215,15 +215,21 @@ def result_from_rows(
         row = rows.get(question.pk)
         if row is None:
             continue
-        result = engine.QuestionResult(question.code, theme.code, row.value, row.earned,
-                                       row.possible, row.reason, row.red_flag)
+        result = engine.QuestionResult(
+            question.code, theme.code, row.value, row.earned, row.possible, row.reason, row.red_flag
+        )
         if result.counted:
             themes[theme.code].earned += row.earned
             themes[theme.code].possible += row.possible
         results.append(result)
-    return engine.ScoreResult(overall=score.overall, band=score.band,
-                              band_capped=score.band_capped, red_flags=score.red_flags,
-                              themes=list(themes.values()), questions=results)
+    return engine.ScoreResult(
+        overall=score.overall,
+        band=score.band,
+        band_capped=score.band_capped,
+        red_flags=score.red_flags,
+        themes=list(themes.values()),
+        questions=results,
+    )
 
 
 def value_text(question: Question, value: Any) -> str:

@@ -63,55 +63,90 @@ def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
     size_class = supplier.size_class or ""
     cache = getattr(supplier, "_prefetched_objects_cache", {})
     sectors = (
-        [s.pk for s in cache["sectors"]] if "sectors" in cache
+        [s.pk for s in cache["sectors"]]
+        if "sectors" in cache
         else list(supplier.sectors.values_list("code", flat=True))
     )
-    return [q.code for q in questions
-            if not question_applies(q, size_class=size_class, sectors=sectors)]
+    return [
+        q.code for q in questions if not question_applies(q, size_class=size_class, sectors=sectors)
+    ]
 
 
 QuestionRow = tuple[int, Any, Decimal, Decimal, str, bool, str]
 
 
 def _build(
-    *, assessment: Assessment, submission: Submission, method: ScoringMethod,
-    questions: list[Question], overrides: dict[str, ScoreOverride],
+    *,
+    assessment: Assessment,
+    submission: Submission,
+    method: ScoringMethod,
+    questions: list[Question],
+    overrides: dict[str, ScoreOverride],
 ) -> tuple[Score, list[ThemeScore], list[QuestionRow]]:
     """The score, its theme rows and its question rows (question id, value, earned,
     possible, reason, red flag, note: plain tuples, as there are many)."""
     result = engine.score_answers(
-        questions, submission.answers, submission.documents, method.config,
+        questions,
+        submission.answers,
+        submission.documents,
+        method.config,
         not_applicable=_not_applicable(questions, assessment.supplier),
         overrides={code: o.points for code, o in overrides.items()},
     )
     score = Score(
-        assessment=assessment, submission_number=submission.number, method=method,
-        overall=result.overall, band=result.band, band_capped=result.band_capped,
+        assessment=assessment,
+        submission_number=submission.number,
+        method=method,
+        overall=result.overall,
+        band=result.band,
+        band_capped=result.band_capped,
         red_flags=result.red_flags,
     )
     themes = {q.theme.code: q.theme for q in questions}
     theme_rows = [
-        ThemeScore(score=score, theme=themes[t.code], weight=t.weight, earned=t.earned,
-                   possible=t.possible, value=t.score)
+        ThemeScore(
+            score=score,
+            theme=themes[t.code],
+            weight=t.weight,
+            earned=t.earned,
+            possible=t.possible,
+            value=t.score,
+        )
         for t in result.themes
     ]
     by_code = {q.code: q for q in questions}
     question_rows = [
-        (by_code[r.code].pk, r.value, r.earned, r.possible, r.reason, r.red_flag,
-         overrides[r.code].note if r.reason == engine.OVERRIDE else "")
+        (
+            by_code[r.code].pk,
+            r.value,
+            r.earned,
+            r.possible,
+            r.reason,
+            r.red_flag,
+            overrides[r.code].note if r.reason == engine.OVERRIDE else "",
+        )
         for r in result.questions
     ]
     return score, theme_rows, question_rows
 
 
 def _summary(score: Score) -> dict[str, Any]:
-    return {"overall": str(score.overall), "band": score.band, "red_flags": score.red_flags,
-            "method": str(score.method), "submission": score.submission_number}
+    return {
+        "overall": str(score.overall),
+        "band": score.band,
+        "red_flags": score.red_flags,
+        "method": str(score.method),
+        "submission": score.submission_number,
+    }
 
 
 def score_compute(
-    *, assessment: Assessment, method: ScoringMethod | None = None,
-    submission: Submission | None = None, force: bool = False, by: Any = None,
+    *,
+    assessment: Assessment,
+    method: ScoringMethod | None = None,
+    submission: Submission | None = None,
+    force: bool = False,
+    by: Any = None,
 ) -> Score:
     """Score ``submission`` (default: the latest) of ``assessment`` with ``method``
     (default: the latest published version of the default method).
@@ -138,8 +173,11 @@ def score_compute(
     with transaction.atomic():
         overrides = _overrides(assessment)
         score, theme_rows, question_rows = _build(
-            assessment=assessment, submission=submission, method=method,
-            questions=questions_of(assessment.version), overrides=overrides,
+            assessment=assessment,
+            submission=submission,
+            method=method,
+            questions=questions_of(assessment.version),
+            overrides=overrides,
         )
         before: dict[str, Any] = {}
         if existing is not None:
@@ -155,14 +193,17 @@ def score_compute(
                     score.save()
             except IntegrityError:
                 # A concurrent run stored the same score first.
-                return Score.objects.get(assessment=assessment, method=method,
-                                         submission_number=submission.number)
+                return Score.objects.get(
+                    assessment=assessment, method=method, submission_number=submission.number
+                )
         ThemeScore.objects.bulk_create(theme_rows)
         _insert_question_rows([(score.pk, question_rows)])
         audit_record(
             actor=by,
             action="scoring.score.recomputed" if existing else "scoring.score.computed",
-            target=assessment, before=before, after=_summary(score),
+            target=assessment,
+            before=before,
+            after=_summary(score),
             organisation=assessment.enrolment.programme.buyer,
         )
     return score
@@ -170,9 +211,11 @@ def score_compute(
 
 def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
     overrides: dict[str, ScoreOverride] = {}
-    for override in ScoreOverride.objects.filter(assessment=assessment).select_related(
-        "question"
-    ).order_by("created_at", "pk"):
+    for override in (
+        ScoreOverride.objects.filter(assessment=assessment)
+        .select_related("question")
+        .order_by("created_at", "pk")
+    ):
         overrides[override.question.code] = override
     return overrides
 
@@ -190,14 +233,19 @@ def score_compute_many(
     latest = {
         row["assessment_id"]: row["number"]
         for row in Submission.objects.filter(assessment_id__in=ids)
-        .values("assessment_id").annotate(number=Max("number"))
+        .values("assessment_id")
+        .annotate(number=Max("number"))
     }
     done = set(
-        Score.objects.filter(assessment_id__in=ids, method=method)
-        .values_list("assessment_id", "submission_number")
+        Score.objects.filter(assessment_id__in=ids, method=method).values_list(
+            "assessment_id", "submission_number"
+        )
     )
-    wanted = [(a.pk, latest[a.pk]) for a in assessments
-              if a.pk in latest and (a.pk, latest[a.pk]) not in done]
+    wanted = [
+        (a.pk, latest[a.pk])
+        for a in assessments
+        if a.pk in latest and (a.pk, latest[a.pk]) not in done
+    ]
     if not wanted:
         return []
     submissions = {
@@ -209,9 +257,11 @@ def score_compute_many(
         if (s.assessment_id, s.number) in set(wanted)
     }
     overrides: dict[int, dict[str, ScoreOverride]] = {}
-    for override in ScoreOverride.objects.filter(assessment_id__in=submissions).select_related(
-        "question"
-    ).order_by("created_at", "pk"):
+    for override in (
+        ScoreOverride.objects.filter(assessment_id__in=submissions)
+        .select_related("question")
+        .order_by("created_at", "pk")
+    ):
         overrides.setdefault(override.assessment_id, {})[override.question.code] = override
     rows = (
         Assessment.objects.filter(pk__in=submissions)
@@ -227,7 +277,9 @@ def score_compute_many(
         if assessment.version_id not in versions:
             versions[assessment.version_id] = questions_of(assessment.version)
         score, themes, questions = _build(
-            assessment=assessment, submission=submissions[assessment.pk], method=method,
+            assessment=assessment,
+            submission=submissions[assessment.pk],
+            method=method,
             questions=versions[assessment.version_id],
             overrides=overrides.get(assessment.pk, {}),
         )
@@ -248,8 +300,10 @@ def score_compute_many(
                 AuditEvent(
                     actor=by if getattr(by, "pk", None) else None,
                     organisation_id=score.assessment.enrolment.programme.buyer_id,
-                    target_type=target_type, target_id=str(score.assessment_id),
-                    action="scoring.score.computed", after=_summary(score),
+                    target_type=target_type,
+                    target_id=str(score.assessment_id),
+                    action="scoring.score.computed",
+                    after=_summary(score),
                 )
                 for score in scores
             ],
@@ -265,20 +319,38 @@ def _insert_question_rows(batches: list[tuple[int, list[QuestionRow]]]) -> None:
     meta = QuestionScore._meta
     value_field = meta.get_field("value")
     table = connection.ops.quote_name(meta.db_table)
-    columns = ("score_id", "question_id", "value", "earned", "possible", "reason", "red_flag",
-               "note")
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    columns = (
+        "score_id",
+        "question_id",
+        "value",
+        "earned",
+        "possible",
+        "reason",
+        "red_flag",
+        "note",
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     decimal = connection.ops.adapt_decimalfield_value
     params = [
-        (score_id, question_id, value_field.get_db_prep_save(value, connection),
-         decimal(earned, 10, 2), decimal(possible, 10, 2), reason, red_flag, note)
+        (
+            score_id,
+            question_id,
+            value_field.get_db_prep_save(value, connection),
+            decimal(earned, 10, 2),
+            decimal(possible, 10, 2),
+            reason,
+            red_flag,
+            note,
+        )
         for score_id, rows in batches
         for question_id, value, earned, possible, reason, red_flag, note in rows
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start:start + 5000])
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def scoring_method_publish(
@@ -294,16 +366,25 @@ def scoring_method_publish(
     if problems:
         raise ScoringRefused(" ".join(problems))
     with transaction.atomic():
-        last = ScoringMethod.objects.select_for_update().filter(code=code).order_by(
-            "-version").first()
+        last = (
+            ScoringMethod.objects.select_for_update().filter(code=code).order_by("-version").first()
+        )
         method = ScoringMethod.objects.create(
-            code=code, version=(last.version + 1) if last else 1, name=name,
-            description=description, config={**engine.DEFAULT_CONFIG, **config},
-            published=True, published_at=timezone.now(),
+            code=code,
+            version=(last.version + 1) if last else 1,
+            name=name,
+            description=description,
+            config={**engine.DEFAULT_CONFIG, **config},
+            published=True,
+            published_at=timezone.now(),
             created_by=by if getattr(by, "pk", None) else None,
         )
-        audit_record(actor=by, action="scoring.method.published", target=method,
-                     after={"code": code, "version": method.version})
+        audit_record(
+            actor=by,
+            action="scoring.method.published",
+            target=method,
+            after={"code": code, "version": method.version},
+        )
     return method
 
 
@@ -318,8 +399,14 @@ def _email(users: Iterable[Any], subject: Any, body: Any) -> None:
     """Queue one email per user, written in that user's language (after commit)."""
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            enqueue("drive.accounts.tasks.send_email", str(subject()), str(body()),
-                    [user.email], None, user.language or None)
+            enqueue(
+                "drive.accounts.tasks.send_email",
+                str(subject()),
+                str(body()),
+                [user.email],
+                None,
+                user.language or None,
+            )
 
 
 def appeal_file(
@@ -342,16 +429,29 @@ def appeal_file(
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
-                assessment=assessment, score=score, question=question,
-                reason=reason.strip(), created_by=by,
+                assessment=assessment,
+                score=score,
+                question=question,
+                reason=reason.strip(),
+                created_by=by,
             )
-            audit_record(actor=by, action="scoring.appeal.filed", target=appeal,
-                         to_state=AppealStatus.OPEN, note=appeal.reason,
-                         after={"question": question.code if question else None,
-                                "overall": str(score.overall)})
+            audit_record(
+                actor=by,
+                action="scoring.appeal.filed",
+                target=appeal,
+                to_state=AppealStatus.OPEN,
+                note=appeal.reason,
+                after={
+                    "question": question.code if question else None,
+                    "overall": str(score.overall),
+                },
+            )
             _email_managers(appeal)
-            webhook_emit(organisation=assessment.enrolment.programme.buyer_id,
-                         event="appeal.filed", payload={"appeal": _appeal_ref(appeal)})
+            webhook_emit(
+                organisation=assessment.enrolment.programme.buyer_id,
+                event="appeal.filed",
+                payload={"appeal": _appeal_ref(appeal)},
+            )
     except IntegrityError:
         raise ScoringRefused(
             _("An appeal about this is already open. Wait for the decision.")
@@ -361,11 +461,14 @@ def appeal_file(
 
 def _appeal_ref(appeal: Appeal) -> dict[str, Any]:
     """The webhook payload of ``appeal.filed`` / ``appeal.decided`` (JSON-safe)."""
-    return {"id": appeal.pk, "assessment": appeal.assessment_id,
-            "supplier": appeal.assessment.supplier_id,
-            "programme": appeal.assessment.enrolment.programme_id,
-            "question": appeal.question.code if appeal.question_id else None,
-            "status": appeal.status}
+    return {
+        "id": appeal.pk,
+        "assessment": appeal.assessment_id,
+        "supplier": appeal.assessment.supplier_id,
+        "programme": appeal.assessment.enrolment.programme_id,
+        "question": appeal.question.code if appeal.question_id else None,
+        "status": appeal.status,
+    }
 
 
 def _email_managers(appeal: Appeal) -> None:
@@ -381,8 +484,13 @@ def _email_managers(appeal: Appeal) -> None:
         lambda: _(
             "%(supplier)s appealed its score in the programme “%(programme)s”.\n\n"
             "Reason: %(reason)s\n\nDecide: %(url)s"
-        ) % {"supplier": supplier.legal_name, "programme": programme.name,
-             "reason": appeal.reason, "url": url},
+        )
+        % {
+            "supplier": supplier.legal_name,
+            "programme": programme.name,
+            "reason": appeal.reason,
+            "url": url,
+        },
     )
 
 
@@ -395,10 +503,13 @@ def _email_decision(appeal: Appeal) -> None:
         [appeal.created_by],
         lambda: _("Your appeal was accepted") if accepted else _("Your appeal was rejected"),
         lambda: _(
-            "Your appeal about the score was %(decision)s.\n\n%(note)s\n\nSee your score: "
-            "%(url)s"
-        ) % {"decision": _("accepted") if accepted else _("rejected"),
-             "note": appeal.decision_note, "url": url},
+            "Your appeal about the score was %(decision)s.\n\n%(note)s\n\nSee your score: %(url)s"
+        )
+        % {
+            "decision": _("accepted") if accepted else _("rejected"),
+            "note": appeal.decision_note,
+            "url": url,
+        },
     )
 
 
@@ -409,16 +520,18 @@ def _decide(appeal: Appeal, *, to: str, note: str, by: Any) -> Appeal:
     if not note.strip():
         raise ScoringRefused(_("Explain your decision: the supplier will read it."))
     return transition(
-        appeal, to=to, allowed=APPEAL_MOVES, by=by, action=f"scoring.appeal.{to}",
-        note=note.strip(), organisation=programme.buyer,
-        changes={"decided_by": by, "decision_note": note.strip(),
-                 "decided_at": timezone.now()},
+        appeal,
+        to=to,
+        allowed=APPEAL_MOVES,
+        by=by,
+        action=f"scoring.appeal.{to}",
+        note=note.strip(),
+        organisation=programme.buyer,
+        changes={"decided_by": by, "decision_note": note.strip(), "decided_at": timezone.now()},
     )
 
 
-def appeal_accept(
-    *, appeal: Appeal, points: Decimal | None = None, note: str, by: Any
-) -> Appeal:
+def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, by: Any) -> Appeal:
     """Accept an appeal. For one answer, ``points`` (0..the question's possible points)
     become a recorded :class:`ScoreOverride`. The current score is then recomputed in
     place with every override (reason "override", with the note, in the explanation).
@@ -427,7 +540,9 @@ def appeal_accept(
     supplier after commit.
     """
     appeal = Appeal.objects.select_related(
-        "assessment__enrolment__programme__buyer", "assessment__supplier", "question",
+        "assessment__enrolment__programme__buyer",
+        "assessment__supplier",
+        "question",
         "created_by",
     ).get(pk=appeal.pk)
     score = current_score(appeal.assessment)
@@ -437,29 +552,44 @@ def appeal_accept(
         row = score.questions.filter(question_id=appeal.question_id).first() if score else None
         possible = row.possible if row else Decimal(0)
         if possible <= 0:
-            raise ScoringRefused(_("This answer carries no points, so its points cannot be "
-                                   "changed. Reject the appeal or accept it for the whole "
-                                   "score."))
+            raise ScoringRefused(
+                _(
+                    "This answer carries no points, so its points cannot be "
+                    "changed. Reject the appeal or accept it for the whole "
+                    "score."
+                )
+            )
         if not Decimal(0) <= points <= possible:
-            raise ScoringRefused(_("Enter points from 0 to %(possible)s.") % {
-                "possible": _plain(possible)})
+            raise ScoringRefused(
+                _("Enter points from 0 to %(possible)s.") % {"possible": _plain(possible)}
+            )
     with transaction.atomic():
         appeal = _decide(appeal, to=AppealStatus.ACCEPTED, note=note, by=by)
         if appeal.question_id is not None and points is not None:
             override = ScoreOverride.objects.create(
-                assessment=appeal.assessment, question=appeal.question, points=points,
-                note=appeal.decision_note, appeal=appeal, created_by=by,
+                assessment=appeal.assessment,
+                question=appeal.question,
+                points=points,
+                note=appeal.decision_note,
+                appeal=appeal,
+                created_by=by,
             )
-            audit_record(actor=by, action="scoring.override.recorded", target=appeal,
-                         after={"question": appeal.question.code, "points": str(points)},
-                         note=override.note,
-                         organisation=appeal.assessment.enrolment.programme.buyer)
+            audit_record(
+                actor=by,
+                action="scoring.override.recorded",
+                target=appeal,
+                after={"question": appeal.question.code, "points": str(points)},
+                note=override.note,
+                organisation=appeal.assessment.enrolment.programme.buyer,
+            )
         if score is not None:
-            score_compute(assessment=appeal.assessment, method=score.method, force=True,
-                          by=by)
+            score_compute(assessment=appeal.assessment, method=score.method, force=True, by=by)
         _email_decision(appeal)
-        webhook_emit(organisation=appeal.assessment.enrolment.programme.buyer_id,
-                     event="appeal.decided", payload={"appeal": _appeal_ref(appeal)})
+        webhook_emit(
+            organisation=appeal.assessment.enrolment.programme.buyer_id,
+            event="appeal.decided",
+            payload={"appeal": _appeal_ref(appeal)},
+        )
     return appeal
 
 
@@ -472,8 +602,11 @@ def appeal_reject(*, appeal: Appeal, note: str, by: Any) -> Appeal:
     with transaction.atomic():
         appeal = _decide(appeal, to=AppealStatus.REJECTED, note=note, by=by)
         _email_decision(appeal)
-        webhook_emit(organisation=appeal.assessment.enrolment.programme.buyer_id,
-                     event="appeal.decided", payload={"appeal": _appeal_ref(appeal)})
+        webhook_emit(
+            organisation=appeal.assessment.enrolment.programme.buyer_id,
+            event="appeal.decided",
+            payload={"appeal": _appeal_ref(appeal)},
+        )
     return appeal
 
 

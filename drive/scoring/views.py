@@ -47,8 +47,9 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     residual = None
     if score is not None and can_view_residual_beside_score(request.user, assessment):
         try:
-            residual = residual_for(supplier=assessment.supplier,
-                                    programme=assessment.enrolment.programme)
+            residual = residual_for(
+                supplier=assessment.supplier, programme=assessment.enrolment.programme
+            )
         except DomainError:
             residual = None  # no risk model published: the risk page explains it
     context = {
@@ -72,23 +73,38 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.GET.get("question") or request.POST.get("question") or ""
     if raw.strip():
         question_id = parse_id(raw)
-        question = (assessment.version.questions.filter(pk=question_id).first()
-                    if question_id is not None else None)
+        question = (
+            assessment.version.questions.filter(pk=question_id).first()
+            if question_id is not None
+            else None
+        )
         if question is None:
             raise Http404(_("No such question."))
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appeal_file(assessment=assessment, question=question,
-                                 reason=form.cleaned_data["reason"], by=request.user)
+            services.appeal_file(
+                assessment=assessment,
+                question=question,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your appeal is filed. The programme manager will "
-                                        "decide and you will get an email."))
+            messages.success(
+                request,
+                _(
+                    "Your appeal is filed. The programme manager will "
+                    "decide and you will get an email."
+                ),
+            )
             return redirect("scoring:explain", assessment.pk)
-    return render(request, "scoring/appeal_form.html",
-                  {"assessment": assessment, "question": question, "form": form})
+    return render(
+        request,
+        "scoring/appeal_form.html",
+        {"assessment": assessment, "question": question, "form": form},
+    )
 
 
 @login_required
@@ -97,12 +113,17 @@ def appeal_list(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     if not can_decide_appeal(request.user, programme):
         return forbidden(request, _("Only the programme's managers decide appeals."))
-    page = Paginator(appeals_for_programme(programme), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "scoring/appeal_list.html", {
-        "programme": programme, "appeals": page.object_list, "page_obj": page,
-        "querystring_without_page": querystring_without(request.GET, "page"),
-    })
+    page = Paginator(appeals_for_programme(programme), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scoring/appeal_list.html",
+        {
+            "programme": programme,
+            "appeals": page.object_list,
+            "page_obj": page,
+            "querystring_without_page": querystring_without(request.GET, "page"),
+        },
+    )
 
 
 @login_required
@@ -110,8 +131,12 @@ def appeal_list(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(
         Appeal.objects.visible_to(request.user).select_related(
-            "assessment__enrolment__programme", "assessment__supplier", "question",
-            "created_by", "decided_by", "score__method",
+            "assessment__enrolment__programme",
+            "assessment__supplier",
+            "question",
+            "created_by",
+            "decided_by",
+            "score__method",
         ),
         pk=pk,
     )
@@ -119,12 +144,13 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_decide_appeal(request.user, programme):
         return forbidden(request, _("Only the programme's managers decide appeals."))
     form = DecisionForm(request.POST or None)
-    if (request.method == "POST" and appeal.status == AppealStatus.OPEN and form.is_valid()):
+    if request.method == "POST" and appeal.status == AppealStatus.OPEN and form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == DecisionForm.ACCEPT:
-                services.appeal_accept(appeal=appeal, points=data["points"], note=data["note"],
-                                       by=request.user)
+                services.appeal_accept(
+                    appeal=appeal, points=data["points"], note=data["note"], by=request.user
+                )
             else:
                 services.appeal_reject(appeal=appeal, note=data["note"], by=request.user)
         except DomainError as error:
@@ -136,6 +162,8 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     row = None
     if score is not None and appeal.question_id:
         row = score.questions.filter(question_id=appeal.question_id).first()
-    return render(request, "scoring/appeal_decide.html",
-                  {"appeal": appeal, "programme": programme, "form": form, "score": score,
-                   "row": row})
+    return render(
+        request,
+        "scoring/appeal_decide.html",
+        {"appeal": appeal, "programme": programme, "form": form, "score": score, "row": row},
+    )

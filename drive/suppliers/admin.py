@@ -44,12 +44,22 @@ class ContactInline(admin.TabularInline):
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
     list_display = [
-        "legal_name", "local_name", "buyer", "country", "city", "size_class", "women_owned",
+        "legal_name",
+        "local_name",
+        "buyer",
+        "country",
+        "city",
+        "size_class",
+        "women_owned",
         "updated_at",
     ]
     list_filter = ["buyer", "size_class", "women_owned", "country"]
     search_fields = [
-        "legal_name", "local_name", "registration_number", "ungm_vendor_number", "city",
+        "legal_name",
+        "local_name",
+        "registration_number",
+        "ungm_vendor_number",
+        "city",
     ]
     list_select_related = ["buyer"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

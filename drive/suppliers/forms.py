@@ -96,7 +96,8 @@ class OwnProfileForm(SupplierForm):
 
     class Meta(SupplierForm.Meta):
         fields = [
-            name for name in SupplierForm.Meta.fields
+            name
+            for name in SupplierForm.Meta.fields
             if name not in ("ungm_vendor_number", "registration_number")
         ]
 

@@ -179,12 +179,8 @@ class CertificationStandard(models.TextChoices):
 
 
 class Certification(models.Model):
-    supplier = models.ForeignKey(
-        Supplier, on_delete=models.CASCADE, related_name="certifications"
-    )
-    standard = models.CharField(
-        _("standard"), max_length=30, choices=CertificationStandard.choices
-    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="certifications")
+    standard = models.CharField(_("standard"), max_length=30, choices=CertificationStandard.choices)
     number = models.CharField(_("certificate number"), max_length=64, blank=True)
     issuer = models.CharField(_("issued by"), max_length=120, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -73,8 +73,10 @@ class SupplierIdentifiersLocked(DomainError):
 
     def __init__(self, *, field: str) -> None:
         super().__init__(
-            _("Only the buyer can change the UNGM vendor number and the registration "
-              "number. Ask your buyer to correct them.")
+            _(
+                "Only the buyer can change the UNGM vendor number and the registration "
+                "number. Ask your buyer to correct them."
+            )
         )
         self.field = field
 
@@ -195,8 +197,11 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) ->
             after=supplier_snapshot(supplier),
             organisation=buyer,
         )
-        webhook_emit(organisation=buyer, event="supplier.created",
-                     payload={"supplier": _webhook_summary(supplier)})
+        webhook_emit(
+            organisation=buyer,
+            event="supplier.created",
+            payload={"supplier": _webhook_summary(supplier)},
+        )
     return supplier
 
 
@@ -241,8 +246,11 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: Any) -> 
             after={name: after[name] for name in changed},
             organisation=locked.buyer if by is None else None,
         )
-        webhook_emit(organisation=locked.buyer_id, event="supplier.updated",
-                     payload={"supplier": _webhook_summary(locked), "changed": changed})
+        webhook_emit(
+            organisation=locked.buyer_id,
+            event="supplier.updated",
+            payload={"supplier": _webhook_summary(locked), "changed": changed},
+        )
     return locked
 
 
@@ -361,9 +369,7 @@ def certification_save(
 def certification_delete(*, certification: Certification, by: Any) -> None:
     """Delete a certification; audits ``supplier.certification_deleted``."""
     with transaction.atomic():
-        _item_delete(
-            item=certification, fields=CERTIFICATION_FIELDS, noun="certification", by=by
-        )
+        _item_delete(item=certification, fields=CERTIFICATION_FIELDS, noun="certification", by=by)
 
 
 def contact_save(

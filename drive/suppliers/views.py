@@ -179,9 +179,9 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if supplier is not None:
-            messages.success(request, _("%(name)s was added to the registry.") % {
-                "name": supplier.legal_name
-            })
+            messages.success(
+                request, _("%(name)s was added to the registry.") % {"name": supplier.legal_name}
+            )
             return redirect("suppliers:detail", pk=supplier.pk)
     return render(
         request,
@@ -288,9 +288,7 @@ def _editable_supplier(request: HttpRequest, pk: int) -> Supplier | HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_save(
-    request: HttpRequest, pk: int, kind: str, item_pk: int | None = None
-) -> HttpResponse:
+def item_save(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
     """Add (no ``item_pk``) or change an agreement, certification or contact."""
     spec = ITEM_KINDS[kind]
     supplier = _editable_supplier(request, pk)

@@ -54,11 +54,10 @@ def test_admin_pages_for_invitations_and_organisations_load(client, platform_adm
     client.force_login(platform_admin)
 
     assert client.get(reverse("admin:accounts_invitation_changelist")).status_code == 200
-    assert client.get(
-        reverse("admin:accounts_invitation_change", args=[invitation.pk])
-    ).status_code == 200
+    assert (
+        client.get(reverse("admin:accounts_invitation_change", args=[invitation.pk])).status_code
+        == 200
+    )
     assert client.get(reverse("admin:accounts_invitation_add")).status_code == 403
     assert client.get(reverse("admin:organisations_organisation_changelist")).status_code == 200
-    assert client.get(
-        reverse("admin:accounts_user_change", args=[oscar.pk])
-    ).status_code == 200
+    assert client.get(reverse("admin:accounts_user_change", args=[oscar.pk])).status_code == 200

@@ -12,8 +12,11 @@ from drive.accounts.models import Invitation, User
 from drive.accounts.services import invitation_create
 from drive.organisations.models import Role
 
-FORM = {"full_name": "Sam Lee", "password1": "bamboo river lantern",
-        "password2": "bamboo river lantern"}
+FORM = {
+    "full_name": "Sam Lee",
+    "password1": "bamboo river lantern",
+    "password2": "bamboo river lantern",
+}
 
 
 @pytest.fixture
@@ -48,7 +51,9 @@ def test_sam_accepts_and_is_signed_in_with_a_welcome(client, invitation, agency)
     assert response.url == reverse("core:home")
     sam = User.objects.get(email="sam@agency-a.org")
     assert (sam.organisation, sam.role, sam.full_name) == (
-        agency, Role.PROCUREMENT_OFFICER, "Sam Lee"
+        agency,
+        Role.PROCUREMENT_OFFICER,
+        "Sam Lee",
     )
     assert int(client.session["_auth_user_id"]) == sam.pk
     home = client.get(response.url)

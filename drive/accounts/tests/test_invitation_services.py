@@ -37,7 +37,9 @@ def sent(django_capture_on_commit_callbacks):
 def test_oscar_invites_a_colleague_who_joins_with_the_role(oscar, agency, sent):
     with sent():
         invitation, token = invitation_create(
-            organisation=agency, email=" New.Person@Agency-A.org ", role=Role.PROCUREMENT_OFFICER,
+            organisation=agency,
+            email=" New.Person@Agency-A.org ",
+            role=Role.PROCUREMENT_OFFICER,
             by=oscar,
         )
 
@@ -70,7 +72,10 @@ def test_oscar_invites_a_colleague_who_joins_with_the_role(oscar, agency, sent):
 def test_new_account_gets_the_language_the_inviter_chose(oscar, agency, sent):
     with sent():
         _invitation, token = invitation_create(
-            organisation=agency, email="li@agency-a.org", role=Role.PROGRAMME_MANAGER, by=oscar,
+            organisation=agency,
+            email="li@agency-a.org",
+            role=Role.PROGRAMME_MANAGER,
+            by=oscar,
             language="zh-hans",
         )
 
@@ -231,7 +236,9 @@ def test_alice_invites_a_registry_supplier_which_gets_its_own_organisation_once(
     organisation = supplier.organisation
     assert organisation.kind == OrganisationKind.SUPPLIER
     assert (organisation.name, organisation.name_local, organisation.country.code) == (
-        "Harbour Foods Ltd.", "海港食品有限公司", "CN"
+        "Harbour Foods Ltd.",
+        "海港食品有限公司",
+        "CN",
     )
     assert invitation.organisation == organisation
     assert invitation.role == Role.SUPPLIER_ADMIN

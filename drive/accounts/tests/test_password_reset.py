@@ -83,9 +83,7 @@ def test_reset_link_works_once(client, alice, django_capture_on_commit_callbacks
     assert "This reset link cannot be used" in again.content.decode()
 
 
-def test_resetting_the_password_lifts_a_lock_out(
-    client, alice, django_capture_on_commit_callbacks
-):
+def test_resetting_the_password_lifts_a_lock_out(client, alice, django_capture_on_commit_callbacks):
     for _ in range(5):
         client.post(reverse("accounts:login"), {"username": alice.email, "password": "guess"})
     assert (

@@ -24,36 +24,61 @@ from drive.scoring.permissions import can_decide_appeal, can_file_appeal
 from drive.scoring.selectors import appeals_for_programme
 
 QUESTION_CODE = r"^[A-Za-z_][A-Za-z0-9_.\-]{0,79}$"
-APPEAL_RELATED = ("assessment__supplier", "assessment__enrolment", "question", "created_by",
-                  "decided_by", "override")
+APPEAL_RELATED = (
+    "assessment__supplier",
+    "assessment__enrolment",
+    "question",
+    "created_by",
+    "decided_by",
+    "override",
+)
 
 
 class AppealOut(serializers.ModelSerializer):
     assessment = serializers.IntegerField(source="assessment_id", read_only=True)
-    programme = serializers.IntegerField(source="assessment.enrolment.programme_id",
-                                         read_only=True)
+    programme = serializers.IntegerField(source="assessment.enrolment.programme_id", read_only=True)
     supplier = serializers.IntegerField(source="assessment.supplier_id", read_only=True)
-    supplier_name = serializers.CharField(source="assessment.supplier.legal_name",
-                                          read_only=True)
-    question = serializers.CharField(source="question.code", read_only=True, allow_null=True,
-                                     default=None, help_text=_("null: the whole score."))
+    supplier_name = serializers.CharField(source="assessment.supplier.legal_name", read_only=True)
+    question = serializers.CharField(
+        source="question.code",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text=_("null: the whole score."),
+    )
     score = serializers.IntegerField(source="score_id", read_only=True, allow_null=True)
-    created_by = serializers.EmailField(source="created_by.email", read_only=True,
-                                        allow_null=True, default=None)
-    decided_by = serializers.EmailField(source="decided_by.email", read_only=True,
-                                        allow_null=True, default=None)
+    created_by = serializers.EmailField(
+        source="created_by.email", read_only=True, allow_null=True, default=None
+    )
+    decided_by = serializers.EmailField(
+        source="decided_by.email", read_only=True, allow_null=True, default=None
+    )
     override_points = serializers.SerializerMethodField(
-        help_text=_("Points granted to the answer by the accepted appeal, if any."))
+        help_text=_("Points granted to the answer by the accepted appeal, if any.")
+    )
 
     class Meta:
         model = Appeal
-        fields = ["id", "assessment", "programme", "supplier", "supplier_name", "question",
-                  "reason", "status", "score", "created_by", "created_at", "decided_by",
-                  "decision_note", "decided_at", "override_points"]
+        fields = [
+            "id",
+            "assessment",
+            "programme",
+            "supplier",
+            "supplier_name",
+            "question",
+            "reason",
+            "status",
+            "score",
+            "created_by",
+            "created_at",
+            "decided_by",
+            "decision_note",
+            "decided_at",
+            "override_points",
+        ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2,
-                                                  allow_null=True))
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
     def get_override_points(self, appeal: Appeal) -> str | None:
         try:
             override = appeal.override
@@ -63,19 +88,30 @@ class AppealOut(serializers.ModelSerializer):
 
 
 class AppealIn(serializers.Serializer):
-    question = serializers.RegexField(QUESTION_CODE, max_length=80, required=False,
-                                      allow_null=True, allow_blank=True, default=None,
-                                      help_text=_("A question code; leave out to appeal the "
-                                                  "whole score."))
+    question = serializers.RegexField(
+        QUESTION_CODE,
+        max_length=80,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text=_("A question code; leave out to appeal the whole score."),
+    )
     reason = serializers.CharField(max_length=5000, help_text=_("Why you disagree."))
 
 
 class AcceptIn(serializers.Serializer):
-    points = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0,
-                                      required=False, allow_null=True, default=None,
-                                      help_text=_("For an appeal about one answer: the "
-                                                  "points it earns (0 to its possible "
-                                                  "points)."))
+    points = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "For an appeal about one answer: the points it earns (0 to its possible points)."
+        ),
+    )
     note = serializers.CharField(max_length=5000, help_text=_("The supplier reads it."))
 
 
@@ -86,24 +122,27 @@ class RejectIn(serializers.Serializer):
 class AssessmentAppealActions:
     """Mixed into the assessment viewset: ``GET/POST assessments/{id}/appeals/``."""
 
-    @extend_schema(methods=["GET"], summary="Appeals about this assessment's score "
-                                            "(newest first)",
-                   responses=AppealOut(many=True))
-    @extend_schema(methods=["POST"], summary="Appeal the score or one answer's treatment "
-                                             "(the assessed company)",
-                   request=AppealIn, responses={201: AppealOut},
-                   description="400 `scoring_refused` when there is no score yet or an "
-                               "appeal about the same answer is open.")
+    @extend_schema(
+        methods=["GET"],
+        summary="Appeals about this assessment's score (newest first)",
+        responses=AppealOut(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Appeal the score or one answer's treatment (the assessed company)",
+        request=AppealIn,
+        responses={201: AppealOut},
+        description="400 `scoring_refused` when there is no score yet or an "
+        "appeal about the same answer is open.",
+    )
     @action(detail=True, methods=["get", "post"], url_path="appeals", url_name="appeals")
     def appeals(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         if request.method == "GET":
             self.cursor_ordering = ("-created_at", "-id")
-            appeals = Appeal.objects.filter(assessment=assessment).select_related(
-                *APPEAL_RELATED)
+            appeals = Appeal.objects.filter(assessment=assessment).select_related(*APPEAL_RELATED)
             page = self.paginate_queryset(appeals)
-            return self.get_paginated_response(
-                AppealOut(page, many=True).data)
+            return self.get_paginated_response(AppealOut(page, many=True).data)
         return self._appeal_file(request, assessment)
 
     appeals.idempotent = True  # documents Idempotency-Key on the POST
@@ -115,13 +154,19 @@ class AssessmentAppealActions:
         data.is_valid(raise_exception=True)
         question = None
         if data.validated_data["question"]:
-            question = Question.objects.filter(version_id=assessment.version_id,
-                                               code=data.validated_data["question"]).first()
+            question = Question.objects.filter(
+                version_id=assessment.version_id, code=data.validated_data["question"]
+            ).first()
             if question is None:
                 raise serializers.ValidationError(
-                    {"question": [_("This question is not part of this questionnaire.")]})
-        appeal = services.appeal_file(assessment=assessment, question=question,
-                                      reason=data.validated_data["reason"], by=request.user)
+                    {"question": [_("This question is not part of this questionnaire.")]}
+                )
+        appeal = services.appeal_file(
+            assessment=assessment,
+            question=question,
+            reason=data.validated_data["reason"],
+            by=request.user,
+        )
         return Response(_representation(appeal), status=status.HTTP_201_CREATED)
 
 
@@ -133,8 +178,10 @@ def _representation(appeal: Appeal) -> dict[str, Any]:
 class ProgrammeAppealActions:
     """Mixed into the programme viewset: ``GET programmes/{id}/appeals/``."""
 
-    @extend_schema(summary="Appeals of the programme's suppliers, open first (programme "
-                           "managers)", responses=AppealOut(many=True))
+    @extend_schema(
+        summary="Appeals of the programme's suppliers, open first (programme managers)",
+        responses=AppealOut(many=True),
+    )
     @action(detail=True, methods=["get"], url_path="appeals", url_name="appeals")
     def appeals(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
@@ -142,8 +189,7 @@ class ProgrammeAppealActions:
         self.cursor_ordering = ("status", "-created_at", "-id")
         appeals = appeals_for_programme(programme).select_related(*APPEAL_RELATED)
         page = self.paginate_queryset(appeals)
-        return self.get_paginated_response(
-            AppealOut(page, many=True).data)
+        return self.get_paginated_response(AppealOut(page, many=True).data)
 
 
 @extend_schema_view(
@@ -154,7 +200,8 @@ class AppealViewSet(ScopedViewSet):
 
     def scoped(self) -> QuerySet[Appeal]:
         return Appeal.objects.visible_to(self.request.user).select_related(
-            *APPEAL_RELATED, "assessment__enrolment__programme")
+            *APPEAL_RELATED, "assessment__enrolment__programme"
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, _representation(self.get_object()))
@@ -164,28 +211,37 @@ class AppealViewSet(ScopedViewSet):
         require(can_decide_appeal(self.request.user, appeal.assessment.enrolment.programme))
         return appeal
 
-    @extend_schema(summary="Accept: for one answer the points become a recorded override and "
-                           "the score is recomputed", request=AcceptIn, responses=AppealOut,
-                   description="400 `invalid_transition` when the appeal is already decided; "
-                               "`scoring_refused` for points out of range or missing.")
+    @extend_schema(
+        summary="Accept: for one answer the points become a recorded override and "
+        "the score is recomputed",
+        request=AcceptIn,
+        responses=AppealOut,
+        description="400 `invalid_transition` when the appeal is already decided; "
+        "`scoring_refused` for points out of range or missing.",
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         appeal = self._decidable()
         data = AcceptIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.appeal_accept(appeal=appeal, points=data.validated_data["points"],
-                               note=data.validated_data["note"], by=request.user)
+        services.appeal_accept(
+            appeal=appeal,
+            points=data.validated_data["points"],
+            note=data.validated_data["note"],
+            by=request.user,
+        )
         return Response(_representation(appeal))
 
-    @extend_schema(summary="Reject with a reason", request=RejectIn, responses=AppealOut,
-                   description="400 `invalid_transition` when the appeal is already "
-                               "decided.")
+    @extend_schema(
+        summary="Reject with a reason",
+        request=RejectIn,
+        responses=AppealOut,
+        description="400 `invalid_transition` when the appeal is already decided.",
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         appeal = self._decidable()
         data = RejectIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.appeal_reject(appeal=appeal, note=data.validated_data["note"],
-                               by=request.user)
+        services.appeal_reject(appeal=appeal, note=data.validated_data["note"], by=request.user)
         return Response(_representation(appeal))
-

@@ -47,9 +47,9 @@ from drive.questionnaires.models import Question
 
 CODE = r"[A-Za-z_][A-Za-z0-9_.\-]{0,79}"
 ANSWER_VALUE_HELP = _(
-    "yes_no: \"yes\"/\"no\"; yes_no_partial adds \"partial\"; single: a choice value; "
+    'yes_no: "yes"/"no"; yes_no_partial adds "partial"; single: a choice value; '
     "multiple: a list of choice values; integer: a whole number; decimal and percentage: a "
-    "number; date: \"YYYY-MM-DD\"; text: a string; file: null (attach documents); null "
+    'number; date: "YYYY-MM-DD"; text: a string; file: null (attach documents); null '
     "clears the answer."
 )
 
@@ -73,16 +73,29 @@ class AssessmentOut(serializers.ModelSerializer):
     enrolment = serializers.IntegerField(source="enrolment_id", read_only=True)
     programme = serializers.IntegerField(source="enrolment.programme_id", read_only=True)
     version = serializers.IntegerField(source="version_id", read_only=True)
-    prefilled_from = serializers.IntegerField(source="prefilled_from_id", read_only=True,
-                                              allow_null=True)
+    prefilled_from = serializers.IntegerField(
+        source="prefilled_from_id", read_only=True, allow_null=True
+    )
     progress = serializers.SerializerMethodField()
     latest_submission = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
-        fields = ["id", "status", "supplier", "enrolment", "programme", "version", "progress",
-                  "latest_submission", "prefilled_from", "submitted_at", "accepted_at",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "status",
+            "supplier",
+            "enrolment",
+            "programme",
+            "version",
+            "progress",
+            "latest_submission",
+            "prefilled_from",
+            "submitted_at",
+            "accepted_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(ProgressOut)
@@ -95,9 +108,11 @@ class AssessmentOut(serializers.ModelSerializer):
         latest = max(assessment.submissions.all(), key=lambda s: s.number, default=None)
         if latest is None:
             return None
-        return {"number": latest.number,
-                "reference": services.reference_number(assessment, latest.number),
-                "submitted_at": latest.submitted_at}
+        return {
+            "number": latest.number,
+            "reference": services.reference_number(assessment, latest.number),
+            "submitted_at": latest.submitted_at,
+        }
 
 
 class AnswerOut(serializers.Serializer):
@@ -105,12 +120,15 @@ class AnswerOut(serializers.Serializer):
     theme = serializers.CharField(source="question.theme.code")
     type = serializers.CharField(source="question.type")
     value = serializers.JSONField(allow_null=True, help_text=ANSWER_VALUE_HELP)
-    display = serializers.CharField(help_text=_("The answer as a person reads it, in the "
-                                                "request's language."))
-    revision = serializers.IntegerField(help_text=_("Send it as If-Match to change the "
-                                                    "answer; 0 = never answered."))
-    visible = serializers.BooleanField(help_text=_("False when a display condition hides "
-                                                   "the question."))
+    display = serializers.CharField(
+        help_text=_("The answer as a person reads it, in the request's language.")
+    )
+    revision = serializers.IntegerField(
+        help_text=_("Send it as If-Match to change the answer; 0 = never answered.")
+    )
+    visible = serializers.BooleanField(
+        help_text=_("False when a display condition hides the question.")
+    )
     editable = serializers.BooleanField()
     required = serializers.BooleanField(source="question.required")
     needs_evidence = serializers.BooleanField()
@@ -121,8 +139,11 @@ class AnswerOut(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.DATETIME)
     def get_updated_at(self, state: QuestionState) -> Any:
-        return serializers.DateTimeField().to_representation(state.answer.updated_at) if (
-            state.answer and state.answer.pk) else None
+        return (
+            serializers.DateTimeField().to_representation(state.answer.updated_at)
+            if (state.answer and state.answer.pk)
+            else None
+        )
 
 
 class AnswerIn(serializers.Serializer):
@@ -131,14 +152,16 @@ class AnswerIn(serializers.Serializer):
 
 class AnswerSavedOut(serializers.Serializer):
     answer = AnswerOut()
-    visible = serializers.ListField(child=serializers.CharField(),
-                                    help_text=_("Codes of the questions now shown."))
+    visible = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Codes of the questions now shown.")
+    )
     progress = ProgressOut()
 
 
 class AttachIn(serializers.Serializer):
-    document = serializers.IntegerField(min_value=1, max_value=2**63 - 1,
-                                        help_text=_("A document of the company's library."))
+    document = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=_("A document of the company's library.")
+    )
 
 
 class MissingOut(serializers.Serializer):
@@ -149,8 +172,12 @@ class MissingOut(serializers.Serializer):
 
 
 def missing_dict(item: Missing) -> dict[str, str]:
-    return {"question": item.question.code, "theme": item.theme.code, "reason": item.reason,
-            "message": item.message}
+    return {
+        "question": item.question.code,
+        "theme": item.theme.code,
+        "reason": item.reason,
+        "message": item.message,
+    }
 
 
 class CommentOut(serializers.Serializer):
@@ -169,16 +196,17 @@ class CommentIn(serializers.Serializer):
 
 class SubmissionOut(serializers.ModelSerializer):
     reference = serializers.SerializerMethodField()
-    submitted_by = serializers.EmailField(source="submitted_by.email", read_only=True,
-                                          allow_null=True, default=None)
+    submitted_by = serializers.EmailField(
+        source="submitted_by.email", read_only=True, allow_null=True, default=None
+    )
     answers = serializers.DictField(child=serializers.JSONField(), read_only=True)
-    documents = serializers.DictField(child=serializers.ListField(
-        child=serializers.IntegerField()), read_only=True)
+    documents = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField()), read_only=True
+    )
 
     class Meta:
         model = Submission
-        fields = ["number", "reference", "submitted_at", "submitted_by", "answers",
-                  "documents"]
+        fields = ["number", "reference", "submitted_at", "submitted_by", "answers", "documents"]
         read_only_fields = fields
 
     def get_reference(self, submission: Submission) -> str:
@@ -231,16 +259,18 @@ ASSESSMENT_FILTERS = [
     OpenApiParameter("status", str, enum=AssessmentStatus.values),
     OpenApiParameter("programme", int),
 ]
-ANSWER_CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, pattern=f"^{CODE}$",
-                               description="The question's code.")
+ANSWER_CODE = OpenApiParameter(
+    "code", str, OpenApiParameter.PATH, pattern=f"^{CODE}$", description="The question's code."
+)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Self-assessments you may see (suppliers: their own; buyers: "
-                               "their programmes')", parameters=ASSESSMENT_FILTERS,
-                       responses=AssessmentOut(many=True)),
-    retrieve=extend_schema(summary="A self-assessment with its progress",
-                           responses=AssessmentOut),
+    list=extend_schema(
+        summary="Self-assessments you may see (suppliers: their own; buyers: their programmes')",
+        parameters=ASSESSMENT_FILTERS,
+        responses=AssessmentOut(many=True),
+    ),
+    retrieve=extend_schema(summary="A self-assessment with its progress", responses=AssessmentOut),
 )
 class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, ScopedViewSet):
     serializer_class = AssessmentOut
@@ -248,7 +278,8 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
 
     def scoped(self) -> QuerySet[Assessment]:
         return visible_assessments(self.request.user).prefetch_related(
-            "supplier__sectors", "submissions")
+            "supplier__sectors", "submissions"
+        )
 
     def out(self, assessment: Assessment, progress: Progress | None = None) -> dict:
         if progress is None:
@@ -269,7 +300,8 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         rows = assessments_with_progress(page)
         context = {"progress": {a.pk: p for a, p in rows}}
         return self.get_paginated_response(
-            AssessmentOut([a for a, _p in rows], many=True, context=context).data)
+            AssessmentOut([a for a, _p in rows], many=True, context=context).data
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, self.out(self.get_object()))
@@ -277,31 +309,49 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
     # --- Answers --------------------------------------------------------------------
 
     def _question(self, assessment: Assessment, code: str) -> Question:
-        question = (Question.objects.filter(version_id=assessment.version_id, code=code)
-                    .select_related("theme").prefetch_related("choices").first())
+        question = (
+            Question.objects.filter(version_id=assessment.version_id, code=code)
+            .select_related("theme")
+            .prefetch_related("choices")
+            .first()
+        )
         if question is None:
             raise Http404
         return question
 
-    @extend_schema(summary="Every applicable question with its answer, visibility and "
-                           "evidence", responses=AnswerOut(many=True))
+    @extend_schema(
+        summary="Every applicable question with its answer, visibility and evidence",
+        responses=AnswerOut(many=True),
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def answers(self, request: Request, pk: str) -> Response:
         state = assessment_state(self.get_object())
         rows = [q for theme in state.themes for q in theme.questions]
         return Response(AnswerOut(rows, many=True).data)
 
-    @extend_schema(methods=["GET"], summary="One answer; its ETag is the revision",
-                   parameters=[ANSWER_CODE], responses=AnswerOut)
     @extend_schema(
-        methods=["PUT"], summary="Save one answer (If-Match: \"<revision>\")",
-        parameters=[ANSWER_CODE], request=AnswerIn, responses=AnswerSavedOut,
-        description="409 `answer_conflict` when someone saved the answer since the revision "
-                    "you send: `error.conflict` holds the current value, revision and who "
-                    "changed it when; nothing is overwritten.",
+        methods=["GET"],
+        summary="One answer; its ETag is the revision",
+        parameters=[ANSWER_CODE],
+        responses=AnswerOut,
     )
-    @action(detail=True, methods=["get", "put"], url_path=f"answers/(?P<code>{CODE})",
-            url_name="answer", pagination_class=None)
+    @extend_schema(
+        methods=["PUT"],
+        summary='Save one answer (If-Match: "<revision>")',
+        parameters=[ANSWER_CODE],
+        request=AnswerIn,
+        responses=AnswerSavedOut,
+        description="409 `answer_conflict` when someone saved the answer since the revision "
+        "you send: `error.conflict` holds the current value, revision and who "
+        "changed it when; nothing is overwritten.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path=f"answers/(?P<code>{CODE})",
+        url_name="answer",
+        pagination_class=None,
+    )
     def answer(self, request: Request, pk: str, code: str) -> Response:
         assessment = self.get_object()
         if request.method == "GET":
@@ -320,17 +370,25 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         data = AnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.answer_save(assessment=assessment, question=question,
-                                 value=data.validated_data.get("value"),
-                                 expected_revision=expected, by=request.user)
+            services.answer_save(
+                assessment=assessment,
+                question=question,
+                value=data.validated_data.get("value"),
+                expected_revision=expected,
+                by=request.user,
+            )
         except services.AnswerConflict as conflict:
-            return refusal(conflict, status=status.HTTP_409_CONFLICT, conflict={
-                "value": conflict.value,
-                "display": display_value(question, conflict.value),
-                "revision": conflict.revision,
-                "changed_by": conflict.changed_by.email if conflict.changed_by else None,
-                "changed_at": conflict.changed_at,
-            })
+            return refusal(
+                conflict,
+                status=status.HTTP_409_CONFLICT,
+                conflict={
+                    "value": conflict.value,
+                    "display": display_value(question, conflict.value),
+                    "revision": conflict.revision,
+                    "changed_by": conflict.changed_by.email if conflict.changed_by else None,
+                    "changed_at": conflict.changed_at,
+                },
+            )
         except services.AnswerInvalid as error:
             return refusal(error, fields={"value": [error.message]})
         return self._saved(assessment, code)
@@ -339,15 +397,26 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         state = assessment_state(assessment)
         saved = state.by_code[code]
         return Response(
-            {"answer": AnswerOut(saved).data, "visible": state.visible_codes,
-             "progress": state.progress.as_dict()},
+            {
+                "answer": AnswerOut(saved).data,
+                "visible": state.visible_codes,
+                "progress": state.progress.as_dict(),
+            },
             headers={"ETag": f'"{saved.revision}"'},
         )
 
-    @extend_schema(summary="Attach a document of the company's library to an answer",
-                   parameters=[ANSWER_CODE], request=AttachIn, responses=AnswerSavedOut)
-    @action(detail=True, methods=["post"], url_path=f"answers/(?P<code>{CODE})/documents",
-            url_name="answer-documents")
+    @extend_schema(
+        summary="Attach a document of the company's library to an answer",
+        parameters=[ANSWER_CODE],
+        request=AttachIn,
+        responses=AnswerSavedOut,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"answers/(?P<code>{CODE})/documents",
+        url_name="answer-documents",
+    )
     def attach(self, request: Request, pk: str, code: str) -> Response:
         assessment = self.get_object()
         require(can_answer(request.user, assessment))
@@ -357,18 +426,25 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         document = library_choices(assessment).filter(pk=data.validated_data["document"]).first()
         if document is None:
             raise serializers.ValidationError(
-                {"document": [_("Choose a document of your company's library.")]})
-        services.answer_attach_document(assessment=assessment, question=question,
-                                        document=document, by=request.user)
+                {"document": [_("Choose a document of your company's library.")]}
+            )
+        services.answer_attach_document(
+            assessment=assessment, question=question, document=document, by=request.user
+        )
         return self._saved(assessment, code)
 
-    @extend_schema(summary="Take a document off an answer (it stays in the library)",
-                   parameters=[ANSWER_CODE, OpenApiParameter("document_pk", int,
-                                                             OpenApiParameter.PATH)],
-                   request=None, responses=AnswerSavedOut)
-    @action(detail=True, methods=["delete"],
-            url_path=rf"answers/(?P<code>{CODE})/documents/(?P<document_pk>[0-9]{{1,18}})",
-            url_name="answer-document")
+    @extend_schema(
+        summary="Take a document off an answer (it stays in the library)",
+        parameters=[ANSWER_CODE, OpenApiParameter("document_pk", int, OpenApiParameter.PATH)],
+        request=None,
+        responses=AnswerSavedOut,
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=rf"answers/(?P<code>{CODE})/documents/(?P<document_pk>[0-9]{{1,18}})",
+        url_name="answer-document",
+    )
     def detach(self, request: Request, pk: str, code: str, document_pk: str) -> Response:
         assessment = self.get_object()
         require(can_answer(request.user, assessment))
@@ -380,8 +456,9 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         services.answer_detach_document(answer=answer, document=document, by=request.user)
         return self._saved(assessment, code)
 
-    @extend_schema(summary="What is still missing before submitting",
-                   responses=MissingOut(many=True))
+    @extend_schema(
+        summary="What is still missing before submitting", responses=MissingOut(many=True)
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def missing(self, request: Request, pk: str) -> Response:
         items = services.assessment_missing(self.get_object())
@@ -389,10 +466,13 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
 
     # --- Transitions ----------------------------------------------------------------
 
-    @extend_schema(summary="Submit for review (supplier)", request=None,
-                   responses=AssessmentOut,
-                   description="400 `assessment_incomplete` lists what is missing in "
-                               "`error.details` (question, theme, reason, message).")
+    @extend_schema(
+        summary="Submit for review (supplier)",
+        request=None,
+        responses=AssessmentOut,
+        description="400 `assessment_incomplete` lists what is missing in "
+        "`error.details` (question, theme, reason, message).",
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
@@ -403,59 +483,76 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
             return refusal(error, details=[missing_dict(m) for m in error.missing])
         return Response(self.fresh(assessment))
 
-    @extend_schema(summary="Return for clarification (needs a comment on this submission)",
-                   request=NoteIn, responses=AssessmentOut)
+    @extend_schema(
+        summary="Return for clarification (needs a comment on this submission)",
+        request=NoteIn,
+        responses=AssessmentOut,
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         require(can_review(request.user, assessment))
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_return(assessment=assessment, by=request.user,
-                                   note=data.validated_data["note"])
+        services.assessment_return(
+            assessment=assessment, by=request.user, note=data.validated_data["note"]
+        )
         return Response(self.fresh(assessment))
 
-    @extend_schema(summary="Accept the submitted assessment", request=NoteIn,
-                   responses=AssessmentOut)
+    @extend_schema(
+        summary="Accept the submitted assessment", request=NoteIn, responses=AssessmentOut
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         require(can_review(request.user, assessment))
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_accept(assessment=assessment, by=request.user,
-                                   note=data.validated_data["note"])
+        services.assessment_accept(
+            assessment=assessment, by=request.user, note=data.validated_data["note"]
+        )
         return Response(self.fresh(assessment))
 
     # --- Review ---------------------------------------------------------------------
 
-    @extend_schema(methods=["GET"], summary="The reviewers' comments",
-                   responses=CommentOut(many=True))
-    @extend_schema(methods=["POST"], summary="Comment on one answer of the submission under "
-                                             "review (reviewers)",
-                   request=CommentIn, responses={201: CommentOut})
+    @extend_schema(
+        methods=["GET"], summary="The reviewers' comments", responses=CommentOut(many=True)
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Comment on one answer of the submission under review (reviewers)",
+        request=CommentIn,
+        responses={201: CommentOut},
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         if request.method == "GET":
             comments = assessment.comments.select_related("question", "author").order_by(
-                "created_at", "id")
+                "created_at", "id"
+            )
             return Response(CommentOut(comments, many=True).data)
         require(can_review(request.user, assessment))
         data = CommentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        question = Question.objects.filter(version_id=assessment.version_id,
-                                           code=data.validated_data["question"]).first()
+        question = Question.objects.filter(
+            version_id=assessment.version_id, code=data.validated_data["question"]
+        ).first()
         if question is None:
             raise serializers.ValidationError(
-                {"question": [_("This question is not part of this questionnaire.")]})
-        comment = services.review_comment_add(assessment=assessment, question=question,
-                                              text=data.validated_data["text"],
-                                              by=request.user)
+                {"question": [_("This question is not part of this questionnaire.")]}
+            )
+        comment = services.review_comment_add(
+            assessment=assessment,
+            question=question,
+            text=data.validated_data["text"],
+            by=request.user,
+        )
         return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Every submission, with its frozen answers",
-                   responses=SubmissionOut(many=True))
+    @extend_schema(
+        summary="Every submission, with its frozen answers", responses=SubmissionOut(many=True)
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def submissions(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
@@ -464,24 +561,25 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
             submission.assessment = assessment
         return Response(SubmissionOut(submissions, many=True).data)
 
-    @extend_schema(summary="Compare two submissions question by question",
-                   parameters=[OpenApiParameter("a", int, required=True,
-                                                description="The older submission number."),
-                               OpenApiParameter("b", int, required=True,
-                                                description="The newer submission number."),
-                               OpenApiParameter("changes", bool,
-                                                description="Only the changed answers.")],
-                   responses=CompareRowOut(many=True))
+    @extend_schema(
+        summary="Compare two submissions question by question",
+        parameters=[
+            OpenApiParameter("a", int, required=True, description="The older submission number."),
+            OpenApiParameter("b", int, required=True, description="The newer submission number."),
+            OpenApiParameter("changes", bool, description="Only the changed answers."),
+        ],
+        responses=CompareRowOut(many=True),
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def compare(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
-        require(can_answer(request.user, assessment) or can_read_review(request.user,
-                                                                         assessment))
+        require(can_answer(request.user, assessment) or can_read_review(request.user, assessment))
         query = CompareIn(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
-            rows = services.submission_compare(assessment, query.validated_data["a"],
-                                               query.validated_data["b"])
+            rows = services.submission_compare(
+                assessment, query.validated_data["a"], query.validated_data["b"]
+            )
         except Submission.DoesNotExist:
             raise Http404 from None
         if query.validated_data["changes"]:

@@ -32,26 +32,41 @@ from drive.evidence.selectors import home_supplier, library_for
 
 class DocumentOut(serializers.ModelSerializer):
     supplier = serializers.IntegerField(source="supplier_id", read_only=True)
-    uploaded_by = serializers.EmailField(source="uploaded_by.email", read_only=True,
-                                         allow_null=True, default=None)
-    answer_count = serializers.IntegerField(read_only=True,
-                                            help_text=_("Answers this document is attached "
-                                                        "to."))
+    uploaded_by = serializers.EmailField(
+        source="uploaded_by.email", read_only=True, allow_null=True, default=None
+    )
+    answer_count = serializers.IntegerField(
+        read_only=True, help_text=_("Answers this document is attached to.")
+    )
 
     class Meta:
         model = Document
-        fields = ["id", "supplier", "title", "kind", "valid_until", "is_expired",
-                  "original_name", "content_type", "size", "sha256", "uploaded_by",
-                  "uploaded_at", "answer_count"]
+        fields = [
+            "id",
+            "supplier",
+            "title",
+            "kind",
+            "valid_until",
+            "is_expired",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "answer_count",
+        ]
         read_only_fields = fields
 
 
 class DocumentUploadIn(serializers.Serializer):
     file = serializers.FileField(help_text=ALLOWED_HELP)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  help_text=_("Empty: the file name."))
-    kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False,
-                                   default=DocumentKind.OTHER)
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text=_("Empty: the file name.")
+    )
+    kind = serializers.ChoiceField(
+        choices=DocumentKind.choices, required=False, default=DocumentKind.OTHER
+    )
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -62,21 +77,30 @@ class DocumentIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Evidence documents you may see (suppliers: their library; "
-                               "buyers: those of suppliers in their programmes)",
-                       parameters=[OpenApiParameter("supplier", int),
-                                   OpenApiParameter("kind", str, enum=DocumentKind.values)],
-                       responses=DocumentOut(many=True)),
+    list=extend_schema(
+        summary="Evidence documents you may see (suppliers: their library; "
+        "buyers: those of suppliers in their programmes)",
+        parameters=[
+            OpenApiParameter("supplier", int),
+            OpenApiParameter("kind", str, enum=DocumentKind.values),
+        ],
+        responses=DocumentOut(many=True),
+    ),
     retrieve=extend_schema(summary="A document's details", responses=DocumentOut),
-    create=extend_schema(summary="Upload a file to your company's library",
-                         request={"multipart/form-data": DocumentUploadIn},
-                         responses={201: DocumentOut},
-                         description="The type is read from the content, never the name; "
-                                     "refusals answer 400 `upload_rejected` with "
-                                     "`error.fields.file`. The same content again returns "
-                                     "the existing document."),
-    partial_update=extend_schema(summary="Change a document's title, type or validity",
-                                 request=DocumentIn, responses=DocumentOut),
+    create=extend_schema(
+        summary="Upload a file to your company's library",
+        request={"multipart/form-data": DocumentUploadIn},
+        responses={201: DocumentOut},
+        description="The type is read from the content, never the name; "
+        "refusals answer 400 `upload_rejected` with "
+        "`error.fields.file`. The same content again returns "
+        "the existing document.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a document's title, type or validity",
+        request=DocumentIn,
+        responses=DocumentOut,
+    ),
 )
 class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentOut
@@ -109,8 +133,12 @@ class DocumentViewSet(ScopedViewSet):
         values = data.validated_data
         try:
             document = services.document_upload(
-                supplier=supplier, file=values["file"], title=values.get("title", ""),
-                kind=values["kind"], valid_until=values["valid_until"], by=request.user,
+                supplier=supplier,
+                file=values["file"],
+                title=values.get("title", ""),
+                kind=values["kind"],
+                valid_until=values["valid_until"],
+                by=request.user,
             )
         except services.UploadRejected as error:
             return refusal(error, fields={"file": [error.message]})
@@ -128,15 +156,22 @@ class DocumentViewSet(ScopedViewSet):
         values = data.validated_data
         services.document_update(
             document=Document.objects.get(pk=document.pk),
-            title=values.get("title", document.title), kind=values.get("kind", document.kind),
-            valid_until=values.get("valid_until", document.valid_until), by=request.user,
+            title=values.get("title", document.title),
+            kind=values.get("kind", document.kind),
+            valid_until=values.get("valid_until", document.valid_until),
+            by=request.user,
         )
         return with_etag(request, DocumentOut(self.scoped().get(pk=document.pk)).data)
 
-    @extend_schema(summary="The file itself (streamed, with its original name)",
-                   responses={(200, "application/octet-stream"): OpenApiResponse(
-                       OpenApiTypes.BINARY, description="The document's bytes; Content-Type "
-                                                        "is the detected type.")})
+    @extend_schema(
+        summary="The file itself (streamed, with its original name)",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The document's bytes; Content-Type is the detected type.",
+            )
+        },
+    )
     @action(detail=True, methods=["get"])
     def file(self, request: Request, pk: str) -> FileResponse:
         document = self.get_object()
@@ -144,5 +179,9 @@ class DocumentViewSet(ScopedViewSet):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )

@@ -36,9 +36,14 @@ class FeedbackThemeOut(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     cohort_average = serializers.DecimalField(
-        max_digits=5, decimal_places=1, allow_null=True,
-        help_text=gettext_lazy("null unless the cohort average is shown and enough "
-                               "suppliers have a score in this theme."))
+        max_digits=5,
+        decimal_places=1,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "null unless the cohort average is shown and enough "
+            "suppliers have a score in this theme."
+        ),
+    )
 
 
 class FeedbackLineOut(serializers.Serializer):
@@ -50,20 +55,26 @@ class FeedbackLineOut(serializers.Serializer):
 
 
 class ImprovementOut(FeedbackLineOut):
-    guidance = serializers.CharField(help_text=gettext_lazy(
-        "What to do, in the request's language (Accept-Language)."))
+    guidance = serializers.CharField(
+        help_text=gettext_lazy("What to do, in the request's language (Accept-Language).")
+    )
 
 
 class FeedbackOut(serializers.Serializer):
-    available = serializers.BooleanField(help_text=gettext_lazy(
-        "False until the assessment is accepted and scored; the other fields are then "
-        "empty."))
+    available = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "False until the assessment is accepted and scored; the other fields are then empty."
+        )
+    )
     message = serializers.CharField(allow_blank=True)
     language = serializers.CharField()
     score = ScoreSummaryOut(allow_null=True)
-    cohort_shown = serializers.BooleanField(help_text=gettext_lazy(
-        "The anonymised cohort average is shown only when at least 5 suppliers of the "
-        "programme have a score."))
+    cohort_shown = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "The anonymised cohort average is shown only when at least 5 suppliers of the "
+            "programme have a score."
+        )
+    )
     themes = FeedbackThemeOut(many=True)
     strong_themes = serializers.ListField(child=serializers.CharField())
     strengths = FeedbackLineOut(many=True)
@@ -72,43 +83,73 @@ class FeedbackOut(serializers.Serializer):
 
 
 class PdfStatusOut(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[NO_PDF, *PdfStatus.values], help_text=gettext_lazy(
-        "none: not requested yet in this language; pending: being prepared (poll); "
-        "ready: download it; failed: request it again."))
+    status = serializers.ChoiceField(
+        choices=[NO_PDF, *PdfStatus.values],
+        help_text=gettext_lazy(
+            "none: not requested yet in this language; pending: being prepared (poll); "
+            "ready: download it; failed: request it again."
+        ),
+    )
     language = serializers.CharField()
-    download = serializers.CharField(allow_null=True, help_text=gettext_lazy(
-        "The file's address once ready."))
+    download = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The file's address once ready.")
+    )
     updated_at = serializers.DateTimeField(allow_null=True)
 
 
 def _line(line) -> dict[str, Any]:
-    return {"question": line.question.code, "theme": line.question.theme.code,
-            "label": line.question.display_label, "earned": line.row.earned,
-            "possible": line.row.possible}
+    return {
+        "question": line.question.code,
+        "theme": line.question.theme.code,
+        "label": line.question.display_label,
+        "earned": line.row.earned,
+        "possible": line.row.possible,
+    }
 
 
 def feedback_body(report: Report | None) -> dict[str, Any]:
     language = get_language()
     if report is None:
-        return FeedbackOut({
-            "available": False, "language": language, "score": None, "cohort_shown": False,
-            "message": _("The feedback report is ready once your assessment is accepted and "
-                         "scored."),
-            "themes": [], "strong_themes": [], "strengths": [], "improvements": [],
-            "gains": []}).data
-    return FeedbackOut({
-        "available": True, "message": "", "language": language, "score": report.score,
-        "cohort_shown": report.cohort is not None,
-        "themes": [{"theme": block.theme.code, "label": block.theme.display_label,
+        return FeedbackOut(
+            {
+                "available": False,
+                "language": language,
+                "score": None,
+                "cohort_shown": False,
+                "message": _(
+                    "The feedback report is ready once your assessment is accepted and scored."
+                ),
+                "themes": [],
+                "strong_themes": [],
+                "strengths": [],
+                "improvements": [],
+                "gains": [],
+            }
+        ).data
+    return FeedbackOut(
+        {
+            "available": True,
+            "message": "",
+            "language": language,
+            "score": report.score,
+            "cohort_shown": report.cohort is not None,
+            "themes": [
+                {
+                    "theme": block.theme.code,
+                    "label": block.theme.display_label,
                     "value": block.row.value if block.row else None,
-                    "cohort_average": average}
-                   for block, average in report.theme_rows],
-        "strong_themes": report.strong_themes,
-        "strengths": [_line(line) for line in report.strengths],
-        "improvements": [{**_line(item.line), "guidance": item.guidance}
-                         for item in report.improvements],
-        "gains": report.explanation.gains,
-    }).data
+                    "cohort_average": average,
+                }
+                for block, average in report.theme_rows
+            ],
+            "strong_themes": report.strong_themes,
+            "strengths": [_line(line) for line in report.strengths],
+            "improvements": [
+                {**_line(item.line), "guidance": item.guidance} for item in report.improvements
+            ],
+            "gains": report.explanation.gains,
+        }
+    ).data
 
 
 def pdf_body(assessment: Assessment, pdf: FeedbackPdf | None, language: str) -> dict[str, Any]:
@@ -117,9 +158,11 @@ def pdf_body(assessment: Assessment, pdf: FeedbackPdf | None, language: str) -> 
         "status": pdf.status if pdf else NO_PDF,
         "language": language,
         "download": reverse("api:assessment-feedback-pdf-file", args=[assessment.pk])
-        if ready else None,
+        if ready
+        else None,
         "updated_at": serializers.DateTimeField().to_representation(pdf.updated_at)
-        if pdf else None,
+        if pdf
+        else None,
     }
 
 
@@ -132,41 +175,59 @@ class FeedbackActions:
     """Mixed into the assessment viewset: ``assessments/{id}/feedback/``,
     ``…/feedback/pdf/`` and ``…/feedback/pdf/file/``."""
 
-    @extend_schema(summary="The feedback report (accepted assessments), in the request's "
-                           "language", responses=FeedbackOut)
+    @extend_schema(
+        summary="The feedback report (accepted assessments), in the request's language",
+        responses=FeedbackOut,
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def feedback(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         require(can_view_feedback(request.user, assessment))
         return Response(feedback_body(feedback_report(assessment)))
 
-    @extend_schema(methods=["GET"], summary="The PDF's status in the request's language",
-                   responses=PdfStatusOut)
-    @extend_schema(methods=["POST"], summary="Prepare the PDF in the request's language "
-                                             "(in the background; poll the status)",
-                   request=None, responses={202: PdfStatusOut},
-                   description="Idempotent: a pending or ready PDF is not prepared twice; a "
-                               "failed one is tried again. 400 `feedback_unavailable` before "
-                               "the assessment is accepted and scored.")
-    @action(detail=True, methods=["get", "post"], url_path="feedback/pdf",
-            url_name="feedback-pdf", pagination_class=None)
+    @extend_schema(
+        methods=["GET"],
+        summary="The PDF's status in the request's language",
+        responses=PdfStatusOut,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Prepare the PDF in the request's language (in the background; poll the status)",
+        request=None,
+        responses={202: PdfStatusOut},
+        description="Idempotent: a pending or ready PDF is not prepared twice; a "
+        "failed one is tried again. 400 `feedback_unavailable` before "
+        "the assessment is accepted and scored.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="feedback/pdf",
+        url_name="feedback-pdf",
+        pagination_class=None,
+    )
     def feedback_pdf(self, request: Request, pk: str) -> Response:
         assessment = self.get_object()
         require(can_view_feedback(request.user, assessment))
         language = get_language()
         if request.method == "POST":
             require(can_request_pdf(request.user, assessment))
-            pdf = feedback_pdf_request(assessment=assessment, language=language,
-                                       by=request.user)
+            pdf = feedback_pdf_request(assessment=assessment, language=language, by=request.user)
             pdf.refresh_from_db()
-            return Response(pdf_body(assessment, pdf, language),
-                            status=status.HTTP_202_ACCEPTED)
+            return Response(pdf_body(assessment, pdf, language), status=status.HTTP_202_ACCEPTED)
         return Response(pdf_body(assessment, _current_pdf(assessment, language), language))
 
-    @extend_schema(summary="Download the ready PDF (404 until it is ready)",
-                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
-    @action(detail=True, methods=["get"], url_path="feedback/pdf/file",
-            url_name="feedback-pdf-file", pagination_class=None)
+    @extend_schema(
+        summary="Download the ready PDF (404 until it is ready)",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="feedback/pdf/file",
+        url_name="feedback-pdf-file",
+        pagination_class=None,
+    )
     def feedback_pdf_file(self, request: Request, pk: str) -> FileResponse:
         assessment = self.get_object()
         require(can_view_feedback(request.user, assessment))
@@ -177,5 +238,9 @@ class FeedbackActions:
             handle = pdf.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("This file is no longer available.")) from None
-        return FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                            filename=f"feedback-{assessment.pk}-{pdf.language}.pdf")
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=f"feedback-{assessment.pk}-{pdf.language}.pdf",
+        )

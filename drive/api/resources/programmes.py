@@ -30,8 +30,9 @@ from drive.suppliers.models import SizeClass, Supplier
 
 class ProgrammeOut(serializers.ModelSerializer):
     buyer = serializers.IntegerField(source="buyer_id", read_only=True)
-    questionnaire_version = serializers.IntegerField(source="questionnaire_version_id",
-                                                     read_only=True)
+    questionnaire_version = serializers.IntegerField(
+        source="questionnaire_version_id", read_only=True
+    )
     countries = serializers.ListField(child=serializers.CharField(), read_only=True)
     review_deadline = serializers.SerializerMethodField()
     enrolment_count = serializers.IntegerField(
@@ -40,9 +41,20 @@ class ProgrammeOut(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "name", "description", "buyer", "countries", "questionnaire_version",
-                  "opening_date", "assessment_deadline", "review_deadline", "status",
-                  "enrolment_count", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "buyer",
+            "countries",
+            "questionnaire_version",
+            "opening_date",
+            "assessment_deadline",
+            "review_deadline",
+            "status",
+            "enrolment_count",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_review_deadline(self, programme: Programme) -> str | None:
@@ -52,12 +64,16 @@ class ProgrammeOut(serializers.ModelSerializer):
 class ProgrammeIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    countries = serializers.ListField(child=serializers.ChoiceField(choices=COUNTRY_CHOICES),
-                                      required=False, max_length=250)
+    countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTRY_CHOICES), required=False, max_length=250
+    )
     questionnaire_version = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1,
-        help_text=_("The version suppliers answer (shipped with DRiVE or your own); it must "
-                    "be published before the programme opens."),
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_(
+            "The version suppliers answer (shipped with DRiVE or your own); it must "
+            "be published before the programme opens."
+        ),
     )
     opening_date = serializers.DateField(required=False, allow_null=True)
     assessment_deadline = serializers.DateField(required=False, allow_null=True)
@@ -103,8 +119,17 @@ class EnrolmentOut(serializers.ModelSerializer):
 
     class Meta:
         model = Enrolment
-        fields = ["id", "programme", "supplier", "stage", "stage_changed_at",
-                  "last_activity_at", "last_reminded_at", "created_at", "assessment"]
+        fields = [
+            "id",
+            "programme",
+            "supplier",
+            "stage",
+            "stage_changed_at",
+            "last_activity_at",
+            "last_reminded_at",
+            "created_at",
+            "assessment",
+        ]
         read_only_fields = fields
 
     def get_assessment(self, enrolment: Enrolment) -> int | None:
@@ -116,22 +141,30 @@ class CohortRowOut(EnrolmentOut):
     answered = serializers.IntegerField(read_only=True)
     question_total = serializers.IntegerField(read_only=True)
     progress = serializers.IntegerField(
-        read_only=True, help_text=_("Per cent answered (an approximation: see the programmes "
-                                    "README)."))
+        read_only=True,
+        help_text=_("Per cent answered (an approximation: see the programmes README)."),
+    )
     deadline_status = serializers.ChoiceField(
         choices=[*dict(selectors.DEADLINE_CHOICES), selectors.NOT_APPLICABLE], read_only=True
     )
 
     class Meta(EnrolmentOut.Meta):
-        fields = [*EnrolmentOut.Meta.fields, "answered", "question_total", "progress",
-                  "deadline_status"]
+        fields = [
+            *EnrolmentOut.Meta.fields,
+            "answered",
+            "question_total",
+            "progress",
+            "deadline_status",
+        ]
         read_only_fields = fields
 
 
 class EnrolIn(serializers.Serializer):
     suppliers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1,
-        max_length=1000, help_text=_("Ids of suppliers in your registry."),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=1000,
+        help_text=_("Ids of suppliers in your registry."),
     )
 
 
@@ -151,18 +184,24 @@ class InviteCompanyIn(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("registration_number") and not attrs.get("ungm_vendor_number"):
-            raise serializers.ValidationError({"registration_number": [
-                _("Enter a registration number or a UNGM vendor number (or both).")]})
+            raise serializers.ValidationError(
+                {
+                    "registration_number": [
+                        _("Enter a registration number or a UNGM vendor number (or both).")
+                    ]
+                }
+            )
         return attrs
 
 
 class RemindIn(serializers.Serializer):
     enrolments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1,
-        max_length=5000, help_text=_("Enrolments of this programme to remind."),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=5000,
+        help_text=_("Enrolments of this programme to remind."),
     )
-    message = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                    default="")
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class RemindOut(serializers.Serializer):
@@ -189,18 +228,21 @@ def _programme_etag(programme: Programme) -> str:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Programmes you may see (buyers: their own; suppliers: those "
-                               "they are enrolled in)",
-                       parameters=[OpenApiParameter("status", str,
-                                                    enum=ProgrammeStatus.values)],
-                       responses=ProgrammeOut(many=True)),
+    list=extend_schema(
+        summary="Programmes you may see (buyers: their own; suppliers: those they are enrolled in)",
+        parameters=[OpenApiParameter("status", str, enum=ProgrammeStatus.values)],
+        responses=ProgrammeOut(many=True),
+    ),
     retrieve=extend_schema(summary="A programme", responses=ProgrammeOut),
-    create=extend_schema(summary="Create a draft programme", request=ProgrammeIn,
-                         responses={201: ProgrammeOut}),
-    update=extend_schema(summary="Replace a programme's details", request=ProgrammeIn,
-                         responses=ProgrammeOut),
-    partial_update=extend_schema(summary="Change some of a programme's details",
-                                 request=ProgrammeIn, responses=ProgrammeOut),
+    create=extend_schema(
+        summary="Create a draft programme", request=ProgrammeIn, responses={201: ProgrammeOut}
+    ),
+    update=extend_schema(
+        summary="Replace a programme's details", request=ProgrammeIn, responses=ProgrammeOut
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a programme's details", request=ProgrammeIn, responses=ProgrammeOut
+    ),
 )
 class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewSet):
     serializer_class = ProgrammeOut
@@ -239,8 +281,9 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         check_if_match(request, _programme_etag(programme))
         data = ProgrammeIn(data=request.data, partial=partial, context={"request": request})
         data.is_valid(raise_exception=True)
-        services.programme_update(programme=programme, data=data.service_data(programme),
-                                  by=request.user)
+        services.programme_update(
+            programme=programme, data=data.service_data(programme), by=request.user
+        )
         return with_etag(request, self._fresh(programme))
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -255,8 +298,12 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         move(programme=programme, by=request.user, note=data.validated_data["note"])
         return Response(self._fresh(programme))
 
-    @extend_schema(summary="Open the programme (needs a published questionnaire; the first "
-                           "opening emails the cohort)", request=NoteIn, responses=ProgrammeOut)
+    @extend_schema(
+        summary="Open the programme (needs a published questionnaire; the first "
+        "opening emails the cohort)",
+        request=NoteIn,
+        responses=ProgrammeOut,
+    )
     @action(detail=True, methods=["post"])
     def open(self, request: Request, pk: str) -> Response:
         return self._move(request, opening=True)
@@ -266,9 +313,11 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
     def close(self, request: Request, pk: str) -> Response:
         return self._move(request, opening=False)
 
-    @extend_schema(summary="The cohort: enrolments with progress and deadline status "
-                           "(buyer staff)", parameters=COHORT_FILTERS,
-                   responses=CohortRowOut(many=True))
+    @extend_schema(
+        summary="The cohort: enrolments with progress and deadline status (buyer staff)",
+        parameters=COHORT_FILTERS,
+        responses=CohortRowOut(many=True),
+    )
     @action(detail=True, methods=["get"])
     def enrolments(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
@@ -276,8 +325,11 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         params = {k: v for k, v in request.query_params.items() if k != "sort"}
         return self.page(selectors.cohort(programme, params), CohortRowOut)
 
-    @extend_schema(summary="Enrol suppliers of your registry (already enrolled ones are "
-                           "skipped)", request=EnrolIn, responses={200: EnrolOut})
+    @extend_schema(
+        summary="Enrol suppliers of your registry (already enrolled ones are skipped)",
+        request=EnrolIn,
+        responses={200: EnrolOut},
+    )
     @action(detail=True, methods=["post"])
     def enrol(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
@@ -288,19 +340,34 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         chosen = list(Supplier.objects.visible_to(request.user).filter(pk__in=ids))
         unknown = sorted(ids - {s.pk for s in chosen})
         if unknown:
-            raise serializers.ValidationError({"suppliers": [
-                _("Not in your registry: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]})
-        created = services.enrolment_create_many(programme=programme, suppliers=chosen,
-                                                 by=request.user)
-        fresh = Enrolment.objects.filter(pk__in=[e.pk for e in created]).select_related(
-            "supplier", "assessment").order_by("id")
-        return Response({"created": EnrolmentOut(fresh, many=True).data,
-                         "already_enrolled": len(chosen) - len(created)})
+            raise serializers.ValidationError(
+                {
+                    "suppliers": [
+                        _("Not in your registry: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+                    ]
+                }
+            )
+        created = services.enrolment_create_many(
+            programme=programme, suppliers=chosen, by=request.user
+        )
+        fresh = (
+            Enrolment.objects.filter(pk__in=[e.pk for e in created])
+            .select_related("supplier", "assessment")
+            .order_by("id")
+        )
+        return Response(
+            {
+                "created": EnrolmentOut(fresh, many=True).data,
+                "already_enrolled": len(chosen) - len(created),
+            }
+        )
 
-    @extend_schema(summary="Add a company to your registry, invite its first admin and "
-                           "enrol it", request=InviteCompanyIn, responses={201: EnrolmentOut})
-    @action(detail=True, methods=["post"], url_path="invite-company",
-            url_name="invite-company")
+    @extend_schema(
+        summary="Add a company to your registry, invite its first admin and enrol it",
+        request=InviteCompanyIn,
+        responses={201: EnrolmentOut},
+    )
+    @action(detail=True, methods=["post"], url_path="invite-company", url_name="invite-company")
     @idempotent
     def invite_company(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
@@ -309,13 +376,17 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.setdefault("language", request.user.language or "en")
-        enrolment = services.enrolment_invite_new_company(programme=programme, by=request.user,
-                                                          **values)
+        enrolment = services.enrolment_invite_new_company(
+            programme=programme, by=request.user, **values
+        )
         fresh = Enrolment.objects.select_related("supplier", "assessment").get(pk=enrolment.pk)
         return Response(EnrolmentOut(fresh).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Remind suppliers whose self-assessment is awaited",
-                   request=RemindIn, responses=RemindOut)
+    @extend_schema(
+        summary="Remind suppliers whose self-assessment is awaited",
+        request=RemindIn,
+        responses=RemindOut,
+    )
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
@@ -325,21 +396,32 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         ids = set(data.validated_data["enrolments"])
         known = set(programme.enrolments.filter(pk__in=ids).values_list("pk", flat=True))
         if ids - known:
-            raise serializers.ValidationError({"enrolments": [
-                _("Not in this programme: %(ids)s.")
-                % {"ids": ", ".join(map(str, sorted(ids - known)))}]})
-        result = services.reminder_send(programme=programme, enrolments=sorted(known),
-                                        by=request.user,
-                                        message=data.validated_data["message"])
+            raise serializers.ValidationError(
+                {
+                    "enrolments": [
+                        _("Not in this programme: %(ids)s.")
+                        % {"ids": ", ".join(map(str, sorted(ids - known)))}
+                    ]
+                }
+            )
+        result = services.reminder_send(
+            programme=programme,
+            enrolments=sorted(known),
+            by=request.user,
+            message=data.validated_data["message"],
+        )
         return Response(RemindOut(result).data)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Enrolments you may see (buyers: their programmes' cohorts; "
-                               "suppliers: their own)",
-                       parameters=[OpenApiParameter("programme", int),
-                                   OpenApiParameter("stage", str, enum=Stage.values)],
-                       responses=EnrolmentOut(many=True)),
+    list=extend_schema(
+        summary="Enrolments you may see (buyers: their programmes' cohorts; suppliers: their own)",
+        parameters=[
+            OpenApiParameter("programme", int),
+            OpenApiParameter("stage", str, enum=Stage.values),
+        ],
+        responses=EnrolmentOut(many=True),
+    ),
     retrieve=extend_schema(summary="An enrolment", responses=EnrolmentOut),
 )
 class EnrolmentViewSet(ScopedViewSet):
@@ -348,7 +430,8 @@ class EnrolmentViewSet(ScopedViewSet):
 
     def scoped(self) -> QuerySet[Enrolment]:
         return Enrolment.objects.visible_to(self.request.user).select_related(
-            "programme__buyer", "supplier", "assessment")
+            "programme__buyer", "supplier", "assessment"
+        )
 
     def list(self, request: Request) -> Response:
         enrolments = self.get_queryset()
@@ -362,14 +445,18 @@ class EnrolmentViewSet(ScopedViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, EnrolmentOut(self.get_object()).data)
 
-    @extend_schema(summary="Withdraw the supplier from the programme (its assessment stays "
-                           "on record)", request=NoteIn, responses=EnrolmentOut)
+    @extend_schema(
+        summary="Withdraw the supplier from the programme (its assessment stays on record)",
+        request=NoteIn,
+        responses=EnrolmentOut,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         enrolment = self.get_object()
         require(can_manage_programmes(request.user, enrolment.programme))
         data = NoteIn(data=request.data)
         data.is_valid(raise_exception=True)
-        services.enrolment_withdraw(enrolment=enrolment, by=request.user,
-                                    note=data.validated_data["note"])
+        services.enrolment_withdraw(
+            enrolment=enrolment, by=request.user, note=data.validated_data["note"]
+        )
         return Response(EnrolmentOut(self.scoped().get(pk=enrolment.pk)).data)

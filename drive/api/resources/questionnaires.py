@@ -55,8 +55,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def localised(**kwargs: Any) -> serializers.DictField:
     return serializers.DictField(
-        child=serializers.CharField(allow_blank=True), read_only=True,
-        help_text=_("Text per language code (\"en\", \"zh-hans\" …)."), **kwargs,
+        child=serializers.CharField(allow_blank=True),
+        read_only=True,
+        help_text=_('Text per language code ("en", "zh-hans" …).'),
+        **kwargs,
     )
 
 
@@ -70,16 +72,30 @@ class VersionSummaryOut(serializers.ModelSerializer):
 
     class Meta:
         model = QuestionnaireVersion
-        fields = ["id", "questionnaire", "number", "status", "title", "display_title",
-                  "version_label", "default_language", "languages", "content_hash",
-                  "created_at", "published_at"]
+        fields = [
+            "id",
+            "questionnaire",
+            "number",
+            "status",
+            "title",
+            "display_title",
+            "version_label",
+            "default_language",
+            "languages",
+            "content_hash",
+            "created_at",
+            "published_at",
+        ]
         read_only_fields = fields
 
 
 class QuestionnaireOut(serializers.ModelSerializer):
-    owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True,
-                                     help_text=_("Empty for questionnaires shipped with "
-                                                 "DRiVE."))
+    owner = serializers.IntegerField(
+        source="owner_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Empty for questionnaires shipped with DRiVE."),
+    )
     versions = VersionSummaryOut(many=True, read_only=True)
 
     class Meta:
@@ -91,8 +107,9 @@ class QuestionnaireOut(serializers.ModelSerializer):
 class ChoiceOut(serializers.Serializer):
     value = serializers.CharField(read_only=True)
     label = localised()
-    points = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True,
-                                      allow_null=True)
+    points = serializers.DecimalField(
+        max_digits=8, decimal_places=2, read_only=True, allow_null=True
+    )
 
 
 class QuestionOut(serializers.ModelSerializer):
@@ -106,9 +123,22 @@ class QuestionOut(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["id", "code", "type", "label", "hint", "guidance", "required", "relevant",
-                  "evidence_required", "red_flag", "points", "applies_to_size",
-                  "applies_to_sector", "choices"]
+        fields = [
+            "id",
+            "code",
+            "type",
+            "label",
+            "hint",
+            "guidance",
+            "required",
+            "relevant",
+            "evidence_required",
+            "red_flag",
+            "points",
+            "applies_to_size",
+            "applies_to_sector",
+            "choices",
+        ]
         read_only_fields = fields
 
 
@@ -134,8 +164,16 @@ class VersionOut(VersionSummaryOut):
         for question in questions_of(version):
             theme = question.theme
             if not themes or themes[-1]["id"] != theme.pk:
-                themes.append({"id": theme.pk, "code": theme.code, "label": theme.label,
-                               "hint": theme.hint, "weight": theme.weight, "questions": []})
+                themes.append(
+                    {
+                        "id": theme.pk,
+                        "code": theme.code,
+                        "label": theme.label,
+                        "hint": theme.hint,
+                        "weight": theme.weight,
+                        "questions": [],
+                    }
+                )
             themes[-1]["questions"].append(question)
         return themes
 
@@ -147,13 +185,15 @@ class VersionOut(VersionSummaryOut):
 class XLSFormImportIn(serializers.Serializer):
     file = serializers.FileField(help_text=_("An XLSForm workbook (.xlsx), at most 5 MB."))
     code = serializers.SlugField(
-        max_length=80, required=False, allow_blank=True,
+        max_length=80,
+        required=False,
+        allow_blank=True,
         help_text=_("Empty: the form_id of the settings sheet. The same code adds a version."),
     )
     skip_unsupported = serializers.BooleanField(
-        required=False, default=False,
-        help_text=_("Leave out the rows and columns DRiVE does not support and import the "
-                    "rest."),
+        required=False,
+        default=False,
+        help_text=_("Leave out the rows and columns DRiVE does not support and import the rest."),
     )
 
     def validate_file(self, upload: Any) -> Any:
@@ -172,24 +212,29 @@ class IssueOut(serializers.Serializer):
 
 class XLSFormImportOut(serializers.Serializer):
     version = VersionSummaryOut()
-    skipped = IssueOut(many=True, help_text=_("Unsupported rows left out "
-                                              "(skip_unsupported)."))
+    skipped = IssueOut(many=True, help_text=_("Unsupported rows left out (skip_unsupported)."))
 
 
 def issue_dict(issue: Issue, kind: str) -> dict[str, Any]:
-    return {"kind": kind, "sheet": issue.sheet, "row": issue.row, "column": issue.column,
-            "message": str(issue)}
+    return {
+        "kind": kind,
+        "sheet": issue.sheet,
+        "row": issue.row,
+        "column": issue.column,
+        "message": str(issue),
+    }
 
 
 # --- Views ----------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Questionnaires you may use (shipped with DRiVE and your "
-                               "organisation's own), with their versions",
-                       responses=QuestionnaireOut(many=True)),
-    retrieve=extend_schema(summary="A questionnaire and its versions",
-                           responses=QuestionnaireOut),
+    list=extend_schema(
+        summary="Questionnaires you may use (shipped with DRiVE and your "
+        "organisation's own), with their versions",
+        responses=QuestionnaireOut(many=True),
+    ),
+    retrieve=extend_schema(summary="A questionnaire and its versions", responses=QuestionnaireOut),
 )
 class QuestionnaireViewSet(ScopedViewSet):
     serializer_class = QuestionnaireOut
@@ -197,8 +242,7 @@ class QuestionnaireViewSet(ScopedViewSet):
     parser_classes = [MultiPartParser]
 
     def scoped(self) -> QuerySet[Questionnaire]:
-        versions = Prefetch("versions",
-                            queryset=QuestionnaireVersion.objects.order_by("-number"))
+        versions = Prefetch("versions", queryset=QuestionnaireVersion.objects.order_by("-number"))
         return questionnaire_visible_to(self.request.user).prefetch_related(versions)
 
     def list(self, request: Request) -> Response:
@@ -212,8 +256,8 @@ class QuestionnaireViewSet(ScopedViewSet):
         request={"multipart/form-data": XLSFormImportIn},
         responses={201: XLSFormImportOut},
         description="Rejected files answer 400 `definition_rejected` with `error.details`: "
-                    "one item per problem with its sheet, row and column. Unsupported "
-                    "XLSForm features can be skipped with `skip_unsupported`.",
+        "one item per problem with its sheet, row and column. Unsupported "
+        "XLSForm features can be skipped with `skip_unsupported`.",
     )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     @idempotent
@@ -224,16 +268,21 @@ class QuestionnaireViewSet(ScopedViewSet):
         upload = data.validated_data["file"]
         try:
             outcome = services.questionnaire_import_xlsform(
-                file=upload, owner=request.user.organisation, by=request.user,
-                code=data.validated_data.get("code", ""), filename=upload.name,
+                file=upload,
+                owner=request.user.organisation,
+                by=request.user,
+                code=data.validated_data.get("code", ""),
+                filename=upload.name,
                 skip_unsupported=data.validated_data["skip_unsupported"],
             )
         except DefinitionRejected as error:
             details = [issue_dict(i, "error") for i in error.errors]
             details += [issue_dict(i, "unsupported") for i in error.unsupported]
             return refusal(error, details=details)
-        body = {"version": VersionSummaryOut(outcome.version).data,
-                "skipped": [issue_dict(i, "unsupported") for i in outcome.skipped]}
+        body = {
+            "version": VersionSummaryOut(outcome.version).data,
+            "skipped": [issue_dict(i, "unsupported") for i in outcome.skipped],
+        }
         response = Response(body, status=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/questionnaires/versions/{outcome.version.pk}/"
         return response
@@ -246,11 +295,16 @@ VERSION_FILTERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Questionnaire versions you may read (buyers: shipped and "
-                               "own; suppliers: those of their programmes)",
-                       parameters=VERSION_FILTERS, responses=VersionSummaryOut(many=True)),
-    retrieve=extend_schema(summary="A version with its themes, questions and choices "
-                                   "(texts in every language)", responses=VersionOut),
+    list=extend_schema(
+        summary="Questionnaire versions you may read (buyers: shipped and "
+        "own; suppliers: those of their programmes)",
+        parameters=VERSION_FILTERS,
+        responses=VersionSummaryOut(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="A version with its themes, questions and choices (texts in every language)",
+        responses=VersionOut,
+    ),
 )
 class VersionViewSet(ScopedViewSet):
     serializer_class = VersionOut
@@ -273,8 +327,9 @@ class VersionViewSet(ScopedViewSet):
 
     @extend_schema(
         summary="The version as an XLSForm workbook",
-        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY,
-                                                description="XLSForm workbook.")},
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="XLSForm workbook.")
+        },
     )
     @action(detail=True, methods=["get"])
     def xlsform(self, request: Request, pk: str) -> HttpResponse:
@@ -286,8 +341,11 @@ class VersionViewSet(ScopedViewSet):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
-    @extend_schema(summary="Publish a draft: it can no longer change", request=None,
-                   responses=VersionSummaryOut)
+    @extend_schema(
+        summary="Publish a draft: it can no longer change",
+        request=None,
+        responses=VersionSummaryOut,
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         version = self.get_object()
@@ -295,14 +353,18 @@ class VersionViewSet(ScopedViewSet):
         services.version_publish(version=version, by=request.user)
         return Response(VersionSummaryOut(self.scoped().get(pk=version.pk)).data)
 
-    @extend_schema(summary="Start a new draft copied from this published version",
-                   request=None, responses={201: VersionSummaryOut})
+    @extend_schema(
+        summary="Start a new draft copied from this published version",
+        request=None,
+        responses={201: VersionSummaryOut},
+    )
     @action(detail=True, methods=["post"], url_path="new-draft", url_name="new-draft")
     def new_draft(self, request: Request, pk: str) -> Response:
         version = self.get_object()
         require(can_edit_version(request.user, version))
         draft = services.version_new_draft(version=version, by=request.user)
-        response = Response(VersionSummaryOut(self.scoped().get(pk=draft.pk)).data,
-                            status=status.HTTP_201_CREATED)
+        response = Response(
+            VersionSummaryOut(self.scoped().get(pk=draft.pk)).data, status=status.HTTP_201_CREATED
+        )
         response["Location"] = f"/api/v1/questionnaires/versions/{draft.pk}/"
         return response

@@ -49,14 +49,16 @@ class QuestionLineOut(serializers.Serializer):
 class ThemeBlockOut(serializers.Serializer):
     theme = serializers.CharField(source="theme.code")
     label = serializers.CharField(source="theme.display_label")
-    weight = serializers.DecimalField(source="row.weight", allow_null=True, default=None,
-                                      max_digits=6, decimal_places=2)
-    earned = serializers.DecimalField(source="row.earned", allow_null=True, default=None,
-                                      **POINTS)
-    possible = serializers.DecimalField(source="row.possible", allow_null=True, default=None,
-                                        **POINTS)
-    value = serializers.DecimalField(source="row.value", allow_null=True, default=None,
-                                     max_digits=5, decimal_places=2)
+    weight = serializers.DecimalField(
+        source="row.weight", allow_null=True, default=None, max_digits=6, decimal_places=2
+    )
+    earned = serializers.DecimalField(source="row.earned", allow_null=True, default=None, **POINTS)
+    possible = serializers.DecimalField(
+        source="row.possible", allow_null=True, default=None, **POINTS
+    )
+    value = serializers.DecimalField(
+        source="row.value", allow_null=True, default=None, max_digits=5, decimal_places=2
+    )
     questions = QuestionLineOut(source="lines", many=True)
 
 
@@ -69,18 +71,22 @@ class GainOut(serializers.Serializer):
 
 
 class ScoreOut(serializers.Serializer):
-    score = ScoreSummaryOut(allow_null=True, help_text=_("Empty until the first submission "
-                                                         "is scored."))
+    score = ScoreSummaryOut(
+        allow_null=True, help_text=_("Empty until the first submission is scored.")
+    )
     themes = ThemeBlockOut(many=True)
-    gains = GainOut(many=True, help_text=_("What would raise the score: each answer's gain "
-                                           "at full marks, largest first."))
+    gains = GainOut(
+        many=True,
+        help_text=_("What would raise the score: each answer's gain at full marks, largest first."),
+    )
 
 
 def score_body(explanation: Explanation | None) -> dict[str, Any]:
     if explanation is None:
         return {"score": None, "themes": [], "gains": []}
-    return ScoreOut({"score": explanation.score, "themes": explanation.themes,
-                     "gains": explanation.gains}).data
+    return ScoreOut(
+        {"score": explanation.score, "themes": explanation.themes, "gains": explanation.gains}
+    ).data
 
 
 class ScoreActions:
@@ -98,24 +104,36 @@ class ScoreActions:
 
 
 class ScoringMethodOut(serializers.ModelSerializer):
-    config = serializers.JSONField(help_text=_(
-        "How points combine: theme weights, maturity bands, red-flag cap, unanswered "
-        "optional questions and the evidence rule (see drive/scoring/README)."))
+    config = serializers.JSONField(
+        help_text=_(
+            "How points combine: theme weights, maturity bands, red-flag cap, unanswered "
+            "optional questions and the evidence rule (see drive/scoring/README)."
+        )
+    )
 
     class Meta:
         model = ScoringMethod
-        fields = ["id", "code", "version", "name", "description", "published", "config",
-                  "created_at", "published_at"]
+        fields = [
+            "id",
+            "code",
+            "version",
+            "name",
+            "description",
+            "published",
+            "config",
+            "created_at",
+            "published_at",
+        ]
         read_only_fields = fields
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Scoring methods, every published version with its "
-                               "configuration (`?code=`)",
-                       parameters=[OpenApiParameter("code", str)],
-                       responses=ScoringMethodOut(many=True)),
-    retrieve=extend_schema(summary="One version of a scoring method",
-                           responses=ScoringMethodOut),
+    list=extend_schema(
+        summary="Scoring methods, every published version with its configuration (`?code=`)",
+        parameters=[OpenApiParameter("code", str)],
+        responses=ScoringMethodOut(many=True),
+    ),
+    retrieve=extend_schema(summary="One version of a scoring method", responses=ScoringMethodOut),
 )
 class ScoringMethodViewSet(ScopedViewSet):
     """Glass box: every member of an organisation may read how scores are made."""

@@ -25,8 +25,12 @@ def url(assessment, rest: str = "") -> str:
 
 
 def answer(client, assessment, code, value, revision="0"):
-    return client.put(url(assessment, f"answers/{code}/"), {"value": value}, format="json",
-                      HTTP_IF_MATCH=f'"{revision}"')
+    return client.put(
+        url(assessment, f"answers/{code}/"),
+        {"value": value},
+        format="json",
+        HTTP_IF_MATCH=f'"{revision}"',
+    )
 
 
 def complete(client, assessment) -> None:
@@ -52,8 +56,10 @@ def test_supplier_saves_an_answer_with_its_revision(bob, assessment, api_as):
 
 def test_answer_needs_if_match_and_a_fresh_revision(bob, assessment, api_as):
     client = api_as(bob)
-    assert client.put(url(assessment, "answers/workers/"), {"value": 5},
-                      format="json").status_code == 428
+    assert (
+        client.put(url(assessment, "answers/workers/"), {"value": 5}, format="json").status_code
+        == 428
+    )
     assert answer(client, assessment, "workers", 5).status_code == 200
     stale = answer(client, assessment, "workers", 7, revision="0")
     assert stale.status_code == 409
@@ -96,38 +102,50 @@ def test_submit_refuses_with_the_missing_list_then_succeeds(bob, assessment, api
 
 
 def test_evidence_is_attached_and_detached(bob, bright, assessment, api_as):
-    document = document_upload(supplier=bright, by=bob, title="Policy",
-                               file=SimpleUploadedFile("p.pdf", PDF_BYTES))
+    document = document_upload(
+        supplier=bright, by=bob, title="Policy", file=SimpleUploadedFile("p.pdf", PDF_BYTES)
+    )
     client = api_as(bob)
     answer(client, assessment, "policy", "yes")
     missing = client.get(url(assessment, "missing/")).json()
-    assert {"question": "policy", "theme": "labour", "reason": "evidence",
-            "message": "Attach a document for “Do you have a written labour policy?”"} in missing
-    attached = client.post(url(assessment, "answers/policy/documents/"),
-                           {"document": document.pk}, format="json")
+    assert {
+        "question": "policy",
+        "theme": "labour",
+        "reason": "evidence",
+        "message": "Attach a document for “Do you have a written labour policy?”",
+    } in missing
+    attached = client.post(
+        url(assessment, "answers/policy/documents/"), {"document": document.pk}, format="json"
+    )
     assert attached.json()["answer"]["documents"] == [document.pk]
     assert attached.json()["answer"]["evidence_missing"] is False
-    assert client.post(url(assessment, "answers/policy/documents/"), {"document": 999999},
-                       format="json").status_code == 400
+    assert (
+        client.post(
+            url(assessment, "answers/policy/documents/"), {"document": 999999}, format="json"
+        ).status_code
+        == 400
+    )
     detached = client.delete(url(assessment, f"answers/policy/documents/{document.pk}/"))
     assert detached.json()["answer"]["documents"] == []
 
 
-def test_manager_returns_then_accepts_and_submissions_compare(bob, alice, olga, assessment,
-                                                              api_as):
+def test_manager_returns_then_accepts_and_submissions_compare(bob, alice, olga, assessment, api_as):
     supplier, manager = api_as(bob), api_as(alice)
     complete(supplier, assessment)
     supplier.post(url(assessment, "submit/"))
     assert manager.post(url(assessment, "return/")).json()["error"]["code"] == "review_refused"
-    comment = manager.post(url(assessment, "comments/"),
-                           {"question": "workers", "text": "Count contractors too."},
-                           format="json")
+    comment = manager.post(
+        url(assessment, "comments/"),
+        {"question": "workers", "text": "Count contractors too."},
+        format="json",
+    )
     assert comment.status_code == 201
     assert api_as(olga).post(url(assessment, "return/")).status_code == 403
     returned = manager.post(url(assessment, "return/"), {"note": "See comment"}, format="json")
     assert returned.json()["status"] == "returned"
     assert [c["text"] for c in supplier.get(url(assessment, "comments/")).json()] == [
-        "Count contractors too."]
+        "Count contractors too."
+    ]
     # Only the commented answer may change now.
     assert answer(supplier, assessment, "energy", "high", revision="1").status_code == 400
     assert answer(supplier, assessment, "workers", 150, revision="1").status_code == 200
@@ -143,8 +161,7 @@ def test_manager_returns_then_accepts_and_submissions_compare(bob, alice, olga, 
     assert assessment.enrolment.stage == "reviewed"
 
 
-def test_list_has_progress_and_other_suppliers_see_nothing(bob, carol, alice, assessment,
-                                                           api_as):
+def test_list_has_progress_and_other_suppliers_see_nothing(bob, carol, alice, assessment, api_as):
     answer(api_as(bob), assessment, "workers", 10)
     rows = api_as(alice).get("/api/v1/assessments/?status=draft").json()["results"]
     assert [(r["id"], r["progress"]["answered"]) for r in rows] == [(assessment.pk, 1)]

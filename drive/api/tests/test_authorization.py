@@ -38,9 +38,13 @@ def api_route_names() -> set[str]:
                 ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
                 walk(p.url_patterns, ns)
             elif isinstance(p, URLPattern) and namespace == "api:" and p.name:
-                if "v1/" in str(p.pattern) or getattr(p.callback, "cls", None) and (
-                    p.callback.cls.__module__ == "drive.api.views"
-                    or p.callback.cls.__module__.startswith("drive.api.resources.")
+                if (
+                    "v1/" in str(p.pattern)
+                    or getattr(p.callback, "cls", None)
+                    and (
+                        p.callback.cls.__module__ == "drive.api.views"
+                        or p.callback.cls.__module__.startswith("drive.api.resources.")
+                    )
                 ):
                     names.add(p.name)
 
@@ -56,22 +60,28 @@ def world(bright, cedar, agency, other_agency, alice):
 
     items = {
         "certification": Certification.objects.create(supplier=bright, standard="ISO 9001"),
-        "agreement": LongTermAgreement.objects.create(supplier=bright, number="LTA-1",
-                                                      agency="UN Agency A"),
+        "agreement": LongTermAgreement.objects.create(
+            supplier=bright, number="LTA-1", agency="UN Agency A"
+        ),
         "contact": Contact.objects.create(supplier=bright, name="Li Wei"),
     }
     job = ImportJob.objects.create(buyer=agency, original_name="a.csv", file="imports/a.csv")
     d_supplier = SupplierFactory(buyer=other_agency, legal_name="Delta Supplies")
-    d_job = ImportJob.objects.create(buyer=other_agency, original_name="d.csv",
-                                     file="imports/d.csv")
+    d_job = ImportJob.objects.create(
+        buyer=other_agency, original_name="d.csv", file="imports/d.csv"
+    )
     # Agency A's own questionnaire, a programme using it with Bright Textiles enrolled
     # (one submission on record), and a document in Bright's library.
     version = make_version(code="agency-a-own")
     Questionnaire.objects.filter(pk=version.questionnaire_id).update(owner=agency)
     enrolment = make_enrolment(supplier=bright, version=version)
     Submission.objects.create(assessment=enrolment.assessment, number=1, answers={})
-    document = document_upload(supplier=bright, by=None, title="Labour policy",
-                               file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
+    document = document_upload(
+        supplier=bright,
+        by=None,
+        title="Labour policy",
+        file=SimpleUploadedFile("policy.pdf", PDF_BYTES),
+    )
     # A second programme where Bright's assessment is scored and accepted, with an open
     # appeal and a ready feedback PDF.
     scored = make_scored_assessment(supplier=bright, name="Scored textiles")
@@ -85,11 +95,22 @@ def world(bright, cedar, agency, other_agency, alice):
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
-    return {"supplier": bright, "import": job, **items, "d_supplier": d_supplier,
-            "d_import": d_job, "agency": agency, "other_agency": other_agency,
-            "version": version, "programme": enrolment.programme, "enrolment": enrolment,
-            "assessment": enrolment.assessment, "document": document, "scored": scored,
-            "appeal": appeal}
+    return {
+        "supplier": bright,
+        "import": job,
+        **items,
+        "d_supplier": d_supplier,
+        "d_import": d_job,
+        "agency": agency,
+        "other_agency": other_agency,
+        "version": version,
+        "programme": enrolment.programme,
+        "enrolment": enrolment,
+        "assessment": enrolment.assessment,
+        "document": document,
+        "scored": scored,
+        "appeal": appeal,
+    }
 
 
 def url_for(name: str, w: dict, user) -> str:
@@ -110,8 +131,7 @@ def url_for(name: str, w: dict, user) -> str:
         "supplier-events": f"/api/v1/suppliers/{s}/events/",
         "supplier-ocds": "/api/v1/suppliers/ocds/",
         "certification-list": f"/api/v1/suppliers/{s}/certifications/",
-        "certification-detail": f"/api/v1/suppliers/{s}/certifications/"
-                                f"{w['certification'].pk}/",
+        "certification-detail": f"/api/v1/suppliers/{s}/certifications/{w['certification'].pk}/",
         "agreement-list": f"/api/v1/suppliers/{s}/agreements/",
         "agreement-detail": f"/api/v1/suppliers/{s}/agreements/{w['agreement'].pk}/",
         "contact-list": f"/api/v1/suppliers/{s}/contacts/",
@@ -171,7 +191,7 @@ def url_for(name: str, w: dict, user) -> str:
         "risk-model-detail": f"/api/v1/risk/models/{RiskModel.objects.get(version=1).pk}/",
         "scoring-method-list": "/api/v1/scoring/methods/",
         "scoring-method-detail": "/api/v1/scoring/methods/"
-                                 f"{ScoringMethod.objects.get(code='drive-default').pk}/",
+        f"{ScoringMethod.objects.get(code='drive-default').pk}/",
     }[name]
 
 
@@ -179,8 +199,15 @@ def url_for(name: str, w: dict, user) -> str:
 # objects of agency A's registry are 404 for everyone outside it.
 A_STAFF = {"alice": 200, "olga": 200, "oscar": 200}
 SUPPLIER_OBJECT = {**A_STAFF, "bob": 200, "carol": 404, "ivan": 404, "dave": 404}
-IMPORTS = {"alice": 200, "olga": 403, "oscar": 200, "bob": 403, "carol": 403, "ivan": 403,
-           "dave": 200}
+IMPORTS = {
+    "alice": 200,
+    "olga": 403,
+    "oscar": 200,
+    "bob": 403,
+    "carol": 403,
+    "ivan": 403,
+    "dave": 200,
+}
 IMPORT_OBJECT = {**IMPORTS, "dave": 404}  # dave may import, but A's import is not his
 ALL_200 = dict.fromkeys(PERSONAS, 200)
 A_ONLY = {**A_STAFF, "bob": 404, "carol": 404, "ivan": 404, "dave": 404}
@@ -273,8 +300,15 @@ def test_every_api_route_has_an_expectation():
 
 @pytest.fixture
 def personas(request, world, alice, olga, oscar, bob, carol, ivan, dave):
-    return {"alice": alice, "olga": olga, "oscar": oscar, "bob": bob, "carol": carol,
-            "ivan": ivan, "dave": dave}
+    return {
+        "alice": alice,
+        "olga": olga,
+        "oscar": oscar,
+        "bob": bob,
+        "carol": carol,
+        "ivan": ivan,
+        "dave": dave,
+    }
 
 
 @pytest.mark.parametrize("route", sorted(n for n, e in GET_EXPECTATIONS.items() if e))
@@ -318,8 +352,9 @@ GLOBAL_LISTS = {"risk-model-list", "scoring-method-list"}
 
 def test_every_list_route_is_checked_for_leaks():
     lists = {n for n in api_route_names() if n.endswith("-list")}
-    assert lists - {"certification-list", "agreement-list", "contact-list"} - GLOBAL_LISTS \
-        == set(LIST_ROWS)
+    assert lists - {"certification-list", "agreement-list", "contact-list"} - GLOBAL_LISTS == set(
+        LIST_ROWS
+    )
 
 
 def test_global_lists_hold_reference_data_only(personas, world, api_as):
@@ -332,16 +367,19 @@ def test_global_lists_hold_reference_data_only(personas, world, api_as):
 
 def test_nested_lists_hold_only_their_programmes_rows(personas, world, api_as, other_agency):
     """Agency D's appeals and overrides never show in agency A's lists, nor A's in D's."""
-    d_assessment = make_scored_assessment(supplier=world["d_supplier"], name="D programme",
-                                          version=world["scored"].version)
+    d_assessment = make_scored_assessment(
+        supplier=world["d_supplier"], name="D programme", version=world["scored"].version
+    )
     submit(d_assessment)
     d_score = score_compute(assessment=d_assessment)
     d_appeal = Appeal.objects.create(assessment=d_assessment, score=d_score, reason="D")
     d_programme = d_assessment.enrolment.programme
-    d_override = RiskOverride.objects.create(programme=d_programme, kind="weight",
-                                             target="cpi", weight="0.5", reason="D")
-    a_override = RiskOverride.objects.create(programme=world["programme"], kind="weight",
-                                             target="cpi", weight="0.4", reason="A")
+    d_override = RiskOverride.objects.create(
+        programme=d_programme, kind="weight", target="cpi", weight="0.5", reason="D"
+    )
+    a_override = RiskOverride.objects.create(
+        programme=world["programme"], kind="weight", target="cpi", weight="0.4", reason="A"
+    )
     alice, dave = api_as(personas["alice"]), api_as(personas["dave"])
 
     def ids(client, url):
@@ -350,12 +388,11 @@ def test_nested_lists_hold_only_their_programmes_rows(personas, world, api_as, o
     a_programme = world["scored"].enrolment.programme_id
     assert ids(alice, f"/api/v1/programmes/{a_programme}/appeals/") == {world["appeal"].pk}
     assert ids(dave, f"/api/v1/programmes/{d_programme.pk}/appeals/") == {d_appeal.pk}
-    assert ids(alice, f"/api/v1/assessments/{world['scored'].pk}/appeals/") \
-        == {world["appeal"].pk}
-    assert ids(alice, f"/api/v1/programmes/{world['programme'].pk}/risk-overrides/") \
-        == {a_override.pk}
-    assert ids(dave, f"/api/v1/programmes/{d_programme.pk}/risk-overrides/") \
-        == {d_override.pk}
+    assert ids(alice, f"/api/v1/assessments/{world['scored'].pk}/appeals/") == {world["appeal"].pk}
+    assert ids(alice, f"/api/v1/programmes/{world['programme'].pk}/risk-overrides/") == {
+        a_override.pk
+    }
+    assert ids(dave, f"/api/v1/programmes/{d_programme.pk}/risk-overrides/") == {d_override.pk}
     assert alice.get(f"/api/v1/appeals/{d_appeal.pk}/").status_code == 404
 
 
@@ -373,21 +410,22 @@ def test_lists_never_include_another_organisations_rows(route, personas, world, 
             assert a_ids <= ids, (route, name)
         else:
             assert not (a_ids & ids), (route, name, ids)
-    dave_ids = {r["id"] for r in api_as(personas["dave"]).get("/api/v1/suppliers/").json()[
-        "results"]}
+    dave_ids = {
+        r["id"] for r in api_as(personas["dave"]).get("/api/v1/suppliers/").json()["results"]
+    }
     assert dave_ids == {world["d_supplier"].pk}
 
 
 def test_ocds_export_holds_only_own_registry(personas, world, api_as):
-    parties = api_as(personas["dave"]).get("/api/v1/suppliers/ocds/").json()["releases"][0][
-        "parties"]
+    parties = (
+        api_as(personas["dave"]).get("/api/v1/suppliers/ocds/").json()["releases"][0]["parties"]
+    )
     names = {p["name"] for p in parties}
     assert names == {"UN Agency D", "Delta Supplies"}
 
 
 WRITES = [
-    ("post", "supplier-list", {"legal_name": "X", "country": "CN",
-                                "registration_number": "R-1"}),
+    ("post", "supplier-list", {"legal_name": "X", "country": "CN", "registration_number": "R-1"}),
     ("patch", "supplier-detail", {"city": "Ningbo"}),
     ("post", "certification-list", {"standard": "ISO 14001"}),
     ("patch", "certification-detail", {"number": "N-2"}),
@@ -408,8 +446,11 @@ WRITES = [
     ("post", "programme-open", {}),
     ("post", "programme-close", {}),
     ("post", "programme-enrol", {"suppliers": [1]}),
-    ("post", "programme-invite-company", {"legal_name": "X", "country": "CN",
-                                          "registration_number": "R", "email": "x@x.cn"}),
+    (
+        "post",
+        "programme-invite-company",
+        {"legal_name": "X", "country": "CN", "registration_number": "R", "email": "x@x.cn"},
+    ),
     ("post", "programme-remind", {"enrolments": [1]}),
     ("post", "enrolment-withdraw", {}),
     ("put", "assessment-answer", {"value": "yes"}),
@@ -425,8 +466,11 @@ WRITES = [
     ("post", "appeal-accept", {"note": "Agreed"}),
     ("post", "appeal-reject", {"note": "No"}),
     ("post", "assessment-feedback-pdf", {}),
-    ("post", "programme-risk-overrides", {"kind": "weight", "target": "cpi", "weight": "0.5",
-                                          "reason": "Local audit data"}),
+    (
+        "post",
+        "programme-risk-overrides",
+        {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "Local audit data"},
+    ),
 ]
 # Who is refused what: 404 outside the registry, 403 for a role that reads only.
 WRITE_REFUSALS = {
@@ -437,22 +481,52 @@ WRITE_REFUSALS = {
     "programme-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     # Answering and submitting are the supplier's; reviewing is the buyer's managers'.
     **dict.fromkeys(
-        ["assessment-answer", "assessment-answer-documents", "assessment-answer-document",
-         "assessment-submit"],
-        {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404, "dave": 404}),
+        [
+            "assessment-answer",
+            "assessment-answer-documents",
+            "assessment-answer-document",
+            "assessment-submit",
+        ],
+        {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
     **dict.fromkeys(
-        ["questionnaire-version-publish", "questionnaire-version-new-draft",
-         "programme-detail", "programme-open", "programme-close", "programme-enrol",
-         "programme-invite-company", "programme-remind", "enrolment-withdraw",
-         "assessment-return", "assessment-accept", "assessment-comments"],
-        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404}),
+        [
+            "questionnaire-version-publish",
+            "questionnaire-version-new-draft",
+            "programme-detail",
+            "programme-open",
+            "programme-close",
+            "programme-enrol",
+            "programme-invite-company",
+            "programme-remind",
+            "enrolment-withdraw",
+            "assessment-return",
+            "assessment-accept",
+            "assessment-comments",
+        ],
+        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
     "document-list": {"alice": 403, "olga": 403, "oscar": 403, "ivan": 403, "dave": 403},
-    "document-detail": {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404,
-                        "dave": 404},
-    "assessment-appeals": {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404,
-                           "dave": 404},
-    **dict.fromkeys(["appeal-accept", "appeal-reject", "programme-risk-overrides"],
-                    {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404}),
+    "document-detail": {
+        "alice": 403,
+        "olga": 403,
+        "oscar": 403,
+        "carol": 404,
+        "ivan": 404,
+        "dave": 404,
+    },
+    "assessment-appeals": {
+        "alice": 403,
+        "olga": 403,
+        "oscar": 403,
+        "carol": 404,
+        "ivan": 404,
+        "dave": 404,
+    },
+    **dict.fromkeys(
+        ["appeal-accept", "appeal-reject", "programme-risk-overrides"],
+        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
@@ -467,8 +541,7 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     for name, expected in refusals.items():
         client = api_as(personas[name])
         kwargs = {"format": "json", "HTTP_IF_MATCH": "*"}
-        response = getattr(client, method)(url_for(route, world, personas[name]), body,
-                                           **kwargs)
+        response = getattr(client, method)(url_for(route, world, personas[name]), body, **kwargs)
         assert response.status_code == expected, (route, name, response.content[:300])
         assert response.json()["error"]["code"] in ("not_found", "permission_denied")
     # Nothing of agency A changed.
@@ -477,8 +550,7 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     world["programme"].refresh_from_db()
     world["enrolment"].refresh_from_db()
     world["assessment"].refresh_from_db()
-    assert (world["programme"].name, world["programme"].status) == ("Sustainable textiles",
-                                                                    "open")
+    assert (world["programme"].name, world["programme"].status) == ("Sustainable textiles", "open")
     assert (world["enrolment"].stage, world["assessment"].status) == ("invited", "draft")
     assert not world["assessment"].answers.exists()
     world["appeal"].refresh_from_db()

@@ -14,17 +14,24 @@ def assert_envelope(response, code: str) -> dict:
 
 
 def test_validation_errors_name_the_fields(api_as, alice):
-    response = api_as(alice).post("/api/v1/suppliers/", {"country": "ZZ", "employees": -1},
-                                  format="json")
+    response = api_as(alice).post(
+        "/api/v1/suppliers/", {"country": "ZZ", "employees": -1}, format="json"
+    )
     assert response.status_code == 400
     error = assert_envelope(response, "invalid")
     assert set(error["fields"]) == {"legal_name", "country", "employees"}
 
 
 def test_domain_error_is_a_400_with_its_message(api_as, alice, bright):
-    response = api_as(alice).post("/api/v1/suppliers/", {
-        "legal_name": "Copy", "country": "CN", "ungm_vendor_number": bright.ungm_vendor_number,
-    }, format="json")
+    response = api_as(alice).post(
+        "/api/v1/suppliers/",
+        {
+            "legal_name": "Copy",
+            "country": "CN",
+            "ungm_vendor_number": bright.ungm_vendor_number,
+        },
+        format="json",
+    )
     assert response.status_code == 400
     error = assert_envelope(response, "supplier_conflict")
     assert bright.legal_name in error["message"]
@@ -32,8 +39,9 @@ def test_domain_error_is_a_400_with_its_message(api_as, alice, bright):
 
 
 def test_missing_identifier_is_a_domain_error(api_as, alice):
-    response = api_as(alice).post("/api/v1/suppliers/", {"legal_name": "No id",
-                                                          "country": "CN"}, format="json")
+    response = api_as(alice).post(
+        "/api/v1/suppliers/", {"legal_name": "No id", "country": "CN"}, format="json"
+    )
     assert response.status_code == 400
     assert_envelope(response, "supplier_incomplete")
 

@@ -12,19 +12,26 @@ from drive.evidence.testing import EXE_BYTES, PDF_BYTES
 
 
 def upload(client, content: bytes, name: str = "policy.pdf", **extra):
-    return client.post("/api/v1/documents/",
-                       {"file": SimpleUploadedFile(name, content), **extra},
-                       format="multipart")
+    return client.post(
+        "/api/v1/documents/",
+        {"file": SimpleUploadedFile(name, content), **extra},
+        format="multipart",
+    )
 
 
 def test_supplier_uploads_and_downloads_a_document(bob, bright, api_as):
     client = api_as(bob)
-    response = upload(client, PDF_BYTES, title="Labour policy", kind="policy",
-                      valid_until="2030-01-31")
+    response = upload(
+        client, PDF_BYTES, title="Labour policy", kind="policy", valid_until="2030-01-31"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["title"], body["kind"], body["content_type"], body["size"]) == (
-        "Labour policy", "policy", "application/pdf", len(PDF_BYTES))
+        "Labour policy",
+        "policy",
+        "application/pdf",
+        len(PDF_BYTES),
+    )
     assert body["supplier"] == bright.pk
     file = client.get(f"/api/v1/documents/{body['id']}/file/")
     assert file.status_code == 200
@@ -52,25 +59,35 @@ def test_details_change_with_if_match(bob, api_as):
     url = f"/api/v1/documents/{document_id}/"
     etag = client.get(url)["ETag"]
     assert client.patch(url, {"title": "New"}, format="json").status_code == 428
-    changed = client.patch(url, {"title": "New", "kind": "report"}, format="json",
-                           HTTP_IF_MATCH=etag)
+    changed = client.patch(
+        url, {"title": "New", "kind": "report"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert (changed.json()["title"], changed.json()["kind"]) == ("New", "report")
-    assert client.patch(url, {"title": "Newer"}, format="json",
-                        HTTP_IF_MATCH=etag).status_code == 412
+    assert (
+        client.patch(url, {"title": "Newer"}, format="json", HTTP_IF_MATCH=etag).status_code == 412
+    )
 
 
-def test_buyer_of_the_programme_downloads_others_get_404(bob, bright, alice, dave, carol,
-                                                         api_as):
+def test_buyer_of_the_programme_downloads_others_get_404(bob, bright, alice, dave, carol, api_as):
     assessment = make_enrolment(supplier=bright).assessment
     document_id = upload(api_as(bob), PDF_BYTES).json()["id"]
     # Buyer staff see what the company attached to their programme's answers, no more.
     assert api_as(alice).get(f"/api/v1/documents/{document_id}/file/").status_code == 404
-    attached = api_as(bob).post(f"/api/v1/assessments/{assessment.pk}/answers/policy/documents/",
-                                {"document": document_id}, format="json")
+    attached = api_as(bob).post(
+        f"/api/v1/assessments/{assessment.pk}/answers/policy/documents/",
+        {"document": document_id},
+        format="json",
+    )
     assert attached.status_code in (200, 201)
     assert api_as(alice).get(f"/api/v1/documents/{document_id}/file/").status_code == 200
-    assert api_as(alice).patch(f"/api/v1/documents/{document_id}/", {"title": "x"},
-                               format="json", HTTP_IF_MATCH="*").status_code == 403
+    assert (
+        api_as(alice)
+        .patch(
+            f"/api/v1/documents/{document_id}/", {"title": "x"}, format="json", HTTP_IF_MATCH="*"
+        )
+        .status_code
+        == 403
+    )
     for stranger in (dave, carol):
         assert api_as(stranger).get(f"/api/v1/documents/{document_id}/file/").status_code == 404
         assert api_as(stranger).get("/api/v1/documents/").json()["results"] == []

@@ -36,7 +36,9 @@ def test_report_with_scores_strengths_improvements_and_gains(bob, api_as, accept
     assert (body["available"], body["language"]) == (True, "en")
     assert (body["score"]["overall"], body["score"]["band"]) == ("73.89", "advanced")
     assert [(t["theme"], t["value"]) for t in body["themes"]] == [
-        ("labour", "83.33"), ("environment", "55.00")]
+        ("labour", "83.33"),
+        ("environment", "55.00"),
+    ]
     assert {s["question"] for s in body["strengths"]} >= {"policy", "child_labour"}
     training = next(i for i in body["improvements"] if i["question"] == "training")
     assert training["guidance"] == "Train every worker on the policy once a year."
@@ -48,21 +50,22 @@ def test_report_with_scores_strengths_improvements_and_gains(bob, api_as, accept
 
 
 def test_guidance_follows_accept_language(bob, api_as, accepted):
-    body = api_as(bob).get(f"/api/v1/assessments/{accepted.pk}/feedback/",
-                           HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    body = (
+        api_as(bob)
+        .get(f"/api/v1/assessments/{accepted.pk}/feedback/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .json()
+    )
     assert body["language"] == "zh-hans"
     training = next(i for i in body["improvements"] if i["question"] == "training")
     assert training["guidance"] == "每年对所有工人进行一次政策培训。"
     assert [t["label"] for t in body["themes"]] == ["劳工", "环境"]
 
 
-def test_cohort_average_shown_from_five_scored_suppliers(bob, agency, api_as, accepted,
-                                                         version):
+def test_cohort_average_shown_from_five_scored_suppliers(bob, agency, api_as, accepted, version):
     for n in range(4):
         peer = SupplierFactory(buyer=agency, legal_name=f"Peer {n}")
         enrolment = accepted.enrolment.programme.enrolments.create(supplier=peer)
-        assessment = Assessment.objects.create(enrolment=enrolment, supplier=peer,
-                                               version=version)
+        assessment = Assessment.objects.create(enrolment=enrolment, supplier=peer, version=version)
         submit(assessment, {"policy": "no", "child_labour": "no"}, {})
         score_compute(assessment=assessment)
     body = api_as(bob).get(f"/api/v1/assessments/{accepted.pk}/feedback/").json()
@@ -77,17 +80,21 @@ def test_not_available_before_acceptance(bob, bright, version, api_as):
     body = api_as(bob).get(f"/api/v1/assessments/{assessment.pk}/feedback/").json()
     assert (body["available"], body["score"], body["themes"]) == (False, None, [])
     refused = api_as(bob).post(f"/api/v1/assessments/{assessment.pk}/feedback/pdf/")
-    assert (refused.status_code, refused.json()["error"]["code"]) == (400,
-                                                                      "feedback_unavailable")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "feedback_unavailable")
     assert not FeedbackPdf.objects.exists()
 
 
-def test_pdf_is_requested_polled_and_downloaded(bob, api_as, accepted,
-                                                django_capture_on_commit_callbacks):
+def test_pdf_is_requested_polled_and_downloaded(
+    bob, api_as, accepted, django_capture_on_commit_callbacks
+):
     client = api_as(bob)
     url = f"/api/v1/assessments/{accepted.pk}/feedback/pdf/"
-    assert client.get(url).json() == {"status": "none", "language": "en", "download": None,
-                                      "updated_at": None}
+    assert client.get(url).json() == {
+        "status": "none",
+        "language": "en",
+        "download": None,
+        "updated_at": None,
+    }
     assert client.get(f"{url}file/").status_code == 404
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         requested = client.post(url)
@@ -108,8 +115,9 @@ def test_pdf_is_requested_polled_and_downloaded(bob, api_as, accepted,
 
 
 def test_pdf_of_another_language_is_its_own(bob, api_as, accepted):
-    pdf = FeedbackPdf.objects.create(assessment=accepted, score=accepted.scores.get(),
-                                     language="en", status=PdfStatus.FAILED)
+    pdf = FeedbackPdf.objects.create(
+        assessment=accepted, score=accepted.scores.get(), language="en", status=PdfStatus.FAILED
+    )
     client = api_as(bob)
     url = f"/api/v1/assessments/{accepted.pk}/feedback/pdf/"
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["status"] == "none"

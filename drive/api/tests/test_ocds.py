@@ -13,35 +13,43 @@ from drive.suppliers.models import Contact
 def test_ocds_party_shape(api_as, alice, bright):
     bright.address = "1 Loom Road"
     bright.save()
-    Contact.objects.create(supplier=bright, name="Li Wei", email="li@bright.cn",
-                           is_primary=True)
+    Contact.objects.create(supplier=bright, name="Li Wei", email="li@bright.cn", is_primary=True)
     package = api_as(alice).get("/api/v1/suppliers/ocds/").json()
     assert package["version"] == "1.1"
-    release, = package["releases"]
+    (release,) = package["releases"]
     assert {"ocid", "id", "date", "tag", "initiationType", "parties"} <= set(release)
     buyer, party = release["parties"]
     assert buyer["roles"] == ["buyer"]
     assert party["roles"] == ["supplier"]
-    assert party["identifier"] == {"scheme": "CN-SAIC", "id": bright.registration_number,
-                                   "legalName": bright.legal_name}
+    assert party["identifier"] == {
+        "scheme": "CN-SAIC",
+        "id": bright.registration_number,
+        "legalName": bright.legal_name,
+    }
     assert {"scheme": "DRIVE-UNGM", "id": bright.ungm_vendor_number} in party[
-        "additionalIdentifiers"]
-    assert party["address"] == {"streetAddress": "1 Loom Road", "locality": "Shenzhen",
-                                "countryName": "China"}
+        "additionalIdentifiers"
+    ]
+    assert party["address"] == {
+        "streetAddress": "1 Loom Road",
+        "locality": "Shenzhen",
+        "countryName": "China",
+    }
     assert party["contactPoint"] == {"name": "Li Wei", "email": "li@bright.cn"}
     assert party["details"]["scale"] == "sme"
 
 
-def test_export_command_writes_the_buyers_registry(tmp_path, agency, bright, cedar,
-                                                   other_agency):
+def test_export_command_writes_the_buyers_registry(tmp_path, agency, bright, cedar, other_agency):
     out = tmp_path / "registry.json"
     call_command("export_suppliers_ocds", "--buyer", str(agency.pk), "--output", str(out))
     parties = json.loads(out.read_text())["releases"][0]["parties"]
     assert sorted(p["name"] for p in parties if p["roles"] == ["supplier"]) == [
-        "Bright Textiles Co., Ltd.", "Cedar Metals Ltd."]
+        "Bright Textiles Co., Ltd.",
+        "Cedar Metals Ltd.",
+    ]
     call_command("export_suppliers_ocds", "--buyer", "UN Agency D", "--output", str(out))
     assert [p["roles"] for p in json.loads(out.read_text())["releases"][0]["parties"]] == [
-        ["buyer"]]
+        ["buyer"]
+    ]
 
 
 def test_export_command_names_a_buyer_that_is_not_found(agency):

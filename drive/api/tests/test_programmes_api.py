@@ -14,8 +14,13 @@ from drive.suppliers.models import Supplier
 
 
 def _create(client, version, **extra):
-    body = {"name": "China pilot 2026", "questionnaire_version": version.pk,
-            "countries": ["CN"], "assessment_deadline": "2099-06-30", **extra}
+    body = {
+        "name": "China pilot 2026",
+        "questionnaire_version": version.pk,
+        "countries": ["CN"],
+        "assessment_deadline": "2099-06-30",
+        **extra,
+    }
     return client.post("/api/v1/programmes/", body, format="json")
 
 
@@ -25,16 +30,22 @@ def test_programme_manager_creates_opens_and_closes_a_programme(alice, api_as):
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["status"], body["countries"], body["review_deadline"]) == (
-        "draft", ["CN"], "2099-07-31")
+        "draft",
+        ["CN"],
+        "2099-07-31",
+    )
     programme = Programme.objects.get(pk=body["id"])
     assert programme.buyer == alice.organisation
     assert client.post(f"/api/v1/programmes/{programme.pk}/open/").json()["status"] == "open"
-    closed = client.post(f"/api/v1/programmes/{programme.pk}/close/", {"note": "Done"},
-                         format="json")
+    closed = client.post(
+        f"/api/v1/programmes/{programme.pk}/close/", {"note": "Done"}, format="json"
+    )
     assert closed.json()["status"] == "closed"
-    assert list(AuditEvent.objects.filter(action__startswith="programme.").order_by("id")
-                .values_list("action", flat=True)) == [
-        "programme.created", "programme.opened", "programme.closed"]
+    assert list(
+        AuditEvent.objects.filter(action__startswith="programme.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["programme.created", "programme.opened", "programme.closed"]
 
 
 def test_invalid_programme_is_refused_with_field_errors(alice, dave, api_as):
@@ -46,7 +57,8 @@ def test_invalid_programme_is_refused_with_field_errors(alice, dave, api_as):
     other.questionnaire.save()
     refused = _create(api_as(alice), other)
     assert refused.json()["error"]["fields"] == {
-        "questionnaire_version": ["No such questionnaire version."]}
+        "questionnaire_version": ["No such questionnaire version."]
+    }
     late = _create(api_as(alice), make_version(), opening_date="2099-07-01")
     assert late.json()["error"]["code"] == "programme_error"
 
@@ -57,19 +69,22 @@ def test_update_needs_the_current_etag(alice, api_as):
     url = f"/api/v1/programmes/{programme_id}/"
     etag = client.get(url)["ETag"]
     assert client.patch(url, {"name": "Renamed"}, format="json").status_code == 428
-    assert client.patch(url, {"name": "Renamed"}, format="json",
-                        HTTP_IF_MATCH=etag).json()["name"] == "Renamed"
-    assert client.patch(url, {"name": "Again"}, format="json",
-                        HTTP_IF_MATCH=etag).status_code == 412
+    assert (
+        client.patch(url, {"name": "Renamed"}, format="json", HTTP_IF_MATCH=etag).json()["name"]
+        == "Renamed"
+    )
+    assert (
+        client.patch(url, {"name": "Again"}, format="json", HTTP_IF_MATCH=etag).status_code == 412
+    )
 
 
-def test_enrol_suppliers_and_read_the_cohort(alice, bright, cedar, api_as,
-                                             django_assert_max_num_queries):
+def test_enrol_suppliers_and_read_the_cohort(
+    alice, bright, cedar, api_as, django_assert_max_num_queries
+):
     client = api_as(alice)
     programme_id = _create(client, make_version()).json()["id"]
     url = f"/api/v1/programmes/{programme_id}/"
-    response = client.post(f"{url}enrol/", {"suppliers": [bright.pk, cedar.pk]},
-                           format="json")
+    response = client.post(f"{url}enrol/", {"suppliers": [bright.pk, cedar.pk]}, format="json")
     assert response.status_code == 200
     assert response.json()["already_enrolled"] == 0
     assert {e["supplier"]["id"] for e in response.json()["created"]} == {bright.pk, cedar.pk}
@@ -78,7 +93,8 @@ def test_enrol_suppliers_and_read_the_cohort(alice, bright, cedar, api_as,
     with django_assert_max_num_queries(12):
         cohort = client.get(f"{url}enrolments/?stage=invited&q=Bright").json()["results"]
     assert [(r["supplier"]["id"], r["progress"], r["deadline_status"]) for r in cohort] == [
-        (bright.pk, 0, "on_time")]
+        (bright.pk, 0, "on_time")
+    ]
 
 
 def test_enrolling_a_supplier_of_another_registry_is_a_field_error(alice, dave, api_as):
@@ -87,28 +103,38 @@ def test_enrolling_a_supplier_of_another_registry_is_a_field_error(alice, dave, 
     stranger = SupplierFactory(buyer=dave.organisation)
     client = api_as(alice)
     programme_id = _create(client, make_version()).json()["id"]
-    response = client.post(f"/api/v1/programmes/{programme_id}/enrol/",
-                           {"suppliers": [stranger.pk]}, format="json")
+    response = client.post(
+        f"/api/v1/programmes/{programme_id}/enrol/", {"suppliers": [stranger.pk]}, format="json"
+    )
     assert response.status_code == 400
     assert "suppliers" in response.json()["error"]["fields"]
     assert not Enrolment.objects.exists()
 
 
-def test_invite_a_new_company_and_remind_it(alice, api_as,
-                                             django_capture_on_commit_callbacks):
+def test_invite_a_new_company_and_remind_it(alice, api_as, django_capture_on_commit_callbacks):
     client = api_as(alice)
     programme_id = _create(client, make_version()).json()["id"]
     url = f"/api/v1/programmes/{programme_id}/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{url}invite-company/", {
-            "legal_name": "Jade Ceramics", "country": "CN",
-            "registration_number": "91330000X", "email": "li@jade.cn"}, format="json")
+        response = client.post(
+            f"{url}invite-company/",
+            {
+                "legal_name": "Jade Ceramics",
+                "country": "CN",
+                "registration_number": "91330000X",
+                "email": "li@jade.cn",
+            },
+            format="json",
+        )
     assert response.status_code == 201, response.content
     enrolment_id = response.json()["id"]
     assert Supplier.objects.filter(legal_name="Jade Ceramics", buyer=alice.organisation).exists()
     assert [m.to for m in mail.outbox] == [["li@jade.cn"]]
-    missing_number = client.post(f"{url}invite-company/", {
-        "legal_name": "X", "country": "CN", "email": "x@x.cn"}, format="json")
+    missing_number = client.post(
+        f"{url}invite-company/",
+        {"legal_name": "X", "country": "CN", "email": "x@x.cn"},
+        format="json",
+    )
     assert "registration_number" in missing_number.json()["error"]["fields"]
     reminded = client.post(f"{url}remind/", {"enrolments": [enrolment_id]}, format="json")
     assert reminded.json() == {"reminded": 1, "emails": 0, "without_users": 1, "skipped": 0}
@@ -119,8 +145,9 @@ def test_invite_a_new_company_and_remind_it(alice, api_as,
 def test_withdraw_an_enrolment(alice, bright, bob, api_as):
     enrolment = make_enrolment(supplier=bright, deadline=dt.date(2030, 1, 1))
     client = api_as(alice)
-    response = client.post(f"/api/v1/enrolments/{enrolment.pk}/withdraw/", {"note": "Closed"},
-                           format="json")
+    response = client.post(
+        f"/api/v1/enrolments/{enrolment.pk}/withdraw/", {"note": "Closed"}, format="json"
+    )
     assert response.json()["stage"] == "withdrawn"
     again = client.post(f"/api/v1/enrolments/{enrolment.pk}/withdraw/", format="json")
     assert again.json()["error"]["code"] == "invalid_transition"

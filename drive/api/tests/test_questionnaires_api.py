@@ -27,8 +27,11 @@ def test_version_detail_has_themes_questions_and_localised_choices(alice, api_as
     energy = next(q for t in body["themes"] for q in t["questions"] if q["code"] == "energy")
     assert energy["type"] == "single"
     assert energy["label"]["zh-hans"] == "贵公司能耗如何？"
-    assert energy["choices"][0] == {"value": "low", "label": {"en": "Low", "zh-hans": "低"},
-                                    "points": None}
+    assert energy["choices"][0] == {
+        "value": "low",
+        "label": {"en": "Low", "zh-hans": "低"},
+        "points": None,
+    }
 
 
 def test_xlsform_download_is_a_workbook_of_the_version(alice, api_as):
@@ -41,9 +44,11 @@ def test_xlsform_download_is_a_workbook_of_the_version(alice, api_as):
 
 
 def test_programme_manager_imports_an_xlsform_as_a_draft(alice, api_as):
-    response = api_as(alice).post("/api/v1/questionnaires/import/",
-                                  {"file": _upload("text_and_integer.xlsx"), "code": "intake"},
-                                  format="multipart")
+    response = api_as(alice).post(
+        "/api/v1/questionnaires/import/",
+        {"file": _upload("text_and_integer.xlsx"), "code": "intake"},
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     version = QuestionnaireVersion.objects.get(pk=response.json()["version"]["id"])
     assert version.status == "draft"
@@ -54,8 +59,9 @@ def test_programme_manager_imports_an_xlsform_as_a_draft(alice, api_as):
 
 def test_unsupported_rows_are_listed_with_sheet_row_and_column(alice, api_as):
     client = api_as(alice)
-    response = client.post("/api/v1/questionnaires/import/",
-                           {"file": _upload("group.xlsx")}, format="multipart")
+    response = client.post(
+        "/api/v1/questionnaires/import/", {"file": _upload("group.xlsx")}, format="multipart"
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "definition_rejected"
@@ -64,9 +70,11 @@ def test_unsupported_rows_are_listed_with_sheet_row_and_column(alice, api_as):
     assert error["details"][0]["sheet"] == "survey" and error["details"][0]["row"]
     assert not Questionnaire.objects.filter(owner=alice.organisation).exists()
 
-    skipped = client.post("/api/v1/questionnaires/import/",
-                          {"file": _upload("group.xlsx"), "skip_unsupported": "true"},
-                          format="multipart")
+    skipped = client.post(
+        "/api/v1/questionnaires/import/",
+        {"file": _upload("group.xlsx"), "skip_unsupported": "true"},
+        format="multipart",
+    )
     assert skipped.status_code == 201
     assert len(skipped.json()["skipped"]) == len(error["details"])
 
@@ -79,9 +87,11 @@ def test_import_without_a_file_is_a_field_error(alice, api_as):
 
 def test_publish_then_new_draft(alice, api_as):
     client = api_as(alice)
-    version_id = client.post("/api/v1/questionnaires/import/",
-                             {"file": _upload("text_and_integer.xlsx")},
-                             format="multipart").json()["version"]["id"]
+    version_id = client.post(
+        "/api/v1/questionnaires/import/",
+        {"file": _upload("text_and_integer.xlsx")},
+        format="multipart",
+    ).json()["version"]["id"]
     base = f"/api/v1/questionnaires/versions/{version_id}/"
     published = client.post(f"{base}publish/")
     assert published.status_code == 200 and published.json()["status"] == "published"
@@ -103,5 +113,7 @@ def test_another_buyers_version_is_not_found(alice, dave, api_as):
     version = make_version(code="a-own")
     Questionnaire.objects.filter(pk=version.questionnaire_id).update(owner=alice.organisation)
     assert api_as(dave).get(f"/api/v1/questionnaires/versions/{version.pk}/").status_code == 404
-    assert api_as(dave).post(
-        f"/api/v1/questionnaires/versions/{version.pk}/publish/").status_code == 404
+    assert (
+        api_as(dave).post(f"/api/v1/questionnaires/versions/{version.pk}/publish/").status_code
+        == 404
+    )

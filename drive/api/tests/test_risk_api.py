@@ -34,20 +34,21 @@ def test_brights_risk_with_every_input_and_source(bright, alice, bob, api_as, re
     SupplierSector.objects.create(supplier=bright, sector_id=53)
     body = api_as(alice).get(f"/api/v1/suppliers/{bright.pk}/risk/").json()
     inherent = body["inherent"]
-    assert (inherent["score"], inherent["tier"], inherent["model_version"]) == ("61.3", "high",
-                                                                                 1)
+    assert (inherent["score"], inherent["tier"], inherent["model_version"]) == ("61.3", "high", 1)
     indices = {i["code"]: i for i in inherent["indices"]}
     assert (indices["ituc_gri"]["raw"], indices["ituc_gri"]["risk"]) == ("5", "90.00")
     assert indices["cpi"]["source_url"] == "https://www.transparency.org/en/cpi/2025"
     assert indices["cpi"]["year"] == 2025 and not indices["cpi"]["no_data"]
-    assert (inherent["sector_default"], inherent["sector_risk"],
-            inherent["dol_floor_applied"]) == ("70.00", "75.00", True)
+    assert (inherent["sector_default"], inherent["sector_risk"], inherent["dol_floor_applied"]) == (
+        "70.00",
+        "75.00",
+        True,
+    )
     assert {m["good"] for m in inherent["dol_matches"]} >= {"Garments"}
     assert body["programme"] is None
     assert (body["residual"]["pending"], body["residual"]["tier"]) == (True, None)
     # Bob reads his own company's risk, the same numbers.
-    assert api_as(bob).get(f"/api/v1/suppliers/{bright.pk}/risk/").json()["inherent"] \
-        == inherent
+    assert api_as(bob).get(f"/api/v1/suppliers/{bright.pk}/risk/").json()["inherent"] == inherent
 
 
 def test_missing_data_is_no_data_never_zero(agency, alice, api_as, db):
@@ -57,16 +58,27 @@ def test_missing_data_is_no_data_never_zero(agency, alice, api_as, db):
     assert all(i["no_data"] and i["risk"] is None for i in inherent["indices"])
 
 
-def test_programme_overrides_apply_with_their_reason(bright, alice, api_as, programme,
-                                                     reference_data):
+def test_programme_overrides_apply_with_their_reason(
+    bright, alice, api_as, programme, reference_data
+):
     client = api_as(alice)
     url = f"/api/v1/programmes/{programme.pk}/risk-overrides/"
-    response = client.post(url, {"kind": "country_value", "target": "cpi", "country": "CN",
-                                 "value": "80", "reason": "Local audit evidence"},
-                           format="json")
+    response = client.post(
+        url,
+        {
+            "kind": "country_value",
+            "target": "cpi",
+            "country": "CN",
+            "value": "80",
+            "reason": "Local audit evidence",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert (response.json()["created_by"], response.json()["country"]) == (
-        "alice@agency-a.org", "CN")
+        "alice@agency-a.org",
+        "CN",
+    )
     assert AuditEvent.objects.filter(action="risk.override_added", actor=alice).exists()
     body = client.get(f"/api/v1/suppliers/{bright.pk}/risk/?programme={programme.pk}").json()
     cpi = next(i for i in body["inherent"]["indices"] if i["code"] == "cpi")
@@ -74,32 +86,47 @@ def test_programme_overrides_apply_with_their_reason(bright, alice, api_as, prog
     assert body["programme"] == programme.pk
     assert [o["reason"] for o in body["inherent"]["overrides"]] == ["Local audit evidence"]
     plain = client.get(f"/api/v1/suppliers/{bright.pk}/risk/").json()
-    assert next(i for i in plain["inherent"]["indices"] if i["code"] == "cpi")["value"] \
-        == "43.000"
+    assert next(i for i in plain["inherent"]["indices"] if i["code"] == "cpi")["value"] == "43.000"
     assert [o["id"] for o in client.get(url).json()["results"]] == [response.json()["id"]]
 
 
 def test_override_validation(alice, olga, api_as, programme, db):
     client = api_as(alice)
     url = f"/api/v1/programmes/{programme.pk}/risk-overrides/"
-    no_reason = client.post(url, {"kind": "weight", "target": "cpi", "weight": "0.5"},
-                            format="json")
+    no_reason = client.post(
+        url, {"kind": "weight", "target": "cpi", "weight": "0.5"}, format="json"
+    )
     assert list(no_reason.json()["error"]["fields"]) == ["reason"]
-    no_weight = client.post(url, {"kind": "weight", "target": "cpi", "reason": "x"},
-                            format="json")
+    no_weight = client.post(url, {"kind": "weight", "target": "cpi", "reason": "x"}, format="json")
     assert no_weight.json()["error"]["fields"] == {"weight": ["Enter the new weight."]}
-    too_big = client.post(url, {"kind": "weight", "target": "cpi", "weight": "2",
-                                "reason": "x"}, format="json")
+    too_big = client.post(
+        url, {"kind": "weight", "target": "cpi", "weight": "2", "reason": "x"}, format="json"
+    )
     assert "weight" in too_big.json()["error"]["fields"]
-    component = client.post(url, {"kind": "country_value", "target": "country",
-                                  "country": "CN", "value": "5", "reason": "x"},
-                            format="json")
+    component = client.post(
+        url,
+        {
+            "kind": "country_value",
+            "target": "country",
+            "country": "CN",
+            "value": "5",
+            "reason": "x",
+        },
+        format="json",
+    )
     assert list(component.json()["error"]["fields"]) == ["target"]
-    blank = client.post(url, {"kind": "weight", "target": "cpi", "weight": "0.5",
-                              "reason": "   "}, format="json")
+    blank = client.post(
+        url, {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "   "}, format="json"
+    )
     assert blank.status_code == 400
-    assert api_as(olga).post(url, {"kind": "weight", "target": "cpi", "weight": "0.5",
-                                   "reason": "x"}, format="json").status_code == 403
+    assert (
+        api_as(olga)
+        .post(
+            url, {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "x"}, format="json"
+        )
+        .status_code
+        == 403
+    )
     assert not RiskOverride.objects.exists()
 
 
@@ -113,9 +140,17 @@ def test_adding_an_override_is_idempotent_with_a_key(alice, api_as, programme, d
     assert RiskOverride.objects.count() == 1
 
 
-def test_dashboard_counts_heat_map_and_red_flags(bright, agency, alice, bob, dave, api_as,
-                                                 programme, reference_data,
-                                                 django_assert_max_num_queries):
+def test_dashboard_counts_heat_map_and_red_flags(
+    bright,
+    agency,
+    alice,
+    bob,
+    dave,
+    api_as,
+    programme,
+    reference_data,
+    django_assert_max_num_queries,
+):
     SupplierSector.objects.create(supplier=bright, sector_id=53)
     other = SupplierFactory(buyer=agency, country="DK", legal_name="Danish Design")
     make_enrolment(supplier=other).programme.delete()
@@ -123,8 +158,9 @@ def test_dashboard_counts_heat_map_and_red_flags(bright, agency, alice, bob, dav
     question = Question.objects.filter(version=programme.questionnaire_version).first()
     Question.objects.filter(pk=question.pk).update(red_flag=". = 'no'")
     enrolment = programme.enrolments.get(supplier=bright)
-    Submission.objects.create(assessment=enrolment.assessment, number=1,
-                              answers={question.code: "no"})
+    Submission.objects.create(
+        assessment=enrolment.assessment, number=1, answers={question.code: "no"}
+    )
     url = f"/api/v1/programmes/{programme.pk}/risk/"
     client = api_as(alice)
     with django_assert_max_num_queries(20):
@@ -137,7 +173,8 @@ def test_dashboard_counts_heat_map_and_red_flags(bright, agency, alice, bob, dav
     cell = next(c for c in cn["cells"] if c["sector"] == 53)
     assert (cell["count"], cell["max_score"], cell["tier"]) == (1, "61.3", "high")
     assert [(f["supplier"]["id"], f["question"]) for f in body["answer_flags"]] == [
-        (bright.pk, question.code)]
+        (bright.pk, question.code)
+    ]
     assert body["dol_flags"] and body["dol_flags"][0]["supplier"]["id"] == bright.pk
     assert api_as(bob).get(url).status_code == 403
     assert api_as(dave).get(url).status_code == 404
@@ -151,13 +188,11 @@ def test_risk_models_with_their_configuration(alice, bob, api_as, db):
     assert api_as(bob).get("/api/v1/risk/models/").status_code == 403
 
 
-def test_programme_query_must_be_one_of_the_suppliers_programmes(bright, cedar, alice,
-                                                                  api_as, db):
+def test_programme_query_must_be_one_of_the_suppliers_programmes(bright, cedar, alice, api_as, db):
     other = make_enrolment(supplier=cedar).programme
     response = api_as(alice).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme={other.pk}")
     assert response.status_code == 400 and "programme" in response.json()["error"]["fields"]
-    assert api_as(alice).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme=x"
-                             ).status_code == 400
+    assert api_as(alice).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme=x").status_code == 400
 
 
 def test_residual_tier_from_the_programmes_score(bright, alice, bob, api_as, reference_data):
@@ -168,11 +203,18 @@ def test_residual_tier_from_the_programmes_score(bright, alice, bob, api_as, ref
     programme = assessment.enrolment.programme_id
     body = api_as(bob).get(f"/api/v1/suppliers/{bright.pk}/risk/?programme={programme}").json()
     residual = body["residual"]
-    assert (residual["inherent_tier"], residual["performance_band"], residual["matrix_row"],
-            residual["tier"], residual["forced_by_red_flag"]) == ("high", "advanced", "high",
-                                                                  "medium", False)
+    assert (
+        residual["inherent_tier"],
+        residual["performance_band"],
+        residual["matrix_row"],
+        residual["tier"],
+        residual["forced_by_red_flag"],
+    ) == ("high", "advanced", "high", "medium", False)
     assert (residual["score"], residual["assessment"], residual["model_version"]) == (
-        "73.89", assessment.pk, 1)
+        "73.89",
+        assessment.pk,
+        1,
+    )
     dashboard = api_as(alice).get(f"/api/v1/programmes/{programme}/risk/").json()
     assert dashboard["suppliers"][0]["residual_tier"] == "medium"
     assert {c["tier"]: c["count"] for c in dashboard["residual_counts"]}["medium"] == 1

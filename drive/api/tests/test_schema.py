@@ -28,8 +28,9 @@ from drive.wsgi import application
 
 
 def test_schema_generates_without_warnings(tmp_path, capsys, db):
-    call_command("spectacular", "--file", str(tmp_path / "schema.yaml"), "--validate",
-                 "--fail-on-warn")
+    call_command(
+        "spectacular", "--file", str(tmp_path / "schema.yaml"), "--validate", "--fail-on-warn"
+    )
     text = (tmp_path / "schema.yaml").read_text()
     assert "/api/v1/suppliers/{id}/" in text and "bearerAuth" in text
 
@@ -70,14 +71,16 @@ def keep_test_connection():
 def api_schema(db, keep_test_connection):
     """The live schema, called in-process through the WSGI app with a buyer's token."""
     buyer_user = UserFactory(email="pm@schemathesis.example", role=Role.PROGRAMME_MANAGER)
-    supplier = SupplierFactory(buyer=buyer_user.organisation,
-                               organisation=SupplierOrgFactory(name="Fuzz Textiles"))
+    supplier = SupplierFactory(
+        buyer=buyer_user.organisation, organisation=SupplierOrgFactory(name="Fuzz Textiles")
+    )
     # A programme with the supplier enrolled, its assessment and a document, so that the
     # workflow operations have something to find (ids 1, like most generated ids); then a
     # second programme whose assessment is scored and accepted, with an open appeal.
     make_enrolment(supplier=supplier)
-    document_upload(supplier=supplier, by=None, title="Policy",
-                    file=SimpleUploadedFile("policy.pdf", PDF_BYTES))
+    document_upload(
+        supplier=supplier, by=None, title="Policy", file=SimpleUploadedFile("policy.pdf", PDF_BYTES)
+    )
     scored = make_scored_assessment(supplier=supplier)
     submit(scored)
     score = score_compute(assessment=scored)
@@ -94,10 +97,11 @@ def api_schema(db, keep_test_connection):
 
 @override_settings(API_RATE_PER_MINUTE=100_000)
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case):
     case.call_and_validate(
-        checks=[schemathesis.checks.not_a_server_error,
-                schemathesis.checks.response_schema_conformance],
+        checks=[
+            schemathesis.checks.not_a_server_error,
+            schemathesis.checks.response_schema_conformance,
+        ],
     )

@@ -13,8 +13,11 @@ def test_score_with_theme_and_question_rows_and_gains(bright, bob, carol, api_as
     submit(assessment)
     score_compute(assessment=assessment)
     body = api_as(bob).get(url).json()
-    assert (body["score"]["overall"], body["score"]["band"], body["score"]["method_version"]) \
-        == ("73.89", "advanced", 1)
+    assert (body["score"]["overall"], body["score"]["band"], body["score"]["method_version"]) == (
+        "73.89",
+        "advanced",
+        1,
+    )
     lines = {q["question"]: q for t in body["themes"] for q in t["questions"]}
     assert lines["big_only"]["reason"] == "not_applicable"
     assert {"earned", "possible", "reason_text"} <= set(lines["policy"])
@@ -25,11 +28,14 @@ def test_score_with_theme_and_question_rows_and_gains(bright, bob, carol, api_as
 def test_scoring_methods_with_versions_and_config(bob, alice, api_as):
     from drive.scoring.services import scoring_method_publish
 
-    scoring_method_publish(code="drive-default", name="Default, evidence ignored",
-                           config={"evidence_rule": "ignore"}, by=alice)
+    scoring_method_publish(
+        code="drive-default",
+        name="Default, evidence ignored",
+        config={"evidence_rule": "ignore"},
+        by=alice,
+    )
     rows = api_as(bob).get("/api/v1/scoring/methods/?code=drive-default").json()["results"]
-    assert [(r["code"], r["version"]) for r in rows] == [("drive-default", 2),
-                                                         ("drive-default", 1)]
+    assert [(r["code"], r["version"]) for r in rows] == [("drive-default", 2), ("drive-default", 1)]
     assert rows[0]["config"]["evidence_rule"] == "ignore"
     assert rows[1]["config"]["evidence_rule"] == "zero"
     assert [b["code"] for b in rows[1]["config"]["bands"]][:2] == ["beginning", "developing"]

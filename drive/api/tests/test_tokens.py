@@ -21,8 +21,7 @@ def bearer(clear: str) -> APIClient:
 
 
 def test_alice_makes_a_token_that_is_shown_once_and_stored_hashed(client_of, alice):
-    page = client_of(alice).post(reverse("api:tokens"),
-                                 {"name": "ERP sync", "scope": "read_write"})
+    page = client_of(alice).post(reverse("api:tokens"), {"name": "ERP sync", "scope": "read_write"})
     assert page.status_code == 200
     clear = page.context["new_token"]
     assert clear.startswith("drv_")
@@ -48,7 +47,8 @@ def test_token_acts_as_its_owner_and_records_last_use_at_most_once_a_minute(alic
     token.refresh_from_db()
     assert token.last_used_at == first_use  # within the minute: no write
     ApiToken.objects.filter(pk=token.pk).update(
-        last_used_at=timezone.now() - dt.timedelta(minutes=2))
+        last_used_at=timezone.now() - dt.timedelta(minutes=2)
+    )
     bearer(clear).get("/api/v1/suppliers/")
     token.refresh_from_db()
     assert token.last_used_at > first_use
@@ -84,8 +84,9 @@ def test_token_of_someone_who_left_the_organisation_stops_working(alice, other_a
 
 def test_read_only_token_cannot_write(alice, bright):
     _token, clear = token_create(name="t", scope="read", by=alice)
-    response = bearer(clear).patch(f"/api/v1/suppliers/{bright.pk}/", {"city": "Ningbo"},
-                                   format="json", HTTP_IF_MATCH="*")
+    response = bearer(clear).patch(
+        f"/api/v1/suppliers/{bright.pk}/", {"city": "Ningbo"}, format="json", HTTP_IF_MATCH="*"
+    )
     assert response.status_code == 403
     assert "read-only" in response.json()["error"]["message"]
     bright.refresh_from_db()
@@ -99,14 +100,18 @@ def test_another_organisations_token_cannot_be_revoked(client_of, alice, dave):
     assert bearer(clear).get("/api/v1/suppliers/").status_code == 200
 
 
-def test_organisation_tokens_are_made_by_administrators_and_seen_by_them(
-    client_of, alice, oscar
-):
+def test_organisation_tokens_are_made_by_administrators_and_seen_by_them(client_of, alice, oscar):
     page = client_of(alice).get(reverse("api:tokens"))
     assert "kind" not in page.context["form"].fields  # alice is not an administrator
-    response = client_of(oscar).post(reverse("api:tokens"), {
-        "name": "Procurement portal", "scope": "read", "kind": "organisation",
-        "expires_in_days": "30"})
+    response = client_of(oscar).post(
+        reverse("api:tokens"),
+        {
+            "name": "Procurement portal",
+            "scope": "read",
+            "kind": "organisation",
+            "expires_in_days": "30",
+        },
+    )
     assert response.status_code == 200 and response.context["new_token"]
     token = ApiToken.objects.get(name="Procurement portal")
     assert token.kind == "organisation" and token.expires_at is not None

@@ -68,8 +68,13 @@ def test_internal_urls_are_refused_at_registration(client_of, alice, test_dns, u
 def test_internal_urls_stay_refused_when_loopback_is_allowed(client_of, alice):
     # The test settings allow loopback (and http there) only: metadata, private and ftp
     # addresses are still refused.
-    for url in ("http://169.254.169.254/", "https://10.1.2.3/hook", "http://192.168.0.1/",
-                "ftp://127.0.0.1/hook", "http://erp.agency-a.org/hook"):
+    for url in (
+        "http://169.254.169.254/",
+        "https://10.1.2.3/hook",
+        "http://192.168.0.1/",
+        "ftp://127.0.0.1/hook",
+        "http://erp.agency-a.org/hook",
+    ):
         response = post_endpoint(client_of(alice), url)
         assert response.status_code == 200, url
         assert response.context["form"].errors["url"], url
@@ -80,7 +85,8 @@ def test_an_unknown_host_is_refused_with_a_clear_message(client_of, alice, test_
     test_dns["nowhere.example"] = []
     response = post_endpoint(client_of(alice), "https://nowhere.example/hook")
     assert response.context["form"].errors["url"] == [
-        "The server nowhere.example could not be found. Check the address."]
+        "The server nowhere.example could not be found. Check the address."
+    ]
 
 
 def test_public_https_url_is_accepted(client_of, alice, agency):
@@ -94,11 +100,15 @@ def test_public_https_url_is_accepted(client_of, alice, agency):
 def test_services_refuse_internal_urls_too(alice, agency):
     for url in ("https://169.254.169.254/", "https://2130706433/", "ftp://erp.agency-a.org/"):
         with pytest.raises(DomainError):
-            webhook_endpoint_create(organisation=agency, by=alice, data={
-                "url": url, "events": ["supplier.created"]})
+            webhook_endpoint_create(
+                organisation=agency, by=alice, data={"url": url, "events": ["supplier.created"]}
+            )
     assert not WebhookEndpoint.objects.exists()
-    endpoint = webhook_endpoint_create(organisation=agency, by=alice, data={
-        "url": "https://erp.agency-a.org/hook", "events": ["supplier.created"]})
+    endpoint = webhook_endpoint_create(
+        organisation=agency,
+        by=alice,
+        data={"url": "https://erp.agency-a.org/hook", "events": ["supplier.created"]},
+    )
     with pytest.raises(DomainError):
         webhook_endpoint_update(endpoint=endpoint, by=alice, data={"url": "https://10.0.0.1/"})
     endpoint.refresh_from_db()
@@ -113,8 +123,9 @@ def test_a_redirect_is_not_followed_and_counts_as_failed(
     client_of, alice, agency, receiver_factory, django_capture_on_commit_callbacks
 ):
     receiver = receiver_factory(codes=[302])
-    webhook_endpoint_create(organisation=agency, by=alice,
-                            data={"url": receiver.url, "events": ["import.completed"]})
+    webhook_endpoint_create(
+        organisation=agency, by=alice, data={"url": receiver.url, "events": ["import.completed"]}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         webhook_emit(organisation=agency, event="import.completed", payload={})
     assert receiver.paths == ["/hook"]  # "/followed" was never asked for
@@ -129,8 +140,9 @@ def test_the_endpoints_answer_is_not_stored_or_shown(
     client_of, alice, agency, receiver_factory, django_capture_on_commit_callbacks
 ):
     receiver = receiver_factory(codes=[500])
-    endpoint = webhook_endpoint_create(organisation=agency, by=alice,
-                                       data={"url": receiver.url, "events": ["import.completed"]})
+    endpoint = webhook_endpoint_create(
+        organisation=agency, by=alice, data={"url": receiver.url, "events": ["import.completed"]}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         webhook_emit(organisation=agency, event="import.completed", payload={})
     delivery = WebhookDelivery.objects.get()
@@ -148,11 +160,14 @@ def test_delivery_connects_to_the_checked_address(
     receiver = receiver_factory()
     port = receiver.server.server_port
     test_dns["hooks.agency-a.org"] = ["127.0.0.1"]
-    webhook_endpoint_create(organisation=agency, by=alice, data={
-        "url": f"http://hooks.agency-a.org:{port}/hook", "events": ["supplier.updated"]})
+    webhook_endpoint_create(
+        organisation=agency,
+        by=alice,
+        data={"url": f"http://hooks.agency-a.org:{port}/hook", "events": ["supplier.updated"]},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         webhook_emit(organisation=agency, event="supplier.updated", payload={})
-    (headers, _body), = receiver.requests
+    ((headers, _body),) = receiver.requests
     assert headers["Host"] == f"hooks.agency-a.org:{port}"
     assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
 
@@ -163,8 +178,11 @@ def test_a_host_re_pointed_at_an_internal_address_is_refused_at_delivery(
 ):
     receiver = receiver_factory()
     test_dns["erp.agency-a.org"] = ["93.184.215.14"]
-    webhook_endpoint_create(organisation=agency, by=alice, data={
-        "url": "https://erp.agency-a.org/hook", "events": ["supplier.updated"]})
+    webhook_endpoint_create(
+        organisation=agency,
+        by=alice,
+        data={"url": "https://erp.agency-a.org/hook", "events": ["supplier.updated"]},
+    )
     test_dns["erp.agency-a.org"] = ["127.0.0.1"]  # DNS rebinding after the check
     with django_capture_on_commit_callbacks(execute=True):
         webhook_emit(organisation=agency, event="supplier.updated", payload={})
@@ -177,9 +195,16 @@ def test_a_host_re_pointed_at_an_internal_address_is_refused_at_delivery(
 def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), **env}
     return subprocess.run(
-        [sys.executable, "-c",
-         "from drive import settings as s; print(s.WEBHOOK_ALLOW_PRIVATE_TARGETS)"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "from drive import settings as s; print(s.WEBHOOK_ALLOW_PRIVATE_TARGETS)",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -190,7 +215,9 @@ def test_loopback_targets_are_off_by_default_and_parsed_strictly():
     malformed = _settings_with(WEBHOOK_ALLOW_PRIVATE_TARGETS="sometimes")
     assert malformed.returncode != 0 and "WEBHOOK_ALLOW_PRIVATE_TARGETS" in malformed.stderr
     production = _settings_with(
-        DRIVE_ENV="production", SECRET_KEY="k" * 64, ALLOWED_HOSTS="drive.example.org",
+        DRIVE_ENV="production",
+        SECRET_KEY="k" * 64,
+        ALLOWED_HOSTS="drive.example.org",
         WEBHOOK_ALLOW_PRIVATE_TARGETS="1",
     )
     assert production.returncode != 0 and "WEBHOOK_ALLOW_PRIVATE_TARGETS" in production.stderr

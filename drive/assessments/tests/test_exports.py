@@ -17,8 +17,9 @@ def test_answers_labels_and_hints_that_look_like_formulas_stay_text(assessment, 
     notes.hint = {"en": "@SUM(A1:A2)"}
     notes.save()
     answer_save(assessment=assessment, question=notes, value=EVIL, expected_revision=0, by=bob)
-    answer_save(assessment=assessment, question=q("emissions"), value="-3", expected_revision=0,
-                by=bob)
+    answer_save(
+        assessment=assessment, question=q("emissions"), value="-3", expected_revision=0, by=bob
+    )
 
     workbook = load_workbook(io.BytesIO(questionnaire_workbook(assessment_state(assessment))))
 

@@ -1,7 +1,6 @@
 """The supplier's pages: list, task list, question pages (autosave and plain form),
 evidence, check your answers, confirmation, prefill, print."""
 
-
 import pytest
 from django.urls import reverse
 
@@ -37,9 +36,7 @@ def test_bob_sees_his_assessments_with_progress(client_of, assessment, bob):
     assert "0 of 7 answered" in html  # the large-company question does not apply
 
 
-def test_supplier_navigation_leads_to_assessments_and_the_evidence_library(
-    client_of, bob, alice
-):
+def test_supplier_navigation_leads_to_assessments_and_the_evidence_library(client_of, bob, alice):
     mine, library = reverse("assessments:mine"), reverse("evidence:library")
     html = client_of(bob).get(mine).content.decode()
     assert f'<a href="{mine}" aria-current="page">My assessments</a>' in html
@@ -282,9 +279,7 @@ def test_without_javascript_typed_answers_and_an_upload_are_kept_together(
     assert list(answers["policy"].documents.values_list("title", flat=True)) == ["Labour policy"]
 
 
-def test_an_invalid_answer_is_shown_again_and_the_upload_still_happens(
-    client_of, assessment, bob
-):
+def test_an_invalid_answer_is_shown_again_and_the_upload_still_happens(client_of, assessment, bob):
     response = client_of(bob).post(
         url("theme", assessment, "labour"),
         {

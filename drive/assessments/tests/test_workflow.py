@@ -319,9 +319,7 @@ def test_emails_keep_ampersands_and_apostrophes_as_written(
     assessment.refresh_from_db()  # as the reviewer's page reads it
     submitted = mail.outbox[-1]
     assert submitted.subject.startswith("Smith & O'Brien Ltd submitted its self-assessment")
-    assert "Smith & O'Brien Ltd submitted its self-assessment for the programme" in (
-        submitted.body
-    )
+    assert "Smith & O'Brien Ltd submitted its self-assessment for the programme" in (submitted.body)
     assert "“Cotton & Co's programme”" in submitted.body
     assert "&amp;" not in submitted.body and "&#x27;" not in submitted.body
 

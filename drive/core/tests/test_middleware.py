@@ -13,9 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 REFUSAL = "The request contains characters that are not allowed."
 
 
-@pytest.mark.parametrize("query", [
-    "q=%00", "country=%00", "q=cotton%00", "%00=1", "sector=43&sector=%00",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00",
+        "country=%00",
+        "q=cotton%00",
+        "%00=1",
+        "sector=43&sector=%00",
+    ],
+)
 def test_registry_search_with_a_nul_character_is_a_clear_400(client_of, alice, query):
     response = client_of(alice).get(f"/suppliers/?{query}")
     assert response.status_code == 400
@@ -27,9 +34,7 @@ def test_programme_cohort_search_with_a_nul_character_is_a_400(client_of, alice)
     assert client_of(alice).get("/programmes/1/?q=%00").status_code == 400
 
 
-def test_posted_form_with_a_nul_character_is_refused_and_nothing_is_saved(
-    client_of, alice, bright
-):
+def test_posted_form_with_a_nul_character_is_refused_and_nothing_is_saved(client_of, alice, bright):
     response = client_of(alice).post(
         f"/suppliers/{bright.pk}/edit/", {"legal_name": "Bright\x00Textiles", "country": "CN"}
     )
@@ -54,11 +59,14 @@ def test_the_page_is_in_the_users_language(client_of, alice):
     assert 'lang="zh-hans"' in response.content.decode()
 
 
-@pytest.mark.parametrize("body", [
-    b'{"legal_name": "Bright\\u0000"}',
-    b'{"legal_name": "Bright\\\\\\u0000"}',  # an escaped backslash, then the NUL escape
-    b'{"legal_name": "Bright\x00"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"legal_name": "Bright\\u0000"}',
+        b'{"legal_name": "Bright\\\\\\u0000"}',  # an escaped backslash, then the NUL escape
+        b'{"legal_name": "Bright\x00"}',
+    ],
+)
 def test_api_json_with_a_nul_character_gets_the_error_envelope(client, db, body):
     response = client.post("/api/v1/suppliers/", body, content_type="application/json")
     assert response.status_code == 400

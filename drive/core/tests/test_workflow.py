@@ -17,8 +17,14 @@ def job(agency):
 
 
 def test_allowed_move_updates_the_row_and_writes_the_audit_event(job, alice):
-    transition(job, to="validating", allowed=ALLOWED_MOVES, by=alice, action="import.validating",
-               changes={"processed": 3})
+    transition(
+        job,
+        to="validating",
+        allowed=ALLOWED_MOVES,
+        by=alice,
+        action="import.validating",
+        changes={"processed": 3},
+    )
     job.refresh_from_db()
     assert (job.status, job.processed) == ("validating", 3)
     event = AuditEvent.objects.get()

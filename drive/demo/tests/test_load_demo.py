@@ -27,8 +27,20 @@ from drive.suppliers.models import (
 from drive.suppliers.sizing import size_class_for
 
 COUNTED = (
-    Organisation, User, Supplier, SupplierSector, LongTermAgreement, Certification, Contact,
-    Questionnaire, QuestionnaireVersion, Programme, Enrolment, Assessment, Answer, Submission,
+    Organisation,
+    User,
+    Supplier,
+    SupplierSector,
+    LongTermAgreement,
+    Certification,
+    Contact,
+    Questionnaire,
+    QuestionnaireVersion,
+    Programme,
+    Enrolment,
+    Assessment,
+    Answer,
+    Submission,
     AuditEvent,
 )
 
@@ -170,7 +182,9 @@ def test_china_pilot_has_a_cohort_at_every_stage(django_capture_on_commit_callba
         action="enrolment.stage_changed", target_id=str(rows["540455"].pk)
     )
     assert list(reviewed.order_by("id").values_list("to_state", flat=True)) == [
-        "enrolled", "submitted", "reviewed"
+        "enrolled",
+        "submitted",
+        "reviewed",
     ]
 
 

@@ -75,5 +75,4 @@ def test_other_organisations_cannot_prepare_or_download(
     for user in (carol, dave):
         client = client_of(user)
         assert client.post(reverse("feedback:pdf", args=[accepted.pk])).status_code == 404
-        assert client.get(
-            reverse("feedback:pdf_download", args=[accepted.pk])).status_code == 404
+        assert client.get(reverse("feedback:pdf_download", args=[accepted.pk])).status_code == 404

@@ -17,8 +17,7 @@ PAGES = ("feedback:report", "feedback:pdf", "feedback:pdf_download")
 
 
 @pytest.mark.parametrize("persona", ["bob", "alice", "olga", "oscar"])
-def test_the_supplier_and_the_programmes_staff_may_read_and_request(persona, request,
-                                                                   accepted):
+def test_the_supplier_and_the_programmes_staff_may_read_and_request(persona, request, accepted):
     user = request.getfixturevalue(persona)
     assert can_view_feedback(user, accepted) and can_request_pdf(user, accepted)
 
@@ -49,8 +48,7 @@ def test_another_supplier_another_buyer_and_an_inspection_body_get_not_found(
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_a_role_that_does_not_belong_to_a_supplier_is_refused(client_of, bright, accepted,
-                                                               name):
+def test_a_role_that_does_not_belong_to_a_supplier_is_refused(client_of, bright, accepted, name):
     # In the supplier's organisation (so the assessment is in scope) but with a buyer's
     # role: the predicates refuse it.
     odd = UserFactory(organisation=bright.organisation, role=Role.PROGRAMME_MANAGER)

@@ -23,8 +23,9 @@ def add_peers(programme_assessment, count, *, training="all"):
     for _ in range(count):
         supplier = SupplierFactory(buyer=programme.buyer)
         enrolment = Enrolment.objects.create(programme=programme, supplier=supplier)
-        peer = Assessment.objects.create(enrolment=enrolment, supplier=supplier,
-                                         version=programme.questionnaire_version)
+        peer = Assessment.objects.create(
+            enrolment=enrolment, supplier=supplier, version=programme.questionnaire_version
+        )
         submit(peer, {**GOOD_ANSWERS, "training": training})
         score_compute(assessment=peer)
         peers.append(peer)
@@ -100,8 +101,9 @@ def test_after_a_new_method_and_rescore_the_report_shows_its_score_and_version(
 
     from drive.scoring.services import scoring_method_publish
 
-    scoring_method_publish(code="drive-default", name="DRiVE default scoring",
-                           config={"theme_weights": {"labour": 1}})
+    scoring_method_publish(
+        code="drive-default", name="DRiVE default scoring", config={"theme_weights": {"labour": 1}}
+    )
     call_command("rescore", verbosity=0)
     page = client_of(bob).get(url(accepted)).content.decode()
     assert "69.17" in page and "version 2" in page and "73.89" not in page

@@ -7,17 +7,35 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-HEADER = ["legal_name", "local_name", "registration_number", "ungm_vendor_number", "country",
-          "city", "sectors", "employees", "annual_turnover_usd", "women_owned",
-          "contact_name", "contact_email"]
+HEADER = [
+    "legal_name",
+    "local_name",
+    "registration_number",
+    "ungm_vendor_number",
+    "country",
+    "city",
+    "sectors",
+    "employees",
+    "annual_turnover_usd",
+    "women_owned",
+    "contact_name",
+    "contact_email",
+]
 
 
 def row(**values: str) -> list[str]:
     defaults = {
-        "legal_name": "Acme Textiles Co., Ltd.", "local_name": "顶峰纺织有限公司",
-        "registration_number": "91440300AC0000001", "ungm_vendor_number": "700001",
-        "country": "CN", "city": "Shenzhen", "sectors": "53", "employees": "40",
-        "annual_turnover_usd": "1500000", "women_owned": "no", "contact_name": "Li Na",
+        "legal_name": "Acme Textiles Co., Ltd.",
+        "local_name": "顶峰纺织有限公司",
+        "registration_number": "91440300AC0000001",
+        "ungm_vendor_number": "700001",
+        "country": "CN",
+        "city": "Shenzhen",
+        "sectors": "53",
+        "employees": "40",
+        "annual_turnover_usd": "1500000",
+        "women_owned": "no",
+        "contact_name": "Li Na",
         "contact_email": "li.na@acme.example",
     }
     defaults.update(values)
@@ -26,11 +44,15 @@ def row(**values: str) -> list[str]:
 
 def csv_text(rows: list[list[str]], delimiter: str = ",", header: list[str] | None = None) -> str:
     lines = [header or HEADER, *rows]
-    return "\r\n".join(
-        delimiter.join('"' + c.replace('"', '""') + '"' if delimiter in c or '"' in c else c
-                       for c in line)
-        for line in lines
-    ) + "\r\n"
+    return (
+        "\r\n".join(
+            delimiter.join(
+                '"' + c.replace('"', '""') + '"' if delimiter in c or '"' in c else c for c in line
+            )
+            for line in lines
+        )
+        + "\r\n"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +60,10 @@ def uploads_in_tmp(settings, tmp_path):
     """Stored import files go to a temporary directory, not the project's var/."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
     }
 
 

@@ -29,8 +29,7 @@ def test_new_suppliers_are_created_with_sectors_contact_size_and_audit(alice, wr
     assert supplier.size_class == "small"
     assert supplier.women_owned is True
     assert sorted(s.code for s in supplier.sectors.all()) == [53, 55]
-    assert list(supplier.contacts.values_list("name", "email")) == [
-        ("Li Na", "li.na@acme.example")]
+    assert list(supplier.contacts.values_list("name", "email")) == [("Li Na", "li.na@acme.example")]
     event = AuditEvent.objects.get(action="supplier.imported_created")
     assert (event.actor, event.target_id) == (alice, str(supplier.pk))
     assert event.after["sectors"] == [53, 55]
@@ -49,12 +48,26 @@ def test_reimporting_the_same_file_changes_nothing(alice, write_csv):
 
 
 def test_update_changes_only_changed_fields_and_is_audited(alice, agency, write_csv):
-    existing = SupplierFactory(buyer=agency, ungm_vendor_number="700001", city="Shenzhen",
-                               legal_name="Acme Textiles Co., Ltd.", employees=40,
-                               registration_number="91440300AC0000001")
+    existing = SupplierFactory(
+        buyer=agency,
+        ungm_vendor_number="700001",
+        city="Shenzhen",
+        legal_name="Acme Textiles Co., Ltd.",
+        employees=40,
+        registration_number="91440300AC0000001",
+    )
     Contact.objects.create(supplier=existing, name="Li Na", email="li.na@acme.example")
-    path = write_csv([row(city="Dongguan", local_name=existing.local_name, sectors="",
-                          annual_turnover_usd="", employees="300")])
+    path = write_csv(
+        [
+            row(
+                city="Dongguan",
+                local_name=existing.local_name,
+                sectors="",
+                annual_turnover_usd="",
+                employees="300",
+            )
+        ]
+    )
     job = _import(alice, path)
     assert (job.created, job.updated) == (0, 1)
     existing.refresh_from_db()
@@ -66,10 +79,26 @@ def test_update_changes_only_changed_fields_and_is_audited(alice, agency, write_
 
 
 def test_matching_by_registration_number_and_country(alice, agency, write_csv):
-    existing = SupplierFactory(buyer=agency, ungm_vendor_number="", registration_number="REG-9",
-                               country="VN", legal_name="Old name")
-    job = _import(alice, write_csv([row(ungm_vendor_number="", registration_number="reg-9",
-                                        country="Viet Nam", legal_name="New name")]))
+    existing = SupplierFactory(
+        buyer=agency,
+        ungm_vendor_number="",
+        registration_number="REG-9",
+        country="VN",
+        legal_name="Old name",
+    )
+    job = _import(
+        alice,
+        write_csv(
+            [
+                row(
+                    ungm_vendor_number="",
+                    registration_number="reg-9",
+                    country="Viet Nam",
+                    legal_name="New name",
+                )
+            ]
+        ),
+    )
     assert (job.created, job.updated) == (0, 1)
     existing.refresh_from_db()
     assert existing.legal_name == "New name"
@@ -85,10 +114,12 @@ def test_another_buyers_supplier_is_never_matched(alice, other_agency, write_csv
 
 
 def test_file_with_invalid_rows_imports_nothing_unless_valid_only(alice, write_csv):
-    path = write_csv([row(), row(ungm_vendor_number="2", registration_number="R2",
-                                 country="Atlantis")])
-    job = import_validate(job=import_create(buyer=alice.organisation, file=upload_of(path),
-                                            by=alice))
+    path = write_csv(
+        [row(), row(ungm_vendor_number="2", registration_number="R2", country="Atlantis")]
+    )
+    job = import_validate(
+        job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice)
+    )
     try:
         import_apply(job=job, only_valid=False, by=alice)
     except Exception as exc:  # the domain refusal
@@ -104,8 +135,9 @@ def test_file_with_invalid_rows_imports_nothing_unless_valid_only(alice, write_c
 def test_a_database_error_mid_import_leaves_nothing(alice, write_csv):
     rows = [row(ungm_vendor_number=str(i), registration_number=f"R{i}") for i in range(25)]
     path = write_csv(rows)
-    job = import_validate(job=import_create(buyer=alice.organisation, file=upload_of(path),
-                                            by=alice))
+    job = import_validate(
+        job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice)
+    )
     from drive.imports import engine
 
     real_write = engine.Writer.write
@@ -117,8 +149,10 @@ def test_a_database_error_mid_import_leaves_nothing(alice, write_csv):
             raise RuntimeError("disk full")
         return real_write(self, planned)
 
-    with mock.patch.object(engine, "BATCH_SIZE", 10), \
-            mock.patch.object(engine.Writer, "write", failing_write):
+    with (
+        mock.patch.object(engine, "BATCH_SIZE", 10),
+        mock.patch.object(engine.Writer, "write", failing_write),
+    ):
         job = import_apply(job=job, only_valid=False, by=alice)
     assert (job.status, job.rejection_code) == ("failed", "failed")
     assert Supplier.objects.count() == 0
@@ -129,9 +163,19 @@ def test_a_database_error_mid_import_leaves_nothing(alice, write_csv):
 def test_contact_is_added_or_updated_by_email(alice, agency, write_csv):
     existing = SupplierFactory(buyer=agency, ungm_vendor_number="700001")
     Contact.objects.create(supplier=existing, name="Li", email="li.na@acme.example", phone="1")
-    _import(alice, write_csv([row(legal_name=existing.legal_name, local_name=existing.local_name,
-                                  registration_number=existing.registration_number,
-                                  contact_name="Li Na")]))
+    _import(
+        alice,
+        write_csv(
+            [
+                row(
+                    legal_name=existing.legal_name,
+                    local_name=existing.local_name,
+                    registration_number=existing.registration_number,
+                    contact_name="Li Na",
+                )
+            ]
+        ),
+    )
     assert list(Contact.objects.values_list("name", "phone")) == [("Li Na", "1")]
     existing.refresh_from_db()
     assert existing.annual_turnover_usd == Decimal("1500000")
@@ -139,8 +183,9 @@ def test_contact_is_added_or_updated_by_email(alice, agency, write_csv):
 
 def test_command_and_page_share_one_batched_core(alice, write_csv, django_assert_max_num_queries):
     rows = [row(ungm_vendor_number=str(i), registration_number=f"R{i}") for i in range(300)]
-    job = import_validate(job=import_create(buyer=alice.organisation, file=upload_of(
-        write_csv(rows)), by=alice))
+    job = import_validate(
+        job=import_create(buyer=alice.organisation, file=upload_of(write_csv(rows)), by=alice)
+    )
     with django_assert_max_num_queries(40):
         job = import_apply(job=job, only_valid=False, by=alice)
     assert job.created == 300

@@ -18,44 +18,58 @@ def _validated(alice, path):
 
 
 def test_good_file_is_checked_and_nothing_is_written(alice, write_csv):
-    path = write_csv([row(), row(ungm_vendor_number="700002", registration_number="R2")],
-                     encoding="utf-8-sig", delimiter=";")
+    path = write_csv(
+        [row(), row(ungm_vendor_number="700002", registration_number="R2")],
+        encoding="utf-8-sig",
+        delimiter=";",
+    )
     job = _validated(alice, path)
     assert job.status == "validated"
     assert (job.total, job.valid, job.invalid, job.to_create) == (2, 2, 0, 2)
     assert job.format == "csv"
     assert [p["action"] for p in job.preview] == ["create", "create"]
     assert Supplier.objects.count() == 0
-    assert list(AuditEvent.objects.filter(action__startswith="import.")
-                .values_list("action", flat=True).order_by("id")) == [
-        "import.uploaded", "import.validating", "import.validated"]
+    assert list(
+        AuditEvent.objects.filter(action__startswith="import.")
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["import.uploaded", "import.validating", "import.validated"]
 
 
 def test_gb18030_file_with_chinese_names_and_countries(alice, write_csv):
-    path = write_csv([row(local_name="广州珍珠服装有限公司", country="中国", city="广州"),
-                      row(ungm_vendor_number="2", registration_number="R2", country="越南")],
-                     encoding="gb18030")
+    path = write_csv(
+        [
+            row(local_name="广州珍珠服装有限公司", country="中国", city="广州"),
+            row(ungm_vendor_number="2", registration_number="R2", country="越南"),
+        ],
+        encoding="gb18030",
+    )
     job = _validated(alice, path)
     assert (job.valid, job.invalid) == (2, 0)
     assert [p["country"] for p in job.preview] == ["CN", "VN"]
 
 
 def test_bad_rows_are_reported_with_row_column_and_what_to_do(alice, write_csv):
-    path = write_csv([
-        row(),
-        row(legal_name="", ungm_vendor_number="2", registration_number="R2"),
-        row(country="Atlantis", ungm_vendor_number="3", registration_number="R3"),
-        row(contact_email="nobody@", ungm_vendor_number="4", registration_number="R4"),
-        row(sectors="53;99", ungm_vendor_number="5", registration_number="R5"),
-        row(employees="-3", ungm_vendor_number="6", registration_number="R6"),
-        row(local_name="长" * 300, ungm_vendor_number="7", registration_number="R7"),
-    ])
+    path = write_csv(
+        [
+            row(),
+            row(legal_name="", ungm_vendor_number="2", registration_number="R2"),
+            row(country="Atlantis", ungm_vendor_number="3", registration_number="R3"),
+            row(contact_email="nobody@", ungm_vendor_number="4", registration_number="R4"),
+            row(sectors="53;99", ungm_vendor_number="5", registration_number="R5"),
+            row(employees="-3", ungm_vendor_number="6", registration_number="R6"),
+            row(local_name="长" * 300, ungm_vendor_number="7", registration_number="R7"),
+        ]
+    )
     job = _validated(alice, path)
     assert (job.total, job.valid, job.invalid) == (7, 1, 6)
     assert [(e["row"], e["column"], e["code"]) for e in job.errors] == [
-        (3, "legal_name", "required"), (4, "country", "country_unknown"),
-        (5, "contact_email", "email_invalid"), (6, "sectors", "sector_invalid"),
-        (7, "employees", "integer_invalid"), (8, "local_name", "too_long"),
+        (3, "legal_name", "required"),
+        (4, "country", "country_unknown"),
+        (5, "contact_email", "email_invalid"),
+        (6, "sectors", "sector_invalid"),
+        (7, "employees", "integer_invalid"),
+        (8, "local_name", "too_long"),
     ]
     assert job.errors[1]["value"] == "Atlantis"
 
@@ -69,15 +83,21 @@ def test_report_is_rendered_in_the_readers_language(alice, write_csv):
 
 
 def test_duplicate_rows_in_one_file(alice, write_csv):
-    path = write_csv([
-        row(),
-        row(registration_number="OTHER"),  # same UNGM number as row 2
-        row(ungm_vendor_number="", registration_number="91440300AC0000001"),  # same reg + country
-        row(ungm_vendor_number="9", registration_number="91440300AC0000001", country="VN"),
-    ])
+    path = write_csv(
+        [
+            row(),
+            row(registration_number="OTHER"),  # same UNGM number as row 2
+            row(
+                ungm_vendor_number="", registration_number="91440300AC0000001"
+            ),  # same reg + country
+            row(ungm_vendor_number="9", registration_number="91440300AC0000001", country="VN"),
+        ]
+    )
     job = _validated(alice, path)
     assert [(e["row"], e["code"], e["params"]["row"]) for e in job.errors] == [
-        (3, "duplicate", 2), (4, "duplicate", 2)]
+        (3, "duplicate", 2),
+        (4, "duplicate", 2),
+    ]
     assert job.valid == 2  # row 5: same number in another country is another company
 
 

@@ -8,8 +8,12 @@ from drive.imports.readers import Rejected, open_table
 
 from .conftest import HEADER, row
 
-CHINESE = row(legal_name="Guangzhou Pearl Garments", local_name="广州珍珠服装有限公司",
-              country="中华人民共和国", city="广州")
+CHINESE = row(
+    legal_name="Guangzhou Pearl Garments",
+    local_name="广州珍珠服装有限公司",
+    country="中华人民共和国",
+    city="广州",
+)
 
 
 def _rows(path):
@@ -33,25 +37,42 @@ def test_chinese_encodings_are_detected(write_csv, encoding):
 
 
 def test_big5_traditional_chinese(write_csv):
-    names = ["臺灣紡織股份有限公司", "台北市中山區民生東路", "高雄港務機械工業", "新竹科學園區電子",
-             "台中精密機械製造", "桃園國際物流服務", "彰化縣農產品加工"]
-    cells = [row(local_name=name, city="臺北", country="TW", ungm_vendor_number=str(i))
-             for i, name in enumerate(names)]
+    names = [
+        "臺灣紡織股份有限公司",
+        "台北市中山區民生東路",
+        "高雄港務機械工業",
+        "新竹科學園區電子",
+        "台中精密機械製造",
+        "桃園國際物流服務",
+        "彰化縣農產品加工",
+    ]
+    cells = [
+        row(local_name=name, city="臺北", country="TW", ungm_vendor_number=str(i))
+        for i, name in enumerate(names)
+    ]
     path = write_csv(cells, encoding="big5")
     assert [r for _, r in _rows(path)[1]] == cells
 
 
 def test_latin1_and_tabs(write_csv):
-    cells = row(legal_name="Société Générale de Café", local_name="Café Crème",
-                country="Côte d'Ivoire")
+    cells = row(
+        legal_name="Société Générale de Café", local_name="Café Crème", country="Côte d'Ivoire"
+    )
     path = write_csv([cells], encoding="cp1252", delimiter="\t")
     assert _rows(path)[1] == [(2, cells)]
 
 
 def test_blank_lines_are_skipped_but_row_numbers_match_the_spreadsheet(write_csv, tmp_path):
     path = tmp_path / "gaps.csv"
-    path.write_text(",".join(HEADER) + "\n" + ",".join(row()) + "\n,,,\n\n"
-                    + ",".join(row(ungm_vendor_number="2")) + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(row())
+        + "\n,,,\n\n"
+        + ",".join(row(ungm_vendor_number="2"))
+        + "\n",
+        encoding="utf-8",
+    )
     assert [number for number, _ in _rows(path)[1]] == [2, 5]
 
 
@@ -90,13 +111,11 @@ def test_files_that_are_not_spreadsheets_are_rejected(tmp_path, content, code):
     assert caught.value.message
 
 
-def test_unreadable_csv_row_is_explained_in_the_users_language_not_pythons(
-    tmp_path, caplog
-):
+def test_unreadable_csv_row_is_explained_in_the_users_language_not_pythons(tmp_path, caplog):
     """The csv module's English detail ("field larger than field limit") goes to the log;
     the person reads a translatable message naming the row."""
     path = tmp_path / "suppliers.csv"
-    path.write_text(",".join(HEADER) + "\nAcme,\"" + "x" * (2 * 1024 * 1024) + "\"\n")
+    path.write_text(",".join(HEADER) + '\nAcme,"' + "x" * (2 * 1024 * 1024) + '"\n')
     table = open_table(path)
     with pytest.raises(Rejected) as caught:
         list(table.rows)

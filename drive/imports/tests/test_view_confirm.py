@@ -10,14 +10,14 @@ from .conftest import row, upload_of
 
 
 def _job(alice, path):
-    return import_validate(job=import_create(buyer=alice.organisation, file=upload_of(path),
-                                             by=alice), by=alice)
+    return import_validate(
+        job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice), by=alice
+    )
 
 
 def test_confirm_imports_all_rows(alice, client_of, write_csv):
     job = _job(alice, write_csv([row()]))
-    response = client_of(alice).post(reverse("imports:confirm", args=[job.pk]),
-                                     {"action": "all"})
+    response = client_of(alice).post(reverse("imports:confirm", args=[job.pk]), {"action": "all"})
     assert response.status_code == 302
     job.refresh_from_db()
     assert (job.status, job.created) == ("done", 1)
@@ -40,10 +40,13 @@ def test_confirming_twice_does_nothing_twice(alice, client_of, write_csv):
     job = _job(alice, write_csv([row()]))
     client = client_of(alice)
     client.post(reverse("imports:confirm", args=[job.pk]), {"action": "all"})
-    response = client.post(reverse("imports:confirm", args=[job.pk]), {"action": "all"},
-                           follow=True)
-    assert "changed this in the meantime" in response.content.decode() or \
-        "cannot move" in response.content.decode()
+    response = client.post(
+        reverse("imports:confirm", args=[job.pk]), {"action": "all"}, follow=True
+    )
+    assert (
+        "changed this in the meantime" in response.content.decode()
+        or "cannot move" in response.content.decode()
+    )
     assert Supplier.objects.count() == 1
 
 

@@ -9,15 +9,19 @@ from .conftest import row, upload_of
 
 
 def _job(alice, path):
-    return import_validate(job=import_create(buyer=alice.organisation, file=upload_of(path),
-                                             by=alice), by=alice)
+    return import_validate(
+        job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice), by=alice
+    )
 
 
-def test_report_lists_errors_first_with_row_column_and_message(alice, client_of, write_csv,
-                                                               django_assert_max_num_queries):
+def test_report_lists_errors_first_with_row_column_and_message(
+    alice, client_of, write_csv, django_assert_max_num_queries
+):
     rows = [row(ungm_vendor_number=str(i), registration_number=f"R{i}") for i in range(3)]
-    rows += [row(ungm_vendor_number=f"9{i}", registration_number=f"X{i}", country="Atlantis")
-             for i in range(60)]
+    rows += [
+        row(ungm_vendor_number=f"9{i}", registration_number=f"X{i}", country="Atlantis")
+        for i in range(60)
+    ]
     job = _job(alice, write_csv(rows))
     client = client_of(alice)
     with django_assert_max_num_queries(8):
@@ -29,7 +33,7 @@ def test_report_lists_errors_first_with_row_column_and_message(alice, client_of,
     assert "Page 1 of 2" in html
     assert 'value="all" class="button" disabled' in html
     assert "Import only the 3 valid rows" in html
-    assert "http-equiv=\"refresh\"" not in html
+    assert 'http-equiv="refresh"' not in html
 
 
 def test_report_is_shown_in_chinese_to_a_chinese_reader(alice, client_of, write_csv):

@@ -41,8 +41,7 @@ def test_export_respects_filters_and_never_shows_another_buyers_suppliers(
     SupplierFactory(buyer=agency, legal_name="Hanoi Weaving", country="VN")
     SupplierFactory(buyer=agency, legal_name="Shenzhen Plastics", country="CN")
     SupplierFactory(buyer=other_agency, legal_name="Secret Vietnam Co", country="VN")
-    rows = _csv(client_of(alice).get(reverse("imports:export"),
-                                     {"format": "csv", "country": "VN"}))
+    rows = _csv(client_of(alice).get(reverse("imports:export"), {"format": "csv", "country": "VN"}))
     assert [r[0] for r in rows[1:]] == ["Hanoi Weaving"]
 
 

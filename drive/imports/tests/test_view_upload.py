@@ -12,20 +12,24 @@ def test_programme_manager_uploads_and_lands_on_the_report(alice, client_of, wri
     page = client.get(reverse("imports:upload"))
     assert page.status_code == 200
     assert "ungm_vendor_number" in page.content.decode()
-    response = client.post(reverse("imports:upload"),
-                           {"file": upload_of(write_csv([row()]))})
+    response = client.post(reverse("imports:upload"), {"file": upload_of(write_csv([row()]))})
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
     assert (job.status, job.buyer, job.created_by, job.valid) == (
-        "validated", alice.organisation, alice, 1)
+        "validated",
+        alice.organisation,
+        alice,
+        1,
+    )
 
 
 def test_too_large_file_gets_a_clear_message(alice, client_of, write_csv, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1024
     rows = [row(ungm_vendor_number=str(i)) for i in range(50)]
-    response = client_of(alice).post(reverse("imports:upload"),
-                                     {"file": upload_of(write_csv(rows))})
+    response = client_of(alice).post(
+        reverse("imports:upload"), {"file": upload_of(write_csv(rows))}
+    )
     assert response.status_code == 200
     assert "larger than" in response.content.decode()
     assert not ImportJob.objects.exists()

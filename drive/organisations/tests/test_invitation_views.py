@@ -15,7 +15,9 @@ from drive.organisations.models import Role
 @pytest.fixture
 def pending(oscar):
     invitation, _token = invitation_create(
-        organisation=oscar.organisation, email="sam@agency-a.org", role=Role.PROGRAMME_MANAGER,
+        organisation=oscar.organisation,
+        email="sam@agency-a.org",
+        role=Role.PROGRAMME_MANAGER,
         by=oscar,
     )
     return invitation
@@ -79,12 +81,14 @@ def test_non_admins_get_403_on_every_action(client_of, alice, olga, pending):
 def test_another_organisations_admin_gets_404(client_of, bob, pending):
     client = client_of(bob)
 
-    assert client.post(
-        reverse("organisations:invitation_revoke", args=[pending.pk])
-    ).status_code == 404
-    assert client.post(
-        reverse("organisations:invitation_resend", args=[pending.pk])
-    ).status_code == 404
+    assert (
+        client.post(reverse("organisations:invitation_revoke", args=[pending.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("organisations:invitation_resend", args=[pending.pk])).status_code
+        == 404
+    )
     pending.refresh_from_db()
     assert pending.is_pending
 
@@ -133,6 +137,6 @@ def test_actions_need_post(client_of, oscar, pending):
     client = client_of(oscar)
 
     assert client.get(reverse("organisations:invite")).status_code == 405
-    assert client.get(
-        reverse("organisations:invitation_revoke", args=[pending.pk])
-    ).status_code == 405
+    assert (
+        client.get(reverse("organisations:invitation_revoke", args=[pending.pk])).status_code == 405
+    )

@@ -17,7 +17,9 @@ URL = reverse("organisations:people")
 
 def test_oscar_sees_members_pending_invitations_and_the_invite_form(client_of, oscar, alice, bob):
     invitation, _token = invitation_create(
-        organisation=oscar.organisation, email="sam@agency-a.org", role=Role.PROGRAMME_MANAGER,
+        organisation=oscar.organisation,
+        email="sam@agency-a.org",
+        role=Role.PROGRAMME_MANAGER,
         by=oscar,
     )
     Invitation.objects.filter(pk=invitation.pk).update(
@@ -29,7 +31,8 @@ def test_oscar_sees_members_pending_invitations_and_the_invite_form(client_of, o
     page = response.content.decode()
     assert response.status_code == 200
     assert [m.email for m in response.context["members"]] == [
-        "alice@agency-a.org", "oscar@agency-a.org"
+        "alice@agency-a.org",
+        "oscar@agency-a.org",
     ]
     assert "bob@bright.cn" not in page  # another organisation
     assert "sam@agency-a.org" in page and "in 5 days" in page
@@ -42,7 +45,9 @@ def test_oscar_sees_members_pending_invitations_and_the_invite_form(client_of, o
 
 def test_olga_sees_the_list_read_only(client_of, olga, oscar):
     invitation_create(
-        organisation=oscar.organisation, email="sam@agency-a.org", role=Role.PROGRAMME_MANAGER,
+        organisation=oscar.organisation,
+        email="sam@agency-a.org",
+        role=Role.PROGRAMME_MANAGER,
         by=oscar,
     )
 
@@ -66,7 +71,9 @@ def test_bob_sees_only_his_company(client_of, bob, carol, alice):
 
 def test_other_organisations_invitations_are_not_listed(client_of, dave, oscar):
     invitation_create(
-        organisation=oscar.organisation, email="sam@agency-a.org", role=Role.PROGRAMME_MANAGER,
+        organisation=oscar.organisation,
+        email="sam@agency-a.org",
+        role=Role.PROGRAMME_MANAGER,
         by=oscar,
     )
 
@@ -82,8 +89,10 @@ def test_the_page_is_paginated_with_a_constant_number_of_queries(
     UserFactory.create_batch(30, organisation=oscar.organisation, role=Role.PROGRAMME_MANAGER)
     for n in range(5):
         invitation_create(
-            organisation=oscar.organisation, email=f"new{n}@agency-a.org",
-            role=Role.PROGRAMME_MANAGER, by=oscar,
+            organisation=oscar.organisation,
+            email=f"new{n}@agency-a.org",
+            role=Role.PROGRAMME_MANAGER,
+            by=oscar,
         )
     client = client_of(oscar)
 

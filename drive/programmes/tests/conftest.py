@@ -25,9 +25,7 @@ from drive.questionnaires.models import (
 def make_version(
     *, published: bool = True, owner=None, code: str = "pilot"
 ) -> QuestionnaireVersion:
-    questionnaire = Questionnaire.objects.create(
-        owner=owner, code=code, name="Pilot questionnaire"
-    )
+    questionnaire = Questionnaire.objects.create(owner=owner, code=code, name="Pilot questionnaire")
     version = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire,
         number=1,
@@ -45,8 +43,13 @@ def make_version(
     ]
     for order, (code_, type_, sizes) in enumerate(specs):
         Question.objects.create(
-            version=version, theme=theme, code=code_, order=order, type=type_,
-            label={"en": code_}, applies_to_size=sizes,
+            version=version,
+            theme=theme,
+            code=code_,
+            order=order,
+            type=type_,
+            label={"en": code_},
+            applies_to_size=sizes,
         )
     return version
 
@@ -65,8 +68,12 @@ def draft_version(db) -> QuestionnaireVersion:
 def programme(agency, alice, version) -> Programme:
     """Agency A's open programme, deadline in 5 days."""
     return Programme.objects.create(
-        buyer=agency, name="China pilot 2026", questionnaire_version=version,
-        countries=["CN"], status=ProgrammeStatus.OPEN, created_by=alice,
+        buyer=agency,
+        name="China pilot 2026",
+        questionnaire_version=version,
+        countries=["CN"],
+        status=ProgrammeStatus.OPEN,
+        created_by=alice,
         assessment_deadline=timezone.localdate() + dt.timedelta(days=5),
     )
 

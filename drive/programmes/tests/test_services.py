@@ -28,8 +28,12 @@ def events(action: str) -> list[AuditEvent]:
 def test_alice_creates_a_draft_programme(agency, alice, version):
     programme = services.programme_create(
         buyer=agency,
-        data={"name": " China pilot 2026 ", "questionnaire_version": version,
-              "countries": ["cn", "VN"], "assessment_deadline": dt.date(2026, 6, 30)},
+        data={
+            "name": " China pilot 2026 ",
+            "questionnaire_version": version,
+            "countries": ["cn", "VN"],
+            "assessment_deadline": dt.date(2026, 6, 30),
+        },
         by=alice,
     )
     assert programme.status == ProgrammeStatus.DRAFT
@@ -53,8 +57,12 @@ def test_deadline_before_opening_is_refused(agency, alice, version):
     with pytest.raises(DomainError, match="on or after the opening date"):
         services.programme_create(
             buyer=agency,
-            data={"name": "X", "questionnaire_version": version,
-                  "opening_date": dt.date(2026, 5, 1), "assessment_deadline": dt.date(2026, 4, 1)},
+            data={
+                "name": "X",
+                "questionnaire_version": version,
+                "opening_date": dt.date(2026, 5, 1),
+                "assessment_deadline": dt.date(2026, 4, 1),
+            },
             by=alice,
         )
 
@@ -198,14 +206,17 @@ def test_enrol_many_takes_a_constant_number_of_queries(
     assert Enrolment.objects.count() == 20
 
 
-def test_inviting_a_new_company_creates_supplier_invitation_and_enrolment(
-    programme, alice, sent
-):
+def test_inviting_a_new_company_creates_supplier_invitation_and_enrolment(programme, alice, sent):
     with sent():
         enrolment = services.enrolment_invite_new_company(
-            programme=programme, legal_name="Ningbo Green Packaging Co., Ltd.", country="CN",
-            email="Li.Na@ningbo-green.cn", registration_number="91330200MA2AB1234X", by=alice,
-            local_name="宁波绿色包装有限公司", language="zh-hans",
+            programme=programme,
+            legal_name="Ningbo Green Packaging Co., Ltd.",
+            country="CN",
+            email="Li.Na@ningbo-green.cn",
+            registration_number="91330200MA2AB1234X",
+            by=alice,
+            local_name="宁波绿色包装有限公司",
+            language="zh-hans",
         )
     supplier = enrolment.supplier
     assert supplier.buyer == programme.buyer and supplier.organisation is not None
@@ -216,7 +227,10 @@ def test_inviting_a_new_company_creates_supplier_invitation_and_enrolment(
     assert enrolment.stage == Stage.INVITED
     assert Assessment.objects.filter(enrolment=enrolment).exists()
     assert {e.action for e in AuditEvent.objects.all()} >= {
-        "supplier.created", "supplier.account_created", "invitation.created", "enrolment.created"
+        "supplier.created",
+        "supplier.account_created",
+        "invitation.created",
+        "enrolment.created",
     }
     (email,) = mail.outbox
     assert email.to == ["li.na@ningbo-green.cn"]
@@ -225,8 +239,11 @@ def test_inviting_a_new_company_creates_supplier_invitation_and_enrolment(
 def test_inviting_a_company_without_identifier_leaves_nothing(programme, alice):
     with pytest.raises(DomainError):
         services.enrolment_invite_new_company(
-            programme=programme, legal_name="No Number Ltd", country="CN",
-            email="x@example.cn", by=alice,
+            programme=programme,
+            legal_name="No Number Ltd",
+            country="CN",
+            email="x@example.cn",
+            by=alice,
         )
     assert not Supplier.objects.exists() and not Invitation.objects.exists()
 
@@ -234,8 +251,12 @@ def test_inviting_a_company_without_identifier_leaves_nothing(programme, alice):
 def test_inviting_an_existing_account_rolls_everything_back(programme, alice, bob):
     with pytest.raises(DomainError, match="already has a DRiVE account"):
         services.enrolment_invite_new_company(
-            programme=programme, legal_name="Dup Ltd", country="CN", email="bob@bright.cn",
-            registration_number="91440300MA5DUP0001", by=alice,
+            programme=programme,
+            legal_name="Dup Ltd",
+            country="CN",
+            email="bob@bright.cn",
+            registration_number="91440300MA5DUP0001",
+            by=alice,
         )
     assert not Supplier.objects.filter(legal_name="Dup Ltd").exists()
     assert not Enrolment.objects.exists()
@@ -312,8 +333,12 @@ def test_touch_records_activity_at_most_once_a_minute(
 def test_reminders_go_to_each_user_in_their_language_once(
     programme, alice, bright, bob, cedar, carol, sent
 ):
-    UserFactory(email="wang@bright.cn", organisation=bright.organisation,
-                role=Role.CONTRIBUTOR, language="zh-hans")
+    UserFactory(
+        email="wang@bright.cn",
+        organisation=bright.organisation,
+        role=Role.CONTRIBUTOR,
+        language="zh-hans",
+    )
     bob_enrolment = services.enrolment_create(programme=programme, supplier=bright, by=alice)
     carol_enrolment = services.enrolment_create(programme=programme, supplier=cedar, by=alice)
     services.enrolment_move(enrolment=carol_enrolment, to=Stage.ENROLLED, by=carol)
@@ -322,7 +347,9 @@ def test_reminders_go_to_each_user_in_their_language_once(
 
     with sent():
         result = services.reminder_send(
-            programme=programme, enrolments=[bob_enrolment, carol_enrolment], by=alice,
+            programme=programme,
+            enrolments=[bob_enrolment, carol_enrolment],
+            by=alice,
             message="Please finish by Friday.",
         )
     assert result == services.ReminderResult(reminded=1, emails=2, without_users=0, skipped=1)

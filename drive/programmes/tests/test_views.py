@@ -120,20 +120,32 @@ def test_alice_creates_then_edits_a_programme(
     client = client_of(alice)
     form = client.get(url("create")).context["form"]
     assert set(form.fields["questionnaire_version"].queryset) == {version, draft_version}
-    response = client.post(url("create"), {
-        "name": "Viet Nam 2027", "questionnaire_version": version.pk, "countries": ["VN"],
-        "opening_date": "2027-01-10", "assessment_deadline": "2027-03-31",
-        "review_deadline": "2027-04-30",
-    })
+    response = client.post(
+        url("create"),
+        {
+            "name": "Viet Nam 2027",
+            "questionnaire_version": version.pk,
+            "countries": ["VN"],
+            "opening_date": "2027-01-10",
+            "assessment_deadline": "2027-03-31",
+            "review_deadline": "2027-04-30",
+        },
+    )
     programme = Programme.objects.get(name="Viet Nam 2027")
     assert response.status_code == 302 and response.url == url("detail", programme.pk)
     assert programme.buyer == agency and programme.status == ProgrammeStatus.DRAFT
     assert programme.stage_deadlines == {"reviewed": "2027-04-30"}
 
-    response = client.post(url("edit", programme.pk), {
-        "name": "Viet Nam 2027", "questionnaire_version": version.pk, "countries": ["VN"],
-        "opening_date": "2027-01-10", "assessment_deadline": "2027-02-28",
-    })
+    response = client.post(
+        url("edit", programme.pk),
+        {
+            "name": "Viet Nam 2027",
+            "questionnaire_version": version.pk,
+            "countries": ["VN"],
+            "opening_date": "2027-01-10",
+            "assessment_deadline": "2027-02-28",
+        },
+    )
     assert response.status_code == 302
     programme.refresh_from_db()
     assert str(programme.assessment_deadline) == "2027-02-28" and programme.stage_deadlines == {}
@@ -150,14 +162,23 @@ def test_an_open_programme_can_only_switch_to_a_published_version(
 
     theirs = make_version(owner=dave.organisation, code="dave-only")
     client = client_of(alice)
-    choices = set(client.get(url("edit", programme.pk)).context["form"]
-                  .fields["questionnaire_version"].queryset)
+    choices = set(
+        client.get(url("edit", programme.pk))
+        .context["form"]
+        .fields["questionnaire_version"]
+        .queryset
+    )
     assert programme.questionnaire_version in choices
     assert draft_version not in choices and theirs not in choices
-    response = client.post(url("edit", programme.pk), {
-        "name": programme.name, "questionnaire_version": draft_version.pk, "countries": ["CN"],
-        "assessment_deadline": str(programme.assessment_deadline),
-    })
+    response = client.post(
+        url("edit", programme.pk),
+        {
+            "name": programme.name,
+            "questionnaire_version": draft_version.pk,
+            "countries": ["CN"],
+            "assessment_deadline": str(programme.assessment_deadline),
+        },
+    )
     assert response.status_code == 200
     assert "questionnaire_version" in response.context["form"].errors
     programme.refresh_from_db()
@@ -165,10 +186,15 @@ def test_an_open_programme_can_only_switch_to_a_published_version(
 
 
 def test_create_form_errors_are_shown(client_of, alice, version):
-    response = client_of(alice).post(url("create"), {
-        "name": "", "questionnaire_version": version.pk,
-        "opening_date": "2027-05-01", "assessment_deadline": "2027-04-01",
-    })
+    response = client_of(alice).post(
+        url("create"),
+        {
+            "name": "",
+            "questionnaire_version": version.pk,
+            "opening_date": "2027-05-01",
+            "assessment_deadline": "2027-04-01",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -257,11 +283,17 @@ def test_cohort_page_query_count_does_not_grow(
 def test_programme_list_is_paginated_25_a_page(
     client_of, alice, agency, version, django_assert_max_num_queries
 ):
-    Programme.objects.bulk_create([
-        Programme(buyer=agency, name=f"Programme {n:02d}", questionnaire_version=version,
-                  created_by=alice)
-        for n in range(30)
-    ])
+    Programme.objects.bulk_create(
+        [
+            Programme(
+                buyer=agency,
+                name=f"Programme {n:02d}",
+                questionnaire_version=version,
+                created_by=alice,
+            )
+            for n in range(30)
+        ]
+    )
     client = client_of(alice)
     client.get(url("list"))  # warm the session and content types
     with django_assert_max_num_queries(8):
@@ -279,11 +311,17 @@ def test_programme_list_is_paginated_25_a_page(
 def test_bobs_programmes_are_paginated_25_a_page(
     client_of, alice, agency, bob, bright, version, django_assert_max_num_queries
 ):
-    programmes = Programme.objects.bulk_create([
-        Programme(buyer=agency, name=f"Programme {n:02d}", questionnaire_version=version,
-                  created_by=alice)
-        for n in range(27)
-    ])
+    programmes = Programme.objects.bulk_create(
+        [
+            Programme(
+                buyer=agency,
+                name=f"Programme {n:02d}",
+                questionnaire_version=version,
+                created_by=alice,
+            )
+            for n in range(27)
+        ]
+    )
     Enrolment.objects.bulk_create([Enrolment(programme=p, supplier=bright) for p in programmes])
     client = client_of(bob)
     client.get(url("mine"))
@@ -351,11 +389,16 @@ def test_malformed_supplier_ids_and_sector_are_ignored_on_the_enrol_page(
 
 def test_alice_invites_a_new_company(client_of, alice, programme, sent):
     with sent():
-        response = client_of(alice).post(url("invite_company", programme.pk), {
-            "legal_name": "Ningbo Green Packaging Co., Ltd.", "country": "CN",
-            "registration_number": "91330200MA2AB1234X", "email": "lina@ningbo-green.cn",
-            "language": "zh-hans",
-        })
+        response = client_of(alice).post(
+            url("invite_company", programme.pk),
+            {
+                "legal_name": "Ningbo Green Packaging Co., Ltd.",
+                "country": "CN",
+                "registration_number": "91330200MA2AB1234X",
+                "email": "lina@ningbo-green.cn",
+                "language": "zh-hans",
+            },
+        )
     assert response.status_code == 302
     enrolment = programme.enrolments.get()
     assert enrolment.supplier.legal_name == "Ningbo Green Packaging Co., Ltd."
@@ -365,14 +408,26 @@ def test_alice_invites_a_new_company(client_of, alice, programme, sent):
 
 def test_invite_form_needs_an_identifier_and_reports_conflicts(client_of, alice, bright, programme):
     client = client_of(alice)
-    response = client.post(url("invite_company", programme.pk), {
-        "legal_name": "X", "country": "CN", "email": "x@x.cn", "language": "en",
-    })
+    response = client.post(
+        url("invite_company", programme.pk),
+        {
+            "legal_name": "X",
+            "country": "CN",
+            "email": "x@x.cn",
+            "language": "en",
+        },
+    )
     assert "Enter a registration number or a UNGM vendor number" in response.content.decode()
-    response = client.post(url("invite_company", programme.pk), {
-        "legal_name": "X", "country": "CN", "email": "x@x.cn", "language": "en",
-        "ungm_vendor_number": bright.ungm_vendor_number,
-    })
+    response = client.post(
+        url("invite_company", programme.pk),
+        {
+            "legal_name": "X",
+            "country": "CN",
+            "email": "x@x.cn",
+            "language": "en",
+            "ungm_vendor_number": bright.ungm_vendor_number,
+        },
+    )
     assert response.context["form"].errors["ungm_vendor_number"]
     assert not programme.enrolments.exists()
 

@@ -20,41 +20,52 @@ SMALL_DEFINITION: dict[str, Any] = {
     "languages": ["en", "zh-hans"],
     "themes": [
         {
-            "code": "labour", "label": {"en": "Labour", "zh-hans": "劳工"}, "hint": {},
+            "code": "labour",
+            "label": {"en": "Labour", "zh-hans": "劳工"},
+            "hint": {},
             "weight": 2,
             "questions": [
                 {
-                    "code": "policy", "type": "yes_no",
+                    "code": "policy",
+                    "type": "yes_no",
                     "label": {"en": "Do you have a labour policy?", "zh-hans": "有劳工政策吗？"},
-                    "required": True, "evidence_required": ". = 'yes'", "red_flag": ". = 'no'",
+                    "required": True,
+                    "evidence_required": ". = 'yes'",
+                    "red_flag": ". = 'no'",
                     "choices": [
                         {"value": "yes", "label": {"en": "Yes", "zh-hans": "是"}, "points": 2},
                         {"value": "no", "label": {"en": "No", "zh-hans": "否"}, "points": 0},
                     ],
                 },
                 {
-                    "code": "policy_year", "type": "integer",
+                    "code": "policy_year",
+                    "type": "integer",
                     "label": {"en": "Year adopted", "zh-hans": "通过年份"},
                     "relevant": "${policy} = 'yes'",
                 },
                 {
-                    "code": "workers", "type": "integer",
+                    "code": "workers",
+                    "type": "integer",
                     "label": {"en": "Number of workers", "zh-hans": "工人数"},
-                    "applies_to_size": ["medium", "large"], "points": "10",
+                    "applies_to_size": ["medium", "large"],
+                    "points": "10",
                 },
             ],
         },
         {
-            "code": "environment", "label": {"en": "Environment", "zh-hans": "环境"},
+            "code": "environment",
+            "label": {"en": "Environment", "zh-hans": "环境"},
             "weight": 1,
             "questions": [
                 {
-                    "code": "renewable", "type": "percentage",
+                    "code": "renewable",
+                    "type": "percentage",
                     "label": {"en": "Share of renewable energy", "zh-hans": "可再生能源比例"},
                     "red_flag": ". < 5",
                 },
                 {
-                    "code": "chemicals", "type": "multiple",
+                    "code": "chemicals",
+                    "type": "multiple",
                     "label": {"en": "Chemicals used", "zh-hans": "使用的化学品"},
                     "applies_to_sector": [11, 12],
                     "choices": [
@@ -79,7 +90,8 @@ def own_questionnaire(agency) -> Questionnaire:
 
 
 def build_xlsform(
-    survey: list[list[Any]], choices: list[list[Any]] | None = None,
+    survey: list[list[Any]],
+    choices: list[list[Any]] | None = None,
     settings: list[list[Any]] | None = None,
 ) -> io.BytesIO:
     """A workbook with the given rows (first row = headers) on each sheet."""

@@ -20,14 +20,14 @@ def test_published_versions_are_read_only_drafts_editable(db, client, small_defi
     )
     for name in ("questionnaire", "questionnaireversion", "question"):
         assert client.get(reverse(f"admin:questionnaires_{name}_changelist")).status_code == 200
-    page = client.get(reverse("admin:questionnaires_questionnaireversion_change",
-                              args=[published.pk]))
+    page = client.get(
+        reverse("admin:questionnaires_questionnaireversion_change", args=[published.pk])
+    )
     assert page.status_code == 200 and "Save" not in page.content.decode()
     question = published.questions.get(code="policy")
     page = client.get(reverse("admin:questionnaires_question_change", args=[question.pk]))
     assert page.status_code == 200 and "Save" not in page.content.decode()
-    page = client.get(reverse("admin:questionnaires_questionnaireversion_change",
-                              args=[draft.pk]))
+    page = client.get(reverse("admin:questionnaires_questionnaireversion_change", args=[draft.pk]))
     assert "Save" in page.content.decode()
     delete = reverse("admin:questionnaires_questionnaireversion_delete", args=[published.pk])
     assert client.get(delete).status_code == 403

@@ -29,8 +29,14 @@ def test_import_a_shipped_questionnaire_and_publish(db):
 
 
 def test_import_for_an_owner_with_a_code(agency):
-    run("import_questionnaire", str(FIXTURES / "text_and_integer.xlsx"), "--owner",
-        "UN Agency A", "--code", "intro")
+    run(
+        "import_questionnaire",
+        str(FIXTURES / "text_and_integer.xlsx"),
+        "--owner",
+        "UN Agency A",
+        "--code",
+        "intro",
+    )
     questionnaire = Questionnaire.objects.get()
     assert (questionnaire.owner, questionnaire.code) == (agency, "intro")
 
@@ -62,17 +68,18 @@ def test_export_writes_a_workbook_that_reimports_to_the_same_hash(db, tmp_path):
         from drive.questionnaires.definition import content_hash
 
         assert content_hash(read_xlsform(handle).definition) == (
-            QuestionnaireVersion.objects.get().content_hash)
+            QuestionnaireVersion.objects.get().content_hash
+        )
     with pytest.raises(CommandError, match="with version 9"):
-        run("export_questionnaire", "yes_or_no_question", "--version", "9", "--output",
-            str(target))
+        run("export_questionnaire", "yes_or_no_question", "--version", "9", "--output", str(target))
 
 
 def test_load_default_is_idempotent_and_versions_changes(db, tmp_path, small_definition):
     path = tmp_path / "default.json"
     path.write_text(json.dumps(small_definition), encoding="utf-8")
     assert "version 1 published (5 questions)" in run(
-        "load_default_questionnaire", "--path", str(path))
+        "load_default_questionnaire", "--path", str(path)
+    )
     assert "version 1 is up to date" in run("load_default_questionnaire", "--path", str(path))
     small_definition["themes"][0]["weight"] = 3
     path.write_text(json.dumps(small_definition), encoding="utf-8")

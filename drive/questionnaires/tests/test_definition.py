@@ -16,8 +16,15 @@ def test_the_small_definition_is_valid(small_definition):
 
 
 def test_normalize_fills_the_standard_yes_no_choices():
-    definition = {"code": "q", "themes": [{"code": "t", "questions": [
-        {"code": "a", "type": "yes_no_partial", "label": "Is it so?"}]}]}
+    definition = {
+        "code": "q",
+        "themes": [
+            {
+                "code": "t",
+                "questions": [{"code": "a", "type": "yes_no_partial", "label": "Is it so?"}],
+            }
+        ],
+    }
     normalized = normalize(definition)
     question = normalized["themes"][0]["questions"][0]
     assert [c["value"] for c in question["choices"]] == ["yes", "no", "partial"]
@@ -47,24 +54,34 @@ def test_hash_changes_with_content(small_definition):
         (lambda d: d["themes"][0]["questions"][1].update(code="1abc"), "not a valid name"),
         (lambda d: d["themes"][0]["questions"][1].update(label={}), "has no label"),
         (lambda d: d["themes"][1]["questions"][1].update(choices=[]), "has no choices"),
-        (lambda d: d["themes"][0]["questions"][1].update(relevant="${policy} = "),
-         "ends too early"),
-        (lambda d: d["themes"][0]["questions"][0].update(relevant="${workers} > 3"),
-         "later question"),
-        (lambda d: d["themes"][0]["questions"][1].update(relevant="${nowhere} = 1"),
-         "not a question of this questionnaire"),
+        (
+            lambda d: d["themes"][0]["questions"][1].update(relevant="${policy} = "),
+            "ends too early",
+        ),
+        (
+            lambda d: d["themes"][0]["questions"][0].update(relevant="${workers} > 3"),
+            "later question",
+        ),
+        (
+            lambda d: d["themes"][0]["questions"][1].update(relevant="${nowhere} = 1"),
+            "not a question of this questionnaire",
+        ),
         (lambda d: d["themes"][0]["questions"][1].update(relevant=". = 1"), "own answer"),
-        (lambda d: d["themes"][0]["questions"][2].update(applies_to_size=["tiny"]),
-         "Unknown size"),
-        (lambda d: d["themes"][1]["questions"][1].update(applies_to_sector=[99]),
-         "Unknown sector"),
+        (lambda d: d["themes"][0]["questions"][2].update(applies_to_size=["tiny"]), "Unknown size"),
+        (lambda d: d["themes"][1]["questions"][1].update(applies_to_sector=[99]), "Unknown sector"),
         (lambda d: d["themes"][0]["questions"][0]["choices"].pop(), "exactly the choices"),
         (lambda d: d["themes"][1].update(code="labour"), "used twice"),
         (lambda d: d["themes"][1].update(weight="heavy"), "weight"),
-        (lambda d: d["themes"][0]["questions"][0]["choices"][0].update(points="lots"),
-         "Points must be a number"),
-        (lambda d: d["themes"][0]["questions"][2].update(
-            choices=[{"value": "x", "label": {"en": "X"}}]), "Only choice questions"),
+        (
+            lambda d: d["themes"][0]["questions"][0]["choices"][0].update(points="lots"),
+            "Points must be a number",
+        ),
+        (
+            lambda d: d["themes"][0]["questions"][2].update(
+                choices=[{"value": "x", "label": {"en": "X"}}]
+            ),
+            "Only choice questions",
+        ),
         (lambda d: d.update(themes=[]), "no questions"),
     ],
 )

@@ -36,7 +36,10 @@ numbers = st.decimals(
     min_value=-10_000, max_value=10_000, places=2, allow_nan=False, allow_infinity=False
 )
 leaves = st.one_of(
-    texts.map(Str), numbers.map(Num), names.map(Ref), st.just(Current()),
+    texts.map(Str),
+    numbers.map(Num),
+    names.map(Ref),
+    st.just(Current()),
     st.booleans().map(Bool),
 )
 
@@ -55,7 +58,10 @@ def extend(children):
 
 trees = st.recursive(leaves, extend, max_leaves=12)
 answer_values = st.one_of(
-    st.none(), st.text(max_size=5), st.integers(-20, 20), st.floats(-50, 50),
+    st.none(),
+    st.text(max_size=5),
+    st.integers(-20, 20),
+    st.floats(-50, 50),
     st.lists(st.sampled_from(["a", "b", "yes", "no"]), max_size=3),
 )
 

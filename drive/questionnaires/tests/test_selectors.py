@@ -68,10 +68,14 @@ def test_display_conditions_follow_earlier_answers(version):
 
 
 def test_a_hidden_question_hides_those_that_depend_on_it(own_questionnaire, small_definition):
-    small_definition["themes"][0]["questions"].append({
-        "code": "policy_review", "type": "text", "label": {"en": "Last review"},
-        "relevant": "${policy_year} != ''",
-    })
+    small_definition["themes"][0]["questions"].append(
+        {
+            "code": "policy_review",
+            "type": "text",
+            "label": {"en": "Last review"},
+            "relevant": "${policy_year} != ''",
+        }
+    )
     version = version_create_from_definition(
         questionnaire=own_questionnaire, definition=small_definition, by=None
     )
@@ -102,9 +106,7 @@ def test_buyers_read_shipped_and_own_versions_only(
     assert set(version_visible_to(dave)) == {version}
 
 
-def test_suppliers_read_the_versions_of_their_programmes(
-    version, alice, bob, carol, bright, ivan
-):
+def test_suppliers_read_the_versions_of_their_programmes(version, alice, bob, carol, bright, ivan):
     programme = Programme.objects.create(
         buyer=alice.organisation, name="Textiles 2025", questionnaire_version=version
     )

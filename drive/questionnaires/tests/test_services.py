@@ -99,8 +99,11 @@ def test_alice_edits_a_draft_question(alice, own_questionnaire, small_definition
     )
     question = version.questions.get(code="policy_year")
     question_update(
-        question=question, by=alice, label={"en": "Year of adoption", "zh-hans": "通过年份"},
-        required=True, relevant="${policy} = 'yes' or ${policy} = 'no'",
+        question=question,
+        by=alice,
+        label={"en": "Year of adoption", "zh-hans": "通过年份"},
+        required=True,
+        relevant="${policy} = 'yes' or ${policy} = 'no'",
     )
     question.refresh_from_db()
     assert question.label["en"] == "Year of adoption"

@@ -53,10 +53,12 @@ def test_anonymous_visitors_sign_in_first(client):
 def test_the_list_is_paginated_25_a_page(alice, client_of, django_assert_max_num_queries):
     from drive.questionnaires.models import Questionnaire
 
-    Questionnaire.objects.bulk_create([
-        Questionnaire(owner=alice.organisation, code=f"q{n:02d}", name=f"Survey {n:02d}")
-        for n in range(26)
-    ])
+    Questionnaire.objects.bulk_create(
+        [
+            Questionnaire(owner=alice.organisation, code=f"q{n:02d}", name=f"Survey {n:02d}")
+            for n in range(26)
+        ]
+    )
     client = client_of(alice)
     client.get(URL)  # warm the session and content types
     with django_assert_max_num_queries(9):  # + the page count

@@ -23,10 +23,16 @@ def test_alice_changes_a_label_and_the_required_flag(alice, client_of, draft):
     question = draft.questions.get(code="policy_year")
     client = client_of(alice)
     assert client.get(url_of(question)).status_code == 200
-    response = client.post(url_of(question), {
-        "label_en": "Year of adoption", "label_zh-hans": "采用年份", "hint_en": "Four digits",
-        "hint_zh-hans": "", "required": "on",
-    })
+    response = client.post(
+        url_of(question),
+        {
+            "label_en": "Year of adoption",
+            "label_zh-hans": "采用年份",
+            "hint_en": "Four digits",
+            "hint_zh-hans": "",
+            "required": "on",
+        },
+    )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.label == {"en": "Year of adoption", "zh-hans": "采用年份"}

@@ -26,9 +26,19 @@ def rejected(file, **kwargs) -> DefinitionRejected:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("English (en)", "en"), ("english", "en"), ("English", "en"), ("Chinese (zh)", "zh-hans"),
-     ("中文", "zh-hans"), ("zh-Hans", "zh-hans"), ("French (fr)", "fr"), ("Español", "es"),
-     ("Swahili (sw)", "sw"), ("pt", "pt"), ("Klingon", None)],
+    [
+        ("English (en)", "en"),
+        ("english", "en"),
+        ("English", "en"),
+        ("Chinese (zh)", "zh-hans"),
+        ("中文", "zh-hans"),
+        ("zh-Hans", "zh-hans"),
+        ("French (fr)", "fr"),
+        ("Español", "es"),
+        ("Swahili (sw)", "sw"),
+        ("pt", "pt"),
+        ("Klingon", None),
+    ],
 )
 def test_language_names_map_to_our_codes(text, code):
     assert language_code(text) == code
@@ -37,25 +47,107 @@ def test_language_names_map_to_our_codes(text, code):
 def test_header_spellings_and_drive_columns(xlsform):
     file = xlsform(
         [
-            [" TYPE ", "Name", "label::English (en)", "Label::中文", "hint:english",
-             "guidance::English (en)", "Required", "relevant", "points", "red_flag",
-             "evidence_required", "weight", "applies_to_size", "applies_to_sector",
-             "drive_type", "appearance"],
-            ["begin group", "labour", "Labour", "劳工", None, None, None, None, None, None,
-             None, 3, None, None, None, "field-list"],
-            ["select one from yn", "policy", "Policy?", "政策？", "A written policy",
-             "Write one", "yes", None, None, ". = 'no'", ". = 'yes'", None, "small medium",
-             "11, 12", "yes_no", None],
-            ["integer", "year", "Year", "年份", None, None, "FALSE", "${policy} = 'yes'", "5",
-             None, None, None, None, None, None, None],
+            [
+                " TYPE ",
+                "Name",
+                "label::English (en)",
+                "Label::中文",
+                "hint:english",
+                "guidance::English (en)",
+                "Required",
+                "relevant",
+                "points",
+                "red_flag",
+                "evidence_required",
+                "weight",
+                "applies_to_size",
+                "applies_to_sector",
+                "drive_type",
+                "appearance",
+            ],
+            [
+                "begin group",
+                "labour",
+                "Labour",
+                "劳工",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                3,
+                None,
+                None,
+                None,
+                "field-list",
+            ],
+            [
+                "select one from yn",
+                "policy",
+                "Policy?",
+                "政策？",
+                "A written policy",
+                "Write one",
+                "yes",
+                None,
+                None,
+                ". = 'no'",
+                ". = 'yes'",
+                None,
+                "small medium",
+                "11, 12",
+                "yes_no",
+                None,
+            ],
+            [
+                "integer",
+                "year",
+                "Year",
+                "年份",
+                None,
+                None,
+                "FALSE",
+                "${policy} = 'yes'",
+                "5",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
             ["end group"],
-            ["decimal", "share", "Share", "比例", None, None, None, None, None, None, None,
-             None, None, None, "percentage", None],
+            [
+                "decimal",
+                "share",
+                "Share",
+                "比例",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "percentage",
+                None,
+            ],
         ],
-        choices=[["List Name", "name", "label::English (en)", "label::中文", "points"],
-                 ["yn", "yes", "Yes", "是", 1], ["yn", "no", "No", "否", 0]],
-        settings=[["form_title", "form_id", "version", "default_language"],
-                  ["Labour survey", "labour_survey", "2025", "English (en)"]],
+        choices=[
+            ["List Name", "name", "label::English (en)", "label::中文", "points"],
+            ["yn", "yes", "Yes", "是", 1],
+            ["yn", "no", "No", "否", 0],
+        ],
+        settings=[
+            ["form_title", "form_id", "version", "default_language"],
+            ["Labour survey", "labour_survey", "2025", "English (en)"],
+        ],
     )
     definition = normalize(read_xlsform(file).definition)
     assert definition["code"] == "labour_survey"
@@ -63,30 +155,38 @@ def test_header_spellings_and_drive_columns(xlsform):
     assert definition["languages"] == ["en", "zh-hans"]
     labour, general = definition["themes"]
     assert (labour["code"], labour["weight"], labour["label"]) == (
-        "labour", 3, {"en": "Labour", "zh-hans": "劳工"})
+        "labour",
+        3,
+        {"en": "Labour", "zh-hans": "劳工"},
+    )
     policy, year = labour["questions"]
     assert policy["type"] == "yes_no" and policy["required"] is True
     assert policy["hint"] == {"en": "A written policy"}
     assert policy["guidance"] == {"en": "Write one"}
     assert policy["applies_to_size"] == ["small", "medium"]
     assert policy["applies_to_sector"] == [11, 12]
-    assert policy["choices"][0] == {"value": "yes", "label": {"en": "Yes", "zh-hans": "是"},
-                                    "points": 1}
-    assert (year["required"], year["relevant"], year["points"]) == (
-        False, "${policy} = 'yes'", "5")
+    assert policy["choices"][0] == {
+        "value": "yes",
+        "label": {"en": "Yes", "zh-hans": "是"},
+        "points": 1,
+    }
+    assert (year["required"], year["relevant"], year["points"]) == (False, "${policy} = 'yes'", "5")
     assert general["code"] == "general"
     assert general["questions"][0]["type"] == "percentage"
 
 
 def test_group_conditions_apply_to_their_questions(xlsform):
-    file = xlsform([
-        ["type", "name", "label", "relevant"],
-        ["select_one yn", "active", "Active?", None],
-        ["begin_group", "details", "Details", "${active} = 'yes'"],
-        ["text", "what", "What?", None],
-        ["text", "why", "Why?", "${what} != ''"],
-        ["end_group"],
-    ], choices=[["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]])
+    file = xlsform(
+        [
+            ["type", "name", "label", "relevant"],
+            ["select_one yn", "active", "Active?", None],
+            ["begin_group", "details", "Details", "${active} = 'yes'"],
+            ["text", "what", "What?", None],
+            ["text", "why", "Why?", "${what} != ''"],
+            ["end_group"],
+        ],
+        choices=[["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
+    )
     themes = read_xlsform(file, filename="details.xlsx").definition["themes"]
     what, why = themes[1]["questions"]
     assert what["relevant"] == "${active} = 'yes'"
@@ -114,16 +214,18 @@ def test_a_workbook_without_survey_sheet_is_rejected():
 
 def import_errors(file, alice) -> list[str]:
     with pytest.raises(DefinitionRejected) as caught:
-        questionnaire_import_xlsform(file=file, owner=alice.organisation, by=alice,
-                                     filename="form.xlsx")
+        questionnaire_import_xlsform(
+            file=file, owner=alice.organisation, by=alice, filename="form.xlsx"
+        )
     assert not Questionnaire.objects.exists()
     return [str(issue) for issue in caught.value.errors]
 
 
 def test_an_unknown_choice_list_names_the_row(xlsform, alice):
-    file = xlsform([["type", "name", "label"], ["text", "a", "A"],
-                    ["select_one colours", "b", "B"]],
-                   choices=[["list_name", "name", "label"], ["sizes", "s", "S"]])
+    file = xlsform(
+        [["type", "name", "label"], ["text", "a", "A"], ["select_one colours", "b", "B"]],
+        choices=[["list_name", "name", "label"], ["sizes", "s", "S"]],
+    )
     assert import_errors(file, alice) == [
         "sheet “survey”, row 3, column “type”: The choice list “colours” is not on the "
         "“choices” sheet."
@@ -138,23 +240,36 @@ def test_duplicate_names_are_reported_at_their_row(xlsform, alice):
 
 
 def test_duplicate_choices_are_reported(xlsform, alice):
-    file = xlsform([["type", "name", "label"], ["select_one yn", "a", "A"]],
-                   choices=[["list_name", "name", "label"], ["yn", "yes", "Y"],
-                            ["yn", "yes", "Y"]])
+    file = xlsform(
+        [["type", "name", "label"], ["select_one yn", "a", "A"]],
+        choices=[["list_name", "name", "label"], ["yn", "yes", "Y"], ["yn", "yes", "Y"]],
+    )
     assert "row 3" in import_errors(file, alice)[0]
 
 
 def test_bad_relevant_syntax_names_row_column_and_position(xlsform, alice):
-    file = xlsform([["type", "name", "label", "relevant"], ["text", "a", "A", None],
-                    ["text", "b", "B", "${a} = 'x"]])
+    file = xlsform(
+        [
+            ["type", "name", "label", "relevant"],
+            ["text", "a", "A", None],
+            ["text", "b", "B", "${a} = 'x"],
+        ]
+    )
     errors = import_errors(file, alice)
-    assert errors == ["sheet “survey”, row 3, column “relevant”: The text starting at "
-                      "character 8 has no closing quote."]
+    assert errors == [
+        "sheet “survey”, row 3, column “relevant”: The text starting at "
+        "character 8 has no closing quote."
+    ]
 
 
 def test_a_reference_to_a_later_question_is_refused(xlsform, alice):
-    file = xlsform([["type", "name", "label", "relevant"], ["text", "a", "A", "${b} = 'x'"],
-                    ["text", "b", "B", None]])
+    file = xlsform(
+        [
+            ["type", "name", "label", "relevant"],
+            ["text", "a", "A", "${b} = 'x'"],
+            ["text", "b", "B", None],
+        ]
+    )
     assert "later question" in import_errors(file, alice)[0]
     assert "row 2" in import_errors(file, alice)[0]
 
@@ -165,8 +280,14 @@ def test_an_empty_form_is_refused(xlsform, alice):
 
 
 def test_unclosed_group_and_missing_type(xlsform, alice):
-    file = xlsform([["type", "name", "label"], ["begin group", "g", "G"],
-                    [None, "x", "No type"], ["text", "a", "A"]])
+    file = xlsform(
+        [
+            ["type", "name", "label"],
+            ["begin group", "g", "G"],
+            [None, "x", "No type"],
+            ["text", "a", "A"],
+        ]
+    )
     errors = import_errors(file, alice)
     assert "row 3, column “type”: This row has no type." in errors[0]
     assert "row 2, column “type”: This “begin group” is never closed." in errors[1]
@@ -183,9 +304,15 @@ def test_drive_type_must_fit(xlsform, alice):
 
 
 def test_unsupported_rows_and_columns_reject_unless_skipped(xlsform, alice):
-    rows = [["type", "name", "label", "constraint"], ["text", "a", "A", ". != ''"],
-            ["calculate", "c", None, None], ["begin repeat", "r", "R", None],
-            ["text", "inside", "Inside", None], ["end repeat"], ["integer", "n", "N", None]]
+    rows = [
+        ["type", "name", "label", "constraint"],
+        ["text", "a", "A", ". != ''"],
+        ["calculate", "c", None, None],
+        ["begin repeat", "r", "R", None],
+        ["text", "inside", "Inside", None],
+        ["end repeat"],
+        ["integer", "n", "N", None],
+    ]
     error = rejected(xlsform(rows))
     assert error.errors == []
     assert [str(issue) for issue in error.unsupported] == [
@@ -200,10 +327,15 @@ def test_unsupported_rows_and_columns_reject_unless_skipped(xlsform, alice):
 
 
 def test_nested_groups_join_the_enclosing_theme_when_skipped(xlsform):
-    rows = [["type", "name", "label", "relevant"], ["text", "a", "A", None],
-            ["begin group", "outer", "Outer", None],
-            ["begin group", "inner", "Inner", "${a} = 'x'"],
-            ["text", "b", "B", None], ["end group"], ["end group"]]
+    rows = [
+        ["type", "name", "label", "relevant"],
+        ["text", "a", "A", None],
+        ["begin group", "outer", "Outer", None],
+        ["begin group", "inner", "Inner", "${a} = 'x'"],
+        ["text", "b", "B", None],
+        ["end group"],
+        ["end group"],
+    ]
     assert "inside another group" in rejected(xlsform(rows)).unsupported[0].message
     themes = read_xlsform(xlsform(rows), skip_unsupported=True).definition["themes"]
     assert [t["code"] for t in themes] == ["general", "outer"]
@@ -239,23 +371,33 @@ def test_round_trip_keeps_the_content_hash(db, small_definition):
 
 
 def test_export_shares_identical_choice_lists(db, small_definition):
-    small_definition["themes"][0]["questions"].append({
-        "code": "policy_2", "type": "yes_no", "label": {"en": "Another policy?"},
-        "choices": small_definition["themes"][0]["questions"][0]["choices"],
-    })
+    small_definition["themes"][0]["questions"].append(
+        {
+            "code": "policy_2",
+            "type": "yes_no",
+            "label": {"en": "Another policy?"},
+            "choices": small_definition["themes"][0]["questions"][0]["choices"],
+        }
+    )
     version = questionnaire_load_shipped(definition=small_definition).version
     workbook = openpyxl.load_workbook(io.BytesIO(write_xlsform(version_definition(version))))
     types = [row[0] for row in workbook["survey"].iter_rows(values_only=True)]
     assert types.count("select_one policy") == 2
     assert [row[0] for row in workbook["choices"].iter_rows(min_row=2, values_only=True)] == [
-        "policy", "policy", "chemicals", "chemicals"]
+        "policy",
+        "policy",
+        "chemicals",
+        "chemicals",
+    ]
 
 
 def test_imports_into_one_questionnaire_add_versions(xlsform, alice):
     def upload():
         return questionnaire_import_xlsform(
             file=xlsform([["type", "name", "label"], ["text", "a", "A"]]),
-            owner=alice.organisation, by=alice, code="mine",
+            owner=alice.organisation,
+            by=alice,
+            code="mine",
         )
 
     first, second = upload(), upload()

@@ -63,12 +63,15 @@ def test_xlsform_spec_test_lists_unsupported_rows_then_imports_the_rest(alice):
     listed = {(issue.sheet, issue.row) for issue in error.unsupported}
     assert {("survey", 15), ("survey", 34), ("survey", 40), ("survey", 52)} <= listed
     messages = [str(issue) for issue in error.unsupported]
-    assert ("sheet “survey”, row 34, column “type”: type “geopoint” is not supported"
-            in messages)
-    assert ("sheet “survey”, row 15, column “type”: type “begin repeat” is not supported "
-            "(rows 15–29 are left out with it)" in messages)
-    assert ("sheet “survey”, row 14, column “constraint”: the column “constraint” is not "
-            "supported" in messages)
+    assert "sheet “survey”, row 34, column “type”: type “geopoint” is not supported" in messages
+    assert (
+        "sheet “survey”, row 15, column “type”: type “begin repeat” is not supported "
+        "(rows 15–29 are left out with it)" in messages
+    )
+    assert (
+        "sheet “survey”, row 14, column “constraint”: the column “constraint” is not "
+        "supported" in messages
+    )
     assert len(error.unsupported) == 34
 
     outcome = upload(alice, "xlsform_spec_test.xlsx", skip_unsupported=True)
@@ -76,11 +79,16 @@ def test_xlsform_spec_test_lists_unsupported_rows_then_imports_the_rest(alice):
     assert version.questionnaire.code == "spec-test"
     assert version.title == {"en": "Spec test"}
     assert list(version.themes.values_list("code", flat=True)) == [
-        "general", "everything", "general_2"]
+        "general",
+        "everything",
+        "general_2",
+    ]
     assert version.questions.count() == 13
     everything = version.questions.get(code="my_name")
     assert everything.relevant == "not(selected(${skip_to_end}, 'yes'))"
     assert version.questions.get(code="image_test").type == "file"
     skip = version.questions.get(code="skip_to_end")
     assert [(c.value, c.label) for c in skip.choices.all()] == [
-        ("yes", {"en": "Yes", "zh-hans": "是"}), ("no", {"en": "No", "zh-hans": "没有"})]
+        ("yes", {"en": "Yes", "zh-hans": "是"}),
+        ("no", {"en": "No", "zh-hans": "没有"}),
+    ]

@@ -24,8 +24,7 @@ def risk_panel(context: template.Context, supplier: Any) -> dict[str, Any]:
         residual = residual_for(supplier=supplier)
     except DomainError as error:
         return {"show": True, "supplier": supplier, "error": error.message}
-    return {"show": True, "supplier": supplier, "result": residual.inherent,
-            "residual": residual}
+    return {"show": True, "supplier": supplier, "result": residual.inherent, "residual": residual}
 
 
 TIER_TAGS = {

@@ -43,13 +43,21 @@ def indicator(code: str, country: str, year: int, value: str, raw: str | None = 
     index, _ = RiskIndex.objects.get_or_create(
         code=code,
         defaults={
-            "name": spec.name, "source": spec.source, "source_url": spec.source_url,
-            "direction": spec.direction, "scale": spec.scale,
+            "name": spec.name,
+            "source": spec.source,
+            "source_url": spec.source_url,
+            "direction": spec.direction,
+            "scale": spec.scale,
         },
     )
     return CountryIndicator.objects.create(
-        index=index, country=country, year=year, value=Decimal(value), raw=raw or value,
-        source=spec.source, source_url=spec.source_url,
+        index=index,
+        country=country,
+        year=year,
+        value=Decimal(value),
+        raw=raw or value,
+        source=spec.source,
+        source_url=spec.source_url,
     )
 
 
@@ -83,8 +91,14 @@ def test_a_value_missing_from_a_table_is_no_data():
 @pytest.mark.parametrize(
     ("score", "tier"),
     [
-        ("0", "low"), ("24.9", "low"), ("25", "medium"), ("49.9", "medium"),
-        ("50", "high"), ("74.9", "high"), ("75", "critical"), ("100", "critical"),
+        ("0", "low"),
+        ("24.9", "low"),
+        ("25", "medium"),
+        ("49.9", "medium"),
+        ("50", "high"),
+        ("74.9", "high"),
+        ("75", "critical"),
+        ("100", "critical"),
     ],
 )
 def test_tiers_at_their_thresholds(score, tier):
@@ -141,20 +155,37 @@ def test_no_country_index_at_all_is_insufficient_data_not_low(model_v1):
 
 def test_residual_matrix_and_pending():
     inherent = RiskResult(
-        supplier_id=1, country="CN", model_version=1, model_name="x",
-        country_weight=Decimal("0.7"), sector_weight=Decimal("0.3"), indices=[],
-        country_risk=Decimal(60), sectors=[], sector_default=None, sector_risk=None,
-        dol_floor=Decimal(75), dol_matches=[], score=Decimal(60), tier="high",
+        supplier_id=1,
+        country="CN",
+        model_version=1,
+        model_name="x",
+        country_weight=Decimal("0.7"),
+        sector_weight=Decimal("0.3"),
+        indices=[],
+        country_risk=Decimal(60),
+        sectors=[],
+        sector_default=None,
+        sector_risk=None,
+        dol_floor=Decimal(75),
+        dol_matches=[],
+        score=Decimal(60),
+        tier="high",
     )
     model = RiskModel(version=9, name="x", config=DEFAULT_CONFIG)
     pending = residual_risk(inherent=inherent, performance_band=None, red_flag=False, model=model)
     assert pending.pending and str(pending.tier_label) == "Pending assessment"
-    assert residual_risk(
-        inherent=inherent, performance_band="leading", red_flag=False, model=model
-    ).tier == "low"
-    assert residual_risk(
-        inherent=inherent, performance_band="beginning", red_flag=False, model=model
-    ).tier == "critical"
+    assert (
+        residual_risk(
+            inherent=inherent, performance_band="leading", red_flag=False, model=model
+        ).tier
+        == "low"
+    )
+    assert (
+        residual_risk(
+            inherent=inherent, performance_band="beginning", red_flag=False, model=model
+        ).tier
+        == "critical"
+    )
     forced = residual_risk(
         inherent=inherent, performance_band="leading", red_flag=True, model=model
     )

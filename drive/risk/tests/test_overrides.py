@@ -25,12 +25,20 @@ def test_country_value_override_is_recorded_and_applied_to_its_programme_only(
     programme = make_enrolment(supplier=bright).programme
     other = make_enrolment(supplier=bright, name="Other programme").programme
     override = risk_override_add(
-        programme=programme, kind="country_value", target="cpi", country="CN",
-        value=Decimal(20), reason="Provincial audit findings", by=alice,
+        programme=programme,
+        kind="country_value",
+        target="cpi",
+        country="CN",
+        value=Decimal(20),
+        reason="Provincial audit findings",
+        by=alice,
     )
     event = AuditEvent.objects.get(action="risk.override_added")
-    assert (event.actor, event.target_id, event.note) == (alice, str(programme.pk),
-                                                          "Provincial audit findings")
+    assert (event.actor, event.target_id, event.note) == (
+        alice,
+        str(programme.pk),
+        "Provincial audit findings",
+    )
     assert event.after["target"] == "cpi" and event.after["value"] == "20"
     assert override.created_by == alice
 
@@ -46,8 +54,12 @@ def test_weight_override_changes_the_weighting(reference_data, bright, alice):
     programme = make_enrolment(supplier=bright).programme
     SupplierSector.objects.create(supplier=bright, sector_id=53)
     risk_override_add(
-        programme=programme, kind="weight", target="sector", weight=Decimal(0),
-        reason="Country risk only in this pilot", by=alice,
+        programme=programme,
+        kind="weight",
+        target="sector",
+        weight=Decimal(0),
+        reason="Country risk only in this pilot",
+        by=alice,
     )
     result = inherent_risk(supplier=bright, programme=programme)
     assert result.sector_weight == 0
@@ -58,13 +70,21 @@ def test_an_override_needs_a_reason(bright, alice):
     programme = make_enrolment(supplier=bright).programme
     with pytest.raises(DomainError, match="reason"):
         risk_override_add(
-            programme=programme, kind="weight", target="cpi", weight=Decimal("0.5"),
-            reason="  ", by=alice,
+            programme=programme,
+            kind="weight",
+            target="cpi",
+            weight=Decimal("0.5"),
+            reason="  ",
+            by=alice,
         )
     with pytest.raises(DomainError):
         risk_override_add(
-            programme=programme, kind="weight", target="cpi", weight=Decimal(2),
-            reason="Too heavy", by=alice,
+            programme=programme,
+            kind="weight",
+            target="cpi",
+            weight=Decimal(2),
+            reason="Too heavy",
+            by=alice,
         )
     assert not RiskOverride.objects.exists()
     assert not AuditEvent.objects.filter(action="risk.override_added").exists()

@@ -75,7 +75,9 @@ def test_sector_defaults_and_dol_goods_are_loaded(reference_data):
     assert SectorRisk.objects.get(sector_id=53).risk == 70
     bricks = ForcedChildLabourGood.objects.get(good="Bricks", country="CN")
     assert (bricks.child_labour, bricks.forced_labour, bricks.forced_child_labour) == (
-        True, True, True,
+        True,
+        True,
+        True,
     )
     assert bricks.segments == [30, 72]
     assert ForcedChildLabourGood.objects.count() == 467
@@ -149,8 +151,7 @@ def test_superscript_digits_are_a_line_error_not_a_crash(db, tmp_path: Path):
     from drive.risk.reference import ReferenceFileInvalid, parse_sectors
 
     sectors = tmp_path / "sectors.csv"
-    sectors.write_text("segment,risk,basis\n53,6²,ILO\n5²,40,ILO\n53,60,ILO\n",
-                       encoding="utf-8")
+    sectors.write_text("segment,risk,basis\n53,6²,ILO\n5²,40,ILO\n53,60,ILO\n", encoding="utf-8")
     with pytest.raises(ReferenceFileInvalid) as error:
         parse_sectors(sectors)
     assert [e.split(":")[0] for e in error.value.errors] == ["line 2", "line 3"]

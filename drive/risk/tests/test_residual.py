@@ -35,10 +35,21 @@ DOCUMENTED_MATRIX = {
 
 def inherent_of(tier: str) -> RiskResult:
     return RiskResult(
-        supplier_id=1, country="CN", model_version=1, model_name="x",
-        country_weight=Decimal("0.7"), sector_weight=Decimal("0.3"), indices=[],
-        country_risk=None, sectors=[], sector_default=None, sector_risk=None,
-        dol_floor=Decimal(75), dol_matches=[], score=None, tier=tier,
+        supplier_id=1,
+        country="CN",
+        model_version=1,
+        model_name="x",
+        country_weight=Decimal("0.7"),
+        sector_weight=Decimal("0.3"),
+        indices=[],
+        country_risk=None,
+        sectors=[],
+        sector_default=None,
+        sector_risk=None,
+        dol_floor=Decimal(75),
+        dol_matches=[],
+        score=None,
+        tier=tier,
     )
 
 
@@ -49,19 +60,25 @@ def test_every_matrix_cell_is_the_documented_one_and_a_red_flag_means_at_least_h
 ):
     model = RiskModel(version=1, name="x", config=DEFAULT_CONFIG)
     band = BANDS[band_index]
-    plain = residual_risk(inherent=inherent_of(tier), performance_band=band, red_flag=False,
-                          model=model)
+    plain = residual_risk(
+        inherent=inherent_of(tier), performance_band=band, red_flag=False, model=model
+    )
     assert plain.tier == plain.matrix_tier == DOCUMENTED_MATRIX[tier][band_index]
-    flagged = residual_risk(inherent=inherent_of(tier), performance_band=band, red_flag=True,
-                            model=model)
+    flagged = residual_risk(
+        inherent=inherent_of(tier), performance_band=band, red_flag=True, model=model
+    )
     assert flagged.matrix_tier == plain.matrix_tier
     assert TIERS.index(flagged.tier) >= TIERS.index("high")
     assert flagged.forced_by_red_flag == (TIERS.index(plain.tier) < TIERS.index("high"))
 
 
 def test_insufficient_data_uses_the_critical_row(model_v1):
-    result = residual_risk(inherent=inherent_of("insufficient_data"),
-                           performance_band="leading", red_flag=False, model=model_v1)
+    result = residual_risk(
+        inherent=inherent_of("insufficient_data"),
+        performance_band="leading",
+        red_flag=False,
+        model=model_v1,
+    )
     assert (result.matrix_row, result.tier) == ("critical", "medium")
 
 
@@ -79,14 +96,20 @@ def test_scoring_stores_the_band_codes_the_risk_matrix_expects():
 def test_a_scoring_method_cannot_rename_a_band():
     bands = [{**band, "code": band["code"].upper()} for band in scoring_engine.DEFAULT_BANDS]
     with pytest.raises(ScoringRefused) as error:
-        scoring_method_publish(code="drive-default", name="renamed",
-                               config={"bands": bands, "red_flag_cap": "DEVELOPING"})
+        scoring_method_publish(
+            code="drive-default",
+            name="renamed",
+            config={"bands": bands, "red_flag_cap": "DEVELOPING"},
+        )
     assert "beginning, developing, established, advanced, leading" in error.value.message
     # Moving where a band starts is allowed.
-    moved = [{**band, "min": band["min"] and band["min"] + 1}
-             for band in scoring_engine.DEFAULT_BANDS]
-    assert scoring_method_publish(code="drive-default", name="moved",
-                                  config={"bands": moved}).version == 2
+    moved = [
+        {**band, "min": band["min"] and band["min"] + 1} for band in scoring_engine.DEFAULT_BANDS
+    ]
+    assert (
+        scoring_method_publish(code="drive-default", name="moved", config={"bands": moved}).version
+        == 2
+    )
 
 
 def test_high_inherent_and_leading_band_is_low(reference_data, bright):
@@ -140,15 +163,18 @@ def test_per_programme_and_most_recently_submitted(model_v1, bright):
     make_score(second, band="beginning")
     type(first).objects.filter(pk=first.pk).update(submitted_at="2025-01-01T00:00Z")
     type(second).objects.filter(pk=second.pk).update(submitted_at="2025-06-01T00:00Z")
-    assert residual_for(supplier=bright, programme=first.enrolment.programme) \
-        .performance_band == "leading"
-    assert residual_for(supplier=bright, programme=second.enrolment.programme) \
-        .performance_band == "beginning"
+    assert (
+        residual_for(supplier=bright, programme=first.enrolment.programme).performance_band
+        == "leading"
+    )
+    assert (
+        residual_for(supplier=bright, programme=second.enrolment.programme).performance_band
+        == "beginning"
+    )
     assert residual_for(supplier=bright).performance_band == "beginning"
 
 
-def test_residual_many_runs_a_fixed_number_of_queries(model_v1, agency,
-                                                       django_assert_num_queries):
+def test_residual_many_runs_a_fixed_number_of_queries(model_v1, agency, django_assert_num_queries):
     def cohort(size):
         suppliers = []
         for i in range(size):
@@ -161,8 +187,11 @@ def test_residual_many_runs_a_fixed_number_of_queries(model_v1, agency,
     # Model, indicators, DOL goods, indices, sector risks, scores (sectors are prefetched;
     # no programme, so no overrides).
     for suppliers in (small, large):
-        fetched = list(type(suppliers[0]).objects.filter(pk__in=[s.pk for s in suppliers])
-                       .prefetch_related("sectors"))
+        fetched = list(
+            type(suppliers[0])
+            .objects.filter(pk__in=[s.pk for s in suppliers])
+            .prefetch_related("sectors")
+        )
         with django_assert_num_queries(6):
             results = residual_many(suppliers=fetched)
         assert all(not r.pending for r in results.values())

@@ -32,14 +32,19 @@ def china_garments_leading(reference_data, bright):
     return enrolment
 
 
-def test_the_risk_page_shows_the_residual_tier_with_its_inputs(client_of, alice,
-                                                                china_garments_leading):
+def test_the_risk_page_shows_the_residual_tier_with_its_inputs(
+    client_of, alice, china_garments_leading
+):
     enrolment = china_garments_leading
-    page = client_of(alice).get(
-        reverse("risk:supplier", args=[enrolment.supplier_id])
-        + f"?programme={enrolment.programme_id}"
-    ).content.decode()
-    residual = page[page.index('id="residual-title"'):page.index('id="formula-title"')]
+    page = (
+        client_of(alice)
+        .get(
+            reverse("risk:supplier", args=[enrolment.supplier_id])
+            + f"?programme={enrolment.programme_id}"
+        )
+        .content.decode()
+    )
+    residual = page[page.index('id="residual-title"') : page.index('id="formula-title"')]
     assert 'risk-tier-low">Low<' in residual
     assert "Inherent tier" in residual and 'risk-tier-high">High<' in residual
     assert "Leading · score 90 / 100, submission 1" in residual
@@ -59,10 +64,12 @@ def test_before_a_score_the_risk_page_says_pending_and_why(client_of, alice, bri
 
 
 def test_the_panel_shows_the_residual_tier(client_of, alice, china_garments_leading):
-    page = client_of(alice).get(
-        reverse("suppliers:detail", args=[china_garments_leading.supplier_id])
-    ).content.decode()
-    panel = page[page.index('id="risk-panel-title"'):]
+    page = (
+        client_of(alice)
+        .get(reverse("suppliers:detail", args=[china_garments_leading.supplier_id]))
+        .content.decode()
+    )
+    panel = page[page.index('id="risk-panel-title"') :]
     assert "Residual risk" in panel and "(High × Leading → Low;" in panel
 
 
@@ -80,8 +87,9 @@ def _cohort(programme, size):
     for i in range(size):
         supplier = SupplierFactory(buyer=programme.buyer)
         enrolment = programme.enrolments.create(supplier=supplier)
-        assessment = Assessment.objects.create(enrolment=enrolment, supplier=supplier,
-                                               version=programme.questionnaire_version)
+        assessment = Assessment.objects.create(
+            enrolment=enrolment, supplier=supplier, version=programme.questionnaire_version
+        )
         make_score(assessment, band=BANDS[i % 5])
 
 
@@ -92,10 +100,16 @@ def test_dashboard_counts_real_residual_tiers(client_of, alice, bright, model_v1
     # No reference data loaded: inherent is "insufficient data", so the critical row:
     # beginning critical, developing critical, established high, advanced/leading medium.
     counts = {key: count for key, _label, count in overview.residual_counts}
-    assert counts == {"low": 0, "medium": 2, "high": 1, "critical": 2,
-                      "insufficient_data": 0, "pending": 1}
+    assert counts == {
+        "low": 0,
+        "medium": 2,
+        "high": 1,
+        "critical": 2,
+        "insufficient_data": 0,
+        "pending": 1,
+    }
     page = client_of(alice).get(reverse("risk:dashboard", args=[programme.pk])).content.decode()
-    card = page[page.index("Residual risk</h3>"):page.index('id="heat-title"')]
+    card = page[page.index("Residual risk</h3>") : page.index('id="heat-title"')]
     assert re.search(r'risk-tier-medium">Medium</span>\s+2<', card)
     assert re.search(r'risk-tier-pending">Pending assessment</span>\s+1<', card)
     assert "band Leading" in page and "band Beginning" in page
@@ -105,8 +119,9 @@ def test_dashboard_counts_real_residual_tiers(client_of, alice, bright, model_v1
 def test_dashboard_queries_do_not_grow_with_scored_suppliers(
     client_of, alice, agency, model_v1, size, django_assert_num_queries
 ):
-    programme = Programme.objects.create(buyer=agency, name="Cohort",
-                                         questionnaire_version=make_version())
+    programme = Programme.objects.create(
+        buyer=agency, name="Cohort", questionnaire_version=make_version()
+    )
     _cohort(programme, size)
     client = client_of(alice)
     # Session, user, organisation, programme, model, enrolments, sectors, overrides,
@@ -123,8 +138,10 @@ def test_buyer_staff_see_the_residual_tier_beside_the_score(client_of, alice, ol
     submit(assessment)
     score_compute(assessment=assessment)  # 73.89, advanced; no reference data: critical row
     url = reverse("scoring:explain", args=[assessment.pk])
-    risk_url = (reverse("risk:supplier", args=[bright.pk])
-                + f"?programme={assessment.enrolment.programme_id}")
+    risk_url = (
+        reverse("risk:supplier", args=[bright.pk])
+        + f"?programme={assessment.enrolment.programme_id}"
+    )
     for user in (alice, olga):
         page = client_of(user).get(url).content.decode()
         assert 'id="residual-title"' in page and 'risk-tier-medium">Medium<' in page

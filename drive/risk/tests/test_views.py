@@ -17,8 +17,9 @@ from drive.suppliers.models import SupplierSector
 pytestmark = pytest.mark.django_db
 
 
-def test_alice_sees_every_input_and_source_of_brights_risk(client_of, alice, bright,
-                                                            reference_data):
+def test_alice_sees_every_input_and_source_of_brights_risk(
+    client_of, alice, bright, reference_data
+):
     SupplierSector.objects.create(supplier=bright, sector_id=53)
     response = client_of(alice).get(reverse("risk:supplier", args=[bright.pk]))
     assert response.status_code == 200
@@ -45,8 +46,7 @@ def test_others_cannot_see_brights_risk(client_of, bright, persona, request, mod
     assert client_of(user).get(reverse("risk:supplier", args=[bright.pk])).status_code == 404
 
 
-def test_the_panel_on_the_profile_is_for_buyer_staff_only(client_of, alice, bob, bright,
-                                                           model_v1):
+def test_the_panel_on_the_profile_is_for_buyer_staff_only(client_of, alice, bob, bright, model_v1):
     url = reverse("suppliers:detail", args=[bright.pk])
     assert 'id="risk-panel-title"' in client_of(alice).get(url).content.decode()
     assert 'id="risk-panel-title"' not in client_of(bob).get(url).content.decode()
@@ -62,8 +62,14 @@ def test_alice_adds_an_override_with_a_reason(client_of, alice, bright, model_v1
     programme = make_enrolment(supplier=bright).programme
     url = reverse("risk:overrides", args=[programme.pk])
     response = client_of(alice).post(
-        url, {"kind": "country_value", "target": "cpi", "country": "CN", "value": "30",
-              "reason": "Local evidence"},
+        url,
+        {
+            "kind": "country_value",
+            "target": "cpi",
+            "country": "CN",
+            "value": "30",
+            "reason": "Local evidence",
+        },
     )
     assert response.status_code == 302
     override = RiskOverride.objects.get()
@@ -93,8 +99,7 @@ def test_olga_reads_overrides_but_cannot_add(client_of, olga, bright, model_v1):
     assert response.status_code == 403 and not RiskOverride.objects.exists()
 
 
-def test_dave_and_bob_cannot_open_the_programmes_risk_pages(client_of, dave, bob, bright,
-                                                             model_v1):
+def test_dave_and_bob_cannot_open_the_programmes_risk_pages(client_of, dave, bob, bright, model_v1):
     programme = make_enrolment(supplier=bright).programme
     for name in ("risk:dashboard", "risk:overrides"):
         url = reverse(name, args=[programme.pk])
@@ -152,8 +157,9 @@ def test_dashboard_of_an_empty_programme_says_what_to_do(client_of, alice, agenc
 
 
 @pytest.mark.parametrize("value", ["²", "abc", "1" * 30])
-def test_a_malformed_programme_in_the_risk_page_address_is_404(client_of, alice, programme,
-                                                                bright, model_v1, value):
+def test_a_malformed_programme_in_the_risk_page_address_is_404(
+    client_of, alice, programme, bright, model_v1, value
+):
     # "²" passes str.isdigit() but not int(): it was a server error.
     url = reverse("risk:supplier", args=[bright.pk])
     assert client_of(alice).get(url, {"programme": value}).status_code == 404
@@ -161,11 +167,18 @@ def test_a_malformed_programme_in_the_risk_page_address_is_404(client_of, alice,
     assert client_of(alice).get(url, {"programme": ""}).status_code == 200
 
 
-def test_overrides_are_listed_25_to_a_page(client_of, alice, programme, model_v1,
-                                           django_assert_max_num_queries):
+def test_overrides_are_listed_25_to_a_page(
+    client_of, alice, programme, model_v1, django_assert_max_num_queries
+):
     RiskOverride.objects.bulk_create(
-        RiskOverride(programme=programme, kind="weight", target="cpi", weight="0.5",
-                     reason=f"Reason {n:02d}", created_by=alice)
+        RiskOverride(
+            programme=programme,
+            kind="weight",
+            target="cpi",
+            weight="0.5",
+            reason=f"Reason {n:02d}",
+            created_by=alice,
+        )
         for n in range(30)
     )
     url = reverse("risk:overrides", args=[programme.pk])
@@ -177,7 +190,8 @@ def test_overrides_are_listed_25_to_a_page(client_of, alice, programme, model_v1
     second = client.get(url, {"page": 2})
     assert len(second.context["overrides"]) == 5
     shown = {o.reason for o in first.context["overrides"]} | {
-        o.reason for o in second.context["overrides"]}
+        o.reason for o in second.context["overrides"]
+    }
     assert len(shown) == 30
 
 
@@ -190,15 +204,16 @@ def test_the_dashboards_supplier_table_is_25_to_a_page(client_of, alice, agency,
     )
     for n in range(27):
         programme.enrolments.create(
-            supplier=SupplierFactory(buyer=agency, legal_name=f"Supplier {n:02d}"))
+            supplier=SupplierFactory(buyer=agency, legal_name=f"Supplier {n:02d}")
+        )
     url = reverse("risk:dashboard", args=[programme.pk])
     first = client_of(alice).get(url)
     assert [r.supplier.legal_name for r in first.context["rows"]] == [
-        f"Supplier {n:02d}" for n in range(25)]
+        f"Supplier {n:02d}" for n in range(25)
+    ]
     page = first.content.decode()
     assert 'rel="next"' in page and "Supplier 25" not in page
     # The tier counts still cover the whole cohort.
     assert sum(count for _k, _l, count in first.context["overview"].inherent_counts) == 27
     second = client_of(alice).get(url, {"page": 2})
-    assert [r.supplier.legal_name for r in second.context["rows"]] == [
-        "Supplier 25", "Supplier 26"]
+    assert [r.supplier.legal_name for r in second.context["rows"]] == ["Supplier 25", "Supplier 26"]

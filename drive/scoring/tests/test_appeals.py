@@ -36,8 +36,12 @@ def test_supplier_appeals_one_answer_and_the_manager_is_emailed(
     scored, bob, alice, olga, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        appeal = appeal_file(assessment=scored, question=training(scored),
-                             reason="All our workers were trained in May.", by=bob)
+        appeal = appeal_file(
+            assessment=scored,
+            question=training(scored),
+            reason="All our workers were trained in May.",
+            by=bob,
+        )
     assert appeal.status == AppealStatus.OPEN and appeal.score == current_score(scored)
     assert AuditEvent.objects.filter(action="scoring.appeal.filed", actor=bob).exists()
     assert [m.to for m in mail.outbox] == [[alice.email]]  # managers only, not olga
@@ -47,11 +51,11 @@ def test_supplier_appeals_one_answer_and_the_manager_is_emailed(
 def test_accepted_override_changes_the_score_and_is_visible(
     client_of, scored, bob, alice, django_capture_on_commit_callbacks
 ):
-    appeal = appeal_file(assessment=scored, question=training(scored), reason="All trained.",
-                         by=bob)
+    appeal = appeal_file(
+        assessment=scored, question=training(scored), reason="All trained.", by=bob
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        appeal_accept(appeal=appeal, points=Decimal(10), note="Training records checked.",
-                      by=alice)
+        appeal_accept(appeal=appeal, points=Decimal(10), note="Training records checked.", by=alice)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ACCEPTED and appeal.decided_by == alice
     override = ScoreOverride.objects.get()
@@ -61,8 +65,11 @@ def test_accepted_override_changes_the_score_and_is_visible(
     row = score.questions.get(question__code="training")
     assert row.reason == "override" and row.note == "Training records checked."
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"scoring.appeal.accepted", "scoring.override.recorded",
-            "scoring.score.recomputed"} <= actions
+    assert {
+        "scoring.appeal.accepted",
+        "scoring.override.recorded",
+        "scoring.score.recomputed",
+    } <= actions
     recomputed = AuditEvent.objects.get(action="scoring.score.recomputed")
     assert recomputed.before["overall"] == "73.89" and recomputed.after["overall"] == "85.00"
     assert mail.outbox[0].to == [bob.email] and "accepted" in mail.outbox[0].subject
@@ -125,8 +132,7 @@ def test_file_appeal_page(client_of, scored, bob):
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200 and "error-summary" in response.content.decode()
-    response = client.post(url, {"reason": "All trained.",
-                                 "question": training(scored).pk})
+    response = client.post(url, {"reason": "All trained.", "question": training(scored).pk})
     assert response.status_code == 302
     assert Appeal.objects.get().question == training(scored)
 
@@ -173,11 +179,13 @@ def test_a_malformed_question_on_the_appeal_page_is_404(client_of, scored, bob, 
     assert client.get(url, {"question": ""}).status_code == 200
 
 
-def test_appeals_are_listed_25_to_a_page(client_of, scored, bob, alice,
-                                         django_assert_max_num_queries):
+def test_appeals_are_listed_25_to_a_page(
+    client_of, scored, bob, alice, django_assert_max_num_queries
+):
     Appeal.objects.bulk_create(
-        Appeal(assessment=scored, reason=f"Reason {n}", status=AppealStatus.REJECTED,
-               created_by=bob)
+        Appeal(
+            assessment=scored, reason=f"Reason {n}", status=AppealStatus.REJECTED, created_by=bob
+        )
         for n in range(30)
     )
     url = reverse("scoring:appeals", args=[scored.enrolment.programme_id])
@@ -189,4 +197,5 @@ def test_appeals_are_listed_25_to_a_page(client_of, scored, bob, alice,
     second = client.get(url, {"page": 2})
     assert len(second.context["appeals"]) == 5
     assert {a.pk for a in first.context["appeals"]}.isdisjoint(
-        a.pk for a in second.context["appeals"])
+        a.pk for a in second.context["appeals"]
+    )

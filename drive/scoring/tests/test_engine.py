@@ -29,10 +29,12 @@ def questions(db):
 
 def score(questions, answers=None, documents=None, config=None, **kwargs):
     return engine.score_answers(
-        questions, GOOD_ANSWERS if answers is None else answers,
+        questions,
+        GOOD_ANSWERS if answers is None else answers,
         GOOD_DOCUMENTS if documents is None else documents,
-        config or engine.DEFAULT_CONFIG, not_applicable=kwargs.pop("not_applicable",
-                                                                    ["big_only"]), **kwargs,
+        config or engine.DEFAULT_CONFIG,
+        not_applicable=kwargs.pop("not_applicable", ["big_only"]),
+        **kwargs,
     )
 
 
@@ -49,9 +51,14 @@ def test_good_answers_score_as_worked_out_by_hand(questions):
     assert result.band == "advanced" and not result.band_capped and result.red_flags == 0
     reasons = {q.code: q.reason for q in result.questions}
     assert reasons == {
-        "policy": "scored", "child_labour": "scored", "training": "scored",
-        "measures": "scored", "renewable_pct": "scored", "notes": "not_scored",
-        "big_only": "not_applicable", "solar_kw": "hidden",
+        "policy": "scored",
+        "child_labour": "scored",
+        "training": "scored",
+        "measures": "scored",
+        "renewable_pct": "scored",
+        "notes": "not_scored",
+        "big_only": "not_applicable",
+        "solar_kw": "hidden",
     }
 
 
@@ -59,8 +66,14 @@ def test_a_red_flag_caps_the_band_whatever_the_points(questions):
     # child_labour yes: 0 and a red flag; the rest full: labour 20/30 = 66.67;
     # environment 10 + 10 + solar_kw 5 = 25/25 = 100; overall (133.33 + 100) / 3 = 77.78
     # → Advanced by points, capped at Developing.
-    answers = {"policy": "yes", "child_labour": "yes", "training": "all",
-               "measures": ["solar", "recycling"], "renewable_pct": 60, "solar_kw": 3}
+    answers = {
+        "policy": "yes",
+        "child_labour": "yes",
+        "training": "all",
+        "measures": ["solar", "recycling"],
+        "renewable_pct": 60,
+        "solar_kw": 3,
+    }
     result = score(questions, answers)
     assert result.overall == D("77.78")
     assert result.red_flags == 1
@@ -138,9 +151,17 @@ def test_nothing_answered_scores_zero_and_beginning(questions):
 
 @pytest.mark.parametrize(
     ("rule", "value", "points"),
-    [("0-9:0;10-49:5;50-100:10", 9.5, 0), ("0-9:0;10-49:5;50-100:10", 49, 5),
-     ("0-9:0;10-49:5;50-100:10", 100, 10), ("50-:10", 500, 10), ("-5:2", 3, 2),
-     ("7:3", 7, 3), ("7:3", 8, 0), ("1-:5", "x", 0), ("", 3, 0)],
+    [
+        ("0-9:0;10-49:5;50-100:10", 9.5, 0),
+        ("0-9:0;10-49:5;50-100:10", 49, 5),
+        ("0-9:0;10-49:5;50-100:10", 100, 10),
+        ("50-:10", 500, 10),
+        ("-5:2", 3, 2),
+        ("7:3", 7, 3),
+        ("7:3", 8, 0),
+        ("1-:5", "x", 0),
+        ("", 3, 0),
+    ],
 )
 def test_points_rule(rule, value, points):
     assert parse_points_rule(rule).points_for(value) == points
@@ -155,8 +176,12 @@ def test_unreadable_points_rule_is_refused_with_a_message(rule):
 
 def test_default_config_is_valid_and_bad_ones_are_explained():
     assert engine.validate_config(engine.DEFAULT_CONFIG) == []
-    problems = engine.validate_config({
-        "unanswered_optional": "maybe", "bands": [{"code": "a", "min": 10}],
-        "red_flag_cap": "zzz", "theme_weights": {"x": -1},
-    })
+    problems = engine.validate_config(
+        {
+            "unanswered_optional": "maybe",
+            "bands": [{"code": "a", "min": 10}],
+            "red_flag_cap": "zzz",
+            "theme_weights": {"x": -1},
+        }
+    )
     assert len(problems) == 4

@@ -65,8 +65,9 @@ def test_after_a_new_method_and_rescore_the_page_shows_its_score_and_version(
     from drive.scoring.services import scoring_method_publish
 
     score_compute(assessment=assessment)
-    scoring_method_publish(code="drive-default", name="DRiVE default scoring",
-                           config={"theme_weights": {"labour": 1}})
+    scoring_method_publish(
+        code="drive-default", name="DRiVE default scoring", config={"theme_weights": {"labour": 1}}
+    )
     client = client_of(bob)
     url = reverse("scoring:explain", args=[assessment.pk])
     before = client.get(url).content.decode()

@@ -49,14 +49,17 @@ points_st = st.integers(min_value=-5, max_value=20).map(Decimal)
 
 @st.composite
 def questionnaires(draw) -> list[FakeQuestion]:
-    themes = [FakeTheme(f"t{i}", Decimal(draw(st.integers(0, 5))))
-              for i in range(draw(st.integers(1, 3)))]
+    themes = [
+        FakeTheme(f"t{i}", Decimal(draw(st.integers(0, 5)))) for i in range(draw(st.integers(1, 3)))
+    ]
     questions = []
     for i in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from([QuestionType.SINGLE, QuestionType.MULTIPLE,
-                                     QuestionType.INTEGER]))
-        question = FakeQuestion(f"q{i}", draw(st.sampled_from(themes)), kind,
-                                required=draw(st.booleans()))
+        kind = draw(
+            st.sampled_from([QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.INTEGER])
+        )
+        question = FakeQuestion(
+            f"q{i}", draw(st.sampled_from(themes)), kind, required=draw(st.booleans())
+        )
         if kind == QuestionType.INTEGER:
             question.points = "0-9:0;10-49:3;50-:7"
         else:
@@ -80,8 +83,10 @@ def answer_for(draw, question: FakeQuestion) -> Any:
 def scenarios(draw):
     questions = draw(questionnaires())
     answers = {q.code: answer_for(draw, q) for q in questions}
-    config = {**engine.DEFAULT_CONFIG,
-              "unanswered_optional": draw(st.sampled_from(["zero", "exclude"]))}
+    config = {
+        **engine.DEFAULT_CONFIG,
+        "unanswered_optional": draw(st.sampled_from(["zero", "exclude"])),
+    }
     return questions, answers, config
 
 

@@ -19,7 +19,9 @@ def test_submitted_assessment_is_scored_with_every_row_and_the_method_version(as
     assert score.method == method_current() and score.method.version == 1
     assert score.submission_number == 1
     assert {t.theme.code: t.value for t in score.themes.all()} == {
-        "labour": Decimal("83.33"), "environment": Decimal("55.00")}
+        "labour": Decimal("83.33"),
+        "environment": Decimal("55.00"),
+    }
     rows = {r.question.code: r for r in score.questions.select_related("question")}
     assert rows["big_only"].reason == "not_applicable"  # Bright is a small firm
     assert rows["policy"].earned == 10 and rows["policy"].value == "yes"
@@ -54,8 +56,10 @@ def test_task_scores_the_latest_submission(assessment):
 def test_new_method_version_rescores_and_the_latest_is_shown(assessment, capsys):
     score_compute(assessment=assessment)
     stricter = scoring_method_publish(
-        code="drive-default", name="DRiVE default scoring",
-        config={"theme_weights": {"labour": 1}}, by=None,
+        code="drive-default",
+        name="DRiVE default scoring",
+        config={"theme_weights": {"labour": 1}},
+        by=None,
     )
     assert stricter.version == 2
     assert current_score(assessment).method.version == 1  # before rescore

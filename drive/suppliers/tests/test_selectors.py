@@ -20,34 +20,39 @@ def test_alice_searches_her_registry_only(alice, bright, cedar, other_agency):
 
 def test_search_matches_chinese_names_numbers_and_city(alice, bright, cedar):
     assert names(supplier_search(user=alice, params={"q": "雪松"})) == [cedar.legal_name]
-    assert names(
-        supplier_search(user=alice, params={"q": bright.ungm_vendor_number})
-    ) == [bright.legal_name]
-    assert names(
-        supplier_search(user=alice, params={"q": cedar.registration_number.lower()})
-    ) == [cedar.legal_name]
+    assert names(supplier_search(user=alice, params={"q": bright.ungm_vendor_number})) == [
+        bright.legal_name
+    ]
+    assert names(supplier_search(user=alice, params={"q": cedar.registration_number.lower()})) == [
+        cedar.legal_name
+    ]
     assert len(supplier_search(user=alice, params={"q": "SHENZHEN"})) == 2
 
 
 def test_filters_combine(alice, agency):
-    vn = SupplierFactory(buyer=agency, legal_name="Hanoi Garments", country="VN",
-                         size_class="micro", women_owned=True)
+    vn = SupplierFactory(
+        buyer=agency,
+        legal_name="Hanoi Garments",
+        country="VN",
+        size_class="micro",
+        women_owned=True,
+    )
     big = SupplierFactory(buyer=agency, legal_name="Big Steel", size_class="large")
     unknown = SupplierFactory(buyer=agency, legal_name="Mystery Co", size_class="")
     SupplierSector.objects.create(supplier=vn, sector_id=53)
-    LongTermAgreement.objects.create(supplier=big, number="LTA-1", agency="UN Agency A",
-                                     end_date=dt.date(2030, 1, 1))
+    LongTermAgreement.objects.create(
+        supplier=big, number="LTA-1", agency="UN Agency A", end_date=dt.date(2030, 1, 1)
+    )
 
     assert names(supplier_search(user=alice, params={"country": "vn"})) == ["Hanoi Garments"]
     assert names(supplier_search(user=alice, params={"sector": "53"})) == ["Hanoi Garments"]
     assert names(supplier_search(user=alice, params={"size": "sme"})) == ["Hanoi Garments"]
     assert names(supplier_search(user=alice, params={"size": "unknown"})) == ["Mystery Co"]
-    assert names(supplier_search(user=alice, params={"women_owned": "yes"})) == [
-        "Hanoi Garments"
-    ]
+    assert names(supplier_search(user=alice, params={"women_owned": "yes"})) == ["Hanoi Garments"]
     assert names(supplier_search(user=alice, params={"lta": "yes"})) == ["Big Steel"]
     assert names(supplier_search(user=alice, params={"lta": "no"})) == [
-        "Hanoi Garments", "Mystery Co"
+        "Hanoi Garments",
+        "Mystery Co",
     ]
     assert unknown.pk  # built for the "unknown" size filter above
 
@@ -59,10 +64,14 @@ def test_sorting_and_bad_values_are_ignored(alice, agency):
 
     assert names(supplier_search(user=alice, params={"sort": "-name"})) == ["C Co", "B Co", "A Co"]
     assert names(supplier_search(user=alice, params={"sort": "employees"})) == [
-        "C Co", "A Co", "B Co"
+        "C Co",
+        "A Co",
+        "B Co",
     ]
     assert names(supplier_search(user=alice, params={"sort": "-employees"})) == [
-        "A Co", "C Co", "B Co"
+        "A Co",
+        "C Co",
+        "B Co",
     ]
     assert names(supplier_search(user=alice, params={"sort": "size"})) == ["C Co", "A Co", "B Co"]
     assert names(
@@ -79,9 +88,7 @@ def test_list_columns_are_annotated(alice, bright):
     bright.certifications.create(standard="ISO 9001", valid_until=dt.date(2000, 1, 1))
     bright.certifications.create(standard="ISO 14001", valid_until=dt.date(2999, 1, 1))
     row = with_list_columns(supplier_search(user=alice, params={})).get()
-    assert (row.certification_count, row.expired_certification_count, row.has_lta) == (
-        2, 1, False
-    )
+    assert (row.certification_count, row.expired_certification_count, row.has_lta) == (2, 1, False)
 
 
 def test_dashboard_counts(alice, bright, cedar):

@@ -60,10 +60,16 @@ def test_update_records_exactly_the_changed_fields(alice, bright):
     assert (bright.city, bright.size_class) == ("Ningbo", "large")
     event = AuditEvent.objects.get(action="supplier.updated")
     assert event.before == {
-        "city": "Shenzhen", "employees": 40, "size_class": "small", "sectors": [53]
+        "city": "Shenzhen",
+        "employees": 40,
+        "size_class": "small",
+        "sectors": [53],
     }
     assert event.after == {
-        "city": "Ningbo", "employees": 300, "size_class": "large", "sectors": [53, 60]
+        "city": "Ningbo",
+        "employees": 300,
+        "size_class": "large",
+        "sectors": [53, 60],
     }
 
 
@@ -83,7 +89,8 @@ def test_identifiers_are_required_and_unique_in_the_registry(alice, agency, brig
         )
     with pytest.raises(services.SupplierConflict) as ungm_clash:
         services.supplier_create(
-            buyer=agency, data={**PROFILE, "ungm_vendor_number": bright.ungm_vendor_number},
+            buyer=agency,
+            data={**PROFILE, "ungm_vendor_number": bright.ungm_vendor_number},
             by=alice,
         )
     assert ungm_clash.value.field == "ungm_vendor_number"
@@ -106,8 +113,12 @@ def test_identifiers_are_required_and_unique_in_the_registry(alice, agency, brig
     # The same registration number in another country is another company.
     services.supplier_create(
         buyer=agency,
-        data={**PROFILE, "ungm_vendor_number": "", "country": "VN",
-              "registration_number": bright.registration_number},
+        data={
+            **PROFILE,
+            "ungm_vendor_number": "",
+            "country": "VN",
+            "registration_number": bright.registration_number,
+        },
         by=alice,
     )
 
@@ -123,24 +134,43 @@ def test_snapshot_is_json_safe(bright):
 def test_agreement_lifecycle_is_on_the_supplier_timeline(alice, bright):
     agreement = services.agreement_save(
         supplier=bright,
-        data={"number": "LTA-2023-001", "agency": "UNDP", "value": Decimal("250000"),
-              "currency": "usd", "start_date": dt.date(2023, 1, 1),
-              "end_date": dt.date(2026, 1, 1)},
+        data={
+            "number": "LTA-2023-001",
+            "agency": "UNDP",
+            "value": Decimal("250000"),
+            "currency": "usd",
+            "start_date": dt.date(2023, 1, 1),
+            "end_date": dt.date(2026, 1, 1),
+        },
         by=alice,
     )
     assert agreement.currency == "USD"
     services.agreement_save(
-        supplier=bright, agreement=agreement, data={"number": "LTA-2023-001", "agency": "UNDP",
-        "value": Decimal("300000"), "currency": "USD", "start_date": dt.date(2023, 1, 1),
-        "end_date": dt.date(2026, 1, 1)}, by=alice,
+        supplier=bright,
+        agreement=agreement,
+        data={
+            "number": "LTA-2023-001",
+            "agency": "UNDP",
+            "value": Decimal("300000"),
+            "currency": "USD",
+            "start_date": dt.date(2023, 1, 1),
+            "end_date": dt.date(2026, 1, 1),
+        },
+        by=alice,
     )
     services.agreement_delete(agreement=agreement, by=alice)
 
     actions = [(e.action, e.before, e.after) for e in events_for(bright)]
     assert actions[0] == (
         "supplier.agreement_deleted",
-        {"number": "LTA-2023-001", "agency": "UNDP", "value": "300000", "currency": "USD",
-         "start_date": "2023-01-01", "end_date": "2026-01-01"},
+        {
+            "number": "LTA-2023-001",
+            "agency": "UNDP",
+            "value": "300000",
+            "currency": "USD",
+            "start_date": "2023-01-01",
+            "end_date": "2026-01-01",
+        },
         {},
     )
     assert actions[1] == ("supplier.agreement_updated", {"value": "250000"}, {"value": "300000"})
@@ -151,13 +181,18 @@ def test_agreement_lifecycle_is_on_the_supplier_timeline(alice, bright):
 def test_certification_and_contact_are_audited(bob, bright):
     certification = services.certification_save(
         supplier=bright,
-        data={"standard": "ISO 9001", "number": "CN-9001-1", "issuer": "SGS",
-              "valid_until": dt.date(2027, 5, 1)},
+        data={
+            "standard": "ISO 9001",
+            "number": "CN-9001-1",
+            "issuer": "SGS",
+            "valid_until": dt.date(2027, 5, 1),
+        },
         by=bob,
     )
     services.certification_delete(certification=certification, by=bob)
     first = services.contact_save(
-        supplier=bright, data={"name": "王芳", "email": "wang@bright.cn", "is_primary": True},
+        supplier=bright,
+        data={"name": "王芳", "email": "wang@bright.cn", "is_primary": True},
         by=bob,
     )
     second = services.contact_save(

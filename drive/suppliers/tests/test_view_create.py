@@ -76,8 +76,7 @@ def test_duplicates_in_the_registry_are_refused_with_a_clear_message(client_of, 
 
 def test_bad_values_change_nothing(client_of, alice):
     response = client_of(alice).post(
-        URL, {**FORM, "website": "not a url at all", "employees": "-3",
-              "annual_turnover_usd": "-1"}
+        URL, {**FORM, "website": "not a url at all", "employees": "-3", "annual_turnover_usd": "-1"}
     )
     errors = response.context["form"].errors
     assert set(errors) == {"website", "employees", "annual_turnover_usd"}

@@ -23,15 +23,21 @@ def test_alice_sees_the_whole_profile(client_of, alice, bright):
     bright.women_owned = True
     bright.save()
     bright.sectors.add(Sector.objects.get(code=53))
-    bright.agreements.create(number="LTA-2023-001", agency="UNDP", value=Decimal("250000"),
-                             currency="USD", start_date=dt.date(2023, 1, 1),
-                             end_date=dt.date(2024, 1, 1))
-    bright.certifications.create(standard="ISO 9001", number="Q-1", issuer="SGS",
-                                 valid_until=dt.date(2020, 1, 1))
-    bright.certifications.create(standard="ISO 14001", number="E-1", issuer="TÜV",
-                                 valid_until=dt.date(2999, 1, 1))
-    bright.contacts.create(name="王芳", position="Manager", email="wang@bright.cn",
-                           is_primary=True)
+    bright.agreements.create(
+        number="LTA-2023-001",
+        agency="UNDP",
+        value=Decimal("250000"),
+        currency="USD",
+        start_date=dt.date(2023, 1, 1),
+        end_date=dt.date(2024, 1, 1),
+    )
+    bright.certifications.create(
+        standard="ISO 9001", number="Q-1", issuer="SGS", valid_until=dt.date(2020, 1, 1)
+    )
+    bright.certifications.create(
+        standard="ISO 14001", number="E-1", issuer="TÜV", valid_until=dt.date(2999, 1, 1)
+    )
+    bright.contacts.create(name="王芳", position="Manager", email="wang@bright.cn", is_primary=True)
     services.supplier_update(supplier=bright, data={"city": "Dongguan"}, by=alice)
 
     response = client_of(alice).get(detail(bright))
@@ -39,13 +45,32 @@ def test_alice_sees_the_whole_profile(client_of, alice, bright):
     assert response.status_code == 200
     html = response.content.decode()
     for text in (
-        "Bright Textiles Co., Ltd.", "明亮纺织有限公司", "91440300MA5F00001X",
-        bright.ungm_vendor_number, "China", "Dongguan", "深圳市南山区科技园 1 号",
-        "https://bright.example.cn", "53 · Apparel and Luggage and Personal Care Products",
-        "1,200,000", "Small", "at least 51% owned, managed and controlled by women",
-        "fewer than 10 employees", "LTA-2023-001", "UNDP", "USD 250,000.00", "Ended",
-        "ISO 9001", "Expired", "ISO 14001", "Valid", "王芳", "wang@bright.cn",
-        "Primary contact", "supplier.updated", "Shenzhen",
+        "Bright Textiles Co., Ltd.",
+        "明亮纺织有限公司",
+        "91440300MA5F00001X",
+        bright.ungm_vendor_number,
+        "China",
+        "Dongguan",
+        "深圳市南山区科技园 1 号",
+        "https://bright.example.cn",
+        "53 · Apparel and Luggage and Personal Care Products",
+        "1,200,000",
+        "Small",
+        "at least 51% owned, managed and controlled by women",
+        "fewer than 10 employees",
+        "LTA-2023-001",
+        "UNDP",
+        "USD 250,000.00",
+        "Ended",
+        "ISO 9001",
+        "Expired",
+        "ISO 14001",
+        "Valid",
+        "王芳",
+        "wang@bright.cn",
+        "Primary contact",
+        "supplier.updated",
+        "Shenzhen",
     ):
         assert text in html, text
 

@@ -33,8 +33,10 @@ def form_of(supplier, **changes) -> dict:
 def test_bob_edits_his_own_profile_and_the_change_is_recorded(client_of, bob, bright):
     client = client_of(bob)
     assert client.get(edit(bright)).status_code == 200
-    response = client.post(edit(bright), form_of(bright, city="Foshan", sectors=["53"],
-                                                 local_name="明亮纺织股份有限公司"))
+    response = client.post(
+        edit(bright),
+        form_of(bright, city="Foshan", sectors=["53"], local_name="明亮纺织股份有限公司"),
+    )
 
     assert response.status_code == 302
     bright.refresh_from_db()
@@ -42,8 +44,7 @@ def test_bob_edits_his_own_profile_and_the_change_is_recorded(client_of, bob, br
     event = AuditEvent.objects.get()
     assert (event.action, event.actor) == ("supplier.updated", bob)
     assert event.before == {"city": "Shenzhen", "local_name": "明亮纺织有限公司", "sectors": []}
-    assert event.after == {"city": "Foshan", "local_name": "明亮纺织股份有限公司",
-                           "sectors": [53]}
+    assert event.after == {"city": "Foshan", "local_name": "明亮纺织股份有限公司", "sectors": [53]}
     html = client.get(reverse("suppliers:detail", args=[bright.pk])).content.decode()
     assert "supplier.updated" in html and "Foshan" in html
 
@@ -98,15 +99,17 @@ def test_bob_sees_the_identifiers_read_only_and_cannot_change_them(client_of, bo
     assert bright.registration_number in html and "Ask your buyer to correct this" in html
     assert 'name="registration_number"' not in html
 
-    response = client.post(edit(bright), form_of(
-        bright, city="Foshan", registration_number="HIJACKED-1", ungm_vendor_number="999"
-    ))
+    response = client.post(
+        edit(bright),
+        form_of(bright, city="Foshan", registration_number="HIJACKED-1", ungm_vendor_number="999"),
+    )
 
     assert response.status_code == 302
     saved = Supplier.objects.get(pk=bright.pk)
     assert saved.city == "Foshan"
     assert (saved.registration_number, saved.ungm_vendor_number) == (
-        bright.registration_number, bright.ungm_vendor_number
+        bright.registration_number,
+        bright.ungm_vendor_number,
     )
     event = AuditEvent.objects.get()
     assert set(event.after) == {"city"}

@@ -17,8 +17,14 @@ def url(name: str, supplier, item=None) -> str:
     return reverse(f"suppliers:{name}", args=args)
 
 
-AGREEMENT = {"number": "LTA-2024-007", "agency": "UNICEF", "value": "125000.50",
-             "currency": " cny ", "start_date": "2024-01-01", "end_date": "2026-12-31"}
+AGREEMENT = {
+    "number": "LTA-2024-007",
+    "agency": "UNICEF",
+    "value": "125000.50",
+    "currency": " cny ",
+    "start_date": "2024-01-01",
+    "end_date": "2026-12-31",
+}
 
 
 def test_alice_adds_an_agreement(client_of, alice, bright):
@@ -29,7 +35,9 @@ def test_alice_adds_an_agreement(client_of, alice, bright):
     assert (agreement.currency, agreement.value) == ("CNY", Decimal("125000.50"))
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.target_id) == (
-        "supplier.agreement_added", alice, str(bright.pk)
+        "supplier.agreement_added",
+        alice,
+        str(bright.pk),
     )
     assert event.after["number"] == "LTA-2024-007"
 
@@ -63,7 +71,8 @@ def test_bob_changes_and_deletes_a_certification(client_of, bob, bright):
     assert response.status_code == 302
     updated = AuditEvent.objects.get(action="supplier.certification_updated")
     assert (updated.before, updated.after) == (
-        {"valid_until": "2025-01-01"}, {"valid_until": "2028-01-01"}
+        {"valid_until": "2025-01-01"},
+        {"valid_until": "2028-01-01"},
     )
 
     assert client.get(url("certification_delete", bright, certification)).status_code == 200
@@ -76,8 +85,13 @@ def test_bob_changes_and_deletes_a_certification(client_of, bob, bright):
 def test_bob_adds_a_contact_in_chinese(client_of, bob, bright):
     response = client_of(bob).post(
         url("contact_add", bright),
-        {"name": "王芳", "position": "总经理", "email": "wang@bright.cn", "phone": "+86 755 1234",
-         "is_primary": "on"},
+        {
+            "name": "王芳",
+            "position": "总经理",
+            "email": "wang@bright.cn",
+            "phone": "+86 755 1234",
+            "is_primary": "on",
+        },
     )
     assert response.status_code == 302
     assert bright.contacts.get().name == "王芳"

@@ -29,8 +29,13 @@ def test_alice_sees_her_registry_with_chinese_names(client_of, alice, bright, ce
 
 
 def test_search_and_filters(client_of, alice, agency, bright, cedar):
-    women = SupplierFactory(buyer=agency, legal_name="Hangzhou Women Weavers",
-                            women_owned=True, size_class="micro", country="VN")
+    women = SupplierFactory(
+        buyer=agency,
+        legal_name="Hangzhou Women Weavers",
+        women_owned=True,
+        size_class="micro",
+        country="VN",
+    )
     SupplierSector.objects.create(supplier=women, sector=Sector.objects.get(code=53))
     cedar.agreements.create(number="LTA-9", agency="UNICEF")
     client = client_of(alice)
@@ -54,7 +59,8 @@ def test_column_headers_sort_and_keep_filters(client_of, alice, agency):
 
     response = client.get(URL, {"q": "a", "sort": "name"})
     assert response.context["headers"]["name"] == {
-        "url": "?q=a&sort=-name", "aria_sort": "ascending"
+        "url": "?q=a&sort=-name",
+        "aria_sort": "ascending",
     }
     assert listed(client.get(URL, {"sort": "-name"})) == ["Beta", "Alpha"]
     assert listed(client.get(URL, {"sort": "employees"})) == ["Beta", "Alpha"]
@@ -116,8 +122,11 @@ def test_bob_is_taken_to_his_own_profile(client_of, bob, bright, cedar):
 
 
 def test_supplier_with_profiles_at_two_buyers_sees_both(client_of, bob, bright, other_agency):
-    other = SupplierFactory(buyer=other_agency, organisation=bright.organisation,
-                            legal_name="Bright Textiles (agency D)")
+    other = SupplierFactory(
+        buyer=other_agency,
+        organisation=bright.organisation,
+        legal_name="Bright Textiles (agency D)",
+    )
     response = client_of(bob).get(URL)
     assert response.status_code == 200
     assert {s.pk for s in response.context["suppliers"]} == {bright.pk, other.pk}
@@ -164,7 +173,7 @@ def test_query_count_does_not_grow_with_the_registry(
 
 
 def test_malformed_sector_in_a_shared_link_is_ignored(client_of, alice, bright, cedar):
-    """"²" passes str.isdigit() but not int(); 30 digits overflow the database's integers."""
+    """ "²" passes str.isdigit() but not int(); 30 digits overflow the database's integers."""
     client = client_of(alice)
     for sector in ("²", "٣", "999999999999999999999999999999", "-1"):
         response = client.get(URL, {"sector": sector})

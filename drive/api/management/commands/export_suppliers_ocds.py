@@ -18,16 +18,19 @@ class Command(BaseCommand):
     help = "Export a buyer's suppliers as OCDS 1.1 parties (a release package)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--buyer", required=True,
-                            help="The buyer organisation's id or exact name.")
-        parser.add_argument("--output", default="-",
-                            help="File to write (default: standard output).")
+        parser.add_argument(
+            "--buyer", required=True, help="The buyer organisation's id or exact name."
+        )
+        parser.add_argument(
+            "--output", default="-", help="File to write (default: standard output)."
+        )
 
     def handle(self, *args, buyer: str, output: str, **options) -> None:
         orgs = Organisation.objects.filter(kind="buyer")
         buyer_id = parse_id(buyer)
-        org = (orgs.filter(pk=buyer_id) if buyer_id is not None else orgs.filter(name=buyer)
-               ).first()
+        org = (
+            orgs.filter(pk=buyer_id) if buyer_id is not None else orgs.filter(name=buyer)
+        ).first()
         if org is None:
             raise CommandError(f"No buyer organisation {buyer!r}.")
         suppliers = Supplier.objects.filter(buyer=org).order_by("legal_name", "id")

@@ -30,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--buyer", required=True, help="Buyer organisation name or id.")
         parser.add_argument("--dry-run", action="store_true", help="Check only; change nothing.")
-        parser.add_argument("--only-valid", action="store_true",
-                            help="Import the valid rows even if some rows are invalid.")
+        parser.add_argument(
+            "--only-valid",
+            action="store_true",
+            help="Import the valid rows even if some rows are invalid.",
+        )
 
     def _buyer(self, value: str) -> Organisation:
         buyers = Organisation.objects.filter(kind=OrganisationKind.BUYER)
@@ -52,8 +55,9 @@ class Command(BaseCommand):
         if error_count > len(errors):
             self.stdout.write(f"... and {error_count - len(errors)} more errors")
 
-    def handle(self, *args, path: str, buyer: str, dry_run: bool, only_valid: bool,
-               **options) -> None:
+    def handle(
+        self, *args, path: str, buyer: str, dry_run: bool, only_valid: bool, **options
+    ) -> None:
         organisation = self._buyer(buyer)
         file_path = Path(path)
         if not file_path.is_file():
@@ -92,8 +96,10 @@ class Command(BaseCommand):
         if job.status != ImportStatus.DONE:
             raise CommandError(rejection_message(job.rejection_code, job.rejection_params))
         seconds = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {job.total} rows: {job.created} created, {job.updated} updated, "
-            f"{job.unchanged} unchanged, {job.invalid} invalid "
-            f"({job.total / seconds if seconds else 0:.0f} rows/s)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {job.total} rows: {job.created} created, {job.updated} updated, "
+                f"{job.unchanged} unchanged, {job.invalid} invalid "
+                f"({job.total / seconds if seconds else 0:.0f} rows/s)."
+            )
+        )

@@ -26,13 +26,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("code")
-        parser.add_argument("--version", dest="number", type=int, default=None,
-                            help="Version number (default: the latest).")
+        parser.add_argument(
+            "--version",
+            dest="number",
+            type=int,
+            default=None,
+            help="Version number (default: the latest).",
+        )
         parser.add_argument("--owner", default="", help="Buyer organisation name or id.")
         parser.add_argument("--output", required=True, help="Path of the .xlsx to write.")
 
-    def handle(self, *args, code: str, number: int | None, owner: str, output: str,
-               **options) -> None:
+    def handle(
+        self, *args, code: str, number: int | None, owner: str, output: str, **options
+    ) -> None:
         versions = QuestionnaireVersion.objects.filter(
             questionnaire__code=code, questionnaire__owner=buyer_named(owner)
         ).select_related("questionnaire")
@@ -40,9 +46,9 @@ class Command(BaseCommand):
             versions = versions.filter(number=number)
         found = versions.order_by("-number").first()
         if found is None:
-            raise CommandError(f"No questionnaire {code!r}" + (
-                f" with version {number}." if number is not None else "."))
+            raise CommandError(
+                f"No questionnaire {code!r}"
+                + (f" with version {number}." if number is not None else ".")
+            )
         Path(output).write_bytes(write_xlsform(version_definition(found)))
-        self.stdout.write(self.style.SUCCESS(
-            f"{code} version {found.number} written to {output}"
-        ))
+        self.stdout.write(self.style.SUCCESS(f"{code} version {found.number} written to {output}"))

@@ -28,11 +28,22 @@ class Command(BaseCommand):
         parser.add_argument("--code", default="", help="Questionnaire code (default: form_id).")
         parser.add_argument("--owner", default="", help="Buyer organisation name or id.")
         parser.add_argument("--publish", action="store_true", help="Publish the new version.")
-        parser.add_argument("--skip-unsupported", action="store_true",
-                            help="Leave out unsupported rows instead of rejecting the file.")
+        parser.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="Leave out unsupported rows instead of rejecting the file.",
+        )
 
-    def handle(self, *args, path: str, code: str, owner: str, publish: bool,
-               skip_unsupported: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        path: str,
+        code: str,
+        owner: str,
+        publish: bool,
+        skip_unsupported: bool,
+        **options,
+    ) -> None:
         organisation = buyer_named(owner)
         file_path = Path(path)
         if not file_path.is_file():
@@ -40,8 +51,13 @@ class Command(BaseCommand):
         try:
             with file_path.open("rb") as handle:
                 outcome = questionnaire_import_xlsform(
-                    file=handle, owner=organisation, by=None, code=code, publish=publish,
-                    skip_unsupported=skip_unsupported, filename=file_path.name,
+                    file=handle,
+                    owner=organisation,
+                    by=None,
+                    code=code,
+                    publish=publish,
+                    skip_unsupported=skip_unsupported,
+                    filename=file_path.name,
                 )
         except DefinitionRejected as rejected:
             for issue in rejected.errors:
@@ -52,7 +68,9 @@ class Command(BaseCommand):
         for issue in outcome.skipped:
             self.stdout.write(f"skipped: {issue}")
         version = outcome.version
-        self.stdout.write(self.style.SUCCESS(
-            f"{version.questionnaire.code} version {version.number} ({version.status}): "
-            f"{version.questions.count()} questions"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{version.questionnaire.code} version {version.number} ({version.status}): "
+                f"{version.questions.count()} questions"
+            )
+        )

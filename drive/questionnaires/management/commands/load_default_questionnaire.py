@@ -41,10 +41,12 @@ class Command(BaseCommand):
             raise CommandError(rejected.message) from rejected
         version = outcome.version
         if outcome.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"{version.questionnaire.code} version {version.number} published "
-                f"({version.questions.count()} questions)."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{version.questionnaire.code} version {version.number} published "
+                    f"({version.questions.count()} questions)."
+                )
+            )
         else:
             self.stdout.write(
                 f"{version.questionnaire.code} version {version.number} is up to date."

@@ -26,9 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if bool(options["file"]) != bool(options["index"]):
             raise CommandError("--file and --index go together.")
-        jobs = [(options["index"], options["file"])] if options["file"] else [
-            (code, None) for code in DATASETS
-        ]
+        jobs = (
+            [(options["index"], options["file"])]
+            if options["file"]
+            else [(code, None) for code in DATASETS]
+        )
         for code, path in jobs:
             try:
                 report = reference_data_load(dataset=code, path=path)
@@ -37,7 +39,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{error.message}{details}") from None
             skipped = (
                 f"; skipped (no ISO 3166 country): {', '.join(report.skipped)}"
-                if report.skipped else ""
+                if report.skipped
+                else ""
             )
             self.stdout.write(
                 f"{code}: {report.created} added, {report.updated} updated, "

@@ -24,8 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--method", default=DEFAULT_METHOD_CODE, help="method code")
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, programme=None, method=DEFAULT_METHOD_CODE, batch_size=500,
-               **options):
+    def handle(self, *args, programme=None, method=DEFAULT_METHOD_CODE, batch_size=500, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be 1 or more.")
         try:
@@ -33,14 +32,23 @@ class Command(BaseCommand):
         except NoScoringMethod as error:
             raise CommandError(str(error)) from None
         pending = (
-            Assessment.objects.annotate(latest=Subquery(
-                Submission.objects.filter(assessment=OuterRef("pk"))
-                .order_by("-number").values("number")[:1]
-            ))
+            Assessment.objects.annotate(
+                latest=Subquery(
+                    Submission.objects.filter(assessment=OuterRef("pk"))
+                    .order_by("-number")
+                    .values("number")[:1]
+                )
+            )
             .filter(latest__isnull=False)
-            .exclude(Exists(Score.objects.filter(
-                assessment=OuterRef("pk"), method=current, submission_number=OuterRef("latest")
-            )))
+            .exclude(
+                Exists(
+                    Score.objects.filter(
+                        assessment=OuterRef("pk"),
+                        method=current,
+                        submission_number=OuterRef("latest"),
+                    )
+                )
+            )
         )
         if programme is not None:
             pending = pending.filter(enrolment__programme_id=programme)
@@ -49,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Scoring {total} assessment(s) with {current}.")
         done = 0
         for start in range(0, total, batch_size):
-            batch = Assessment.objects.filter(pk__in=ids[start:start + batch_size])
+            batch = Assessment.objects.filter(pk__in=ids[start : start + batch_size])
             done += len(score_compute_many(assessments=batch, method=current))
             self.stdout.write(f"{min(start + batch_size, total)}/{total} checked, {done} scored")
         self.stdout.write(self.style.SUCCESS(f"Done: {done} scored with {current}."))
