@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "drive.core",
     "drive.audit",
+    "drive.events",
     "drive.organisations",
     "drive.accounts",
     "drive.suppliers",

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from drive.audit.models import AuditEvent
+from drive.events.registry import has_subscribers
+from drive.events.services import event_record
 
 
 def audit_record(
@@ -19,6 +21,7 @@ def audit_record(
     to_state: str = "",
     note: str = "",
     organisation: Any = None,
+    payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call it inside the service's transaction.
 
@@ -27,6 +30,22 @@ def audit_record(
     """
     if organisation is None and actor is not None:
         organisation = getattr(actor, "organisation", None)
+    if has_subscribers(action):
+        # The audit entry and the domain event share one transaction (STYLE.md 8c).
+        event_record(
+            name=action,
+            subject=target,
+            actor=actor,
+            organisation=organisation,
+            payload={
+                "from_state": from_state,
+                "to_state": to_state,
+                "note": note,
+                "before": before or {},
+                "after": after or {},
+                **(payload or {}),
+            },
+        )
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         organisation=organisation,

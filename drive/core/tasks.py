@@ -103,3 +103,12 @@ def enqueue(path: str, *args: Any, **kwargs: Any) -> None:
     undoes the state change that queued it.
     """
     transaction.on_commit(lambda: _dispatch(path, args, kwargs))
+
+
+def enqueue_now(path: str, *args: Any, **kwargs: Any) -> None:
+    """Dispatch ``path`` at once (the caller is already after commit).
+
+    Unlike :func:`enqueue` it raises when the backend cannot take the task (e.g. the broker
+    is down), so the caller can leave the work for a later retry.
+    """
+    _dispatch(path, args, kwargs)

@@ -1,0 +1,95 @@
+"""Domain events: recorded with the change, delivered after commit, once per consumer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from drive.audit.services import audit_record
+from drive.events import registry
+from drive.events.models import DomainEvent, EventDelivery
+from drive.events.services import event_deliver, event_record, events_sweep
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def received():
+    """A consumer of ``test.happened`` that records what it saw; removed afterwards."""
+    seen: list[int] = []
+
+    @registry.subscribe("test.happened", consumer="tests.recorder")
+    def recorder(event):
+        seen.append(event.pk)
+
+    yield seen
+    registry._subscriptions.pop("test.happened", None)
+
+
+def test_event_is_delivered_after_commit_once(received, agency):
+    with transaction.atomic():
+        event = event_record(name="test.happened", subject=agency, payload={"n": 1})
+        assert received == []  # nothing before commit
+    assert received == [event.pk]
+    event.refresh_from_db()
+    assert event.delivered_at is not None
+    # A replay (sweep or duplicate task) changes nothing.
+    assert event_deliver(event.pk) is True
+    assert received == [event.pk]
+    assert EventDelivery.objects.get(event=event).done_at is not None
+
+
+def test_rolled_back_change_records_no_event(received, agency):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        event_record(name="test.happened", subject=agency)
+        raise RuntimeError("the service failed")
+    assert DomainEvent.objects.count() == 0
+    assert received == []
+
+
+def test_audited_action_with_a_subscriber_records_its_event(received, agency, alice):
+    with transaction.atomic():
+        audit_record(actor=alice, action="test.happened", target=agency, to_state="done")
+    event = DomainEvent.objects.get()
+    assert event.name == "test.happened"
+    assert event.subject == agency
+    assert event.actor == alice
+    assert event.payload["to_state"] == "done"
+    assert received == [event.pk]
+
+
+def test_audited_action_without_subscriber_records_no_event(agency, alice):
+    audit_record(actor=alice, action="nobody.listens", target=agency)
+    assert DomainEvent.objects.count() == 0
+
+
+def test_failing_consumer_is_retried_by_the_sweep_and_others_are_not_repeated(agency):
+    calls = {"good": 0, "flaky": 0}
+
+    @registry.subscribe("test.flaky", consumer="tests.good")
+    def good(event):
+        calls["good"] += 1
+
+    @registry.subscribe("test.flaky", consumer="tests.flaky")
+    def flaky(event):
+        calls["flaky"] += 1
+        if calls["flaky"] == 1:
+            raise ConnectionError("mail server down")
+
+    try:
+        event = event_record(name="test.flaky", subject=agency)
+        event.refresh_from_db()
+        assert event.delivered_at is None
+        assert calls == {"good": 1, "flaky": 1}
+        failed = EventDelivery.objects.get(event=event, consumer="tests.flaky")
+        assert failed.done_at is None and "mail server down" in failed.last_error
+
+        assert events_sweep(now=timezone.now() + dt.timedelta(minutes=5)) == 1
+        event.refresh_from_db()
+        assert event.delivered_at is not None
+        assert calls == {"good": 1, "flaky": 2}
+    finally:
+        registry._subscriptions.pop("test.flaky", None)
