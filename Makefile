@@ -43,6 +43,7 @@ test: venv chromium fonts redis lint
 lint: venv
 	$(VENV)/bin/ruff check drive bench
 	$(VENV)/bin/ruff format --check drive bench conftest.py
+	DRIVE_ENV=test $(VENV)/bin/mypy
 
 ## chromium: Debian's Chromium for the browser tests (installed when missing and allowed)
 chromium:

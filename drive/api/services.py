@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.api.models import (
     TOKEN_PREFIX,
     ApiToken,
@@ -54,7 +55,7 @@ def token_create(
     *,
     name: str,
     scope: str,
-    by: Any,
+    by: User,
     kind: str = TokenKind.PERSONAL,
     expires_at: dt.datetime | None = None,
 ) -> tuple[ApiToken, str]:
@@ -92,7 +93,7 @@ def token_create(
     return token, clear
 
 
-def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Stop a token at once (its next request gets 401). Revoking twice does nothing."""
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
@@ -166,7 +167,7 @@ def _endpoint_snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
 
 
 def webhook_endpoint_create(
-    *, organisation: Organisation, data: Mapping[str, Any], by: Any
+    *, organisation: Organisation, data: Mapping[str, Any], by: User
 ) -> WebhookEndpoint:
     """Register a URL for ``organisation``'s events with a new random signing secret.
 
@@ -196,7 +197,7 @@ def webhook_endpoint_create(
 
 
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, data: Mapping[str, Any], by: Any
+    *, endpoint: WebhookEndpoint, data: Mapping[str, Any], by: User
 ) -> WebhookEndpoint:
     """Change the URL, description, events or active flag; audits ``webhook.updated``."""
     with transaction.atomic():
@@ -225,7 +226,7 @@ def webhook_endpoint_update(
     return endpoint
 
 
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by: Any) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by: User) -> None:
     """Remove an endpoint and its delivery log; audits ``webhook.deleted`` on the
     organisation's timeline."""
     with transaction.atomic():
@@ -251,7 +252,7 @@ def webhook_emit(
     """
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}")
-    org_id = getattr(organisation, "pk", organisation)
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     endpoints = [
         e
         for e in WebhookEndpoint.objects.filter(organisation_id=org_id, active=True)

@@ -218,7 +218,7 @@ def _check_editable(assessment: Assessment, question: Question) -> None:
         raise AssessmentLocked(_("Only the answers the reviewer commented on can be changed now."))
 
 
-def _enrol(enrolment: Enrolment, by: Any, note: str = "") -> Enrolment:
+def _enrol(enrolment: Enrolment, by: User, note: str = "") -> Enrolment:
     """Move an invited company to "enrolled". Two contributors' first answers may both
     have read "invited": the one that moves second finds the company enrolled already,
     which is what it wanted, so its answer is kept."""
@@ -231,7 +231,7 @@ def _enrol(enrolment: Enrolment, by: Any, note: str = "") -> Enrolment:
         return enrolment
 
 
-def _record_activity(assessment: Assessment, by: Any) -> None:
+def _record_activity(assessment: Assessment, by: User) -> None:
     """Supplier activity: the first answer enrols an invited company; touch last activity.
 
     The stage is read under a row lock, so on PostgreSQL a second first answer waits for
@@ -255,7 +255,7 @@ def answer_save(
     question: Question,
     value: Any,
     expected_revision: int,
-    by: Any,
+    by: User,
 ) -> Answer:
     """Save one answer if nobody changed it since the caller read ``expected_revision``.
 
@@ -320,7 +320,7 @@ def answer_save(
     return answer
 
 
-def _answer_for(assessment: Assessment, question: Question, by: Any) -> Answer:
+def _answer_for(assessment: Assessment, question: Question, by: User) -> Answer:
     answer, _created = Answer.objects.get_or_create(
         assessment=assessment, question=question, defaults={"updated_by": by}
     )
@@ -337,7 +337,7 @@ def _same_company(assessment: Assessment, document: Document) -> bool:
 def answer_attach_document(
     *,
     document: Document,
-    by: Any,
+    by: User,
     answer: Answer | None = None,
     assessment: Assessment | None = None,
     question: Question | None = None,
@@ -381,7 +381,7 @@ def answer_upload_document(
     title: str,
     kind: str,
     valid_until: datetime.date | None,
-    by: Any,
+    by: User,
 ) -> Document:
     """Upload a file into the company's library and attach it to the answer, all or
     nothing (:func:`drive.evidence.services.document_upload`, then
@@ -413,7 +413,7 @@ def answer_upload_document(
     return document
 
 
-def answer_detach_document(*, answer: Answer, document: Document, by: Any) -> Answer:
+def answer_detach_document(*, answer: Answer, document: Document, by: User) -> Answer:
     """Take a document off an answer (it stays in the library); audit
     ``answer.document_detached``."""
     with transaction.atomic():
@@ -439,7 +439,7 @@ def answer_detach_document(*, answer: Answer, document: Document, by: Any) -> An
 # --- Prefill ---------------------------------------------------------------------------
 
 
-def assessment_prefill(*, assessment: Assessment, source: Assessment, by: Any) -> list[str]:
+def assessment_prefill(*, assessment: Assessment, source: Assessment, by: User) -> list[str]:
     """Copy the company's last *submitted* answers of ``source`` into empty answers.
 
     Only questions with the same code and the same type are copied, only values still
@@ -543,7 +543,7 @@ def reference_number(assessment: Assessment, number: int) -> str:
     return f"DRV-{assessment.pk}-{number}"
 
 
-def assessment_submit(*, assessment: Assessment, by: Any) -> Submission:
+def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
     """Freeze the answers and send them for review.
 
     Everything happens in one transaction holding the assessment row (:func:`_lock`), so
@@ -626,7 +626,7 @@ def _check_under_review(assessment: Assessment) -> None:
 
 
 def review_comment_add(
-    *, assessment: Assessment, question: Question, text: str, by: Any
+    *, assessment: Assessment, question: Question, text: str, by: User
 ) -> ReviewComment:
     """Comment on one answer of the submission under review; audit
     ``assessment.commented``."""
@@ -665,7 +665,7 @@ def _supplier_context(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def assessment_return(*, assessment: Assessment, by: Any, note: str = "") -> Assessment:
+def assessment_return(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
     """Return a submitted assessment for clarification.
 
     Needs at least one comment on the submission under review (the supplier must know
@@ -702,7 +702,7 @@ def assessment_return(*, assessment: Assessment, by: Any, note: str = "") -> Ass
     return assessment
 
 
-def assessment_accept(*, assessment: Assessment, by: Any, note: str = "") -> Assessment:
+def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
     """Accept a submitted assessment: → accepted (audit ``assessment.accepted``),
     enrolment → "reviewed", the supplier's people are emailed."""
     _check_under_review(assessment)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -12,7 +13,7 @@ from drive.events.services import event_record
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     action: str,
     target: models.Model,
     before: dict | None = None,
@@ -47,7 +48,7 @@ def audit_record(
             },
         )
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=getattr(actor, "pk", None),
         organisation=organisation,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),

@@ -10,8 +10,9 @@ the same move. It writes the audit event in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -19,26 +20,27 @@ from drive.audit.services import audit_record
 from drive.core.errors import InvalidTransition
 
 AllowedMoves = Mapping[str, Set[str]]
+M = TypeVar("M", bound=models.Model)
 
 
 def _status_labels(obj: models.Model, field: str) -> dict[str, Any]:
     """The human (translated) names of the field's statuses, so a refusal never shows the
     stored codes."""
-    return dict(obj._meta.get_field(field).flatchoices)
+    return dict(getattr(obj._meta.get_field(field), "flatchoices", ()))
 
 
 def transition(
-    obj: models.Model,
+    obj: M,
     *,
     field: str = "status",
     to: str,
     allowed: AllowedMoves,
-    by: Any,
+    by: AbstractBaseUser | None,
     action: str,
     note: str = "",
     organisation: Any = None,
     changes: dict[str, Any] | None = None,
-) -> models.Model:
+) -> M:
     """Move ``obj`` from its current status to ``to``.
 
     Preconditions: ``obj`` holds the status the caller last read. Raises

@@ -531,7 +531,10 @@ def demo_load() -> list[tuple[str, str, str]]:
         if supplier.organisation_id is None:
             Supplier.objects.filter(pk=supplier.pk).update(organisation=account)
         people = [(spec.admin, Role.SUPPLIER_ADMIN), (spec.contributor, Role.CONTRIBUTOR)]
-        for (email, name, language), role in (p for p in people if p[0] is not None):
+        for spec_person, role in people:
+            if spec_person is None:
+                continue
+            email, name, language = spec_person
             _user(email, name, account, role, language)
             sign_ins.append((email, DEMO_PASSWORD, f"{role.label}, {spec.legal_name}"))
 

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ def event_record(
     *,
     name: str,
     subject: models.Model | None,
-    actor: Any = None,
+    actor: AbstractBaseUser | None = None,
     organisation: Any = None,
     payload: dict[str, Any] | None = None,
 ) -> DomainEvent:
@@ -46,7 +47,7 @@ def event_record(
         name=name,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=str(subject.pk) if subject is not None else "",
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=getattr(actor, "pk", None),
         organisation=organisation,
         payload=payload or {},
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.evidence.filetypes import ALLOWED_LABELS, detect
@@ -56,7 +57,7 @@ def document_upload(
     title: str,
     kind: str = DocumentKind.OTHER,
     valid_until: datetime.date | None = None,
-    by: Any,
+    by: User,
 ) -> Document:
     """Add a file to ``supplier``'s evidence library and return its document.
 
@@ -85,7 +86,7 @@ def document_upload(
             % {"types": ALLOWED_LABELS}
         )
     sha256 = _sha256(file)
-    same_company = (
+    same_company: dict[str, Any] = (
         {"supplier__organisation_id": supplier.organisation_id}
         if supplier.organisation_id
         else {"supplier": supplier}
@@ -129,7 +130,7 @@ def document_update(
     title: str,
     kind: str,
     valid_until: datetime.date | None,
-    by: Any,
+    by: User,
 ) -> Document:
     """Change a document's title, type or validity date; audits ``evidence.changed``."""
     before = _snapshot(document)

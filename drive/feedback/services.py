@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.assessments.models import Assessment
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
@@ -20,7 +19,7 @@ class FeedbackUnavailable(DomainError):
     pass
 
 
-def feedback_pdf_request(*, assessment: Assessment, language: str, by: Any) -> FeedbackPdf:
+def feedback_pdf_request(*, assessment: Assessment, language: str, by: User) -> FeedbackPdf:
     """The PDF of the current report in ``language``; queues its rendering after commit
     when it does not exist yet or failed before. Idempotent for a ready or pending PDF.
     Raises :class:`FeedbackUnavailable` before the assessment is accepted and scored.

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from drive.accounts.models import User
 from drive.audit.models import AuditEvent
 from drive.imports.columns import REQUIRED_COLUMNS, map_headers
 from drive.imports.normalise import clean_row
@@ -327,7 +328,7 @@ def run(
     buyer: Organisation,
     write: bool = False,
     only_valid: bool = False,
-    by: Any = None,
+    by: User | None = None,
     progress: Progress | None = None,
     batch_size: int | None = None,
 ) -> Outcome:
@@ -398,7 +399,7 @@ def _count(outcome: Outcome, p: PlannedRow) -> None:
 class Writer:
     """Batched writes: bulk_create / bulk_update, sectors and contacts, audit events."""
 
-    def __init__(self, buyer: Organisation, by: Any) -> None:
+    def __init__(self, buyer: Organisation, by: User | None) -> None:
         self.buyer = buyer
         self.by = by if getattr(by, "pk", None) else None
         self.sectors = {s.code: s for s in Sector.objects.all()}
@@ -461,8 +462,8 @@ class Writer:
         replace_sectors: list[int] = []
         updated_suppliers = []
         for p in updates:
+            assert p.existing is not None  # planned updates always carry their supplier
             supplier = p.existing
-            assert supplier is not None
             old_codes = supplier._import_sectors  # type: ignore[attr-defined]
             before = self._snapshot(supplier, old_codes)
             for name in p.changes:
@@ -479,10 +480,12 @@ class Writer:
             if size != supplier.size_class:
                 supplier.size_class = size
                 fields.add("size_class")
-            new_codes = p.sectors if p.sectors_changed else old_codes
+            new_codes = p.sectors if p.sectors_changed and p.sectors is not None else old_codes
             if p.sectors_changed:
                 replace_sectors.append(supplier.pk)
-                links.extend(SupplierSector(supplier=supplier, sector_id=c) for c in p.sectors)
+                links.extend(
+                    SupplierSector(supplier=supplier, sector_id=c) for c in p.sectors or ()
+                )
             after = self._snapshot(supplier, new_codes)
             changed = {k for k in after if before.get(k) != after.get(k)}
             before = {k: before[k] for k in changed}

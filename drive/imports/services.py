@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from drive.accounts.models import User
 from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import ImportRejected
@@ -29,7 +30,7 @@ from drive.organisations.models import Organisation
 logger = logging.getLogger(__name__)
 
 
-def _move(job: ImportJob, to: str, by: Any, **changes: Any) -> ImportJob:
+def _move(job: ImportJob, to: str, by: User | None, **changes: Any) -> ImportJob:
     return transition(
         job,
         to=to,
@@ -58,7 +59,7 @@ def _local_path(job: ImportJob) -> tuple[Path, bool]:
         return Path(tmp.name), True
 
 
-def import_create(*, buyer: Organisation, file: File, by: Any) -> ImportJob:
+def import_create(*, buyer: Organisation, file: File, by: User) -> ImportJob:
     """Store an uploaded supplier list as a new job in status ``uploaded``.
 
     Raises ImportRejected when the file is larger than IMPORT_MAX_UPLOAD_BYTES.
@@ -100,7 +101,7 @@ def runs_in_background(job: ImportJob) -> bool:
     return job.estimated_rows > settings.IMPORT_BACKGROUND_ROWS
 
 
-def import_validate(*, job: ImportJob, by: Any = None) -> ImportJob:
+def import_validate(*, job: ImportJob, by: User | None = None) -> ImportJob:
     """Read the whole file and store the row-by-row report; writes no supplier.
 
     Precondition: ``job`` is ``uploaded``. Moves it to ``validating`` (so a second
@@ -154,7 +155,7 @@ def import_validate(*, job: ImportJob, by: Any = None) -> ImportJob:
     )
 
 
-def import_claim(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
+def import_claim(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
     """Move a checked job to ``importing`` (compare-and-set: only one caller wins).
 
     Refuses (ImportRejected) to import all rows of a file that has invalid rows.
@@ -181,7 +182,7 @@ def engine_message_invalid(job: ImportJob) -> str:
     ) % {"count": job.invalid}
 
 
-def import_apply(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
+def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
     """Create and update the suppliers of a checked file, all in ONE transaction.
 
     Precondition: ``job`` is ``validated`` (it is claimed here) or already claimed by
@@ -243,6 +244,6 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: Any) -> ImportJob:
     return job
 
 
-def import_cancel(*, job: ImportJob, by: Any) -> ImportJob:
+def import_cancel(*, job: ImportJob, by: User) -> ImportJob:
     """Abandon a checked import; nothing is written to the registry."""
     return _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())

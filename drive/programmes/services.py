@@ -99,7 +99,7 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def programme_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) -> Programme:
+def programme_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -> Programme:
     """Create a draft programme for ``buyer`` and audit ``programme.created``.
 
     ``data`` holds PROGRAMME_FIELDS (``questionnaire_version`` required). The questionnaire
@@ -122,7 +122,7 @@ def programme_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) -
     return programme
 
 
-def programme_update(*, programme: Programme, data: Mapping[str, Any], by: Any) -> Programme:
+def programme_update(*, programme: Programme, data: Mapping[str, Any], by: User) -> Programme:
     """Change a programme's details; audit ``programme.updated`` with the changed fields.
 
     The questionnaire version cannot change once suppliers are enrolled (their assessments
@@ -160,7 +160,7 @@ def programme_update(*, programme: Programme, data: Mapping[str, Any], by: Any) 
     return locked
 
 
-def programme_open(*, programme: Programme, by: Any, note: str = "") -> Programme:
+def programme_open(*, programme: Programme, by: User, note: str = "") -> Programme:
     """Open a draft (or reopen a closed) programme; audit ``programme.opened``.
 
     Requires a published questionnaire version. Side effect: the users of every supplier
@@ -192,7 +192,7 @@ def programme_open(*, programme: Programme, by: Any, note: str = "") -> Programm
     return programme
 
 
-def programme_close(*, programme: Programme, by: Any, note: str = "") -> Programme:
+def programme_close(*, programme: Programme, by: User, note: str = "") -> Programme:
     """Close an open programme; audit ``programme.closed``. No enrolment changes."""
     return transition(
         programme,
@@ -227,7 +227,7 @@ def _supplier_users(supplier_ids: Iterable[int]) -> dict[int, list[User]]:
         return users
     people = User.objects.filter(is_active=True, organisation_id__in=list(by_org))
     for user in people.order_by("email"):
-        for supplier_id in by_org[user.organisation_id]:
+        for supplier_id in by_org.get(user.organisation_id or 0, []):
             users.setdefault(supplier_id, []).append(user)
     return users
 
@@ -295,7 +295,7 @@ def _lock(programme: Programme) -> Programme:
     return locked
 
 
-def enrolment_create(*, programme: Programme, supplier: Supplier, by: Any) -> Enrolment:
+def enrolment_create(*, programme: Programme, supplier: Supplier, by: User) -> Enrolment:
     """Enrol one supplier of the buyer's registry; idempotent.
 
     Creates the enrolment at stage "invited" and its draft assessment of the programme's
@@ -329,7 +329,7 @@ def enrolment_create(*, programme: Programme, supplier: Supplier, by: Any) -> En
 
 
 def enrolment_create_many(
-    *, programme: Programme, suppliers: Iterable[Supplier], by: Any
+    *, programme: Programme, suppliers: Iterable[Supplier], by: User
 ) -> list[Enrolment]:
     """Enrol many suppliers in one transaction; returns the new enrolments only.
 
@@ -374,7 +374,7 @@ def enrolment_invite_new_company(
     legal_name: str,
     country: str,
     email: str,
-    by: Any,
+    by: User,
     local_name: str = "",
     registration_number: str = "",
     ungm_vendor_number: str = "",
@@ -403,13 +403,13 @@ def enrolment_invite_new_company(
         return enrolment_create(programme=programme, supplier=supplier, by=by)
 
 
-def enrolment_move(*, enrolment: Enrolment, to: str, by: Any, note: str = "") -> Enrolment:
+def enrolment_move(*, enrolment: Enrolment, to: str, by: User, note: str = "") -> Enrolment:
     """Move an enrolment to stage ``to`` (STAGE_MOVES); audit ``enrolment.stage_changed``.
 
     The one place a stage changes. Raises InvalidTransition for a move not in the table or
     when the stage changed meanwhile.
     """
-    return transition(  # type: ignore[return-value]
+    return transition(
         enrolment,
         field="stage",
         to=to,
@@ -421,7 +421,7 @@ def enrolment_move(*, enrolment: Enrolment, to: str, by: Any, note: str = "") ->
     )
 
 
-def enrolment_withdraw(*, enrolment: Enrolment, by: Any, note: str = "") -> Enrolment:
+def enrolment_withdraw(*, enrolment: Enrolment, by: User, note: str = "") -> Enrolment:
     """Take a supplier out of the cohort (stage "withdrawn"); the assessment stays on record."""
     return enrolment_move(enrolment=enrolment, to=Stage.WITHDRAWN, by=by, note=note)
 
@@ -444,7 +444,7 @@ class ReminderResult:
 
 
 def reminder_send(
-    *, programme: Programme, enrolments: Iterable[Enrolment | int], by: Any, message: str = ""
+    *, programme: Programme, enrolments: Iterable[Enrolment | int], by: User, message: str = ""
 ) -> ReminderResult:
     """Remind the selected suppliers that their self-assessment is awaited.
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.core.workflow import transition
@@ -66,7 +67,7 @@ def version_create_from_definition(
     *,
     questionnaire: Questionnaire,
     definition: dict[str, Any],
-    by: Any,
+    by: User | None,
     located: Located | None = None,
 ) -> QuestionnaireVersion:
     """Create the next draft version of ``questionnaire`` from a canonical definition.
@@ -207,7 +208,7 @@ def version_definition(version: QuestionnaireVersion) -> dict[str, Any]:
     )
 
 
-def version_publish(*, version: QuestionnaireVersion, by: Any) -> QuestionnaireVersion:
+def version_publish(*, version: QuestionnaireVersion, by: User | None) -> QuestionnaireVersion:
     """Freeze a draft: draft → published, with its content hash and an audit event.
 
     Raises :class:`InvalidTransition` when the version is already published.
@@ -224,7 +225,7 @@ def version_publish(*, version: QuestionnaireVersion, by: Any) -> QuestionnaireV
     )
 
 
-def version_new_draft(*, version: QuestionnaireVersion, by: Any) -> QuestionnaireVersion:
+def version_new_draft(*, version: QuestionnaireVersion, by: User) -> QuestionnaireVersion:
     """A new draft copying a published ``version``, numbered after the last one.
 
     Refused while the questionnaire already has a draft (edit that one instead).
@@ -255,7 +256,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def question_update(*, question: Question, by: Any, **changes: Any) -> Question:
+def question_update(*, question: Question, by: User, **changes: Any) -> Question:
     """Edit a draft question's texts, required flag, conditions or applicability.
 
     ``changes`` keys are among :data:`EDITABLE_FIELDS`. The whole draft is validated
@@ -307,7 +308,7 @@ def questionnaire_import(
     *,
     located: Located,
     owner: Any,
-    by: Any,
+    by: User,
     code: str = "",
     name: str = "",
     publish: bool = False,
@@ -349,7 +350,7 @@ def questionnaire_import_xlsform(
     *,
     file: IO[bytes],
     owner: Any,
-    by: Any,
+    by: User,
     code: str = "",
     publish: bool = False,
     skip_unsupported: bool = False,
@@ -373,7 +374,9 @@ class LoadOutcome:
     created: bool
 
 
-def questionnaire_load_shipped(*, definition: dict[str, Any], by: Any = None) -> LoadOutcome:
+def questionnaire_load_shipped(
+    *, definition: dict[str, Any], by: User | None = None
+) -> LoadOutcome:
     """Create or update a questionnaire shipped with DRiVE, published.
 
     Idempotent: when the latest published version has the definition's content

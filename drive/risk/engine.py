@@ -276,7 +276,7 @@ def _index_components(country: str, context: Context) -> list[IndexComponent]:
         )
         override = context.value_overrides.get((code, country))
         item = context.values.get((code, country, year))
-        if override is not None:
+        if override is not None and override.value is not None:
             component.value = override.value
             component.raw = str(override.value.normalize())
             component.override_reason = override.reason

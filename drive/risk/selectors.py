@@ -26,7 +26,7 @@ from drive.risk.engine import (
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
 from drive.scoring.selectors import current_scores_of_suppliers
-from drive.suppliers.models import Supplier
+from drive.suppliers.models import Sector, Supplier
 
 
 @dataclass
@@ -207,7 +207,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     for row in rows:
         code = row.supplier.country.code
         country_names[code] = str(row.supplier.country.name)
-        sectors = list(row.supplier.sectors.all()) or [None]
+        sectors: list[Sector | None] = [*row.supplier.sectors.all()] or [None]
         for sector in sectors:
             key = sector.code if sector else None
             columns[key] = sector.title if sector else ""

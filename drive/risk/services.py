@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
@@ -155,7 +156,9 @@ def _store_sectors(rows: list, report: LoadReport) -> None:
             report.unchanged += 1
 
 
-def reference_data_load(*, dataset: str, path: Path | None = None, by: Any = None) -> LoadReport:
+def reference_data_load(
+    *, dataset: str, path: Path | None = None, by: User | None = None
+) -> LoadReport:
     """Load one reference file (the shipped one unless ``path`` is given).
 
     The whole file is parsed and checked first; any problem raises
@@ -213,7 +216,7 @@ def risk_model_current() -> RiskModel:
 
 
 def risk_model_create_version(
-    *, config: dict[str, Any], name: str, notes: str, by: Any
+    *, config: dict[str, Any], name: str, notes: str, by: User
 ) -> RiskModel:
     """Save a changed configuration as a new, unpublished version (number = latest + 1).
 
@@ -240,7 +243,7 @@ def risk_model_create_version(
     return model
 
 
-def risk_model_publish(*, model: RiskModel, by: Any) -> RiskModel:
+def risk_model_publish(*, model: RiskModel, by: User) -> RiskModel:
     """Publish a version; it becomes the one used when no version is named."""
     with transaction.atomic():
         changed = RiskModel.objects.filter(pk=model.pk, published=False).update(
@@ -268,7 +271,7 @@ def risk_override_add(
     kind: str,
     target: str,
     reason: str,
-    by: Any,
+    by: User,
     weight: Decimal | None = None,
     country: str = "",
     value: Decimal | None = None,

@@ -239,7 +239,7 @@ def value_text(question: Question, value: Any) -> str:
     if question.has_choices:
         labels = {**YES_NO_LABELS, **{c.value: c.display_label for c in question.choices.all()}}
         chosen = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(v), str(v)) for v in chosen)
+        return ", ".join(str(labels.get(str(v), v)) for v in chosen)
     return str(value)
 
 

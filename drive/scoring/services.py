@@ -146,7 +146,7 @@ def score_compute(
     method: ScoringMethod | None = None,
     submission: Submission | None = None,
     force: bool = False,
-    by: Any = None,
+    by: User | None = None,
 ) -> Score:
     """Score ``submission`` (default: the latest) of ``assessment`` with ``method``
     (default: the latest published version of the default method).
@@ -221,7 +221,7 @@ def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
 
 
 def score_compute_many(
-    *, assessments: Iterable[Assessment], method: ScoringMethod, by: Any = None
+    *, assessments: Iterable[Assessment], method: ScoringMethod, by: User | None = None
 ) -> list[Score]:
     """Score the latest submission of each assessment with ``method`` in one transaction
     with batched inserts (``rescore`` and the benchmark). Assessments already scored for
@@ -354,7 +354,7 @@ def _insert_question_rows(batches: list[tuple[int, list[QuestionRow]]]) -> None:
 
 
 def scoring_method_publish(
-    *, code: str, name: str, config: dict[str, Any], description: str = "", by: Any = None
+    *, code: str, name: str, config: dict[str, Any], description: str = "", by: User | None = None
 ) -> ScoringMethod:
     """Publish the next version of method ``code`` (published versions never change).
 
@@ -410,7 +410,7 @@ def _email(users: Iterable[Any], subject: Any, body: Any) -> None:
 
 
 def appeal_file(
-    *, assessment: Assessment, question: Question | None = None, reason: str, by: Any
+    *, assessment: Assessment, question: Question | None = None, reason: str, by: User
 ) -> Appeal:
     """A supplier contests its current score (``question`` None) or one answer's
     treatment. Preconditions: ``by`` belongs to the supplier; the assessment has a score;
@@ -466,7 +466,7 @@ def _appeal_ref(appeal: Appeal) -> dict[str, Any]:
         "assessment": appeal.assessment_id,
         "supplier": appeal.assessment.supplier_id,
         "programme": appeal.assessment.enrolment.programme_id,
-        "question": appeal.question.code if appeal.question_id else None,
+        "question": appeal.question.code if appeal.question is not None else None,
         "status": appeal.status,
     }
 
@@ -513,7 +513,7 @@ def _email_decision(appeal: Appeal) -> None:
     )
 
 
-def _decide(appeal: Appeal, *, to: str, note: str, by: Any) -> Appeal:
+def _decide(appeal: Appeal, *, to: str, note: str, by: User) -> Appeal:
     programme = appeal.assessment.enrolment.programme
     if not can_decide_appeal(by, programme):
         raise ScoringRefused(_("Only the programme's managers decide appeals."))
@@ -531,7 +531,7 @@ def _decide(appeal: Appeal, *, to: str, note: str, by: Any) -> Appeal:
     )
 
 
-def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, by: Any) -> Appeal:
+def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, by: User) -> Appeal:
     """Accept an appeal. For one answer, ``points`` (0..the question's possible points)
     become a recorded :class:`ScoreOverride`. The current score is then recomputed in
     place with every override (reason "override", with the note, in the explanation).
@@ -565,7 +565,7 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
             )
     with transaction.atomic():
         appeal = _decide(appeal, to=AppealStatus.ACCEPTED, note=note, by=by)
-        if appeal.question_id is not None and points is not None:
+        if appeal.question is not None and points is not None:
             override = ScoreOverride.objects.create(
                 assessment=appeal.assessment,
                 question=appeal.question,
@@ -593,7 +593,7 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
     return appeal
 
 
-def appeal_reject(*, appeal: Appeal, note: str, by: Any) -> Appeal:
+def appeal_reject(*, appeal: Appeal, note: str, by: User) -> Appeal:
     """Reject an appeal with a reason. Side effects: open → rejected (audit), an email
     to the supplier after commit."""
     appeal = Appeal.objects.select_related(

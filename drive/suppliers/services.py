@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drive.accounts.models import User
 from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
@@ -95,7 +96,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _sector_codes(sectors: Iterable[Sector | int | str]) -> list[int]:
-    return sorted({int(getattr(s, "code", s)) for s in sectors})
+    return sorted({int(s.code if isinstance(s, Sector) else s) for s in sectors})
 
 
 def supplier_snapshot(supplier: Supplier) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def _set_sectors(supplier: Supplier, codes: list[int]) -> None:
     )
 
 
-def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) -> Supplier:
+def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -> Supplier:
     """Add a supplier to ``buyer``'s registry and audit ``supplier.created``.
 
     ``data`` holds PROFILE_FIELDS and optionally ``sectors`` (Sector objects or codes).
@@ -205,7 +206,7 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: Any) ->
     return supplier
 
 
-def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: Any) -> Supplier:
+def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) -> Supplier:
     """Change a profile; audit ``supplier.updated`` with before → after of the changed
     fields only (sectors as code lists). Nothing changed → nothing written, no event.
 
@@ -271,7 +272,7 @@ def _item_save(
     fields: tuple[str, ...],
     data: Mapping[str, Any],
     noun: str,
-    by: Any,
+    by: User,
 ) -> Item:
     is_new = item.pk is None
     before = {} if is_new else _item_snapshot(item, fields)
@@ -300,7 +301,7 @@ def _item_save(
     return item
 
 
-def _item_delete(*, item: models.Model, fields: tuple[str, ...], noun: str, by: Any) -> None:
+def _item_delete(*, item: models.Model, fields: tuple[str, ...], noun: str, by: User) -> None:
     supplier = item.supplier  # type: ignore[attr-defined]
     before = _item_snapshot(item, fields)
     label = str(item)
@@ -320,7 +321,7 @@ def agreement_save(
     *,
     supplier: Supplier,
     data: Mapping[str, Any],
-    by: Any,
+    by: User,
     agreement: LongTermAgreement | None = None,
 ) -> LongTermAgreement:
     """Add (``agreement`` None) or change a long-term agreement of ``supplier``; audits
@@ -340,7 +341,7 @@ def agreement_save(
         )
 
 
-def agreement_delete(*, agreement: LongTermAgreement, by: Any) -> None:
+def agreement_delete(*, agreement: LongTermAgreement, by: User) -> None:
     """Delete an agreement; audits ``supplier.agreement_deleted`` with what it held."""
     with transaction.atomic():
         _item_delete(item=agreement, fields=AGREEMENT_FIELDS, noun="agreement", by=by)
@@ -350,7 +351,7 @@ def certification_save(
     *,
     supplier: Supplier,
     data: Mapping[str, Any],
-    by: Any,
+    by: User,
     certification: Certification | None = None,
 ) -> Certification:
     """Add or change a management-system certification; audits
@@ -366,7 +367,7 @@ def certification_save(
         )
 
 
-def certification_delete(*, certification: Certification, by: Any) -> None:
+def certification_delete(*, certification: Certification, by: User) -> None:
     """Delete a certification; audits ``supplier.certification_deleted``."""
     with transaction.atomic():
         _item_delete(item=certification, fields=CERTIFICATION_FIELDS, noun="certification", by=by)
@@ -376,7 +377,7 @@ def contact_save(
     *,
     supplier: Supplier,
     data: Mapping[str, Any],
-    by: Any,
+    by: User,
     contact: Contact | None = None,
 ) -> Contact:
     """Add or change a contact; audits ``supplier.contact_added`` / ``supplier.contact_updated``.
@@ -406,7 +407,7 @@ def contact_save(
     return saved
 
 
-def contact_delete(*, contact: Contact, by: Any) -> None:
+def contact_delete(*, contact: Contact, by: User) -> None:
     """Delete a contact; audits ``supplier.contact_deleted``."""
     with transaction.atomic():
         _item_delete(item=contact, fields=CONTACT_FIELDS, noun="contact", by=by)
