@@ -141,3 +141,14 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Every test starts in the default language: a test that switches to Chinese (a
+    command, a page in zh-hans) must not leave the next test's messages translated."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
