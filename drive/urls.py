@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("drive.accounts.urls")),
     path("organisations/", include("drive.organisations.urls")),
+    path("notifications/", include("drive.notifications.urls")),
     path("suppliers/import/", include("drive.imports.urls")),
     path("suppliers/", include("drive.suppliers.urls")),
     path("questionnaires/", include("drive.questionnaires.urls")),

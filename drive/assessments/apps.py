@@ -6,3 +6,6 @@ class AssessmentsConfig(AppConfig):
     name = "drive.assessments"
     label = "assessments"
     verbose_name = _("Self-assessments")
+
+    def ready(self) -> None:
+        from drive.assessments import reactions  # noqa: F401  (subscribes the consumers)

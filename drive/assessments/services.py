@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
@@ -50,7 +47,6 @@ from drive.core.tasks import enqueue
 from drive.core.workflow import transition
 from drive.evidence.models import Document
 from drive.evidence.services import document_upload
-from drive.organisations.models import Role
 from drive.programmes.models import Enrolment, Stage
 from drive.programmes.services import enrolment_move, enrolment_touch
 from drive.questionnaires.models import Question, QuestionType
@@ -517,28 +513,6 @@ def assessment_missing(assessment: Assessment) -> list[Missing]:
     return assessment_state(assessment).missing
 
 
-def _people(organisation_id: int | None, roles: tuple[str, ...]) -> list[User]:
-    if organisation_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            organisation_id=organisation_id, is_active=True, role__in=roles
-        ).order_by("email")
-    )
-
-
-def _queue_emails(people: list[User], template: str, context: dict[str, Any]) -> None:
-    """One email per person, in their language, sent after commit."""
-    for person in people:
-        language = person.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject = render_to_string(f"assessments/email/{template}_subject.txt", context)
-            body = render_to_string(
-                f"assessments/email/{template}.txt", context | {"person": person}
-            )
-        enqueue("drive.accounts.tasks.send_email", subject, body, [person.email], None, language)
-
-
 def reference_number(assessment: Assessment, number: int) -> str:
     return f"DRV-{assessment.pk}-{number}"
 
@@ -552,9 +526,9 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
     :class:`AssessmentLocked`, as is a company withdrawn or a programme closed. Refuses
     with :class:`AssessmentIncomplete` (listing each missing answer or document) when
     anything is missing. Otherwise: a :class:`Submission` with a snapshot of the visible
-    answers and their document ids; assessment draft/returned → submitted (audit
-    ``assessment.submitted``); enrolment → "assessment submitted". After commit, the
-    buyer's programme managers are emailed.
+    answers and their document ids; assessment draft/returned → submitted (audit and event
+    ``assessment.submitted``; its consumer notifies the buyer's programme managers);
+    enrolment → "assessment submitted".
     """
     now = timezone.now()
     with transaction.atomic():
@@ -592,18 +566,6 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
         enrolment_move(enrolment=enrolment, to=Stage.SUBMITTED, by=by)
         enrolment_touch(enrolment=enrolment)
         programme = enrolment.programme
-        _queue_emails(
-            _people(programme.buyer_id, (Role.PROGRAMME_MANAGER,)),
-            "submitted",
-            {
-                "assessment": assessment,
-                "programme": programme,
-                "supplier": assessment.supplier,
-                "reference": reference_number(assessment, number),
-                "resubmission": number > 1,
-                "url": settings.SITE_URL + reverse("assessments:review", args=[assessment.pk]),
-            },
-        )
         webhook_emit(
             organisation=programme.buyer_id,
             event="assessment.submitted",
@@ -654,23 +616,13 @@ def review_comment_add(
     return comment
 
 
-def _supplier_context(assessment: Assessment) -> dict[str, Any]:
-    programme = assessment.enrolment.programme
-    return {
-        "assessment": assessment,
-        "programme": programme,
-        "buyer": programme.buyer,
-        "supplier": assessment.supplier,
-        "url": settings.SITE_URL + reverse("assessments:detail", args=[assessment.pk]),
-    }
-
-
 def assessment_return(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
     """Return a submitted assessment for clarification.
 
     Needs at least one comment on the submission under review (the supplier must know
-    what to change). Assessment → returned (audit ``assessment.returned`` with ``note``);
-    enrolment → "enrolled"; the supplier's people are emailed the commented questions.
+    what to change). Assessment → returned (audit and event ``assessment.returned`` with
+    ``note``); enrolment → "enrolled". The event's consumer notifies the supplier's people
+    of the commented questions.
     """
     _check_under_review(assessment)
     number = latest_submission_number(assessment)
@@ -694,17 +646,12 @@ def assessment_return(*, assessment: Assessment, by: User, note: str = "") -> As
         )
         enrolment = assessment.enrolment
         enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by, note=note)
-        _queue_emails(
-            _people(assessment.supplier.organisation_id, (Role.SUPPLIER_ADMIN, Role.CONTRIBUTOR)),
-            "returned",
-            _supplier_context(assessment) | {"comments": comments, "note": note},
-        )
     return assessment
 
 
 def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
-    """Accept a submitted assessment: → accepted (audit ``assessment.accepted``),
-    enrolment → "reviewed", the supplier's people are emailed."""
+    """Accept a submitted assessment: → accepted (audit and event ``assessment.accepted``,
+    whose consumer notifies the supplier's people), enrolment → "reviewed"."""
     _check_under_review(assessment)
     with transaction.atomic():
         transition(
@@ -717,11 +664,6 @@ def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> As
             changes={"accepted_at": timezone.now()},
         )
         enrolment_move(enrolment=assessment.enrolment, to=Stage.REVIEWED, by=by, note=note)
-        _queue_emails(
-            _people(assessment.supplier.organisation_id, (Role.SUPPLIER_ADMIN, Role.CONTRIBUTOR)),
-            "accepted",
-            _supplier_context(assessment),
-        )
         webhook_emit(
             organisation=assessment.enrolment.programme.buyer_id,
             event="assessment.accepted",

@@ -6,3 +6,6 @@ class ProgrammesConfig(AppConfig):
     name = "drive.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from drive.programmes import reactions  # noqa: F401  (subscribes the consumers)

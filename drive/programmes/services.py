@@ -4,7 +4,8 @@ Every state change goes through :func:`drive.core.workflow.transition`: a progra
 status with PROGRAMME_MOVES, an enrolment's stage with STAGE_MOVES in
 :func:`enrolment_move` — the one place a stage moves. Services of other apps (the
 self-assessment submits, returns and accepts) call :func:`enrolment_move` too.
-Emails are queued after commit, one per recipient, in the recipient's language.
+Messages to people are events (``programme.suppliers_enrolled``,
+``programme.reminder_sent``) whose consumers in ``reactions.py`` call ``notify``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
@@ -29,8 +27,8 @@ from drive.assessments.models import Assessment
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record, audit_record_many
 from drive.core.errors import DomainError
-from drive.core.tasks import enqueue
 from drive.core.workflow import transition
+from drive.events.services import event_record
 from drive.organisations.models import Organisation
 from drive.programmes.models import (
     PROGRAMME_MOVES,
@@ -163,8 +161,8 @@ def programme_update(*, programme: Programme, data: Mapping[str, Any], by: User)
 def programme_open(*, programme: Programme, by: User, note: str = "") -> Programme:
     """Open a draft (or reopen a closed) programme; audit ``programme.opened``.
 
-    Requires a published questionnaire version. Side effect: the users of every supplier
-    already in the cohort get an email after commit.
+    Requires a published questionnaire version. Side effect: on first opening the users of
+    every supplier already in the cohort are notified (event ``programme.suppliers_enrolled``).
     """
     if not programme.questionnaire_version.is_published:
         raise ProgrammeError(
@@ -188,7 +186,7 @@ def programme_open(*, programme: Programme, by: User, note: str = "") -> Program
             enrolments = programme.enrolments.exclude(stage=Stage.WITHDRAWN).select_related(
                 "supplier", "assessment"
             )
-            _queue_enrolment_emails(programme, list(enrolments))
+            _record_enrolled(programme, list(enrolments), by)
     return programme
 
 
@@ -232,38 +230,18 @@ def _supplier_users(supplier_ids: Iterable[int]) -> dict[int, list[User]]:
     return users
 
 
-def _absolute(url_name: str, *args: Any) -> str:
-    try:
-        return settings.SITE_URL + reverse(url_name, args=args)
-    except NoReverseMatch:
-        return settings.SITE_URL + reverse("programmes:mine")
-
-
-def _queue_email(*, user: User, template: str, context: dict[str, Any]) -> None:
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string(f"programmes/email/{template}_subject.txt", context)
-        body = render_to_string(f"programmes/email/{template}.txt", context | {"user": user})
-    enqueue("drive.accounts.tasks.send_email", subject, body, [user.email], None, language)
-
-
-def _queue_enrolment_emails(programme: Programme, enrolments: list[Enrolment]) -> None:
-    """Tell each supplier's users they are in the cohort (only once the programme is open)."""
+def _record_enrolled(programme: Programme, enrolments: list[Enrolment], by: Any) -> None:
+    """Record ``programme.suppliers_enrolled`` (only once the programme is open): its
+    consumer (``reactions.notify_enrolled``) tells each supplier's users they are in."""
     if programme.status != ProgrammeStatus.OPEN or not enrolments:
         return
-    users = _supplier_users(e.supplier_id for e in enrolments)
-    for enrolment in enrolments:
-        for user in users.get(enrolment.supplier_id, []):
-            _queue_email(
-                user=user,
-                template="enrolled",
-                context={
-                    "programme": programme,
-                    "buyer": programme.buyer,
-                    "supplier": enrolment.supplier,
-                    "url": _absolute("assessments:detail", enrolment.assessment.pk),
-                },
-            )
+    event_record(
+        name="programme.suppliers_enrolled",
+        subject=programme,
+        actor=by,
+        organisation=programme.buyer,
+        payload={"enrolments": [e.pk for e in enrolments]},
+    )
 
 
 def _new_enrolment_rows(programme: Programme, suppliers: list[Supplier]) -> list[Enrolment]:
@@ -301,7 +279,7 @@ def enrolment_create(*, programme: Programme, supplier: Supplier, by: User) -> E
     Creates the enrolment at stage "invited" and its draft assessment of the programme's
     questionnaire version in one transaction and audits ``enrolment.created``. Enrolling
     a supplier twice returns the existing enrolment and writes nothing. If the programme
-    is open, the supplier's users are emailed after commit.
+    is open, the supplier's users are notified (event ``programme.suppliers_enrolled``).
     """
     if supplier.buyer_id != programme.buyer_id:
         raise ProgrammeError(_("Only suppliers of your registry can join this programme."))
@@ -321,7 +299,7 @@ def enrolment_create(*, programme: Programme, supplier: Supplier, by: User) -> E
                 note=str(locked),
                 organisation=locked.buyer,
             )
-            _queue_enrolment_emails(locked, [enrolment])
+            _record_enrolled(locked, [enrolment], by)
     except IntegrityError:
         # A concurrent request on a database without row locks (SQLite) won the race.
         return Enrolment.objects.get(programme=programme, supplier=supplier)
@@ -364,7 +342,7 @@ def enrolment_create_many(
                 for e in enrolments
             ]
         )
-        _queue_enrolment_emails(locked, enrolments)
+        _record_enrolled(locked, enrolments, by)
     return enrolments
 
 
@@ -450,9 +428,10 @@ def reminder_send(
 
     Only enrolments of ``programme`` at stage invited or enrolled count. Each is claimed
     with a conditional UPDATE of ``last_reminded_at`` (not reminded within the last minute),
-    so a double click or a retried job sends nothing twice. One email per active user of
-    each claimed supplier, in the user's language, after commit; one audit event
-    ``enrolment.reminded`` per claimed enrolment.
+    so a double click or a retried job sends nothing twice. One audit event
+    ``enrolment.reminded`` per claimed enrolment and one event ``programme.reminder_sent``
+    whose consumer notifies every active user of each claimed supplier (``emails`` counts
+    them), in the user's language.
     """
     ids = {getattr(e, "pk", e) for e in enrolments}
     now = timezone.now()
@@ -487,22 +466,16 @@ def reminder_send(
                 for e in claimed
             ]
         )
-        emails = 0
-        for enrolment in claimed:
-            for user in users.get(enrolment.supplier_id, []):
-                _queue_email(
-                    user=user,
-                    template="reminder",
-                    context={
-                        "programme": programme,
-                        "buyer": programme.buyer,
-                        "supplier": enrolment.supplier,
-                        "message": message,
-                        "deadline": programme.assessment_deadline,
-                        "url": _absolute("assessments:detail", enrolment.assessment.pk),
-                    },
-                )
-                emails += 1
+        if claimed:
+            # The consumer (``reactions.notify_reminded``) notifies the users of each.
+            event_record(
+                name="programme.reminder_sent",
+                subject=programme,
+                actor=by,
+                organisation=programme.buyer,
+                payload={"enrolments": [e.pk for e in claimed], "message": message},
+            )
+        emails = sum(len(users.get(e.supplier_id, [])) for e in claimed)
     return ReminderResult(
         reminded=len(claimed),
         emails=emails,

@@ -6,3 +6,6 @@ class ScoringConfig(AppConfig):
     name = "drive.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        from drive.scoring import reactions  # noqa: F401  (subscribes the consumers)

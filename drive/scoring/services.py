@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
@@ -25,9 +23,7 @@ from drive.assessments.models import Assessment, Submission
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
-from drive.core.tasks import enqueue
 from drive.core.workflow import transition
-from drive.organisations.models import Role
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import engine
@@ -391,31 +387,13 @@ def scoring_method_publish(
 # --- Appeals ---------------------------------------------------------------------------
 
 
-def _appeal_url(appeal: Appeal, name: str) -> str:
-    return settings.SITE_URL + reverse(name, args=[appeal.pk])
-
-
-def _email(users: Iterable[Any], subject: Any, body: Any) -> None:
-    """Queue one email per user, written in that user's language (after commit)."""
-    for user in users:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            enqueue(
-                "drive.accounts.tasks.send_email",
-                str(subject()),
-                str(body()),
-                [user.email],
-                None,
-                user.language or None,
-            )
-
-
 def appeal_file(
     *, assessment: Assessment, question: Question | None = None, reason: str, by: User
 ) -> Appeal:
     """A supplier contests its current score (``question`` None) or one answer's
     treatment. Preconditions: ``by`` belongs to the supplier; the assessment has a score;
     no open appeal on the same answer. Side effects: the appeal; audit
-    ``scoring.appeal.filed``; the programme's managers are emailed after commit.
+    ``scoring.appeal.filed`` (its consumer notifies the programme's managers).
     """
     if not can_file_appeal(by, assessment):
         raise ScoringRefused(_("Only the assessed company can appeal its score."))
@@ -446,7 +424,6 @@ def appeal_file(
                     "overall": str(score.overall),
                 },
             )
-            _email_managers(appeal)
             webhook_emit(
                 organisation=assessment.enrolment.programme.buyer_id,
                 event="appeal.filed",
@@ -469,48 +446,6 @@ def _appeal_ref(appeal: Appeal) -> dict[str, Any]:
         "question": appeal.question.code if appeal.question is not None else None,
         "status": appeal.status,
     }
-
-
-def _email_managers(appeal: Appeal) -> None:
-    programme = appeal.assessment.enrolment.programme
-    managers = User.objects.filter(
-        organisation_id=programme.buyer_id, role=Role.PROGRAMME_MANAGER, is_active=True
-    )
-    supplier = appeal.assessment.supplier
-    url = _appeal_url(appeal, "scoring:appeal_decide")
-    _email(
-        managers,
-        lambda: _("%(supplier)s appealed its score") % {"supplier": supplier.legal_name},
-        lambda: _(
-            "%(supplier)s appealed its score in the programme “%(programme)s”.\n\n"
-            "Reason: %(reason)s\n\nDecide: %(url)s"
-        )
-        % {
-            "supplier": supplier.legal_name,
-            "programme": programme.name,
-            "reason": appeal.reason,
-            "url": url,
-        },
-    )
-
-
-def _email_decision(appeal: Appeal) -> None:
-    if appeal.created_by is None:
-        return
-    url = settings.SITE_URL + reverse("scoring:explain", args=[appeal.assessment_id])
-    accepted = appeal.status == AppealStatus.ACCEPTED
-    _email(
-        [appeal.created_by],
-        lambda: _("Your appeal was accepted") if accepted else _("Your appeal was rejected"),
-        lambda: _(
-            "Your appeal about the score was %(decision)s.\n\n%(note)s\n\nSee your score: %(url)s"
-        )
-        % {
-            "decision": _("accepted") if accepted else _("rejected"),
-            "note": appeal.decision_note,
-            "url": url,
-        },
-    )
 
 
 def _decide(appeal: Appeal, *, to: str, note: str, by: User) -> Appeal:
@@ -536,8 +471,8 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
     become a recorded :class:`ScoreOverride`. The current score is then recomputed in
     place with every override (reason "override", with the note, in the explanation).
     Side effects: appeal open → accepted (audit), the override (audit
-    ``scoring.override.recorded``), the recomputed score (audit), an email to the
-    supplier after commit.
+    ``scoring.override.recorded``), the recomputed score (audit); the event
+    ``scoring.appeal.accepted`` notifies the supplier who filed it.
     """
     appeal = Appeal.objects.select_related(
         "assessment__enrolment__programme__buyer",
@@ -584,7 +519,6 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
             )
         if score is not None:
             score_compute(assessment=appeal.assessment, method=score.method, force=True, by=by)
-        _email_decision(appeal)
         webhook_emit(
             organisation=appeal.assessment.enrolment.programme.buyer_id,
             event="appeal.decided",
@@ -594,14 +528,13 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
 
 
 def appeal_reject(*, appeal: Appeal, note: str, by: User) -> Appeal:
-    """Reject an appeal with a reason. Side effects: open → rejected (audit), an email
-    to the supplier after commit."""
+    """Reject an appeal with a reason. Side effects: open → rejected (audit and event
+    ``scoring.appeal.rejected``, which notifies the supplier who filed it)."""
     appeal = Appeal.objects.select_related(
         "assessment__enrolment__programme__buyer", "created_by"
     ).get(pk=appeal.pk)
     with transaction.atomic():
         appeal = _decide(appeal, to=AppealStatus.REJECTED, note=note, by=by)
-        _email_decision(appeal)
         webhook_emit(
             organisation=appeal.assessment.enrolment.programme.buyer_id,
             event="appeal.decided",

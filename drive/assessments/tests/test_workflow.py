@@ -26,6 +26,7 @@ from drive.assessments.testing import make_assessment, make_version
 from drive.audit.models import AuditEvent
 from drive.evidence import testing as sample
 from drive.evidence.services import document_upload
+from drive.notifications.models import Notification
 from drive.programmes.models import Enrolment, Stage
 from drive.programmes.services import enrolment_withdraw
 from drive.scoring.models import Score
@@ -130,6 +131,9 @@ def test_the_whole_review_cycle(
     assert [m.to for m in mail.outbox] == [["bob@bright.cn"]]
     assert "Include seasonal workers." in mail.outbox[0].body
     assert "How many workers do you employ?" in mail.outbox[0].body
+    returned = Notification.objects.get(kind="assessment.returned")
+    assert (returned.recipient, returned.link) == (bob, f"/assessments/{assessment.pk}/")
+    assert "Include seasonal workers." in returned.body
 
     # Only the commented answer may change now.
     with pytest.raises(AssessmentLocked) as error:
@@ -160,6 +164,13 @@ def test_the_whole_review_cycle(
     assert (assessment.status, enrolment.stage) == (AssessmentStatus.ACCEPTED, Stage.REVIEWED)
     assert assessment.accepted_at is not None
     assert [m.to for m in mail.outbox] == [["bob@bright.cn"]]
+    notices = Notification.objects.order_by("pk").values_list("kind", "recipient__email")
+    assert list(notices) == [
+        ("assessment.submitted", "alice@agency-a.org"),
+        ("assessment.returned", "bob@bright.cn"),
+        ("assessment.submitted", "alice@agency-a.org"),
+        ("assessment.accepted", "bob@bright.cn"),
+    ]
     actions = list(
         AuditEvent.objects.filter(action__startswith="assessment.")
         .order_by("pk")

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from drive.accounts.models import Invitation
@@ -13,6 +14,7 @@ from drive.assessments.models import Assessment, AssessmentStatus
 from drive.audit.models import AuditEvent
 from drive.core.errors import DomainError, InvalidTransition
 from drive.factories import SupplierFactory, UserFactory
+from drive.notifications.models import Notification
 from drive.organisations.models import Role
 from drive.programmes import services
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
@@ -155,6 +157,10 @@ def test_enrolling_creates_the_enrolment_and_its_draft_assessment(
     (email,) = mail.outbox
     assert email.to == ["bob@bright.cn"]
     assert "China pilot 2026" in email.body and "UN Agency A" in email.body
+    (notice,) = Notification.objects.all()  # and in Bob's notification centre
+    link = reverse("assessments:detail", args=[assessment.pk])
+    assert (notice.recipient, notice.kind, notice.link) == (bob, "programme.enrolled", link)
+    assert notice.subject == email.subject and link in email.body
 
 
 def test_enrolling_twice_returns_the_same_enrolment(programme, alice, bright, bob, sent):
@@ -358,6 +364,10 @@ def test_reminders_go_to_each_user_in_their_language_once(
     assert "Please finish by Friday." in by_address["bob@bright.cn"].body
     assert by_address["wang@bright.cn"].extra_headers["Content-Language"] == "zh-hans"
     assert by_address["bob@bright.cn"].extra_headers["Content-Language"] == "en"
+    notices = {n.recipient.email: n for n in Notification.objects.filter(kind="programme.reminder")}
+    assert set(notices) == {"bob@bright.cn", "wang@bright.cn"}
+    assert notices["wang@bright.cn"].subject == by_address["wang@bright.cn"].subject
+    assert notices["wang@bright.cn"].language == "zh-hans"
     bob_enrolment.refresh_from_db()
     assert bob_enrolment.last_reminded_at is not None
     (event,) = events("enrolment.reminded")

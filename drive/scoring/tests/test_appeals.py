@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from drive.audit.models import AuditEvent
 from drive.core.errors import InvalidTransition
+from drive.notifications.models import Notification
 from drive.questionnaires.models import Question
 from drive.scoring.models import Appeal, AppealStatus, ScoreOverride
 from drive.scoring.selectors import current_score
@@ -46,6 +47,14 @@ def test_supplier_appeals_one_answer_and_the_manager_is_emailed(
     assert AuditEvent.objects.filter(action="scoring.appeal.filed", actor=bob).exists()
     assert [m.to for m in mail.outbox] == [[alice.email]]  # managers only, not olga
     assert reverse("scoring:appeal_decide", args=[appeal.pk]) in mail.outbox[0].body
+    (notice,) = Notification.objects.all()  # in Alice's notification centre too
+    assert (notice.recipient, notice.kind) == (alice, "scoring.appeal_filed")
+    assert notice.link == reverse("scoring:appeal_decide", args=[appeal.pk])
+    assert (
+        notice.subject
+        == mail.outbox[0].subject
+        == f"{scored.supplier.legal_name} appealed its score"
+    )
 
 
 def test_accepted_override_changes_the_score_and_is_visible(
@@ -73,6 +82,10 @@ def test_accepted_override_changes_the_score_and_is_visible(
     recomputed = AuditEvent.objects.get(action="scoring.score.recomputed")
     assert recomputed.before["overall"] == "73.89" and recomputed.after["overall"] == "85.00"
     assert mail.outbox[0].to == [bob.email] and "accepted" in mail.outbox[0].subject
+    (notice,) = Notification.objects.filter(recipient=bob)
+    assert (notice.kind, notice.subject) == ("scoring.appeal_decided", "Your appeal was accepted")
+    assert notice.link == reverse("scoring:explain", args=[scored.pk])
+    assert "Training records checked." in notice.body
     page = client_of(bob).get(reverse("scoring:explain", args=[scored.pk])).content.decode()
     assert "Changed on appeal" in page and "Training records checked." in page
 
@@ -96,6 +109,8 @@ def test_manager_rejects_with_a_reason(scored, bob, alice, django_capture_on_com
     assert appeal.status == AppealStatus.REJECTED
     assert AuditEvent.objects.filter(action="scoring.appeal.rejected").exists()
     assert "rejected" in mail.outbox[0].subject
+    assert "The answers support the score." in mail.outbox[0].body
+    assert Notification.objects.get(recipient=bob).subject == "Your appeal was rejected"
     assert current_score(scored).overall == Decimal("73.89")
     with pytest.raises(InvalidTransition):  # a decided appeal does not move again
         appeal_accept(appeal=appeal, note="x", by=alice)

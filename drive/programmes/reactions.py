@@ -1,0 +1,79 @@
+"""Programme events that people hear about: enrolment in an open programme and reminders.
+
+Subscribed in ``ProgrammesConfig.ready``; each consumer calls ``notify`` (in each
+recipient's language, in-app and by e-mail as they chose).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from drive.events.models import DomainEvent
+from drive.events.registry import subscribe
+from drive.notifications.kinds import register_kind
+from drive.notifications.services import notify
+from drive.programmes.models import Enrolment, Programme, Stage
+from drive.programmes.services import _supplier_users
+
+register_kind(
+    "programme.enrolled",
+    label=_("Your company was enrolled in a programme"),
+    template="programmes/email/enrolled",
+)
+register_kind(
+    "programme.reminder",
+    label=_("Reminder: a self-assessment is awaited"),
+    template="programmes/email/reminder",
+)
+
+
+def _enrolments(event: DomainEvent) -> tuple[Programme | None, list[Enrolment]]:
+    programme = Programme.objects.select_related("buyer").filter(pk=event.subject_id).first()
+    if programme is None:
+        return None, []
+    enrolments = (
+        Enrolment.objects.filter(pk__in=event.payload.get("enrolments", []), programme=programme)
+        .exclude(stage=Stage.WITHDRAWN)
+        .select_related("supplier", "assessment")
+        .order_by("pk")
+    )
+    return programme, list(enrolments)
+
+
+@subscribe("programme.suppliers_enrolled", consumer="programmes.notify_enrolled")
+def notify_enrolled(event: DomainEvent) -> None:
+    """Tell each enrolled supplier's users that they are in the cohort."""
+    programme, enrolments = _enrolments(event)
+    users = _supplier_users(e.supplier_id for e in enrolments)
+    for enrolment in enrolments:
+        notify(
+            kind="programme.enrolled",
+            recipients=users.get(enrolment.supplier_id, []),
+            context={
+                "programme": programme,
+                "buyer": programme.buyer,
+                "supplier": enrolment.supplier,
+            },
+            link=reverse("assessments:detail", args=[enrolment.assessment.pk]),
+        )
+
+
+@subscribe("programme.reminder_sent", consumer="programmes.notify_reminded")
+def notify_reminded(event: DomainEvent) -> None:
+    """Remind each reminded supplier's users (the manager asked for it)."""
+    programme, enrolments = _enrolments(event)
+    users = _supplier_users(e.supplier_id for e in enrolments)
+    for enrolment in enrolments:
+        notify(
+            kind="programme.reminder",
+            recipients=users.get(enrolment.supplier_id, []),
+            context={
+                "programme": programme,
+                "buyer": programme.buyer,
+                "supplier": enrolment.supplier,
+                "message": event.payload.get("message", ""),
+                "deadline": programme.assessment_deadline,
+            },
+            link=reverse("assessments:detail", args=[enrolment.assessment.pk]),
+        )
