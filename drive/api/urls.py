@@ -7,6 +7,7 @@ from drive.api.resources import (
     appeals,
     assessments,
     evidence,
+    notifications,
     programmes,
     questionnaires,
     risk,
@@ -31,6 +32,7 @@ router.register("documents", evidence.DocumentViewSet, basename="document")
 router.register("appeals", appeals.AppealViewSet, basename="appeal")
 router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
 router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

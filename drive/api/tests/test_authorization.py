@@ -19,6 +19,7 @@ from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.imports.models import ImportJob
+from drive.notifications.models import Notification
 from drive.questionnaires.models import Questionnaire
 from drive.risk.models import RiskModel, RiskOverride
 from drive.scoring.models import Appeal, AppealStatus, ScoringMethod
@@ -95,7 +96,12 @@ def world(bright, cedar, agency, other_agency, alice):
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
+    # Alice's own notification: nobody else reaches it.
+    notice = Notification.objects.create(
+        recipient=alice, kind="assessment.accepted", subject="Notice", language="en"
+    )
     return {
+        "notification": notice,
         "supplier": bright,
         "import": job,
         **items,
@@ -192,6 +198,10 @@ def url_for(name: str, w: dict, user) -> str:
         "scoring-method-list": "/api/v1/scoring/methods/",
         "scoring-method-detail": "/api/v1/scoring/methods/"
         f"{ScoringMethod.objects.get(code='drive-default').pk}/",
+        "notification-list": "/api/v1/notifications/",
+        "notification-detail": f"/api/v1/notifications/{w['notification'].pk}/",
+        "notification-read": f"/api/v1/notifications/{w['notification'].pk}/read/",
+        "notification-read-all": "/api/v1/notifications/read-all/",
     }[name]
 
 
@@ -291,6 +301,11 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "risk-model-detail": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "scoring-method-list": ALL_200,
     "scoring-method-detail": ALL_200,
+    # Notifications: each person reads only their own (the world's one is alice's).
+    "notification-list": ALL_200,
+    "notification-detail": {**dict.fromkeys(PERSONAS, 404), "alice": 200},
+    "notification-read": None,
+    "notification-read-all": None,  # POST, acts on the caller's own notifications only
 }
 
 
@@ -348,13 +363,25 @@ LIST_ROWS = {
 
 # Reference data the same for every organisation (no organisation's rows in them).
 GLOBAL_LISTS = {"risk-model-list", "scoring-method-list"}
+# Lists of the caller's own rows (checked by test_personal_lists_hold_own_rows_only).
+PERSONAL_LISTS = {"notification-list"}
 
 
 def test_every_list_route_is_checked_for_leaks():
     lists = {n for n in api_route_names() if n.endswith("-list")}
-    assert lists - {"certification-list", "agreement-list", "contact-list"} - GLOBAL_LISTS == set(
-        LIST_ROWS
-    )
+    assert lists - {
+        "certification-list",
+        "agreement-list",
+        "contact-list",
+    } - GLOBAL_LISTS - PERSONAL_LISTS == set(LIST_ROWS)
+
+
+def test_personal_lists_hold_own_rows_only(personas, world, api_as):
+    world["alice"] = personas["alice"]
+    for name, user in personas.items():
+        rows = api_as(user).get(url_for("notification-list", world, user)).json()["results"]
+        expected = [world["notification"].pk] if name == "alice" else []
+        assert [row["id"] for row in rows] == expected, name
 
 
 def test_global_lists_hold_reference_data_only(personas, world, api_as):
@@ -466,6 +493,7 @@ WRITES = [
     ("post", "appeal-accept", {"note": "Agreed"}),
     ("post", "appeal-reject", {"note": "No"}),
     ("post", "assessment-feedback-pdf", {}),
+    ("post", "notification-read", {}),
     (
         "post",
         "programme-risk-overrides",
@@ -528,6 +556,7 @@ WRITE_REFUSALS = {
         {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
+    "notification-read": dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404),
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -557,3 +586,5 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert world["appeal"].status == AppealStatus.OPEN
     assert not RiskOverride.objects.exists()
     assert FeedbackPdf.objects.count() == 1
+    world["notification"].refresh_from_db()
+    assert world["notification"].read_at is None
