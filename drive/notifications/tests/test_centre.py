@@ -129,3 +129,17 @@ def test_an_unknown_choice_is_refused_with_a_message(client_of, bob):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_list_takes_the_same_few_queries_however_many_notices(
+    client_of, bob, size, django_assert_num_queries
+):
+    make(bob, size)
+    client = client_of(bob)
+    client.get(reverse("notifications:list"))  # warm the session
+    # session, user, the page of notices, the organisation (header), the unread count, and
+    # the session's save (savepoint, update, release)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("notifications:list"))
+    assert len(response.context["notifications"]) == min(size, 25)
