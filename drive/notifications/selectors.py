@@ -24,5 +24,5 @@ def unread_count_for_request(request: HttpRequest) -> int:
     if cached is None:
         user = getattr(request, "user", None)
         cached = unread_count(user) if getattr(user, "is_authenticated", False) else 0
-        request._unread_notifications = cached
+        setattr(request, "_unread_notifications", cached)  # noqa: B010 (not an HttpRequest field)
     return cached

@@ -50,9 +50,9 @@ def _render(
 ) -> tuple[str, str]:
     context = {**context, "recipient": recipient, "url": absolute_url(link)}
     with translation.override(language):
-        subject = render_to_string(f"{kind.template}_subject.txt", context)
+        rendered_subject = render_to_string(f"{kind.template}_subject.txt", context)
         body = render_to_string(f"{kind.template}.txt", context)
-    subject = " ".join(subject.split())
+    subject = " ".join(rendered_subject.split())
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     return subject, body.strip() + "\n"
