@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.spreadsheets import archive_message
+
 ROW_MESSAGES = {
     "required": _("Fill in this column; it is required."),
     "key_required": _("Give a registration number or a UNGM vendor number (at least one)."),
@@ -69,6 +71,8 @@ def row_message(code: str, params: dict | None = None) -> str:
 
 
 def rejection_message(code: str, params: dict | None = None) -> str:
+    if code.startswith("archive_"):  # refused before parsing: drive.core.spreadsheets
+        return archive_message(code.removeprefix("archive_"), params or {})
     template = REJECTION_MESSAGES.get(code)
     if template is None:
         return code
