@@ -60,6 +60,10 @@ REJECTION_MESSAGES = {
     ),
     "too_large": _("The file is larger than %(limit)s. Split it into smaller files."),
     "failed": _("The import stopped because of an unexpected error; nothing was changed."),
+    "stopped": _(
+        "The import stopped unexpectedly: the background work ended without finishing. "
+        "Nothing was changed. Try again, or cancel the import."
+    ),
 }
 
 
