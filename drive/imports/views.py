@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drive.core.errors import DomainError
+from drive.core.uploads import upload_limit
 from drive.imports import exporting, selectors, services, tasks
 from drive.imports.columns import COLUMNS
 from drive.imports.forms import ConfirmForm, UploadForm
@@ -34,6 +35,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
         raise Http404 from None
 
 
+@upload_limit("IMPORT_MAX_UPLOAD_BYTES")
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     _require(can_import_suppliers(request.user))
