@@ -53,9 +53,7 @@ def workbook_bomb(cells: int = 1_000_000, headers: tuple[str, ...] = ()) -> byte
             if headers:
                 sheet.write(b"<row>")
                 for header in headers:
-                    sheet.write(
-                        f'<c t="inlineStr"><is><t>{header}</t></is></c>'.encode()
-                    )
+                    sheet.write(f'<c t="inlineStr"><is><t>{header}</t></is></c>'.encode())
                 sheet.write(b"</row>")
             sheet.write(b"<row>")
             block = b"<c><v>1</v></c>" * 10_000

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.urls import Resolver404, resolve
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -39,6 +40,11 @@ def upload_limit(setting: str) -> Callable[[View], View]:
 def limit_for(request: Any) -> int:
     """The upload limit of the view ``request`` was routed to (bytes)."""
     match = getattr(request, "resolver_match", None)
+    if match is None:  # a middleware read the body before the URL was resolved
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
     view = getattr(match, "func", None)
     setting = getattr(view, "upload_limit_setting", None) or getattr(
         getattr(view, "cls", None), "upload_limit_setting", None
