@@ -27,5 +27,5 @@ def test_registry_exports_drop_a_stored_bell_character(client_of, alice, bright)
     csv = client.get(reverse("imports:export"), {"format": "csv"})
     assert csv.status_code == 200
     text = b"".join(csv.streaming_content).decode("utf-8-sig")
-    assert "\"Bright Textiles Co., Ltd.\",明亮纺织有限公司," in text
+    assert '"Bright Textiles Co., Ltd.",明亮纺织有限公司,' in text
     assert "\x07" not in text and "\x85" not in text
