@@ -94,3 +94,17 @@ def test_another_agency_cannot_retry_it(alice, dave, client_of, write_csv):
     assert response.status_code == 404
     job.refresh_from_db()
     assert job.status == "importing"
+
+
+def test_the_api_shows_a_stopped_import_as_failed(alice, write_csv):
+    from rest_framework.test import APIClient
+
+    from drive.api.services import token_create
+
+    job = killed_while_importing(alice, write_csv, silent_for=timedelta(minutes=6))
+    _token, clear = token_create(name="test", scope="read_write", by=alice)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    body = client.get(f"/api/v1/imports/{job.pk}/").json()
+    assert body["status"] == "failed"
+    assert body["rejection"].startswith("The import stopped unexpectedly")
