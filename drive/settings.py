@@ -242,6 +242,10 @@ OFFICE_MAX_UNCOMPRESSED_BYTES = env_int(
 )
 OFFICE_MAX_COMPRESSION_RATIO = env_int("OFFICE_MAX_COMPRESSION_RATIO", 100, minimum=2)
 OFFICE_MAX_ENTRIES = env_int("OFFICE_MAX_ENTRIES", 5000, minimum=10)
+# An XLSForm is parsed in the request: what it may unpack to (forms are a few hundred KB).
+XLSFORM_MAX_UNCOMPRESSED_BYTES = env_int(
+    "XLSFORM_MAX_UNCOMPRESSED_BYTES", 20 * 1024 * 1024, minimum=1024 * 1024
+)
 # A large workbook is parsed by the background job in a child process whose memory
 # (address space) is capped at this many bytes, and which may run this many seconds.
 IMPORT_PARSE_MEMORY_BYTES = env_int(

@@ -88,12 +88,16 @@ def archive_message(code: str, params: dict[str, Any]) -> str:
     return str(messages[code]) % params
 
 
-def check_office_archive(file: str | Path | IO[bytes]) -> list[zipfile.ZipInfo]:
+def check_office_archive(
+    file: str | Path | IO[bytes], *, max_uncompressed: int | None = None
+) -> list[zipfile.ZipInfo]:
     """Refuse (:class:`ArchiveRejected`) an office file that would unpack too large.
 
     Reads the zip directory only (no part is inflated); the file need not be a zip (then
     nothing is checked: the parser will refuse it). A file object is left at its start.
     Returns the archive's parts, for callers that size their work on them.
+    ``max_uncompressed`` replaces ``OFFICE_MAX_UNCOMPRESSED_BYTES`` for files that are
+    always small (an XLSForm).
     """
     try:
         with zipfile.ZipFile(file) as archive:
@@ -107,7 +111,7 @@ def check_office_archive(file: str | Path | IO[bytes]) -> list[zipfile.ZipInfo]:
     if len(parts) > max_entries:
         raise ArchiveRejected("entries", {"count": len(parts), "limit": max_entries})
     total = sum(part.file_size for part in parts)
-    limit = settings.OFFICE_MAX_UNCOMPRESSED_BYTES
+    limit = max_uncompressed or settings.OFFICE_MAX_UNCOMPRESSED_BYTES
     if total > limit:
         raise ArchiveRejected(
             "uncompressed", {"size": filesizeformat(total), "limit": filesizeformat(limit)}

@@ -270,13 +270,10 @@ XLSX_BYTES_PER_ROW = 200
 
 
 def _xlsx_estimate(parts: list[zipfile.ZipInfo]) -> int:
-    """Rows a workbook may hold, from its parts' declared uncompressed sizes."""
-    size = sum(
-        part.file_size
-        for part in parts
-        if part.filename.startswith("xl/worksheets/") or part.filename == "xl/sharedStrings.xml"
-    )
-    return max(1, size // XLSX_BYTES_PER_ROW)
+    """Rows a workbook may hold, from what ALL its parts unpack to (declared sizes): openpyxl
+    parses styles and shared strings whole, so a huge one of those makes the file "large"
+    (background, memory-capped child) as surely as a huge sheet."""
+    return max(1, sum(part.file_size for part in parts) // XLSX_BYTES_PER_ROW)
 
 
 def estimate_rows(path: str | Path) -> int:

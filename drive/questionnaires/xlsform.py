@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.conf import settings as django_settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -274,7 +275,9 @@ def _open_workbook(file: IO[bytes]) -> Any:
     import openpyxl
 
     try:
-        check_office_archive(file)  # before any parse: a small file may unpack to gigabytes
+        # Before any parse: a small file may unpack to gigabytes, and a form is parsed here,
+        # in the request, so it gets the tighter limit of a form.
+        check_office_archive(file, max_uncompressed=django_settings.XLSFORM_MAX_UNCOMPRESSED_BYTES)
     except ArchiveRejected as refusal:
         raise DefinitionRejected([Issue(refusal.message)]) from None
     try:
