@@ -226,6 +226,34 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, 
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 # Largest evidence document a supplier may upload (bytes).
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Upload size limit of views that declare none (drive/core/uploads.py): a file over the
+# limit of its view stops being stored as soon as it passes it.
+UPLOAD_MAX_BYTES = env_int(
+    "UPLOAD_MAX_BYTES", max(IMPORT_MAX_UPLOAD_BYTES, EVIDENCE_MAX_UPLOAD_BYTES), minimum=1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "drive.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Office files (XLSX, DOCX, ODS ...) are zip archives, checked before any parse
+# (drive/core/spreadsheets.py): what all their parts may unpack to, how many times one
+# part (over 1 MiB) may be compressed, and how many parts they may hold.
+OFFICE_MAX_UNCOMPRESSED_BYTES = env_int(
+    "OFFICE_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024, minimum=1024 * 1024
+)
+OFFICE_MAX_COMPRESSION_RATIO = env_int("OFFICE_MAX_COMPRESSION_RATIO", 100, minimum=2)
+OFFICE_MAX_ENTRIES = env_int("OFFICE_MAX_ENTRIES", 5000, minimum=10)
+# An XLSForm is parsed in the request: what it may unpack to (forms are a few hundred KB).
+XLSFORM_MAX_UNCOMPRESSED_BYTES = env_int(
+    "XLSFORM_MAX_UNCOMPRESSED_BYTES", 20 * 1024 * 1024, minimum=1024 * 1024
+)
+# A large workbook is parsed by the background job in a child process whose memory
+# (address space) is capped at this many bytes, and which may run this many seconds.
+IMPORT_PARSE_MEMORY_BYTES = env_int(
+    "IMPORT_PARSE_MEMORY_BYTES", 768 * 1024 * 1024, minimum=128 * 1024 * 1024
+)
+IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 1800, minimum=10)
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -256,6 +284,11 @@ TASKS_BACKEND = env_choice(
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
+# A background job with a visible status (import, feedback PDF) stamps its heartbeat this
+# often; one silent for JOB_STALE_AFTER_SECONDS is shown and recorded as failed
+# ("stopped unexpectedly"), and may be retried or cancelled (drive/core/jobs.py).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 30, minimum=1)
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 300, minimum=10)
 
 # --- REST API (drive/api/README.md) ----------------------------------------------------
 # Requests per minute allowed to one API token (or one signed-in session); then 429.

@@ -408,7 +408,8 @@ class ImportViewSet(ScopedViewSet):
         return self.page(self.get_queryset(), s.ImportOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return with_etag(request, s.ImportOut(self.get_object()).data)
+        job = import_services.import_fail_if_stale(job=self.get_object())  # a dead worker's job
+        return with_etag(request, s.ImportOut(job).data)
 
     @idempotent
     def create(self, request: Request) -> Response:

@@ -39,6 +39,7 @@ from drive.assessments.selectors import (
 )
 from drive.core.http import forbidden, querystring_without
 from drive.core.params import parse_id
+from drive.core.uploads import upload_limit
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
 from drive.evidence.services import UploadRejected
@@ -307,6 +308,7 @@ def _evidence_apply(
         messages.success(request, _("“%(title)s” is attached.") % {"title": document.title})
 
 
+@upload_limit("EVIDENCE_MAX_UPLOAD_BYTES")
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme(request: HttpRequest, pk: int, code: str) -> HttpResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,11 @@ class FileType:
     content_type: str
     extension: str
     label: str
+
+    @property
+    def is_archive(self) -> bool:
+        """A zip-based office format, checked before use (``check_office_archive``)."""
+        return self in _ZIP_BASED
 
 
 PDF = FileType("application/pdf", ".pdf", "PDF")
@@ -58,6 +63,8 @@ ALLOWED: tuple[FileType, ...] = (
     ODS,
     ODP,
 )
+_ZIP_BASED = frozenset({DOCX, XLSX, PPTX, ODT, ODS, ODP})
+BY_CONTENT_TYPE = {kind.content_type: kind for kind in ALLOWED}
 ALLOWED_LABELS = ", ".join(kind.label for kind in ALLOWED)
 ALLOWED_HELP = _(
     "PDF, images (PNG, JPEG, GIF, WebP) or office documents (Word, Excel, "
@@ -136,3 +143,32 @@ def detect(file: IO[bytes]) -> FileType | None:
         return None
     finally:
         file.seek(0)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download is served under: the uploaded name's stem with the extension of
+    the type detected from the content (``evil.html`` that is a GIF → ``evil.gif``), so a
+    browser or desktop never opens it as what its name claimed. One rule for the evidence
+    page and the API."""
+    kind = BY_CONTENT_TYPE.get(content_type)
+    extension = kind.extension if kind else ".bin"
+    stem = original_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem.lstrip(".")
+    return f"{stem.strip() or 'document'}{extension}"
+
+
+def attachment_response(handle: IO[bytes], *, original_name: str, content_type: str) -> Any:
+    """A streamed download of a stored document: always an attachment, under
+    :func:`download_name`, with the detected type and ``X-Content-Type-Options: nosniff``
+    (the browser must not guess another type from the bytes)."""
+    from django.http import FileResponse
+
+    kind = BY_CONTENT_TYPE.get(content_type)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(original_name, content_type),
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from drive.accounts.models import User
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
+from drive.core.spreadsheets import ArchiveRejected, check_office_archive
 from drive.evidence.filetypes import ALLOWED_LABELS, detect
 from drive.evidence.models import Document, DocumentKind
 from drive.suppliers.models import Supplier
@@ -85,6 +86,11 @@ def document_upload(
             _("This file is not an accepted type. Upload a %(types)s file.")
             % {"types": ALLOWED_LABELS}
         )
+    if file_type.is_archive:
+        try:
+            check_office_archive(file)  # a document that would unpack to gigabytes
+        except ArchiveRejected as refusal:
+            raise UploadRejected(refusal.message) from None
     sha256 = _sha256(file)
     same_company: dict[str, Any] = (
         {"supplier__organisation_id": supplier.organisation_id}

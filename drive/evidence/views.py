@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.core.http import forbidden, querystring_without
+from drive.core.uploads import upload_limit
 from drive.evidence import services
+from drive.evidence.filetypes import attachment_response
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
 from drive.evidence.models import Document
 from drive.evidence.permissions import can_edit_document, can_manage_library
@@ -27,6 +29,7 @@ def _document_or_404(user, pk: int) -> Document:
     return document
 
 
+@upload_limit("EVIDENCE_MAX_UPLOAD_BYTES")
 @login_required
 @require_http_methods(["GET", "POST"])
 def library(request: HttpRequest) -> HttpResponse:
@@ -101,9 +104,6 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("This file is no longer available.")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return attachment_response(
+        handle, original_name=document.original_name, content_type=document.content_type
     )

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from drive.assessments.models import Assessment
+from drive.core.jobs import HeartbeatModel
 from drive.scoring.models import Score
 
 
@@ -13,9 +14,10 @@ class PdfStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class FeedbackPdf(models.Model):
+class FeedbackPdf(HeartbeatModel):
     """The PDF of one feedback report, for one score, in one language. Rendered in the
-    background; downloaded only through a permission-checked view (no public URL)."""
+    background with a heartbeat (``drive.core.jobs``); downloaded only through a
+    permission-checked view (no public URL)."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="feedback_pdfs"

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from drive.core.jobs import heartbeat
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.feedback.selectors import feedback_report
 
@@ -33,12 +34,12 @@ def feedback_pdf_render(pdf_id: int) -> None:
     if pdf is None or pdf.status == PdfStatus.READY:
         return
     try:
-        with translation.override(pdf.language):
+        with heartbeat(pdf), translation.override(pdf.language):
             report = feedback_report(pdf.assessment)
             if report is None:
                 raise ValueError("assessment no longer has a feedback report")
             html = render_to_string("feedback/pdf.html", {"report": report})
-        content = render_pdf_bytes(html)
+            content = render_pdf_bytes(html)
     except Exception as error:
         logger.exception("Feedback PDF %s failed", pdf_id)
         FeedbackPdf.objects.filter(pk=pdf_id).update(

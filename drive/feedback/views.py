@@ -15,7 +15,7 @@ from drive.core.http import forbidden
 from drive.feedback.models import PdfStatus
 from drive.feedback.permissions import can_request_pdf, can_view_feedback
 from drive.feedback.selectors import feedback_report, pdf_for
-from drive.feedback.services import feedback_pdf_request
+from drive.feedback.services import STOPPED, feedback_pdf_fail_if_stale, feedback_pdf_request
 from drive.scoring.selectors import current_score
 
 
@@ -71,6 +71,8 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("feedback:pdf", assessment.pk)
     score = current_score(assessment)
     document = pdf_for(assessment, score, language) if score else None
+    if document is not None:
+        document = feedback_pdf_fail_if_stale(pdf=document)
     return render(
         request,
         "feedback/pdf_status.html",
@@ -79,6 +81,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "pdf": document,
             "error": error,
             "statuses": PdfStatus,
+            "stopped": STOPPED,
             "can_request_pdf": can_request_pdf(request.user, assessment),
         },
     )

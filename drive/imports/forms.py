@@ -33,5 +33,6 @@ class ConfirmForm(forms.Form):
         ("all", _("Import all")),
         ("valid_only", _("Import only the valid rows")),
         ("cancel", _("Cancel")),
+        ("retry", _("Try again")),
     )
     action = forms.ChoiceField(choices=ACTIONS)

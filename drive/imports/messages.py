@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.spreadsheets import archive_message
+
 ROW_MESSAGES = {
     "required": _("Fill in this column; it is required."),
     "key_required": _("Give a registration number or a UNGM vendor number (at least one)."),
@@ -58,6 +60,10 @@ REJECTION_MESSAGES = {
     ),
     "too_large": _("The file is larger than %(limit)s. Split it into smaller files."),
     "failed": _("The import stopped because of an unexpected error; nothing was changed."),
+    "stopped": _(
+        "The import stopped unexpectedly: the background work ended without finishing. "
+        "Nothing was changed. Try again, or cancel the import."
+    ),
 }
 
 
@@ -69,6 +75,8 @@ def row_message(code: str, params: dict | None = None) -> str:
 
 
 def rejection_message(code: str, params: dict | None = None) -> str:
+    if code.startswith("archive_"):  # refused before parsing: drive.core.spreadsheets
+        return archive_message(code.removeprefix("archive_"), params or {})
     template = REJECTION_MESSAGES.get(code)
     if template is None:
         return code

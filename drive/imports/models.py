@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.jobs import HeartbeatModel
 from drive.organisations.models import Organisation
 
 
@@ -20,13 +21,14 @@ class ImportStatus(models.TextChoices):
 
 # The workflow, declared once (STYLE.md §4): drive.core.workflow.transition enforces it.
 ALLOWED_MOVES: dict[str, set[str]] = {
-    ImportStatus.UPLOADED: {ImportStatus.VALIDATING, ImportStatus.REJECTED},
+    ImportStatus.UPLOADED: {ImportStatus.VALIDATING, ImportStatus.REJECTED, ImportStatus.FAILED},
     ImportStatus.VALIDATING: {ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.FAILED},
     ImportStatus.VALIDATED: {ImportStatus.IMPORTING, ImportStatus.CANCELLED},
     ImportStatus.IMPORTING: {ImportStatus.DONE, ImportStatus.FAILED},
     ImportStatus.REJECTED: set(),
     ImportStatus.DONE: set(),
-    ImportStatus.FAILED: set(),
+    # A failed import wrote nothing: it may be checked again from its stored file, or dropped.
+    ImportStatus.FAILED: {ImportStatus.UPLOADED, ImportStatus.CANCELLED},
     ImportStatus.CANCELLED: set(),
 }
 
@@ -52,8 +54,9 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(buyer=org)
 
 
-class ImportJob(models.Model):
-    """One uploaded supplier list, its validation report and its outcome."""
+class ImportJob(HeartbeatModel):
+    """One uploaded supplier list, its validation report and its outcome. While it runs
+    in the background it carries a heartbeat (``drive.core.jobs``)."""
 
     buyer = models.ForeignKey(
         Organisation,

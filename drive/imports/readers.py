@@ -10,15 +10,18 @@ import codecs
 import contextlib
 import csv
 import logging
+import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from django.conf import settings
 
 from drive.core.errors import ImportRejected
+from drive.core.spreadsheets import ArchiveRejected, check_office_archive, run_with_memory_ceiling
+from drive.imports import xlsx_convert
 from drive.imports.messages import rejection_message
 
 logger = logging.getLogger(__name__)
@@ -139,8 +142,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _is_empty(cells: list[str]) -> bool:
-    return all(not str(cell).strip() for cell in cells)
+_is_empty = xlsx_convert.is_empty
 
 
 def _csv_table(path: Path) -> Table:
@@ -184,56 +186,75 @@ def _csv_table(path: Path) -> Table:
     return Table("csv", headers, rows(), encoding=encoding, close=text.close)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+def _from_numbered_rows(
+    fmt: str, numbered: Iterator[tuple[int, list[str]]], close: Callable[[], object]
+) -> Table:
+    """A table whose headings are the first non-empty row of ``numbered``."""
+    try:
+        header = next(numbered, None)
+    except BaseException:
+        close()
+        raise
+    if header is None:
+        close()
+        raise Rejected("empty")
+    return Table(fmt, header[1], numbered, close=close)
 
 
 def _xlsx_table(path: Path) -> Table:
-    from openpyxl import load_workbook
+    """The first sheet of a workbook, checked before parsing (``check_office_archive``).
 
+    A small workbook is parsed here; a large one (more than ``IMPORT_BACKGROUND_ROWS``
+    estimated rows, so always in a background job) is converted to CSV by a child
+    process capped at ``IMPORT_PARSE_MEMORY_BYTES`` and read from that.
+    """
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # The stored "used range" may claim 1,048,576 rows because of formatting;
-        # forget it and read only the rows present in the file.
-        sheet.reset_dimensions()
-        iterator = sheet.iter_rows(values_only=True)
-    except Exception:  # openpyxl raises many types for corrupt workbooks
+        parts = check_office_archive(path)
+    except ArchiveRejected as refusal:
+        raise Rejected(f"archive_{refusal.code}", **refusal.params) from None
+    if _xlsx_estimate(parts) > settings.IMPORT_BACKGROUND_ROWS:
+        return _xlsx_table_isolated(path)
+    try:
+        numbered, close = xlsx_convert.numbered_rows(path)
+    except xlsx_convert.Unreadable:
         raise Rejected("bad_xlsx") from None
+    return _from_numbered_rows("xlsx", numbered, close)  # type: ignore[arg-type]
 
-    headers: list[str] | None = None
-    number = 0
-    for values in iterator:
-        number += 1
-        cells = [_cell_text(v) for v in values]
-        if not _is_empty(cells):
-            headers = cells
-            break
-    if headers is None:
-        workbook.close()
-        raise Rejected("empty")
-    header_row = number
+
+def _xlsx_table_isolated(path: Path) -> Table:
+    handle = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115
+    handle.close()
+    converted = Path(handle.name)
+    try:
+        code = run_with_memory_ceiling(
+            "drive.imports.xlsx_convert",
+            [str(path), str(converted)],
+            memory_bytes=settings.IMPORT_PARSE_MEMORY_BYTES,
+            timeout=settings.IMPORT_PARSE_TIMEOUT_SECONDS,
+        )
+    except ArchiveRejected as refusal:
+        converted.unlink(missing_ok=True)
+        raise Rejected(f"archive_{refusal.code}", **refusal.params) from None
+    except BaseException:
+        converted.unlink(missing_ok=True)
+        raise
+    if code == xlsx_convert.UNREADABLE_EXIT_CODE:
+        converted.unlink(missing_ok=True)
+        raise Rejected("bad_xlsx")
+    text = open(converted, encoding="utf-8", newline="")  # noqa: SIM115
+
+    def close() -> None:
+        text.close()
+        converted.unlink(missing_ok=True)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        row_number = header_row
         try:
-            for values in iterator:
-                row_number += 1
-                cells = [_cell_text(v) for v in values]
-                if not _is_empty(cells):
-                    yield row_number, cells
+            for record in csv.reader(text):
+                yield int(record[0]), record[1:]
         finally:
-            workbook.close()
+            close()
 
-    return Table("xlsx", headers, rows(), close=workbook.close)
+    return _from_numbered_rows("xlsx", rows(), close)
 
 
 def open_table(path: str | Path) -> Table:
@@ -243,13 +264,29 @@ def open_table(path: str | Path) -> Table:
     return _xlsx_table(path) if fmt == "xlsx" else _csv_table(path)
 
 
+# Fewest bytes of sheet XML a row of the template takes (two short cells); an estimate
+# from it is an upper bound, so a workbook is never parsed in the request by mistake.
+XLSX_BYTES_PER_ROW = 200
+
+
+def _xlsx_estimate(parts: list[zipfile.ZipInfo]) -> int:
+    """Rows a workbook may hold, from what ALL its parts unpack to (declared sizes): openpyxl
+    parses styles and shared strings whole, so a huge one of those makes the file "large"
+    (background, memory-capped child) as surely as a huge sheet."""
+    return max(1, sum(part.file_size for part in parts) // XLSX_BYTES_PER_ROW)
+
+
 def estimate_rows(path: str | Path) -> int:
-    """A cheap upper estimate of data rows (no parsing), to choose foreground or background."""
+    """A cheap upper estimate of data rows (no parsing), to choose foreground or background.
+
+    A workbook's estimate comes from what its sheets unpack to (the zip directory only),
+    never from its size on disk: a small file can unpack to a huge sheet.
+    """
     path = Path(path)
     with contextlib.suppress(ImportRejected):
         if sniff_format(path) == "xlsx":
-            # XLSX compresses ~10x; ~60 bytes of XML per cell and 15 columns per row.
-            return max(1, path.stat().st_size * 10 // 900)
+            with zipfile.ZipFile(path) as archive:
+                return _xlsx_estimate(archive.infolist())
     lines = 0
     with open(path, "rb") as handle:
         while chunk := handle.read(1024 * 1024):

@@ -20,10 +20,17 @@ from django.utils import timezone
 from drive.accounts.models import User
 from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
-from drive.core.errors import ImportRejected
+from drive.core.errors import ImportRejected, InvalidTransition
+from drive.core.jobs import heartbeat, is_stale
 from drive.core.workflow import transition
 from drive.imports import engine
-from drive.imports.models import ALLOWED_MOVES, ImportJob, ImportMode, ImportStatus
+from drive.imports.models import (
+    ALLOWED_MOVES,
+    RUNNING_STATUSES,
+    ImportJob,
+    ImportMode,
+    ImportStatus,
+)
 from drive.imports.readers import Rejected, estimate_rows, sniff_format
 from drive.organisations.models import Organisation
 
@@ -111,12 +118,13 @@ def import_validate(*, job: ImportJob, by: User | None = None) -> ImportJob:
     """
     _move(job, ImportStatus.VALIDATING, by, processed=0)
 
-    def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed=done)
+    def progress(done: int) -> None:  # progress is also a sign of life
+        ImportJob.objects.filter(pk=job.pk).update(processed=done, heartbeat_at=timezone.now())
 
     path, temporary = _local_path(job)
     try:
-        outcome = engine.run(path, buyer=job.buyer, progress=progress)
+        with heartbeat(job):
+            outcome = engine.run(path, buyer=job.buyer, progress=progress)
     except Rejected as exc:
         return _move(
             job,
@@ -195,55 +203,104 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
         job = import_claim(job=job, only_valid=only_valid, by=by)
     only_valid = job.mode == ImportMode.VALID_ONLY
     path, temporary = _local_path(job)
-    try:
-        with transaction.atomic():
-            outcome = engine.run(path, buyer=job.buyer, write=True, only_valid=only_valid, by=by)
+    # The heartbeat thread commits its stamps while the one transaction runs.
+    with heartbeat(job):
+        try:
+            with transaction.atomic():
+                outcome = engine.run(
+                    path, buyer=job.buyer, write=True, only_valid=only_valid, by=by
+                )
+                _move(
+                    job,
+                    ImportStatus.DONE,
+                    by,
+                    created=outcome.create,
+                    updated=outcome.update,
+                    unchanged=outcome.unchanged,
+                    processed=outcome.total,
+                    finished_at=timezone.now(),
+                    rows_per_second=outcome.rows_per_second,
+                )
+                webhook_emit(
+                    organisation=job.buyer_id,
+                    event="import.completed",
+                    payload={
+                        "import": {
+                            "id": job.pk,
+                            "file": job.original_name,
+                            "mode": job.mode,
+                            "created": job.created,
+                            "updated": job.updated,
+                            "unchanged": job.unchanged,
+                        },
+                    },
+                )
+        except Exception as exc:
+            job.refresh_from_db()
+            code = exc.code if isinstance(exc, Rejected) and exc.code != "failed" else "failed"
             _move(
                 job,
-                ImportStatus.DONE,
+                ImportStatus.FAILED,
                 by,
-                created=outcome.create,
-                updated=outcome.update,
-                unchanged=outcome.unchanged,
-                processed=outcome.total,
+                rejection_code=code,
+                rejection_params=getattr(exc, "params", {}),
                 finished_at=timezone.now(),
-                rows_per_second=outcome.rows_per_second,
             )
-            webhook_emit(
-                organisation=job.buyer_id,
-                event="import.completed",
-                payload={
-                    "import": {
-                        "id": job.pk,
-                        "file": job.original_name,
-                        "mode": job.mode,
-                        "created": job.created,
-                        "updated": job.updated,
-                        "unchanged": job.unchanged,
-                    },
-                },
-            )
-    except Exception as exc:
-        job.refresh_from_db()
-        code = exc.code if isinstance(exc, Rejected) and exc.code != "failed" else "failed"
-        _move(
-            job,
-            ImportStatus.FAILED,
-            by,
-            rejection_code=code,
-            rejection_params=getattr(exc, "params", {}),
-            finished_at=timezone.now(),
-        )
-        if not isinstance(exc, Rejected):
-            # Logged, not raised: the job page tells the user; a retry would do nothing.
-            logger.exception("Import %s failed; nothing was written", job.pk)
-        return job
-    finally:
-        if temporary:
-            path.unlink(missing_ok=True)
+            if not isinstance(exc, Rejected):
+                # Logged, not raised: the job page tells the user; a retry would do nothing.
+                logger.exception("Import %s failed; nothing was written", job.pk)
+            return job
+        finally:
+            if temporary:
+                path.unlink(missing_ok=True)
     return job
 
 
 def import_cancel(*, job: ImportJob, by: User) -> ImportJob:
-    """Abandon a checked import; nothing is written to the registry."""
+    """Abandon a checked or failed import; nothing is written to the registry."""
     return _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())
+
+
+def import_fail_if_stale(*, job: ImportJob) -> ImportJob:
+    """Record a job shown as running whose worker gave no sign of life for
+    ``JOB_STALE_AFTER_SECONDS`` (killed, lost) as ``failed`` with the reason "stopped
+    unexpectedly"; any other job is returned unchanged. The move is a compare-and-set, so
+    two readers record it once. Nothing was written (an apply is one transaction), so the
+    user may retry (:func:`import_retry`) or cancel. Side effect: audit ``import.failed``."""
+    if not is_stale(job, RUNNING_STATUSES):
+        return job
+    try:
+        return _move(
+            job, ImportStatus.FAILED, None, rejection_code="stopped", finished_at=timezone.now()
+        )
+    except InvalidTransition:  # it moved meanwhile (finished, or recorded by another reader)
+        job.refresh_from_db()
+        return job
+
+
+def import_retry(*, job: ImportJob, by: User) -> ImportJob:
+    """Check a failed job's stored file again: ``failed → uploaded`` with the report and
+    counts cleared. The caller queues the check (``tasks.validate_soon``).
+    Side effect: audit ``import.uploaded``."""
+    return _move(
+        job,
+        ImportStatus.UPLOADED,
+        by,
+        mode="",
+        total=0,
+        processed=0,
+        valid=0,
+        invalid=0,
+        to_create=0,
+        to_update=0,
+        to_leave=0,
+        errors=[],
+        error_count=0,
+        preview=[],
+        ignored_columns=[],
+        rejection_code="",
+        rejection_params={},
+        validated_at=None,
+        finished_at=None,
+        heartbeat_at=timezone.now(),
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drive.core.errors import DomainError
+from drive.core.uploads import upload_limit
 from drive.imports import exporting, selectors, services, tasks
 from drive.imports.columns import COLUMNS
 from drive.imports.forms import ConfirmForm, UploadForm
@@ -34,6 +35,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
         raise Http404 from None
 
 
+@upload_limit("IMPORT_MAX_UPLOAD_BYTES")
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     _require(can_import_suppliers(request.user))
@@ -55,13 +57,14 @@ def upload(request: HttpRequest) -> HttpResponse:
 def job_list(request: HttpRequest) -> HttpResponse:
     _require(can_import_suppliers(request.user))
     page = Paginator(selectors.imports_for(request.user), 25).get_page(request.GET.get("page"))
+    page.object_list = [services.import_fail_if_stale(job=job) for job in page.object_list]
     return render(request, "imports/list.html", {"page_obj": page, "jobs": page.object_list})
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_import_suppliers(request.user))
-    job = _job(request, pk)
+    job = services.import_fail_if_stale(job=_job(request, pk))
     # Rendered now, in the reader's language, from the stored codes.
     errors = [
         {**error, "message": row_message(error["code"], error.get("params"))}
@@ -80,6 +83,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if job.rejection_code
             else "",
             "can_confirm": job.status == ImportStatus.VALIDATED,
+            "can_retry": job.status == ImportStatus.FAILED,
             "running": job.is_running,
         },
     )
@@ -96,6 +100,10 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:detail", pk=job.pk)
     action = form.cleaned_data["action"]
     try:
+        if action == "retry":
+            job = services.import_retry(job=job, by=request.user)
+            tasks.validate_soon(job, request.user)
+            return redirect("imports:detail", pk=job.pk)
         if action == "cancel":
             services.import_cancel(job=job, by=request.user)
             messages.info(request, _("The import was cancelled; nothing was changed."))

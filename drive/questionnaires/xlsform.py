@@ -16,9 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.conf import settings as django_settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from drive.core.spreadsheets import (
+    ArchiveRejected,
+    check_office_archive,
+    without_control_characters,
+)
 from drive.questionnaires.definition import DefinitionRejected, Issue, Located, Path
 from drive.questionnaires.expressions import ExpressionError, parse
 
@@ -268,6 +274,12 @@ def _read_sheet(worksheet: Any, name: str, errors: list[Issue]) -> Sheet:
 def _open_workbook(file: IO[bytes]) -> Any:
     import openpyxl
 
+    try:
+        # Before any parse: a small file may unpack to gigabytes, and a form is parsed here,
+        # in the request, so it gets the tighter limit of a form.
+        check_office_archive(file, max_uncompressed=django_settings.XLSFORM_MAX_UNCOMPRESSED_BYTES)
+    except ArchiveRejected as refusal:
+        raise DefinitionRejected([Issue(refusal.message)]) from None
     try:
         return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable file gets the same answer
@@ -776,6 +788,12 @@ def _used_languages(definition: dict[str, Any]) -> list[str]:
     return languages
 
 
+def _put(sheet: Any, values: list[Any]) -> None:
+    """Append a row without control characters (XML cannot hold them; the validators
+    refuse them on input, but a value stored before must not break the export)."""
+    sheet.append([without_control_characters(v) if isinstance(v, str) else v for v in values])
+
+
 def write_xlsform(definition: dict[str, Any]) -> bytes:
     """An XLSForm workbook (.xlsx bytes) for a normalized definition."""
     import openpyxl
@@ -786,7 +804,8 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
     choices_sheet = workbook.create_sheet("choices")
     settings = workbook.create_sheet("settings")
     text_columns = [(base, code) for base in TRANSLATABLE for code in languages]
-    survey.append(
+    _put(
+        survey,
         [
             "type",
             "name",
@@ -800,14 +819,16 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
             "applies_to_size",
             "applies_to_sector",
             "drive_type",
-        ]
+        ],
     )
-    choices_sheet.append(
-        ["list_name", "name", *(_language_header("label", c) for c in languages), "points"]
+    _put(
+        choices_sheet,
+        ["list_name", "name", *(_language_header("label", c) for c in languages), "points"],
     )
     list_names: dict[tuple[Any, ...], str] = {}
     for theme in definition["themes"]:
-        survey.append(
+        _put(
+            survey,
             [
                 "begin_group",
                 theme["code"],
@@ -824,7 +845,7 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
                 "",
                 "",
                 "",
-            ]
+            ],
         )
         for question in theme["questions"]:
             qtype = question["type"]
@@ -837,16 +858,18 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
                 if key not in list_names:
                     list_names[key] = question["code"]
                     for choice in question["choices"]:
-                        choices_sheet.append(
+                        _put(
+                            choices_sheet,
                             [
                                 question["code"],
                                 choice["value"],
                                 *(choice["label"].get(code, "") for code in languages),
                                 choice["points"],
-                            ]
+                            ],
                         )
                 xls_type = f"{xls_type} {list_names[key]}"
-            survey.append(
+            _put(
+                survey,
                 [
                     xls_type,
                     question["code"],
@@ -860,26 +883,28 @@ def write_xlsform(definition: dict[str, Any]) -> bytes:
                     " ".join(question["applies_to_size"]),
                     " ".join(str(s) for s in question["applies_to_sector"]),
                     qtype if qtype in NEEDS_DRIVE_TYPE else "",
-                ]
+                ],
             )
-        survey.append(["end_group"])
-    settings.append(
+        _put(survey, ["end_group"])
+    _put(
+        settings,
         [
             "form_title",
             "form_id",
             "version",
             "default_language",
             *(f"form_title::{EXPORT_LANGUAGE_NAMES.get(c, c)} ({c})" for c in languages),
-        ]
+        ],
     )
-    settings.append(
+    _put(
+        settings,
         [
             definition["title"].get(definition["default_language"], ""),
             definition["code"],
             definition["version_label"],
             definition["default_language"],
             *(definition["title"].get(c, "") for c in languages),
-        ]
+        ],
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

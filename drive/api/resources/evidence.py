@@ -23,8 +23,9 @@ from rest_framework.response import Response
 from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
 from drive.api.errors import refusal
 from drive.api.views import ScopedViewSet, query_id, require
+from drive.core.uploads import upload_limit
 from drive.evidence import services
-from drive.evidence.filetypes import ALLOWED_HELP
+from drive.evidence.filetypes import ALLOWED_HELP, attachment_response
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
 from drive.evidence.selectors import home_supplier, library_for
@@ -102,6 +103,7 @@ class DocumentIn(serializers.Serializer):
         responses=DocumentOut,
     ),
 )
+@upload_limit("EVIDENCE_MAX_UPLOAD_BYTES")
 class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentOut
     cursor_ordering = ("-uploaded_at", "-id")
@@ -164,7 +166,7 @@ class DocumentViewSet(ScopedViewSet):
         return with_etag(request, DocumentOut(self.scoped().get(pk=document.pk)).data)
 
     @extend_schema(
-        summary="The file itself (streamed, with its original name)",
+        summary="The file itself (streamed, named with the extension of its detected type)",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY,
@@ -179,9 +181,6 @@ class DocumentViewSet(ScopedViewSet):
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
+        return attachment_response(
+            handle, original_name=document.original_name, content_type=document.content_type
         )
