@@ -25,7 +25,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.api.services import webhook_emit
 from drive.assessments.models import (
     ASSESSMENT_MOVES,
     EDITABLE_STATUSES,
@@ -575,8 +574,6 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
             documents={s.question.code: s.document_ids for s in state.visible if s.documents},
             submitted_by=by,
         )
-        # Glass-box score of this submission, computed in the background after commit.
-        enqueue("drive.scoring.tasks.score_on_submit", assessment.pk)
         transition(
             assessment,
             to=AssessmentStatus.SUBMITTED,
@@ -585,6 +582,8 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
             action="assessment.submitted",
             note=reference_number(assessment, number),
             changes={"submitted_at": now},
+            # Reactions (webhooks, scoring) load the rest from the assessment.
+            payload={"submission": number},
         )
         enrolment = assessment.enrolment  # as read under the lock
         if enrolment.stage == Stage.INVITED:
@@ -602,19 +601,6 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
                 "reference": reference_number(assessment, number),
                 "resubmission": number > 1,
                 "url": settings.SITE_URL + reverse("assessments:review", args=[assessment.pk]),
-            },
-        )
-        webhook_emit(
-            organisation=programme.buyer_id,
-            event="assessment.submitted",
-            payload={
-                "assessment": {
-                    "id": assessment.pk,
-                    "supplier": assessment.supplier_id,
-                    "programme": programme.pk,
-                    "submission": number,
-                    "reference": reference_number(assessment, number),
-                }
             },
         )
     return submission
@@ -721,17 +707,6 @@ def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> As
             _people(assessment.supplier.organisation_id, (Role.SUPPLIER_ADMIN, Role.CONTRIBUTOR)),
             "accepted",
             _supplier_context(assessment),
-        )
-        webhook_emit(
-            organisation=assessment.enrolment.programme.buyer_id,
-            event="assessment.accepted",
-            payload={
-                "assessment": {
-                    "id": assessment.pk,
-                    "supplier": assessment.supplier_id,
-                    "programme": assessment.enrolment.programme_id,
-                }
-            },
         )
     return assessment
 

@@ -6,3 +6,7 @@ class ScoringConfig(AppConfig):
     name = "drive.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
+
+    def ready(self) -> None:
+        # Scores new submissions (drive/scoring/reactions.py).
+        from drive.scoring import reactions  # noqa: F401
