@@ -38,12 +38,15 @@ def _loop(interval: float, stop: threading.Event) -> None:
         sweep_once()
 
 
-def start_in_process(interval: float) -> threading.Thread:
-    """Start (once) a daemon thread that sweeps every ``interval`` seconds."""
+def start_in_process(interval: float, stop: threading.Event | None = None) -> threading.Thread:
+    """Start (once) a daemon thread that sweeps every ``interval`` seconds until ``stop``."""
     global _started
     if _started is None or not _started.is_alive():
         _started = threading.Thread(
-            target=_loop, args=(interval, threading.Event()), name="drive-sweep", daemon=True
+            target=_loop,
+            args=(interval, stop or threading.Event()),
+            name="drive-sweep",
+            daemon=True,
         )
         _started.start()
     return _started
