@@ -21,7 +21,7 @@ from drive.events.models import DomainEvent, EventDelivery
 from drive.settings import rq_queues_settings
 from drive.suppliers.models import Supplier
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 

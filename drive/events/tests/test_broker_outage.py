@@ -13,7 +13,7 @@ from drive.events.models import DomainEvent
 from drive.factories import UserFactory
 from drive.organisations.models import Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)

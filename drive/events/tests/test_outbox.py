@@ -13,7 +13,7 @@ from drive.events import registry
 from drive.events.models import DomainEvent, EventDelivery
 from drive.events.services import event_deliver, event_record, events_sweep
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

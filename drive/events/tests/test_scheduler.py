@@ -16,7 +16,7 @@ from drive.events.models import DomainEvent, EventDelivery
 from drive.events.scheduler import start_in_process
 from drive.events.services import event_record
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
