@@ -21,7 +21,7 @@ from drive.events.models import DomainEvent, EventDelivery
 from drive.settings import rq_queues_settings
 from drive.suppliers.models import Supplier
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.redis
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 
@@ -32,7 +32,13 @@ def work_the_queue() -> None:
 
 
 def test_supplier_added_while_redis_is_down_is_saved_and_its_webhook_sent_once_later(
-    settings, redis_tasks, client_of, alice, agency, receiver_factory
+    settings,
+    redis_tasks,
+    client_of,
+    alice,
+    agency,
+    receiver_factory,
+    django_capture_on_commit_callbacks,
 ):
     receiver = receiver_factory()
     webhook_endpoint_create(
@@ -40,10 +46,13 @@ def test_supplier_added_while_redis_is_down_is_saved_and_its_webhook_sent_once_l
     )
     settings.RQ_QUEUES = rq_queues_settings(NOBODY_LISTENS)
 
-    response = client_of(alice).post(
-        reverse("suppliers:create"),
-        {"legal_name": "Ningbo Solar Glass", "country": "CN", "ungm_vendor_number": "770001"},
-    )
+    client = client_of(alice)
+    client.raise_request_exception = True  # a 500 would surface as an exception here
+    with django_capture_on_commit_callbacks(execute=True):  # run as at the request's commit
+        response = client.post(
+            reverse("suppliers:create"),
+            {"legal_name": "Ningbo Solar Glass", "country": "CN", "ungm_vendor_number": "770001"},
+        )
 
     supplier = Supplier.objects.get(legal_name="Ningbo Solar Glass")
     assert response.status_code == 302
@@ -55,13 +64,15 @@ def test_supplier_added_while_redis_is_down_is_saved_and_its_webhook_sent_once_l
     # Redis is back; a minute later the periodic sweep runs.
     settings.RQ_QUEUES = rq_queues_settings(settings.REDIS_URL)
     DomainEvent.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
-    call_command("sweep_events")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_events")
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING and receiver.requests == []
 
     work_the_queue()
     # A second sweep and worker run (a timer firing again) change nothing.
-    call_command("sweep_events")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_events")
     work_the_queue()
 
     ((headers, body),) = receiver.requests
@@ -78,7 +89,13 @@ def test_supplier_added_while_redis_is_down_is_saved_and_its_webhook_sent_once_l
 
 
 def test_a_failed_webhook_queueing_never_turns_a_saved_change_into_an_error(
-    settings, redis_unreachable, client_of, alice, agency, caplog
+    settings,
+    redis_unreachable,
+    client_of,
+    alice,
+    agency,
+    caplog,
+    django_capture_on_commit_callbacks,
 ):
     webhook_endpoint_create(
         organisation=agency,
@@ -86,17 +103,17 @@ def test_a_failed_webhook_queueing_never_turns_a_saved_change_into_an_error(
         data={"url": "https://hooks.agency-a.org/drive", "events": ["supplier.updated"]},
     )
     client = client_of(alice)
-    client.post(
-        reverse("suppliers:create"),
-        {"legal_name": "Xiamen Ceramics", "country": "CN", "ungm_vendor_number": "770002"},
-    )
-    supplier = Supplier.objects.get()
     client.raise_request_exception = True  # a 500 would surface as an exception here
-
-    response = client.post(
-        reverse("suppliers:edit", args=[supplier.pk]),
-        {"legal_name": "Xiamen Ceramics Ltd", "country": "CN", "ungm_vendor_number": "770002"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # run as at each request's commit
+        client.post(
+            reverse("suppliers:create"),
+            {"legal_name": "Xiamen Ceramics", "country": "CN", "ungm_vendor_number": "770002"},
+        )
+        supplier = Supplier.objects.get()
+        response = client.post(
+            reverse("suppliers:edit", args=[supplier.pk]),
+            {"legal_name": "Xiamen Ceramics Ltd", "country": "CN", "ungm_vendor_number": "770002"},
+        )
 
     assert response.status_code == 302
     supplier.refresh_from_db()

@@ -13,7 +13,7 @@ from drive.events.models import DomainEvent
 from drive.factories import UserFactory
 from drive.organisations.models import Role
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def private_media(settings, tmp_path):
 
 
 def test_submission_is_confirmed_although_nothing_could_be_queued(
-    redis_unreachable, client_of, bright, bob, alice, caplog
+    redis_unreachable, client_of, bright, bob, alice, caplog, django_capture_on_commit_callbacks
 ):
     UserFactory(
         email="priya@agency-a.org", organisation=alice.organisation, role=Role.PROGRAMME_MANAGER
@@ -38,7 +38,10 @@ def test_submission_is_confirmed_although_nothing_could_be_queued(
     complete(client, assessment, bright, bob)
     client.raise_request_exception = True  # a 500 would surface as an exception here
 
-    response = client.post(reverse("assessments:check", args=[assessment.pk]))
+    # The request's after-commit callbacks run as at its commit; none may raise.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("assessments:check", args=[assessment.pk]))
+    assert len(callbacks) == 3
 
     assert response.status_code == 302
     assert response.url == reverse("assessments:confirmation", args=[assessment.pk, 1])
