@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_rq",
     "drive.api",
 ]
 
@@ -274,10 +276,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DRiVE <no-reply@drive.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Background tasks ----------------------------------------------------------------
+# --- Background tasks (drive/core/tasks.py: django-tasks) --------------------------------
 # "sync": run right after commit in the same thread (tests);
 # "thread": run in a worker thread of the web process (make run needs nothing else);
-# "rq": enqueue on Redis for `manage.py worker` processes (production).
+# "rq": enqueue on Redis (django-tasks-rq) for `manage.py worker` processes (production).
 TASKS_BACKEND = env_choice(
     "TASKS_BACKEND", "rq" if PRODUCTION else "thread", ("sync", "thread", "rq")
 )
@@ -289,6 +291,27 @@ TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
 # ("stopped unexpectedly"), and may be retried or cancelled (drive/core/jobs.py).
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 30, minimum=1)
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 300, minimum=10)
+TASK_BACKENDS = {
+    "sync": "drive.core.task_backends.ImmediateBackend",
+    "thread": "drive.core.task_backends.ThreadBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+
+
+def tasks_settings(backend: str) -> dict:
+    """The django-tasks ``TASKS`` setting for one of the TASKS_BACKEND values."""
+    return {"default": {"BACKEND": TASK_BACKENDS[backend], "QUEUES": ["default"]}}
+
+
+def rq_queues_settings(redis_url: str) -> dict:
+    """django-rq's ``RQ_QUEUES``: the one queue, retrying with back-off (task_backends)."""
+    return {"default": {"URL": redis_url, "QUEUE_CLASS": "drive.core.task_backends.RetryingQueue"}}
+
+
+# Seconds between two runs of the events outbox sweep by the in-process scheduler of
+# `manage.py runserver` (make run); 0 turns it off. Production runs `manage.py
+# sweep_events` from a timer instead (README, Operations).
+EVENTS_SWEEP_SECONDS = env_int("EVENTS_SWEEP_SECONDS", 60, minimum=0)
 
 # --- REST API (drive/api/README.md) ----------------------------------------------------
 # Requests per minute allowed to one API token (or one signed-in session); then 429.
@@ -369,7 +392,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django_tasks logs every task start and end at INFO: only problems here.
+    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
 
 if DRIVE_ENV == "test":
@@ -377,4 +401,9 @@ if DRIVE_ENV == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     TASKS_BACKEND = "sync"
     TASKS_BACKOFF_SECONDS = 0
+    EVENTS_SWEEP_SECONDS = 0
     WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+# django-tasks and django-rq read these (built last: the test mode changes TASKS_BACKEND).
+TASKS = tasks_settings(TASKS_BACKEND)
+RQ_QUEUES = rq_queues_settings(REDIS_URL)

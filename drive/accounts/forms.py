@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import User
+from drive.accounts.tasks import send_email
 from drive.core.tasks import enqueue
 
 
@@ -51,7 +52,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
                 if html_email_template_name
                 else None
             )
-        enqueue("drive.accounts.tasks.send_email", subject, body, [to_email], html_body, language)
+        enqueue(send_email, subject, body, [to_email], html_body, language)
 
 
 def language_choices() -> list[tuple[str, str]]:

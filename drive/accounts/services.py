@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import Invitation, User, token_digest
+from drive.accounts.tasks import send_invitation_email
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError, InvitationInvalid
 from drive.core.tasks import enqueue
@@ -96,7 +97,7 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def _queue_invitation_email(invitation: Invitation, token: str) -> None:
-    enqueue("drive.accounts.tasks.send_invitation_email", invitation.pk, token)
+    enqueue(send_invitation_email, invitation.pk, token)
 
 
 def invitation_create(

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from drive.accounts.models import Invitation, token_digest
+from drive.core.tasks import task
 
 logger = logging.getLogger(__name__)
 
 
+@task
 def send_email(
     subject: str,
     body: str,
@@ -47,6 +49,7 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("accounts:invitation_accept", args=[token])
 
 
+@task
 def send_invitation_email(invitation_id: int, token: str) -> None:
     """Email the invitation link, once per token.
 
@@ -72,7 +75,7 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
     with translation.override(invitation.language):
         subject = render_to_string("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation.txt", context)
-    send_email(subject, body, [invitation.email], language=invitation.language)
+    send_email.call(subject, body, [invitation.email], language=invitation.language)
     Invitation.objects.filter(
         pk=invitation.pk, token_hash=digest, email_sent_at__isnull=True
     ).update(email_sent_at=timezone.now())

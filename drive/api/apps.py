@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
     name = "drive.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        # Webhooks subscribe to the domain events (drive/api/reactions.py).
+        from drive.api import reactions  # noqa: F401

@@ -27,6 +27,7 @@ from drive.api.models import (
     WebhookEvent,
     token_digest,
 )
+from drive.api.tasks import webhook_deliver
 from drive.api.webhook_targets import TargetRefused, check_url
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
@@ -264,5 +265,5 @@ def webhook_emit(
         [WebhookDelivery(endpoint=e, event=event, payload=payload) for e in endpoints]
     )
     for delivery in deliveries:
-        enqueue("drive.api.tasks.webhook_deliver", delivery.pk)
+        enqueue(webhook_deliver, delivery.pk)
     return deliveries

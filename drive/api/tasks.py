@@ -1,4 +1,4 @@
-"""Webhook delivery, run by drive.core.tasks (after commit, with retries and back-off)."""
+"""Webhook delivery, a ``@task`` queued after commit and retried with back-off."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from drive.api.models import DeliveryStatus, FailureReason, WebhookDelivery
 from drive.api.webhook_targets import Target, TargetRefused, check_url
-from drive.core.tasks import backoff_intervals
+from drive.core.tasks import backoff_intervals, task
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
     return code, FailureReason.HTTP_STATUS
 
 
+@task
 def webhook_deliver(delivery_id: int) -> None:
     """POST one delivery, signed; record the attempt; raise on failure so it is retried.
 

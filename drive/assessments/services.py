@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.api.services import webhook_emit
 from drive.assessments.models import (
     ASSESSMENT_MOVES,
     EDITABLE_STATUSES,
@@ -43,7 +42,6 @@ from drive.assessments.selectors import (
 )
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError, InvalidTransition
-from drive.core.tasks import enqueue
 from drive.core.workflow import transition
 from drive.evidence.models import Document
 from drive.evidence.services import document_upload
@@ -549,8 +547,6 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
             documents={s.question.code: s.document_ids for s in state.visible if s.documents},
             submitted_by=by,
         )
-        # Glass-box score of this submission, computed in the background after commit.
-        enqueue("drive.scoring.tasks.score_on_submit", assessment.pk)
         transition(
             assessment,
             to=AssessmentStatus.SUBMITTED,
@@ -559,26 +555,14 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
             action="assessment.submitted",
             note=reference_number(assessment, number),
             changes={"submitted_at": now},
+            # Reactions (webhooks, scoring) load the rest from the assessment.
+            payload={"submission": number},
         )
         enrolment = assessment.enrolment  # as read under the lock
         if enrolment.stage == Stage.INVITED:
             enrolment = _enrol(enrolment, by)
         enrolment_move(enrolment=enrolment, to=Stage.SUBMITTED, by=by)
         enrolment_touch(enrolment=enrolment)
-        programme = enrolment.programme
-        webhook_emit(
-            organisation=programme.buyer_id,
-            event="assessment.submitted",
-            payload={
-                "assessment": {
-                    "id": assessment.pk,
-                    "supplier": assessment.supplier_id,
-                    "programme": programme.pk,
-                    "submission": number,
-                    "reference": reference_number(assessment, number),
-                }
-            },
-        )
     return submission
 
 
@@ -664,17 +648,6 @@ def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> As
             changes={"accepted_at": timezone.now()},
         )
         enrolment_move(enrolment=assessment.enrolment, to=Stage.REVIEWED, by=by, note=note)
-        webhook_emit(
-            organisation=assessment.enrolment.programme.buyer_id,
-            event="assessment.accepted",
-            payload={
-                "assessment": {
-                    "id": assessment.pk,
-                    "supplier": assessment.supplier_id,
-                    "programme": assessment.enrolment.programme_id,
-                }
-            },
-        )
     return assessment
 
 

@@ -1,31 +1,44 @@
-"""Background work, enqueued after the surrounding transaction commits.
+"""Background work on django-tasks (the backport of Django 6's ``django.tasks``).
 
-Tasks are plain functions referenced by dotted path and called with JSON-safe
-arguments, so they can be run in-process or by an RQ worker. They must be
-idempotent: a retry after a half-done attempt must not do the work twice.
+A task is a module-level function decorated with ``@task`` and referenced as an object,
+so the dependency is an import, never a string::
 
-Backends (settings.TASKS_BACKEND):
-- ``sync``   runs the task right after commit in the same thread (tests);
-- ``thread`` runs it in a small pool inside the web process (``make run``);
-- ``rq``     enqueues it on Redis for ``manage.py worker`` (production).
-Every backend retries a failing task with exponential back-off.
+    from drive.core.tasks import enqueue, task
+
+    @task
+    def feedback_pdf_render(pdf_id: int) -> None: ...
+
+    enqueue(feedback_pdf_render, pdf.pk)  # runs once the transaction commits
+
+Arguments are JSON-safe (ids, not objects). Tasks must be idempotent: a retry after a
+half-done attempt must not do the work twice.
+
+Backends (``settings.TASKS_BACKEND`` builds ``settings.TASKS``, see
+``drive.core.task_backends``): ``sync`` runs the task right after commit in the same
+thread (tests), ``thread`` in a small pool inside the web process (``make run``), ``rq``
+on Redis for ``manage.py worker`` (production). Every backend retries a failing task with
+exponential back-off (``TASKS_MAX_ATTEMPTS``, ``TASKS_BACKOFF_SECONDS``).
+
+A committed change is never answered with an error because its task could not be queued:
+:func:`enqueue` registers a robust after-commit callback that logs a broker failure.
+Work that must not be lost goes through the events outbox (``drive.events``), which the
+periodic sweep retries.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
-from django.utils.module_loading import import_string
+from django.db import transaction
+from django_tasks import task
+from django_tasks.base import Task
+
+__all__ = ["Task", "backoff_intervals", "enqueue", "enqueue_now", "task"]
 
 logger = logging.getLogger(__name__)
-
-_pool: ThreadPoolExecutor | None = None
-QUEUE_NAME = "drive"
 
 
 def backoff_intervals() -> list[int]:
@@ -34,81 +47,36 @@ def backoff_intervals() -> list[int]:
     return [base * 2**i for i in range(settings.TASKS_MAX_ATTEMPTS - 1)]
 
 
-def run_task(path: str, *args: Any, **kwargs: Any) -> Any:
-    """Run one attempt of a task (what a worker executes)."""
-    return import_string(path)(*args, **kwargs)
+def _resolve(work: Task) -> Task:
+    """The task object (never a dotted path: a string would hide a dependency)."""
+    if not isinstance(work, Task):
+        raise TypeError(f"{work!r} is not a @task")
+    return work
 
 
-def run_with_retries(path: str, args: tuple, kwargs: dict) -> None:
-    """In-process runner: retry with back-off, then log the final failure."""
-    delays = backoff_intervals()
-    for attempt in range(len(delays) + 1):
-        try:
-            run_task(path, *args, **kwargs)
-            return
-        except Exception:
-            if attempt == len(delays):
-                logger.exception("Task %s failed after %d attempts", path, attempt + 1)
-                return
-            logger.warning("Task %s failed (attempt %d), retrying", path, attempt + 1)
-            time.sleep(delays[attempt])
+def enqueue_now(work: Task, *args: Any, **kwargs: Any) -> None:
+    """Hand the task to the backend at once (the caller is already after commit).
 
-
-def _run_in_thread(path: str, args: tuple, kwargs: dict) -> None:
-    try:
-        run_with_retries(path, args, kwargs)
-    finally:
-        close_old_connections()
-
-
-def redis_connection():
-    from redis import Redis
-
-    return Redis.from_url(settings.REDIS_URL)
-
-
-def rq_queue(connection=None):
-    from rq import Queue
-
-    return Queue(QUEUE_NAME, connection=connection or redis_connection())
-
-
-def _dispatch(path: str, args: tuple, kwargs: dict) -> None:
-    backend = settings.TASKS_BACKEND
-    if backend == "sync":
-        run_with_retries(path, args, kwargs)
-    elif backend == "thread":
-        global _pool
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="drive-task")
-        _pool.submit(_run_in_thread, path, args, kwargs)
-    else:
-        from rq import Retry
-
-        delays = backoff_intervals()
-        rq_queue().enqueue(
-            run_task,
-            path,
-            *args,
-            retry=Retry(max=len(delays), interval=delays) if delays else None,
-            job_timeout=6 * 3600,
-            **kwargs,
-        )
-
-
-def enqueue(path: str, *args: Any, **kwargs: Any) -> None:
-    """Queue ``path(*args, **kwargs)`` to run once the current transaction commits.
-
-    Outside a transaction it is dispatched at once. A task that fails never
-    undoes the state change that queued it.
-    """
-    transaction.on_commit(lambda: _dispatch(path, args, kwargs))
-
-
-def enqueue_now(path: str, *args: Any, **kwargs: Any) -> None:
-    """Dispatch ``path`` at once (the caller is already after commit).
-
-    Unlike :func:`enqueue` it raises when the backend cannot take the task (e.g. the broker
+    Unlike :func:`enqueue` it raises when the backend cannot take the task (the broker
     is down), so the caller can leave the work for a later retry.
     """
-    _dispatch(path, args, kwargs)
+    _resolve(work).enqueue(*args, **kwargs)
+
+
+def _enqueue_logged(work: Task, args: tuple, kwargs: dict) -> None:
+    try:
+        work.enqueue(*args, **kwargs)
+    except Exception:
+        # The change is committed; the user must not see an error for it.
+        logger.exception("Could not queue task %s", work.module_path)
+
+
+def enqueue(work: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue ``work(*args, **kwargs)`` to run once the current transaction commits.
+
+    Outside a transaction it is queued at once. A rolled back change queues nothing; a
+    broker that cannot take the task is logged, never raised to the request, and never
+    stops the other after-commit callbacks of the request.
+    """
+    work = _resolve(work)
+    transaction.on_commit(functools.partial(_enqueue_logged, work, args, kwargs), robust=True)

@@ -40,14 +40,16 @@ def transition(
     note: str = "",
     organisation: Any = None,
     changes: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> M:
     """Move ``obj`` from its current status to ``to``.
 
     Preconditions: ``obj`` holds the status the caller last read. Raises
     :class:`InvalidTransition` when the move is not in ``allowed`` or when the
     row's status changed meanwhile (exactly one row must be updated).
-    Side effects: one UPDATE (the status plus any ``changes``), one audit event;
-    ``obj`` is updated in memory.
+    Side effects: one UPDATE (the status plus any ``changes``), one audit event (and its
+    domain event, with ``payload`` added, when the action has subscribers); ``obj`` is
+    updated in memory.
     """
     current = getattr(obj, field)
     if to not in allowed.get(current, ()):
@@ -73,5 +75,6 @@ def transition(
             to_state=to,
             note=note,
             organisation=organisation,
+            payload=payload,
         )
     return obj

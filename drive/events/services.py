@@ -56,13 +56,13 @@ def event_record(
 
 
 def _dispatch(event_id: int) -> None:
-    from drive.core.tasks import enqueue_now
+    from drive.events.tasks import event_deliver as deliver
 
     try:
-        enqueue_now("drive.events.tasks.event_deliver", event_id)
-    except Exception:
+        deliver.enqueue(event_id)
+    except Exception as exc:
         # The change is committed; the sweep will deliver the event later.
-        logger.warning("Could not queue domain event %s; the sweep will retry", event_id)
+        logger.warning("Could not queue domain event %s (%s); the sweep will retry", event_id, exc)
 
 
 def event_deliver(event_id: int) -> bool:

@@ -14,6 +14,7 @@ from drive.core.jobs import is_stale, stale_filter
 from drive.core.tasks import enqueue
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.feedback.selectors import feedback_available
+from drive.feedback.tasks import feedback_pdf_render
 from drive.scoring.selectors import current_score
 
 
@@ -48,7 +49,7 @@ def feedback_pdf_request(*, assessment: Assessment, language: str, by: User) -> 
             target=assessment,
             after={"language": language, "score": score.pk},
         )
-        enqueue("drive.feedback.tasks.feedback_pdf_render", pdf.pk)
+        enqueue(feedback_pdf_render, pdf.pk)
     return pdf
 
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from drive.core.jobs import heartbeat
+from drive.core.tasks import task
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.feedback.selectors import feedback_report
 
@@ -21,6 +22,7 @@ def render_pdf_bytes(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+@task
 def feedback_pdf_render(pdf_id: int) -> None:
     """Render one PDF. Safe to rerun: a ready PDF is left alone; a failure is recorded
     on the row (the page offers to try again) instead of raising into retries."""

@@ -18,7 +18,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from drive.accounts.models import User
-from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import ImportRejected, InvalidTransition
 from drive.core.jobs import heartbeat, is_stale
@@ -220,20 +219,6 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
                     processed=outcome.total,
                     finished_at=timezone.now(),
                     rows_per_second=outcome.rows_per_second,
-                )
-                webhook_emit(
-                    organisation=job.buyer_id,
-                    event="import.completed",
-                    payload={
-                        "import": {
-                            "id": job.pk,
-                            "file": job.original_name,
-                            "mode": job.mode,
-                            "created": job.created,
-                            "updated": job.updated,
-                            "unchanged": job.unchanged,
-                        },
-                    },
                 )
         except Exception as exc:
             job.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Background entry points for large imports (drive.core.tasks runs them after commit).
+"""Background entry points for large imports (``@task``s queued after commit).
 
 Both are idempotent: they act only on a job still in the status they expect, and the
 move out of that status is a compare-and-set (drive.core.workflow.transition), so a
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from drive.accounts.models import User
 from drive.core.errors import InvalidTransition
-from drive.core.tasks import enqueue
+from drive.core.tasks import enqueue, task
 from drive.imports.models import ImportJob, ImportStatus
 from drive.imports.services import import_apply, import_validate, runs_in_background
 
 
+@task
 def validate_job(job_id: int, user_id: int | None = None) -> None:
     job = ImportJob.objects.select_related("buyer").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.UPLOADED:
@@ -25,6 +26,7 @@ def validate_job(job_id: int, user_id: int | None = None) -> None:
         return  # another worker claimed it first
 
 
+@task
 def apply_job(job_id: int, user_id: int | None = None) -> None:
     job = ImportJob.objects.select_related("buyer").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.IMPORTING:
@@ -36,7 +38,7 @@ def apply_job(job_id: int, user_id: int | None = None) -> None:
 def validate_soon(job: ImportJob, by: User | None) -> None:
     """Validate now for small files, in the background for large ones."""
     if runs_in_background(job):
-        enqueue("drive.imports.tasks.validate_job", job.pk, getattr(by, "pk", None))
+        enqueue(validate_job, job.pk, getattr(by, "pk", None))
     else:
         import_validate(job=job, by=by)
 
@@ -44,7 +46,7 @@ def validate_soon(job: ImportJob, by: User | None) -> None:
 def apply_soon(job: ImportJob, by: User | None) -> None:
     """Apply a claimed (``importing``) job now, or in the background for large files."""
     if runs_in_background(job) or job.total > _threshold():
-        enqueue("drive.imports.tasks.apply_job", job.pk, getattr(by, "pk", None))
+        enqueue(apply_job, job.pk, getattr(by, "pk", None))
     else:
         import_apply(job=job, only_valid=job.mode == "valid_only", by=by)
 

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from drive.accounts.models import User
+from drive.accounts.tasks import send_email
 from drive.core.tasks import enqueue
 from drive.notifications.kinds import Kind, kind_get
 from drive.notifications.models import Delivery, Notification, NotificationPreference
@@ -30,7 +31,7 @@ SUBJECT_MAX = 300
 
 def _send_email(*, subject: str, body: str, to: str, language: str) -> None:
     """The one place a notice is handed to the mailer (queued after commit)."""
-    enqueue("drive.accounts.tasks.send_email", subject, body, [to], None, language)
+    enqueue(send_email, subject, body, [to], None, language)
 
 
 def absolute_url(link: str) -> str:

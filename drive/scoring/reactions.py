@@ -1,5 +1,6 @@
-"""Appeal events that people hear about (subscribed in ``ScoringConfig.ready``): a filed
-appeal (the programme's managers) and its decision (the person who filed it)."""
+"""Scoring's reactions to domain events (subscribed in ``ScoringConfig.ready``): new
+submissions are scored; a filed appeal is announced to the programme's managers and its
+decision to the person who filed it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from drive.notifications.kinds import register_kind
 from drive.notifications.services import notify
 from drive.organisations.models import Role
 from drive.scoring.models import Appeal, AppealStatus
+from drive.scoring.tasks import score_on_submit
 
 register_kind(
     "scoring.appeal_filed",
@@ -65,3 +67,9 @@ def notify_appeal_decided(event: DomainEvent) -> None:
         context={"appeal": appeal, "accepted": appeal.status == AppealStatus.ACCEPTED},
         link=reverse("scoring:explain", args=[appeal.assessment_id]),
     )
+
+
+@subscribe("assessment.submitted", consumer="scoring.score_submission")
+def score_submission(event: DomainEvent) -> None:
+    """Glass-box score of the new submission (safe to repeat: see ``score_on_submit``)."""
+    score_on_submit(int(event.subject_id))

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.api.services import webhook_emit
 from drive.assessments.models import Assessment, Submission
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record
@@ -424,28 +423,11 @@ def appeal_file(
                     "overall": str(score.overall),
                 },
             )
-            webhook_emit(
-                organisation=assessment.enrolment.programme.buyer_id,
-                event="appeal.filed",
-                payload={"appeal": _appeal_ref(appeal)},
-            )
     except IntegrityError:
         raise ScoringRefused(
             _("An appeal about this is already open. Wait for the decision.")
         ) from None
     return appeal
-
-
-def _appeal_ref(appeal: Appeal) -> dict[str, Any]:
-    """The webhook payload of ``appeal.filed`` / ``appeal.decided`` (JSON-safe)."""
-    return {
-        "id": appeal.pk,
-        "assessment": appeal.assessment_id,
-        "supplier": appeal.assessment.supplier_id,
-        "programme": appeal.assessment.enrolment.programme_id,
-        "question": appeal.question.code if appeal.question is not None else None,
-        "status": appeal.status,
-    }
 
 
 def _decide(appeal: Appeal, *, to: str, note: str, by: User) -> Appeal:
@@ -519,11 +501,6 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
             )
         if score is not None:
             score_compute(assessment=appeal.assessment, method=score.method, force=True, by=by)
-        webhook_emit(
-            organisation=appeal.assessment.enrolment.programme.buyer_id,
-            event="appeal.decided",
-            payload={"appeal": _appeal_ref(appeal)},
-        )
     return appeal
 
 
@@ -535,11 +512,6 @@ def appeal_reject(*, appeal: Appeal, note: str, by: User) -> Appeal:
     ).get(pk=appeal.pk)
     with transaction.atomic():
         appeal = _decide(appeal, to=AppealStatus.REJECTED, note=note, by=by)
-        webhook_emit(
-            organisation=appeal.assessment.enrolment.programme.buyer_id,
-            event="appeal.decided",
-            payload={"appeal": _appeal_ref(appeal)},
-        )
     return appeal
 
 

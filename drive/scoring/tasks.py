@@ -1,4 +1,4 @@
-"""Background scoring (queued with ``drive.core.tasks.enqueue`` after commit)."""
+"""Background scoring: the score of a new submission (a reaction to ``assessment.submitted``)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.organisations.models import Organisation
@@ -110,17 +109,6 @@ def supplier_snapshot(supplier: Supplier) -> dict[str, Any]:
     return snapshot
 
 
-def _webhook_summary(supplier: Supplier) -> dict[str, Any]:
-    """What a webhook receiver needs to find the supplier (GET /api/v1/suppliers/{id}/)."""
-    return {
-        "id": supplier.pk,
-        "legal_name": supplier.legal_name,
-        "country": _json_value(supplier.country),
-        "registration_number": supplier.registration_number,
-        "ungm_vendor_number": supplier.ungm_vendor_number,
-    }
-
-
 def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclude_pk) -> None:
     """Imports match rows on these identifiers, so one of them is required and each is
     unique in the registry."""
@@ -198,11 +186,6 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
             after=supplier_snapshot(supplier),
             organisation=buyer,
         )
-        webhook_emit(
-            organisation=buyer,
-            event="supplier.created",
-            payload={"supplier": _webhook_summary(supplier)},
-        )
     return supplier
 
 
@@ -246,11 +229,7 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) ->
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
             organisation=locked.buyer if by is None else None,
-        )
-        webhook_emit(
-            organisation=locked.buyer_id,
-            event="supplier.updated",
-            payload={"supplier": _webhook_summary(locked), "changed": changed},
+            payload={"changed": changed},
         )
     return locked
 

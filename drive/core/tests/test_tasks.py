@@ -1,8 +1,9 @@
-"""Background tasks: after commit, retried with back-off, never undoing the state change.
+"""Background tasks (django-tasks): after commit, retried with back-off, never undoing the
+state change, never failing the request that queued them.
 
 The in-process backends (``sync`` in tests, ``thread`` under ``make run``) and the
-production path (RQ on the real Redis at 127.0.0.1:6379, run by an in-process
-burst worker) are exercised with the same small tasks defined below.
+production path (django-tasks-rq on the real Redis at 127.0.0.1:6379, run by an
+in-process RQ ``SimpleWorker``) are exercised with the same small tasks defined below.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 
+import django_rq
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import transaction
-from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from django_tasks_rq import Job
 from rq import SimpleWorker
-from rq.job import Job, JobStatus
+from rq.job import JobStatus
 
 from drive.core import tasks
+from drive.core.tasks import task
 from drive.factories import BuyerFactory
 from drive.organisations.models import Organisation
 
@@ -28,32 +30,38 @@ ATTEMPTS: list[int] = []
 THREAD_RAN = threading.Event()
 
 
+@task
 def rename_organisation(organisation_id: int, name: str) -> None:
     Organisation.objects.filter(pk=organisation_id).update(name=name)
 
 
+@task
 def always_fails(organisation_id: int) -> None:
     ATTEMPTS.append(organisation_id)
     raise ConnectionRefusedError("the mail server is down")
 
 
+@task
 def fails_twice_then_renames(organisation_id: int, name: str) -> None:
     ATTEMPTS.append(organisation_id)
     if len(ATTEMPTS) < 3:
         raise TimeoutError("slow partner")
-    rename_organisation(organisation_id, name)
+    rename_organisation.call(organisation_id, name)
 
 
+@task
 def signal_thread_ran() -> None:
     THREAD_RAN.set()
 
 
+@task
 def send_welcome(organisation_id: int) -> None:
     organisation = Organisation.objects.get(pk=organisation_id)
     mail.send_mail(f"Welcome {organisation.name}", "Hello", None, ["admin@example.org"])
 
 
-HERE = __name__
+def backend(settings, kind: str) -> None:
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS[kind]}}
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +76,7 @@ def _reset_attempts():
 def test_task_runs_only_after_the_transaction_commits(db, django_capture_on_commit_callbacks):
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        tasks.enqueue(f"{HERE}.rename_organisation", org.pk, "After")
+        tasks.enqueue(rename_organisation, org.pk, "After")
         org.refresh_from_db()
         assert org.name == "Before"
     org.refresh_from_db()
@@ -82,11 +90,16 @@ def test_task_is_dropped_when_the_transaction_rolls_back(db, django_capture_on_c
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        tasks.enqueue(f"{HERE}.rename_organisation", org.pk, "After")
+        tasks.enqueue(rename_organisation, org.pk, "After")
         raise RuntimeError("the service failed")
     assert callbacks == []
     org.refresh_from_db()
     assert org.name == "Before"
+
+
+def test_a_task_is_an_object_not_a_dotted_string(db):
+    with pytest.raises(TypeError, match="is not a @task"):
+        tasks.enqueue("drive.core.tests.test_tasks.backend", 1)
 
 
 def test_failing_task_is_retried_then_logged_without_raising(
@@ -98,17 +111,19 @@ def test_failing_task_is_retried_then_logged_without_raising(
         caplog.at_level(logging.WARNING, logger="drive.core.tasks"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        tasks.enqueue(f"{HERE}.always_fails", org.pk)
+        tasks.enqueue(always_fails, org.pk)
     assert len(ATTEMPTS) == 3
     assert set(ATTEMPTS) == {org.pk}
-    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING", "ERROR"]
-    assert "failed after 3 attempts" in caplog.records[-1].getMessage()
+    ours = [r for r in caplog.records if r.name == "drive.core.tasks"]
+    assert [r.levelname for r in ours] == ["WARNING", "WARNING", "ERROR"]
+    assert "always_fails failed after 3 attempts" in ours[-1].getMessage()
+    assert "the mail server is down" in ours[-1].getMessage()
 
 
 def test_retry_succeeds_after_transient_failures(db, django_capture_on_commit_callbacks):
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(f"{HERE}.fails_twice_then_renames", org.pk, "After")
+        tasks.enqueue(fails_twice_then_renames, org.pk, "After")
     assert len(ATTEMPTS) == 3
     org.refresh_from_db()
     assert org.name == "After"
@@ -130,7 +145,7 @@ def test_failing_email_never_undoes_the_state_change(
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         Organisation.objects.filter(pk=org.pk).update(name="Approved")
-        tasks.enqueue(f"{HERE}.send_welcome", org.pk)
+        tasks.enqueue(send_welcome, org.pk)
     org.refresh_from_db()
     assert org.name == "Approved"
     assert mail.outbox == []
@@ -143,9 +158,9 @@ def test_failing_email_never_undoes_the_state_change(
 def test_thread_backend_runs_the_task_in_the_background(
     db, settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS_BACKEND = "thread"
+    backend(settings, "thread")
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(f"{HERE}.signal_thread_ran")
+        tasks.enqueue(signal_thread_ran)
     assert THREAD_RAN.wait(timeout=10)
 
 
@@ -153,49 +168,34 @@ def test_thread_backend_runs_the_task_in_the_background(
 
 
 @pytest.fixture
-def redis_db(settings, worker_id):
-    """A private Redis database per xdist worker (15, 14, ...), flushed before and after."""
-    number = 15 - (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
-    url = f"redis://127.0.0.1:6379/{number}"
-    connection = Redis.from_url(url)
-    try:
-        connection.ping()
-    except RedisConnectionError as exc:
-        pytest.fail(
-            f"Redis is not reachable at {url} ({exc}). These tests need the real Redis server: "
-            "start it with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''` "
-            "(make test and .ci/run start it for you).",
-            pytrace=False,
-        )
-    connection.flushdb()
-    settings.TASKS_BACKEND = "rq"
-    settings.REDIS_URL = url
-    yield connection
-    connection.flushdb()
-    connection.close()
+def redis_db(redis_tasks):
+    return redis_tasks
 
 
-def burst(connection: Redis) -> None:
-    SimpleWorker([tasks.rq_queue(connection)], connection=connection).work(burst=True)
+def queue():
+    return django_rq.get_queue("default", job_class=Job)
+
+
+def burst() -> None:
+    """What ``manage.py worker`` does, in this process (the job shares the test's database)."""
+    django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker).work(burst=True)
 
 
 @pytest.mark.redis
 def test_rq_worker_runs_the_enqueued_task(db, redis_db, django_capture_on_commit_callbacks):
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        tasks.enqueue(f"{HERE}.rename_organisation", org.pk, "After")
-    queue = tasks.rq_queue(redis_db)
-    assert queue.name == "drive"
-    assert queue.count == 1
+        tasks.enqueue(rename_organisation, org.pk, "After")
+    assert queue().count == 1
     org.refresh_from_db()
     assert org.name == "Before"  # nothing runs until a worker picks the job up
 
-    burst(redis_db)
+    burst()
 
     org.refresh_from_db()
     assert org.name == "After"
-    assert queue.count == 0
-    assert queue.finished_job_registry.count == 1
+    assert queue().count == 0
+    assert queue().finished_job_registry.count == 1
 
 
 @pytest.mark.redis
@@ -205,37 +205,36 @@ def test_rq_retries_a_failing_task_then_records_the_failure(
     settings.TASKS_MAX_ATTEMPTS = 3
     org = BuyerFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(f"{HERE}.always_fails", org.pk)
-    queue = tasks.rq_queue(redis_db)
-    (job_id,) = queue.job_ids
+        tasks.enqueue(always_fails, org.pk)
+    (job_id,) = queue().job_ids
     job = Job.fetch(job_id, connection=redis_db)
     assert job.retries_left == 2
     assert job.retry_intervals == [0, 0]
 
-    burst(redis_db)
+    burst()
 
     assert len(ATTEMPTS) == 3
     assert set(ATTEMPTS) == {org.pk}
     job.refresh()
     assert job.get_status() == JobStatus.FAILED
     assert job.retries_left == 0
-    assert job_id in queue.failed_job_registry.get_job_ids()
+    assert job_id in queue().failed_job_registry.get_job_ids()
 
 
 @pytest.mark.redis
-def test_rq_jobs_carry_the_back_off_schedule(
+def test_rq_jobs_carry_the_task_and_the_back_off_schedule(
     db, settings, redis_db, django_capture_on_commit_callbacks
 ):
     settings.TASKS_BACKOFF_SECONDS = 30
     settings.TASKS_MAX_ATTEMPTS = 4
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(f"{HERE}.rename_organisation", 1, "x")
-    (job_id,) = tasks.rq_queue(redis_db).job_ids
+        tasks.enqueue(rename_organisation, 1, "x")
+    (job_id,) = queue().job_ids
     job = Job.fetch(job_id, connection=redis_db)
     assert job.retries_left == 3
     assert job.retry_intervals == [30, 60, 120]
-    assert job.func_name == "drive.core.tasks.run_task"
-    assert job.args == (f"{HERE}.rename_organisation", 1, "x")
+    assert job.func is rename_organisation
+    assert job.args == (1, "x")
 
 
 @pytest.mark.redis
@@ -251,12 +250,12 @@ def test_rq_failing_email_never_undoes_the_state_change(
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         Organisation.objects.filter(pk=org.pk).update(name="Approved")
-        tasks.enqueue(f"{HERE}.send_welcome", org.pk)
-    burst(redis_db)
+        tasks.enqueue(send_welcome, org.pk)
+    burst()
     org.refresh_from_db()
     assert org.name == "Approved"
     assert mail.outbox == []
-    assert tasks.rq_queue(redis_db).failed_job_registry.count == 1
+    assert queue().failed_job_registry.count == 1
 
 
 @pytest.mark.redis
@@ -270,7 +269,25 @@ def test_worker_command_processes_the_queue_in_burst_mode(
     monkeypatch.setattr(worker_command.Command, "worker_class", SimpleWorker)
     org = BuyerFactory(name="Before")
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue(f"{HERE}.rename_organisation", org.pk, "After")
+        tasks.enqueue(rename_organisation, org.pk, "After")
     call_command("worker", "--burst")
     org.refresh_from_db()
     assert org.name == "After"
+
+
+# --- Broker outage ----------------------------------------------------------------------------
+
+
+def test_unreachable_broker_is_logged_and_later_callbacks_still_run(
+    db, redis_unreachable, caplog, django_capture_on_commit_callbacks
+):
+    org = BuyerFactory(name="Before")
+    later: list[str] = []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Organisation.objects.filter(pk=org.pk).update(name="Approved")
+        tasks.enqueue(rename_organisation, org.pk, "After")
+        transaction.on_commit(lambda: later.append("ran"))
+    org.refresh_from_db()
+    assert org.name == "Approved"  # committed, and no exception reached the caller
+    assert later == ["ran"]
+    assert "Could not queue task drive.core.tests.test_tasks.rename_organisation" in caplog.text

@@ -1,20 +1,22 @@
 """``python manage.py worker [--burst]``: run background tasks from Redis (production).
 
-Starts an RQ worker on the ``drive`` queue of ``REDIS_URL``. Each job runs in a
-forked child, so a large import cannot leak memory into the next job; retries
+Starts an RQ worker (django-rq's, with django-tasks-rq's job class, so each job runs a
+``@task``) on the ``default`` queue of ``RQ_QUEUES`` (built from ``REDIS_URL``). Each job
+runs in a forked child, so a large import cannot leak memory into the next job; retries
 scheduled with back-off are moved back onto the queue by the worker's built-in
-scheduler. Run one or more of these next to the web processes when
-``TASKS_BACKEND=rq``.
+scheduler. Run one or more of these next to the web processes when ``TASKS_BACKEND=rq``.
 """
 
 from __future__ import annotations
 
+import django_rq
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django_tasks_rq import Job
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker, Worker
 
-from drive.core.tasks import QUEUE_NAME, redis_connection, rq_queue
+QUEUE_NAME = "default"
 
 
 class Command(BaseCommand):
@@ -30,14 +32,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, burst: bool = False, **options) -> None:
-        connection = redis_connection()
         try:
-            connection.ping()
+            django_rq.get_connection(QUEUE_NAME).ping()
         except RedisConnectionError as exc:
             raise CommandError(f"Cannot reach Redis at REDIS_URL: {exc}") from None
         if not issubclass(self.worker_class, SimpleWorker):
             # Jobs run in forked children: none may inherit this process's database socket.
             connections.close_all()
-        worker = self.worker_class([rq_queue(connection)], connection=connection)
+        worker = django_rq.get_worker(QUEUE_NAME, job_class=Job, worker_class=self.worker_class)
         self.stdout.write(f"Worker {worker.name} listening on queue '{QUEUE_NAME}'.")
         worker.work(burst=burst, with_scheduler=True)

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         # Seed data sends nothing: the demo's workflow emails go to invented addresses,
         # and printing them would bury the sign-ins below.
         with override_settings(
-            TASKS_BACKEND="sync", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+            TASKS={"default": {"BACKEND": settings.TASK_BACKENDS["sync"]}},
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         ):
             sign_ins = demo_load()
         width = max(len(email) for email, _, _ in sign_ins)

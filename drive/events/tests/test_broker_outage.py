@@ -1,0 +1,56 @@
+"""A request whose after-commit work cannot be queued (Redis down) still answers as the
+saved change deserves, and every later after-commit callback of that request still runs."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from drive.assessments.models import AssessmentStatus
+from drive.assessments.testing import make_assessment
+from drive.assessments.tests.test_views_supplier import complete
+from drive.events.models import DomainEvent
+from drive.factories import UserFactory
+from drive.organisations.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+
+
+def test_submission_is_confirmed_although_nothing_could_be_queued(
+    redis_unreachable, client_of, bright, bob, alice, caplog, django_capture_on_commit_callbacks
+):
+    UserFactory(
+        email="priya@agency-a.org", organisation=alice.organisation, role=Role.PROGRAMME_MANAGER
+    )
+    assessment = make_assessment(supplier=bright)
+    client = client_of(bob)
+    complete(client, assessment, bright, bob)
+    client.raise_request_exception = True  # a 500 would surface as an exception here
+
+    # The request's after-commit callbacks run as at its commit; none may raise.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("assessments:check", args=[assessment.pk]))
+    assert len(callbacks) == 3
+
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:confirmation", args=[assessment.pk, 1])
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+    event = DomainEvent.objects.get(name="assessment.submitted")
+    assert event.delivered_at is None and event.payload["submission"] == 1  # for the sweep
+    # The first callback (the event) failed; the two later ones (one email per programme
+    # manager) were still attempted, each failure logged instead of raised.
+    failures = [r.getMessage() for r in caplog.records if "ould not queue" in r.getMessage()]
+    assert failures[0].startswith(f"Could not queue domain event {event.pk}")
+    assert failures[1:] == ["Could not queue task drive.accounts.tasks.send_email"] * 2
