@@ -20,8 +20,8 @@ from django.utils import timezone
 from drive.accounts.models import User
 from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import ImportRejected
-from drive.core.workflow import transition
 from drive.imports import engine
 from drive.imports.models import ALLOWED_MOVES, ImportJob, ImportMode, ImportStatus
 from drive.imports.readers import Rejected, estimate_rows, sniff_format

@@ -1,6 +1,6 @@
 """Writes for programmes and their cohorts (PRODUCT.md §1).
 
-Every state change goes through :func:`drive.core.workflow.transition`: a programme's
+Every state change goes through :func:`drive.audit.workflow.transition`: a programme's
 status with PROGRAMME_MOVES, an enrolment's stage with STAGE_MOVES in
 :func:`enrolment_move` — the one place a stage moves. Services of other apps (the
 self-assessment submits, returns and accepts) call :func:`enrolment_move` too.
@@ -24,13 +24,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.accounts.services import supplier_invite_admin
 from drive.assessments.models import Assessment
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record, audit_record_many
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.core.tasks import enqueue
-from drive.core.workflow import transition
 from drive.organisations.models import Organisation
 from drive.programmes.models import (
     PROGRAMME_MOVES,
@@ -42,7 +41,7 @@ from drive.programmes.models import (
 )
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.suppliers.models import Supplier
-from drive.suppliers.services import supplier_create
+from drive.suppliers.services import supplier_create, supplier_invite_admin
 
 # Fields a person may set on a programme; status moves only through open/close.
 PROGRAMME_FIELDS: tuple[str, ...] = (

@@ -24,9 +24,9 @@ from drive.api.services import webhook_emit
 from drive.assessments.models import Assessment, Submission
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.core.tasks import enqueue
-from drive.core.workflow import transition
 from drive.organisations.models import Role
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
