@@ -6,3 +6,11 @@ class AssessmentsConfig(AppConfig):
     name = "drive.assessments"
     label = "assessments"
     verbose_name = _("Self-assessments")
+
+    def ready(self) -> None:
+        from drive.assessments.receivers import create_draft_assessments
+        from drive.programmes.signals import enrolments_created
+
+        enrolments_created.connect(
+            create_draft_assessments, dispatch_uid="assessments.create_draft_assessments"
+        )

@@ -24,7 +24,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.assessments.models import Assessment
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record, audit_record_many
 from drive.audit.workflow import transition
@@ -39,6 +38,7 @@ from drive.programmes.models import (
     ProgrammeStatus,
     Stage,
 )
+from drive.programmes.signals import enrolments_created
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.suppliers.models import Supplier
 from drive.suppliers.services import supplier_create, supplier_invite_admin
@@ -266,7 +266,8 @@ def _queue_enrolment_emails(programme: Programme, enrolments: list[Enrolment]) -
 
 
 def _new_enrolment_rows(programme: Programme, suppliers: list[Supplier]) -> list[Enrolment]:
-    """Insert enrolments and their draft assessments; the caller holds the programme lock."""
+    """Insert enrolments; the caller holds the programme lock. The assessments app creates
+    their draft assessments in the same transaction (``signals.enrolments_created``)."""
     now = timezone.now()
     enrolments = Enrolment.objects.bulk_create(
         [
@@ -274,16 +275,7 @@ def _new_enrolment_rows(programme: Programme, suppliers: list[Supplier]) -> list
             for s in suppliers
         ]
     )
-    assessments = Assessment.objects.bulk_create(
-        [
-            Assessment(
-                enrolment=e, supplier=e.supplier, version_id=programme.questionnaire_version_id
-            )
-            for e in enrolments
-        ]
-    )
-    for enrolment, assessment in zip(enrolments, assessments, strict=True):
-        enrolment.assessment = assessment
+    enrolments_created.send(sender=Enrolment, programme=programme, enrolments=enrolments)
     return enrolments
 
 
