@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class PagesConfig(AppConfig):
     name = "drive.pages"
     label = "pages"
-    verbose_name = _("Pages")
+    verbose_name = _("Home pages and dashboards")
