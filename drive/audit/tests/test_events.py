@@ -4,13 +4,10 @@ action has a subscriber (tested here: audit sits above events, docs/architecture
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from drive.audit.services import audit_record
 from drive.events import registry
 from drive.events.models import DomainEvent
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -26,8 +23,10 @@ def received():
     registry._subscriptions.pop("test.happened", None)
 
 
-def test_audited_action_with_a_subscriber_records_its_event(received, agency, alice):
-    with transaction.atomic():
+def test_audited_action_with_a_subscriber_records_its_event(
+    received, agency, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
         audit_record(actor=alice, action="test.happened", target=agency, to_state="done")
     event = DomainEvent.objects.get()
     assert event.name == "test.happened"
