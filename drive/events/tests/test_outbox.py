@@ -12,7 +12,10 @@ from drive.events import registry
 from drive.events.models import DomainEvent, EventDelivery
 from drive.events.services import event_deliver, event_record, events_sweep
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Not transactional: a transactional test flushes the reference data of the migrations (the
+# default scoring method, sectors) for every test after it in the same process. Commits are
+# played with django_capture_on_commit_callbacks(execute=True).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -28,8 +31,8 @@ def received():
     registry._subscriptions.pop("test.happened", None)
 
 
-def test_event_is_delivered_after_commit_once(received, agency):
-    with transaction.atomic():
+def test_event_is_delivered_after_commit_once(received, agency, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         event = event_record(name="test.happened", subject=agency, payload={"n": 1})
         assert received == []  # nothing before commit
     assert received == [event.pk]
@@ -49,7 +52,9 @@ def test_rolled_back_change_records_no_event(received, agency):
     assert received == []
 
 
-def test_failing_consumer_is_retried_by_the_sweep_and_others_are_not_repeated(agency):
+def test_failing_consumer_is_retried_by_the_sweep_and_others_are_not_repeated(
+    agency, django_capture_on_commit_callbacks
+):
     calls = {"good": 0, "flaky": 0}
 
     @registry.subscribe("test.flaky", consumer="tests.good")
@@ -63,7 +68,8 @@ def test_failing_consumer_is_retried_by_the_sweep_and_others_are_not_repeated(ag
             raise ConnectionError("mail server down")
 
     try:
-        event = event_record(name="test.flaky", subject=agency)
+        with django_capture_on_commit_callbacks(execute=True):
+            event = event_record(name="test.flaky", subject=agency)
         event.refresh_from_db()
         assert event.delivered_at is None
         assert calls == {"good": 1, "flaky": 1}
