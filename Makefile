@@ -35,7 +35,7 @@ run: venv fonts
 	DRIVE_ENV=development $(PY) manage.py load_demo
 	DRIVE_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
 
-## test: lint, migration check, then the whole suite (browser and Redis tests included)
+## test: lint (ruff, the layer contracts of docs/architecture.md), migration check, then the whole suite (browser and Redis tests included)
 test: venv chromium fonts redis lint
 	DRIVE_ENV=test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile -q
@@ -44,6 +44,7 @@ lint: venv
 	$(VENV)/bin/ruff check drive bench
 	$(VENV)/bin/ruff format --check drive bench conftest.py
 	DRIVE_ENV=test $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 ## chromium: Debian's Chromium for the browser tests (installed when missing and allowed)
 chromium:

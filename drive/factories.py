@@ -1,53 +1,29 @@
-"""Small factory_boy factories with realistic defaults (STYLE.md §11)."""
+"""Small factory_boy factories with realistic defaults (STYLE.md §11): the whole cast in one
+import for the root conftest and the tests of apps from suppliers up. Organisations and users
+are defined in their own apps (``drive.organisations.factories``, ``drive.accounts.factories``)
+so that the tests of the lower apps build them without importing suppliers."""
 
 from __future__ import annotations
 
 import factory
 
-from drive.accounts.models import User
-from drive.organisations.models import Organisation, OrganisationKind, Role
+from drive.accounts.factories import UserFactory
+from drive.organisations.factories import (
+    BuyerFactory,
+    InspectionBodyFactory,
+    OrganisationFactory,
+    SupplierOrgFactory,
+)
 from drive.suppliers.models import Supplier
 
-
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = OrganisationKind.BUYER
-
-
-class BuyerFactory(OrganisationFactory):
-    name = factory.Sequence(lambda n: f"UN Agency {n}")
-    kind = OrganisationKind.BUYER
-
-
-class SupplierOrgFactory(OrganisationFactory):
-    name = factory.Sequence(lambda n: f"Supplier Company {n} Ltd")
-    kind = OrganisationKind.SUPPLIER
-    country = "CN"
-
-
-class InspectionBodyFactory(OrganisationFactory):
-    name = factory.Sequence(lambda n: f"Inspection Services {n}")
-    kind = OrganisationKind.INSPECTION_BODY
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name")
-    organisation = factory.SubFactory(BuyerFactory)
-    role = Role.PROGRAMME_MANAGER
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
-        if create:
-            obj.save()
+__all__ = [
+    "BuyerFactory",
+    "InspectionBodyFactory",
+    "OrganisationFactory",
+    "SupplierFactory",
+    "SupplierOrgFactory",
+    "UserFactory",
+]
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",
     "drive.api",
+    "drive.pages",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire; active ones slide

@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("drive.accounts.urls")),
-    path("organisations/", include("drive.organisations.urls")),
+    path("organisations/", include("drive.accounts.people_urls")),
     path("notifications/", include("drive.notifications.urls")),
     path("suppliers/import/", include("drive.imports.urls")),
     path("suppliers/", include("drive.suppliers.urls")),
@@ -21,5 +21,5 @@ urlpatterns = [
     path("scoring/", include("drive.scoring.urls")),
     path("feedback/", include("drive.feedback.urls")),
     path("risk/", include("drive.risk.urls")),
-    path("", include("drive.core.urls")),
+    path("", include("drive.pages.urls")),
 ]

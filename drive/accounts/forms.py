@@ -117,18 +117,3 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = roles
         self.fields["language"].choices = language_choices()
-
-
-class InviteSupplierForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address of the supplier's administrator"),
-        help_text=_("This person will manage the company's profile and invite colleagues."),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the invitation"),
-        help_text=_("The email and their account will use this language; they can change it."),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()

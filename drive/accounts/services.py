@@ -22,7 +22,7 @@ from drive.accounts.tasks import send_invitation_email
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError, InvitationInvalid
 from drive.core.tasks import enqueue
-from drive.organisations.models import ROLES_BY_KIND, Organisation, OrganisationKind, Role
+from drive.organisations.models import ROLES_BY_KIND, Organisation, Role
 
 
 class InvitationProblem(StrEnum):
@@ -249,49 +249,6 @@ def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, 
             organisation=invitation.organisation,
         )
         _queue_invitation_email(invitation, token)
-    return invitation, token
-
-
-def supplier_invite_admin(
-    *, supplier, email: str, by: User, language: str | None = None
-) -> tuple[Invitation, str]:
-    """A programme manager invites a supplier company's first administrator.
-
-    Creates the supplier's own organisation the first time (and links the registry
-    entry to it, audited as ``supplier.account_created``); later invitations reuse it.
-    """
-    from drive.suppliers.models import Supplier
-
-    with transaction.atomic():
-        # Lock the registry row so that two simultaneous invitations create one organisation.
-        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
-        if locked.organisation_id is None:
-            organisation = Organisation.objects.create(
-                kind=OrganisationKind.SUPPLIER,
-                name=locked.legal_name,
-                name_local=locked.local_name,
-                country=locked.country,
-            )
-            Supplier.objects.filter(pk=locked.pk, organisation__isnull=True).update(
-                organisation=organisation
-            )
-            audit_record(
-                actor=by,
-                action="supplier.account_created",
-                target=locked,
-                before={"organisation": None},
-                after={"organisation": organisation.name},
-            )
-        else:
-            organisation = locked.organisation
-        invitation, token = invitation_create(
-            organisation=organisation,
-            email=email,
-            role=Role.SUPPLIER_ADMIN,
-            by=by,
-            language=language,
-        )
-    supplier.organisation = organisation
     return invitation, token
 
 

@@ -57,5 +57,4 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="language"),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("invite-supplier/<int:supplier_pk>/", views.invite_supplier, name="invite_supplier"),
 ]

@@ -5,10 +5,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,19 +17,15 @@ from django.views.decorators.http import require_POST
 from drive.accounts.forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
-    InviteSupplierForm,
 )
-from drive.accounts.permissions import can_invite_supplier
 from drive.accounts.services import (
     InvitationProblem,
     InvitationRefused,
     invitation_accept,
     invitation_for_token,
-    supplier_invite_admin,
     user_set_language,
 )
 from drive.core.errors import DomainError
-from drive.suppliers.models import Supplier
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -86,7 +81,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = reverse("core:home")
+        next_url = reverse("pages:home")
     response = HttpResponseRedirect(next_url)
     if language not in LANGUAGE_CODES:
         return response
@@ -122,7 +117,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 _("Welcome to DRiVE, %(name)s. You are now a member of %(organisation)s.")
                 % {"name": user.display_name, "organisation": invitation.organisation.name},
             )
-            return _remember_language(redirect("core:home"), user.language)
+            return _remember_language(redirect("pages:home"), user.language)
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
@@ -136,30 +131,3 @@ def _invitation_refused(request: HttpRequest, refused: InvitationRefused) -> Htt
         {"problem": refused.problem, "message": refused.message},
         status=status,
     )
-
-
-@login_required
-def invite_supplier(request: HttpRequest, supplier_pk: int) -> HttpResponse:
-    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=supplier_pk)
-    if not can_invite_supplier(request.user, supplier):
-        raise PermissionDenied
-    default_language = "zh-hans" if supplier.country == "CN" else request.LANGUAGE_CODE
-    form = InviteSupplierForm(request.POST or None, initial={"language": default_language})
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = supplier_invite_admin(
-                supplier=supplier,
-                email=form.cleaned_data["email"],
-                by=request.user,
-                language=form.cleaned_data["language"],
-            )
-        except DomainError as error:
-            form.add_error("email", error.message)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link is valid for %(days)s days.")
-                % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
-            )
-            return redirect("suppliers:detail", pk=supplier.pk)
-    return render(request, "accounts/invite_supplier.html", {"supplier": supplier, "form": form})

@@ -9,3 +9,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from drive.assessments import reactions  # noqa: F401  (subscribes the consumers)
+        from drive.assessments.receivers import create_draft_assessments
+        from drive.programmes.signals import enrolments_created
+
+        enrolments_created.connect(
+            create_draft_assessments, dispatch_uid="assessments.create_draft_assessments"
+        )

@@ -1,7 +1,7 @@
 """Writes of self-assessments (STYLE.md §3): answering, evidence, prefill, submission
 and review. Every function takes the actor, works in one transaction and audits.
 
-Status moves go through :func:`drive.core.workflow.transition` (ASSESSMENT_MOVES) and
+Status moves go through :func:`drive.audit.workflow.transition` (ASSESSMENT_MOVES) and
 enrolment stages only through :func:`drive.programmes.services.enrolment_move`.
 
 While an assessment is *returned for clarification*, the supplier amends only what the
@@ -41,8 +41,8 @@ from drive.assessments.selectors import (
     values_of,
 )
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError, InvalidTransition
-from drive.core.workflow import transition
 from drive.evidence.models import Document
 from drive.evidence.services import document_upload
 from drive.programmes.models import Enrolment, Stage

@@ -19,7 +19,7 @@ class ImportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The workflow, declared once (STYLE.md §4): drive.core.workflow.transition enforces it.
+# The workflow, declared once (STYLE.md §4): drive.audit.workflow.transition enforces it.
 ALLOWED_MOVES: dict[str, set[str]] = {
     ImportStatus.UPLOADED: {ImportStatus.VALIDATING, ImportStatus.REJECTED, ImportStatus.FAILED},
     ImportStatus.VALIDATING: {ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.FAILED},

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from drive.accounts.models import User
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import ImportRejected, InvalidTransition
 from drive.core.jobs import heartbeat, is_stale
-from drive.core.workflow import transition
 from drive.imports import engine
 from drive.imports.models import (
     ALLOWED_MOVES,

@@ -1,7 +1,7 @@
 """Background entry points for large imports (``@task``s queued after commit).
 
 Both are idempotent: they act only on a job still in the status they expect, and the
-move out of that status is a compare-and-set (drive.core.workflow.transition), so a
+move out of that status is a compare-and-set (drive.audit.workflow.transition), so a
 retried or duplicated task does nothing twice.
 """
 

@@ -20,7 +20,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -34,7 +33,6 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from drive.assessments.models import Answer
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.suppliers.models import SizeClass
@@ -99,18 +97,28 @@ def deadline_for_awaiting(programme: Programme, today: dt.date | None = None) ->
 
 
 def _answered_count() -> Coalesce:
-    non_empty = (
-        Answer.objects.filter(assessment__enrolment=OuterRef("pk"))
-        .filter(
-            (Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[]))
-            | Q(Exists(Answer.documents.through.objects.filter(answer=OuterRef("pk"))))
-        )
+    """How many of the enrolment's answers hold a value or a document.
+
+    Read through the relation the assessments app declares onto ``Enrolment``
+    (``assessment__answers``): programmes sits below assessments and never imports it
+    (docs/architecture.md, "Reading up through a relation").
+    """
+    answers = "assessment__answers"
+    has_value = (
+        Q(**{f"{answers}__value__isnull": False})
+        & ~Q(**{f"{answers}__value": None})
+        & ~Q(**{f"{answers}__value": ""})
+        & ~Q(**{f"{answers}__value": []})
+    )
+    has_document = Q(**{f"{answers}__documents__isnull": False})
+    counted = (
+        Enrolment.objects.filter(pk=OuterRef("pk"))
         .order_by()
-        .values("assessment")
-        .annotate(n=Count("id"))
+        .values("pk")
+        .annotate(n=Count(answers, filter=has_value | has_document, distinct=True))
         .values("n")
     )
-    return Coalesce(Subquery(non_empty, output_field=IntegerField()), Value(0))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def questions_by_size(programme: Programme) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Writes for programmes and their cohorts (PRODUCT.md §1).
 
-Every state change goes through :func:`drive.core.workflow.transition`: a programme's
+Every state change goes through :func:`drive.audit.workflow.transition`: a programme's
 status with PROGRAMME_MOVES, an enrolment's stage with STAGE_MOVES in
 :func:`enrolment_move` — the one place a stage moves. Services of other apps (the
 self-assessment submits, returns and accepts) call :func:`enrolment_move` too.
@@ -22,12 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.accounts.services import supplier_invite_admin
-from drive.assessments.models import Assessment
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record, audit_record_many
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError
-from drive.core.workflow import transition
 from drive.events.services import event_record
 from drive.organisations.models import Organisation
 from drive.programmes.models import (
@@ -38,9 +36,10 @@ from drive.programmes.models import (
     ProgrammeStatus,
     Stage,
 )
+from drive.programmes.signals import enrolments_created
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.suppliers.models import Supplier
-from drive.suppliers.services import supplier_create
+from drive.suppliers.services import supplier_create, supplier_invite_admin
 
 # Fields a person may set on a programme; status moves only through open/close.
 PROGRAMME_FIELDS: tuple[str, ...] = (
@@ -245,7 +244,8 @@ def _record_enrolled(programme: Programme, enrolments: list[Enrolment], by: Any)
 
 
 def _new_enrolment_rows(programme: Programme, suppliers: list[Supplier]) -> list[Enrolment]:
-    """Insert enrolments and their draft assessments; the caller holds the programme lock."""
+    """Insert enrolments; the caller holds the programme lock. The assessments app creates
+    their draft assessments in the same transaction (``signals.enrolments_created``)."""
     now = timezone.now()
     enrolments = Enrolment.objects.bulk_create(
         [
@@ -253,16 +253,7 @@ def _new_enrolment_rows(programme: Programme, suppliers: list[Supplier]) -> list
             for s in suppliers
         ]
     )
-    assessments = Assessment.objects.bulk_create(
-        [
-            Assessment(
-                enrolment=e, supplier=e.supplier, version_id=programme.questionnaire_version_id
-            )
-            for e in enrolments
-        ]
-    )
-    for enrolment, assessment in zip(enrolments, assessments, strict=True):
-        enrolment.assessment = assessment
+    enrolments_created.send(sender=Enrolment, programme=programme, enrolments=enrolments)
     return enrolments
 
 

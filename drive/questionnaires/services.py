@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError
-from drive.core.workflow import transition
 from drive.questionnaires import definition as canonical
 from drive.questionnaires.definition import DefinitionRejected, Issue, Located
 from drive.questionnaires.models import (

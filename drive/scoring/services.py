@@ -21,8 +21,8 @@ from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_record
+from drive.audit.workflow import transition
 from drive.core.errors import DomainError
-from drive.core.workflow import transition
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import engine

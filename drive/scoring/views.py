@@ -15,8 +15,6 @@ from drive.core.errors import DomainError
 from drive.core.http import forbidden, querystring_without
 from drive.core.params import parse_id
 from drive.programmes.models import Programme
-from drive.risk.permissions import can_view_residual_beside_score
-from drive.risk.selectors import residual_for
 from drive.scoring import services
 from drive.scoring.forms import AppealForm, DecisionForm
 from drive.scoring.models import Appeal, AppealStatus
@@ -44,18 +42,9 @@ def _assessment_or_404(user, pk: int) -> Assessment:
 def explain(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request.user, pk)
     score = current_score(assessment)
-    residual = None
-    if score is not None and can_view_residual_beside_score(request.user, assessment):
-        try:
-            residual = residual_for(
-                supplier=assessment.supplier, programme=assessment.enrolment.programme
-            )
-        except DomainError:
-            residual = None  # no risk model published: the risk page explains it
     context = {
         "assessment": assessment,
         "score": score,
-        "residual": residual,
         "explanation": explanation_for(score) if score else None,
         "can_appeal": can_file_appeal(request.user, assessment),
         "appeals": assessment.appeals.select_related("question").order_by("-created_at"),

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from drive.accounts.forms import language_choices
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, Sector, Supplier
 
 
@@ -162,3 +163,18 @@ class ContactForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         return None
+
+
+class InviteSupplierForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the supplier's administrator"),
+        help_text=_("This person will manage the company's profile and invite colleagues."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        help_text=_("The email and their account will use this language; they can change it."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()

@@ -44,3 +44,9 @@ def can_edit_identifiers(user: Any, supplier: Any) -> bool:
     only. The buyer's imports recognise the supplier by them, so the supplier's own admin
     reads them and asks the buyer to correct a mistake."""
     return member_of(user, supplier.buyer_id, *REGISTRY_EDITOR_ROLES)
+
+
+def can_invite_supplier(user: Any, supplier: Any) -> bool:
+    """Invite a supplier company's first administrator: programme managers and organisation
+    admins of the buyer whose registry holds the supplier."""
+    return member_of(user, supplier.buyer_id, Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)

@@ -16,10 +16,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drive.accounts.models import User
+from drive.accounts.models import Invitation, User
+from drive.accounts.services import invitation_create
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
-from drive.organisations.models import Organisation
+from drive.organisations.models import Organisation, OrganisationKind, Role
 from drive.suppliers.models import (
     Certification,
     Contact,
@@ -390,3 +391,44 @@ def contact_delete(*, contact: Contact, by: User) -> None:
     """Delete a contact; audits ``supplier.contact_deleted``."""
     with transaction.atomic():
         _item_delete(item=contact, fields=CONTACT_FIELDS, noun="contact", by=by)
+
+
+def supplier_invite_admin(
+    *, supplier, email: str, by: User, language: str | None = None
+) -> tuple[Invitation, str]:
+    """A programme manager invites a supplier company's first administrator.
+
+    Creates the supplier's own organisation the first time (and links the registry
+    entry to it, audited as ``supplier.account_created``); later invitations reuse it.
+    """
+    with transaction.atomic():
+        # Lock the registry row so that two simultaneous invitations create one organisation.
+        locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if locked.organisation_id is None:
+            organisation = Organisation.objects.create(
+                kind=OrganisationKind.SUPPLIER,
+                name=locked.legal_name,
+                name_local=locked.local_name,
+                country=locked.country,
+            )
+            Supplier.objects.filter(pk=locked.pk, organisation__isnull=True).update(
+                organisation=organisation
+            )
+            audit_record(
+                actor=by,
+                action="supplier.account_created",
+                target=locked,
+                before={"organisation": None},
+                after={"organisation": organisation.name},
+            )
+        else:
+            organisation = locked.organisation
+        invitation, token = invitation_create(
+            organisation=organisation,
+            email=email,
+            role=Role.SUPPLIER_ADMIN,
+            by=by,
+            language=language,
+        )
+    supplier.organisation = organisation
+    return invitation, token

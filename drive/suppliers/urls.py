@@ -29,6 +29,7 @@ urlpatterns = [
     path("new/", views.supplier_create, name="create"),
     path("<int:pk>/", views.supplier_detail, name="detail"),
     path("<int:pk>/edit/", views.supplier_edit, name="edit"),
+    path("<int:pk>/invite/", views.supplier_invite_admin_view, name="invite_admin"),
     *_item_urls("agreement", "agreements"),
     *_item_urls("certification", "certifications"),
     *_item_urls("contact", "contacts"),

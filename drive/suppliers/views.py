@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms import ModelForm
@@ -20,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries.fields import Country
 
-from drive.accounts.permissions import can_invite_supplier
 from drive.core.errors import DomainError
 from drive.core.http import forbidden, querystring_without
 from drive.suppliers import services
@@ -28,6 +29,7 @@ from drive.suppliers.forms import (
     AgreementForm,
     CertificationForm,
     ContactForm,
+    InviteSupplierForm,
     OwnProfileForm,
     SupplierForm,
 )
@@ -36,6 +38,7 @@ from drive.suppliers.permissions import (
     can_create_supplier,
     can_edit_identifiers,
     can_edit_supplier,
+    can_invite_supplier,
     can_view_registry,
 )
 from drive.suppliers.selectors import (
@@ -334,3 +337,32 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
         "suppliers/item_confirm_delete.html",
         {"supplier": supplier, "item": item, "title": spec.title_delete},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_invite_admin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite the supplier company's first (or another) administrator."""
+    supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=pk)
+    if not can_invite_supplier(request.user, supplier):
+        raise PermissionDenied
+    default_language = "zh-hans" if supplier.country == "CN" else request.LANGUAGE_CODE
+    form = InviteSupplierForm(request.POST or None, initial={"language": default_language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.supplier_invite_admin(
+                supplier=supplier,
+                email=form.cleaned_data["email"],
+                by=request.user,
+                language=form.cleaned_data["language"],
+            )
+        except DomainError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link is valid for %(days)s days.")
+                % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
+            )
+            return redirect("suppliers:detail", pk=supplier.pk)
+    return render(request, "suppliers/invite_admin.html", {"supplier": supplier, "form": form})

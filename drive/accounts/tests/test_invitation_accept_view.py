@@ -48,7 +48,7 @@ def test_sam_accepts_and_is_signed_in_with_a_welcome(client, invitation, agency)
     response = client.post(url(token), FORM)
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("pages:home")
     sam = User.objects.get(email="sam@agency-a.org")
     assert (sam.organisation, sam.role, sam.full_name) == (
         agency,

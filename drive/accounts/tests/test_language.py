@@ -53,7 +53,7 @@ def test_unknown_language_changes_nothing(client_of, alice):
 def test_next_pointing_to_another_site_goes_home_instead(client_of, alice):
     response = switch(client_of(alice), "fr", next_url="https://evil.example/phish")
 
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("pages:home")
 
 
 def test_language_switch_only_accepts_post(client, db):

@@ -35,7 +35,7 @@ def test_alice_signs_in_with_her_email_and_lands_on_home(client, alice):
     response = sign_in(client, "alice@agency-a.org", PASSWORD)
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("pages:home")
     assert is_signed_in(client)
     alice.refresh_from_db()
     assert alice.last_login is not None
@@ -124,7 +124,7 @@ def test_signed_in_person_visiting_sign_in_goes_home(client_of, alice):
     response = client_of(alice).get(reverse("accounts:login"))
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("pages:home")
 
 
 def test_email_address_is_not_case_sensitive_for_sign_in_or_lock_out(client, alice, olga):

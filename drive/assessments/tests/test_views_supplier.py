@@ -43,7 +43,7 @@ def test_supplier_navigation_leads_to_assessments_and_the_evidence_library(clien
     assert f'<a href="{library}" >Evidence library</a>' in html
     html = client_of(bob).get(library).content.decode()
     assert f'<a href="{library}" aria-current="page">Evidence library</a>' in html
-    buyer_html = client_of(alice).get(reverse("core:home")).content.decode()
+    buyer_html = client_of(alice).get(reverse("pages:home")).content.decode()
     assert mine not in buyer_html and library not in buyer_html
 
 

@@ -1,7 +1,6 @@
 from unittest import mock
 
 from django.db import DatabaseError
-from django.urls import reverse
 
 
 def test_healthz_reports_database_ok(client, db):
@@ -17,9 +16,3 @@ def test_healthz_answers_503_when_database_is_down(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
-
-
-def test_home_requires_sign_in(client, db):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next=/"

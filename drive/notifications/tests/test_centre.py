@@ -35,7 +35,7 @@ def test_every_page_header_shows_the_unread_count_with_one_query(client_of, bob,
     make(alice, 5)
     Notification.objects.filter(recipient=bob).order_by("id").first().delete()
     client = client_of(bob)
-    for url in (reverse("core:home"), reverse("assessments:mine"), reverse("notifications:list")):
+    for url in (reverse("pages:home"), reverse("assessments:mine"), reverse("notifications:list")):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_every_page_header_shows_the_unread_count_with_one_query(client_of, bob,
 def test_no_badge_without_unread_notices(client_of, bob):
     make(bob, 1)
     Notification.objects.update(read_at="2026-01-01T00:00Z")
-    page = client_of(bob).get(reverse("core:home")).content.decode()
+    page = client_of(bob).get(reverse("pages:home")).content.decode()
     assert reverse("notifications:list") in page  # reachable from the navigation
     assert 'class="badge"' not in page
 

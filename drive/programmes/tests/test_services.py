@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from drive.accounts.models import Invitation
-from drive.assessments.models import Assessment, AssessmentStatus
 from drive.audit.models import AuditEvent
 from drive.core.errors import DomainError, InvalidTransition
 from drive.factories import SupplierFactory, UserFactory
@@ -140,17 +139,13 @@ def test_closing_a_draft_is_refused(draft_programme, alice):
         services.programme_close(programme=draft_programme, by=alice)
 
 
-def test_enrolling_creates_the_enrolment_and_its_draft_assessment(
+def test_enrolling_creates_the_enrolment_audits_it_and_emails_the_supplier(
     programme, alice, bright, bob, sent
 ):
     with sent():
         enrolment = services.enrolment_create(programme=programme, supplier=bright, by=alice)
 
     assert enrolment.stage == Stage.INVITED
-    assessment = Assessment.objects.get(enrolment=enrolment)
-    assert assessment.supplier == bright
-    assert assessment.version == programme.questionnaire_version
-    assert assessment.status == AssessmentStatus.DRAFT
     (event,) = events("enrolment.created")
     assert event.actor == alice and event.target_id == str(enrolment.pk)
     assert event.organisation == programme.buyer
@@ -158,7 +153,7 @@ def test_enrolling_creates_the_enrolment_and_its_draft_assessment(
     assert email.to == ["bob@bright.cn"]
     assert "China pilot 2026" in email.body and "UN Agency A" in email.body
     (notice,) = Notification.objects.all()  # and in Bob's notification centre
-    link = reverse("assessments:detail", args=[assessment.pk])
+    link = reverse("assessments:detail", args=[enrolment.assessment.pk])
     assert (notice.recipient, notice.kind, notice.link) == (bob, "programme.enrolled", link)
     assert notice.subject == email.subject and link in email.body
 
@@ -169,7 +164,7 @@ def test_enrolling_twice_returns_the_same_enrolment(programme, alice, bright, bo
         second = services.enrolment_create(programme=programme, supplier=bright, by=alice)
 
     assert first.pk == second.pk
-    assert Enrolment.objects.count() == 1 and Assessment.objects.count() == 1
+    assert Enrolment.objects.count() == 1
     assert len(events("enrolment.created")) == 1
     assert len(mail.outbox) == 1
 
@@ -198,7 +193,6 @@ def test_enrol_many_skips_those_already_enrolled(programme, alice, agency, brigh
         )
     assert sorted(e.supplier_id for e in created) == sorted(s.pk for s in others)
     assert Enrolment.objects.filter(programme=programme).count() == 4
-    assert Assessment.objects.count() == 4
     assert len(events("enrolment.created")) == 4
     assert len(mail.outbox) == 1  # the new ones have no users yet
 
@@ -231,7 +225,6 @@ def test_inviting_a_new_company_creates_supplier_invitation_and_enrolment(progra
     assert invitation.organisation == supplier.organisation
     assert invitation.role == Role.SUPPLIER_ADMIN and invitation.language == "zh-hans"
     assert enrolment.stage == Stage.INVITED
-    assert Assessment.objects.filter(enrolment=enrolment).exists()
     assert {e.action for e in AuditEvent.objects.all()} >= {
         "supplier.created",
         "supplier.account_created",

@@ -515,5 +515,5 @@ def test_carol_without_programmes_gets_an_empty_state(client_of, carol):
 
 
 def test_nav_links_to_programmes(client_of, alice, bob):
-    assert url("list") in client_of(alice).get(reverse("core:home")).content.decode()
-    assert url("mine") in client_of(bob).get(reverse("core:home")).content.decode()
+    assert url("list") in client_of(alice).get(reverse("pages:home")).content.decode()
+    assert url("mine") in client_of(bob).get(reverse("pages:home")).content.decode()

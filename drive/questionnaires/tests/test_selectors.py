@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 
 from drive.factories import SupplierFactory
-from drive.programmes.models import Enrolment, Programme
-from drive.questionnaires.models import Questionnaire
 from drive.questionnaires.selectors import (
     applicable_questions,
     evidence_needed,
@@ -106,17 +104,6 @@ def test_buyers_read_shipped_and_own_versions_only(
     assert set(version_visible_to(dave)) == {version}
 
 
-def test_suppliers_read_the_versions_of_their_programmes(version, alice, bob, carol, bright, ivan):
-    programme = Programme.objects.create(
-        buyer=alice.organisation, name="Textiles 2025", questionnaire_version=version
-    )
-    Enrolment.objects.create(programme=programme, supplier=bright)
-    assert list(version_visible_to(bob)) == [version]
-    assert list(version_visible_to(carol)) == []
-    assert list(version_visible_to(ivan)) == []
-    assert Questionnaire.objects.count() == 1
-
-
 def test_programme_choices_are_published_versions_plus_drafts_on_request(
     version, alice, bob, dave, own_questionnaire, small_definition
 ):
@@ -127,10 +114,4 @@ def test_programme_choices_are_published_versions_plus_drafts_on_request(
     assert list(versions_for_programme(alice)) == [version]
     assert set(versions_for_programme(alice, drafts=True)) == {version, draft}
     assert list(versions_for_programme(dave, drafts=True)) == [version]
-    Enrolment.objects.create(
-        programme=Programme.objects.create(
-            buyer=alice.organisation, name="Textiles", questionnaire_version=version
-        ),
-        supplier=bob.organisation.supplier_profiles.get(),
-    )
     assert list(versions_for_programme(bob)) == []  # suppliers never choose versions

@@ -91,7 +91,7 @@ def test_alice_gets_edit_and_invite_buttons(client_of, alice, bright):
     assert reverse("suppliers:agreement_add", args=[bright.pk]) in html
     assert reverse("suppliers:certification_add", args=[bright.pk]) in html
     assert reverse("suppliers:contact_add", args=[bright.pk]) in html
-    assert reverse("accounts:invite_supplier", args=[bright.pk]) in html
+    assert reverse("suppliers:invite_admin", args=[bright.pk]) in html
 
 
 def test_olga_reads_without_buttons(client_of, olga, bright):
@@ -107,7 +107,7 @@ def test_olga_reads_without_buttons(client_of, olga, bright):
 def test_bob_edits_his_own_profile_but_invites_nobody(client_of, bob, bright):
     html = client_of(bob).get(detail(bright)).content.decode()
     assert reverse("suppliers:edit", args=[bright.pk]) in html
-    assert reverse("accounts:invite_supplier", args=[bright.pk]) not in html
+    assert reverse("suppliers:invite_admin", args=[bright.pk]) not in html
 
 
 def test_other_organisations_get_404(client_of, bob, carol, dave, ivan, cedar, bright):

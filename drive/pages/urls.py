@@ -1,8 +1,8 @@
 from django.urls import path
 
-from drive.core import views
+from drive.pages import views
 
-app_name = "core"
+app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
 ]

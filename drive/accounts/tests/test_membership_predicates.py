@@ -1,4 +1,5 @@
-"""Membership predicates shared by the apps' permissions."""
+"""The membership predicates of drive.core.permissions, with real people (tested here, above
+the organisations and accounts they read)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def test_members_by_kind(alice, bob, ivan):
 
 
 def test_anonymous_and_organisationless_users_are_members_of_nothing(db):
-    from drive.factories import UserFactory
+    from drive.accounts.factories import UserFactory
 
     staff = UserFactory(organisation=None, role="")
     for user in (AnonymousUser(), staff):

@@ -1,4 +1,4 @@
-"""/accounts/invite-supplier/<pk>/: a programme manager invites a supplier's administrator."""
+"""/suppliers/<pk>/invite/: a programme manager invites a supplier's administrator."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from drive.organisations.models import Role
 
 
 def url(supplier):
-    return reverse("accounts:invite_supplier", args=[supplier.pk])
+    return reverse("suppliers:invite_admin", args=[supplier.pk])
 
 
 def test_alice_invites_a_supplier_without_an_account(

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from drive.organisations import views
+from drive.accounts import people_views as views
 
+# Mounted at /organisations/; the namespace keeps the links of the pages' first home.
 app_name = "organisations"
 urlpatterns = [
     path("people/", views.people, name="people"),

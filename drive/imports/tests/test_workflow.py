@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from drive.audit.models import AuditEvent
+from drive.audit.workflow import transition
 from drive.core.errors import InvalidTransition
-from drive.core.workflow import transition
 from drive.imports.models import ALLOWED_MOVES, ImportJob
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from drive.accounts.factories import UserFactory
 from drive.accounts.models import Invitation
 from drive.accounts.services import invitation_create
-from drive.factories import UserFactory
 from drive.organisations.models import Role
 
 URL = reverse("organisations:people")

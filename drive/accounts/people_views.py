@@ -1,3 +1,8 @@
+"""The people pages (/organisations/people/): an organisation's members and invitations.
+
+They manage accounts, so they live here, above ``organisations`` (docs/architecture.md);
+the URL namespace stays ``organisations`` so every link is unchanged."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -41,7 +46,7 @@ def _people_page(
     can_manage = can_manage_people(request.user, organisation)
     return render(
         request,
-        "organisations/people.html",
+        "accounts/people.html",
         {
             "organisation": organisation,
             "page_obj": page,

@@ -1,0 +1,124 @@
+"""What enrolling a supplier means for the assessments app: every new enrolment gets its draft
+assessment in the same transaction (the assessments app's receiver of
+``drive.programmes.signals.enrolments_created``), and the cohort's progress counts its answers.
+Tested here because assessments sit above programmes (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from drive.assessments.models import Answer, Assessment, AssessmentStatus
+from drive.evidence.models import Document
+from drive.factories import SupplierFactory
+from drive.programmes import selectors, services
+from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
+from drive.programmes.signals import enrolments_created
+from drive.programmes.testing import make_version
+
+
+@pytest.fixture
+def programme(agency, alice):
+    return Programme.objects.create(
+        buyer=agency,
+        name="China pilot 2026",
+        questionnaire_version=make_version(),
+        status=ProgrammeStatus.OPEN,
+        created_by=alice,
+    )
+
+
+def test_enrolling_creates_the_draft_assessment_of_the_programmes_version(programme, alice, bright):
+    enrolment = services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    assessment = Assessment.objects.get(enrolment=enrolment)
+    assert enrolment.assessment == assessment
+    assert assessment.supplier == bright
+    assert assessment.version == programme.questionnaire_version
+    assert assessment.status == AssessmentStatus.DRAFT
+    services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    assert Assessment.objects.count() == 1  # enrolling twice changes nothing
+
+
+def test_enrolling_many_creates_one_draft_for_each_new_enrolment(programme, alice, agency, bright):
+    services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    others = SupplierFactory.create_batch(3, buyer=agency)
+    created = services.enrolment_create_many(
+        programme=programme, suppliers=[bright, *others], by=alice
+    )
+    assert len(created) == 3
+    assert Assessment.objects.count() == 4
+    assert {e.assessment.supplier_id for e in created} == {s.pk for s in others}
+
+
+def test_inviting_a_new_company_enrols_it_with_a_draft_assessment(programme, alice):
+    enrolment = services.enrolment_invite_new_company(
+        programme=programme,
+        legal_name="Ningbo Green Packaging Co., Ltd.",
+        country="CN",
+        email="li.na@ningbo-green.cn",
+        registration_number="91330200MA2AB1234X",
+        by=alice,
+    )
+    assert Assessment.objects.get(enrolment=enrolment).supplier == enrolment.supplier
+
+
+def test_a_failing_receiver_leaves_no_enrolment_behind(programme, alice, bright):
+    def refuse(**kwargs):
+        raise RuntimeError("the assessments table is unavailable")
+
+    enrolments_created.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    finally:
+        enrolments_created.disconnect(dispatch_uid="test.refuse")
+    assert not Enrolment.objects.exists() and not Assessment.objects.exists()
+
+
+def answer(enrolment, code: str, value) -> Answer:
+    question = enrolment.programme.questionnaire_version.questions.get(code=code)
+    return Answer.objects.create(assessment=enrolment.assessment, question=question, value=value)
+
+
+def test_progress_counts_non_empty_answers_over_questions_for_the_size(programme, alice, agency):
+    small = SupplierFactory(buyer=agency, legal_name="Small", size_class="small")
+    large = SupplierFactory(buyer=agency, legal_name="Large", size_class="large", employees=900)
+    unknown = SupplierFactory(buyer=agency, legal_name="Unknown", size_class="", employees=None)
+    small_e, large_e, unknown_e = services.enrolment_create_many(
+        programme=programme, suppliers=[small, large, unknown], by=alice
+    )
+    answer(small_e, "policy", "yes")
+    answer(small_e, "describe", "")  # empty: not answered
+    answer(large_e, "policy", "no")
+    answer(large_e, "workers", 0)  # zero is an answer
+    answer(large_e, "describe", None)
+    file_answer = answer(large_e, "licence", None)
+    file_answer.documents.add(
+        Document.objects.create(supplier=large, file="x.pdf", kind="certificate", size=1)
+    )
+    answer(unknown_e, "policy", [])
+
+    by_name = {e.supplier.legal_name: e for e in selectors.cohort(programme, {})}
+    # Small suppliers have 3 applicable questions (one is for medium and large only).
+    assert (by_name["Small"].answered, by_name["Small"].question_total) == (1, 3)
+    assert by_name["Small"].progress == 33
+    assert (by_name["Large"].answered, by_name["Large"].question_total) == (3, 4)
+    assert by_name["Large"].progress == 75
+    assert (by_name["Unknown"].answered, by_name["Unknown"].question_total) == (0, 4)
+    assert by_name["Unknown"].progress == 0
+
+
+def test_the_cohort_sorts_by_progress(programme, alice, agency):
+    alpha, beta = services.enrolment_create_many(
+        programme=programme,
+        suppliers=[SupplierFactory(buyer=agency, legal_name=n) for n in ("Alpha", "Beta")],
+        by=alice,
+    )
+    answer(beta, "policy", "yes")
+    assert [e.supplier.legal_name for e in selectors.cohort(programme, {"sort": "-progress"})] == [
+        "Beta",
+        "Alpha",
+    ]
+    answer(alpha, "policy", "no")
+    answer(alpha, "describe", "Two factories")
+    assert selectors.cohort(programme, {"sort": "-progress"})[0].supplier.legal_name == "Alpha"
