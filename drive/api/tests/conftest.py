@@ -114,3 +114,7 @@ def receiver_factory():
     yield make
     for receiver in made:
         receiver.close()
+
+
+# The import tests' CSV writer, for the API tests of imports (test_import_stale_jobs).
+from drive.imports.tests.conftest import write_csv  # noqa: E402, F401

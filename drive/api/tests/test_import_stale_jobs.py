@@ -15,9 +15,8 @@ from django.utils import timezone
 from drive.audit.selectors import events_for
 from drive.imports.models import ImportJob
 from drive.imports.services import import_create, import_validate
+from drive.imports.tests.conftest import row, upload_of
 from drive.suppliers.models import Supplier
-
-from .conftest import row, upload_of
 
 
 def killed_while_importing(alice, write_csv, *, silent_for: timedelta) -> ImportJob:

@@ -36,7 +36,7 @@ def limited_to_disk(settings, limit: int) -> None:
     settings.EVIDENCE_MAX_UPLOAD_BYTES = limit
     settings.FILE_UPLOAD_HANDLERS = [
         "drive.core.uploads.LimitedUploadHandler",
-        "drive.core.tests.test_uploads.RecordingTemporaryFileUploadHandler",
+        "drive.api.tests.test_upload_limits.RecordingTemporaryFileUploadHandler",
     ]
     STORED.clear()
 
