@@ -21,6 +21,7 @@ from drive.api.services import webhook_emit
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.organisations.models import Organisation
+from drive.suppliers.identifiers import IDENTIFIER_NORMALISERS
 from drive.suppliers.models import (
     Certification,
     Contact,
@@ -160,7 +161,9 @@ def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
         if name not in data:
             continue
         value = data[name]
-        if isinstance(value, str):
+        if name in IDENTIFIER_NORMALISERS:
+            value = IDENTIFIER_NORMALISERS[name](value)
+        elif isinstance(value, str):
             value = value.strip()
         values[name] = value
     return values
