@@ -1,13 +1,11 @@
 """Reads of programmes and cohorts: the queries the pages present.
 
-Progress (% answered) is an approximation chosen to stay one SQL query per page:
-the numerator counts the assessment's non-empty answers (a value other than null, ""
-or [], or at least one document attached); the denominator counts the version's
-questions that apply to the supplier's size class (questions with no size restriction
-apply to all; an unknown size sees every question, as in the questionnaire engine).
-Sector applicability and display conditions are not taken into account, so the
-denominator can be a little high for a supplier whose answers hide questions; the
-result is capped at 100. The self-assessment page shows the exact figure.
+Progress shown (``answered`` of ``question_total``, ``progress`` %) is the exact figure
+of ``drive.assessments.selectors.progress_of`` (size class, sectors and display
+conditions), the same the supplier sees: :func:`with_progress` computes it in bulk for a
+page of enrolments. Only the "progress" *sort* of the cohort uses an SQL estimate
+(``progress_estimate``: non-empty answers over the questions for the size class), because
+ordering a whole cohort cannot evaluate display conditions row by row.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drive.assessments.models import Answer
+from drive.assessments.selectors import progress_of
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.suppliers.models import SizeClass
@@ -61,8 +60,8 @@ SORTS: dict[str, tuple] = {
     "-name": ("-supplier__legal_name", "-id"),
     "stage": ("stage_rank", "supplier__legal_name", "id"),
     "-stage": ("-stage_rank", "supplier__legal_name", "id"),
-    "progress": ("progress", "supplier__legal_name", "id"),
-    "-progress": ("-progress", "supplier__legal_name", "id"),
+    "progress": ("progress_estimate", "supplier__legal_name", "id"),
+    "-progress": ("-progress_estimate", "supplier__legal_name", "id"),
     "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
     "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
 }
@@ -129,43 +128,45 @@ def questions_by_size(programme: Programme) -> dict[str, int]:
 def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> QuerySet[Enrolment]:
     """The programme's enrolments, annotated and filtered for the cohort table.
 
-    Annotations: ``answered``, ``question_total``, ``progress`` (0–100), ``deadline_status``,
-    ``stage_rank``. Filters from ``params`` (e.g. ``request.GET``): ``stage``, ``country``,
+    Annotations: ``deadline_status``, ``stage_rank``, and when sorting by progress
+    ``progress_estimate`` (0–100, for the order only: give the page to
+    :func:`with_progress` for the figures shown).
+    Filters from ``params`` (e.g. ``request.GET``): ``stage``, ``country``,
     ``size``, ``women_owned`` ("yes"/"no"), ``deadline`` (a DEADLINE_CHOICES value), ``q``
     (supplier names, registration or UNGM number); ``sort`` a key of SORTS. Unknown values are
     ignored. Supplier and assessment are joined, so a page of rows is one query.
     """
     params = params or {}
-    totals = questions_by_size(programme)
     awaiting = deadline_for_awaiting(programme)
-    qs = (
-        Enrolment.objects.filter(programme=programme)
-        .select_related("supplier", "assessment")
-        .annotate(
-            answered=_answered_count(),
-            question_total=Case(
+    sort = params.get("sort") or DEFAULT_SORT
+    qs = Enrolment.objects.filter(programme=programme).select_related("supplier", "assessment")
+    if sort in ("progress", "-progress"):
+        totals = questions_by_size(programme)
+        qs = qs.annotate(
+            estimated_answered=_answered_count(),
+            estimated_total=Case(
                 *[When(supplier__size_class=size, then=Value(n)) for size, n in totals.items()],
                 default=Value(totals[""]),
                 output_field=IntegerField(),
             ),
-        )
-        .annotate(
-            progress=Case(
-                When(question_total=0, then=Value(0)),
-                default=Least(Value(100), F("answered") * 100 / F("question_total")),
+        ).annotate(
+            progress_estimate=Case(
+                When(estimated_total=0, then=Value(0)),
+                default=Least(Value(100), F("estimated_answered") * 100 / F("estimated_total")),
                 output_field=IntegerField(),
-            ),
-            deadline_status=Case(
-                When(stage__in=AWAITING, then=Value(awaiting.status)),
-                When(stage=Stage.WITHDRAWN, then=Value(NOT_APPLICABLE)),
-                default=Value(SUBMITTED),
-                output_field=CharField(),
-            ),
-            stage_rank=Case(
-                *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
-                output_field=IntegerField(),
-            ),
+            )
         )
+    qs = qs.annotate(
+        deadline_status=Case(
+            When(stage__in=AWAITING, then=Value(awaiting.status)),
+            When(stage=Stage.WITHDRAWN, then=Value(NOT_APPLICABLE)),
+            default=Value(SUBMITTED),
+            output_field=CharField(),
+        ),
+        stage_rank=Case(
+            *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+            output_field=IntegerField(),
+        ),
     )
 
     stage = (params.get("stage") or "").strip()
@@ -193,8 +194,32 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
             | Q(supplier__registration_number__icontains=term)
             | Q(supplier__ungm_vendor_number__icontains=term)
         )
-    sort = params.get("sort") or DEFAULT_SORT
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def with_progress(enrolments) -> list[Enrolment]:
+    """A page of enrolments, each given its assessment's exact progress as ``answered``,
+    ``question_total`` and ``progress`` (per cent); 0 of 0 without an assessment.
+
+    Bulk (:func:`drive.assessments.selectors.progress_of`): a fixed number of queries
+    whatever the page size. Load the page with ``select_related("supplier", "assessment")``.
+    """
+    rows = list(enrolments)
+    assessments = []
+    for enrolment in rows:
+        assessment = getattr(enrolment, "assessment", None)
+        if assessment is not None:
+            if assessment.supplier_id == enrolment.supplier_id:
+                assessment.supplier = enrolment.supplier  # already loaded: no query
+            assessments.append(assessment)
+    progress = progress_of(assessments)
+    for enrolment in rows:
+        assessment = getattr(enrolment, "assessment", None)
+        figure = progress.get(assessment.pk) if assessment is not None else None
+        enrolment.answered = figure.answered if figure else 0
+        enrolment.question_total = figure.total if figure else 0
+        enrolment.progress = figure.percent if figure else 0
+    return rows
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "programme": programme,
         "page_obj": page_obj,
-        "enrolments": page_obj.object_list,
+        "enrolments": selectors.with_progress(page_obj.object_list),
         "funnel": funnel,
         "cohort_size": sum(s.count for s in funnel),
         "awaiting": selectors.deadline_for_awaiting(programme),

@@ -142,7 +142,7 @@ class CohortRowOut(EnrolmentOut):
     question_total = serializers.IntegerField(read_only=True)
     progress = serializers.IntegerField(
         read_only=True,
-        help_text=_("Per cent answered (an approximation: see the programmes README)."),
+        help_text=_("Per cent answered: the same figure the supplier sees on the self-assessment."),
     )
     deadline_status = serializers.ChoiceField(
         choices=[*dict(selectors.DEADLINE_CHOICES), selectors.NOT_APPLICABLE], read_only=True
@@ -323,7 +323,10 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         programme = self.get_object()
         require(can_view_programmes(request.user))
         params = {k: v for k, v in request.query_params.items() if k != "sort"}
-        return self.page(selectors.cohort(programme, params), CohortRowOut)
+        page = selectors.with_progress(self.paginate_queryset(selectors.cohort(programme, params)))
+        return self.get_paginated_response(
+            CohortRowOut(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         summary="Enrol suppliers of your registry (already enrolled ones are skipped)",
