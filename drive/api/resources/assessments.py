@@ -32,6 +32,7 @@ from drive.api.views import ScopedViewSet, query_id, require
 from drive.assessments import services
 from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
 from drive.assessments.permissions import can_answer, can_read_review, can_review
+from drive.assessments.presenters import answer_conflict_payload
 from drive.assessments.selectors import (
     Missing,
     Progress,
@@ -342,8 +343,10 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         request=AnswerIn,
         responses=AnswerSavedOut,
         description="409 `answer_conflict` when someone saved the answer since the revision "
-        "you send: `error.conflict` holds the current value, revision and who "
-        "changed it when; nothing is overwritten.",
+        "you send: `error.conflict` holds the current value (`value`, `display`), "
+        "`revision` and who changed it when (`changed_by` e-mail, `changed_at`; `by` "
+        "name, `at` local time), the same structure as the web autosave's; nothing "
+        "is overwritten.",
     )
     @action(
         detail=True,
@@ -381,13 +384,7 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
             return refusal(
                 conflict,
                 status=status.HTTP_409_CONFLICT,
-                conflict={
-                    "value": conflict.value,
-                    "display": display_value(question, conflict.value),
-                    "revision": conflict.revision,
-                    "changed_by": conflict.changed_by.email if conflict.changed_by else None,
-                    "changed_at": conflict.changed_at,
-                },
+                conflict=answer_conflict_payload(question, conflict),
             )
         except services.AnswerInvalid as error:
             return refusal(error, fields={"value": [error.message]})
