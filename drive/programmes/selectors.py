@@ -30,29 +30,27 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from drive.assessments.models import Answer
 from drive.assessments.selectors import progress_of
+from drive.core.filters import apply_filters
+from drive.programmes.filters import (  # DEADLINE_CHOICES: re-exported for the pages
+    DEADLINE_CHOICES,  # noqa: F401
+    DUE_SOON,
+    NO_DEADLINE,
+    ON_TIME,
+    OVERDUE,
+    SUBMITTED,
+    CohortFilter,
+)
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.suppliers.models import SizeClass
 
-# Deadline statuses shown in the cohort table and used by the ``deadline`` filter.
-OVERDUE = "overdue"
-DUE_SOON = "due_soon"  # within DUE_SOON_DAYS
-ON_TIME = "on_time"
-NO_DEADLINE = "no_deadline"
-SUBMITTED = "submitted"  # the assessment is in: the deadline no longer applies
+# Deadline statuses shown in the cohort table and used by the ``deadline`` filter
+# (DUE_SOON: within DUE_SOON_DAYS).
 NOT_APPLICABLE = "not_applicable"  # withdrawn
 DUE_SOON_DAYS = 7
-DEADLINE_CHOICES = (
-    (OVERDUE, _("Overdue")),
-    (DUE_SOON, _("Due within a week")),
-    (ON_TIME, _("On time")),
-    (SUBMITTED, _("Assessment submitted")),
-    (NO_DEADLINE, _("No deadline")),
-)
 AWAITING = (Stage.INVITED, Stage.ENROLLED)
 
 SORTS: dict[str, tuple] = {
@@ -131,10 +129,9 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
     Annotations: ``deadline_status``, ``stage_rank``, and when sorting by progress
     ``progress_estimate`` (0–100, for the order only: give the page to
     :func:`with_progress` for the figures shown).
-    Filters from ``params`` (e.g. ``request.GET``): ``stage``, ``country``,
-    ``size``, ``women_owned`` ("yes"/"no"), ``deadline`` (a DEADLINE_CHOICES value), ``q``
-    (supplier names, registration or UNGM number); ``sort`` a key of SORTS. Unknown values are
-    ignored. Supplier and assessment are joined, so a page of rows is one query.
+    Filters from ``params`` (e.g. ``request.GET``): :class:`CohortFilter`; a value that is
+    not valid raises ``InvalidFilter`` (never ignored). ``sort`` a key of SORTS.
+    Supplier and assessment are joined, so a page of rows is one query.
     """
     params = params or {}
     awaiting = deadline_for_awaiting(programme)
@@ -169,31 +166,7 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
         ),
     )
 
-    stage = (params.get("stage") or "").strip()
-    if stage in Stage.values:
-        qs = qs.filter(stage=stage)
-    country = (params.get("country") or "").strip().upper()
-    if country:
-        qs = qs.filter(supplier__country=country)
-    size = (params.get("size") or "").strip().lower()
-    if size == "unknown":
-        qs = qs.filter(supplier__size_class="")
-    elif size in SizeClass.values:
-        qs = qs.filter(supplier__size_class=size)
-    women_owned = (params.get("women_owned") or "").strip().lower()
-    if women_owned in ("yes", "no"):
-        qs = qs.filter(supplier__women_owned=women_owned == "yes")
-    deadline = (params.get("deadline") or "").strip()
-    if deadline in dict(DEADLINE_CHOICES):
-        qs = qs.filter(deadline_status=deadline)
-    q = (params.get("q") or "").strip()
-    for term in q.split():
-        qs = qs.filter(
-            Q(supplier__legal_name__icontains=term)
-            | Q(supplier__local_name__icontains=term)
-            | Q(supplier__registration_number__icontains=term)
-            | Q(supplier__ungm_vendor_number__icontains=term)
-        )
+    qs = apply_filters(CohortFilter, params, qs)
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 

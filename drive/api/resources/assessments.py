@@ -28,8 +28,9 @@ from drive.api.resources.appeals import AssessmentAppealActions
 from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
 from drive.api.resources.scoring import ScoreActions
-from drive.api.views import ScopedViewSet, query_id, require
+from drive.api.views import ScopedViewSet, require
 from drive.assessments import services
+from drive.assessments.filters import AssessmentFilter
 from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
 from drive.assessments.permissions import can_answer, can_read_review, can_review
 from drive.assessments.presenters import answer_conflict_payload
@@ -43,6 +44,7 @@ from drive.assessments.selectors import (
     library_choices,
     visible_assessments,
 )
+from drive.core.filters import apply_filters
 from drive.core.params import parse_id
 from drive.questionnaires.models import Question
 
@@ -291,12 +293,7 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         return self.out(self.scoped().get(pk=assessment.pk))
 
     def list(self, request: Request) -> Response:
-        assessments = self.get_queryset()
-        if request.query_params.get("status") in AssessmentStatus.values:
-            assessments = assessments.filter(status=request.query_params["status"])
-        programme = query_id(request, "programme")
-        if programme is not None:
-            assessments = assessments.filter(enrolment__programme_id=programme)
+        assessments = apply_filters(AssessmentFilter, request.query_params, self.get_queryset())
         page = self.paginate_queryset(assessments)
         rows = assessments_with_progress(page)
         context = {"progress": {a.pk: p for a, p in rows}}
