@@ -7,7 +7,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from drive.api.services import token_create
-
 from drive.imports.services import import_apply, import_create, import_validate
 from drive.suppliers.models import Supplier
 
