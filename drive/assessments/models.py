@@ -88,6 +88,23 @@ class Assessment(models.Model):
             return str(_("This programme is closed, so its answers can no longer be changed."))
         return ""
 
+    # Status predicates: templates and views ask these, never compare status strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == AssessmentStatus.RETURNED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == AssessmentStatus.ACCEPTED
+
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES and not self.closed_reason

@@ -146,6 +146,14 @@ class ThemeState:
         return IN_PROGRESS if self.left else COMPLETED
 
     @property
+    def is_completed(self) -> bool:
+        return self.status == COMPLETED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == IN_PROGRESS
+
+    @property
     def status_label(self) -> str:
         return str(THEME_STATUS_LABELS[self.status])
 

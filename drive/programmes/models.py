@@ -100,6 +100,19 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Status predicates: templates and views ask these, never compare status strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ProgrammeStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProgrammeStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ProgrammeStatus.CLOSED
+
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnrolmentQuerySet:
@@ -139,3 +152,7 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} · {self.programme}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.stage == Stage.WITHDRAWN
