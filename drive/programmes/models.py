@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.suppliers.models import Supplier
@@ -47,17 +48,14 @@ STAGE_MOVES: dict[str, set[str]] = {
 }
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProgrammeQuerySet:
-        """Buyer staff see their organisation's programmes; suppliers those they are in."""
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_buyer:
-            return self.filter(buyer=org)
-        if org.is_supplier:
-            return self.filter(enrolments__supplier__organisation=org).distinct()
-        return self.none()
+class ProgrammeQuerySet(ScopedQuerySet):
+    # visible_to(user): buyer staff see their organisation's programmes; suppliers those
+    # they are in.
+    def for_buyer(self, org, user) -> ProgrammeQuerySet:
+        return self.filter(buyer=org)
+
+    def for_supplier(self, org, user) -> ProgrammeQuerySet:
+        return self.filter(enrolments__supplier__organisation=org).distinct()
 
 
 class Programme(models.Model):
@@ -114,16 +112,12 @@ class Programme(models.Model):
         return self.status == ProgrammeStatus.CLOSED
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EnrolmentQuerySet:
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_buyer:
-            return self.filter(programme__buyer=org)
-        if org.is_supplier:
-            return self.filter(supplier__organisation=org)
-        return self.none()
+class EnrolmentQuerySet(ScopedQuerySet):
+    def for_buyer(self, org, user) -> EnrolmentQuerySet:
+        return self.filter(programme__buyer=org)
+
+    def for_supplier(self, org, user) -> EnrolmentQuerySet:
+        return self.filter(supplier__organisation=org)
 
 
 class Enrolment(models.Model):
