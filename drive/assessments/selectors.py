@@ -399,10 +399,10 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     if unfetched:
         for supplier_id in unfetched:
             sectors[supplier_id] = []
-        for supplier_id, code in SupplierSector.objects.filter(
+        for supplier_id, sector_code in SupplierSector.objects.filter(
             supplier_id__in=unfetched
         ).values_list("supplier_id", "sector_id"):
-            sectors[supplier_id].append(code)
+            sectors[supplier_id].append(sector_code)
 
     values: dict[int, dict[str, Any]] = {}
     with_documents: dict[int, set[str]] = {}

@@ -136,7 +136,9 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
     params = params or {}
     awaiting = deadline_for_awaiting(programme)
     sort = params.get("sort") or DEFAULT_SORT
-    qs = Enrolment.objects.filter(programme=programme).select_related("supplier", "assessment")
+    qs: QuerySet[Enrolment] = Enrolment.objects.filter(programme=programme).select_related(
+        "supplier", "assessment"
+    )
     if sort in ("progress", "-progress"):
         totals = questions_by_size(programme)
         qs = qs.annotate(

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -385,7 +385,8 @@ def supplier_item_save(
     with transaction.atomic():
         saved = _item_save(
             supplier=supplier,
-            item=item or spec.model(supplier=supplier),
+            # The kind's model is one of Item's; mypy cannot follow the table.
+            item=cast(Any, item or spec.model(supplier=supplier)),
             fields=spec.fields,
             data=data,
             noun=spec.noun,
