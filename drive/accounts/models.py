@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation, Role
 
 
@@ -80,13 +81,10 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InvitationQuerySet:
-        """Organisation scoping: people see their own organisation's invitations only."""
-        org_id = getattr(user, "organisation_id", None)
-        if not getattr(user, "is_authenticated", False) or org_id is None:
-            return self.none()
-        return self.filter(organisation_id=org_id)
+class InvitationQuerySet(ScopedQuerySet):
+    def for_member(self, org, user) -> InvitationQuerySet:
+        """visible_to(user): people see their own organisation's invitations, whatever its kind."""
+        return self.filter(organisation_id=org.pk)
 
     def pending(self) -> InvitationQuerySet:
         return self.filter(

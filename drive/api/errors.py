@@ -24,6 +24,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
 from drive.core.errors import DomainError
+from drive.core.filters import InvalidFilter
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +114,9 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, InvalidFilter):  # a list's query parameters: each one named
+        return _validation_response(exc.fields)
 
     if isinstance(exc, DomainError):
         set_rollback()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.scoping import ScopedQuerySet
 from drive.evidence.models import Document
 from drive.programmes.models import Enrolment, ProgrammeStatus, Stage
 from drive.questionnaires.models import Question, QuestionnaireVersion
@@ -26,17 +27,14 @@ ASSESSMENT_MOVES: dict[str, set[str]] = {
 EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AssessmentQuerySet:
-        """Suppliers see their own; buyer staff see those of their programmes."""
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_supplier:
-            return self.filter(supplier__organisation=org)
-        if org.is_buyer:
-            return self.filter(enrolment__programme__buyer=org)
-        return self.none()
+class AssessmentQuerySet(ScopedQuerySet):
+    """``visible_to(user)``: suppliers see their own; buyer staff those of their programmes."""
+
+    def for_supplier(self, org, user) -> AssessmentQuerySet:
+        return self.filter(supplier__organisation=org)
+
+    def for_buyer(self, org, user) -> AssessmentQuerySet:
+        return self.filter(enrolment__programme__buyer=org)
 
 
 class Assessment(models.Model):
@@ -87,6 +85,23 @@ class Assessment(models.Model):
         if enrolment.programme.status == ProgrammeStatus.CLOSED:
             return str(_("This programme is closed, so its answers can no longer be changed."))
         return ""
+
+    # Status predicates: templates and views ask these, never compare status strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == AssessmentStatus.RETURNED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == AssessmentStatus.ACCEPTED
 
     @property
     def is_editable(self) -> bool:

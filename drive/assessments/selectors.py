@@ -146,6 +146,14 @@ class ThemeState:
         return IN_PROGRESS if self.left else COMPLETED
 
     @property
+    def is_completed(self) -> bool:
+        return self.status == COMPLETED
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status == IN_PROGRESS
+
+    @property
     def status_label(self) -> str:
         return str(THEME_STATUS_LABELS[self.status])
 
@@ -196,8 +204,13 @@ class AssessmentState:
 
     @property
     def progress(self) -> Progress:
-        visible = self.visible
-        return Progress(sum(1 for s in visible if s.answered), len(visible))
+        """The one progress rule (:func:`progress_from`) on the loaded answers."""
+        states = list(self.by_code.values())  # in questionnaire order, as conditions need
+        return progress_from(
+            [state.question for state in states],
+            {state.question.code: state.value for state in states if state.answer},
+            {state.question.code for state in states if state.documents},
+        )
 
     @property
     def missing(self) -> list[Missing]:
@@ -329,24 +342,72 @@ def visible_assessments(user: Any) -> QuerySet[Assessment]:
     )
 
 
-def assessments_with_progress(
-    assessments: Iterable[Assessment],
-) -> list[tuple[Assessment, Progress]]:
-    """Each assessment with its progress; a few queries per questionnaire version, not per
-    assessment (the supplier's sectors come with the assessment)."""
+def progress_from(
+    questions: Iterable[Question], values: Mapping[str, Any], documented: set[str]
+) -> Progress:
+    """THE progress rule (STYLE.md §8d), the only one: of the questions that apply to the
+    supplier (size class and sectors: the caller passes only those), the ones shown by
+    their display conditions for these answers, how many are answered (a file question
+    by at least one document, any other by a non-empty value)."""
+    shown = visible_questions(questions, values)
+    answered = sum(
+        1
+        for q in shown
+        if (
+            q.code in documented
+            if q.type == QuestionType.FILE
+            else not is_empty(values.get(q.code))
+        )
+    )
+    return Progress(answered, len(shown))
+
+
+def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
+    """The exact progress of each of ``assessments`` (a page of them), by assessment pk.
+
+    The same figure as the assessment's own page (:attr:`AssessmentState.progress`), for
+    every list that shows progress: the supplier's assessments, the programme cohort and
+    the API. Bulk, whatever the page size: one query for the questions of the versions,
+    one for the answers, and one for the suppliers' sectors unless prefetched (plus one
+    for the suppliers if the assessments were loaded without them).
+    """
     rows = list(assessments)
     if not rows:
-        return []
-    from drive.questionnaires.selectors import question_applies, questions_of
+        return {}
+    from drive.questionnaires.selectors import question_applies
+    from drive.suppliers.models import Supplier, SupplierSector
 
     questions_by_version: dict[int, list[Question]] = {}
-    for version_id in {a.version_id for a in rows}:
-        version = next(a.version for a in rows if a.version_id == version_id)
-        questions_by_version[version_id] = questions_of(version)
+    for question in Question.objects.filter(version_id__in={a.version_id for a in rows}).order_by(
+        "version_id", "theme__order", "order"
+    ):
+        questions_by_version.setdefault(question.version_id, []).append(question)
+
+    missing = [a for a in rows if not Assessment.supplier.is_cached(a)]
+    if missing:
+        suppliers = Supplier.objects.in_bulk({a.supplier_id for a in missing})
+        for assessment in missing:
+            assessment.supplier = suppliers[assessment.supplier_id]
+    sectors: dict[int, list[int]] = {}
+    unfetched = set()
+    for assessment in rows:
+        cache = getattr(assessment.supplier, "_prefetched_objects_cache", {})
+        if "sectors" in cache:
+            sectors[assessment.supplier_id] = [s.pk for s in cache["sectors"]]
+        else:
+            unfetched.add(assessment.supplier_id)
+    if unfetched:
+        for supplier_id in unfetched:
+            sectors[supplier_id] = []
+        for supplier_id, sector_code in SupplierSector.objects.filter(
+            supplier_id__in=unfetched
+        ).values_list("supplier_id", "sector_id"):
+            sectors[supplier_id].append(sector_code)
+
     values: dict[int, dict[str, Any]] = {}
     with_documents: dict[int, set[str]] = {}
     answers = (
-        Answer.objects.filter(assessment__in=rows)
+        Answer.objects.filter(assessment__in=[a.pk for a in rows])
         .annotate(document_count=Count("documents"))
         .values_list("assessment_id", "question__code", "value", "document_count")
     )
@@ -354,28 +415,31 @@ def assessments_with_progress(
         values.setdefault(assessment_id, {})[code] = value
         if document_count:
             with_documents.setdefault(assessment_id, set()).add(code)
-    result = []
+
+    result: dict[int, Progress] = {}
     for assessment in rows:
-        sectors = [s.pk for s in assessment.supplier.sectors.all()]
         applicable = [
             q
-            for q in questions_by_version[assessment.version_id]
-            if question_applies(q, size_class=assessment.supplier.size_class or "", sectors=sectors)
-        ]
-        own = values.get(assessment.pk, {})
-        shown = visible_questions(applicable, own)
-        documented = with_documents.get(assessment.pk, set())
-        answered = sum(
-            1
-            for q in shown
-            if (
-                q.code in documented
-                if q.type == QuestionType.FILE
-                else not is_empty(own.get(q.code))
+            for q in questions_by_version.get(assessment.version_id, [])
+            if question_applies(
+                q,
+                size_class=assessment.supplier.size_class or "",
+                sectors=sectors[assessment.supplier_id],
             )
+        ]
+        result[assessment.pk] = progress_from(
+            applicable, values.get(assessment.pk, {}), with_documents.get(assessment.pk, set())
         )
-        result.append((assessment, Progress(answered, len(shown))))
     return result
+
+
+def assessments_with_progress(
+    assessments: Iterable[Assessment],
+) -> list[tuple[Assessment, Progress]]:
+    """Each assessment of a page with its progress (:func:`progress_of`)."""
+    rows = list(assessments)
+    progress = progress_of(rows)
+    return [(assessment, progress[assessment.pk]) for assessment in rows]
 
 
 def supplier_assessments(user: Any) -> QuerySet[Assessment]:

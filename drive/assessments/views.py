@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from drive.assessments import services
 from drive.assessments.models import Assessment, AssessmentStatus, Submission
 from drive.assessments.permissions import can_answer, can_read_review, can_review
+from drive.assessments.presenters import answer_conflict_payload
 from drive.assessments.selectors import (
     YES_NO_LABELS,
     AssessmentState,
@@ -411,17 +412,8 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
             by=request.user,
         )
     except services.AnswerConflict as conflict:
-        changed_at = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
         return _json_error(
-            conflict.message,
-            409,
-            conflict={
-                "value": conflict.value,
-                "display": display_value(question, conflict.value) or _("(no answer)"),
-                "revision": conflict.revision,
-                "by": conflict.changed_by.display_name if conflict.changed_by else "",
-                "at": time_format(changed_at, "H:i") if changed_at else "",
-            },
+            conflict.message, 409, conflict=answer_conflict_payload(question, conflict)
         )
     except services.AssessmentLocked as error:
         return _json_error(error.message, 403)

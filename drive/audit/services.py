@@ -64,3 +64,36 @@ def audit_record(
 def audit_record_many(events: list[AuditEvent]) -> None:
     """Batched form used by bulk imports (one INSERT per batch)."""
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    organisation: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+) -> AuditEvent:
+    """One audit event built, not saved, for :func:`audit_record_many` (bulk work: imports,
+    enrolling or reminding a cohort, rescoring). Same fields and defaults as
+    :func:`audit_record`; ``organisation`` may be an Organisation or its id. The content
+    type comes from Django's cache, so building many costs no query per event."""
+    if organisation is None and actor is not None:
+        organisation = getattr(actor, "organisation", None)
+    organisation_id = getattr(organisation, "pk", organisation)
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation_id=organisation_id,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        action=action,
+        before=before or {},
+        after=after or {},
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.scoping import ScopedQuerySet
 from drive.suppliers.models import Supplier
 
 
@@ -16,24 +17,21 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DocumentQuerySet:
-        """A supplier's users see their company's whole library. Buyer staff see only what
-        the company shared with them: documents attached to an answer of an assessment in
-        one of their programmes (whichever buyer's registry entry the document was filed
-        under). The rest of the library, including what was attached only for another
-        buyer, stays private."""
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_supplier:
-            return self.filter(supplier__organisation=org)
-        if org.is_buyer:
-            attached = self.model.objects.filter(
-                answers__assessment__enrolment__programme__buyer=org
-            ).values("pk")
-            return self.filter(pk__in=attached)
-        return self.none()
+class DocumentQuerySet(ScopedQuerySet):
+    """``visible_to(user)``: a supplier's users see their company's whole library. Buyer
+    staff see only what the company shared with them: documents attached to an answer of an
+    assessment in one of their programmes (whichever buyer's registry entry the document was
+    filed under). The rest of the library, including what was attached only for another
+    buyer, stays private."""
+
+    def for_supplier(self, org, user) -> DocumentQuerySet:
+        return self.filter(supplier__organisation=org)
+
+    def for_buyer(self, org, user) -> DocumentQuerySet:
+        attached = self.model.objects.filter(
+            answers__assessment__enrolment__programme__buyer=org
+        ).values("pk")
+        return self.filter(pk__in=attached)
 
 
 class Document(models.Model):

@@ -20,11 +20,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from drive.accounts.models import User
 from drive.audit.models import AuditEvent
+from drive.audit.services import audit_event, audit_record_many
 from drive.imports.columns import REQUIRED_COLUMNS, map_headers
 from drive.imports.normalise import clean_row
 from drive.imports.readers import Rejected, open_table
@@ -403,14 +403,12 @@ class Writer:
         self.buyer = buyer
         self.by = by if getattr(by, "pk", None) else None
         self.sectors = {s.code: s for s in Sector.objects.all()}
-        self.supplier_type = ContentType.objects.get_for_model(Supplier)
 
     def _event(self, supplier: Supplier, action: str, before: dict, after: dict) -> AuditEvent:
-        return AuditEvent(
+        return audit_event(
             actor=self.by,
             organisation=self.buyer,
-            target_type=self.supplier_type,
-            target_id=str(supplier.pk),
+            target=supplier,
             action=action,
             before=before,
             after=after,
@@ -424,8 +422,6 @@ class Writer:
         return supplier_snapshot(supplier)
 
     def write(self, planned: list[PlannedRow]) -> None:
-        from drive.audit.services import audit_record_many
-
         now = timezone.now()
         events: list[AuditEvent] = []
         creates = [p for p in planned if p.action == "create"]

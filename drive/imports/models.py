@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from drive.core.jobs import HeartbeatModel
+from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation
 
 
@@ -45,12 +46,9 @@ class ImportMode(models.TextChoices):
     VALID_ONLY = "valid_only", _("Only the valid rows")
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ImportJobQuerySet:
-        """A buyer's staff see their organisation's imports; nobody else sees any."""
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None or not org.is_buyer:
-            return self.none()
+class ImportJobQuerySet(ScopedQuerySet):
+    # visible_to(user): a buyer's staff see their organisation's imports; nobody else any.
+    def for_buyer(self, org, user) -> ImportJobQuerySet:
         return self.filter(buyer=org)
 
 

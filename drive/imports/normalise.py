@@ -14,6 +14,7 @@ from django.utils import translation
 from django_countries import countries
 
 from drive.imports.columns import MAX_LENGTH
+from drive.suppliers.identifiers import IDENTIFIER_NORMALISERS
 
 # Spaces that spreadsheets and Chinese input methods leave behind.
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -149,9 +150,9 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
 
     if "legal_name" in values and not values["legal_name"]:
         error("legal_name", "required")
-    for key in ("registration_number", "ungm_vendor_number"):
+    for key, normalise in IDENTIFIER_NORMALISERS.items():
         if key in values:
-            values[key] = str(values[key]).replace(" ", "").upper()
+            values[key] = normalise(values[key])
     key_errors = any(c in ("registration_number", "ungm_vendor_number") for c, _, _ in errors)
     has_key = values.get("registration_number") or values.get("ungm_vendor_number")
     if not has_key and not key_errors:

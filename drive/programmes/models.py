@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.suppliers.models import Supplier
@@ -47,17 +48,14 @@ STAGE_MOVES: dict[str, set[str]] = {
 }
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProgrammeQuerySet:
-        """Buyer staff see their organisation's programmes; suppliers those they are in."""
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_buyer:
-            return self.filter(buyer=org)
-        if org.is_supplier:
-            return self.filter(enrolments__supplier__organisation=org).distinct()
-        return self.none()
+class ProgrammeQuerySet(ScopedQuerySet):
+    # visible_to(user): buyer staff see their organisation's programmes; suppliers those
+    # they are in.
+    def for_buyer(self, org, user) -> ProgrammeQuerySet:
+        return self.filter(buyer=org)
+
+    def for_supplier(self, org, user) -> ProgrammeQuerySet:
+        return self.filter(enrolments__supplier__organisation=org).distinct()
 
 
 class Programme(models.Model):
@@ -100,17 +98,26 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Status predicates: templates and views ask these, never compare status strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ProgrammeStatus.DRAFT
 
-class EnrolmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EnrolmentQuerySet:
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_buyer:
-            return self.filter(programme__buyer=org)
-        if org.is_supplier:
-            return self.filter(supplier__organisation=org)
-        return self.none()
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProgrammeStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ProgrammeStatus.CLOSED
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    def for_buyer(self, org, user) -> EnrolmentQuerySet:
+        return self.filter(programme__buyer=org)
+
+    def for_supplier(self, org, user) -> EnrolmentQuerySet:
+        return self.filter(supplier__organisation=org)
 
 
 class Enrolment(models.Model):
@@ -139,3 +146,7 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} · {self.programme}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.stage == Stage.WITHDRAWN

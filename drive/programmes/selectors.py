@@ -1,20 +1,19 @@
 """Reads of programmes and cohorts: the queries the pages present.
 
-Progress (% answered) is an approximation chosen to stay one SQL query per page:
-the numerator counts the assessment's non-empty answers (a value other than null, ""
-or [], or at least one document attached); the denominator counts the version's
-questions that apply to the supplier's size class (questions with no size restriction
-apply to all; an unknown size sees every question, as in the questionnaire engine).
-Sector applicability and display conditions are not taken into account, so the
-denominator can be a little high for a supplier whose answers hide questions; the
-result is capped at 100. The self-assessment page shows the exact figure.
+Progress shown (``answered`` of ``question_total``, ``progress`` %) is the exact figure
+of ``drive.assessments.selectors.progress_of`` (size class, sectors and display
+conditions), the same the supplier sees: :func:`with_progress` computes it in bulk for a
+page of enrolments. Only the "progress" *sort* of the cohort uses an SQL estimate
+(``progress_estimate``: non-empty answers over the questions for the size class), because
+ordering a whole cohort cannot evaluate display conditions row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -31,27 +30,25 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from drive.core.filters import apply_filters
+from drive.programmes.filters import (  # DEADLINE_CHOICES: re-exported for the pages
+    DEADLINE_CHOICES,  # noqa: F401
+    DUE_SOON,
+    NO_DEADLINE,
+    ON_TIME,
+    OVERDUE,
+    SUBMITTED,
+    CohortFilter,
+)
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.suppliers.models import SizeClass
 
-# Deadline statuses shown in the cohort table and used by the ``deadline`` filter.
-OVERDUE = "overdue"
-DUE_SOON = "due_soon"  # within DUE_SOON_DAYS
-ON_TIME = "on_time"
-NO_DEADLINE = "no_deadline"
-SUBMITTED = "submitted"  # the assessment is in: the deadline no longer applies
+# Deadline statuses shown in the cohort table and used by the ``deadline`` filter
+# (DUE_SOON: within DUE_SOON_DAYS).
 NOT_APPLICABLE = "not_applicable"  # withdrawn
 DUE_SOON_DAYS = 7
-DEADLINE_CHOICES = (
-    (OVERDUE, _("Overdue")),
-    (DUE_SOON, _("Due within a week")),
-    (ON_TIME, _("On time")),
-    (SUBMITTED, _("Assessment submitted")),
-    (NO_DEADLINE, _("No deadline")),
-)
 AWAITING = (Stage.INVITED, Stage.ENROLLED)
 
 SORTS: dict[str, tuple] = {
@@ -59,8 +56,8 @@ SORTS: dict[str, tuple] = {
     "-name": ("-supplier__legal_name", "-id"),
     "stage": ("stage_rank", "supplier__legal_name", "id"),
     "-stage": ("-stage_rank", "supplier__legal_name", "id"),
-    "progress": ("progress", "supplier__legal_name", "id"),
-    "-progress": ("-progress", "supplier__legal_name", "id"),
+    "progress": ("progress_estimate", "supplier__legal_name", "id"),
+    "-progress": ("-progress_estimate", "supplier__legal_name", "id"),
     "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
     "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
 }
@@ -137,72 +134,87 @@ def questions_by_size(programme: Programme) -> dict[str, int]:
 def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> QuerySet[Enrolment]:
     """The programme's enrolments, annotated and filtered for the cohort table.
 
-    Annotations: ``answered``, ``question_total``, ``progress`` (0–100), ``deadline_status``,
-    ``stage_rank``. Filters from ``params`` (e.g. ``request.GET``): ``stage``, ``country``,
-    ``size``, ``women_owned`` ("yes"/"no"), ``deadline`` (a DEADLINE_CHOICES value), ``q``
-    (supplier names, registration or UNGM number); ``sort`` a key of SORTS. Unknown values are
-    ignored. Supplier and assessment are joined, so a page of rows is one query.
+    Annotations: ``deadline_status``, ``stage_rank``, and when sorting by progress
+    ``progress_estimate`` (0–100, for the order only: give the page to
+    :func:`with_progress` for the figures shown).
+    Filters from ``params`` (e.g. ``request.GET``): :class:`CohortFilter`; a value that is
+    not valid raises ``InvalidFilter`` (never ignored). ``sort`` a key of SORTS.
+    Supplier and assessment are joined, so a page of rows is one query.
     """
     params = params or {}
-    totals = questions_by_size(programme)
     awaiting = deadline_for_awaiting(programme)
-    qs = (
-        Enrolment.objects.filter(programme=programme)
-        .select_related("supplier", "assessment")
-        .annotate(
-            answered=_answered_count(),
-            question_total=Case(
+    sort = params.get("sort") or DEFAULT_SORT
+    qs: QuerySet[Enrolment] = Enrolment.objects.filter(programme=programme).select_related(
+        "supplier", "assessment"
+    )
+    if sort in ("progress", "-progress"):
+        totals = questions_by_size(programme)
+        qs = qs.annotate(
+            estimated_answered=_answered_count(),
+            estimated_total=Case(
                 *[When(supplier__size_class=size, then=Value(n)) for size, n in totals.items()],
                 default=Value(totals[""]),
                 output_field=IntegerField(),
             ),
-        )
-        .annotate(
-            progress=Case(
-                When(question_total=0, then=Value(0)),
-                default=Least(Value(100), F("answered") * 100 / F("question_total")),
+        ).annotate(
+            progress_estimate=Case(
+                When(estimated_total=0, then=Value(0)),
+                default=Least(Value(100), F("estimated_answered") * 100 / F("estimated_total")),
                 output_field=IntegerField(),
-            ),
-            deadline_status=Case(
-                When(stage__in=AWAITING, then=Value(awaiting.status)),
-                When(stage=Stage.WITHDRAWN, then=Value(NOT_APPLICABLE)),
-                default=Value(SUBMITTED),
-                output_field=CharField(),
-            ),
-            stage_rank=Case(
-                *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
-                output_field=IntegerField(),
-            ),
+            )
         )
+    qs = qs.annotate(
+        deadline_status=Case(
+            When(stage__in=AWAITING, then=Value(awaiting.status)),
+            When(stage=Stage.WITHDRAWN, then=Value(NOT_APPLICABLE)),
+            default=Value(SUBMITTED),
+            output_field=CharField(),
+        ),
+        stage_rank=Case(
+            *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+            output_field=IntegerField(),
+        ),
     )
 
-    stage = (params.get("stage") or "").strip()
-    if stage in Stage.values:
-        qs = qs.filter(stage=stage)
-    country = (params.get("country") or "").strip().upper()
-    if country:
-        qs = qs.filter(supplier__country=country)
-    size = (params.get("size") or "").strip().lower()
-    if size == "unknown":
-        qs = qs.filter(supplier__size_class="")
-    elif size in SizeClass.values:
-        qs = qs.filter(supplier__size_class=size)
-    women_owned = (params.get("women_owned") or "").strip().lower()
-    if women_owned in ("yes", "no"):
-        qs = qs.filter(supplier__women_owned=women_owned == "yes")
-    deadline = (params.get("deadline") or "").strip()
-    if deadline in dict(DEADLINE_CHOICES):
-        qs = qs.filter(deadline_status=deadline)
-    q = (params.get("q") or "").strip()
-    for term in q.split():
-        qs = qs.filter(
-            Q(supplier__legal_name__icontains=term)
-            | Q(supplier__local_name__icontains=term)
-            | Q(supplier__registration_number__icontains=term)
-            | Q(supplier__ungm_vendor_number__icontains=term)
-        )
-    sort = params.get("sort") or DEFAULT_SORT
+    qs = apply_filters(CohortFilter, params, qs)
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+# The progress rule lives above programmes, with the answers it counts; the assessments app
+# registers it here when it starts (AssessmentsConfig.ready): programmes never imports it
+# (docs/architecture.md). Given assessments, it returns {assessment pk: figure}.
+ProgressOf = Callable[[list[Any]], Mapping[int, Any]]
+_progress_of: list[ProgressOf] = []
+
+
+def register_progress_rule(rule: ProgressOf) -> None:
+    """Called once by the assessments app: the one progress rule (STYLE.md §8d)."""
+    _progress_of[:] = [rule]
+
+
+def with_progress(enrolments) -> list[Enrolment]:
+    """A page of enrolments, each given its assessment's exact progress as ``answered``,
+    ``question_total`` and ``progress`` (per cent); 0 of 0 without an assessment.
+
+    Bulk (:func:`drive.assessments.selectors.progress_of`): a fixed number of queries
+    whatever the page size. Load the page with ``select_related("supplier", "assessment")``.
+    """
+    rows = list(enrolments)
+    assessments = []
+    for enrolment in rows:
+        assessment = getattr(enrolment, "assessment", None)
+        if assessment is not None:
+            if assessment.supplier_id == enrolment.supplier_id:
+                assessment.supplier = enrolment.supplier  # already loaded: no query
+            assessments.append(assessment)
+    progress = _progress_of[0](assessments) if _progress_of and assessments else {}
+    for enrolment in rows:
+        assessment = getattr(enrolment, "assessment", None)
+        figure = progress.get(assessment.pk) if assessment is not None else None
+        enrolment.answered = figure.answered if figure else 0
+        enrolment.question_total = figure.total if figure else 0
+        enrolment.progress = figure.percent if figure else 0
+    return rows
 
 
 @dataclass(frozen=True)

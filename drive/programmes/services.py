@@ -15,15 +15,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
-from drive.audit.models import AuditEvent
-from drive.audit.services import audit_record, audit_record_many
+from drive.audit.services import audit_event, audit_record, audit_record_many
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.events.services import event_record
@@ -318,14 +316,12 @@ def enrolment_create_many(
         )
         fresh = [s for pk, s in sorted(chosen.items()) if pk not in enrolled]
         enrolments = _new_enrolment_rows(locked, fresh)
-        target_type = ContentType.objects.get_for_model(Enrolment)
         audit_record_many(
             [
-                AuditEvent(
-                    actor=by if getattr(by, "pk", None) else None,
+                audit_event(
+                    actor=by,
                     organisation=locked.buyer,
-                    target_type=target_type,
-                    target_id=str(e.pk),
+                    target=e,
                     action="enrolment.created",
                     to_state=Stage.INVITED,
                     note=str(locked),
@@ -442,14 +438,12 @@ def reminder_send(
         )
         assert len(claimed) == claimed_count
         users = _supplier_users(e.supplier_id for e in claimed)
-        target_type = ContentType.objects.get_for_model(Enrolment)
         audit_record_many(
             [
-                AuditEvent(
-                    actor=by if getattr(by, "pk", None) else None,
+                audit_event(
+                    actor=by,
                     organisation=programme.buyer,
-                    target_type=target_type,
-                    target_id=str(e.pk),
+                    target=e,
                     action="enrolment.reminded",
                     after={"recipients": len(users.get(e.supplier_id, []))},
                     note=message,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries.fields import Country
 
 from drive.core.errors import DomainError
+from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
 from drive.core.params import parse_ids
 from drive.programmes import selectors, services
@@ -131,14 +132,19 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_programmes(user):
         return forbidden(request, _("The cohort is visible to the buyer's staff only."))
     params = request.GET
-    page_obj = Paginator(selectors.cohort(programme, params), PAGE_SIZE).get_page(
-        params.get("page")
-    )
+    filter_form = None
+    try:
+        rows = selectors.cohort(programme, params)
+    except InvalidFilter as error:
+        # Say what is wrong and list nothing, rather than a list that looks filtered.
+        filter_form, rows = error.form, Enrolment.objects.none()
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     funnel = selectors.stage_counts(programme)
     context = {
         "programme": programme,
+        "filter_form": filter_form,
         "page_obj": page_obj,
-        "enrolments": page_obj.object_list,
+        "enrolments": selectors.with_progress(page_obj.object_list),
         "funnel": funnel,
         "cohort_size": sum(s.count for s in funnel),
         "awaiting": selectors.deadline_for_awaiting(programme),

@@ -226,3 +226,8 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.question or '—'} · {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still awaiting the buyer's decision (templates ask this, not the status string)."""
+        return self.status == AppealStatus.OPEN

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
-from drive.audit.models import AuditEvent
-from drive.audit.services import audit_record
+from drive.audit.services import audit_event, audit_record, audit_record_many
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.questionnaires.models import Question
@@ -289,20 +287,17 @@ def score_compute_many(
         _insert_question_rows(
             [(score.pk, rows) for score, rows in zip(scores, question_rows, strict=True)]
         )
-        target_type = ContentType.objects.get_for_model(Assessment)
-        AuditEvent.objects.bulk_create(
+        audit_record_many(
             [
-                AuditEvent(
-                    actor=by if getattr(by, "pk", None) else None,
-                    organisation_id=score.assessment.enrolment.programme.buyer_id,
-                    target_type=target_type,
-                    target_id=str(score.assessment_id),
+                audit_event(
+                    actor=by,
+                    organisation=score.assessment.enrolment.programme.buyer_id,
+                    target=score.assessment,
                     action="scoring.score.computed",
                     after=_summary(score),
                 )
                 for score in scores
-            ],
-            batch_size=1000,
+            ]
         )
     return scores
 

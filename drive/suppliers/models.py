@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation
 
 
@@ -42,22 +43,16 @@ class Sector(models.Model):
         return self.title_en
 
 
-class SupplierQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SupplierQuerySet:
-        """Organisation scoping (STYLE.md §7).
+class SupplierQuerySet(ScopedQuerySet):
+    """``visible_to(user)`` (STYLE.md §7): buyer staff see their organisation's registry;
+    supplier users see the profiles their company holds; inspection bodies see none yet
+    (later: suppliers of inspections assigned to them). Platform admins use the admin."""
 
-        Buyer staff see their organisation's registry; supplier users see the
-        profiles their company holds; inspection bodies see none yet (later:
-        suppliers of inspections assigned to them). Platform admins use the admin.
-        """
-        org = getattr(user, "organisation", None)
-        if not getattr(user, "is_authenticated", False) or org is None:
-            return self.none()
-        if org.is_buyer:
-            return self.filter(buyer=org)
-        if org.is_supplier:
-            return self.filter(organisation=org)
-        return self.none()
+    def for_buyer(self, org, user) -> SupplierQuerySet:
+        return self.filter(buyer=org)
+
+    def for_supplier(self, org, user) -> SupplierQuerySet:
+        return self.filter(organisation=org)
 
 
 class Supplier(models.Model):

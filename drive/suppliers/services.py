@@ -8,9 +8,10 @@ which is always derived here with ``size_class_for``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from drive.accounts.services import invitation_create
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.organisations.models import Organisation, OrganisationKind, Role
+from drive.suppliers.identifiers import IDENTIFIER_NORMALISERS
 from drive.suppliers.models import (
     Certification,
     Contact,
@@ -149,7 +151,9 @@ def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
         if name not in data:
             continue
         value = data[name]
-        if isinstance(value, str):
+        if name in IDENTIFIER_NORMALISERS:
+            value = IDENTIFIER_NORMALISERS[name](value)
+        elif isinstance(value, str):
             value = value.strip()
         values[name] = value
     return values
@@ -297,6 +301,92 @@ def _item_delete(*, item: models.Model, fields: tuple[str, ...], noun: str, by: 
     )
 
 
+def _agreement_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if isinstance(data.get("currency"), str):
+        data["currency"] = data["currency"].strip().upper()  # ISO 4217 codes are upper-case
+    return data
+
+
+def _one_primary_contact(supplier: Supplier, saved: models.Model, by: User) -> None:
+    """A supplier has at most one primary contact: marking one primary clears the flag on
+    the others (each such change is recorded as well)."""
+    if not saved.is_primary:  # type: ignore[attr-defined]
+        return
+    for other in supplier.contacts.filter(is_primary=True).exclude(pk=saved.pk):
+        _item_save(
+            supplier=supplier,
+            item=other,
+            fields=CONTACT_FIELDS,
+            data={"is_primary": False},
+            noun="contact",
+            by=by,
+        )
+
+
+@dataclass(frozen=True)
+class SupplierItemKind:
+    """What differs between the kinds of items a supplier record holds."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    noun: str  # in the audit action: supplier.<noun>_added / _updated / _deleted
+    prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    after_save: Callable[[Supplier, models.Model, Any], None] | None = None
+
+
+SUPPLIER_ITEM_KINDS: dict[str, SupplierItemKind] = {
+    "agreement": SupplierItemKind(
+        LongTermAgreement, AGREEMENT_FIELDS, "agreement", prepare=_agreement_data
+    ),
+    "certification": SupplierItemKind(Certification, CERTIFICATION_FIELDS, "certification"),
+    "contact": SupplierItemKind(
+        Contact, CONTACT_FIELDS, "contact", after_save=_one_primary_contact
+    ),
+}
+
+
+def supplier_item_save(
+    *,
+    kind: str,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: User,
+    item: models.Model | None = None,
+) -> Any:
+    """Add (``item`` None) or change an item of ``supplier`` of ``kind`` (a key of
+    SUPPLIER_ITEM_KINDS: agreement, certification, contact); audits
+    ``supplier.<kind>_added`` / ``supplier.<kind>_updated`` with the changed fields only
+    (nothing when nothing changed) and touches the supplier's ``updated_at``. Raises
+    ValidationError for values the model refuses (nothing is written then)."""
+    spec = SUPPLIER_ITEM_KINDS[kind]
+    if spec.prepare is not None:
+        data = spec.prepare(data)
+    with transaction.atomic():
+        saved = _item_save(
+            supplier=supplier,
+            # The kind's model is one of Item's; mypy cannot follow the table.
+            item=cast(Any, item or spec.model(supplier=supplier)),
+            fields=spec.fields,
+            data=data,
+            noun=spec.noun,
+            by=by,
+        )
+        if spec.after_save is not None:
+            spec.after_save(supplier, saved, by)
+    return saved
+
+
+def supplier_item_delete(*, kind: str, item: models.Model, by: User) -> None:
+    """Delete an item of a supplier; audits ``supplier.<kind>_deleted`` with what it held."""
+    spec = SUPPLIER_ITEM_KINDS[kind]
+    with transaction.atomic():
+        _item_delete(item=item, fields=spec.fields, noun=spec.noun, by=by)
+
+
+# The named services callers use: each is the generic one with its kind.
+
+
 def agreement_save(
     *,
     supplier: Supplier,
@@ -304,27 +394,12 @@ def agreement_save(
     by: User,
     agreement: LongTermAgreement | None = None,
 ) -> LongTermAgreement:
-    """Add (``agreement`` None) or change a long-term agreement of ``supplier``; audits
-    ``supplier.agreement_added`` / ``supplier.agreement_updated`` (changed fields only,
-    nothing when nothing changed). The currency is stored upper-case."""
-    data = dict(data)
-    if isinstance(data.get("currency"), str):
-        data["currency"] = data["currency"].strip().upper()
-    with transaction.atomic():
-        return _item_save(
-            supplier=supplier,
-            item=agreement or LongTermAgreement(supplier=supplier),
-            fields=AGREEMENT_FIELDS,
-            data=data,
-            noun="agreement",
-            by=by,
-        )
+    """Add or change a long-term agreement (currency stored upper-case)."""
+    return supplier_item_save(kind="agreement", supplier=supplier, data=data, by=by, item=agreement)
 
 
 def agreement_delete(*, agreement: LongTermAgreement, by: User) -> None:
-    """Delete an agreement; audits ``supplier.agreement_deleted`` with what it held."""
-    with transaction.atomic():
-        _item_delete(item=agreement, fields=AGREEMENT_FIELDS, noun="agreement", by=by)
+    supplier_item_delete(kind="agreement", item=agreement, by=by)
 
 
 def certification_save(
@@ -334,23 +409,14 @@ def certification_save(
     by: User,
     certification: Certification | None = None,
 ) -> Certification:
-    """Add or change a management-system certification; audits
-    ``supplier.certification_added`` / ``supplier.certification_updated``."""
-    with transaction.atomic():
-        return _item_save(
-            supplier=supplier,
-            item=certification or Certification(supplier=supplier),
-            fields=CERTIFICATION_FIELDS,
-            data=data,
-            noun="certification",
-            by=by,
-        )
+    """Add or change a management-system certification."""
+    return supplier_item_save(
+        kind="certification", supplier=supplier, data=data, by=by, item=certification
+    )
 
 
 def certification_delete(*, certification: Certification, by: User) -> None:
-    """Delete a certification; audits ``supplier.certification_deleted``."""
-    with transaction.atomic():
-        _item_delete(item=certification, fields=CERTIFICATION_FIELDS, noun="certification", by=by)
+    supplier_item_delete(kind="certification", item=certification, by=by)
 
 
 def contact_save(
@@ -360,37 +426,12 @@ def contact_save(
     by: User,
     contact: Contact | None = None,
 ) -> Contact:
-    """Add or change a contact; audits ``supplier.contact_added`` / ``supplier.contact_updated``.
-
-    A supplier has at most one primary contact: marking this one primary clears the flag
-    on the others (each such change is recorded as well).
-    """
-    with transaction.atomic():
-        saved = _item_save(
-            supplier=supplier,
-            item=contact or Contact(supplier=supplier),
-            fields=CONTACT_FIELDS,
-            data=data,
-            noun="contact",
-            by=by,
-        )
-        if saved.is_primary:
-            for other in supplier.contacts.filter(is_primary=True).exclude(pk=saved.pk):
-                _item_save(
-                    supplier=supplier,
-                    item=other,
-                    fields=CONTACT_FIELDS,
-                    data={"is_primary": False},
-                    noun="contact",
-                    by=by,
-                )
-    return saved
+    """Add or change a contact (at most one primary: see ``_one_primary_contact``)."""
+    return supplier_item_save(kind="contact", supplier=supplier, data=data, by=by, item=contact)
 
 
 def contact_delete(*, contact: Contact, by: User) -> None:
-    """Delete a contact; audits ``supplier.contact_deleted``."""
-    with transaction.atomic():
-        _item_delete(item=contact, fields=CONTACT_FIELDS, noun="contact", by=by)
+    supplier_item_delete(kind="contact", item=contact, by=by)
 
 
 def supplier_invite_admin(

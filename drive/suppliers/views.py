@@ -232,9 +232,6 @@ def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 class ItemKind:
     model: type[models.Model]
     form: type[ModelForm]
-    save: Callable[..., models.Model]
-    delete: Callable[..., None]
-    argument: str  # the service's keyword for the item, e.g. "agreement"
     title_add: Promise
     title_edit: Promise
     title_delete: Promise
@@ -246,9 +243,6 @@ ITEM_KINDS: dict[str, ItemKind] = {
     "agreement": ItemKind(
         model=LongTermAgreement,
         form=AgreementForm,
-        save=services.agreement_save,
-        delete=services.agreement_delete,
-        argument="agreement",
         title_add=gettext_lazy("Add a long-term agreement"),
         title_edit=gettext_lazy("Change a long-term agreement"),
         title_delete=gettext_lazy("Delete this long-term agreement?"),
@@ -258,9 +252,6 @@ ITEM_KINDS: dict[str, ItemKind] = {
     "certification": ItemKind(
         model=Certification,
         form=CertificationForm,
-        save=services.certification_save,
-        delete=services.certification_delete,
-        argument="certification",
         title_add=gettext_lazy("Add a certification"),
         title_edit=gettext_lazy("Change a certification"),
         title_delete=gettext_lazy("Delete this certification?"),
@@ -270,9 +261,6 @@ ITEM_KINDS: dict[str, ItemKind] = {
     "contact": ItemKind(
         model=Contact,
         form=ContactForm,
-        save=services.contact_save,
-        delete=services.contact_delete,
-        argument="contact",
         title_add=gettext_lazy("Add a contact"),
         title_edit=gettext_lazy("Change a contact"),
         title_delete=gettext_lazy("Delete this contact?"),
@@ -303,8 +291,8 @@ def item_save(request: HttpRequest, pk: int, kind: str, item_pk: int | None = No
     form = spec.form(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            spec.save(
-                supplier=supplier, data=form.cleaned_data, by=request.user, **{spec.argument: item}
+            services.supplier_item_save(
+                kind=kind, supplier=supplier, data=form.cleaned_data, by=request.user, item=item
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -329,7 +317,7 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
         return supplier
     item = get_object_or_404(spec.model, pk=item_pk, supplier=supplier)
     if request.method == "POST":
-        spec.delete(**{spec.argument: item}, by=request.user)
+        services.supplier_item_delete(kind=kind, item=item, by=request.user)
         messages.success(request, str(spec.deleted))
         return redirect("suppliers:detail", pk=supplier.pk)
     return render(

@@ -28,10 +28,12 @@ from drive.api.resources.appeals import AssessmentAppealActions
 from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
 from drive.api.resources.scoring import ScoreActions
-from drive.api.views import ScopedViewSet, query_id, require
+from drive.api.views import ScopedViewSet, require
 from drive.assessments import services
+from drive.assessments.filters import AssessmentFilter
 from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
 from drive.assessments.permissions import can_answer, can_read_review, can_review
+from drive.assessments.presenters import answer_conflict_payload
 from drive.assessments.selectors import (
     Missing,
     Progress,
@@ -42,6 +44,7 @@ from drive.assessments.selectors import (
     library_choices,
     visible_assessments,
 )
+from drive.core.filters import apply_filters
 from drive.core.params import parse_id
 from drive.questionnaires.models import Question
 
@@ -290,12 +293,7 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         return self.out(self.scoped().get(pk=assessment.pk))
 
     def list(self, request: Request) -> Response:
-        assessments = self.get_queryset()
-        if request.query_params.get("status") in AssessmentStatus.values:
-            assessments = assessments.filter(status=request.query_params["status"])
-        programme = query_id(request, "programme")
-        if programme is not None:
-            assessments = assessments.filter(enrolment__programme_id=programme)
+        assessments = apply_filters(AssessmentFilter, request.query_params, self.get_queryset())
         page = self.paginate_queryset(assessments)
         rows = assessments_with_progress(page)
         context = {"progress": {a.pk: p for a, p in rows}}
@@ -342,8 +340,10 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         request=AnswerIn,
         responses=AnswerSavedOut,
         description="409 `answer_conflict` when someone saved the answer since the revision "
-        "you send: `error.conflict` holds the current value, revision and who "
-        "changed it when; nothing is overwritten.",
+        "you send: `error.conflict` holds the current value (`value`, `display`), "
+        "`revision` and who changed it when (`changed_by` e-mail, `changed_at`; `by` "
+        "name, `at` local time), the same structure as the web autosave's; nothing "
+        "is overwritten.",
     )
     @action(
         detail=True,
@@ -381,13 +381,7 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
             return refusal(
                 conflict,
                 status=status.HTTP_409_CONFLICT,
-                conflict={
-                    "value": conflict.value,
-                    "display": display_value(question, conflict.value),
-                    "revision": conflict.revision,
-                    "changed_by": conflict.changed_by.email if conflict.changed_by else None,
-                    "changed_at": conflict.changed_at,
-                },
+                conflict=answer_conflict_payload(question, conflict),
             )
         except services.AnswerInvalid as error:
             return refusal(error, fields={"value": [error.message]})

@@ -19,7 +19,9 @@ from drive.api.resources.appeals import ProgrammeAppealActions
 from drive.api.resources.risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
 from drive.api.views import ScopedViewSet, query_id, require
+from drive.core.filters import apply_filters
 from drive.programmes import selectors, services
+from drive.programmes.filters import ProgrammeFilter
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.programmes.permissions import can_manage_programmes, can_view_programmes
 from drive.questionnaires.selectors import version_visible_to
@@ -142,7 +144,7 @@ class CohortRowOut(EnrolmentOut):
     question_total = serializers.IntegerField(read_only=True)
     progress = serializers.IntegerField(
         read_only=True,
-        help_text=_("Per cent answered (an approximation: see the programmes README)."),
+        help_text=_("Per cent answered: the same figure the supplier sees on the self-assessment."),
     )
     deadline_status = serializers.ChoiceField(
         choices=[*dict(selectors.DEADLINE_CHOICES), selectors.NOT_APPLICABLE], read_only=True
@@ -252,9 +254,7 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         return selectors.programmes_for(self.request.user)
 
     def list(self, request: Request) -> Response:
-        programmes = self.get_queryset()
-        if request.query_params.get("status") in ProgrammeStatus.values:
-            programmes = programmes.filter(status=request.query_params["status"])
+        programmes = apply_filters(ProgrammeFilter, request.query_params, self.get_queryset())
         return self.page(programmes, ProgrammeOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -322,8 +322,12 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
     def enrolments(self, request: Request, pk: str) -> Response:
         programme = self.get_object()
         require(can_view_programmes(request.user))
-        params = {k: v for k, v in request.query_params.items() if k != "sort"}
-        return self.page(selectors.cohort(programme, params), CohortRowOut)
+        params = request.query_params.copy()
+        params.pop("sort", None)  # cursor pages keep their own order
+        page = selectors.with_progress(self.paginate_queryset(selectors.cohort(programme, params)))
+        return self.get_paginated_response(
+            CohortRowOut(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         summary="Enrol suppliers of your registry (already enrolled ones are skipped)",

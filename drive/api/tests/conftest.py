@@ -117,4 +117,5 @@ def receiver_factory():
 
 
 # The import tests' CSV writer, for the API tests of imports (test_import_stale_jobs).
+from drive.assessments.tests.conftest import assessment, chen  # noqa: E402, F401
 from drive.imports.tests.conftest import write_csv  # noqa: E402, F401

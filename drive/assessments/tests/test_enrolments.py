@@ -98,7 +98,9 @@ def test_progress_counts_non_empty_answers_over_questions_for_the_size(programme
     )
     answer(unknown_e, "policy", [])
 
-    by_name = {e.supplier.legal_name: e for e in selectors.cohort(programme, {})}
+    by_name = {
+        e.supplier.legal_name: e for e in selectors.with_progress(selectors.cohort(programme, {}))
+    }
     # Small suppliers have 3 applicable questions (one is for medium and large only).
     assert (by_name["Small"].answered, by_name["Small"].question_total) == (1, 3)
     assert by_name["Small"].progress == 33
@@ -122,3 +124,26 @@ def test_the_cohort_sorts_by_progress(programme, alice, agency):
     answer(alpha, "policy", "no")
     answer(alpha, "describe", "Two factories")
     assert selectors.cohort(programme, {"sort": "-progress"})[0].supplier.legal_name == "Alpha"
+
+
+def test_progress_of_a_cohort_page_costs_the_same_queries_for_3_or_25_enrolments(
+    programme, alice, agency, django_assert_num_queries
+):
+    few = services.enrolment_create_many(
+        programme=programme, suppliers=SupplierFactory.create_batch(3, buyer=agency), by=alice
+    )
+    for enrolment in few:
+        answer(enrolment, "policy", "yes")
+    page = list(selectors.cohort(programme, {})[:25])
+    # The version's questions, the suppliers' sectors, the page's answers.
+    with django_assert_num_queries(3):
+        selectors.with_progress(page)
+
+    services.enrolment_create_many(
+        programme=programme, suppliers=SupplierFactory.create_batch(22, buyer=agency), by=alice
+    )
+    page = list(selectors.cohort(programme, {})[:25])
+    with django_assert_num_queries(3):
+        rows = selectors.with_progress(page)
+    assert len(rows) == 25
+    assert sorted(e.answered for e in rows) == [0] * 22 + [1] * 3

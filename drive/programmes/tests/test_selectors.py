@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
+from drive.core.filters import InvalidFilter
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
 from drive.programmes.models import Stage
@@ -60,7 +62,9 @@ def test_filters_search_and_sort(programme, alice, agency):
     assert rows(programme, women_owned="yes") == ["Beta"]
     assert rows(programme, women_owned="no") == ["Alpha", "Gamma"]
     assert rows(programme, q="伽马") == ["Gamma"]
-    assert rows(programme, stage="nonsense", size="huge") == ["Alpha", "Beta", "Gamma"]
+    with pytest.raises(InvalidFilter) as refused:
+        rows(programme, stage="nonsense", size="huge")
+    assert sorted(refused.value.fields) == ["size", "stage"]
     assert rows(programme, sort="-name") == ["Gamma", "Beta", "Alpha"]
     assert rows(programme, sort="-stage")[0] == "Beta"
     assert rows(programme, sort="-activity")[0] == "Gamma"

@@ -1,0 +1,96 @@
+"""The filters of the programme lists, shared by the pages and the API (drive/core/filters.py)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from drive.programmes.models import ProgrammeStatus, Stage
+from drive.suppliers.models import SizeClass
+
+# Deadline statuses (shown in the cohort table and filtered on); the selectors annotate them.
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+ON_TIME = "on_time"
+NO_DEADLINE = "no_deadline"
+SUBMITTED = "submitted"  # the assessment is in: the deadline no longer applies
+DEADLINE_CHOICES = (
+    (OVERDUE, _("Overdue")),
+    (DUE_SOON, _("Due within a week")),
+    (ON_TIME, _("On time")),
+    (SUBMITTED, _("Assessment submitted")),
+    (NO_DEADLINE, _("No deadline")),
+)
+SIZE_CHOICES = [*SizeClass.choices, ("unknown", _("Unknown"))]
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+
+class CountryCodeField(forms.CharField):
+    """An ISO 3166 code in any case (``vn`` is VN); an unknown code is an error."""
+
+    def clean(self, value: str) -> str:
+        code = (super().clean(value) or "").strip().upper()
+        if code and code not in dict(countries):
+            raise forms.ValidationError(
+                _("%(code)s is not a country code; use two letters such as CN or VN."),
+                params={"code": value},
+            )
+        return code
+
+
+class LowerChoiceField(forms.ChoiceField):
+    """A choice given in any case, with spaces around (as people type URLs)."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryCodeField
+
+
+class LowerChoiceFilter(django_filters.ChoiceFilter):
+    field_class = LowerChoiceField
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    """The programme list: ``status``."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProgrammeStatus.choices)
+
+
+class CohortFilter(django_filters.FilterSet):
+    """The cohort of a programme (its page and ``programmes/{id}/enrolments/``): ``stage``,
+    ``country``, ``size`` (a size class or ``unknown``), ``women_owned`` (yes/no),
+    ``deadline`` (a DEADLINE_CHOICES value) and ``q`` (words in the supplier's names or
+    numbers). The queryset must carry the ``deadline_status`` annotation."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    stage = LowerChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    deadline = LowerChoiceFilter(
+        label=_("Deadline"), choices=DEADLINE_CHOICES, field_name="deadline_status"
+    )
+    country = CountryFilter(label=_("Country"), field_name="supplier__country")
+    size = LowerChoiceFilter(label=_("Size class"), choices=SIZE_CHOICES, method="filter_size")
+    women_owned = LowerChoiceFilter(
+        label=_("Women-owned"), choices=YES_NO, method="filter_women_owned"
+    )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(supplier__legal_name__icontains=term)
+                | Q(supplier__local_name__icontains=term)
+                | Q(supplier__registration_number__icontains=term)
+                | Q(supplier__ungm_vendor_number__icontains=term)
+            )
+        return queryset
+
+    def filter_size(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(supplier__size_class="" if value == "unknown" else value)
+
+    def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(supplier__women_owned=value == "yes")
