@@ -31,7 +31,7 @@ from drive.accounts.permissions import can_manage_people
 from drive.accounts.selectors import members_of
 from drive.accounts.services import invitation_create
 from drive.api import serializers as s
-from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.ocds import ocds_package
 from drive.audit.selectors import events_for
 from drive.core.params import parse_id
@@ -243,16 +243,24 @@ class SupplierViewSet(ScopedViewSet):
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         supplier = self.get_object()
         require(can_edit_supplier(request.user, supplier))
-        check_if_match(request, etag_for(s.SupplierOut(supplier).data))
+        etag_of = self._etag
+        check_if_match(request, etag_of(supplier))
         data = s.SupplierIn(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         supplier_services.supplier_update(
-            supplier=supplier, data=data.validated_data, by=request.user
+            supplier=supplier,
+            data=data.validated_data,
+            by=request.user,
+            precondition=if_match(request, etag_of),
         )
         return with_etag(request, s.SupplierOut(self.scoped().get(pk=supplier.pk)).data)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
+
+    def _etag(self, supplier: Supplier) -> str:
+        """The ETag of the supplier's representation as the database holds it now."""
+        return etag_for(s.SupplierOut(self.scoped().get(pk=supplier.pk)).data)
 
     @EVENTS_SCHEMA
     @action(detail=True, methods=["get"])
@@ -297,9 +305,15 @@ class SupplierItemViewSet(ScopedViewSet):
     def scoped(self) -> QuerySet:
         return self.model.objects.filter(supplier=self.supplier())
 
-    def _save(self, supplier: Supplier, data: dict, item=None):
+    def _save(self, supplier: Supplier, data: dict, item=None, precondition=None):
         save = getattr(supplier_services, f"{self.noun}_save")
-        return save(supplier=supplier, data=data, by=self.request.user, **{self.noun: item})
+        return save(
+            supplier=supplier,
+            data=data,
+            by=self.request.user,
+            precondition=precondition,
+            **{self.noun: item},
+        )
 
     def list(self, request: Request, supplier_pk: str) -> Response:
         return self.page(self.get_queryset(), self.out)
@@ -322,7 +336,12 @@ class SupplierItemViewSet(ScopedViewSet):
         check_if_match(request, etag_for(self.out(item).data))
         data = self.input(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        item = self._save(item.supplier, data.validated_data, item)
+        item = self._save(
+            item.supplier,
+            data.validated_data,
+            item,
+            precondition=if_match(request, lambda locked: etag_for(self.out(locked).data)),
+        )
         return with_etag(request, self.out(item).data)
 
     def partial_update(self, request: Request, supplier_pk: str, pk: str) -> Response:

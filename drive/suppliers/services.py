@@ -8,11 +8,11 @@ which is always derived here with ``size_class_for``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,6 +154,24 @@ def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclud
             )
 
 
+def _save_identified(supplier: Supplier, *, values: Mapping[str, Any]) -> None:
+    """Save, turning a unique-identifier violation into SupplierConflict: a concurrent
+    request can add the same identifier between the check and the insert (the database's
+    unique constraints are the last word; a 500 is never the answer)."""
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError:
+        # The other transaction has committed by now: the check names who holds it.
+        _check_identifiers(buyer=supplier.buyer, values=values, exclude_pk=supplier.pk)
+        raise SupplierConflict(
+            _("Another supplier of this registry already holds this identifier."),
+            field="registration_number"
+            if values.get("registration_number")
+            else "ungm_vendor_number",
+        ) from None
+
+
 def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
@@ -189,7 +207,7 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
         supplier = Supplier(buyer=buyer, **values)
         supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
         supplier.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
-        supplier.save()
+        _save_identified(supplier, values=values)
         _set_sectors(supplier, _sector_codes(data.get("sectors") or []))
         audit_record(
             actor=by,
@@ -206,9 +224,18 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
     return supplier
 
 
-def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) -> Supplier:
+def supplier_update(
+    *,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: User,
+    precondition: Callable[[Supplier], None] | None = None,
+) -> Supplier:
     """Change a profile; audit ``supplier.updated`` with before → after of the changed
     fields only (sectors as code lists). Nothing changed → nothing written, no event.
+
+    ``precondition`` (compare-and-set, e.g. the API's If-Match) is called with the row
+    locked and read again, before anything is written; it raises to refuse the change.
 
     Raises SupplierIncomplete or SupplierConflict. The caller checks ``can_edit_supplier``;
     changing ``IDENTIFIER_FIELDS`` also needs ``can_edit_identifiers`` (the supplier's own
@@ -217,6 +244,8 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) ->
     values = _clean_profile(data)
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if precondition is not None:
+            precondition(locked)
         if by is not None and not can_edit_identifiers(by, locked):
             for name in IDENTIFIER_FIELDS:
                 if name in values and values[name] != getattr(locked, name):
@@ -236,7 +265,7 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) ->
         if not changed:
             return locked
         locked.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
-        locked.save()
+        _save_identified(locked, values=merged)
         if "sectors" in changed:
             _set_sectors(locked, codes)
         audit_record(
@@ -273,8 +302,13 @@ def _item_save(
     data: Mapping[str, Any],
     noun: str,
     by: User,
+    precondition: Callable[[Item], None] | None = None,
 ) -> Item:
     is_new = item.pk is None
+    if precondition is not None and not is_new:
+        # Compare-and-set: lock the row, read it again, let the caller compare, then write.
+        item = type(item).objects.select_for_update().get(pk=item.pk)
+        precondition(item)
     before = {} if is_new else _item_snapshot(item, fields)
     for name in fields:
         if name in data:
@@ -323,6 +357,7 @@ def agreement_save(
     data: Mapping[str, Any],
     by: User,
     agreement: LongTermAgreement | None = None,
+    precondition: Callable[[LongTermAgreement], None] | None = None,
 ) -> LongTermAgreement:
     """Add (``agreement`` None) or change a long-term agreement of ``supplier``; audits
     ``supplier.agreement_added`` / ``supplier.agreement_updated`` (changed fields only,
@@ -338,6 +373,7 @@ def agreement_save(
             data=data,
             noun="agreement",
             by=by,
+            precondition=precondition,
         )
 
 
@@ -353,6 +389,7 @@ def certification_save(
     data: Mapping[str, Any],
     by: User,
     certification: Certification | None = None,
+    precondition: Callable[[Certification], None] | None = None,
 ) -> Certification:
     """Add or change a management-system certification; audits
     ``supplier.certification_added`` / ``supplier.certification_updated``."""
@@ -364,6 +401,7 @@ def certification_save(
             data=data,
             noun="certification",
             by=by,
+            precondition=precondition,
         )
 
 
@@ -379,11 +417,13 @@ def contact_save(
     data: Mapping[str, Any],
     by: User,
     contact: Contact | None = None,
+    precondition: Callable[[Contact], None] | None = None,
 ) -> Contact:
     """Add or change a contact; audits ``supplier.contact_added`` / ``supplier.contact_updated``.
 
     A supplier has at most one primary contact: marking this one primary clears the flag
-    on the others (each such change is recorded as well).
+    on the others (each such change is recorded as well). ``precondition`` as in
+    ``supplier_update`` (called with the contact locked and read again).
     """
     with transaction.atomic():
         saved = _item_save(
@@ -393,6 +433,7 @@ def contact_save(
             data=data,
             noun="contact",
             by=by,
+            precondition=precondition,
         )
         if saved.is_primary:
             for other in supplier.contacts.filter(is_primary=True).exclude(pk=saved.pk):

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.concurrency import with_etag
-from drive.api.errors import PreconditionFailed, PreconditionRequired, refusal
+from drive.api.errors import PreconditionFailed, PreconditionRequired, envelope, refusal
 from drive.api.resources.appeals import AssessmentAppealActions
 from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
@@ -341,9 +341,9 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         parameters=[ANSWER_CODE],
         request=AnswerIn,
         responses=AnswerSavedOut,
-        description="409 `answer_conflict` when someone saved the answer since the revision "
-        "you send: `error.conflict` holds the current value, revision and who "
-        "changed it when; nothing is overwritten.",
+        description="412 `precondition_failed` when someone saved the answer since the "
+        "revision you send: `error.conflict` holds the current value, revision and who "
+        "changed it when, and the ETag header the current revision; nothing is overwritten.",
     )
     @action(
         detail=True,
@@ -378,16 +378,20 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
                 by=request.user,
             )
         except services.AnswerConflict as conflict:
-            return refusal(
-                conflict,
-                status=status.HTTP_409_CONFLICT,
-                conflict={
-                    "value": conflict.value,
-                    "display": display_value(question, conflict.value),
-                    "revision": conflict.revision,
-                    "changed_by": conflict.changed_by.email if conflict.changed_by else None,
-                    "changed_at": conflict.changed_at,
-                },
+            # A stale If-Match is 412 like every other conditional write; the body says
+            # what won, so the client can merge without another request.
+            body = envelope(PreconditionFailed.default_code, conflict.message)
+            body["error"]["conflict"] = {
+                "value": conflict.value,
+                "display": display_value(question, conflict.value),
+                "revision": conflict.revision,
+                "changed_by": conflict.changed_by.email if conflict.changed_by else None,
+                "changed_at": conflict.changed_at,
+            }
+            return Response(
+                body,
+                status=status.HTTP_412_PRECONDITION_FAILED,
+                headers={"ETag": f'"{conflict.revision}"'},
             )
         except services.AnswerInvalid as error:
             return refusal(error, fields={"value": [error.message]})

@@ -20,7 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.errors import refusal
 from drive.api.views import ScopedViewSet, query_id, require
 from drive.evidence import services
@@ -160,6 +160,10 @@ class DocumentViewSet(ScopedViewSet):
             kind=values.get("kind", document.kind),
             valid_until=values.get("valid_until", document.valid_until),
             by=request.user,
+            precondition=if_match(
+                request,
+                lambda locked: etag_for(DocumentOut(self.scoped().get(pk=locked.pk)).data),
+            ),
         )
         return with_etag(request, DocumentOut(self.scoped().get(pk=document.pk)).data)
 
