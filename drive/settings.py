@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drive.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "drive.api.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "drive.api.errors.exception_handler",

@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +33,7 @@ from drive.accounts.services import invitation_create
 from drive.api import serializers as s
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.ocds import ocds_package
+from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
 from drive.core.params import parse_id
 from drive.imports import services as import_services
@@ -414,7 +415,7 @@ class ContactViewSet(SupplierItemViewSet):
 class ImportViewSet(ScopedViewSet):
     serializer_class = s.ImportOut
     cursor_ordering = ("-created_at", "-id")
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -16,12 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.errors import refusal
+from drive.api.parsers import DepthLimitedJSONParser
 from drive.api.views import ScopedViewSet, query_id, require
 from drive.evidence import services
 from drive.evidence.filetypes import ALLOWED_HELP
@@ -105,7 +106,7 @@ class DocumentIn(serializers.Serializer):
 class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentOut
     cursor_ordering = ("-uploaded_at", "-id")
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     def scoped(self) -> QuerySet[Document]:
         return library_for(self.request.user).select_related("supplier", "uploaded_by")
