@@ -43,7 +43,11 @@ from drive.imports.selectors import imports_for
 from drive.organisations.models import Organisation
 from drive.suppliers import services as supplier_services
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, Sector, Supplier
-from drive.suppliers.permissions import can_create_supplier, can_edit_supplier
+from drive.suppliers.permissions import (
+    can_create_supplier,
+    can_edit_supplier,
+    can_view_registry,
+)
 from drive.suppliers.selectors import SORTS, supplier_search
 
 ID = r"[0-9]{1,18}"
@@ -270,6 +274,8 @@ class SupplierViewSet(ScopedViewSet):
 
     @extend_schema(
         summary="The registry as an OCDS release package (parties with the supplier role)",
+        description="Your organisation is the package's buyer and publisher, so only a "
+        "buyer's staff may export it (others: 403).",
         parameters=[p for p in SUPPLIER_FILTERS if p.name != "sort"],
         responses={
             200: OpenApiResponse(description="OCDS 1.1 release package (JSON).", response=dict)
@@ -277,6 +283,9 @@ class SupplierViewSet(ScopedViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def ocds(self, request: Request) -> Response:
+        # The package names the caller's organisation as buyer and publisher: only a
+        # buyer publishes its registry (a supplier or an inspection body is refused).
+        require(can_view_registry(request.user))
         params = _supplier_filters(request)
         suppliers = supplier_search(user=request.user, params=params)
         return Response(ocds_package(suppliers, publisher=request.user.organisation))

@@ -220,7 +220,8 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "supplier-list": ALL_200,
     "supplier-detail": SUPPLIER_OBJECT,
     "supplier-events": SUPPLIER_OBJECT,
-    "supplier-ocds": ALL_200,
+    # OCDS names the caller as buyer and publisher: buyers only.
+    "supplier-ocds": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "certification-list": SUPPLIER_OBJECT,
     "certification-detail": SUPPLIER_OBJECT,
     "agreement-list": SUPPLIER_OBJECT,
