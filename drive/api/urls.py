@@ -11,6 +11,7 @@ from drive.api.resources import (
     questionnaires,
     risk,
     scoring,
+    webhooks,
 )
 
 app_name = "api"
@@ -31,6 +32,7 @@ router.register("documents", evidence.DocumentViewSet, basename="document")
 router.register("appeals", appeals.AppealViewSet, basename="appeal")
 router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
 router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from drive.api.models import WebhookEndpoint
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.evidence.services import document_upload
@@ -95,9 +96,18 @@ def world(bright, cedar, agency, other_agency, alice):
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
+    webhook = WebhookEndpoint.objects.create(
+        organisation=agency, url="https://hooks.agency-a.org/drive", events=["supplier.created"]
+    )
+    WebhookEndpoint.objects.create(
+        organisation=other_agency,
+        url="https://hooks.agency-d.org/drive",
+        events=["import.completed"],
+    )
     return {
         "supplier": bright,
         "import": job,
+        "webhook": webhook,
         **items,
         "d_supplier": d_supplier,
         "d_import": d_job,
@@ -189,6 +199,8 @@ def url_for(name: str, w: dict, user) -> str:
         "programme-risk-overrides": f"{p}risk-overrides/",
         "risk-model-list": "/api/v1/risk/models/",
         "risk-model-detail": f"/api/v1/risk/models/{RiskModel.objects.get(version=1).pk}/",
+        "webhook-endpoint-list": "/api/v1/webhooks/",
+        "webhook-endpoint-detail": f"/api/v1/webhooks/{w['webhook'].pk}/",
         "scoring-method-list": "/api/v1/scoring/methods/",
         "scoring-method-detail": "/api/v1/scoring/methods/"
         f"{ScoringMethod.objects.get(code='drive-default').pk}/",
@@ -211,6 +223,7 @@ IMPORTS = {
 IMPORT_OBJECT = {**IMPORTS, "dave": 404}  # dave may import, but A's import is not his
 ALL_200 = dict.fromkeys(PERSONAS, 200)
 A_ONLY = {**A_STAFF, "bob": 404, "carol": 404, "ivan": 404, "dave": 404}
+WEBHOOKS = {"alice": 200, "olga": 403, "oscar": 200, "bob": 403, "carol": 403, "ivan": 403}
 GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "organisation-list": ALL_200,
     "organisation-detail": A_ONLY,
@@ -292,6 +305,9 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "risk-model-detail": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "scoring-method-list": ALL_200,
     "scoring-method-detail": ALL_200,
+    # Webhooks: a buyer's programme managers and administrators (olga reads nothing).
+    "webhook-endpoint-list": {**WEBHOOKS, "dave": 200},
+    "webhook-endpoint-detail": {**WEBHOOKS, "dave": 404},
 }
 
 
@@ -344,6 +360,7 @@ LIST_ROWS = {
     "enrolment-list": (lambda w, p: {w["enrolment"].pk}, {"bob"}),
     "assessment-list": (lambda w, p: {w["assessment"].pk}, {"bob"}),
     "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
+    "webhook-endpoint-list": (lambda w, p: {w["webhook"].pk}, set()),
 }
 
 
@@ -469,6 +486,12 @@ WRITES = [
     ("post", "assessment-feedback-pdf", {}),
     (
         "post",
+        "webhook-endpoint-list",
+        {"url": "https://hooks.agency-a.org/new", "events": ["supplier.updated"]},
+    ),
+    ("delete", "webhook-endpoint-detail", None),
+    (
+        "post",
         "programme-risk-overrides",
         {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "Local audit data"},
     ),
@@ -529,6 +552,8 @@ WRITE_REFUSALS = {
         {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
+    "webhook-endpoint-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+    "webhook-endpoint-detail": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -558,3 +583,4 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert world["appeal"].status == AppealStatus.OPEN
     assert not RiskOverride.objects.exists()
     assert FeedbackPdf.objects.count() == 1
+    assert list(WebhookEndpoint.objects.filter(organisation=world["agency"])) == [world["webhook"]]
