@@ -338,7 +338,9 @@ class SupplierItemViewSet(ScopedViewSet):
         data = self.input(data=request.data)
         data.is_valid(raise_exception=True)
         item = self._save(supplier, data.validated_data)
-        return with_etag(request, self.out(item).data, status=status.HTTP_201_CREATED)
+        response = with_etag(request, self.out(item).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{item.pk}/"
+        return response
 
     def update(self, request: Request, supplier_pk: str, pk: str, partial=False) -> Response:
         item = self.get_object()
@@ -448,7 +450,9 @@ class ImportViewSet(ScopedViewSet):
         )
         import_tasks.validate_soon(job, request.user)
         job = self.scoped().get(pk=job.pk)
-        return with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
+        response = with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{job.pk}/"
+        return response
 
     @extend_schema(
         summary="Import all rows, only the valid rows, or cancel",

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -137,7 +136,7 @@ class AnswerOut(serializers.Serializer):
     documents = serializers.ListField(child=serializers.IntegerField(), source="document_ids")
     updated_at = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_updated_at(self, state: QuestionState) -> Any:
         return (
             serializers.DateTimeField().to_representation(state.answer.updated_at)

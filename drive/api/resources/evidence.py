@@ -24,7 +24,7 @@ from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match
 from drive.api.errors import refusal
 from drive.api.parsers import DepthLimitedJSONParser
 from drive.api.views import ScopedViewSet, query_id, require
-from drive.evidence import services
+from drive.evidence import filetypes, services
 from drive.evidence.filetypes import ALLOWED_HELP
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
@@ -170,11 +170,13 @@ class DocumentViewSet(ScopedViewSet):
 
     @extend_schema(
         summary="The file itself (streamed, with its original name)",
+        description="Served with the document's detected type (one of the types an "
+        "upload accepts) as Content-Type, as an attachment with its original name.",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The document's bytes; Content-Type is the detected type.",
+            (200, kind.content_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The document's bytes."
             )
+            for kind in filetypes.ALLOWED
         },
     )
     @action(detail=True, methods=["get"])
