@@ -2,7 +2,9 @@
 (``visible_to``) and permission predicates as the web pages (STYLE.md §17).
 
 Order of checks on every object endpoint: not visible → 404; role refuses → 403;
-missing/stale If-Match → 428/412; invalid input → 400.
+missing/stale If-Match → 428/412; invalid input → 400. The If-Match comparison is made
+again by the service on the locked row before it writes (``concurrency.if_match``), so a
+concurrent writer that got there first turns this request into a 412, not a lost update.
 """
 
 from __future__ import annotations
