@@ -276,6 +276,11 @@ def add_error_responses(result, generator, request, public):
                 codes.append("400")
             for code in codes:
                 responses.setdefault(code, _error_response(code))
+            if any(p["name"] == "cursor" for p in operation.get("parameters", [])):
+                responses["400"]["description"] += (
+                    " An invalid `page_size` (not 1 to 200) or `cursor` is 400 with "
+                    "`error.fields.page_size` / `error.fields.cursor`."
+                )
             responses["429"].setdefault("headers", {})["Retry-After"] = header["Retry-After"]
             if not operation.get("description"):
                 operation["description"] = _describe(path, method, operation)

@@ -124,6 +124,9 @@ def test_schema_matches_what_the_api_answers(client, db):
     file = _schema(client)["paths"]["/api/v1/documents/{id}/file/"]["get"]["responses"]["200"]
     assert {"application/pdf", "image/png"} <= set(file["content"])
     assert "application/octet-stream" not in file["content"]
+    # The paginator's refusals are documented on every list.
+    listed = _schema(client)["paths"]["/api/v1/suppliers/"]["get"]["responses"]["400"]
+    assert "`cursor`" in listed["description"] and "`page_size`" in listed["description"]
 
 
 def test_contact_without_email_reads_null(api_as, alice, bright):
