@@ -6,7 +6,8 @@ so of several PATCHes sent with the same ETag exactly one wins and the others ge
 Each story is told twice: once with the interleaving a single thread can force (a
 competing request completes while the first has passed its early checks: runs on every
 database), and once with real threads on separate connections racing on PostgreSQL's row
-locks (marked ``postgresql``: collected in the suite's PostgreSQL pass only)."""
+locks (marked ``postgresql``: collected in the suite's PostgreSQL pass only). Those commit
+for real, so they restore the migrations' reference data afterwards (serialized rollback)."""
 
 from __future__ import annotations
 
@@ -167,7 +168,7 @@ def test_sequential_duplicate_supplier_is_a_400_conflict(api_as, alice, agency):
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_parallel_supplier_patches_with_one_etag_apply_exactly_one(
     api_as, alice, bright, monkeypatch
 ):
@@ -185,7 +186,7 @@ def test_four_parallel_supplier_patches_with_one_etag_apply_exactly_one(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_parallel_contact_patches_with_one_etag_apply_exactly_one(
     api_as, alice, bright, monkeypatch
 ):
@@ -203,7 +204,7 @@ def test_four_parallel_contact_patches_with_one_etag_apply_exactly_one(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_four_parallel_programme_patches_with_one_etag_apply_exactly_one(
     api_as, alice, programme, monkeypatch
 ):
@@ -220,7 +221,7 @@ def test_four_parallel_programme_patches_with_one_etag_apply_exactly_one(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_parallel_creates_of_one_supplier_are_201_and_400_never_500(
     api_as, alice, agency, monkeypatch
 ):
