@@ -123,7 +123,13 @@ _default_db = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 try:
     DATABASES = {
         "default": dj_database_url.parse(
-            env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+            env_str("DATABASE_URL", _default_db),
+            # Kept open in production (gunicorn's few workers reuse them); closed after each
+            # request in development, where runserver's thread per request would otherwise
+            # hold one PostgreSQL connection per thread until max_connections is exhausted.
+            conn_max_age=env_int(
+                "DB_CONN_MAX_AGE", 0 if DRIVE_ENV == "development" else 60, minimum=0
+            ),
         )
     }
 except ValueError as exc:
@@ -286,6 +292,25 @@ TASKS_BACKEND = env_choice(
 )
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
+
+# --- Cache -----------------------------------------------------------------------------
+# The API's rate-limit counters live here: with several web processes the cache must be
+# shared (Redis), or each process counts on its own and the limit is multiplied.
+CACHE_URL = env_str("CACHE_URL", REDIS_URL if PRODUCTION else "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "drive",
+        }
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be redis://host:port/db (rediss://, unix:// too) or locmem://."
+    )
 TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
 # A background job with a visible status (import, feedback PDF) stamps its heartbeat this
 # often; one silent for JOB_STALE_AFTER_SECONDS is shown and recorded as failed
@@ -337,7 +362,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drive.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "drive.api.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "drive.api.errors.exception_handler",

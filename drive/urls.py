@@ -23,3 +23,9 @@ urlpatterns = [
     path("risk/", include("drive.risk.urls")),
     path("", include("drive.pages.urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error envelope (drive/api/errors.py).
+handler400 = "drive.api.errors.bad_request"
+handler403 = "drive.api.errors.permission_denied"
+handler404 = "drive.api.errors.page_not_found"
+handler500 = "drive.api.errors.server_error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -41,6 +42,21 @@ def check_if_match(request, current_etag: str) -> None:
     candidates = [value.strip().removeprefix("W/") for value in header.split(",")]
     if "*" not in candidates and current_etag not in candidates:
         raise PreconditionFailed()
+
+
+def if_match(request, etag_of: Callable[[Any], str]) -> Callable[[Any], None]:
+    """The compare half of a compare-and-set write: 428 at once without If-Match; else a
+    ``precondition`` for the service, which calls it with the row it has locked and read
+    again, before it writes. ``etag_of`` computes that row's current ETag, so a request
+    that waited for a concurrent writer's lock sees the new ETag and gets 412 instead of
+    overwriting the change (a lost update)."""
+    if not request.headers.get("If-Match"):
+        raise PreconditionRequired()
+
+    def precondition(locked: Any) -> None:
+        check_if_match(request, etag_of(locked))
+
+    return precondition
 
 
 def with_etag(request, data: Any, status: int = 200) -> Response:

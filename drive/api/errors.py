@@ -13,11 +13,20 @@ import math
 import re
 from typing import Any
 
+from django.core.exceptions import (
+    DisallowedHost,
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -109,8 +118,25 @@ def _validation_response(detail: Any) -> Response:
     return Response(envelope("invalid", message, fields), status=400)
 
 
+def _suspicious(exc: SuspiciousOperation) -> tuple[int, dict]:
+    """A request Django refuses before (or while) it is read, as (status, envelope)."""
+    if isinstance(exc, RequestDataTooBig):
+        message = _("The request body is too large.")
+        return 413, envelope("request_too_large", message)
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        message = _("The request has too many fields or files.")
+        return 400, envelope("too_many_fields", message)
+    if isinstance(exc, DisallowedHost):
+        return 400, envelope("bad_host", _("This host name is not served here."))
+    return 400, envelope("bad_request", _("The request could not be understood."))
+
+
 def exception_handler(exc: Exception, context: dict) -> Response:
-    if isinstance(exc, Http404):
+    if isinstance(exc, SuspiciousOperation):
+        set_rollback()
+        status_code, body = _suspicious(exc)
+        return Response(body, status=status_code)
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -161,6 +187,50 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     logger.exception("API error in %s", context.get("view").__class__.__name__)
     set_rollback()
     return Response(
+        envelope("server_error", _("Something went wrong on our side. Try again later.")),
+        status=500,
+    )
+
+
+# --- Django's own error views (handler400/404/500 in drive/urls.py) -------------------
+# Errors raised before a view runs (a bad Host header, too many fields read by a
+# middleware, an address no URL matches, a crash in a middleware) never reach DRF's
+# handler above: under /api/ they are answered in the same envelope, elsewhere by
+# Django's pages.
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception, template_name="400.html"):
+    if not _is_api(request):
+        return defaults.bad_request(request, exception, template_name)
+    if isinstance(exception, SuspiciousOperation):
+        status_code, body = _suspicious(exception)
+    else:
+        status_code, body = 400, envelope("bad_request", _("The request could not be understood."))
+    return JsonResponse(body, status=status_code)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception, template_name)
+    return JsonResponse(
+        envelope("permission_denied", exceptions.PermissionDenied.default_detail), status=403
+    )
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception, template_name)
+    return JsonResponse(envelope("not_found", exceptions.NotFound.default_detail), status=404)
+
+
+def server_error(request, template_name="500.html"):
+    if not _is_api(request):
+        return defaults.server_error(request, template_name)
+    return JsonResponse(
         envelope("server_error", _("Something went wrong on our side. Try again later.")),
         status=500,
     )

@@ -92,7 +92,11 @@ def supplier_party(supplier: Supplier, contacts: list[Contact] | None = None) ->
 
 
 def ocds_package(suppliers: Iterable[Supplier], *, publisher: Organisation) -> dict[str, Any]:
-    """A release package with the publisher as buyer and ``suppliers`` as parties."""
+    """A release package with the publisher as buyer and ``suppliers`` as parties.
+
+    Only a buyer organisation publishes its registry (ValueError otherwise)."""
+    if not publisher.is_buyer:
+        raise ValueError(f"{publisher} is not a buyer: only buyers publish a registry.")
     now = timezone.now().replace(microsecond=0)
     if hasattr(suppliers, "prefetch_related"):
         suppliers = suppliers.prefetch_related(Prefetch("contacts"))

@@ -2,11 +2,20 @@
 
 A view chooses its ordering with ``cursor_ordering`` (a tuple, or a method taking the
 request); orderings end with a unique field so pages never skip or repeat rows.
+
+``page_size`` and ``cursor`` are validated: a value that is not a whole number from 1 to
+``max_page_size``, or a cursor this API did not hand out, is a 400 naming the parameter
+(never silently replaced by the default).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from drive.core.params import parse_id
 
 
 class Cursor(CursorPagination):
@@ -20,3 +29,43 @@ class Cursor(CursorPagination):
         if callable(ordering):
             ordering = ordering(request)
         return tuple(ordering or self.ordering)
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        number = parse_id(raw.strip())
+        if number is None or not 1 <= number <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return number
+
+    def _invalid_cursor(self) -> ValidationError:
+        return ValidationError(
+            {
+                self.cursor_query_param: [
+                    _("This cursor is not valid. Follow the next or previous link of a page.")
+                ]
+            }
+        )
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise self._invalid_cursor() from None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError):
+            # A well-formed cursor whose position does not fit the ordering's field
+            # (a tampered or another list's cursor).
+            if self.cursor_query_param in request.query_params:
+                raise self._invalid_cursor() from None
+            raise

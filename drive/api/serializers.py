@@ -119,6 +119,13 @@ class AgreementIn(serializers.Serializer):
 
 
 class ContactOut(serializers.ModelSerializer):
+    email = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, contact: Contact) -> str | None:
+        """null when the contact has no e-mail address (never an empty string)."""
+        return contact.email or None
+
     class Meta:
         model = Contact
         fields = ["id", "name", "position", "email", "phone", "is_primary"]

@@ -1,7 +1,7 @@
 """Rate limit per API token (per user for session requests): API_RATE_PER_MINUTE.
 
-Counts live in Django's default cache; use a shared cache (Redis) when several web
-processes serve the API, or each process counts on its own.
+Counts live in Django's default cache: `CACHE_URL` (Redis by default in production) is shared by
+every web process; a local cache (`locmem://`) would count per process.
 """
 
 from __future__ import annotations

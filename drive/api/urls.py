@@ -12,6 +12,7 @@ from drive.api.resources import (
     questionnaires,
     risk,
     scoring,
+    webhooks,
 )
 
 app_name = "api"
@@ -33,6 +34,7 @@ router.register("appeals", appeals.AppealViewSet, basename="appeal")
 router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
 router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

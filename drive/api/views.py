@@ -2,7 +2,9 @@
 (``visible_to``) and permission predicates as the web pages (STYLE.md §17).
 
 Order of checks on every object endpoint: not visible → 404; role refuses → 403;
-missing/stale If-Match → 428/412; invalid input → 400.
+missing/stale If-Match → 428/412; invalid input → 400. The If-Match comparison is made
+again by the service on the locked row before it writes (``concurrency.if_match``), so a
+concurrent writer that got there first turns this request into a 412, not a lost update.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,8 +33,9 @@ from drive.accounts.permissions import can_manage_people
 from drive.accounts.selectors import members_of
 from drive.accounts.services import invitation_create
 from drive.api import serializers as s
-from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.ocds import ocds_package
+from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
 from drive.core.params import parse_id
 from drive.imports import services as import_services
@@ -42,7 +45,11 @@ from drive.imports.selectors import imports_for
 from drive.organisations.models import Organisation
 from drive.suppliers import services as supplier_services
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, Sector, Supplier
-from drive.suppliers.permissions import can_create_supplier, can_edit_supplier
+from drive.suppliers.permissions import (
+    can_create_supplier,
+    can_edit_supplier,
+    can_view_registry,
+)
 from drive.suppliers.selectors import SORTS, supplier_search
 
 ID = r"[0-9]{1,18}"
@@ -243,16 +250,24 @@ class SupplierViewSet(ScopedViewSet):
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         supplier = self.get_object()
         require(can_edit_supplier(request.user, supplier))
-        check_if_match(request, etag_for(s.SupplierOut(supplier).data))
+        etag_of = self._etag
+        check_if_match(request, etag_of(supplier))
         data = s.SupplierIn(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         supplier_services.supplier_update(
-            supplier=supplier, data=data.validated_data, by=request.user
+            supplier=supplier,
+            data=data.validated_data,
+            by=request.user,
+            precondition=if_match(request, etag_of),
         )
         return with_etag(request, s.SupplierOut(self.scoped().get(pk=supplier.pk)).data)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
+
+    def _etag(self, supplier: Supplier) -> str:
+        """The ETag of the supplier's representation as the database holds it now."""
+        return etag_for(s.SupplierOut(self.scoped().get(pk=supplier.pk)).data)
 
     @EVENTS_SCHEMA
     @action(detail=True, methods=["get"])
@@ -261,6 +276,8 @@ class SupplierViewSet(ScopedViewSet):
 
     @extend_schema(
         summary="The registry as an OCDS release package (parties with the supplier role)",
+        description="Your organisation is the package's buyer and publisher, so only a "
+        "buyer's staff may export it (others: 403).",
         parameters=[p for p in SUPPLIER_FILTERS if p.name != "sort"],
         responses={
             200: OpenApiResponse(description="OCDS 1.1 release package (JSON).", response=dict)
@@ -268,6 +285,9 @@ class SupplierViewSet(ScopedViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def ocds(self, request: Request) -> Response:
+        # The package names the caller's organisation as buyer and publisher: only a
+        # buyer publishes its registry (a supplier or an inspection body is refused).
+        require(can_view_registry(request.user))
         params = _supplier_filters(request)
         suppliers = supplier_search(user=request.user, params=params)
         return Response(ocds_package(suppliers, publisher=request.user.organisation))
@@ -297,9 +317,15 @@ class SupplierItemViewSet(ScopedViewSet):
     def scoped(self) -> QuerySet:
         return self.model.objects.filter(supplier=self.supplier())
 
-    def _save(self, supplier: Supplier, data: dict, item=None):
+    def _save(self, supplier: Supplier, data: dict, item=None, precondition=None):
         save = getattr(supplier_services, f"{self.noun}_save")
-        return save(supplier=supplier, data=data, by=self.request.user, **{self.noun: item})
+        return save(
+            supplier=supplier,
+            data=data,
+            by=self.request.user,
+            precondition=precondition,
+            **{self.noun: item},
+        )
 
     def list(self, request: Request, supplier_pk: str) -> Response:
         return self.page(self.get_queryset(), self.out)
@@ -314,7 +340,9 @@ class SupplierItemViewSet(ScopedViewSet):
         data = self.input(data=request.data)
         data.is_valid(raise_exception=True)
         item = self._save(supplier, data.validated_data)
-        return with_etag(request, self.out(item).data, status=status.HTTP_201_CREATED)
+        response = with_etag(request, self.out(item).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{item.pk}/"
+        return response
 
     def update(self, request: Request, supplier_pk: str, pk: str, partial=False) -> Response:
         item = self.get_object()
@@ -322,7 +350,12 @@ class SupplierItemViewSet(ScopedViewSet):
         check_if_match(request, etag_for(self.out(item).data))
         data = self.input(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        item = self._save(item.supplier, data.validated_data, item)
+        item = self._save(
+            item.supplier,
+            data.validated_data,
+            item,
+            precondition=if_match(request, lambda locked: etag_for(self.out(locked).data)),
+        )
         return with_etag(request, self.out(item).data)
 
     def partial_update(self, request: Request, supplier_pk: str, pk: str) -> Response:
@@ -395,7 +428,7 @@ class ContactViewSet(SupplierItemViewSet):
 class ImportViewSet(ScopedViewSet):
     serializer_class = s.ImportOut
     cursor_ordering = ("-created_at", "-id")
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -420,7 +453,9 @@ class ImportViewSet(ScopedViewSet):
         )
         import_tasks.validate_soon(job, request.user)
         job = self.scoped().get(pk=job.pk)
-        return with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
+        response = with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
+        response["Location"] = f"{request.path}{job.pk}/"
+        return response
 
     @extend_schema(
         summary="Import all rows, only the valid rows, or cancel",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.conf import settings
@@ -137,16 +138,23 @@ def document_update(
     kind: str,
     valid_until: datetime.date | None,
     by: User,
+    precondition: Callable[[Document], None] | None = None,
 ) -> Document:
-    """Change a document's title, type or validity date; audits ``evidence.changed``."""
-    before = _snapshot(document)
-    document.title = title.strip()[:200] or document.title
-    document.kind = kind
-    document.valid_until = valid_until
-    after = _snapshot(document)
-    if after == before:
-        return document
+    """Change a document's title, type or validity date; audits ``evidence.changed``.
+
+    ``precondition`` (compare-and-set, e.g. the API's If-Match) is called with the row
+    locked and read again, before anything is written; it raises to refuse the change."""
     with transaction.atomic():
+        if precondition is not None:
+            document = Document.objects.select_for_update().get(pk=document.pk)
+            precondition(document)
+        before = _snapshot(document)
+        document.title = title.strip()[:200] or document.title
+        document.kind = kind
+        document.valid_until = valid_until
+        after = _snapshot(document)
+        if after == before:
+            return document
         document.save(update_fields=["title", "kind", "valid_until"])
         audit_record(
             actor=by, action="evidence.changed", target=document, before=before, after=after

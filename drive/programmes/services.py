@@ -11,7 +11,7 @@ Messages to people are events (``programme.suppliers_enrolled``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,15 +117,25 @@ def programme_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) 
     return programme
 
 
-def programme_update(*, programme: Programme, data: Mapping[str, Any], by: User) -> Programme:
+def programme_update(
+    *,
+    programme: Programme,
+    data: Mapping[str, Any],
+    by: User,
+    precondition: Callable[[Programme], None] | None = None,
+) -> Programme:
     """Change a programme's details; audit ``programme.updated`` with the changed fields.
 
     The questionnaire version cannot change once suppliers are enrolled (their assessments
-    point at it). Nothing changed → nothing written.
+    point at it). Nothing changed → nothing written. ``precondition`` (compare-and-set,
+    e.g. the API's If-Match) is called with the row locked and read again, before anything
+    is written; it raises to refuse the change.
     """
     values = _clean(data)
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        if precondition is not None:
+            precondition(locked)
         before = _snapshot(locked)
         version = values.get("questionnaire_version")
         if version is not None and version.pk != locked.questionnaire_version_id:

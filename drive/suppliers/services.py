@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,6 +145,24 @@ def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclud
             )
 
 
+def _save_identified(supplier: Supplier, *, values: Mapping[str, Any]) -> None:
+    """Save, turning a unique-identifier violation into SupplierConflict: a concurrent
+    request can add the same identifier between the check and the insert (the database's
+    unique constraints are the last word; a 500 is never the answer)."""
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError:
+        # The other transaction has committed by now: the check names who holds it.
+        _check_identifiers(buyer=supplier.buyer, values=values, exclude_pk=supplier.pk)
+        raise SupplierConflict(
+            _("Another supplier of this registry already holds this identifier."),
+            field="registration_number"
+            if values.get("registration_number")
+            else "ungm_vendor_number",
+        ) from None
+
+
 def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
@@ -182,7 +200,7 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
         supplier = Supplier(buyer=buyer, **values)
         supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
         supplier.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
-        supplier.save()
+        _save_identified(supplier, values=values)
         _set_sectors(supplier, _sector_codes(data.get("sectors") or []))
         audit_record(
             actor=by,
@@ -194,9 +212,18 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
     return supplier
 
 
-def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) -> Supplier:
+def supplier_update(
+    *,
+    supplier: Supplier,
+    data: Mapping[str, Any],
+    by: User,
+    precondition: Callable[[Supplier], None] | None = None,
+) -> Supplier:
     """Change a profile; audit ``supplier.updated`` with before → after of the changed
     fields only (sectors as code lists). Nothing changed → nothing written, no event.
+
+    ``precondition`` (compare-and-set, e.g. the API's If-Match) is called with the row
+    locked and read again, before anything is written; it raises to refuse the change.
 
     Raises SupplierIncomplete or SupplierConflict. The caller checks ``can_edit_supplier``;
     changing ``IDENTIFIER_FIELDS`` also needs ``can_edit_identifiers`` (the supplier's own
@@ -205,6 +232,8 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) ->
     values = _clean_profile(data)
     with transaction.atomic():
         locked = Supplier.objects.select_for_update().get(pk=supplier.pk)
+        if precondition is not None:
+            precondition(locked)
         if by is not None and not can_edit_identifiers(by, locked):
             for name in IDENTIFIER_FIELDS:
                 if name in values and values[name] != getattr(locked, name):
@@ -224,7 +253,7 @@ def supplier_update(*, supplier: Supplier, data: Mapping[str, Any], by: User) ->
         if not changed:
             return locked
         locked.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
-        locked.save()
+        _save_identified(locked, values=merged)
         if "sectors" in changed:
             _set_sectors(locked, codes)
         audit_record(
@@ -257,8 +286,13 @@ def _item_save(
     data: Mapping[str, Any],
     noun: str,
     by: User,
+    precondition: Callable[[Item], None] | None = None,
 ) -> Item:
     is_new = item.pk is None
+    if precondition is not None and not is_new:
+        # Compare-and-set: lock the row, read it again, let the caller compare, then write.
+        item = type(item).objects.select_for_update().get(pk=item.pk)
+        precondition(item)
     before = {} if is_new else _item_snapshot(item, fields)
     for name in fields:
         if name in data:
@@ -353,12 +387,15 @@ def supplier_item_save(
     data: Mapping[str, Any],
     by: User,
     item: models.Model | None = None,
+    precondition: Callable[[Any], None] | None = None,
 ) -> Any:
     """Add (``item`` None) or change an item of ``supplier`` of ``kind`` (a key of
     SUPPLIER_ITEM_KINDS: agreement, certification, contact); audits
     ``supplier.<kind>_added`` / ``supplier.<kind>_updated`` with the changed fields only
     (nothing when nothing changed) and touches the supplier's ``updated_at``. Raises
-    ValidationError for values the model refuses (nothing is written then)."""
+    ValidationError for values the model refuses (nothing is written then).
+    ``precondition`` (compare-and-set, e.g. the API's If-Match) is called with the existing
+    item locked and read again, before anything is written."""
     spec = SUPPLIER_ITEM_KINDS[kind]
     if spec.prepare is not None:
         data = spec.prepare(data)
@@ -371,6 +408,7 @@ def supplier_item_save(
             data=data,
             noun=spec.noun,
             by=by,
+            precondition=precondition,
         )
         if spec.after_save is not None:
             spec.after_save(supplier, saved, by)
@@ -393,9 +431,17 @@ def agreement_save(
     data: Mapping[str, Any],
     by: User,
     agreement: LongTermAgreement | None = None,
+    precondition: Callable[[LongTermAgreement], None] | None = None,
 ) -> LongTermAgreement:
     """Add or change a long-term agreement (currency stored upper-case)."""
-    return supplier_item_save(kind="agreement", supplier=supplier, data=data, by=by, item=agreement)
+    return supplier_item_save(
+        kind="agreement",
+        supplier=supplier,
+        data=data,
+        by=by,
+        item=agreement,
+        precondition=precondition,
+    )
 
 
 def agreement_delete(*, agreement: LongTermAgreement, by: User) -> None:
@@ -408,10 +454,16 @@ def certification_save(
     data: Mapping[str, Any],
     by: User,
     certification: Certification | None = None,
+    precondition: Callable[[Certification], None] | None = None,
 ) -> Certification:
     """Add or change a management-system certification."""
     return supplier_item_save(
-        kind="certification", supplier=supplier, data=data, by=by, item=certification
+        kind="certification",
+        supplier=supplier,
+        data=data,
+        by=by,
+        item=certification,
+        precondition=precondition,
     )
 
 
@@ -425,9 +477,12 @@ def contact_save(
     data: Mapping[str, Any],
     by: User,
     contact: Contact | None = None,
+    precondition: Callable[[Contact], None] | None = None,
 ) -> Contact:
     """Add or change a contact (at most one primary: see ``_one_primary_contact``)."""
-    return supplier_item_save(kind="contact", supplier=supplier, data=data, by=by, item=contact)
+    return supplier_item_save(
+        kind="contact", supplier=supplier, data=data, by=by, item=contact, precondition=precondition
+    )
 
 
 def contact_delete(*, contact: Contact, by: User) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -23,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.concurrency import with_etag
-from drive.api.errors import PreconditionFailed, PreconditionRequired, refusal
+from drive.api.errors import PreconditionFailed, PreconditionRequired, envelope, refusal
 from drive.api.resources.appeals import AssessmentAppealActions
 from drive.api.resources.feedback import FeedbackActions
 from drive.api.resources.programmes import NoteIn, SupplierRef
@@ -140,7 +139,7 @@ class AnswerOut(serializers.Serializer):
     documents = serializers.ListField(child=serializers.IntegerField(), source="document_ids")
     updated_at = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_updated_at(self, state: QuestionState) -> Any:
         return (
             serializers.DateTimeField().to_representation(state.answer.updated_at)
@@ -339,11 +338,11 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
         parameters=[ANSWER_CODE],
         request=AnswerIn,
         responses=AnswerSavedOut,
-        description="409 `answer_conflict` when someone saved the answer since the revision "
-        "you send: `error.conflict` holds the current value (`value`, `display`), "
-        "`revision` and who changed it when (`changed_by` e-mail, `changed_at`; `by` "
-        "name, `at` local time), the same structure as the web autosave's; nothing "
-        "is overwritten.",
+        description="412 `precondition_failed` when someone saved the answer since the "
+        "revision you send: `error.conflict` holds the current value (`value`, `display`), "
+        "`revision` and who changed it when (`changed_by` e-mail, `changed_at`; `by` name, "
+        "`at` local time), the same structure as the web autosave's, and the ETag header "
+        "the current revision; nothing is overwritten.",
     )
     @action(
         detail=True,
@@ -378,10 +377,14 @@ class AssessmentViewSet(ScoreActions, AssessmentAppealActions, FeedbackActions, 
                 by=request.user,
             )
         except services.AnswerConflict as conflict:
-            return refusal(
-                conflict,
-                status=status.HTTP_409_CONFLICT,
-                conflict=answer_conflict_payload(question, conflict),
+            # A stale If-Match is 412 like every other conditional write; the body says
+            # what won (the web autosave's structure), so the client can merge at once.
+            body = envelope(PreconditionFailed.default_code, conflict.message)
+            body["error"]["conflict"] = answer_conflict_payload(question, conflict)
+            return Response(
+                body,
+                status=status.HTTP_412_PRECONDITION_FAILED,
+                headers={"ETag": f'"{conflict.revision}"'},
             )
         except services.AnswerInvalid as error:
             return refusal(error, fields={"value": [error.message]})

@@ -16,15 +16,16 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.errors import refusal
+from drive.api.parsers import DepthLimitedJSONParser
 from drive.api.views import ScopedViewSet, query_id, require
 from drive.core.uploads import upload_limit
-from drive.evidence import services
+from drive.evidence import filetypes, services
 from drive.evidence.filetypes import ALLOWED_HELP, attachment_response
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
@@ -107,7 +108,7 @@ class DocumentIn(serializers.Serializer):
 class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentOut
     cursor_ordering = ("-uploaded_at", "-id")
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     def scoped(self) -> QuerySet[Document]:
         return library_for(self.request.user).select_related("supplier", "uploaded_by")
@@ -162,16 +163,22 @@ class DocumentViewSet(ScopedViewSet):
             kind=values.get("kind", document.kind),
             valid_until=values.get("valid_until", document.valid_until),
             by=request.user,
+            precondition=if_match(
+                request,
+                lambda locked: etag_for(DocumentOut(self.scoped().get(pk=locked.pk)).data),
+            ),
         )
         return with_etag(request, DocumentOut(self.scoped().get(pk=document.pk)).data)
 
     @extend_schema(
         summary="The file itself (streamed, named with the extension of its detected type)",
+        description="Served with the document's detected type (one of the types an "
+        "upload accepts) as Content-Type, as an attachment named with that type's extension.",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The document's bytes; Content-Type is the detected type.",
+            (200, kind.content_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The document's bytes."
             )
+            for kind in filetypes.ALLOWED
         },
     )
     @action(detail=True, methods=["get"])

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
+from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.resources.appeals import ProgrammeAppealActions
 from drive.api.resources.risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
@@ -282,7 +282,12 @@ class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewS
         data = ProgrammeIn(data=request.data, partial=partial, context={"request": request})
         data.is_valid(raise_exception=True)
         services.programme_update(
-            programme=programme, data=data.service_data(programme), by=request.user
+            programme=programme,
+            data=data.service_data(programme),
+            by=request.user,
+            precondition=if_match(
+                request, lambda locked: _programme_etag(self.scoped().get(pk=locked.pk))
+            ),
         )
         return with_etag(request, self._fresh(programme))
 

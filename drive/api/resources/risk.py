@@ -230,7 +230,8 @@ class RiskOverrideIn(serializers.Serializer):
         max_digits=4, decimal_places=3, min_value=0, max_value=1, required=False, allow_null=True
     )
     country = serializers.RegexField(
-        r"^[A-Z]{2}$",
+        # Empty (the default, for a weight) or a code: the schema's default must match.
+        r"^(?:[A-Z]{2})?$",
         required=False,
         allow_blank=True,
         default="",

@@ -1,5 +1,5 @@
 """Self-assessments over the API: answers with their revision as If-Match (428 without,
-409 with the current answer when stale), evidence on answers, the missing list, submit /
+412 with the current answer when stale), evidence on answers, the missing list, submit /
 return / accept, comments, submissions and their comparison."""
 
 from __future__ import annotations
@@ -62,9 +62,11 @@ def test_answer_needs_if_match_and_a_fresh_revision(bob, assessment, api_as):
     )
     assert answer(client, assessment, "workers", 5).status_code == 200
     stale = answer(client, assessment, "workers", 7, revision="0")
-    assert stale.status_code == 409
+    # A stale If-Match is 412 like on every other resource, with what won in the body.
+    assert stale.status_code == 412
+    assert stale["ETag"] == '"1"'
     error = stale.json()["error"]
-    assert error["code"] == "answer_conflict"
+    assert error["code"] == "precondition_failed"
     assert (error["conflict"]["value"], error["conflict"]["revision"]) == (5, 1)
     assert error["conflict"]["changed_by"] == "bob@bright.cn"
     assert answer(client, assessment, "workers", 7, revision="1").json()["answer"]["value"] == 7

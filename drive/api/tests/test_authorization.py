@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from drive.api.models import WebhookEndpoint
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.evidence.services import document_upload
@@ -100,10 +101,19 @@ def world(bright, cedar, agency, other_agency, alice):
     notice = Notification.objects.create(
         recipient=alice, kind="assessment.accepted", subject="Notice", language="en"
     )
+    webhook = WebhookEndpoint.objects.create(
+        organisation=agency, url="https://hooks.agency-a.org/drive", events=["supplier.created"]
+    )
+    WebhookEndpoint.objects.create(
+        organisation=other_agency,
+        url="https://hooks.agency-d.org/drive",
+        events=["import.completed"],
+    )
     return {
         "notification": notice,
         "supplier": bright,
         "import": job,
+        "webhook": webhook,
         **items,
         "d_supplier": d_supplier,
         "d_import": d_job,
@@ -195,6 +205,8 @@ def url_for(name: str, w: dict, user) -> str:
         "programme-risk-overrides": f"{p}risk-overrides/",
         "risk-model-list": "/api/v1/risk/models/",
         "risk-model-detail": f"/api/v1/risk/models/{RiskModel.objects.get(version=1).pk}/",
+        "webhook-endpoint-list": "/api/v1/webhooks/",
+        "webhook-endpoint-detail": f"/api/v1/webhooks/{w['webhook'].pk}/",
         "scoring-method-list": "/api/v1/scoring/methods/",
         "scoring-method-detail": "/api/v1/scoring/methods/"
         f"{ScoringMethod.objects.get(code='drive-default').pk}/",
@@ -221,6 +233,7 @@ IMPORTS = {
 IMPORT_OBJECT = {**IMPORTS, "dave": 404}  # dave may import, but A's import is not his
 ALL_200 = dict.fromkeys(PERSONAS, 200)
 A_ONLY = {**A_STAFF, "bob": 404, "carol": 404, "ivan": 404, "dave": 404}
+WEBHOOKS = {"alice": 200, "olga": 403, "oscar": 200, "bob": 403, "carol": 403, "ivan": 403}
 GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "organisation-list": ALL_200,
     "organisation-detail": A_ONLY,
@@ -230,7 +243,8 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "supplier-list": ALL_200,
     "supplier-detail": SUPPLIER_OBJECT,
     "supplier-events": SUPPLIER_OBJECT,
-    "supplier-ocds": ALL_200,
+    # OCDS names the caller as buyer and publisher: buyers only.
+    "supplier-ocds": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "certification-list": SUPPLIER_OBJECT,
     "certification-detail": SUPPLIER_OBJECT,
     "agreement-list": SUPPLIER_OBJECT,
@@ -306,6 +320,9 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "notification-detail": {**dict.fromkeys(PERSONAS, 404), "alice": 200},
     "notification-read": None,
     "notification-read-all": None,  # POST, acts on the caller's own notifications only
+    # Webhooks: a buyer's programme managers and administrators (olga reads nothing).
+    "webhook-endpoint-list": {**WEBHOOKS, "dave": 200},
+    "webhook-endpoint-detail": {**WEBHOOKS, "dave": 404},
 }
 
 
@@ -358,6 +375,7 @@ LIST_ROWS = {
     "enrolment-list": (lambda w, p: {w["enrolment"].pk}, {"bob"}),
     "assessment-list": (lambda w, p: {w["assessment"].pk}, {"bob"}),
     "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
+    "webhook-endpoint-list": (lambda w, p: {w["webhook"].pk}, set()),
 }
 
 
@@ -496,6 +514,12 @@ WRITES = [
     ("post", "notification-read", {}),
     (
         "post",
+        "webhook-endpoint-list",
+        {"url": "https://hooks.agency-a.org/new", "events": ["supplier.updated"]},
+    ),
+    ("delete", "webhook-endpoint-detail", None),
+    (
+        "post",
         "programme-risk-overrides",
         {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "Local audit data"},
     ),
@@ -557,6 +581,8 @@ WRITE_REFUSALS = {
     ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
     "notification-read": dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404),
+    "webhook-endpoint-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+    "webhook-endpoint-detail": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -588,3 +614,4 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert FeedbackPdf.objects.count() == 1
     world["notification"].refresh_from_db()
     assert world["notification"].read_at is None
+    assert list(WebhookEndpoint.objects.filter(organisation=world["agency"])) == [world["webhook"]]

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from drive.api.ocds import ocds_package
 from drive.suppliers.models import Contact
 
 
@@ -57,3 +58,22 @@ def test_export_command_names_a_buyer_that_is_not_found(agency):
     for buyer in ("1" * 30, "٣", "No Such Agency"):
         with pytest.raises(CommandError, match="No buyer organisation"):
             call_command("export_suppliers_ocds", "--buyer", buyer)
+
+
+def test_only_a_buyer_publishes_its_registry(api_as, bob, ivan, bright):
+    # The package would name Bright Textiles (or the inspection body) as buyer and
+    # publisher of agency A's registry entry: refused.
+    for user in (bob, ivan):
+        response = api_as(user).get("/api/v1/suppliers/ocds/")
+        assert response.status_code == 403, user
+        assert response.json()["error"]["code"] == "permission_denied"
+    with pytest.raises(ValueError, match="not a buyer"):
+        ocds_package([bright], publisher=bob.organisation)
+
+
+def test_a_buyers_package_names_it_as_buyer_and_publisher(api_as, olga, agency, bright):
+    package = api_as(olga).get("/api/v1/suppliers/ocds/").json()
+    assert package["publisher"] == {"name": "UN Agency A"}
+    (release,) = package["releases"]
+    assert release["buyer"] == {"id": f"DRIVE-SUPPLIER-ORG-{agency.pk}", "name": "UN Agency A"}
+    assert [p["roles"] for p in release["parties"]] == [["buyer"], ["supplier"]]

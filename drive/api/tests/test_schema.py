@@ -14,6 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
+from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator
 
 from drive.api.services import token_create
 from drive.assessments.testing import make_enrolment
@@ -48,6 +49,92 @@ def test_docs_use_only_local_static_files(client, db):
 def test_schema_is_public(client, db):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+
+
+def _schema(client) -> dict:
+    return client.get("/api/schema/?format=json").json()
+
+
+def _operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield path, method, operation
+
+
+def test_schema_is_a_valid_openapi_document(client, db):
+    schema = _schema(client)
+    errors = [str(e).splitlines()[0] for e in OpenAPIV30SpecValidator(schema).iter_errors()]
+    assert errors == []
+    # The default of the risk override's country matches its own pattern.
+    country = schema["components"]["schemas"]["RiskOverrideInRequest"]["properties"]["country"]
+    assert re.fullmatch(country["pattern"], country["default"])
+
+
+def test_every_operation_and_parameter_is_described(client, db):
+    missing = []
+    for path, method, operation in _operations(_schema(client)):
+        if not operation.get("description", "").strip():
+            missing.append((method, path))
+        for parameter in operation.get("parameters", []):
+            if not parameter.get("description", "").strip():
+                missing.append((method, path, parameter["name"]))
+    assert missing == []
+
+
+def test_path_ids_are_integers_everywhere(client, db):
+    for path, method, operation in _operations(_schema(client)):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] != "code":
+                assert parameter["schema"]["type"] == "integer", (method, path, parameter)
+
+
+def test_headers_and_error_examples_are_documented(client, db):
+    schema = _schema(client)
+    assert set(schema["components"]["headers"]) == {"ETag", "Location", "Retry-After"}
+    paths = schema["paths"]
+    detail = paths["/api/v1/suppliers/{id}/"]
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    assert "ETag" in detail["get"]["responses"]["304"]["headers"]
+    assert "ETag" in detail["patch"]["responses"]["200"]["headers"]
+    assert detail["patch"]["responses"]["412"]["content"]["application/json"]["example"] == {
+        "error": {
+            "code": "precondition_failed",
+            "message": "Someone changed this since you read it. Fetch it again (new ETag) and "
+            "retry.",
+            "fields": {},
+        }
+    }
+    assert "428" in detail["patch"]["responses"]
+    created = paths["/api/v1/suppliers/"]["post"]["responses"]["201"]["headers"]
+    assert set(created) == {"ETag", "Location"}
+    for path, method, operation in _operations(schema):
+        assert "Retry-After" in operation["responses"]["429"]["headers"], (method, path)
+        for code, response in operation["responses"].items():
+            if code >= "400":
+                assert response["content"]["application/json"]["example"]["error"]["code"]
+    answer = paths["/api/v1/assessments/{id}/answers/{code}/"]["put"]
+    assert "409" not in answer["responses"] and "412" in answer["responses"]
+
+
+def test_schema_matches_what_the_api_answers(client, db):
+    schema = _schema(client)["components"]["schemas"]
+    assert schema["ContactOut"]["properties"]["email"]["nullable"] is True
+    assert schema["AnswerOut"]["properties"]["updated_at"]["nullable"] is True
+    file = _schema(client)["paths"]["/api/v1/documents/{id}/file/"]["get"]["responses"]["200"]
+    assert {"application/pdf", "image/png"} <= set(file["content"])
+    assert "application/octet-stream" not in file["content"]
+    # The paginator's refusals are documented on every list.
+    listed = _schema(client)["paths"]["/api/v1/suppliers/"]["get"]["responses"]["400"]
+    assert "`cursor`" in listed["description"] and "`page_size`" in listed["description"]
+
+
+def test_contact_without_email_reads_null(api_as, alice, bright):
+    from drive.suppliers.models import Contact
+
+    contact = Contact.objects.create(supplier=bright, name="Li Wei")
+    url = f"/api/v1/suppliers/{bright.pk}/contacts/{contact.pk}/"
+    assert api_as(alice).get(url).json()["email"] is None
 
 
 # --- Schemathesis --------------------------------------------------------------------
