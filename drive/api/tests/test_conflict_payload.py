@@ -1,4 +1,5 @@
-"""The answer conflict reads the same on the web autosave (409) and the API PUT (409)."""
+"""The answer conflict reads the same on the web autosave (409) and the API PUT (412, a
+stale If-Match: the API's one precondition story)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def test_bob_gets_the_same_conflict_on_the_page_and_through_the_api(
         HTTP_IF_MATCH='"0"',
     )
 
-    assert (web.status_code, put.status_code) == (409, 409)
+    assert (web.status_code, put.status_code) == (409, 412)
+    assert put["ETag"] == '"1"'
     conflict = web.json()["conflict"]
     assert put.json()["error"]["conflict"] == conflict
     assert {k: v for k, v in conflict.items() if k not in ("changed_at", "at")} == {
