@@ -112,7 +112,8 @@
         localStorage.removeItem(draftKey(fieldset));
       } else {
         const revision = fieldset.querySelector("[data-revision]").value;
-        localStorage.setItem(draftKey(fieldset), JSON.stringify({ values: valuesOf(fieldset), revision }));
+        const draft = { values: valuesOf(fieldset), revision };
+        localStorage.setItem(draftKey(fieldset), JSON.stringify(draft));
       }
     } catch (error) {
       // Storage full or disabled: autosave still works, only the safety copy is missing.
