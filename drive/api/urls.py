@@ -1,8 +1,9 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from drive.api import pages, views
+from drive.api.docs import SwaggerDocsView
 from drive.api.resources import (
     appeals,
     assessments,
@@ -69,7 +70,7 @@ urlpatterns = [
     *v1_patterns,
     re_path(r"^v1/", views.NotFoundView.as_view(), name="not_found"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("tokens/", pages.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
     path("webhooks/", pages.webhooks, name="webhooks"),

@@ -70,6 +70,30 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+REFERENCE_DATA = (  # rows the data migrations load; a transactional test's flush empties them
+    ("drive.suppliers.migrations.0002_load_unspsc_segments", "load_unspsc_segments"),
+    ("drive.scoring.migrations.0002_default_method", "publish_default"),
+    ("drive.risk.migrations.0002_default_risk_model", "create"),
+)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test's flush (its fixtures are torn down by now), load the data
+    migrations' reference rows again for the tests that run next in this process."""
+    yield
+    if nextitem is None:  # the last test: the test database is gone with the session
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for module, function in REFERENCE_DATA:
+            getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db) -> Iterator:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")

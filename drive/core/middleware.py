@@ -64,3 +64,27 @@ class RejectNulCharactersMiddleware:
                 status=400,
             )
         return render(request, "core/bad_request.html", {"message": message}, status=400)
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Pages, downloads (evidence, feedback PDFs, exports) and API answers for a user hold
+    another organisation's confidential data: neither a shared proxy nor the browser's
+    disk cache may keep them (the back button after signing out on a shared computer
+    shows nothing). The user is read after the view ran, so an API token's user counts
+    too. Anonymous responses (sign-in page, health check) keep whatever they set;
+    static files are served before the middleware and keep their long caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            # An Expires or ETag set by a view would let a cache revalidate or reuse it.
+            del response["Expires"]
+        return response

@@ -240,9 +240,13 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=QuestionTextForm.initial_for(question, languages),
     )
     if version.is_published:
-        form.add_error(
-            None, _("This version is published and cannot change. Start a new draft to edit it.")
-        )
+        published = _("This version is published and cannot change. Start a new draft to edit it.")
+        if request.method != "POST":
+            # An unbound form cannot carry an error (it was a server error): back to the
+            # version, which says why.
+            messages.error(request, published)
+            return redirect("questionnaires:version", pk=version.pk)
+        form.add_error(None, published)
     elif request.method == "POST" and form.is_valid():
         try:
             services.question_update(question=question, by=request.user, **form.changes())

@@ -55,6 +55,14 @@ def test_a_published_question_cannot_be_edited(alice, client_of, draft):
     assert question.label["en"] == "Year adopted"
 
 
+def test_opening_a_published_question_goes_back_to_its_version(alice, client_of, draft):
+    version_publish(version=draft, by=alice)
+    question = draft.questions.get(code="policy_year")
+    response = client_of(alice).get(url_of(question), follow=True)
+    assert response.redirect_chain == [(reverse("questionnaires:version", args=[draft.pk]), 302)]
+    assert "This version is published and cannot change." in response.content.decode()
+
+
 def test_others_cannot_edit(dave, olga, bob, client_of, draft):
     question = draft.questions.get(code="policy_year")
     assert client_of(dave).get(url_of(question)).status_code == 404

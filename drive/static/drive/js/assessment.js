@@ -63,7 +63,9 @@
 
   // One save at a time per question: a change made while a save is on its way is sent
   // when that save returns, with the revision it brought back (two overlapping saves
-  // would carry the same revision and the second would conflict with the first).
+  // would carry the same revision and the second would conflict with the first). The
+  // revision sent is always one the server gave: guessing the next one would overwrite a
+  // colleague's answer saved in between without a conflict.
   const DEBOUNCE_MS = 800;
   const KEEPALIVE_LIMIT = 60000; // browsers cap keepalive bodies at 64 kB
   const fieldsets = () => form.querySelectorAll("fieldset.question[data-code]");
@@ -96,7 +98,46 @@
     return labels;
   }
 
-  async function send(fieldset, revisionValue) {
+  // What was typed and not yet saved is kept in the browser (localStorage) with the
+  // revision the server last confirmed, until a save stores it: when the page is left
+  // during a save, or a save fails, the next visit sends it again with that revision, so
+  // it is either saved or shown as a conflict beside the answer saved meanwhile.
+  const draftKey = (fieldset) => `drive:draft:${form.dataset.autosave}:${fieldset.dataset.code}`;
+
+  function remember(fieldset) {
+    const state = stateOf(fieldset);
+    const key = keyOf(fieldset);
+    try {
+      if (key === state.saved) {
+        localStorage.removeItem(draftKey(fieldset));
+      } else {
+        const revision = fieldset.querySelector("[data-revision]").value;
+        const draft = { values: valuesOf(fieldset), revision };
+        localStorage.setItem(draftKey(fieldset), JSON.stringify(draft));
+      }
+    } catch (error) {
+      // Storage full or disabled: autosave still works, only the safety copy is missing.
+    }
+  }
+
+  function forget(fieldset) {
+    try {
+      localStorage.removeItem(draftKey(fieldset));
+    } catch (error) {
+      // Nothing was stored.
+    }
+  }
+
+  function storedDraft(fieldset) {
+    try {
+      const draft = JSON.parse(localStorage.getItem(draftKey(fieldset)) || "null");
+      return draft && Array.isArray(draft.values) ? draft : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function send(fieldset) {
     const state = stateOf(fieldset);
     const status = fieldset.querySelector("[data-save-status]");
     const revision = fieldset.querySelector("[data-revision]");
@@ -105,7 +146,7 @@
     const key = JSON.stringify(values);
     const body = new FormData();
     body.append("question", fieldset.dataset.code);
-    body.append("revision", revisionValue ?? revision.value);
+    body.append("revision", revision.value);
     values.forEach((value) => body.append("value", value));
     state.sending = key;
     status.textContent = form.dataset.saving;
@@ -131,6 +172,7 @@
         revision.value = data.revision;
         state.saved = key;
       }
+      remember(fieldset);
       status.textContent = data.saved_text;
       conflictBox.hidden = true;
       showError(fieldset, "");
@@ -179,21 +221,21 @@
     state.timer = setTimeout(() => save(fieldset), DEBOUNCE_MS);
   }
 
-  // Leaving the page (or hiding it) sends what was typed and not yet saved.
+  // Leaving the page (or hiding it) sends what was typed and not yet saved. A change
+  // made while a save is on its way waits for that save's answer (and its revision); if
+  // the page is gone by then, the copy kept in the browser is sent on the next visit.
   function flush() {
     fieldsets().forEach((fieldset) => {
       const state = stateOf(fieldset);
-      if (fieldset.disabled) return;
+      if (fieldset.disabled || fieldset.conflict) return;
       const key = keyOf(fieldset);
       if (!state.running) {
         if (state.timer || key !== state.saved) save(fieldset);
       } else if (key !== state.sending && key !== state.saved) {
-        // The save on its way, once stored, moves the revision on by one.
         clearTimeout(state.timer);
         state.timer = null;
-        state.pending = false;
-        const revision = fieldset.querySelector("[data-revision]");
-        send(fieldset, Number(revision.value) + 1);
+        state.pending = true;
+        remember(fieldset);
       }
     });
   }
@@ -208,6 +250,7 @@
   form.addEventListener("input", (event) => {
     const fieldset = event.target.closest("fieldset.question");
     if (!fieldset || !isAnswerInput(event.target)) return;
+    remember(fieldset);
     if (event.target.type === "radio" || event.target.type === "checkbox") return;
     saveSoon(fieldset);
   });
@@ -215,6 +258,7 @@
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest("fieldset.question");
     if (!fieldset || !isAnswerInput(event.target)) return;
+    remember(fieldset);
     save(fieldset);
   });
 
@@ -241,13 +285,37 @@
       setValues(fieldset, fieldset.conflict.value);
       revision.value = fieldset.conflict.revision;
       stateOf(fieldset).saved = keyOf(fieldset);
+      forget(fieldset);
       fieldset.querySelector("[data-conflict]").hidden = true;
       fieldset.classList.remove("field-error");
       fieldset.conflict = null;
     } else if (event.target.matches("[data-use-mine]")) {
       revision.value = fieldset.conflict.revision;
       fieldset.conflict = null;
+      remember(fieldset);
       save(fieldset);
     }
+  });
+
+  // An answer typed on an earlier visit and never saved: put it back and send it with the
+  // revision the server had confirmed then. Unchanged since, it is saved; changed since
+  // (by a colleague, or by a save that was still on its way), the server answers with a
+  // conflict and the box offers both answers.
+  fieldsets().forEach((fieldset) => {
+    const draft = storedDraft(fieldset);
+    if (!draft) return;
+    if (fieldset.hasAttribute("data-locked")) {
+      forget(fieldset);
+      return;
+    }
+    if (fieldset.disabled) return; // hidden by an answer: kept for when it shows again
+    if (JSON.stringify(draft.values) === keyOf(fieldset)) {
+      forget(fieldset);
+      return;
+    }
+    setValues(fieldset, fieldset.dataset.type === "multiple" ? draft.values : draft.values[0]);
+    fieldset.querySelector("[data-revision]").value = draft.revision;
+    stateOf(fieldset).saved = null;
+    save(fieldset);
   });
 })();

@@ -1,0 +1,120 @@
+"""A small world where every object belongs to agency A (or to Bright Textiles, a supplier
+in agency A's registry), for the tests that walk every web page as every persona."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from drive.accounts.services import invitation_create
+from drive.api.models import WebhookEndpoint
+from drive.api.services import token_create
+from drive.assessments.models import Answer, Submission
+from drive.assessments.testing import make_enrolment, make_version
+from drive.evidence.services import document_upload
+from drive.evidence.testing import PDF_BYTES
+from drive.feedback.models import FeedbackPdf, PdfStatus
+from drive.imports.models import ImportJob
+from drive.questionnaires.models import Questionnaire
+from drive.scoring.models import Appeal
+from drive.scoring.services import score_compute
+from drive.scoring.testing import accept, make_scored_assessment, submit
+from drive.suppliers.models import Certification, Contact, LongTermAgreement
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "uploads")},
+        },
+    }
+
+
+@pytest.fixture
+def personas(alice, olga, oscar, bob, carol, ivan, dave):
+    """The cast of the root conftest.py, plus nobody signed in."""
+    return {
+        "anonymous": None,
+        "alice": alice,
+        "olga": olga,
+        "oscar": oscar,
+        "bob": bob,
+        "carol": carol,
+        "ivan": ivan,
+        "dave": dave,
+    }
+
+
+@pytest.fixture
+def client_as():
+    def client_as(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return client_as
+
+
+@pytest.fixture
+def world(bright, agency, alice, oscar):
+    """Agency A's objects: Bright Textiles with one profile item of each kind, an import,
+    a pending invitation, an API token and a webhook; agency A's own draft questionnaire
+    used by a programme where Bright is enrolled (one submission on record); a document in
+    Bright's library; a second programme where Bright's assessment is scored and accepted,
+    with an open appeal and a ready feedback PDF."""
+    version = make_version(code="agency-a-own")
+    Questionnaire.objects.filter(pk=version.questionnaire_id).update(owner=agency)
+    enrolment = make_enrolment(supplier=bright, version=version)
+    Submission.objects.create(assessment=enrolment.assessment, number=1, answers={})
+    document = document_upload(
+        supplier=bright,
+        by=None,
+        title="Labour policy",
+        file=SimpleUploadedFile("policy.pdf", PDF_BYTES),
+    )
+    scored = make_scored_assessment(supplier=bright, name="Scored textiles")
+    submit(scored)
+    score = score_compute(assessment=scored)
+    accept(scored)
+    Answer.objects.create(
+        assessment=scored, question=scored.version.questions.order_by("pk").first()
+    ).documents.add(document)
+    appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
+    pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
+    pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
+    invitation, invitation_token = invitation_create(
+        organisation=agency, email="new@agency-a.org", role="procurement_officer", by=oscar
+    )
+    token, _clear = token_create(name="ERP", scope="read", by=alice)
+    webhook = WebhookEndpoint.objects.create(
+        organisation=agency, url="https://erp.agency-a.org/hook", secret="s" * 64, created_by=oscar
+    )
+    return {
+        "supplier": bright,
+        "agreement": LongTermAgreement.objects.create(
+            supplier=bright, number="LTA-1", agency="UN Agency A"
+        ),
+        "certification": Certification.objects.create(supplier=bright, standard="ISO 9001"),
+        "contact": Contact.objects.create(supplier=bright, name="Li Wei"),
+        "import": ImportJob.objects.create(
+            buyer=agency, original_name="a.csv", file="imports/a.csv"
+        ),
+        "invitation": invitation,
+        "invitation_token": invitation_token,
+        "token": token,
+        "webhook": webhook,
+        "version": version,
+        "question": version.questions.order_by("pk").first(),
+        "programme": enrolment.programme,
+        "enrolment": enrolment,
+        "assessment": enrolment.assessment,
+        "document": document,
+        "scored": scored,
+        "appeal": appeal,
+    }
