@@ -27,9 +27,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from drive.accounts.permissions import can_manage_people
+from drive.accounts.permissions import can_invite_supplier, can_manage_people
 from drive.accounts.selectors import members_of
-from drive.accounts.services import invitation_create
+from drive.accounts.services import invitation_create, supplier_invite_admin
 from drive.api import serializers as s
 from drive.api.concurrency import check_if_match, etag_for, idempotent, with_etag
 from drive.api.ocds import ocds_package
@@ -258,6 +258,27 @@ class SupplierViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         return self.events_response(self.get_object())
+
+    @extend_schema(
+        summary="Invite the supplier company's first administrator",
+        description="Creates the company's own account the first time. Refused (400) once "
+        "the company has an active user: from then on only its own administrators invite "
+        "its people. The same address again resends the pending invitation (new link); "
+        "another address replaces it.",
+        request=s.SupplierInviteIn,
+        responses={201: s.InvitationOut},
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def invite(self, request: Request, pk: str) -> Response:
+        supplier = self.get_object()
+        require(can_invite_supplier(request.user, supplier))
+        data = s.SupplierInviteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation, _token = supplier_invite_admin(
+            supplier=supplier, by=request.user, **data.validated_data
+        )
+        return Response(s.InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The registry as an OCDS release package (parties with the supplier role)",
