@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import Invitation, User
+from drive.accounts.services import two_factor_disable
 
 
 class UserChangeFormByEmail(UserChangeForm):
@@ -54,6 +55,17 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ("reset_two_factor",)
+
+    @admin.action(description=_("Reset two-factor authentication (they set it up again)"))
+    def reset_two_factor(self, request, queryset) -> None:
+        for user in queryset:
+            two_factor_disable(user=user, by=request.user)
+        self.message_user(
+            request,
+            _("Two-factor authentication was reset for %(count)d people.")
+            % {"count": queryset.count()},
+        )
 
 
 @admin.register(Invitation)

@@ -62,6 +62,11 @@ class InvitationRefused(InvitationInvalid):
         self.problem = problem
 
 
+class SupplierManagesItsPeople(DomainError):
+    """The supplier company has its own account: only its administrators invite its people
+    (API error code ``supplier_manages_its_people``)."""
+
+
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, token_digest(token)
@@ -296,7 +301,7 @@ def supplier_invite_admin(
         else:
             organisation = locked.organisation
             if organisation.members.filter(is_active=True).exists():
-                raise DomainError(
+                raise SupplierManagesItsPeople(
                     _(
                         "%(supplier)s already has its own DRiVE account. Only the company's "
                         "administrators can invite its people; ask them to invite %(email)s."
@@ -305,7 +310,7 @@ def supplier_invite_admin(
                 )
             pending = list(Invitation.objects.pending().filter(organisation=organisation))
             if any(not _invited_from_outside(invitation, organisation) for invitation in pending):
-                raise DomainError(
+                raise SupplierManagesItsPeople(
                     _(
                         "%(supplier)s already has a pending invitation from its own "
                         "administrators. Only the company's administrators can invite its "

@@ -22,9 +22,13 @@ def give_authenticator(user, key: str = TEST_TOTP_KEY) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
-    """The code the authenticator app shows now; the device forgets the last code it
-    accepted so that one test may sign in twice within 30 seconds."""
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    """The code the authenticator app shows now. The device forgets the last code it
+    accepted and its wrong-code pause, so that one test may sign in twice within 30
+    seconds or type the right code just after a wrong one."""
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 
