@@ -55,6 +55,7 @@ class TwoFactorMiddleware:
         from django.urls import Resolver404, resolve, reverse
         from django.utils.http import urlencode
         from django.utils.translation import gettext as _
+
         from drive.accounts.permissions import two_factor_required
         from drive.accounts.services import two_factor_enabled
 

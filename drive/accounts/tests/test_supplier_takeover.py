@@ -48,9 +48,7 @@ def test_the_web_page_says_who_invites_and_refuses_the_post(client_of, alice, br
     assert "Only the company's administrators can invite its people" in page.content.decode()
     assert 'name="email"' not in page.content.decode()
     assert response.status_code == 200
-    assert "Only the company's administrators can invite its people" in (
-        response.content.decode()
-    )
+    assert "Only the company's administrators can invite its people" in (response.content.decode())
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 

@@ -26,7 +26,9 @@ SETTINGS = reverse("accounts:two_factor")
 
 
 def sign_in(client, user):
-    response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.content[:300]
     return response
 
