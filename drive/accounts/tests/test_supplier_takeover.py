@@ -179,3 +179,31 @@ def test_buyer_admins_are_told_too(oscar, agency, django_capture_on_commit_callb
     assert "Second (second@agency-a.org) is now Organisation admin of UN Agency A" in (
         mail.outbox[0].body
     )
+
+
+def test_a_platform_admin_making_someone_admin_is_announced_too(
+    client, admin_user, bright, bob, django_capture_on_commit_callbacks
+):
+    li = UserFactory(email="li@bright.cn", organisation=bright.organisation, role=Role.CONTRIBUTOR)
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_change", args=[li.pk]),
+            {
+                "email": "li@bright.cn",
+                "full_name": "Li",
+                "language": "en",
+                "organisation": bright.organisation_id,
+                "role": Role.SUPPLIER_ADMIN,
+                "is_active": "on",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "00:00:00",
+            },
+        )
+
+    assert response.status_code == 302
+    li.refresh_from_db()
+    assert li.role == Role.SUPPLIER_ADMIN
+    assert [m.to for m in mail.outbox] == [["bob@bright.cn"]]
+    assert "li@bright.cn" in mail.outbox[0].body

@@ -20,7 +20,7 @@ from drive.scoring.testing import make_scored_assessment, make_scoring_version, 
 from drive.suppliers.models import SupplierSector
 
 pytestmark = pytest.mark.django_db
-QUERIES = 17
+QUERIES = 18  # + the two-factor check of the session (django-otp)
 
 
 @pytest.fixture
