@@ -154,6 +154,7 @@ def _english_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
 def _force_login_is_two_factor_verified(request, monkeypatch):
     """``client.force_login(user)`` skips the sign-in form, so it also skips the code step:
     for people who must use two-factor authentication it gives them an authenticator and
