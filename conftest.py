@@ -152,3 +152,24 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_two_factor_verified(request, monkeypatch):
+    """``client.force_login(user)`` skips the sign-in form, so it also skips the code step:
+    for people who must use two-factor authentication it gives them an authenticator and
+    marks the session verified, as if they had typed the code (see drive/accounts/testing.py).
+    Tests marked ``two_factor_enforced`` get Django's plain ``force_login``."""
+    if request.node.get_closest_marker("two_factor_enforced"):
+        return
+    from django.test import Client
+
+    from drive.accounts.testing import mark_two_factor_verified
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        mark_two_factor_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drive.core",
     "drive.audit",
     "drive.events",
@@ -87,6 +90,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "drive.accounts.middleware.UserLanguageMiddleware",
+    # Two-factor: django-otp marks sessions verified by a code; ours sends staff to enrol
+    # and anyone with an authenticator to the code page before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    "drive.accounts.middleware.TwoFactorMiddleware",
     # Refuses NUL characters (PostgreSQL cannot store them) before any view runs.
     "drive.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "drive.accounts.lockout.GrowingDelayBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -177,13 +184,29 @@ SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire; active ones slide
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 3600, minimum=300)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 
-# Failed sign-in lock-out (django-axes): per account and address.
+# Failed sign-ins (django-axes + drive/accounts/lockout.py): counted per account and client
+# address in the database (AccessAttempt), so every worker process and server shares them.
+# After AXES_FAILURE_LIMIT wrong passwords from one address, that address waits
+# SIGN_IN_DELAY_SECONDS before its next try, doubling per further failure up to
+# AXES_COOLOFF_MINUTES; the owner signing in from elsewhere is not slowed down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+SIGN_IN_DELAY_SECONDS = env_int("SIGN_IN_DELAY_SECONDS", 60, minimum=1)
+# How long failures are remembered (axes's cool-off): a day without failure forgets them.
+AXES_COOLOFF_TIME = timedelta(hours=env_int("SIGN_IN_FAILURE_MEMORY_HOURS", 24, minimum=1))
+AXES_LOCK_OUT_AT_FAILURE = False  # no hard lock: GrowingDelayBackend makes clients wait
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries are not counted
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "drive.accounts.lockout.lockout_username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "drive.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# The number of reverse proxies in front of DRiVE that append to X-Forwarded-For (0: the
+# client connects directly and REMOTE_ADDR is its address); see drive/accounts/client_ip.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "drive.accounts.client_ip.client_ip"
+# Two-factor authentication (django-otp): the name authenticator apps show for DRiVE.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "DRiVE")
 AXES_VERBOSE = False
 
 # --- Internationalisation ------------------------------------------------------------

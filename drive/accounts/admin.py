@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import Invitation, User
+from drive.accounts.services import notify_new_admin, two_factor_disable
+from drive.organisations.models import ADMIN_ROLES
 
 
 class UserChangeFormByEmail(UserChangeForm):
@@ -54,6 +56,28 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ("reset_two_factor",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = User.objects.filter(pk=obj.pk).values("organisation_id", "role").first()
+        super().save_model(request, obj, form, change)
+        became_admin = obj.role in ADMIN_ROLES and (
+            before is None
+            or before["role"] not in ADMIN_ROLES
+            or before["organisation_id"] != obj.organisation_id
+        )
+        if became_admin and obj.is_active:
+            notify_new_admin(user=obj)
+
+    @admin.action(description=_("Reset two-factor authentication (they set it up again)"))
+    def reset_two_factor(self, request, queryset) -> None:
+        for user in queryset:
+            two_factor_disable(user=user, by=request.user)
+        self.message_user(
+            request,
+            _("Two-factor authentication was reset for %(count)d people.")
+            % {"count": queryset.count()},
+        )
 
 
 @admin.register(Invitation)

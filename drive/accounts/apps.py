@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "drive.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from drive.accounts import signals
+
+        signals.connect()

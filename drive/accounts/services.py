@@ -18,11 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import Invitation, User, token_digest
-from drive.accounts.tasks import send_invitation_email
+from drive.accounts.tasks import send_invitation_email, send_new_admin_email
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError, InvitationInvalid
 from drive.core.tasks import enqueue
-from drive.organisations.models import ROLES_BY_KIND, Organisation, Role
+from drive.organisations.models import (
+    ADMIN_ROLES,
+    ROLES_BY_KIND,
+    Organisation,
+    Role,
+)
 
 
 class InvitationProblem(StrEnum):
@@ -55,6 +60,11 @@ class InvitationRefused(InvitationInvalid):
         }
         super().__init__(messages[problem])
         self.problem = problem
+
+
+class SupplierManagesItsPeople(DomainError):
+    """The supplier company has its own account: only its administrators invite its people
+    (API error code ``supplier_manages_its_people``)."""
 
 
 def _new_token() -> tuple[str, str]:
@@ -207,6 +217,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
             organisation=invitation.organisation,
         )
         password_validation.password_changed(password, user)
+        notify_new_admin(user=user)
     return user
 
 
@@ -252,7 +263,147 @@ def invitation_resend(*, invitation: Invitation, by: User) -> tuple[Invitation, 
     return invitation, token
 
 
+def invitation_from_outside(invitation: Invitation, organisation: Organisation) -> bool:
+    """Sent by someone who is not a member of ``organisation`` (the buyer's staff)."""
+    inviter = invitation.invited_by
+    return inviter is None or inviter.organisation_id != organisation.pk
+
+
+def notify_new_admin(*, user: User) -> None:
+    """Tell the other administrators of ``user``'s organisation that ``user`` is now one.
+
+    One email per recipient, in the recipient's language, queued after commit. The one
+    place that says who is told and how (the in-app notification centre can take over
+    here).
+    """
+    if user.organisation_id is None or user.role not in ADMIN_ROLES:
+        return
+    recipients = (
+        User.objects.filter(
+            organisation_id=user.organisation_id, role__in=ADMIN_ROLES, is_active=True
+        )
+        .exclude(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    for recipient_id in recipients:
+        enqueue(send_new_admin_email, user.pk, recipient_id)
+
+
 def user_set_language(*, user: User, language: str) -> None:
     """Remember the language a signed-in person chose (emails and pages use it)."""
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
+
+
+# --- Two-factor authentication (django-otp: TOTP app + one-time recovery codes) ---------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _code(token: str) -> str:
+    """What people type: spaces and dashes are ignored, letters in any case."""
+    return "".join(token.split()).replace("-", "").lower()
+
+
+def two_factor_enabled(user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_enrol_start(*, user: User):
+    """The not-yet-confirmed authenticator of ``user`` (a new secret the first time; the
+    same one while the enrol page is reloaded). Refused when two-factor is already on."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if two_factor_enabled(user):
+        raise DomainError(_("Two-factor authentication is already on for your account."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def two_factor_confirm(*, user: User, device, token: str) -> list[str]:
+    """Turn two-factor on: ``token`` must be a current code of the new authenticator.
+    Returns the recovery codes (shown once). Audit ``two_factor.enabled``."""
+    if device.user_id != user.pk or device.confirmed:
+        raise DomainError(_("Start again: this set-up is no longer valid."))
+    if not device.verify_token(_code(token)):
+        raise DomainError(
+            _(
+                "That code is not right. Type the 6-digit code your authenticator app shows "
+                "now; check that the phone's clock is set automatically."
+            )
+        )
+    with transaction.atomic():
+        type(device).objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        codes = _new_recovery_codes(user)
+        audit_record(actor=user, action="two_factor.enabled", target=user)
+    return codes
+
+
+def two_factor_verify(*, user: User, token: str):
+    """The device that accepts ``token`` (a code of the authenticator app, or an unused
+    recovery code, which is then used up), or None. Audit ``two_factor.recovery_code_used``.
+    Each device slows down repeated wrong codes (django-otp's throttling)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = _code(token)
+    if not code:
+        return None
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            return device
+    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            audit_record(
+                actor=user,
+                action="two_factor.recovery_code_used",
+                target=user,
+                after={"remaining": device.token_set.count()},
+            )
+            return device
+    return None
+
+
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes; the earlier ones stop working. Audit ``two_factor.codes_renewed``."""
+    if not two_factor_enabled(user):
+        raise DomainError(_("Turn on two-factor authentication first."))
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit_record(actor=user, action="two_factor.codes_renewed", target=user)
+    return codes
+
+
+def two_factor_disable(*, user: User, by: User) -> None:
+    """Remove the authenticator and recovery codes of ``user``: by the person themself
+    (``two_factor.disabled``; the caller checks ``can_disable_two_factor``) or by a
+    platform admin (``two_factor.reset``: the person enrols again at next sign-in)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(
+            actor=by,
+            action="two_factor.disabled" if by.pk == user.pk else "two_factor.reset",
+            target=user,
+            organisation=user.organisation,
+        )

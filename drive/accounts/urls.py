@@ -11,10 +11,7 @@ urlpatterns = [
     path("sign-out/", views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -57,4 +54,9 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="language"),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/verify/", views.two_factor_verify_view, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("two-factor/disable/", views.two_factor_disable_view, name="two_factor_disable"),
 ]

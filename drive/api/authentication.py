@@ -11,6 +11,7 @@ from rest_framework.authentication import (
 )
 from rest_framework.exceptions import AuthenticationFailed
 
+from drive.accounts.client_ip import client_ip
 from drive.api.services import token_authenticate
 
 __all__ = ["BearerTokenAuthentication", "SessionAuthentication"]
@@ -34,7 +35,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             clear = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise AuthenticationFailed(_("This API token is not valid.")) from None
-        token = token_authenticate(clear=clear)
+        token = token_authenticate(clear=clear, ip=client_ip(request))
         if token is None:
             raise AuthenticationFailed(
                 _("This API token is not valid: it may have been revoked or have expired.")

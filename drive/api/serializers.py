@@ -54,6 +54,18 @@ class InvitationIn(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
+class SupplierInviteIn(serializers.Serializer):
+    email = serializers.EmailField(
+        max_length=254, help_text="The address of the supplier's first administrator."
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="Language of the invitation email and of the new account "
+        "(default: the inviter's).",
+    )
+
+
 class InvitationOut(serializers.ModelSerializer):
     class Meta:
         model = Invitation

@@ -112,11 +112,12 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     return token
 
 
-def token_authenticate(*, clear: str) -> ApiToken | None:
+def token_authenticate(*, clear: str, ip: str | None = None) -> ApiToken | None:
     """The usable token behind a clear ``Authorization: Bearer`` value, or None.
 
     A token whose owner left the organisation, was deactivated or was moved to another
-    organisation no longer works. Records ``last_used_at`` at most once a minute.
+    organisation no longer works. Records ``last_used_at`` at most once a minute, and with
+    it an ``api_token.used`` audit event (from client address ``ip``).
     """
     if not clear.startswith(TOKEN_PREFIX) or len(clear) > 100:
         return None
@@ -132,9 +133,23 @@ def token_authenticate(*, clear: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-        ).update(last_used_at=now)
+        with transaction.atomic():
+            claimed = (
+                ApiToken.objects.filter(pk=token.pk)
+                .filter(
+                    Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+                )
+                .update(last_used_at=now)
+            )
+            if claimed:
+                # One event per token and minute: only the request that moved last_used_at.
+                audit_record(
+                    actor=token.owner,
+                    action="api_token.used",
+                    target=token,
+                    after={"token": token.prefix, "ip": ip},
+                    organisation=token.organisation,
+                )
         token.last_used_at = now
     return token
 

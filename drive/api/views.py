@@ -48,9 +48,11 @@ from drive.suppliers.models import Certification, Contact, LongTermAgreement, Se
 from drive.suppliers.permissions import (
     can_create_supplier,
     can_edit_supplier,
+    can_invite_supplier,
     can_view_registry,
 )
 from drive.suppliers.selectors import SORTS, supplier_search
+from drive.suppliers.services import supplier_invite_admin
 
 ID = r"[0-9]{1,18}"
 
@@ -273,6 +275,27 @@ class SupplierViewSet(ScopedViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         return self.events_response(self.get_object())
+
+    @extend_schema(
+        summary="Invite the supplier company's first administrator",
+        description="Creates the company's own account the first time. Refused (400) once "
+        "the company has an active user: from then on only its own administrators invite "
+        "its people. The same address again resends the pending invitation (new link); "
+        "another address replaces it.",
+        request=s.SupplierInviteIn,
+        responses={201: s.InvitationOut},
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def invite(self, request: Request, pk: str) -> Response:
+        supplier = self.get_object()
+        require(can_invite_supplier(request.user, supplier))
+        data = s.SupplierInviteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation, _token = supplier_invite_admin(
+            supplier=supplier, by=request.user, **data.validated_data
+        )
+        return Response(s.InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The registry as an OCDS release package (parties with the supplier role)",

@@ -7,7 +7,9 @@ Every test in this folder is marked ``browser``. Reusable fixtures:
 - ``page``: a fresh browser context (no cookies) with ``base_url`` set to the live server,
   so ``page.goto("/accounts/sign-in/")`` works; the database is transactional because
   the live server answers from another thread;
-- ``sign_in(page, user)``: signs a persona in through the real form (factory password).
+- ``sign_in(page, user)``: signs a persona in through the real form (factory password);
+  people who must use two-factor authentication get a test authenticator and type its
+  current code on the next page, as a person would.
 
 ``make test`` installs Chromium when it is missing; without it these tests fail and say
 what to install.
@@ -105,11 +107,20 @@ def page(browser, live_server, transactional_db) -> Iterator:
 
 @pytest.fixture
 def sign_in() -> Callable:
+    from drive.accounts.permissions import two_factor_required
+    from drive.accounts.testing import current_code, give_authenticator
+
     def sign_in(page, user, password: str = FACTORY_PASSWORD) -> None:
+        device = give_authenticator(user) if two_factor_required(user) else None
         page.goto(reverse("accounts:login"))
         page.locator("input[name=username]").fill(user.email)
         page.locator("input[name=password]").fill(password)
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda url: "sign-in" not in url)
+        if device is not None:
+            page.wait_for_url(lambda url: "two-factor/verify" in url)
+            page.locator("input[name=code]").fill(current_code(device))
+            page.locator("main form button[type=submit]").first.click()
+            page.wait_for_url(lambda url: "two-factor" not in url)
 
     return sign_in

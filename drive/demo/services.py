@@ -8,12 +8,15 @@ touched afterwards. The one password is for demonstrations only.
 
 from __future__ import annotations
 
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drive.accounts.models import User
 from drive.demo.cohort import demo_cohort
@@ -29,6 +32,10 @@ from drive.suppliers.models import (
 from drive.suppliers.sizing import size_class_for
 
 DEMO_PASSWORD = "drive-demo-2026"  # demo only: never load the demo on a real site
+# Staff must use two-factor authentication: every demo staff account has an authenticator
+# with this one key (base32 MRZG S5TF FVSG K3LP FUZD AMRW FV2G 65DQ), printed by load_demo;
+# `manage.py demo_code` prints its current code. Demo only, like the password.
+DEMO_TOTP_KEY = "64726976652d64656d6f2d323032362d746f7470"
 BUYER_NAME = "UN Procurement Agency (demo)"
 INSPECTION_BODY_NAME = "Huaxia Inspection & Certification (demo)"
 AGENCY_CODE = "UNPA"
@@ -500,6 +507,18 @@ def _supplier(buyer: Organisation, spec: DemoSupplier, today: date) -> Supplier:
     return supplier
 
 
+def demo_totp_secret() -> str:
+    """The demo authenticator key as people type it into an app (base32, in groups of 4)."""
+    secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def demo_totp_code() -> str:
+    """The code an app with the demo key shows now."""
+    totp = TOTP(bytes.fromhex(DEMO_TOTP_KEY))
+    return f"{totp.token():06d}"
+
+
 @transaction.atomic
 def demo_load() -> list[tuple[str, str, str]]:
     """Create the demo world if missing; return the sign-ins as (email, password, role).
@@ -518,7 +537,10 @@ def demo_load() -> list[tuple[str, str, str]]:
     sign_ins: list[tuple[str, str, str]] = []
     for email, name, role, org_key, language in STAFF:
         organisation = organisations[org_key]
-        _user(email, name, organisation, role, language)
+        staff = _user(email, name, organisation, role, language)
+        TOTPDevice.objects.get_or_create(
+            user=staff, name="Demo authenticator", defaults={"key": DEMO_TOTP_KEY}
+        )
         sign_ins.append((email, DEMO_PASSWORD, f"{Role(role).label}, {organisation.name}"))
 
     for spec in SUPPLIERS:

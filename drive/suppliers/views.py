@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries.fields import Country
 
+from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
 from drive.core.http import forbidden, querystring_without
 from drive.suppliers import services
@@ -353,4 +354,13 @@ def supplier_invite_admin_view(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
             )
             return redirect("suppliers:detail", pk=supplier.pk)
-    return render(request, "suppliers/invite_admin.html", {"supplier": supplier, "form": form})
+    organisation = supplier.organisation
+    context = {
+        "supplier": supplier,
+        "form": form,
+        "has_account": organisation is not None
+        and organisation.members.filter(is_active=True).exists(),
+        "pending_invitation": organisation
+        and Invitation.objects.pending().filter(organisation=organisation).first(),
+    }
+    return render(request, "suppliers/invite_admin.html", context)

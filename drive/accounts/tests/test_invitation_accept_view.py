@@ -56,7 +56,9 @@ def test_sam_accepts_and_is_signed_in_with_a_welcome(client, invitation, agency)
         "Sam Lee",
     )
     assert int(client.session["_auth_user_id"]) == sam.pk
-    home = client.get(response.url)
+    # Buyer staff set up two-factor authentication before anything else.
+    home = client.get(response.url, follow=True)
+    assert home.redirect_chain == [(reverse("accounts:two_factor_enrol") + "?next=%2F", 302)]
     assert "Welcome to DRiVE, Sam Lee. You are now a member of UN Agency A." in (
         home.content.decode()
     )

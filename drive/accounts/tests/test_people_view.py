@@ -96,7 +96,7 @@ def test_the_page_is_paginated_with_a_constant_number_of_queries(
         )
     client = client_of(oscar)
 
-    with django_assert_max_num_queries(10):  # + the header's unread count
+    with django_assert_max_num_queries(11):  # + the unread count, + the two-factor check
         first = client.get(URL)
     second = client.get(URL, {"page": 2})
 

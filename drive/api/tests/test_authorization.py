@@ -146,6 +146,7 @@ def url_for(name: str, w: dict, user) -> str:
         "supplier-detail": f"/api/v1/suppliers/{s}/",
         "supplier-events": f"/api/v1/suppliers/{s}/events/",
         "supplier-ocds": "/api/v1/suppliers/ocds/",
+        "supplier-invite": f"/api/v1/suppliers/{s}/invite/",
         "certification-list": f"/api/v1/suppliers/{s}/certifications/",
         "certification-detail": f"/api/v1/suppliers/{s}/certifications/{w['certification'].pk}/",
         "agreement-list": f"/api/v1/suppliers/{s}/agreements/",
@@ -239,6 +240,7 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "organisation-detail": A_ONLY,
     "user-list": ALL_200,
     "user-detail": A_ONLY,
+    "supplier-invite": None,  # POST only: see test_write_routes_refuse_other_organisations
     "user-invite": None,  # POST only: see test_write_routes_refuse_other_organisations
     "supplier-list": ALL_200,
     "supplier-detail": SUPPLIER_OBJECT,
@@ -482,6 +484,7 @@ WRITES = [
     ("patch", "contact-detail", {"phone": "+86 1"}),
     ("delete", "contact-detail", None),
     ("post", "user-invite", {"email": "new@agency-a.org", "role": "procurement_officer"}),
+    ("post", "supplier-invite", {"email": "new@bright.cn"}),
     ("post", "import-confirm", {"mode": "cancel"}),
     ("post", "questionnaire-import", {}),
     ("post", "questionnaire-version-publish", {}),
@@ -528,6 +531,7 @@ WRITES = [
 WRITE_REFUSALS = {
     "supplier-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "user-invite": {"alice": 403, "olga": 403},
+    "supplier-invite": {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     "import-confirm": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
     "questionnaire-import": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "programme-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},

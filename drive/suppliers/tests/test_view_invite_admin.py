@@ -38,8 +38,9 @@ def test_alice_invites_a_supplier_without_an_account(
     assert mail.outbox[0].extra_headers["Content-Language"] == "zh-hans"
 
 
-def test_a_refused_email_is_shown_at_the_field(client_of, alice, bright, bob):
-    response = client_of(alice).post(url(bright), {"email": "bob@bright.cn", "language": "en"})
+def test_a_refused_email_is_shown_at_the_field(client_of, alice, agency, bob):
+    supplier = SupplierFactory(buyer=agency)
+    response = client_of(alice).post(url(supplier), {"email": "bob@bright.cn", "language": "en"})
 
     assert response.status_code == 200
     assert "already has a DRiVE account" in response.content.decode()

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from drive.demo.services import demo_load
+from drive.demo.services import demo_load, demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -28,3 +28,9 @@ class Command(BaseCommand):
         for email, password, role in sign_ins:
             self.stdout.write(f"  {email.ljust(width)}  {password.ljust(15)}  {role}")
         self.stdout.write("The demo password is for demonstrations only.")
+        self.stdout.write(
+            "Buyer and inspection-body staff also type a code from an authenticator app after "
+            "the password. Add this key to the app (time-based, 6 digits; one key for every "
+            f"demo staff account): {demo_totp_secret()}\n"
+            "or print the current code with `python manage.py demo_code`."
+        )
