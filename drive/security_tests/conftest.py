@@ -17,6 +17,7 @@ from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.imports.models import ImportJob
+from drive.notifications.models import Notification
 from drive.questionnaires.models import Questionnaire
 from drive.scoring.models import Appeal
 from drive.scoring.services import score_compute
@@ -117,4 +118,8 @@ def world(bright, agency, alice, oscar):
         "document": document,
         "scored": scored,
         "appeal": appeal,
+        # Alice's own notification: everyone else is told it does not exist.
+        "notification": Notification.objects.create(
+            recipient=alice, kind="assessment.accepted", subject="Notice", language="en"
+        ),
     }

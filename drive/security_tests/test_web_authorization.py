@@ -78,9 +78,27 @@ ROUTES: dict[str, Page | PostOnly] = {
     "accounts/password/reset/complete/": Page(None, ANYONE),
     "accounts/language/": PostOnly(None, anonymous_get=405),
     "accounts/invitation/<str:token>/": Page("invitation", ANYONE),
-    "accounts/invite-supplier/<int:supplier_pk>/": Page(
-        "supplier", S(302, 200, 403, 200, 403, 404, 404, 404)
+    # Two-factor: staff must use it (their sessions here are verified by a test authenticator);
+    # suppliers may. Only those for whom it is optional turn it off.
+    "accounts/two-factor/": Page(None, SIGNED_IN),
+    "accounts/two-factor/enrol/": Page(None, S(302, 302, 302, 302, 200, 200, 302, 302)),
+    "accounts/two-factor/verify/": Page(None, S(302, *[302] * 7)),
+    # New codes are shown once, right after they are made; otherwise back to the account page.
+    "accounts/two-factor/recovery-codes/": Page(None, S(302, *[302] * 7)),
+    "accounts/two-factor/disable/": PostOnly(
+        None, {"alice": 403, "olga": 403, "oscar": 403, "ivan": 403, "dave": 403}
     ),
+    # Notifications: each person's own; another person's is 404.
+    "notifications/": Page(None, SIGNED_IN),
+    "notifications/settings/": Page(None, SIGNED_IN),
+    "notifications/<int:pk>/": Page("notification", S(302, 302, 404, 404, 404, 404, 404, 404)),
+    "notifications/<int:pk>/read/": PostOnly(
+        "notification", dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404)
+    ),
+    "notifications/read-all/": PostOnly(None),
+    # Inviting a registry supplier's first administrator (Bright already has its own: the
+    # page says so and offers no form).
+    "suppliers/<int:pk>/invite/": Page("supplier", S(302, 200, 403, 200, 403, 404, 404, 404)),
     # People of one's own organisation (supplier admins manage their company's people).
     "organisations/people/": Page(None, SIGNED_IN),
     "organisations/people/invite/": PostOnly(None, {"olga": 403, "ivan": 403, "dave": 403}),

@@ -56,7 +56,7 @@ def test_task_list_shows_themes_status_and_questions_left(
 ):
     client = client_of(bob)
     autosave(client, assessment, "workers", "12")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(url("detail", assessment))
     html = response.content.decode()
     assert "Labour" in html and "Environment" in html

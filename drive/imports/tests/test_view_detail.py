@@ -24,7 +24,7 @@ def test_report_lists_errors_first_with_row_column_and_message(
     ]
     job = _job(alice, write_csv(rows))
     client = client_of(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # + the two-factor check
         page = client.get(reverse("imports:detail", args=[job.pk]))
     html = page.content.decode()
     assert page.status_code == 200

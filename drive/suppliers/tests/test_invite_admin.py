@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from drive.accounts.models import Invitation
 from drive.accounts.services import invitation_accept
 from drive.audit.selectors import events_for
 from drive.core.errors import DomainError
@@ -46,11 +47,15 @@ def test_alice_invites_a_registry_supplier_which_gets_its_own_organisation_once(
     assert events_for(supplier).first().action == "supplier.account_created"
     assert mail.outbox[0].to == ["wang@harbour.cn"]
 
-    supplier_invite_admin(supplier=supplier, email="zhao@harbour.cn", by=alice)
+    # A corrected address replaces the pending first invitation (the old link stops).
+    replacement, token = supplier_invite_admin(supplier=supplier, email="zhao@harbour.cn", by=alice)
 
     assert Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).count() == 1
     assert [e.action for e in events_for(supplier)] == ["supplier.account_created"]
-    user = invitation_accept(token=token, full_name="Wang Fang", password=GOOD_PASSWORD)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert list(Invitation.objects.pending().filter(organisation=organisation)) == [replacement]
+    user = invitation_accept(token=token, full_name="Zhao Lei", password=GOOD_PASSWORD)
     assert (user.organisation, user.role) == (organisation, Role.SUPPLIER_ADMIN)
 
 
