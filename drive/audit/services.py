@@ -47,18 +47,19 @@ def audit_record(
                 **(payload or {}),
             },
         )
-    return AuditEvent.objects.create(
-        actor_id=getattr(actor, "pk", None),
-        organisation=organisation,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=str(target.pk),
+    event = audit_event(
+        actor=actor,
         action=action,
-        before=before or {},
-        after=after or {},
+        target=target,
+        organisation=organisation,
+        before=before,
+        after=after,
         from_state=from_state,
         to_state=to_state,
         note=note,
     )
+    event.save()
+    return event
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:
@@ -86,7 +87,7 @@ def audit_event(
         organisation = getattr(actor, "organisation", None)
     organisation_id = getattr(organisation, "pk", organisation)
     return AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=getattr(actor, "pk", None),
         organisation_id=organisation_id,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
