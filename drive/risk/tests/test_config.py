@@ -100,7 +100,9 @@ def test_the_shipped_default_reads_into_weights_rules_tiers_and_the_matrix():
 
 def test_a_programmes_weights_replace_the_models_and_leave_it_unchanged():
     typed = RiskConfig.from_json(DEFAULT_CONFIG)
-    changed = typed.with_weights({"country": Decimal("0.5"), "cpi": Decimal(0), "other": Decimal(1)})
+    changed = typed.with_weights(
+        {"country": Decimal("0.5"), "cpi": Decimal(0), "other": Decimal(1)}
+    )
     assert changed.components == ComponentWeights(Decimal("0.5"), Decimal("0.3"))
     assert changed.indices["cpi"].weight == 0
     assert changed.indices["ituc_gri"] == typed.indices["ituc_gri"]
