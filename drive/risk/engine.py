@@ -39,7 +39,6 @@ from drive.scoring.bands import BAND_LABELS
 from drive.suppliers.models import Supplier
 
 ONE_DP = Decimal("0.1")
-HUNDRED = Decimal(100)
 
 
 def _d(value: Any) -> Decimal:
