@@ -115,7 +115,9 @@ def child(url: str, count: int, sample: int, batch: int) -> None:
         skipped = [
             q.code for q in questions if not question_applies(q, size_class=size, sectors=[])
         ]
-        engine.score_answers(questions, answers, documents, method.config, not_applicable=skipped)
+        engine.score_answers(
+            questions, answers, documents, method.typed_config, not_applicable=skipped
+        )
     seconds = time.perf_counter() - started
     print(f"[{vendor}] core     {count / seconds:,.0f} assessments/s ({seconds:.1f} s)", flush=True)
 

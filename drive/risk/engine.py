@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
-from drive.risk.config import BANDS, INSUFFICIENT_DATA, TIER_LABELS, TIERS
+from drive.risk.config import (
+    BANDS,
+    INSUFFICIENT_DATA,
+    TIER_LABELS,
+    TIERS,
+    Normalisation,
+    RiskConfig,
+)
 from drive.risk.models import (
     CountryIndicator,
     ForcedChildLabourGood,
@@ -32,7 +39,6 @@ from drive.scoring.bands import BAND_LABELS
 from drive.suppliers.models import Supplier
 
 ONE_DP = Decimal("0.1")
-HUNDRED = Decimal(100)
 
 
 def _d(value: Any) -> Decimal:
@@ -166,7 +172,7 @@ class Context:
     """Everything needed to compute risk for many suppliers in a fixed number of queries."""
 
     model: RiskModel
-    config: dict[str, Any]
+    config: RiskConfig
     indices: dict[str, RiskIndex]
     values: dict[tuple[str, str, int], CountryIndicator]
     value_overrides: dict[tuple[str, str], RiskOverride]
@@ -175,21 +181,14 @@ class Context:
     overrides: list[RiskOverride]
 
 
-def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> dict[str, Any]:
+def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> RiskConfig:
     """The model's configuration with a programme's weight overrides applied (latest wins)."""
-    config = {
-        **model.config,
-        "indices": {code: dict(spec) for code, spec in model.config["indices"].items()},
-        "components": dict(model.config["components"]),
+    weights = {
+        override.target: override.weight
+        for override in overrides
+        if override.kind == OverrideKind.WEIGHT and override.weight is not None
     }
-    for override in overrides:
-        if override.kind != OverrideKind.WEIGHT:
-            continue
-        if override.target in config["components"]:
-            config["components"][override.target] = str(override.weight)
-        elif override.target in config["indices"]:
-            config["indices"][override.target]["weight"] = str(override.weight)
-    return config
+    return model.typed_config.with_weights(weights)
 
 
 def build_context(
@@ -207,7 +206,7 @@ def build_context(
         else []
     )
     config = effective_config(model, overrides)
-    codes = set(config["indices"])
+    codes = set(config.indices)
     wanted = {str(c) for c in countries if c}
     values: dict[tuple[str, str, int], CountryIndicator] = {}
     for item in CountryIndicator.objects.filter(
@@ -231,45 +230,33 @@ def build_context(
     )
 
 
-def normalise(value: Decimal, rule: dict[str, Any]) -> Decimal | None:
+def normalise(value: Decimal, rule: Normalisation | dict[str, Any]) -> Decimal | None:
     """A published value on the index's own scale → risk 0–100 (higher = more risk).
 
-    - ``map``: a table from value to risk (ITUC ratings; 5+ is coded 6);
-    - ``inverse``: ``max − value`` scaled to 0–100 (CPI score, WGI percentile rank);
-    - ``cap``: ``value ÷ cap × 100``, at most 100 (GSI prevalence per 1,000).
+    ``rule``: the index's :class:`~drive.risk.config.Normalisation` (or its JSON).
     Returns None when a mapped value is not in the table.
     """
-    method = rule["method"]
-    if method == "map":
-        integral = value == value.to_integral_value()
-        key = str(int(value)) if integral else format(value.normalize(), "f")
-        mapped = rule["map"].get(key)
-        return None if mapped is None else _d(mapped)
-    if method == "inverse":
-        top = _d(rule["max"])
-        return max(Decimal(0), min(HUNDRED, (top - value) / top * HUNDRED))
-    cap = _d(rule["cap"])
-    return min(HUNDRED, max(Decimal(0), value / cap * HUNDRED))
+    if not isinstance(rule, Normalisation):
+        rule = Normalisation.from_json(rule, code="?")
+    return rule.apply(value)
 
 
-def tier_for(score: Decimal, config: dict[str, Any]) -> str:
+def tier_for(score: Decimal, config: RiskConfig | dict[str, Any]) -> str:
     """low < tiers.low ≤ medium < tiers.medium ≤ high < tiers.high ≤ critical."""
-    tiers = config["tiers"]
-    for name in TIERS[:-1]:
-        if score < _d(tiers[name]):
-            return name
-    return TIERS[-1]
+    if not isinstance(config, RiskConfig):
+        config = RiskConfig.from_json(config)
+    return config.tiers.tier_for(score)
 
 
 def _index_components(country: str, context: Context) -> list[IndexComponent]:
     components = []
-    for code, spec in context.config["indices"].items():
+    for code, spec in context.config.indices.items():
         index = context.indices.get(code)
-        year = int(spec["year"])
+        year = spec.year
         component = IndexComponent(
             code=code,
             name=index.name if index else code,
-            weight=_d(spec["weight"]),
+            weight=spec.weight,
             year=year,
             source=index.source if index else "",
             source_url=index.source_url if index else "",
@@ -284,7 +271,7 @@ def _index_components(country: str, context: Context) -> list[IndexComponent]:
             component.value, component.raw = item.value, item.raw
             component.source, component.source_url = item.source, item.source_url
         if component.value is not None:
-            component.risk = normalise(component.value, spec["normalise"])
+            component.risk = spec.normalise.apply(component.value)
         components.append(component)
     return components
 
@@ -336,13 +323,13 @@ def compute(
         for g in context.goods.get(country, [])
         if set(g.segments) & set(codes)
     ]
-    dol_floor = _d(config["sector"]["dol_floor"])
+    dol_floor = config.dol_floor
     sector_risk = sector_default
     if matches:
         sector_risk = max(sector_default or Decimal(0), dol_floor)
 
-    country_weight = _d(config["components"]["country"])
-    sector_weight = _d(config["components"]["sector"])
+    country_weight = config.components.country
+    sector_weight = config.components.sector
     score: Decimal | None = None
     tier = INSUFFICIENT_DATA
     if country_risk is not None:
@@ -351,7 +338,7 @@ def compute(
             parts.append((sector_weight, sector_risk))
         weight = sum((w for w, _r in parts), Decimal(0))
         score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
-        tier = tier_for(score, config)
+        tier = config.tiers.tier_for(score)
     return RiskResult(
         supplier_id=supplier_id,
         country=country,
@@ -430,7 +417,7 @@ def residual_risk(
     data for the inherent tier, the matrix row of the most cautious tier ("critical") is
     used rather than guessing a lower one.
     """
-    config = model.config
+    config = model.typed_config
     if performance_band is not None and performance_band not in BANDS:
         raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
     if performance_band is None:
@@ -442,14 +429,14 @@ def residual_risk(
             matrix_tier=None,
             forced_by_red_flag=False,
             model_version=model.version,
-            red_flag_minimum=config["red_flag_minimum"],
+            red_flag_minimum=config.red_flag_minimum,
             inherent=inherent,
         )
     row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
-    matrix_tier = config["residual_matrix"][row_tier][performance_band]
+    matrix_tier = config.residual_matrix.tier(row_tier, performance_band)
     tier = matrix_tier
     forced = False
-    minimum = config["red_flag_minimum"]
+    minimum = config.red_flag_minimum
     if red_flag and TIERS.index(tier) < TIERS.index(minimum):
         tier, forced = minimum, True
     return ResidualResult(

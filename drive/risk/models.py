@@ -3,12 +3,15 @@ DOL goods list, versioned model configurations and programme overrides (README.m
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from drive.programmes.models import Programme
+from drive.risk.config import RiskConfig
 from drive.suppliers.models import Sector
 
 
@@ -164,6 +167,12 @@ class RiskModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+    @cached_property
+    def typed_config(self) -> RiskConfig:
+        """``config`` read once (a version never changes once published); raises
+        ``RiskConfigInvalid`` for a malformed one."""
+        return RiskConfig.from_json(self.config)
 
 
 class OverrideKind(models.TextChoices):

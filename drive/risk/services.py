@@ -21,7 +21,7 @@ from drive.accounts.models import User
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
-from drive.risk.config import COMPONENTS, validate_config
+from drive.risk.config import COMPONENTS, RiskConfig
 from drive.risk.models import (
     CountryIndicator,
     ForcedChildLabourGood,
@@ -223,7 +223,7 @@ def risk_model_create_version(
     Published versions are never edited, so earlier results stay reproducible.
     Raises ``RiskConfigInvalid`` for a malformed configuration.
     """
-    validate_config(config, known_indices=set(INDICES))
+    RiskConfig.from_json(config, known_indices=set(INDICES))  # the check; stored as given
     with transaction.atomic():
         latest = RiskModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
         model = RiskModel.objects.create(
@@ -244,7 +244,10 @@ def risk_model_create_version(
 
 
 def risk_model_publish(*, model: RiskModel, by: User) -> RiskModel:
-    """Publish a version; it becomes the one used when no version is named."""
+    """Publish a version; it becomes the one used when no version is named.
+
+    Raises ``RiskConfigInvalid`` (nothing changes) if its configuration does not read."""
+    RiskConfig.from_json(model.config, known_indices=set(INDICES))
     with transaction.atomic():
         changed = RiskModel.objects.filter(pk=model.pk, published=False).update(
             published=True, published_at=timezone.now()

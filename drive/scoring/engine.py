@@ -2,7 +2,8 @@
 
 :func:`score_answers` is what :func:`drive.scoring.services.score_compute`, the
 ``rescore`` command and ``bench/scoring_bench.py`` all run. A scoring method's
-``config`` (versioned data in :class:`~drive.scoring.models.ScoringMethod`) decides:
+``config`` (versioned JSON in :class:`~drive.scoring.models.ScoringMethod`, read into a
+:class:`~drive.scoring.config.ScoringConfig` by ``ScoringMethod.typed_config``) decides:
 
 - ``unanswered_optional``: ``"zero"`` (an unanswered optional question counts its
   possible points and earns 0) or ``"exclude"`` (it counts for nothing);
@@ -28,11 +29,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from drive.questionnaires.models import CHOICE_TYPES, NUMBER_TYPES, QuestionType
 from drive.questionnaires.selectors import evidence_needed, is_red_flag, visible_questions
-from drive.scoring.bands import BAND_CODES, DEFAULT_BANDS
+from drive.scoring.bands import DEFAULT_BANDS as DEFAULT_BANDS
+from drive.scoring.config import DEFAULT_CONFIG as DEFAULT_CONFIG
+from drive.scoring.config import Band, ScoringConfig, config_problems
 from drive.scoring.points import PointsRule, PointsRuleError, parse_points_rule
 
 ZERO = Decimal(0)
@@ -58,49 +59,10 @@ REASONS = (
     NOT_SCORED,
 )
 
-DEFAULT_CONFIG: dict[str, Any] = {
-    "unanswered_optional": "zero",
-    "evidence_rule": "zero",
-    "red_flag_cap": "developing",
-    "bands": DEFAULT_BANDS,
-    "theme_weights": {},
-}
-
 
 def validate_config(config: Mapping[str, Any]) -> list[str]:
     """Every problem of a method configuration, as sentences (empty = valid)."""
-    problems: list[str] = []
-    if config.get("unanswered_optional", "zero") not in ("zero", "exclude"):
-        problems.append(_("“unanswered_optional” must be “zero” or “exclude”."))
-    if config.get("evidence_rule", "zero") not in ("zero", "ignore"):
-        problems.append(_("“evidence_rule” must be “zero” or “ignore”."))
-    bands = config.get("bands") or []
-    mins = [band.get("min") for band in bands]
-    if (
-        not bands
-        or any(not isinstance(m, int | float) or not 0 <= m <= 100 for m in mins)
-        or mins[0] != 0
-        or any(a >= b for a, b in zip(mins, mins[1:], strict=False))
-    ):
-        problems.append(
-            _("“bands” must list bands with rising “min” values from 0 to 100, the first at 0.")
-        )
-    elif [band.get("code") for band in bands] != list(BAND_CODES):
-        # The risk model's residual matrix has one column per band code.
-        problems.append(
-            _("“bands” must use the codes %(codes)s, in this order.")
-            % {"codes": ", ".join(BAND_CODES)}
-        )
-    codes = [band.get("code") for band in bands]
-    cap = config.get("red_flag_cap", "developing")
-    if cap and cap not in codes:
-        problems.append(_("“red_flag_cap” must be the code of one of the bands."))
-    weights = config.get("theme_weights") or {}
-    if not isinstance(weights, dict) or any(
-        not isinstance(w, int | float) or w < 0 for w in weights.values()
-    ):
-        problems.append(_("“theme_weights” must map theme codes to numbers of 0 or more."))
-    return problems
+    return config_problems(config)
 
 
 @dataclass
@@ -221,10 +183,11 @@ def question_points(question: Any, value: Any) -> Decimal:
 
 
 def band_for(score: Decimal, bands: Sequence[Mapping[str, Any]]) -> str:
+    """The band ``score`` falls in, ``bands`` as stored (``[{"code", "min"}]``)."""
     code = bands[0]["code"]
-    for band in bands:
-        if score >= Decimal(str(band["min"])):
-            code = band["code"]
+    for band in map(Band.from_json, bands):
+        if score >= band.min:
+            code = band.code
     return code
 
 
@@ -232,7 +195,7 @@ def score_answers(
     questions: Sequence[Any],
     answers: Mapping[str, Any],
     documents: Mapping[str, Collection[Any]],
-    method_config: Mapping[str, Any],
+    method_config: ScoringConfig | Mapping[str, Any],
     *,
     not_applicable: Collection[str] = (),
     overrides: Mapping[str, Decimal] | None = None,
@@ -242,22 +205,26 @@ def score_answers(
     ``questions``: every question of the version, in order, themes and choices loaded;
     ``answers``: ``{code: value}``; ``documents``: ``{code: [document ids]}``;
     ``not_applicable``: codes that do not apply to this supplier (size, sector);
-    ``overrides``: ``{code: earned points}`` granted on appeal.
+    ``overrides``: ``{code: earned points}`` granted on appeal;
+    ``method_config``: the method's :class:`~drive.scoring.config.ScoringConfig` (or its
+    stored JSON, read here; a malformed one raises ``ScoringConfigInvalid``).
     """
-    config = {**DEFAULT_CONFIG, **method_config}
+    config = ScoringConfig.coerce(method_config)
     overrides = overrides or {}
     skipped = set(not_applicable)
     applicable = [q for q in questions if q.code not in skipped]
     shown = {q.code for q in visible_questions(applicable, answers)}
-    weights = config.get("theme_weights") or {}
+    weights = config.theme_weights
     themes: dict[str, ThemeResult] = {}
     results: list[QuestionResult] = []
     red_flags = 0
     for question in questions:
         theme = question.theme
         if theme.code not in themes:
-            weight = weights.get(theme.code, theme.weight)
-            themes[theme.code] = ThemeResult(code=theme.code, weight=Decimal(str(weight)))
+            weight = weights.get(theme.code)
+            if weight is None:
+                weight = Decimal(str(theme.weight))
+            themes[theme.code] = ThemeResult(code=theme.code, weight=weight)
         value = answers.get(question.code)
         result = _score_question(
             question,
@@ -276,14 +243,7 @@ def score_answers(
         results.append(result)
     theme_list = list(themes.values())
     overall = overall_of(theme_list)
-    bands = config["bands"]
-    band = band_for(overall, bands)
-    capped = False
-    cap = config.get("red_flag_cap")
-    if red_flags and cap:
-        order = [b["code"] for b in bands]
-        if order.index(band) > order.index(cap):
-            band, capped = cap, True
+    band, capped = config.capped_band(config.band_for(overall), red_flags)
     return ScoreResult(
         overall=overall,
         band=band,
@@ -298,7 +258,7 @@ def _score_question(
     question: Any,
     value: Any,
     documents: Mapping[str, Collection[Any]],
-    config: Mapping[str, Any],
+    config: ScoringConfig,
     overrides: Mapping[str, Decimal],
     *,
     applicable: bool,
@@ -317,7 +277,7 @@ def _score_question(
             **base, earned=earned, possible=possible, reason=OVERRIDE, red_flag=flagged
         )
     if is_empty(value):
-        if possible > 0 and not question.required and config["unanswered_optional"] == "exclude":
+        if possible > 0 and not question.required and config.unanswered_optional == "exclude":
             possible = ZERO
         return QuestionResult(
             **base, earned=ZERO, possible=possible, reason=UNANSWERED, red_flag=False
@@ -332,7 +292,7 @@ def _score_question(
         )
     earned = _clamp(question_points(question, value), possible)
     if (
-        config["evidence_rule"] == "zero"
+        config.evidence_rule == "zero"
         and not documents.get(question.code)
         and evidence_needed(question, value)
     ):

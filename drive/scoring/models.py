@@ -3,6 +3,8 @@ scoring method version that produced it (STYLE.md §18)."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from drive.assessments.models import Assessment
 from drive.core.i18n import pick
 from drive.questionnaires.models import Question, Theme
 from drive.scoring import engine
+from drive.scoring.config import ScoringConfig
 
 
 class ScoringMethod(models.Model):
@@ -43,6 +46,12 @@ class ScoringMethod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
+
+    @cached_property
+    def typed_config(self) -> ScoringConfig:
+        """``config`` read once (published versions never change); raises
+        ``ScoringConfigInvalid`` for a malformed one."""
+        return ScoringConfig.from_json(self.config)
 
     @property
     def bands(self) -> list[dict]:

@@ -24,6 +24,7 @@ from drive.core.errors import DomainError
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import engine
+from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
 from drive.scoring.models import (
     APPEAL_MOVES,
     Appeal,
@@ -82,7 +83,7 @@ def _build(
         questions,
         submission.answers,
         submission.documents,
-        method.config,
+        method.typed_config,
         not_applicable=_not_applicable(questions, assessment.supplier),
         overrides={code: o.points for code, o in overrides.items()},
     )
@@ -352,9 +353,10 @@ def scoring_method_publish(
     Side effects: the new version; audit ``scoring.method.published``. Existing scores
     stay; ``python manage.py rescore`` computes the new version's.
     """
-    problems = engine.validate_config({**engine.DEFAULT_CONFIG, **config})
-    if problems:
-        raise ScoringRefused(" ".join(problems))
+    try:
+        ScoringConfig.from_json(config)  # the whole check; the JSON is stored as given
+    except ScoringConfigInvalid as error:
+        raise ScoringRefused(error.message) from error
     with transaction.atomic():
         last = (
             ScoringMethod.objects.select_for_update().filter(code=code).order_by("-version").first()
