@@ -167,7 +167,7 @@ def test_two_contributors_saving_their_first_answers_at_once_both_keep_them(
 ):
     """Chen's first answer enrols the company after Bob's save read the stage "invited"
     and before Bob's save moves it: Bob's answer is still kept."""
-    real_move = services.enrolment_move
+    real_move = services.answers.enrolment_move
     chen_saved = []
 
     def chen_saves_first(*, enrolment, to, by, note=""):
@@ -175,7 +175,7 @@ def test_two_contributors_saving_their_first_answers_at_once_both_keep_them(
             chen_saved.append(save(assessment, q, "notes", "From Chen", chen))
         return real_move(enrolment=enrolment, to=to, by=by, note=note)
 
-    monkeypatch.setattr(services, "enrolment_move", chen_saves_first)
+    monkeypatch.setattr(services.answers, "enrolment_move", chen_saves_first)
 
     bobs = save(assessment, q, "workers", "120", bob)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from drive.assessments.models import AssessmentStatus
 from drive.assessments.testing import make_assessment
-from drive.assessments.tests.test_views_supplier import complete
+from drive.assessments.tests.supplier_pages import complete
 from drive.events.models import DomainEvent
 from drive.factories import UserFactory
 from drive.organisations.models import Role

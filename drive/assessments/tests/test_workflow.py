@@ -269,13 +269,13 @@ def test_the_snapshot_is_read_inside_the_submit_transaction(
     complete(assessment, q, bob, bright)
     outside = len(connection.savepoint_ids)
     depths = []
-    real_state = services.assessment_state
+    real_state = services.submission.assessment_state
 
     def spy(target):
         depths.append(len(connection.savepoint_ids))
         return real_state(target)
 
-    monkeypatch.setattr(services, "assessment_state", spy)
+    monkeypatch.setattr(services.submission, "assessment_state", spy)
 
     submission = assessment_submit(assessment=assessment, by=bob)
 

@@ -1,8 +1,5 @@
-"""Writes of self-assessments (STYLE.md §3): answering, evidence, prefill, submission
-and review. Every function takes the actor, works in one transaction and audits.
-
-Status moves go through :func:`drive.audit.workflow.transition` (ASSESSMENT_MOVES) and
-enrolment stages only through :func:`drive.programmes.services.enrolment_move`.
+"""Answering a self-assessment: cleaning a value, the edit lock, saving an answer
+(with its revision) and prefilling from an earlier assessment.
 
 While an assessment is *returned for clarification*, the supplier amends only what the
 reviewer asked about: the answers commented on in the latest submission can change,
@@ -12,7 +9,6 @@ every other answer is read-only until the next review.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,66 +19,26 @@ from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import (
-    ASSESSMENT_MOVES,
     EDITABLE_STATUSES,
     Answer,
     Assessment,
     AssessmentStatus,
-    ReviewComment,
-    Submission,
 )
 from drive.assessments.selectors import (
-    Missing,
     answers_of,
-    assessment_state,
     commented_codes,
     is_empty,
-    latest_submission_number,
-    values_of,
 )
+from drive.assessments.services.errors import AnswerConflict, AnswerInvalid, AssessmentLocked
 from drive.audit.services import audit_record
-from drive.audit.workflow import transition
-from drive.core.errors import DomainError, InvalidTransition
+from drive.core.errors import InvalidTransition
 from drive.evidence.models import Document
-from drive.evidence.services import document_upload
 from drive.programmes.models import Enrolment, Stage
 from drive.programmes.services import enrolment_move, enrolment_touch
 from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import applicable_questions, applies_to_supplier
 
 TEXT_MAX_LENGTH = 5000
-
-
-class AnswerInvalid(DomainError):
-    """The value does not fit the question (wrong type, out of range, not a choice)."""
-
-
-class AssessmentLocked(DomainError):
-    """The assessment (or this answer) cannot be changed now."""
-
-
-class AnswerConflict(DomainError):
-    """Someone saved this answer since the person read it; nothing was overwritten."""
-
-    def __init__(self, message: str, *, answer: Answer) -> None:
-        super().__init__(message)
-        self.answer = answer
-        self.value = answer.value
-        self.revision = answer.revision
-        self.changed_by = answer.updated_by
-        self.changed_at = answer.updated_at
-
-
-class AssessmentIncomplete(DomainError):
-    """Required answers or evidence are missing; ``missing`` lists them."""
-
-    def __init__(self, message: str, *, missing: list[Missing]) -> None:
-        super().__init__(message)
-        self.missing = missing
-
-
-class ReviewRefused(DomainError):
-    pass
 
 
 # --- Values ---------------------------------------------------------------------------
@@ -314,120 +270,11 @@ def answer_save(
     return answer
 
 
-def _answer_for(assessment: Assessment, question: Question, by: User) -> Answer:
-    answer, _created = Answer.objects.get_or_create(
-        assessment=assessment, question=question, defaults={"updated_by": by}
-    )
-    return answer
-
-
 def _same_company(assessment: Assessment, document: Document) -> bool:
     supplier = assessment.supplier
     if supplier.organisation_id:
         return document.supplier.organisation_id == supplier.organisation_id
     return document.supplier_id == supplier.pk
-
-
-def answer_attach_document(
-    *,
-    document: Document,
-    by: User,
-    answer: Answer | None = None,
-    assessment: Assessment | None = None,
-    question: Question | None = None,
-) -> Answer:
-    """Attach a document of the company's library to an answer (created if needed).
-
-    Give ``answer``, or ``assessment`` and ``question``. Attaching twice changes nothing.
-    Side effects: audit ``answer.document_attached``; activity as for a saved answer.
-    """
-    if answer is not None:
-        assessment, question = answer.assessment, answer.question
-    assert assessment is not None and question is not None
-    with transaction.atomic():
-        _check_editable(assessment, question)
-        if not _same_company(assessment, document):
-            raise AssessmentLocked(_("This document is not in your company's library."))
-        answer = _answer_for(assessment, question, by)
-        if answer.documents.filter(pk=document.pk).exists():
-            return answer
-        answer.documents.add(document)
-        Answer.objects.filter(pk=answer.pk).update(
-            revision=F("revision") + 1, updated_by=by, updated_at=timezone.now()
-        )
-        answer.refresh_from_db()
-        audit_record(
-            actor=by,
-            action="answer.document_attached",
-            target=assessment,
-            after={question.code: document.title, "document": document.pk},
-            note=question.code,
-        )
-        _record_activity(assessment, by)
-    return answer
-
-
-def answer_upload_document(
-    *,
-    assessment: Assessment,
-    question: Question,
-    file: Any,
-    title: str,
-    kind: str,
-    valid_until: datetime.date | None,
-    by: User,
-) -> Document:
-    """Upload a file into the company's library and attach it to the answer, all or
-    nothing (:func:`drive.evidence.services.document_upload`, then
-    :func:`answer_attach_document`, in one transaction).
-
-    When either step is refused (:class:`UploadRejected`, :class:`AssessmentLocked`, …)
-    nothing is kept: no document in the library and, since a rollback does not touch
-    storage, the file written for it is deleted here.
-    """
-    document: Document | None = None
-    try:
-        with transaction.atomic():
-            document = document_upload(
-                supplier=assessment.supplier,
-                file=file,
-                title=title,
-                kind=kind,
-                valid_until=valid_until,
-                by=by,
-            )
-            answer_attach_document(
-                assessment=assessment, question=question, document=document, by=by
-            )
-    except BaseException:
-        # A document the library already held (same content) stays with its file.
-        if document is not None and not Document.objects.filter(pk=document.pk).exists():
-            document.file.delete(save=False)
-        raise
-    return document
-
-
-def answer_detach_document(*, answer: Answer, document: Document, by: User) -> Answer:
-    """Take a document off an answer (it stays in the library); audit
-    ``answer.document_detached``."""
-    with transaction.atomic():
-        _check_editable(answer.assessment, answer.question)
-        if not answer.documents.filter(pk=document.pk).exists():
-            return answer
-        answer.documents.remove(document)
-        Answer.objects.filter(pk=answer.pk).update(
-            revision=F("revision") + 1, updated_by=by, updated_at=timezone.now()
-        )
-        answer.refresh_from_db()
-        audit_record(
-            actor=by,
-            action="answer.document_detached",
-            target=answer.assessment,
-            before={answer.question.code: document.title, "document": document.pk},
-            note=answer.question.code,
-        )
-        enrolment_touch(enrolment=answer.assessment.enrolment)
-    return answer
 
 
 # --- Prefill ---------------------------------------------------------------------------
@@ -500,217 +347,3 @@ def assessment_prefill(*, assessment: Assessment, source: Assessment, by: User) 
         if copied:
             _record_activity(assessment, by)
     return copied
-
-
-# --- Submission and review ---------------------------------------------------------------
-
-
-def assessment_missing(assessment: Assessment) -> list[Missing]:
-    """Required visible applicable questions left unanswered, and answers that need a
-    document and have none; each names its theme and question for links."""
-    return assessment_state(assessment).missing
-
-
-def reference_number(assessment: Assessment, number: int) -> str:
-    return f"DRV-{assessment.pk}-{number}"
-
-
-def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
-    """Freeze the answers and send them for review.
-
-    Everything happens in one transaction holding the assessment row (:func:`_lock`), so
-    the snapshot is exactly what was submitted: no answer saved alongside slips in
-    between, and a second submit (a double click, a page opened earlier) is refused with
-    :class:`AssessmentLocked`, as is a company withdrawn or a programme closed. Refuses
-    with :class:`AssessmentIncomplete` (listing each missing answer or document) when
-    anything is missing. Otherwise: a :class:`Submission` with a snapshot of the visible
-    answers and their document ids; assessment draft/returned → submitted (audit and event
-    ``assessment.submitted``; its consumer notifies the buyer's programme managers);
-    enrolment → "assessment submitted".
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        _lock(assessment)
-        if assessment.status not in EDITABLE_STATUSES:
-            raise AssessmentLocked(_("This assessment has already been submitted."))
-        state = assessment_state(assessment)
-        missing = state.missing
-        if missing:
-            raise AssessmentIncomplete(
-                _("Some answers are missing. Complete them, then submit again."), missing=missing
-            )
-        number = latest_submission_number(assessment) + 1
-        submission = Submission.objects.create(
-            assessment=assessment,
-            number=number,
-            answers={s.question.code: s.value for s in state.visible if not is_empty(s.value)},
-            documents={s.question.code: s.document_ids for s in state.visible if s.documents},
-            submitted_by=by,
-        )
-        transition(
-            assessment,
-            to=AssessmentStatus.SUBMITTED,
-            allowed=ASSESSMENT_MOVES,
-            by=by,
-            action="assessment.submitted",
-            note=reference_number(assessment, number),
-            changes={"submitted_at": now},
-            # Reactions (webhooks, scoring) load the rest from the assessment.
-            payload={"submission": number},
-        )
-        enrolment = assessment.enrolment  # as read under the lock
-        if enrolment.stage == Stage.INVITED:
-            enrolment = _enrol(enrolment, by)
-        enrolment_move(enrolment=enrolment, to=Stage.SUBMITTED, by=by)
-        enrolment_touch(enrolment=enrolment)
-    return submission
-
-
-def _check_under_review(assessment: Assessment) -> None:
-    if assessment.status != AssessmentStatus.SUBMITTED:
-        raise ReviewRefused(_("Only a submitted assessment waiting for review can be reviewed."))
-
-
-def review_comment_add(
-    *, assessment: Assessment, question: Question, text: str, by: User
-) -> ReviewComment:
-    """Comment on one answer of the submission under review; audit
-    ``assessment.commented``."""
-    _check_under_review(assessment)
-    text = (text or "").strip()
-    if not text:
-        raise ReviewRefused(_("Write the comment first."))
-    if question.version_id != assessment.version_id:
-        raise ReviewRefused(_("This question is not part of this questionnaire."))
-    with transaction.atomic():
-        comment = ReviewComment.objects.create(
-            assessment=assessment,
-            question=question,
-            submission_number=latest_submission_number(assessment),
-            author=by,
-            text=text,
-        )
-        audit_record(
-            actor=by,
-            action="assessment.commented",
-            target=assessment,
-            after={question.code: text},
-            note=question.code,
-        )
-    return comment
-
-
-def assessment_return(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
-    """Return a submitted assessment for clarification.
-
-    Needs at least one comment on the submission under review (the supplier must know
-    what to change). Assessment → returned (audit and event ``assessment.returned`` with
-    ``note``); enrolment → "enrolled". The event's consumer notifies the supplier's people
-    of the commented questions.
-    """
-    _check_under_review(assessment)
-    number = latest_submission_number(assessment)
-    comments = list(
-        ReviewComment.objects.filter(assessment=assessment, submission_number=number)
-        .select_related("question")
-        .order_by("question__order", "created_at")
-    )
-    if not comments:
-        raise ReviewRefused(
-            _("Comment on at least one answer so the supplier knows what to change.")
-        )
-    with transaction.atomic():
-        transition(
-            assessment,
-            to=AssessmentStatus.RETURNED,
-            allowed=ASSESSMENT_MOVES,
-            by=by,
-            action="assessment.returned",
-            note=note,
-        )
-        enrolment = assessment.enrolment
-        enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by, note=note)
-    return assessment
-
-
-def assessment_accept(*, assessment: Assessment, by: User, note: str = "") -> Assessment:
-    """Accept a submitted assessment: → accepted (audit and event ``assessment.accepted``,
-    whose consumer notifies the supplier's people), enrolment → "reviewed"."""
-    _check_under_review(assessment)
-    with transaction.atomic():
-        transition(
-            assessment,
-            to=AssessmentStatus.ACCEPTED,
-            allowed=ASSESSMENT_MOVES,
-            by=by,
-            action="assessment.accepted",
-            note=note,
-            changes={"accepted_at": timezone.now()},
-        )
-        enrolment_move(enrolment=assessment.enrolment, to=Stage.REVIEWED, by=by, note=note)
-    return assessment
-
-
-# --- Comparison ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompareRow:
-    question: Question
-    old: Any
-    new: Any
-    old_documents: list[int]
-    new_documents: list[int]
-
-    @property
-    def changed(self) -> bool:
-        return self.old != self.new or sorted(self.old_documents) != sorted(self.new_documents)
-
-
-def submission_compare(assessment: Assessment, a: int, b: int) -> list[CompareRow]:
-    """Answers of submissions ``a`` (old) and ``b`` (new), question by question, for every
-    question answered in either."""
-    submissions = {s.number: s for s in assessment.submissions.filter(number__in=[a, b])}
-    if a not in submissions or b not in submissions:
-        raise Submission.DoesNotExist
-    old, new = submissions[a], submissions[b]
-    codes = set(old.answers) | set(new.answers) | set(old.documents) | set(new.documents)
-    questions = (
-        Question.objects.filter(version=assessment.version, code__in=codes)
-        .select_related("theme")
-        .prefetch_related("choices")
-        .order_by("theme__order", "order")
-    )
-    return [
-        CompareRow(
-            question=q,
-            old=old.answers.get(q.code),
-            new=new.answers.get(q.code),
-            old_documents=old.documents.get(q.code, []),
-            new_documents=new.documents.get(q.code, []),
-        )
-        for q in questions
-    ]
-
-
-__all__ = [
-    "AnswerConflict",
-    "AnswerInvalid",
-    "AssessmentIncomplete",
-    "AssessmentLocked",
-    "CompareRow",
-    "ReviewRefused",
-    "answer_attach_document",
-    "answer_detach_document",
-    "answer_save",
-    "answer_upload_document",
-    "assessment_accept",
-    "assessment_missing",
-    "assessment_prefill",
-    "assessment_return",
-    "assessment_submit",
-    "clean_value",
-    "review_comment_add",
-    "submission_compare",
-    "values_of",
-]

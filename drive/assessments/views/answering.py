@@ -1,9 +1,4 @@
-"""Self-assessment pages: the supplier's task list, question pages with autosave, check
-your answers, confirmation, printable questionnaire; the buyer's review and comparison.
-
-Thin views: scope with ``visible_to`` (another organisation's assessment is 404), check a
-predicate (wrong role is 403), call one service or selector, render.
-"""
+"""Answering: a theme's question page (with evidence) and the autosave endpoint."""
 
 from __future__ import annotations
 
@@ -12,18 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from drive.assessments import services
-from drive.assessments.models import Assessment, AssessmentStatus, Submission
-from drive.assessments.permissions import can_answer, can_read_review, can_review
+from drive.assessments.models import Assessment, AssessmentStatus
+from drive.assessments.permissions import can_answer
 from drive.assessments.presenters import answer_conflict_payload
 from drive.assessments.selectors import (
     YES_NO_LABELS,
@@ -31,14 +25,11 @@ from drive.assessments.selectors import (
     QuestionState,
     ThemeState,
     assessment_state,
-    assessments_with_progress,
     display_value,
     library_choices,
-    prefill_source,
-    supplier_assessments,
-    visible_assessments,
 )
-from drive.core.http import forbidden, querystring_without
+from drive.assessments.views.access import _assessment_or_404, _supplier_assessment
+from drive.core.http import forbidden
 from drive.core.params import parse_id
 from drive.core.uploads import upload_limit
 from drive.evidence.forms import DocumentUploadForm
@@ -46,85 +37,6 @@ from drive.evidence.models import DocumentKind
 from drive.evidence.services import UploadRejected
 from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import evidence_needed
-
-PAGE_SIZE = 25
-
-
-def _assessment_or_404(user: Any, pk: int) -> Assessment:
-    assessment = visible_assessments(user).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404(_("No such assessment."))
-    return assessment
-
-
-def _deadline(assessment: Assessment) -> dict[str, Any] | None:
-    date = assessment.enrolment.programme.assessment_deadline
-    if date is None:
-        return None
-    days = (date - timezone.localdate()).days
-    return {"date": date, "days": days, "overdue_by": max(0, -days)}
-
-
-# --- Supplier side -----------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    organisation = request.user.organisation
-    if organisation is None or not organisation.is_supplier:
-        return forbidden(
-            request,
-            _(
-                "This page lists a supplier's own assessments. Buyers find them on each "
-                "programme's page."
-            ),
-        )
-    page_obj = Paginator(supplier_assessments(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = [
-        {"assessment": a, "progress": p, "deadline": _deadline(a)}
-        for a, p in assessments_with_progress(page_obj.object_list)
-    ]
-    context = {
-        "rows": rows,
-        "page_obj": page_obj,
-        "querystring_without_page": querystring_without(request.GET, "page"),
-    }
-    return render(request, "assessments/mine.html", context)
-
-
-def _supplier_assessment(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
-    assessment = _assessment_or_404(request.user, pk)
-    if not can_answer(request.user, assessment):
-        if can_read_review(request.user, assessment):
-            return redirect("assessments:review", pk=assessment.pk)
-        return forbidden(request, _("Only the supplier's own people answer its assessment."))
-    return assessment
-
-
-@login_required
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _supplier_assessment(request, pk)
-    if isinstance(assessment, HttpResponse):
-        return assessment
-    state = assessment_state(assessment)
-    source = (
-        prefill_source(assessment)
-        if assessment.status == AssessmentStatus.DRAFT and not assessment.prefilled_from_id
-        else None
-    )
-    context = {
-        "assessment": assessment,
-        "state": state,
-        "progress": state.progress,
-        "deadline": _deadline(assessment),
-        "prefill_source": source,
-        "last_submission": assessment.submissions.order_by("-number").first(),
-    }
-    return render(request, "assessments/detail.html", context)
 
 
 @dataclass
@@ -429,202 +341,4 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
             "saved_at": saved_at.isoformat(),
             "saved_text": _("Saved at %(time)s") % {"time": time_format(saved_at, "H:i")},
         }
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check your answers, then submit (POST)."""
-    assessment = _supplier_assessment(request, pk)
-    if isinstance(assessment, HttpResponse):
-        return assessment
-    if request.method == "POST":
-        try:
-            submission = services.assessment_submit(assessment=assessment, by=request.user)
-        except services.AssessmentLocked as error:
-            return forbidden(request, error.message, status=409)
-        except services.DomainError as error:  # something missing, or moved meanwhile
-            messages.error(request, error.message)
-        else:
-            return redirect("assessments:confirmation", pk=assessment.pk, number=submission.number)
-    state = assessment_state(assessment)
-    context = {
-        "assessment": assessment,
-        "state": state,
-        "missing": state.missing,
-        "progress": state.progress,
-        "deadline": _deadline(assessment),
-    }
-    return render(request, "assessments/check.html", context)
-
-
-@login_required
-@require_GET
-def confirmation(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    assessment = _supplier_assessment(request, pk)
-    if isinstance(assessment, HttpResponse):
-        return assessment
-    submission = assessment.submissions.filter(number=number).first()
-    if submission is None:
-        raise Http404(_("No such submission."))
-    context = {
-        "assessment": assessment,
-        "submission": submission,
-        "reference": services.reference_number(assessment, submission.number),
-    }
-    return render(request, "assessments/confirmation.html", context)
-
-
-@login_required
-@require_POST
-def prefill(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _supplier_assessment(request, pk)
-    if isinstance(assessment, HttpResponse):
-        return assessment
-    source = prefill_source(assessment)
-    if source is None:
-        messages.error(request, _("There are no earlier submitted answers to start from."))
-        return redirect("assessments:detail", pk=assessment.pk)
-    try:
-        copied = services.assessment_prefill(assessment=assessment, source=source, by=request.user)
-    except services.DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "%(count)s answers were copied from your last submission. Check them before "
-                "you submit."
-            )
-            % {"count": len(copied)},
-        )
-    return redirect("assessments:detail", pk=assessment.pk)
-
-
-@login_required
-@require_GET
-def print_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every applicable question, in the reader's language, to prepare offline; also as
-    an XLSX workbook (``?format=xlsx``)."""
-    assessment = _assessment_or_404(request.user, pk)
-    if not (can_answer(request.user, assessment) or can_read_review(request.user, assessment)):
-        return forbidden(request, _("You cannot read this questionnaire."))
-    state = assessment_state(assessment)
-    if request.GET.get("format") == "xlsx":
-        from drive.assessments.exports import questionnaire_workbook
-
-        response = HttpResponse(
-            questionnaire_workbook(state),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="questionnaire-{assessment.pk}.xlsx"'
-        )
-        return response
-    fields = [Field(state=s, value=s.value) for t in state.themes for s in t.questions]
-    return render(
-        request,
-        "assessments/print.html",
-        {
-            "assessment": assessment,
-            "state": state,
-            "fields": fields,
-            "printed_on": date_format(timezone.localdate(), "j F Y"),
-        },
-    )
-
-
-# --- Buyer side ---------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment_or_404(request.user, pk)
-    if not can_read_review(request.user, assessment):
-        if can_answer(request.user, assessment):
-            return redirect("assessments:detail", pk=assessment.pk)
-        return forbidden(request, _("Only the buyer's staff review assessments."))
-    may_review = can_review(request.user, assessment)
-    if request.method == "POST":
-        if not may_review:
-            return forbidden(request, _("Only programme managers and organisation admins review."))
-        action = request.POST.get("action")
-        try:
-            if action == "comment":
-                question = assessment.version.questions.filter(
-                    code=request.POST.get("question", "")
-                ).first()
-                if question is None:
-                    raise Http404(_("No such question."))
-                services.review_comment_add(
-                    assessment=assessment,
-                    question=question,
-                    text=request.POST.get("text", ""),
-                    by=request.user,
-                )
-                messages.success(request, _("Your comment was added."))
-                return redirect(reverse("assessments:review", args=[pk]) + f"#q-{question.code}")
-            if action == "return":
-                services.assessment_return(
-                    assessment=assessment,
-                    by=request.user,
-                    note=request.POST.get("note", "").strip(),
-                )
-                messages.success(request, _("The assessment was returned to the supplier."))
-            elif action == "accept":
-                services.assessment_accept(assessment=assessment, by=request.user)
-                messages.success(request, _("The assessment was accepted."))
-            else:
-                return forbidden(request, _("Choose comment, return or accept."), status=400)
-        except services.DomainError as error:
-            messages.error(request, error.message)
-        return redirect("assessments:review", pk=pk)
-    state = assessment_state(assessment)
-    submissions = list(assessment.submissions.select_related("submitted_by").order_by("-number"))
-    context = {
-        "assessment": assessment,
-        "state": state,
-        "progress": state.progress,
-        "submissions": submissions,
-        "latest_number": submissions[0].number if submissions else 0,
-        "may_review": may_review and assessment.status == AssessmentStatus.SUBMITTED,
-        "programme": assessment.enrolment.programme,
-    }
-    return render(request, "assessments/review.html", context)
-
-
-@login_required
-@require_GET
-def compare(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
-    assessment = _assessment_or_404(request.user, pk)
-    try:
-        rows = services.submission_compare(assessment, a, b)
-    except Submission.DoesNotExist:
-        raise Http404(_("No such submission.")) from None
-    shown = [
-        {
-            "row": row,
-            "old": display_value(row.question, row.old),
-            "new": display_value(row.question, row.new),
-        }
-        for row in rows
-    ]
-    only_changes = request.GET.get("changes") == "1"
-    if only_changes:
-        shown = [item for item in shown if item["row"].changed]
-    return render(
-        request,
-        "assessments/compare.html",
-        {
-            "assessment": assessment,
-            "rows": shown,
-            "a": a,
-            "b": b,
-            "only_changes": only_changes,
-            "back": "assessments:review"
-            if can_read_review(request.user, assessment)
-            else "assessments:detail",
-        },
     )

@@ -1,0 +1,121 @@
+"""The cohort page of a programme (stages, progress, deadline, filters, query counts) and
+the paginated programme lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from drive.factories import SupplierFactory
+from drive.programmes import services
+from drive.programmes.models import Enrolment, Programme, Stage
+from drive.programmes.tests.programme_pages import url
+
+# --- cohort page ----------------------------------------------------------------------
+
+
+def test_cohort_shows_stage_words_progress_and_deadline(client_of, alice, bright, cedar, programme):
+    first = services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    services.enrolment_create(programme=programme, supplier=cedar, by=alice)
+    services.enrolment_move(enrolment=first, to=Stage.ENROLLED, by=alice)
+
+    response = client_of(alice).get(url("detail", programme.pk))
+    html = response.content.decode()
+    assert ">Enrolled</span>" in html and ">Invited</span>" in html
+    assert "Due in 5 days" in html
+    assert programme.assessment_deadline.strftime("%Y-%m-%d") in html
+    assert '<progress class="progress" max="100" value="0"' in html
+    assert "0 of 3 answered" in html
+    funnel = {s.stage: s.count for s in response.context["funnel"]}
+    assert funnel["invited"] == 1 and funnel["enrolled"] == 1
+    assert f'name="enrolments" value="{first.pk}"' in html
+
+
+def test_cohort_filters(client_of, alice, bright, cedar, programme):
+    services.enrolment_create(programme=programme, supplier=bright, by=alice)
+    moved = services.enrolment_create(programme=programme, supplier=cedar, by=alice)
+    services.enrolment_withdraw(enrolment=moved, by=alice)
+    client = client_of(alice)
+
+    def names(**params):
+        response = client.get(url("detail", programme.pk), params)
+        return [e.supplier.legal_name for e in response.context["enrolments"]]
+
+    assert names(stage="withdrawn") == [cedar.legal_name]
+    assert names(deadline="due_soon") == [bright.legal_name]
+    assert names(q="明亮") == [bright.legal_name]
+    html = client.get(url("detail", programme.pk), {"q": "nobody"}).content.decode()
+    assert "No supplier matches these filters" in html
+
+
+def test_empty_cohort_tells_alice_to_enrol(client_of, alice, programme):
+    html = client_of(alice).get(url("detail", programme.pk)).content.decode()
+    assert "No supplier in this programme yet" in html and url("enrol", programme.pk) in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_cohort_page_query_count_does_not_grow(
+    client_of, alice, agency, programme, size, django_assert_max_num_queries
+):
+    services.enrolment_create_many(
+        programme=programme, suppliers=SupplierFactory.create_batch(size, buyer=agency), by=alice
+    )
+    client = client_of(alice)
+    client.get(url("detail", programme.pk))  # warm the session and content types
+    # 12, + the header's unread count, + exact progress (questions, sectors, answers: three
+    # queries per page whatever its size) - the size totals only a progress sort needs.
+    with django_assert_max_num_queries(16):  # + the two-factor check
+        response = client.get(url("detail", programme.pk))
+    assert response.status_code == 200
+    assert len(response.context["enrolments"]) == min(size, 25)
+
+
+def test_programme_list_is_paginated_25_a_page(
+    client_of, alice, agency, version, django_assert_max_num_queries
+):
+    Programme.objects.bulk_create(
+        [
+            Programme(
+                buyer=agency,
+                name=f"Programme {n:02d}",
+                questionnaire_version=version,
+                created_by=alice,
+            )
+            for n in range(30)
+        ]
+    )
+    client = client_of(alice)
+    client.get(url("list"))  # warm the session and content types
+    with django_assert_max_num_queries(10):  # 8 + the header's unread count
+        first = client.get(url("list"))
+    assert len(first.context["programmes"]) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(url("list"), {"page": "2"})
+    assert len(second.context["programmes"]) == 5
+    shown = {p.pk for p in first.context["programmes"]} | {
+        p.pk for p in second.context["programmes"]
+    }
+    assert len(shown) == 30
+
+
+def test_bobs_programmes_are_paginated_25_a_page(
+    client_of, alice, agency, bob, bright, version, django_assert_max_num_queries
+):
+    programmes = Programme.objects.bulk_create(
+        [
+            Programme(
+                buyer=agency,
+                name=f"Programme {n:02d}",
+                questionnaire_version=version,
+                created_by=alice,
+            )
+            for n in range(27)
+        ]
+    )
+    Enrolment.objects.bulk_create([Enrolment(programme=p, supplier=bright) for p in programmes])
+    client = client_of(bob)
+    client.get(url("mine"))
+    with django_assert_max_num_queries(10):
+        first = client.get(url("mine"))
+    assert len(first.context["enrolments"]) == 25
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get(url("mine"), {"page": "2"}).context["enrolments"]) == 2
