@@ -23,7 +23,6 @@ from drive.suppliers.models import (
     LongTermAgreement,
     Sector,
 )
-from drive.suppliers.selectors import SIZE_FILTERS, SORTS
 
 COUNTRY_CHOICES = [code for code, _name in countries]
 PG_INT_MAX = 2_147_483_647
@@ -223,25 +222,6 @@ class SupplierIn(serializers.Serializer):
                 % {"codes": ", ".join(str(c) for c in unknown)}
             )
         return sorted(set(codes))
-
-
-class SupplierFilterIn(serializers.Serializer):
-    """Query parameters of the supplier list (the registry page's filters)."""
-
-    q = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        help_text=_("Words in the name, registration or UNGM number, city."),
-    )
-    country = serializers.ChoiceField(choices=COUNTRY_CHOICES, required=False)
-    sector = serializers.IntegerField(min_value=10, max_value=99, required=False)
-    size = serializers.ChoiceField(choices=list(SIZE_FILTERS), required=False)
-    women_owned = serializers.ChoiceField(choices=["yes", "no"], required=False)
-    lta = serializers.ChoiceField(
-        choices=["yes", "no"], required=False, help_text=_("Holds a long-term agreement.")
-    )
-    sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="name")
 
 
 # --- Imports ---------------------------------------------------------------------------

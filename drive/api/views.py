@@ -44,6 +44,7 @@ from drive.imports.permissions import can_import_suppliers
 from drive.imports.selectors import imports_for
 from drive.organisations.models import Organisation
 from drive.suppliers import services as supplier_services
+from drive.suppliers.filters import SIZE_FILTERS, SORTS
 from drive.suppliers.models import Certification, Contact, LongTermAgreement, Sector, Supplier
 from drive.suppliers.permissions import (
     can_create_supplier,
@@ -51,7 +52,7 @@ from drive.suppliers.permissions import (
     can_invite_supplier,
     can_view_registry,
 )
-from drive.suppliers.selectors import SORTS, supplier_search
+from drive.suppliers.selectors import supplier_search
 from drive.suppliers.services import supplier_invite_admin
 
 ID = r"[0-9]{1,18}"
@@ -160,28 +161,14 @@ class UserViewSet(ScopedViewSet):
 # --- Supplier registry ----------------------------------------------------------------
 
 SUPPLIER_FILTERS = [
-    OpenApiParameter(
-        name,
-        field_type,
-        description=str(getattr(field, "help_text", "") or ""),
-        enum=list(field.choices) if hasattr(field, "choices") else None,
-    )
-    for name, field_type, field in (
-        ("q", str, s.SupplierFilterIn().fields["q"]),
-        ("country", str, s.SupplierFilterIn().fields["country"]),
-        ("sector", int, s.SupplierFilterIn().fields["sector"]),
-        ("size", str, s.SupplierFilterIn().fields["size"]),
-        ("women_owned", str, s.SupplierFilterIn().fields["women_owned"]),
-        ("lta", str, s.SupplierFilterIn().fields["lta"]),
-        ("sort", str, s.SupplierFilterIn().fields["sort"]),
-    )
+    OpenApiParameter("q", str, description="Words in the name, registration or UNGM number, city."),
+    OpenApiParameter("country", str, description="ISO 3166 country code, such as CN or VN."),
+    OpenApiParameter("sector", int, description="UNSPSC segment code (two digits)."),
+    OpenApiParameter("size", str, enum=list(SIZE_FILTERS)),
+    OpenApiParameter("women_owned", str, enum=["yes", "no"]),
+    OpenApiParameter("lta", str, enum=["yes", "no"], description="Holds a long-term agreement."),
+    OpenApiParameter("sort", str, enum=list(SORTS), description="By name when absent."),
 ]
-
-
-def _supplier_filters(request: Request) -> dict[str, str]:
-    query = s.SupplierFilterIn(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return {key: str(value) for key, value in query.validated_data.items()}
 
 
 @extend_schema_view(
@@ -227,8 +214,8 @@ class SupplierViewSet(ScopedViewSet):
         return SORTS[request.query_params.get("sort") or "name"]
 
     def list(self, request: Request) -> Response:
-        params = _supplier_filters(request)
-        suppliers = supplier_search(user=request.user, params=params).prefetch_related(
+        suppliers = supplier_search(user=request.user, params=request.query_params)
+        suppliers = suppliers.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.order_by("code"))
         )
         return self.page(suppliers, s.SupplierListOut)
@@ -311,8 +298,7 @@ class SupplierViewSet(ScopedViewSet):
         # The package names the caller's organisation as buyer and publisher: only a
         # buyer publishes its registry (a supplier or an inspection body is refused).
         require(can_view_registry(request.user))
-        params = _supplier_filters(request)
-        suppliers = supplier_search(user=request.user, params=params)
+        suppliers = supplier_search(user=request.user, params=request.query_params)
         return Response(ocds_package(suppliers, publisher=request.user.organisation))
 
 

@@ -15,6 +15,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from drive.core.errors import DomainError
 from drive.core.params import parse_id
@@ -46,6 +48,34 @@ class IdFilter(django_filters.Filter):
     """Objects whose ``field_name`` is this id (``?programme=12``)."""
 
     field_class = IdField
+
+
+class CountryCodeField(forms.CharField):
+    """An ISO 3166 code in any case (``vn`` is VN); an unknown code is an error."""
+
+    def clean(self, value: str) -> str:
+        code = (super().clean(value) or "").strip().upper()
+        if code and code not in dict(countries):
+            raise forms.ValidationError(
+                gettext_lazy("%(code)s is not a country code; use two letters such as CN or VN."),
+                params={"code": value},
+            )
+        return code
+
+
+class LowerChoiceField(forms.ChoiceField):
+    """A choice given in any case, with spaces around (as people type URLs)."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryCodeField
+
+
+class LowerChoiceFilter(django_filters.ChoiceFilter):
+    field_class = LowerChoiceField
 
 
 def apply_filters(

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from drive.core.filters import InvalidFilter, apply_filters
 from drive.core.http import forbidden, querystring_without
 from drive.core.uploads import upload_limit
 from drive.evidence import services
 from drive.evidence.filetypes import attachment_response
+from drive.evidence.filters import DocumentFilter
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
-from drive.evidence.models import Document
+from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
 from drive.evidence.selectors import home_supplier, library_for
 
@@ -63,8 +65,20 @@ def library(request: HttpRequest) -> HttpResponse:
                 request, _("“%(title)s” is in your library.") % {"title": document.title}
             )
             return redirect("evidence:library")
-    page_obj = Paginator(library_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = None
+    try:
+        documents = apply_filters(DocumentFilter, request.GET, library_for(request.user))
+    except InvalidFilter as error:
+        # Say what is wrong and list nothing, rather than a list that looks filtered. The
+        # upload form has a ``kind`` field too: the summary links to the filter's own ids.
+        filter_form, documents = error.form, Document.objects.none()
+        filter_form.auto_id = "filter_%s"
+    page_obj = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "filter_form": filter_form,
+        "filtering": filter_form is not None or bool(request.GET.get("kind")),
+        "kind": request.GET.get("kind", ""),
+        "kind_choices": DocumentKind.choices,
         "documents": page_obj.object_list,
         "page_obj": page_obj,
         "querystring_without_page": querystring_without(request.GET, "page"),

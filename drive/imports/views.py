@@ -6,11 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drive.core.errors import DomainError
+from drive.core.filters import InvalidFilter
+from drive.core.http import querystring_without
 from drive.core.uploads import upload_limit
 from drive.imports import exporting, selectors, services, tasks
 from drive.imports.columns import COLUMNS
@@ -141,6 +144,11 @@ def template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     _require(can_export_suppliers(request.user))
-    suppliers = supplier_search(user=request.user, params=request.GET)
+    try:
+        suppliers = supplier_search(user=request.user, params=request.GET)
+    except InvalidFilter:
+        # The registry page names each filter that is not valid; nothing is exported.
+        kept = querystring_without(request.GET, "format")
+        return redirect(f"{reverse('suppliers:list')}?{kept}")
     stem = f"suppliers-{timezone.localdate():%Y-%m-%d}"
     return _send(exporting.export_rows(suppliers), _download_format(request), stem)

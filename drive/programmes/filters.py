@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from drive.core.filters import CountryFilter, LowerChoiceFilter
 from drive.programmes.models import ProgrammeStatus, Stage
 from drive.suppliers.models import SizeClass
 
@@ -26,34 +25,6 @@ DEADLINE_CHOICES = (
 )
 SIZE_CHOICES = [*SizeClass.choices, ("unknown", _("Unknown"))]
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
-
-
-class CountryCodeField(forms.CharField):
-    """An ISO 3166 code in any case (``vn`` is VN); an unknown code is an error."""
-
-    def clean(self, value: str) -> str:
-        code = (super().clean(value) or "").strip().upper()
-        if code and code not in dict(countries):
-            raise forms.ValidationError(
-                _("%(code)s is not a country code; use two letters such as CN or VN."),
-                params={"code": value},
-            )
-        return code
-
-
-class LowerChoiceField(forms.ChoiceField):
-    """A choice given in any case, with spaces around (as people type URLs)."""
-
-    def to_python(self, value):
-        return super().to_python(value).strip().lower()
-
-
-class CountryFilter(django_filters.CharFilter):
-    field_class = CountryCodeField
-
-
-class LowerChoiceFilter(django_filters.ChoiceFilter):
-    field_class = LowerChoiceField
 
 
 class ProgrammeFilter(django_filters.FilterSet):

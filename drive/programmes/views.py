@@ -216,7 +216,12 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         return _manager_only(request)
     if request.method == "POST":
         if request.POST.get("all_matching"):
-            chosen = list(supplier_search(user=user, params=request.POST))
+            try:
+                chosen = list(supplier_search(user=user, params=request.POST))
+            except InvalidFilter as error:
+                messages.error(request, error.message)
+                kept = querystring_without(request.POST, "csrfmiddlewaretoken", "suppliers")
+                return redirect(f"{request.path}?{kept}")
         else:
             ids = parse_ids(request.POST.getlist("suppliers"))
             chosen = list(Supplier.objects.visible_to(user).filter(pk__in=ids))
@@ -245,11 +250,16 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programmes:detail", pk=programme.pk)
 
     params = request.GET
-    page_obj = Paginator(supplier_search(user=user, params=params), PAGE_SIZE).get_page(
-        params.get("page")
-    )
+    filter_form = None
+    try:
+        rows = supplier_search(user=user, params=params)
+    except InvalidFilter as error:
+        # Say what is wrong and list nothing, rather than a list that looks filtered.
+        filter_form, rows = error.form, Supplier.objects.none()
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "programme": programme,
+        "filter_form": filter_form,
         "page_obj": page_obj,
         "suppliers": page_obj.object_list,
         "enrolled": selectors.enrolled_supplier_ids(programme),

@@ -24,8 +24,10 @@ from django_countries.fields import Country
 
 from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
+from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
 from drive.suppliers import services
+from drive.suppliers.filters import DEFAULT_SORT, SIZE_CHOICES, SupplierFilter
 from drive.suppliers.forms import (
     AgreementForm,
     CertificationForm,
@@ -34,7 +36,7 @@ from drive.suppliers.forms import (
     OwnProfileForm,
     SupplierForm,
 )
-from drive.suppliers.models import Certification, Contact, LongTermAgreement, SizeClass, Supplier
+from drive.suppliers.models import Certification, Contact, LongTermAgreement, Supplier
 from drive.suppliers.permissions import (
     can_create_supplier,
     can_edit_identifiers,
@@ -43,7 +45,6 @@ from drive.suppliers.permissions import (
     can_view_registry,
 )
 from drive.suppliers.selectors import (
-    DEFAULT_SORT,
     registry_countries,
     registry_sectors,
     supplier_search,
@@ -53,7 +54,7 @@ from drive.suppliers.selectors import (
 from drive.suppliers.sizing import size_class_hint
 
 PAGE_SIZE = 25
-FILTER_KEYS = ("q", "country", "sector", "size", "women_owned", "lta")
+FILTER_KEYS = tuple(name for name in SupplierFilter.base_filters if name != "sort")
 # Columns whose header sorts the list: key → (ascending sort, descending sort).
 SORTABLE = {
     "name": ("name", "-name"),
@@ -99,12 +100,17 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
     params = request.GET
     sort = params.get("sort") or DEFAULT_SORT
-    page_obj = Paginator(
-        with_list_columns(supplier_search(user=user, params=params)), PAGE_SIZE
-    ).get_page(params.get("page"))
-    filtering = any(params.get(key) for key in FILTER_KEYS)
+    filter_form = None
+    try:
+        rows = supplier_search(user=user, params=params)
+    except InvalidFilter as error:
+        # Say what is wrong and list nothing, rather than a list that looks filtered.
+        filter_form, rows = error.form, Supplier.objects.none()
+    page_obj = Paginator(with_list_columns(rows), PAGE_SIZE).get_page(params.get("page"))
+    filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
     countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
     context = {
+        "filter_form": filter_form,
         "page_obj": page_obj,
         "suppliers": page_obj.object_list,
         "filtering": filtering,
@@ -115,11 +121,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "headers": _sort_headers(params, sort),
         "countries": countries,
         "sectors": registry_sectors(user),
-        "size_choices": [
-            *SizeClass.choices,
-            ("sme", _("SME (micro, small or medium)")),
-            ("unknown", _("Unknown")),
-        ],
+        "size_choices": SIZE_CHOICES,
         "sort_choices": [
             ("name", _("Name A–Z")),
             ("-name", _("Name Z–A")),

@@ -23,10 +23,12 @@ from rest_framework.response import Response
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.errors import refusal
 from drive.api.parsers import DepthLimitedJSONParser
-from drive.api.views import ScopedViewSet, query_id, require
+from drive.api.views import ScopedViewSet, require
+from drive.core.filters import apply_filters
 from drive.core.uploads import upload_limit
 from drive.evidence import filetypes, services
 from drive.evidence.filetypes import ALLOWED_HELP, attachment_response
+from drive.evidence.filters import DocumentFilter
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
 from drive.evidence.selectors import home_supplier, library_for
@@ -114,12 +116,7 @@ class DocumentViewSet(ScopedViewSet):
         return library_for(self.request.user).select_related("supplier", "uploaded_by")
 
     def list(self, request: Request) -> Response:
-        documents = self.get_queryset()
-        supplier = query_id(request, "supplier")
-        if supplier is not None:
-            documents = documents.filter(supplier_id=supplier)
-        if request.query_params.get("kind") in DocumentKind.values:
-            documents = documents.filter(kind=request.query_params["kind"])
+        documents = apply_filters(DocumentFilter, request.query_params, self.get_queryset())
         return self.page(documents, DocumentOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:

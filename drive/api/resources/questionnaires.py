@@ -26,9 +26,11 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import idempotent, with_etag
 from drive.api.errors import refusal
-from drive.api.views import ScopedViewSet, query_id, require
+from drive.api.views import ScopedViewSet, require
+from drive.core.filters import apply_filters
 from drive.questionnaires import services
 from drive.questionnaires.definition import DefinitionRejected, Issue
+from drive.questionnaires.filters import VersionFilter
 from drive.questionnaires.forms import MAX_UPLOAD_BYTES
 from drive.questionnaires.models import (
     Question,
@@ -314,12 +316,7 @@ class VersionViewSet(ScopedViewSet):
         return version_visible_to(self.request.user).select_related("questionnaire")
 
     def list(self, request: Request) -> Response:
-        versions = self.get_queryset()
-        questionnaire = query_id(request, "questionnaire")
-        if questionnaire is not None:
-            versions = versions.filter(questionnaire_id=questionnaire)
-        if request.query_params.get("status") in VersionStatus.values:
-            versions = versions.filter(status=request.query_params["status"])
+        versions = apply_filters(VersionFilter, request.query_params, self.get_queryset())
         return self.page(versions, VersionSummaryOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -66,11 +66,17 @@ def test_procurement_officer_may_export_but_suppliers_may_not(olga, bob, client)
     assert client.get(reverse("imports:export")).status_code == 403
 
 
-def test_malformed_sector_exports_the_whole_registry_rather_than_a_cut_file(
-    alice, agency, client_of
-):
+def test_malformed_filter_exports_nothing_and_the_registry_names_it(alice, agency, client_of):
     SupplierFactory(buyer=agency, legal_name="Hanoi Weaving", country="VN")
     client = client_of(alice)
-    for sector in ("²", "999999999999999999999999999999"):
-        rows = _csv(client.get(reverse("imports:export"), {"format": "csv", "sector": sector}))
-        assert [r[0] for r in rows[1:]] == ["Hanoi Weaving"]
+    for params in ({"sector": "²"}, {"sector": "9" * 30}, {"country": "ZZ"}, {"size": "huge"}):
+        response = client.get(reverse("imports:export"), {"format": "csv", **params})
+        # No file cut by a filter nobody asked for: back to the registry, which says why.
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("suppliers:list") + "?")
+        assert "format" not in response["Location"]
+        page = client.get(response["Location"])
+        assert "There is a problem" in page.content.decode()
+        assert list(page.context["suppliers"]) == []
+    rows = _csv(client.get(reverse("imports:export"), {"format": "csv", "country": "vn"}))
+    assert [r[0] for r in rows[1:]] == ["Hanoi Weaving"]

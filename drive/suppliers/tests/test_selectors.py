@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from drive.core.filters import InvalidFilter
 from drive.factories import SupplierFactory
 from drive.suppliers.models import LongTermAgreement, SupplierSector
 from drive.suppliers.selectors import dashboard_counts, supplier_search, with_list_columns
@@ -57,7 +60,7 @@ def test_filters_combine(alice, agency):
     assert unknown.pk  # built for the "unknown" size filter above
 
 
-def test_sorting_and_bad_values_are_ignored(alice, agency):
+def test_sorting_and_bad_values_are_refused(alice, agency):
     SupplierFactory(buyer=agency, legal_name="A Co", employees=300, size_class="large")
     SupplierFactory(buyer=agency, legal_name="B Co", employees=None, size_class="")
     SupplierFactory(buyer=agency, legal_name="C Co", employees=5, size_class="micro")
@@ -74,9 +77,18 @@ def test_sorting_and_bad_values_are_ignored(alice, agency):
         "B Co",
     ]
     assert names(supplier_search(user=alice, params={"sort": "size"})) == ["C Co", "A Co", "B Co"]
-    assert names(
-        supplier_search(user=alice, params={"sort": "drop table", "size": "huge", "sector": "x"})
-    ) == ["A Co", "B Co", "C Co"]
+    assert names(supplier_search(user=alice, params={})) == ["A Co", "B Co", "C Co"]
+    bad = {
+        "sort": "drop table",
+        "size": "huge",
+        "sector": "x",
+        "country": "ZZ",
+        "women_owned": "maybe",
+        "lta": "sometimes",
+    }
+    with pytest.raises(InvalidFilter) as refused:
+        supplier_search(user=alice, params=bad)
+    assert sorted(refused.value.fields) == sorted(bad)
 
 
 def test_supplier_and_inspector_scopes(bob, bright, cedar, ivan):

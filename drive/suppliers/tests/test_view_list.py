@@ -172,10 +172,52 @@ def test_query_count_does_not_grow_with_the_registry(
         client.get(URL, {"q": "Shenzhen", "size": "sme", "lta": "yes", "sector": "53"})
 
 
-def test_malformed_sector_in_a_shared_link_is_ignored(client_of, alice, bright, cedar):
-    """ "²" passes str.isdigit() but not int(); 30 digits overflow the database's integers."""
+def test_malformed_sector_in_a_shared_link_is_refused_not_ignored(client_of, alice, bright, cedar):
+    """ "²" passes str.isdigit() but not int(); 30 digits overflow the database's integers.
+    Each is named in the error summary and nothing is listed, rather than the whole registry
+    looking like the sector's suppliers."""
     client = client_of(alice)
-    for sector in ("²", "٣", "999999999999999999999999999999", "-1"):
+    for sector in ("²", "٣", "999999999999999999999999999999", "-1", "textiles"):
         response = client.get(URL, {"sector": sector})
         assert response.status_code == 200
-        assert listed(response) == [bright.legal_name, cedar.legal_name]
+        assert listed(response) == []
+        html = response.content.decode()
+        assert "There is a problem" in html
+        assert 'href="#id_sector">Sector: Give a whole number id.' in html
+
+
+def test_invalid_filter_values_are_each_named_and_nothing_is_listed(
+    client_of, alice, bright, cedar
+):
+    response = client_of(alice).get(
+        URL,
+        {
+            "country": "ZZ",
+            "size": "huge",
+            "women_owned": "maybe",
+            "lta": "perhaps",
+            "sort": "price",
+            "q": "Bright",
+        },
+    )
+
+    assert response.status_code == 200
+    assert listed(response) == []
+    html = response.content.decode()
+    assert "There is a problem" in html
+    for field in ("country", "size", "women_owned", "lta", "sort"):
+        assert f'href="#id_{field}"' in html
+    assert "ZZ is not a country code" in html
+    assert "No supplier matches your search" in html
+    # The form keeps what was typed, so it can be corrected.
+    assert 'value="Bright"' in html
+
+
+def test_valid_filters_in_any_case_still_filter(client_of, alice, agency, bright, cedar):
+    SupplierFactory(buyer=agency, legal_name="Hanoi Garments", country="VN", size_class="small")
+
+    response = client_of(alice).get(URL, {"country": "vn", "size": "SME", "sort": "-name"})
+
+    assert response.status_code == 200
+    assert listed(response) == ["Hanoi Garments"]
+    assert "There is a problem" not in response.content.decode()

@@ -1,0 +1,112 @@
+"""The filters of the supplier registry, shared by its page, the API list, the export and
+the enrolment picker (drive/core/filters.py): an unknown country code, size, sort, a
+sector that is not a number or a yes/no that is neither is refused, never ignored."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
+from drive.suppliers.models import LongTermAgreement, SizeClass, SupplierSector
+
+SME_CLASSES = (SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM)
+SIZE_CHOICES = (
+    *SizeClass.choices,
+    ("sme", _("SME (micro, small or medium)")),
+    ("unknown", _("Unknown")),
+)
+# ``size`` filter values: the four classes, "sme" (micro + small + medium) and "unknown".
+SIZE_FILTERS: tuple[str, ...] = tuple(value for value, _label in SIZE_CHOICES)
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+# ``sort`` values → ORDER BY; every ordering ends with ``id`` so pages are stable.
+_SIZE_RANK = Case(
+    When(size_class=SizeClass.MICRO, then=Value(1)),
+    When(size_class=SizeClass.SMALL, then=Value(2)),
+    When(size_class=SizeClass.MEDIUM, then=Value(3)),
+    When(size_class=SizeClass.LARGE, then=Value(4)),
+    default=Value(5),
+    output_field=IntegerField(),
+)
+SORTS: dict[str, tuple] = {
+    "name": ("legal_name", "id"),
+    "-name": ("-legal_name", "-id"),
+    "country": ("country", "legal_name", "id"),
+    "-country": ("-country", "legal_name", "id"),
+    "size": ("size_rank", "legal_name", "id"),
+    "-size": ("-size_rank", "legal_name", "id"),
+    "employees": ("employees_sort", "legal_name", "id"),
+    "-employees": ("-employees_sort", "legal_name", "id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+DEFAULT_SORT = "name"
+
+
+def sorted_suppliers(queryset: QuerySet, sort: str) -> QuerySet:
+    """``queryset`` in the order of ``sort`` (a key of SORTS)."""
+    if "size" in sort:
+        queryset = queryset.annotate(size_rank=_SIZE_RANK)
+    if "employees" in sort:
+        # Unknown headcounts go last in both directions.
+        queryset = queryset.annotate(
+            employees_sort=Case(
+                When(employees__isnull=True, then=Value(-1 if sort.startswith("-") else 2**31 - 1)),
+                default="employees",
+                output_field=IntegerField(),
+            )
+        )
+    return queryset.order_by(*SORTS[sort])
+
+
+class SupplierFilter(django_filters.FilterSet):
+    """The registry: ``q`` (words in the legal or local name, registration or UNGM number,
+    city), ``country`` (ISO code), ``sector`` (UNSPSC segment code), ``size`` (one of
+    SIZE_FILTERS), ``women_owned`` and ``lta`` (yes/no), ``sort`` (a key of SORTS)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    country = CountryFilter(label=_("Country"), field_name="country")
+    sector = IdFilter(label=_("Sector"), method="filter_sector")
+    size = LowerChoiceFilter(label=_("Size class"), choices=SIZE_CHOICES, method="filter_size")
+    women_owned = LowerChoiceFilter(
+        label=_("Women-owned"), choices=YES_NO, method="filter_women_owned"
+    )
+    lta = LowerChoiceFilter(
+        label=_("Long-term agreement holder"), choices=YES_NO, method="filter_lta"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=[(key, key) for key in SORTS], method="filter_sort"
+    )
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(legal_name__icontains=term)
+                | Q(local_name__icontains=term)
+                | Q(registration_number__icontains=term)
+                | Q(ungm_vendor_number__icontains=term)
+                | Q(city__icontains=term)
+            )
+        return queryset
+
+    def filter_sector(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(
+            Exists(SupplierSector.objects.filter(supplier=OuterRef("pk"), sector_id=value))
+        )
+
+    def filter_size(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "sme":
+            return queryset.filter(size_class__in=SME_CLASSES)
+        return queryset.filter(size_class="" if value == "unknown" else value)
+
+    def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(women_owned=value == "yes")
+
+    def filter_lta(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        holds = Exists(LongTermAgreement.objects.filter(supplier=OuterRef("pk")))
+        return queryset.filter(holds) if value == "yes" else queryset.exclude(holds)
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return sorted_suppliers(queryset, value)
