@@ -49,14 +49,22 @@ def test_enrol_page_marks_enrolled_and_ignores_other_registries(
     assert not Enrolment.objects.filter(supplier=theirs).exists()
 
 
-def test_malformed_supplier_ids_and_sector_are_ignored_on_the_enrol_page(
+def test_malformed_sector_is_refused_and_malformed_ids_ignored_on_the_enrol_page(
     client_of, alice, bright, programme
 ):
     client = client_of(alice)
     for sector in ("²", "999999999999999999999999999999"):
         page = client.get(url("enrol", programme.pk), {"sector": sector})
         assert page.status_code == 200
-        assert list(page.context["suppliers"]) == [bright]
+        assert list(page.context["suppliers"]) == []
+        assert 'href="#id_sector">Sector: Give a whole number id.' in page.content.decode()
+    # "Enrol all matching" with a filter that is not valid enrols nobody and says why.
+    response = client.post(
+        url("enrol", programme.pk), {"all_matching": "1", "country": "ZZ"}, follow=True
+    )
+    assert "Some filters are not valid" in response.content.decode()
+    assert "ZZ is not a country code" in response.content.decode()
+    assert not programme.enrolments.exists()
     response = client.post(
         url("enrol", programme.pk),
         {"suppliers": ["²", "99999999999999999999999999", str(bright.pk)]},
