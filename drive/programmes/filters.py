@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from drive.core.filters import CountryFilter, LowerChoiceFilter
+from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
 from drive.programmes.models import ProgrammeStatus, Stage
 from drive.suppliers.models import SizeClass
 
@@ -65,3 +65,10 @@ class CohortFilter(django_filters.FilterSet):
 
     def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(supplier__women_owned=value == "yes")
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    """The API's ``enrolments/`` list: ``programme`` (its id) and ``stage``."""
+
+    programme = IdFilter(label=_("Programme"), field_name="programme_id")
+    stage = LowerChoiceFilter(label=_("Stage"), choices=Stage.choices)

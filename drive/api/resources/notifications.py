@@ -13,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drive.api.views import ScopedViewSet
+from drive.core.filters import apply_filters
 from drive.notifications import services
+from drive.notifications.filters import NotificationFilter
 from drive.notifications.models import Notification
 from drive.notifications.selectors import inbox, unread_count
 
@@ -66,9 +68,7 @@ class NotificationViewSet(ScopedViewSet):
         return inbox(self.request.user)
 
     def list(self, request: Request) -> Response:
-        rows = self.get_queryset()
-        if request.query_params.get("unread", "").lower() in ("true", "1"):
-            rows = rows.unread()
+        rows = apply_filters(NotificationFilter, request.query_params, self.get_queryset())
         return self.page(rows, NotificationOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:

@@ -18,10 +18,10 @@ from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match
 from drive.api.resources.appeals import ProgrammeAppealActions
 from drive.api.resources.risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
-from drive.api.views import ScopedViewSet, query_id, require
+from drive.api.views import ScopedViewSet, require
 from drive.core.filters import apply_filters
 from drive.programmes import selectors, services
-from drive.programmes.filters import ProgrammeFilter
+from drive.programmes.filters import EnrolmentFilter, ProgrammeFilter
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.programmes.permissions import can_manage_programmes, can_view_programmes
 from drive.questionnaires.selectors import version_visible_to
@@ -443,12 +443,7 @@ class EnrolmentViewSet(ScopedViewSet):
         )
 
     def list(self, request: Request) -> Response:
-        enrolments = self.get_queryset()
-        programme = query_id(request, "programme")
-        if programme is not None:
-            enrolments = enrolments.filter(programme_id=programme)
-        if request.query_params.get("stage") in Stage.values:
-            enrolments = enrolments.filter(stage=request.query_params["stage"])
+        enrolments = apply_filters(EnrolmentFilter, request.query_params, self.get_queryset())
         return self.page(enrolments, EnrolmentOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:

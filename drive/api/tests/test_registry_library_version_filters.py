@@ -1,14 +1,15 @@
-"""The registry, the evidence library and the questionnaire versions over the API: the same
-FilterSets as the pages; a value that is not valid is a 400 naming each parameter, never a
-list that silently ignores it."""
+"""The registry, the evidence library, questionnaire versions, enrolments and notifications
+over the API: the same FilterSets as the pages; a value that is not valid is a 400 naming
+each parameter, never a list that silently ignores it."""
 
 from __future__ import annotations
 
-from drive.assessments.testing import make_version
+from drive.assessments.testing import make_assessment, make_version
 from drive.evidence import testing as sample
 from drive.evidence.models import DocumentKind
 from drive.evidence.services import document_upload
 from drive.factories import SupplierFactory
+from drive.notifications.models import Notification
 from drive.questionnaires.models import VersionStatus
 
 
@@ -119,3 +120,36 @@ def test_versions_refuse_an_unknown_status_or_questionnaire_and_filter_on_valid_
         {"status": "draft", "questionnaire": version.questionnaire_id},
     ).json()["results"]
     assert drafts == []
+
+
+def test_enrolments_refuse_an_unknown_stage_or_programme_and_filter_on_valid_ones(
+    api_as, alice, bright
+):
+    enrolment = make_assessment(supplier=bright).enrolment
+    client = api_as(alice)
+
+    fields = _fields(client.get("/api/v1/enrolments/", {"stage": "done", "programme": "pilot"}))
+    assert sorted(fields) == ["programme", "stage"]
+
+    rows = client.get(
+        "/api/v1/enrolments/", {"stage": enrolment.stage, "programme": enrolment.programme_id}
+    ).json()["results"]
+    assert [r["id"] for r in rows] == [enrolment.pk]
+    assert client.get("/api/v1/enrolments/", {"stage": "withdrawn"}).json()["results"] == []
+
+
+def test_notifications_refuse_an_unread_that_is_not_true_or_false(api_as, bob):
+    first, second = (
+        Notification.objects.create(
+            recipient=bob, kind="assessment.accepted", subject=subject, body="Text", language="en"
+        )
+        for subject in ("First", "Second")
+    )
+    client = api_as(bob)
+    client.post(f"/api/v1/notifications/{first.pk}/read/")
+
+    assert list(_fields(client.get("/api/v1/notifications/", {"unread": "maybe"}))) == ["unread"]
+    unread = client.get("/api/v1/notifications/", {"unread": "TRUE"}).json()["results"]
+    assert [r["id"] for r in unread] == [second.pk]
+    every = client.get("/api/v1/notifications/", {"unread": "false"}).json()["results"]
+    assert sorted(r["id"] for r in every) == sorted([first.pk, second.pk])
