@@ -16,6 +16,8 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import with_etag
 from drive.api.views import ScopedViewSet
+from drive.core.filters import apply_filters
+from drive.scoring.filters import ScoringMethodFilter
 from drive.scoring.models import Reason, ScoringMethod
 from drive.scoring.selectors import Explanation, current_score, explanation_for
 
@@ -145,10 +147,7 @@ class ScoringMethodViewSet(ScopedViewSet):
         return ScoringMethod.objects.filter(published=True)
 
     def list(self, request: Request) -> Response:
-        methods = self.get_queryset()
-        code = request.query_params.get("code")
-        if code:
-            methods = methods.filter(code=code[:60])
+        methods = apply_filters(ScoringMethodFilter, request.query_params, self.get_queryset())
         return self.page(methods, ScoringMethodOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:

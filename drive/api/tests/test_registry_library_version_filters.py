@@ -153,3 +153,12 @@ def test_notifications_refuse_an_unread_that_is_not_true_or_false(api_as, bob):
     assert [r["id"] for r in unread] == [second.pk]
     every = client.get("/api/v1/notifications/", {"unread": "false"}).json()["results"]
     assert sorted(r["id"] for r in every) == sorted([first.pk, second.pk])
+
+
+def test_scoring_methods_refuse_a_code_that_cannot_be_one(api_as, bob):
+    client = api_as(bob)
+
+    for code in ("drive default", "x" * 61, "drive-default;--"):
+        assert list(_fields(client.get("/api/v1/scoring/methods/", {"code": code}))) == ["code"]
+    rows = client.get("/api/v1/scoring/methods/", {"code": "drive-default"}).json()["results"]
+    assert rows and {r["code"] for r in rows} == {"drive-default"}
