@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import Invitation, User, token_digest
-from drive.accounts.tasks import send_invitation_email, send_new_admin_email
+from drive.accounts.tasks import send_invitation_email
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError, InvitationInvalid
 from drive.core.tasks import enqueue
+from drive.events.services import event_record
 from drive.organisations.models import (
     ADMIN_ROLES,
     ROLES_BY_KIND,
@@ -270,23 +271,18 @@ def invitation_from_outside(invitation: Invitation, organisation: Organisation) 
 
 
 def notify_new_admin(*, user: User) -> None:
-    """Tell the other administrators of ``user``'s organisation that ``user`` is now one.
-
-    One email per recipient, in the recipient's language, queued after commit. The one
-    place that says who is told and how (the in-app notification centre can take over
-    here).
-    """
+    """Record that ``user`` is now an administrator of their organisation (event
+    ``account.admin_added``, in the caller's transaction). The notifications app tells the
+    organisation's other administrators, in their language (drive/notifications/reactions.py):
+    a new admin can see and change everything the organisation has on DRiVE."""
     if user.organisation_id is None or user.role not in ADMIN_ROLES:
         return
-    recipients = (
-        User.objects.filter(
-            organisation_id=user.organisation_id, role__in=ADMIN_ROLES, is_active=True
-        )
-        .exclude(pk=user.pk)
-        .values_list("pk", flat=True)
+    event_record(
+        name="account.admin_added",
+        subject=user,
+        organisation=user.organisation,
+        payload={"role": user.role},
     )
-    for recipient_id in recipients:
-        enqueue(send_new_admin_email, user.pk, recipient_id)
 
 
 def user_set_language(*, user: User, language: str) -> None:

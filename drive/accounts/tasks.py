@@ -79,29 +79,3 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
     Invitation.objects.filter(
         pk=invitation.pk, token_hash=digest, email_sent_at__isnull=True
     ).update(email_sent_at=timezone.now())
-
-
-@task
-def send_new_admin_email(new_admin_id: int, recipient_id: int) -> None:
-    """Tell an administrator that someone else became an administrator of their
-    organisation, in the recipient's language. Nothing is sent when either person is gone
-    or the recipient is no longer an active member of that organisation."""
-    from drive.accounts.models import User
-
-    new_admin = User.objects.select_related("organisation").filter(pk=new_admin_id).first()
-    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-    if new_admin is None or recipient is None:
-        return
-    if recipient.organisation_id != new_admin.organisation_id:
-        return
-    context = {
-        "new_admin": new_admin,
-        "recipient": recipient,
-        "organisation": new_admin.organisation,
-        "people_url": settings.SITE_URL + reverse("organisations:people"),
-    }
-    language = recipient.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string("accounts/email/new_admin_subject.txt", context)
-        body = render_to_string("accounts/email/new_admin.txt", context)
-    send_email.call(subject, body, [recipient.email], language=language)

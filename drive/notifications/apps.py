@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "drive.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from drive.notifications import reactions  # noqa: F401  (subscribes the consumers)
