@@ -95,6 +95,10 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_organisation_token(self) -> bool:
+        return self.kind == TokenKind.ORGANISATION
+
+    @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.READ_WRITE
 
@@ -232,3 +236,11 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id}"
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.status == DeliveryStatus.SUCCEEDED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DeliveryStatus.FAILED

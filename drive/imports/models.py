@@ -115,6 +115,27 @@ class ImportJob(HeartbeatModel):
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
 
+    # Status predicates for pages (templates never compare status codes).
+    @property
+    def is_importing(self) -> bool:
+        return self.status == ImportStatus.IMPORTING
+
+    @property
+    def is_validated(self) -> bool:
+        return self.status == ImportStatus.VALIDATED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == ImportStatus.REJECTED
+
     @property
     def progress_total(self) -> int:
         return self.total or self.estimated_rows

@@ -209,3 +209,7 @@ class RiskOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id} {self.kind} {self.target}"
+
+    @property
+    def is_weight(self) -> bool:
+        return self.kind == OverrideKind.WEIGHT
