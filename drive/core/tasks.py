@@ -36,7 +36,7 @@ from django.db import transaction
 from django_tasks import task
 from django_tasks.base import Task
 
-__all__ = ["Task", "backoff_intervals", "enqueue", "enqueue_now", "task"]
+__all__ = ["Task", "backoff_intervals", "broker_available", "enqueue", "enqueue_now", "task"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,20 @@ def backoff_intervals() -> list[int]:
     """Seconds to wait before each retry: base, 2*base, 4*base ..."""
     base = settings.TASKS_BACKOFF_SECONDS
     return [base * 2**i for i in range(settings.TASKS_MAX_ATTEMPTS - 1)]
+
+
+def broker_available() -> bool:
+    """Whether the task backend can take work now: always in-process; with RQ, whether
+    Redis answers. The events sweep asks first, so that a consumer run while Redis is down
+    does not hand its e-mails or webhooks to a queue that cannot take them."""
+    if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["rq"]:
+        return True
+    import django_rq
+
+    try:
+        return bool(django_rq.get_connection("default").ping())
+    except Exception:
+        return False
 
 
 def _resolve(work: Task) -> Task:

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from drive.core.tasks import broker_available
 from drive.events.models import DomainEvent, EventDelivery
 from drive.events.registry import subscriptions_for
 
@@ -104,7 +105,14 @@ def event_deliver(event_id: int) -> bool:
 
 
 def events_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
-    """Deliver undelivered events older than the grace period; returns how many completed."""
+    """Deliver undelivered events older than the grace period; returns how many completed.
+
+    Nothing is delivered while the task broker is unreachable: the consumers' own work
+    (e-mails, webhook deliveries) would be queued after their commit and lost; the events
+    wait for the next sweep instead."""
+    if not broker_available():
+        logger.warning("The task broker is unreachable; the sweep leaves the events for later")
+        return 0
     now = now or timezone.now()
     ids = list(
         DomainEvent.objects.filter(delivered_at__isnull=True, created_at__lt=now - SWEEP_GRACE)

@@ -82,3 +82,16 @@ def test_failing_consumer_is_retried_by_the_sweep_and_others_are_not_repeated(
         assert calls == {"good": 1, "flaky": 2}
     finally:
         registry._subscriptions.pop("test.flaky", None)
+
+
+@pytest.mark.redis
+def test_the_sweep_waits_while_the_broker_is_unreachable(received, agency, redis_unreachable):
+    # Recorded while Redis is down: the after-commit hand-over fails and is logged.
+    event = event_record(name="test.happened", subject=agency)
+    later = timezone.now() + dt.timedelta(minutes=5)
+
+    # A consumer run now would queue its e-mails and webhooks into a queue that cannot take
+    # them; the sweep leaves the event for its next run instead.
+    assert events_sweep(now=later) == 0
+    event.refresh_from_db()
+    assert event.delivered_at is None and received == []
