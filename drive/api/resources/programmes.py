@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.resources.appeals import ProgrammeAppealActions
-from drive.api.resources.risk import ProgrammeRiskActions
+from drive.api.resources.programme_risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
 from drive.api.views import ScopedViewSet, require
 from drive.core.filters import apply_filters
