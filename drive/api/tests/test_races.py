@@ -23,6 +23,7 @@ from drive.audit.selectors import events_for
 from drive.programmes import services as programme_services
 from drive.suppliers import services as supplier_services
 from drive.suppliers.models import Contact, Supplier
+from drive.suppliers.services import profile as supplier_profile
 
 NEW = {"legal_name": "Ningbo Pumps Co.", "country": "CN", "registration_number": "NB-77"}
 
@@ -135,7 +136,7 @@ def test_duplicate_the_check_could_not_see_is_refused_by_the_constraint_as_a_400
     # Oscar's identical supplier was not yet committed when Alice's request checked for
     # duplicates (a parallel request): her insert meets the unique constraint instead.
     assert api_as(oscar).post("/api/v1/suppliers/", NEW, format="json").status_code == 201
-    real_check = supplier_services._check_identifiers
+    real_check = supplier_profile._check_identifiers
     checks = []
 
     def check(**kwargs):
@@ -143,7 +144,7 @@ def test_duplicate_the_check_could_not_see_is_refused_by_the_constraint_as_a_400
         if len(checks) > 1:  # the first check is blind, as in the race
             real_check(**kwargs)
 
-    monkeypatch.setattr(supplier_services, "_check_identifiers", check)
+    monkeypatch.setattr(supplier_profile, "_check_identifiers", check)
     response = api_as(alice).post("/api/v1/suppliers/", NEW, format="json")
     assert response.status_code == 400
     error = response.json()["error"]
