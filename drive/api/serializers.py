@@ -306,7 +306,13 @@ class ImportConfirmIn(serializers.Serializer):
             ("all", _("Import all rows")),
             ("valid_only", _("Import only the valid rows")),
             ("cancel", _("Cancel the import")),
+            ("retry", _("Try again")),
         ],
+        help_text=_(
+            "all or valid_only: import a checked file; cancel: abandon a checked or failed "
+            "import; retry: check a failed import's file again (e.g. one that stopped "
+            "unexpectedly)."
+        ),
     )
 
 

@@ -467,7 +467,7 @@ class ImportViewSet(ScopedViewSet):
         return response
 
     @extend_schema(
-        summary="Import all rows, only the valid rows, or cancel",
+        summary="Import all rows, only the valid rows, cancel, or try a failed import again",
         request=s.ImportConfirmIn,
         responses=s.ImportOut,
     )
@@ -479,6 +479,9 @@ class ImportViewSet(ScopedViewSet):
         mode = data.validated_data["mode"]
         if mode == "cancel":
             import_services.import_cancel(job=job, by=request.user)
+        elif mode == "retry":  # the same as the page's "Try again"
+            job = import_services.import_retry(job=job, by=request.user)
+            import_tasks.validate_soon(job, request.user)
         else:
             job = import_services.import_claim(
                 job=job, only_valid=mode == "valid_only", by=request.user

@@ -107,3 +107,36 @@ def test_the_api_shows_a_stopped_import_as_failed(alice, write_csv):
     body = client.get(f"/api/v1/imports/{job.pk}/").json()
     assert body["status"] == "failed"
     assert body["rejection"].startswith("The import stopped unexpectedly")
+
+
+def test_alice_retries_a_stopped_import_through_the_api(
+    alice, dave, write_csv, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    from drive.api.services import token_create
+
+    job = killed_while_importing(alice, write_csv, silent_for=timedelta(minutes=6))
+    clients = {}
+    for person in (alice, dave):
+        _token, clear = token_create(name="test", scope="read_write", by=person)
+        clients[person] = APIClient()
+        clients[person].credentials(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    url = f"/api/v1/imports/{job.pk}/"
+    assert clients[alice].get(url).json()["status"] == "failed"  # recorded as stopped
+
+    # Another agency's manager does not even see it.
+    refused = clients[dave].post(f"{url}confirm/", {"mode": "retry"}, format="json")
+    assert refused.status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clients[alice].post(f"{url}confirm/", {"mode": "retry"}, format="json")
+    assert response.status_code == 200
+    job.refresh_from_db()
+    assert (job.status, job.rejection_code, job.valid) == ("validated", "", 1)
+    assert [e.action for e in events_for(job)][:1] == ["import.validated"]
+
+    # A job that did not fail cannot be retried: a clear refusal, nothing changes.
+    again = clients[alice].post(f"{url}confirm/", {"mode": "retry"}, format="json")
+    assert again.status_code == 400
+    job.refresh_from_db()
+    assert job.status == "validated"
