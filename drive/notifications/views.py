@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drive.core.params import parse_id
 from drive.notifications import services
 from drive.notifications.forms import PreferenceForm
 from drive.notifications.models import Delivery, Notification, NotificationPreference
@@ -24,9 +25,10 @@ def _before(request: HttpRequest) -> int | None:
     raw = request.GET.get("before", "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    before = parse_id(raw)  # "²" passes str.isdigit() but is no id
+    if before is None:
         raise Http404
-    return int(raw)
+    return before
 
 
 @login_required

@@ -143,3 +143,9 @@ def test_the_list_takes_the_same_few_queries_however_many_notices(
     with django_assert_num_queries(9):
         response = client.get(reverse("notifications:list"))
     assert len(response.context["notifications"]) == min(size, 25)
+
+
+@pytest.mark.parametrize("before", ["²", "abc", "9" * 30, "-1"])
+def test_a_malformed_page_position_is_not_found_never_a_server_error(client_of, bob, before):
+    response = client_of(bob).get(reverse("notifications:list"), {"before": before})
+    assert response.status_code == 404
