@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "drive.scoring",
     "drive.feedback",
     "drive.risk",
+    "drive.inspections",
+    "drive.actions",
     "drive.demo",
     "rest_framework",
     "drf_spectacular",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionsConfig(AppConfig):
+    name = "drive.actions"
+    label = "actions"
+    verbose_name = _("Corrective actions")
