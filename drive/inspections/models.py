@@ -360,3 +360,32 @@ class InterviewNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class FieldSettings(models.Model):
+    """A programme's field-work settings (one row per programme, made when first changed;
+    without a row the defaults apply)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="inspection_field_settings"
+    )
+    keep_photo_location = models.BooleanField(
+        _("keep the location in inspection photos"),
+        default=False,
+        help_text=_(
+            "Photos are stripped of their location and device details on upload. Tick this "
+            "to keep the location (GPS) so that a photo proves where it was taken; device "
+            "details are removed all the same."
+        ),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("field-work settings")
+        verbose_name_plural = _("field-work settings")
+
+    def __str__(self) -> str:
+        return str(self.programme)
