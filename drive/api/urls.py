@@ -8,6 +8,7 @@ from drive.api.resources import (
     appeals,
     assessments,
     evidence,
+    inspection_fieldwork,
     notifications,
     programmes,
     questionnaires,
@@ -64,6 +65,7 @@ v1_patterns = [
         risk.SupplierRiskViewSet.as_view({"get": "retrieve"}),
         name="supplier-risk",
     ),
+    *inspection_fieldwork.routes(views.ID),
 ]
 
 urlpatterns = [

@@ -124,10 +124,10 @@ def test_inspector_records_offline_reloads_and_syncs_exactly_once(
     assert batches
     replay = phone.evaluate(
         """async (body) => {
-            const token = document.cookie.split("; ").find((c) => c.startsWith("csrftoken=")).split("=")[1];
-            const response = await fetch(location.pathname + "sync/", {
-              method: "POST", body, headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-            });
+            const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+            const headers = {"Content-Type": "application/json", "X-CSRFToken": cookie.slice(10)};
+            const url = location.pathname + "sync/";
+            const response = await fetch(url, {method: "POST", body, headers});
             return response.json();
         }""",
         batches[0],

@@ -104,3 +104,53 @@ def exif_of(data: bytes) -> tuple[dict[int, Any], dict[int, Any], tuple[int, int
     with Image.open(io.BytesIO(data)) as image:
         exif = image.getexif()
         return dict(exif), dict(exif.get_ifd(GPS_IFD)), image.size
+
+
+def make_field_work(inspection: Inspection, inspector: Any) -> dict[str, Any]:
+    """The inspection's checklist (one item marked), a major finding with a photo, and two
+    interview notes: one confidential, one not."""
+    import uuid
+
+    from drive.inspections.checklist import checklist_generate
+    from drive.inspections.services.fieldwork import (
+        attachment_add,
+        finding_save,
+        item_mark,
+        note_save,
+    )
+
+    items = checklist_generate(inspection=inspection, by=inspector)
+    item_mark(item=items[0], mark="confirmed", note="", base_revision=0, by=inspector)
+    finding = finding_save(
+        inspection=inspection,
+        client_id=uuid.uuid4(),
+        theme_code="labour",
+        question_code=None,
+        severity="major",
+        description="Overtime above 60 hours a week in March.",
+        requirement="",
+        base_revision=None,
+        by=inspector,
+    ).obj
+    photo = attachment_add(
+        finding=finding,
+        client_id=uuid.uuid4(),
+        file=SimpleUploadedFile("timesheet.jpg", jpeg_with_metadata()),
+        caption="Timesheet wall",
+        by=inspector,
+    ).obj
+    notes = [
+        note_save(
+            inspection=inspection,
+            client_id=uuid.uuid4(),
+            text=text,
+            confidential=confidential,
+            base_revision=None,
+            by=inspector,
+        ).obj
+        for text, confidential in (
+            ("Worker 2 fears dismissal.", True),
+            ("Canteen is clean.", False),
+        )
+    ]
+    return {"item": items[0], "finding": finding, "photo": photo, "notes": notes}

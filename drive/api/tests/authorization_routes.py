@@ -120,6 +120,12 @@ def url_for(name: str, w: dict, user) -> str:
         "notification-detail": f"/api/v1/notifications/{w['notification'].pk}/",
         "notification-read": f"/api/v1/notifications/{w['notification'].pk}/read/",
         "notification-read-all": "/api/v1/notifications/read-all/",
+        "inspection-checklist": f"/api/v1/inspections/{w['inspection'].pk}/checklist/",
+        "inspection-findings": f"/api/v1/inspections/{w['inspection'].pk}/findings/",
+        "inspection-notes": f"/api/v1/inspections/{w['inspection'].pk}/notes/",
+        "inspection-attachment-file": f"/api/v1/inspections/{w['inspection'].pk}/attachments/"
+        f"{w['field_photo'].pk}/file/",
+        "inspection-sync": f"/api/v1/inspections/{w['inspection'].pk}/sync/",
     }[name]
 
 
@@ -177,5 +183,10 @@ WRITES = [
         "post",
         "programme-risk-overrides",
         {"kind": "weight", "target": "cpi", "weight": "0.5", "reason": "Local audit data"},
+    ),
+    (
+        "post",
+        "inspection-sync",
+        {"entries": [{"type": "finding", "client_id": "0b8e3c1e-5a51-4f5e-9a55-6a7e0f1d2c3b"}]},
     ),
 ]

@@ -20,6 +20,7 @@ from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.imports.models import ImportJob
+from drive.inspections.field_testing import make_field_work, make_inspection
 from drive.notifications.models import Notification
 from drive.questionnaires.models import Questionnaire
 from drive.risk.models import RiskOverride
@@ -30,7 +31,7 @@ from drive.suppliers.models import Certification, Contact, LongTermAgreement
 
 
 @pytest.fixture
-def world(bright, cedar, agency, other_agency, alice):
+def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
     """Agency A's objects (Bright Textiles with one of each item, an import) and the
     same for agency D, whose staff must never reach A's."""
     from drive.factories import SupplierFactory
@@ -84,7 +85,15 @@ def world(bright, cedar, agency, other_agency, alice):
         url="https://hooks.agency-d.org/drive",
         events=["import.completed"],
     )
+    # An inspection of Bright in progress by Ivan's body: a checklist, a finding with a photo,
+    # a confidential interview note.
+    inspection = make_inspection(
+        supplier=bright, body=inspection_body, inspector=ivan, name="Inspected textiles"
+    )
+    field_work = make_field_work(inspection, ivan)
     return {
+        "inspection": inspection,
+        "field_photo": field_work["photo"],
         "notification": notice,
         "supplier": bright,
         "import": job,
@@ -211,6 +220,17 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     # Webhooks: a buyer's programme managers and administrators (olga reads nothing).
     "webhook-endpoint-list": {**WEBHOOKS, "dave": 200},
     "webhook-endpoint-detail": {**WEBHOOKS, "dave": 404},
+    # Field work: the inspection body and the programme's staff; the supplier once approved.
+    **dict.fromkeys(
+        [
+            "inspection-checklist",
+            "inspection-findings",
+            "inspection-notes",
+            "inspection-attachment-file",
+        ],
+        {**A_STAFF, "bob": 403, "carol": 404, "ivan": 200, "dave": 404},
+    ),
+    "inspection-sync": None,  # POST: only the assigned inspector who declared no conflict
 }
 
 
@@ -417,6 +437,14 @@ WRITE_REFUSALS = {
     "notification-read": dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404),
     "webhook-endpoint-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "webhook-endpoint-detail": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+    "inspection-sync": {
+        "alice": 403,
+        "olga": 403,
+        "oscar": 403,
+        "bob": 403,
+        "carol": 404,
+        "dave": 404,
+    },
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -449,3 +477,4 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     world["notification"].refresh_from_db()
     assert world["notification"].read_at is None
     assert list(WebhookEndpoint.objects.filter(organisation=world["agency"])) == [world["webhook"]]
+    assert world["inspection"].findings.count() == 1
