@@ -15,8 +15,11 @@ from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
+from drive.factories import SupplierFactory
 from drive.feedback.models import FeedbackPdf, PdfStatus
 from drive.imports.models import ImportJob
+from drive.inspections.criteria import criteria_for_programme
+from drive.inspections.field_testing import make_field_work, make_inspection
 from drive.notifications.models import Notification
 from drive.questionnaires.models import Questionnaire
 from drive.scoring.models import Appeal
@@ -63,7 +66,7 @@ def client_as():
 
 
 @pytest.fixture
-def world(bright, agency, alice, oscar):
+def world(bright, agency, alice, oscar, inspection_body, ivan):
     """Agency A's objects: Bright Textiles with one profile item of each kind, an import,
     a pending invitation, an API token and a webhook; agency A's own draft questionnaire
     used by a programme where Bright is enrolled (one submission on record); a document in
@@ -96,7 +99,18 @@ def world(bright, agency, alice, oscar):
     webhook = WebhookEndpoint.objects.create(
         organisation=agency, url="https://erp.agency-a.org/hook", secret="s" * 64, created_by=oscar
     )
+    # Field work: Ivan's inspection of Harbour Garments (another supplier of agency A's,
+    # without an account), in progress, with a finding, a photo and the supplier's evidence.
+    harbour = SupplierFactory(buyer=agency, legal_name="Harbour Garments Ltd.", employees=90)
+    field_inspection = make_inspection(
+        supplier=harbour, body=inspection_body, inspector=ivan, name="Field programme"
+    )
+    field_work = make_field_work(field_inspection, ivan)
     return {
+        "field_inspection": field_inspection,
+        "field_photo": field_work["photo"],
+        "field_item": field_inspection.items.get(question__code="policy"),
+        "field_criterion": criteria_for_programme(enrolment.programme).first(),
         "supplier": bright,
         "agreement": LongTermAgreement.objects.create(
             supplier=bright, number="LTA-1", agency="UN Agency A"

@@ -63,6 +63,7 @@ BRIGHT_ANSWERS = S(302, 302, 302, 302, 200, 404, 404, 404)  # buyers are sent to
 SIGNED_IN = S(302, *[200] * 7)
 ANYONE = S(*[200] * 8)
 OUTSIDERS_404 = {"carol": 404, "ivan": 404, "dave": 404}
+FIELD_WORK = S(302, 200, 200, 200, 404, 404, 200, 404)  # agency A's staff, the inspector
 
 ROUTES: dict[str, Page | PostOnly] = {
     "healthz": Page(None, ANYONE),
@@ -208,6 +209,18 @@ ROUTES: dict[str, Page | PostOnly] = {
     "risk/suppliers/<int:pk>/": Page("supplier", A_OBJECT),
     "risk/programmes/<int:pk>/": Page("programme", A_STAFF_OBJECT),
     "risk/programmes/<int:pk>/overrides/": Page("programme", A_STAFF_OBJECT),
+    # Inspection field work: Ivan's assigned inspection (of Harbour Garments, not Bob's
+    # company); agency A's staff read it; the programme's managers set its criteria.
+    "inspections/field/sw.js": Page(None, ANYONE),
+    "inspections/field/<int:pk>/": Page("field_inspection", FIELD_WORK),
+    "inspections/field/<int:pk>/sync/": PostOnly(
+        "field_inspection",
+        {"alice": 403, "olga": 403, "oscar": 403, "bob": 404, "carol": 404, "dave": 404},
+    ),
+    "inspections/field/attachments/<int:pk>/": Page("field_photo", FIELD_WORK),
+    "inspections/field/items/<int:pk>/documents/<int:number>/": Page("field_item", FIELD_WORK),
+    "inspections/field/programmes/<int:pk>/criteria/": Page("programme", A_MANAGERS_OBJECT),
+    "inspections/field/criteria/<int:pk>/": Page("field_criterion", A_MANAGERS_OBJECT),
 }
 
 # What only agency A's staff and Bright's people may read: no page shown to Carol, Ivan or
