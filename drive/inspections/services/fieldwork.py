@@ -148,7 +148,7 @@ def finding_version(finding: Finding) -> dict[str, Any]:
 
 def inspection_version(inspection: Inspection) -> Any:
     """The questionnaire version whose themes and questions the inspection's findings use."""
-    if inspection.assessment_id:
+    if inspection.assessment is not None:
         return inspection.assessment.version
     return inspection.programme.questionnaire_version
 
