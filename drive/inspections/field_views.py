@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from drive.core.http import forbidden
 from drive.core.uploads import upload_limit
-from drive.evidence.filetypes import attachment_response
+from drive.evidence.filetypes import attachment_response, detect
 from drive.evidence.models import Document
 from drive.inspections import criteria as criteria_services
 from drive.inspections.checklist import (
@@ -175,8 +175,6 @@ def evidence(request: HttpRequest, pk: int, number: int) -> FileResponse:
 
 
 def _stream(file: Any, name: str) -> FileResponse:
-    from drive.evidence.filetypes import detect
-
     try:
         handle = file.open("rb")
     except FileNotFoundError:

@@ -221,7 +221,7 @@ def finding_save(
             )
             return Outcome(CREATED, finding)
         finding = (
-            Finding.objects.select_for_update()
+            Finding.objects.select_for_update(of=("self",))
             .select_related("theme", "question")
             .get(pk=existing.pk)
         )

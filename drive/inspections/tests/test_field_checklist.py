@@ -129,3 +129,30 @@ def test_suggested_worker_interviews_grow_with_the_square_root_of_the_workforce(
 def test_no_suggestion_without_a_workforce():
     assert suggested_interviews(None) is None
     assert suggested_interviews(0) is None
+
+
+def test_criteria_read_in_chinese_for_a_chinese_reader(inspection, ivan):
+    from django.utils import translation
+
+    from drive.inspections.checklist import item_text
+
+    items = checklist_generate(inspection=inspection, by=ivan)
+    criterion_item = next(item for item in items if item.criterion_id)
+    with translation.override("zh-hans"):
+        assert item_text(criterion_item) == criterion_item.criterion.text_zh
+    assert item_text(criterion_item) == criterion_item.criterion.text
+
+
+def test_changing_a_criterion_is_audited_and_the_same_text_again_changes_nothing(inspection, alice):
+    from drive.inspections.criteria import criterion_update
+
+    criterion = criteria_for_programme(inspection.programme).first()
+    criterion_update(
+        criterion=criterion, text="New wording.", text_zh="新措辞。", active=True, by=alice
+    )
+    criterion_update(
+        criterion=criterion, text="New wording.", text_zh="新措辞。", active=True, by=alice
+    )
+    events = AuditEvent.objects.filter(action="inspection.criterion_changed")
+    assert events.count() == 1
+    assert events.get().after["text"] == "New wording."
