@@ -100,6 +100,11 @@ def test_inspector_records_offline_reloads_and_syncs_exactly_once(
     assert second.get_by_label("Discrepancy").is_checked()
     assert second.locator("textarea").input_value() == "Payroll lists 142 workers, not 120."
     assert second.get_by_text("Not yet sent").is_visible()
+    assert (
+        not phone.locator(f"#item-{inspection.items.order_by('position')[2].pk}")
+        .get_by_text("Not yet sent")
+        .is_visible()
+    )  # an item left alone is not waiting for anything
     finding_card = phone.locator(".field-finding", has_text="Fire exit on floor 2")
     assert finding_card.get_by_text("Not yet sent").first.is_visible()
     assert finding_card.get_by_text("Photo: fire-exit.jpg").is_visible()
@@ -109,6 +114,7 @@ def test_inspector_records_offline_reloads_and_syncs_exactly_once(
     phone.context.set_offline(False)
     phone.locator("#field-status[data-pending='0']").wait_for()
     assert "Everything is sent." in status(phone)["text"]
+    assert not second.get_by_text("Not yet sent").is_visible()
 
     marks = dict(inspection.items.exclude(mark="").values_list("pk", "mark"))
     assert marks == {items[0].pk: "confirmed", items[1].pk: "discrepancy"}
