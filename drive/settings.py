@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drive.risk",
     "drive.inspections",
     "drive.actions",
+    "drive.certificates",
     "drive.demo",
     "rest_framework",
     "drf_spectacular",
