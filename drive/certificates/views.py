@@ -67,7 +67,8 @@ def completion(request: HttpRequest, pk: int) -> HttpResponse:
     show = request.GET.get("show", "")
     show = show if show in SHOW_CHOICES else ""
     after = parse_id(request.GET.get("after", "")) or 0
-    everyone = selectors.completion_for(programme)
+    policy = selectors.policy_for(programme)
+    everyone = selectors.completion_for(programme, policy=policy)
     counts = {
         "qualify": sum(done.qualifies for done in everyone.values()),
         "certified": sum(done.certificate is not None for done in everyone.values()),
@@ -88,7 +89,7 @@ def completion(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates/completion.html",
         {
             "programme": programme,
-            "policy": selectors.policy_for(programme),
+            "policy": policy,
             "rows": rows,
             "counts": counts,
             "show": show,
