@@ -421,6 +421,7 @@ SPECTACULAR_SETTINGS = {
         "RiskOverrideKindEnum": "drive.risk.models.OverrideKind",
         "InherentTierEnum": "drive.api.resources.risk.TIER_CHOICES",
         "RiskTierEnum": "drive.risk.config.TIERS",
+        "CertificateStatusEnum": "drive.certificates.models.CertificateStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -27,7 +27,9 @@ class PolicyForm(forms.ModelForm):
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the certificate revoked?"),
-        help_text=_("The supplier reads this. The public verification page only says it is revoked."),
+        help_text=_(
+            "The supplier reads this. The public verification page only says it is revoked."
+        ),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -88,12 +88,8 @@ class Certificate(models.Model):
     # The secret of the verification link (printed as a QR code); looked up by its hash.
     code = models.CharField(max_length=64, editable=False)
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="certificates"
-    )
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.PROTECT, related_name="certificates"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="certificates")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="certificates")
     # The facts as they stood when issued: a later rename does not change a certificate.
     supplier_name = models.CharField(_("supplier"), max_length=255)

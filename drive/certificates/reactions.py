@@ -27,9 +27,7 @@ register_kind(
 
 
 def _tell(event: DomainEvent, kind: str) -> None:
-    certificate = (
-        Certificate.objects.select_related("supplier").filter(pk=event.subject_id).first()
-    )
+    certificate = Certificate.objects.select_related("supplier").filter(pk=event.subject_id).first()
     if certificate is None:
         return
     notify(

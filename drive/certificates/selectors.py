@@ -176,7 +176,9 @@ def _mark(done: Completion, code: str, met: bool) -> None:
     (done.met if met else done.missing).append(code)
 
 
-def qualifying_ids(programme: Programme, enrolments: QuerySet[Enrolment] | None = None) -> list[int]:
+def qualifying_ids(
+    programme: Programme, enrolments: QuerySet[Enrolment] | None = None
+) -> list[int]:
     return [pk for pk, done in completion_for(programme, enrolments).items() if done.qualifies]
 
 
@@ -248,4 +250,3 @@ def verify_lookup(query: str) -> Certificate | None:
     if found.number.lower() == text.lower():
         return found
     return found if hmac.compare_digest(found.code.encode(), text.encode()) else None
-

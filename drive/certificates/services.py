@@ -122,7 +122,9 @@ def _refusal(missing: list[str]) -> str:
     }
 
 
-def certificate_issue(*, enrolment: Enrolment, by: User, today: dt.date | None = None) -> Certificate:
+def certificate_issue(
+    *, enrolment: Enrolment, by: User, today: dt.date | None = None
+) -> Certificate:
     """Issue ``enrolment``'s certificate.
 
     Raises :class:`CertificateRefused` naming what is missing when a completion criterion

@@ -133,7 +133,9 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
             programme=programme, pk__in=parse_ids(request.POST.getlist("enrolments"))
         )
         if not chosen.exists():
-            messages.error(request, _("Select the suppliers to certify, or certify all who qualify."))
+            messages.error(
+                request, _("Select the suppliers to certify, or certify all who qualify.")
+            )
             return back
     result = services.certificate_issue_many(programme=programme, enrolments=chosen, by=user)
     text = ngettext(

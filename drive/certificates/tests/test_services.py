@@ -29,9 +29,7 @@ from drive.programmes.models import Stage
 TODAY = dt.date(2026, 12, 7)
 
 
-def test_manager_issues_a_certificate(
-    completed, alice, bob, django_capture_on_commit_callbacks
-):
+def test_manager_issues_a_certificate(completed, alice, bob, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         certificate = certificate_issue(enrolment=completed, by=alice, today=TODAY)
     certificate.refresh_from_db()
@@ -139,9 +137,7 @@ def test_revoking_needs_a_reason_and_happens_once(completed, alice):
 
 
 def test_a_certificate_expires_after_its_validity(completed, alice):
-    completion_policy_save(
-        programme=completed.programme, data={"validity_months": 6}, by=alice
-    )
+    completion_policy_save(programme=completed.programme, data={"validity_months": 6}, by=alice)
     certificate = certificate_issue(enrolment=completed, by=alice, today=dt.date(2026, 8, 31))
     assert certificate.valid_until == dt.date(2027, 2, 27)
     assert certificate.status_on(dt.date(2027, 2, 27)) == CertificateStatus.VALID
@@ -154,9 +150,7 @@ def test_months_are_calendar_months():
     assert add_months(dt.date(2026, 12, 7), 12) == dt.date(2027, 12, 7)
 
 
-def test_renewal_in_the_next_cycle_references_the_previous_certificate(
-    bright, completed, alice
-):
+def test_renewal_in_the_next_cycle_references_the_previous_certificate(bright, completed, alice):
     first = certificate_issue(enrolment=completed, by=alice, today=dt.date(2026, 1, 10))
     next_cycle = make_completed(supplier=bright, name="China pilot 2027")
     renewal = certificate_issue(enrolment=next_cycle, by=alice, today=dt.date(2027, 1, 5))

@@ -36,7 +36,9 @@ def test_completion_page_shows_met_and_missing_criteria_per_supplier(
 
 def test_programme_page_links_to_completion(client_of, alice, completed):
     page = client_of(alice).get(reverse("programmes:detail", args=[completed.programme.pk]))
-    assert reverse("certificates:completion", args=[completed.programme.pk]) in page.content.decode()
+    assert (
+        reverse("certificates:completion", args=[completed.programme.pk]) in page.content.decode()
+    )
 
 
 def test_manager_certifies_all_who_qualify(client_of, alice, agency, completed):
