@@ -330,6 +330,15 @@ class VerifyView(APIView):
     @extend_schema(
         summary="Verify a certificate by its verification code or number (public)",
         auth=[],
+        parameters=[
+            OpenApiParameter(
+                "code",
+                str,
+                OpenApiParameter.PATH,
+                description="The code of the certificate's QR link, or its number "
+                "(DRIVE-2026-000123).",
+            )
+        ],
         responses={200: VerificationOut},
         description="No authentication. `found` is false for an unknown code or number "
         "(always 200, same answer shape). At most "
