@@ -136,3 +136,34 @@ def test_manager_changes_the_criteria(client_of, alice, completed):
     assert (policy.require_inspection, policy.validity_months) == (True, 24)
     page = client.get(reverse("certificates:completion", args=[completed.programme.pk]))
     assert "required of every supplier" in page.content.decode()
+
+
+def test_manager_certifies_the_ticked_suppliers_only_if_they_qualify(
+    client_of, alice, agency, completed
+):
+    blocked = make_completed(supplier=SupplierFactory(buyer=agency), programme=completed.programme)
+    make_action(blocked)
+    response = client_of(alice).post(
+        reverse("certificates:issue", args=[completed.programme.pk]),
+        {"enrolments": [str(completed.pk), str(blocked.pk), "x"]},
+        follow=True,
+    )
+    assert "1 certificate issued" in response.content.decode()
+    assert list(Certificate.objects.values_list("enrolment_id", flat=True)) == [completed.pk]
+
+
+def test_completion_pages_follow_on_by_key(client_of, alice, agency, completed, monkeypatch):
+    from drive.certificates import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for name in ("Delta Dyes", "Echo Prints"):
+        make_completed(
+            supplier=SupplierFactory(buyer=agency, legal_name=name), programme=completed.programme
+        )
+    client = client_of(alice)
+    url = reverse("certificates:completion", args=[completed.programme.pk])
+    first = client.get(url)
+    assert first.context["next_after"] is not None
+    second = client.get(url, {"after": first.context["next_after"]}).content.decode()
+    assert "Echo Prints" in second and "Bright Textiles" not in second
+    assert client.get(url, {"after": "²"}).status_code == 200  # a bad key is the first page
