@@ -241,12 +241,16 @@ def verify_lookup(query: str) -> Certificate | None:
     text = (query or "").strip()[:100]
     found = (
         Certificate.objects.select_related("programme__buyer")
-        .filter(Q(code_hash=code_hash(text)) | Q(number__iexact=text))
+        .filter(Q(code_hash=code_hash(text)) | Q(number=text.upper()))
         .first()
     )
     if found is None:
         hmac.compare_digest(_DECOY.encode(), text.encode("utf-8", "surrogatepass"))
         return None
-    if found.number.lower() == text.lower():
+    if found.number == text.upper():  # numbers are printed, not secret
         return found
-    return found if hmac.compare_digest(found.code.encode(), text.encode()) else None
+    return (
+        found
+        if hmac.compare_digest(found.code.encode(), text.encode("utf-8", "surrogatepass"))
+        else None
+    )
