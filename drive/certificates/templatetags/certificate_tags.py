@@ -1,8 +1,8 @@
 """Certificate panels that pages of lower apps embed (docs/architecture.md, "Panels"):
 
-- ``{% load certificate_tags %}{% completion_panel programme %}`` on the programme page: how
-  many of the cohort qualify and hold a certificate, and the link to "Completion and
-  certificates"; buyer staff only (``can_view_completion``).
+- ``{% load certificate_tags %}{% completion_panel programme %}`` on the programme page: the
+  link to "Completion and certificates" (criteria met and missing per supplier, issuing),
+  without a query; buyer staff only (``can_view_completion``).
 - ``{% certificates_home_panel %}`` on the supplier's home page: its certificates in force
   with their PDFs; supplier people only (``can_view_own_certificates``).
 
@@ -31,9 +31,9 @@ def completion_panel(context: template.Context, programme: Any) -> dict[str, Any
     user = _user(context)
     if user is None or not can_view_completion(user, programme):
         return {"show": False}
-    # One query: the cohort's completion is worked out on the page the panel links to.
-    certified = Certificate.objects.filter(programme=programme).active().count()
-    return {"show": True, "programme": programme, "certified": certified}
+    # No query (the cohort page counts its queries): the criteria met and missing per
+    # supplier, and the certificates, are on the page the panel links to.
+    return {"show": True, "programme": programme}
 
 
 @register.inclusion_tag("certificates/_home_panel.html", takes_context=True)
