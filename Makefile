@@ -94,6 +94,7 @@ redis: venv
 ## bench: the import benchmark (1,000,000 rows on SQLite and PostgreSQL); not part of `test`
 bench: venv
 	$(PY) bench/import_bench.py --rows $(BENCH_ROWS) --database-url $(PG_URL)
+	$(PY) bench/certificates_bench.py --certificates 1000 --workers 2 --database-url $(PG_URL)_certificates
 
 ## worker: a production background-task worker (RQ on REDIS_URL); the web side needs TASKS_BACKEND=rq
 worker: venv

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drive.risk",
     "drive.inspections",
     "drive.actions",
+    "drive.certificates",
     "drive.demo",
     "rest_framework",
     "drf_spectacular",
@@ -373,6 +374,8 @@ EVENTS_SWEEP_SECONDS = env_int("EVENTS_SWEEP_SECONDS", 60, minimum=0)
 # --- REST API (drive/api/README.md) ----------------------------------------------------
 # Requests per minute allowed to one API token (or one signed-in session); then 429.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
+# Public certificate verification (page and API): look-ups per minute per client address.
+CERTIFICATE_VERIFY_RATE_PER_MINUTE = env_int("CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30, minimum=1)
 # Let webhooks go to loopback addresses (and plain http there): for tests delivering to a
 # local http.server only; never in production (drive/api/webhook_targets.py).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
@@ -420,6 +423,7 @@ SPECTACULAR_SETTINGS = {
         "RiskOverrideKindEnum": "drive.risk.models.OverrideKind",
         "InherentTierEnum": "drive.api.resources.risk.TIER_CHOICES",
         "RiskTierEnum": "drive.risk.config.TIERS",
+        "CertificateStatusEnum": "drive.certificates.models.CertificateStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

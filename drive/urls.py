@@ -22,6 +22,7 @@ urlpatterns = [
     path("feedback/", include("drive.feedback.urls")),
     path("risk/", include("drive.risk.urls")),
     path("inspections/field/", include("drive.inspections.field_urls")),
+    path("", include("drive.certificates.urls")),
     path("", include("drive.pages.urls")),
 ]
 

@@ -68,6 +68,9 @@ class TwoFactorMiddleware:
             return None
         if match.namespace == "accounts" and match.url_name in self.OPEN_URL_NAMES:
             return None
+        # Public pages (certificate verification) mark their view ``two_factor_exempt``.
+        if getattr(match.func, "two_factor_exempt", False):
+            return None
         if two_factor_enabled(user):
             target = "accounts:two_factor_verify"
         elif two_factor_required(user):

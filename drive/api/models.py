@@ -144,6 +144,8 @@ class WebhookEvent(models.TextChoices):
     ASSESSMENT_ACCEPTED = "assessment.accepted", _("A self-assessment was accepted")
     APPEAL_FILED = "appeal.filed", _("A supplier appealed its score")
     APPEAL_DECIDED = "appeal.decided", _("An appeal was accepted or rejected")
+    CERTIFICATE_ISSUED = "certificate.issued", _("A certificate was issued to a supplier")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("A supplier's certificate was revoked")
 
 
 class WebhookEndpoint(models.Model):

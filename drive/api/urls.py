@@ -7,6 +7,7 @@ from drive.api.docs import SwaggerDocsView
 from drive.api.resources import (
     appeals,
     assessments,
+    certificates,
     evidence,
     inspection_fieldwork,
     notifications,
@@ -37,6 +38,7 @@ router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
 router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("certificates", certificates.CertificateViewSet, basename="certificate")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:
@@ -66,6 +68,11 @@ v1_patterns = [
         name="supplier-risk",
     ),
     *inspection_fieldwork.routes(views.ID),
+    re_path(
+        r"^v1/verify/(?P<code>[A-Za-z0-9_\-]{1,100})/$",
+        certificates.verify_view,
+        name="certificate-verify",
+    ),
 ]
 
 urlpatterns = [

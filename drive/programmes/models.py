@@ -46,6 +46,11 @@ STAGE_MOVES: dict[str, set[str]] = {
     Stage.REVIEWED: {Stage.WITHDRAWN},
     Stage.WITHDRAWN: set(),
 }
+# Certificates (issue 13): an enrolment that meets its programme's completion criteria is
+# certified from any stage after review; revoking its certificate moves it back to completed.
+for _stage in (Stage.REVIEWED, Stage.INSPECTION, Stage.CORRECTIVE_ACTIONS, Stage.COMPLETED):
+    STAGE_MOVES.setdefault(_stage, set()).add(Stage.CERTIFIED)
+STAGE_MOVES.setdefault(Stage.CERTIFIED, set()).update({Stage.COMPLETED, Stage.WITHDRAWN})
 
 
 class ProgrammeQuerySet(ScopedQuerySet):

@@ -13,6 +13,8 @@ from drive.api.models import WebhookEndpoint
 from drive.api.services import token_create
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
+from drive.certificates.models import Certificate
+from drive.certificates.services import certificate_issue
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.factories import SupplierFactory
@@ -92,6 +94,12 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
+    # Bright's certificate of the scored programme, its PDF ready.
+    certificate = certificate_issue(enrolment=scored.enrolment, by=alice)
+    certificate.pdf.save("certificate-world.pdf", ContentFile(PDF_BYTES), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf=certificate.pdf.name, pdf_status="ready"
+    )
     invitation, invitation_token = invitation_create(
         organisation=agency, email="new@agency-a.org", role="procurement_officer", by=oscar
     )
@@ -132,6 +140,7 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
         "document": document,
         "scored": scored,
         "appeal": appeal,
+        "certificate": certificate,
         # Alice's own notification: everyone else is told it does not exist.
         "notification": Notification.objects.create(
             recipient=alice, kind="assessment.accepted", subject="Notice", language="en"

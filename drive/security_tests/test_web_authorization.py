@@ -221,6 +221,22 @@ ROUTES: dict[str, Page | PostOnly] = {
     "inspections/field/items/<int:pk>/documents/<int:number>/": Page("field_item", FIELD_WORK),
     "inspections/field/programmes/<int:pk>/criteria/": Page("programme", A_MANAGERS_OBJECT),
     "inspections/field/criteria/<int:pk>/": Page("field_criterion", A_MANAGERS_OBJECT),
+    # Certificates: the programme's completion is its buyer's staff's (managers issue); a
+    # certificate is the buyer's staff's and the certified supplier's; verification is public.
+    "certificates/mine/": Page(None, SUPPLIER_PAGE),
+    "certificates/programmes/<int:pk>/": Page("programme", A_STAFF_OBJECT),
+    "certificates/programmes/<int:pk>/issue/": PostOnly(
+        "programme", {"olga": 403, "bob": 403, **OUTSIDERS_404}
+    ),
+    "certificates/programmes/<int:pk>/policy/": Page("programme", A_MANAGERS_OBJECT),
+    "certificates/<int:pk>/": Page("certificate", A_OBJECT),
+    "certificates/<int:pk>/revoke/": Page("certificate", A_MANAGERS_OBJECT),
+    "certificates/<int:pk>/pdf/": Page("certificate", A_OBJECT),
+    "certificates/<int:pk>/pdf/retry/": PostOnly(
+        "certificate", {"olga": 403, "bob": 403, **OUTSIDERS_404}
+    ),
+    "verify/": Page(None, ANYONE),
+    "verify/<str:code>/": Page(None, ANYONE),  # an unknown code: the neutral answer
 }
 
 # What only agency A's staff and Bright's people may read: no page shown to Carol, Ivan or

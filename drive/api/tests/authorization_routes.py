@@ -126,6 +126,14 @@ def url_for(name: str, w: dict, user) -> str:
         "inspection-attachment-file": f"/api/v1/inspections/{w['inspection'].pk}/attachments/"
         f"{w['field_photo'].pk}/file/",
         "inspection-sync": f"/api/v1/inspections/{w['inspection'].pk}/sync/",
+        "certificate-list": "/api/v1/certificates/",
+        "certificate-detail": f"/api/v1/certificates/{w['certificate'].pk}/",
+        "certificate-pdf": f"/api/v1/certificates/{w['certificate'].pk}/pdf/",
+        "certificate-revoke": f"/api/v1/certificates/{w['certificate'].pk}/revoke/",
+        "certificate-bulk": "/api/v1/certificates/bulk/",
+        "certificate-completion": "/api/v1/certificates/completion/"
+        f"?programme={w['scored'].enrolment.programme_id}",
+        "certificate-verify": f"/api/v1/verify/{w['certificate'].code}/",
     }[name]
 
 
@@ -179,6 +187,7 @@ WRITES = [
         {"url": "https://hooks.agency-a.org/new", "events": ["supplier.updated"]},
     ),
     ("delete", "webhook-endpoint-detail", None),
+    ("post", "certificate-revoke", {"reason": "Not allowed"}),
     (
         "post",
         "programme-risk-overrides",

@@ -16,6 +16,8 @@ from drive.api.models import WebhookEndpoint
 from drive.api.tests.authorization_routes import PERSONAS, WRITES, api_route_names, url_for
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
+from drive.certificates.models import Certificate
+from drive.certificates.services import certificate_issue
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES
 from drive.feedback.models import FeedbackPdf, PdfStatus
@@ -71,6 +73,12 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
         assessment=scored, question=scored.version.questions.order_by("pk").first()
     ).documents.add(document)
     appeal = Appeal.objects.create(assessment=scored, score=score, reason="Recount, please.")
+    # Bright's certificate of that programme, its PDF ready.
+    certificate = certificate_issue(enrolment=scored.enrolment, by=alice)
+    certificate.pdf.save("certificate-world.pdf", ContentFile(PDF_BYTES), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf=certificate.pdf.name, pdf_status="ready"
+    )
     pdf = FeedbackPdf(assessment=scored, score=score, language="en", status=PdfStatus.READY)
     pdf.file.save("feedback-world.pdf", ContentFile(PDF_BYTES), save=True)
     # Alice's own notification: nobody else reaches it.
@@ -110,6 +118,7 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
         "document": document,
         "scored": scored,
         "appeal": appeal,
+        "certificate": certificate,
     }
 
 
@@ -231,6 +240,15 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
         {**A_STAFF, "bob": 403, "carol": 404, "ivan": 200, "dave": 404},
     ),
     "inspection-sync": None,  # POST: only the assigned inspector who declared no conflict
+    # Certificates: the buyer's staff and the certified supplier; completion is the
+    # buyer's; verification is public.
+    "certificate-list": ALL_200,
+    "certificate-detail": SUPPLIER_OBJECT,
+    "certificate-pdf": SUPPLIER_OBJECT,
+    "certificate-completion": {**SUPPLIER_OBJECT, "bob": 403},
+    "certificate-bulk": None,  # POST: test_certificates_api.py
+    "certificate-revoke": None,
+    "certificate-verify": ALL_200,
 }
 
 
@@ -284,6 +302,7 @@ LIST_ROWS = {
     "assessment-list": (lambda w, p: {w["assessment"].pk}, {"bob"}),
     "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
     "webhook-endpoint-list": (lambda w, p: {w["webhook"].pk}, set()),
+    "certificate-list": (lambda w, p: {w["certificate"].pk}, {"bob"}),
 }
 
 
@@ -445,6 +464,7 @@ WRITE_REFUSALS = {
         "carol": 404,
         "dave": 404,
     },
+    "certificate-revoke": {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -476,5 +496,7 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert FeedbackPdf.objects.count() == 1
     world["notification"].refresh_from_db()
     assert world["notification"].read_at is None
+    world["certificate"].refresh_from_db()
+    assert not world["certificate"].is_revoked
     assert list(WebhookEndpoint.objects.filter(organisation=world["agency"])) == [world["webhook"]]
     assert world["inspection"].findings.count() == 1
