@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "drive.accounts.middleware.UserLanguageMiddleware",
+    # Languages whose catalogue is incomplete are not used (drive/core/i18n.py).
+    "drive.core.middleware.OfferedLanguageMiddleware",
     # Two-factor: django-otp marks sessions verified by a code; ours sends staff to enrol
     # and anyone with an authenticator to the code page before anything else.
     "django_otp.middleware.OTPMiddleware",
@@ -226,6 +228,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "drive_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One date and number style per language (drive/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["drive.formats"]
 
 # --- Static files and uploads --------------------------------------------------------
 STATIC_URL = "static/"

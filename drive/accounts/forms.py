@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import User
 from drive.accounts.tasks import send_email
+from drive.core.i18n import offered_languages
 from drive.core.tasks import enqueue
 
 
@@ -56,7 +57,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return [(code, name) for code, name in settings.LANGUAGES]
+    return [(code, name) for code, name in offered_languages()]
 
 
 class InvitationAcceptForm(forms.Form):

@@ -41,8 +41,7 @@ from drive.accounts.services import (
 )
 from drive.audit.services import audit_record
 from drive.core.errors import DomainError
-
-LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+from drive.core.i18n import is_offered
 
 
 def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
@@ -133,7 +132,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         next_url = reverse("pages:home")
     response = HttpResponseRedirect(next_url)
-    if language not in LANGUAGE_CODES:
+    if not is_offered(language):  # an unknown or not yet translated language
         return response
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)

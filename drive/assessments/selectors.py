@@ -327,7 +327,7 @@ def display_value(question: Question, value: Any) -> str:
         return number_format(Decimal(str(value)), use_l10n=True, force_grouping=True)
     if kind == QuestionType.DATE:
         try:
-            return date_format(datetime.date.fromisoformat(value), "j F Y")
+            return date_format(datetime.date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)

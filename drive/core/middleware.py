@@ -88,3 +88,25 @@ class PrivateCacheMiddleware:
             # An Expires or ETag set by a view would let a cache revalidate or reuse it.
             del response["Expires"]
         return response
+
+
+class OfferedLanguageMiddleware:
+    """A language DRiVE does not offer yet (its catalogue is incomplete:
+    ``drive.core.i18n.offered_languages``) is never used, whether a browser asks for it or
+    an account or cookie still holds it: such a request is served in English.
+    Must come after the middlewares that choose the language (LocaleMiddleware, the
+    user's saved language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        from drive.core.i18n import is_offered
+
+        if not is_offered(translation.get_language()):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 from django_countries.fields import LazyTypedChoiceField
 
+from drive.core.i18n import offered_languages
 from drive.programmes.models import Programme, ProgrammeStatus
 from drive.questionnaires.models import QuestionnaireVersion
 from drive.questionnaires.selectors import versions_for_programme
@@ -113,7 +113,7 @@ class InviteCompanyForm(forms.Form):
         help_text=_("They receive an invitation to create the company's account."),
     )
     language = forms.ChoiceField(
-        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="en"
+        label=_("Language of the invitation"), choices=offered_languages, initial="en"
     )
 
     def clean(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from drive.core.i18n import local_or_legal
 from drive.core.scoping import ScopedQuerySet
 from drive.organisations.models import Organisation
 
@@ -123,6 +124,12 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    @property
+    def display_name(self) -> str:
+        """The company's name for the reader: its name in local script for readers of that
+        script's language (Chinese readers see 明亮纺织有限公司), else its legal name."""
+        return local_or_legal(self.legal_name, self.local_name)
 
 
 class SupplierSector(models.Model):

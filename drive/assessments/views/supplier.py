@@ -182,6 +182,6 @@ def print_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "state": state,
             "fields": fields,
-            "printed_on": date_format(timezone.localdate(), "j F Y"),
+            "printed_on": date_format(timezone.localdate()),
         },
     )
