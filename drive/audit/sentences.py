@@ -128,6 +128,25 @@ SENTENCES: dict[str, Promise] = {
 }
 UNKNOWN = _("Change recorded")
 
+# Names of the keys that events record in before/after which are not fields of the target
+# (a score's figures recorded on its assessment), and labels of their coded values.
+FIELD_LABELS: dict[str, Promise] = {
+    "band": _("maturity band"),
+    "overall": _("overall score"),
+    "red_flags": _("red flags"),
+    "method": _("scoring method"),
+    "submission": _("submission"),
+}
+VALUE_LABELS: dict[str, dict[str, Promise]] = {
+    "band": {
+        "beginning": _("Beginning"),
+        "developing": _("Developing"),
+        "established": _("Established"),
+        "advanced": _("Advanced"),
+        "leading": _("Leading"),
+    },
+}
+
 # Actions whose note names what changed (a question code, a file name): the sentence is
 # followed by it ("Answer changed: policy").
 DETAIL_FROM_NOTE = frozenset({"answer.changed", "assessment.commented"})

@@ -24,7 +24,7 @@ class VersionChoiceField(forms.ModelChoiceField):
 class ProgrammeForm(forms.ModelForm):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
-        choices=all_countries,
+        choices=lambda: list(all_countries),  # in the reader's language, when shown
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Where the cohort's suppliers are. Hold Ctrl (or ⌘) to choose several."),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from drive.audit.models import AuditEvent
 from drive.audit.selectors import events_for
-from drive.audit.sentences import DETAIL_FROM_NOTE, sentence_for
+from drive.audit.sentences import DETAIL_FROM_NOTE, FIELD_LABELS, VALUE_LABELS, sentence_for
 
 register = template.Library()
 
@@ -52,7 +52,9 @@ def _status_label(model: type[models.Model] | None, value: str) -> str:
     return value
 
 
-def _value(field: models.Field | None, value: Any) -> Any:
+def _value(field: models.Field | None, value: Any, name: str = "") -> Any:
+    if isinstance(value, str) and value in VALUE_LABELS.get(name, {}):
+        return str(VALUE_LABELS[name][value])
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field is not None and field.choices and isinstance(value, str):
@@ -67,8 +69,11 @@ def entry_for(event: AuditEvent) -> Entry:
     changes = []
     for name, old, new in event.changes():
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None else name
-        changes.append((label, _value(field, old), _value(field, new)))
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(FIELD_LABELS.get(name, name))
+        changes.append((label, _value(field, old, name), _value(field, new, name)))
     detail = event.note if event.action in DETAIL_FROM_NOTE else ""
     return Entry(
         event=event,
