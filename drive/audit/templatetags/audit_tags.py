@@ -69,10 +69,8 @@ def entry_for(event: AuditEvent) -> Entry:
     changes = []
     for name, old, new in event.changes():
         field = _field(model, name)
-        if field is not None:
-            label = str(field.verbose_name)
-        else:
-            label = str(FIELD_LABELS.get(name, name))
+        label = field.verbose_name if field is not None else FIELD_LABELS.get(name, name)
+        label = str(label)
         changes.append((label, _value(field, old, name), _value(field, new, name)))
     detail = event.note if event.action in DETAIL_FROM_NOTE else ""
     return Entry(
