@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
@@ -30,15 +31,17 @@ _SIZE_RANK = Case(
     default=Value(5),
     output_field=IntegerField(),
 )
+# Names sort without regard to case ("name_key" = Lower(legal_name), index
+# supplier_buyer_lname_idx): an all-capital imported name does not jump to the top.
 SORTS: dict[str, tuple] = {
-    "name": ("legal_name", "id"),
-    "-name": ("-legal_name", "-id"),
-    "country": ("country", "legal_name", "id"),
-    "-country": ("-country", "legal_name", "id"),
-    "size": ("size_rank", "legal_name", "id"),
-    "-size": ("-size_rank", "legal_name", "id"),
-    "employees": ("employees_sort", "legal_name", "id"),
-    "-employees": ("-employees_sort", "legal_name", "id"),
+    "name": ("name_key", "id"),
+    "-name": ("-name_key", "-id"),
+    "country": ("country", "name_key", "id"),
+    "-country": ("-country", "name_key", "id"),
+    "size": ("size_rank", "name_key", "id"),
+    "-size": ("-size_rank", "name_key", "id"),
+    "employees": ("employees_sort", "name_key", "id"),
+    "-employees": ("-employees_sort", "name_key", "id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
 }
@@ -47,6 +50,8 @@ DEFAULT_SORT = "name"
 
 def sorted_suppliers(queryset: QuerySet, sort: str) -> QuerySet:
     """``queryset`` in the order of ``sort`` (a key of SORTS)."""
+    if "name_key" not in queryset.query.annotations:
+        queryset = queryset.annotate(name_key=Lower("legal_name"))
     if "size" in sort:
         queryset = queryset.annotate(size_rank=_SIZE_RANK)
     if "employees" in sort:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -117,6 +118,13 @@ class Supplier(models.Model):
         ]
         indexes = [
             models.Index(fields=["buyer", "legal_name"], name="supplier_buyer_name_idx"),
+            # The registry's order by name, ignoring case (suppliers.filters.SORTS).
+            models.Index(
+                models.F("buyer"),
+                Lower("legal_name"),
+                models.F("id"),
+                name="supplier_buyer_lname_idx",
+            ),
             models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
             models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),
