@@ -1,4 +1,5 @@
-# DRiVE: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs everything.
+# DRiVE: `make run` serves the demo on http://127.0.0.1:8000 (`make run PORT=8001` on
+# another port), `make test` runs everything.
 # Every target creates the virtual environment first; it is rebuilt when pyproject.toml changes.
 
 SHELL := /bin/bash
@@ -8,6 +9,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drive_bench
 BENCH_ROWS ?= 1000000
+# `make run PORT=8001`: where the demo is served; printed and e-mailed links use the same
+# address (SITE_URL) unless SITE_URL is given too.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -21,7 +26,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: migrate the SQLite database, load the demo and serve on http://127.0.0.1:8000
+## run: migrate the SQLite database, load the demo and serve on http://127.0.0.1:$(PORT) (PORT=8000)
+run: export SITE_URL := $(SITE_URL)
 run: venv fonts
 	DRIVE_ENV=development $(PY) manage.py migrate --no-input
 	@if [ ! -d drive/locale ]; then \
@@ -33,7 +39,7 @@ run: venv fonts
 	fi
 	DRIVE_ENV=development $(PY) manage.py load_reference_data
 	DRIVE_ENV=development $(PY) manage.py load_demo
-	DRIVE_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+	DRIVE_ENV=development $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint (ruff, the layer contracts of docs/architecture.md), migration check, then the whole suite (browser and Redis tests included)
 test: venv chromium fonts redis lint
