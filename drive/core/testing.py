@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import to_locale, trans_real
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -105,3 +111,63 @@ def inline_code(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+# --- Translation fragments -----------------------------------------------------------
+
+
+def _po_entries(path: Path) -> dict:
+    """The catalogue keys of a fragment (.po): msgid → msgstr, and (msgid, 0) → msgstr[0]
+    for a plural entry (Chinese has one form)."""
+    entries: dict = {}
+    current: dict[str, str] = {}
+    key = ""
+
+    def close() -> None:
+        msgid = current.get("msgid")
+        if msgid and "msgid_plural" in current and current.get("msgstr[0]"):
+            entries[(msgid, 0)] = current["msgstr[0]"]
+        elif msgid and current.get("msgstr"):
+            entries[msgid] = current["msgstr"]
+
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            close()
+            current, key = {}, ""
+            continue
+        if line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            current[key] = current.get(key, "") + _unquote(line)
+            continue
+        key, _, value = line.partition(" ")
+        current[key] = _unquote(value)
+    return entries
+
+
+def _unquote(text: str) -> str:
+    if len(text) < 2:
+        return ""
+    return text[1:-1].replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+@contextmanager
+def catalogue_fragments(language: str) -> Iterator[None]:
+    """``language``'s catalogue with the helpers' fragments (drive/locale/<language>/
+    LC_MESSAGES/*.po other than django.po, merged into it by the lead) read on top of the
+    compiled one, so that tests of new strings pass before and after the merge."""
+    folder = Path(settings.BASE_DIR) / "drive" / "locale" / to_locale(language) / "LC_MESSAGES"
+    first = trans_real.translation(language)._catalog._catalogs[0]
+    added: dict = {}
+    for fragment in sorted(folder.glob("*.po")):
+        if fragment.name != "django.po":
+            added.update(_po_entries(fragment))
+    previous = {key: first[key] for key in added if key in first}
+    first.update(added)
+    yield
+    for key in added:
+        if key in previous:
+            first[key] = previous[key]
+        else:
+            first.pop(key, None)

@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.forms import ModelForm
 from django.db.models.functions import Lower
+from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -92,7 +92,9 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     organisation = user.organisation
     if organisation is not None and organisation.is_supplier:
-        own = list(visible_suppliers(user).select_related("buyer").order_by(Lower("legal_name"), "id"))
+        own = list(
+            visible_suppliers(user).select_related("buyer").order_by(Lower("legal_name"), "id")
+        )
         if len(own) == 1:
             return redirect("suppliers:detail", pk=own[0].pk)
         return render(request, "suppliers/own_profiles.html", {"suppliers": own})

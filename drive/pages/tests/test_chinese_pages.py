@@ -18,10 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import translation
-from django.utils.translation import trans_real
 
+from drive.core.testing import catalogue_fragments
 from drive.pages.tests.role_pages import PAGES, world
 
 # Proper nouns and abbreviations Chinese pages write in Latin letters.
@@ -218,59 +217,10 @@ def english_words(html: str) -> list[str]:
     return found
 
 
-def _po_entries(path: Path) -> dict:
-    """The catalogue keys of a fragment (.po): msgid → msgstr, and (msgid, 0) → msgstr[0]
-    for a plural entry (Chinese has one form)."""
-    entries: dict = {}
-    current: dict[str, str] = {}
-    key = ""
-
-    def close() -> None:
-        msgid = current.get("msgid")
-        if msgid and "msgid_plural" in current and current.get("msgstr[0]"):
-            entries[(msgid, 0)] = current["msgstr[0]"]
-        elif msgid and current.get("msgstr"):
-            entries[msgid] = current["msgstr"]
-
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        line = line.strip()
-        if not line:
-            close()
-            current, key = {}, ""
-            continue
-        if line.startswith("#"):
-            continue
-        if line.startswith('"'):
-            current[key] = current.get(key, "") + _unquote(line)
-            continue
-        key, _, value = line.partition(" ")
-        current[key] = _unquote(value)
-    return entries
-
-
-def _unquote(text: str) -> str:
-    if len(text) < 2:
-        return ""
-    return text[1:-1].replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
-
-
 @pytest.fixture
 def chinese_with_fragments():
-    """The zh-hans catalogue, with the helpers' fragments read on top of it."""
-    folder = Path(settings.BASE_DIR) / "drive" / "locale" / "zh_Hans" / "LC_MESSAGES"
-    first = trans_real.translation("zh-hans")._catalog._catalogs[0]
-    added: dict = {}
-    for fragment in sorted(folder.glob("*.po")):
-        if fragment.name != "django.po":
-            added.update(_po_entries(fragment))
-    previous = {key: first[key] for key in added if key in first}
-    first.update(added)
-    yield
-    for key in added:
-        if key in previous:
-            first[key] = previous[key]
-        else:
-            first.pop(key, None)
+    with catalogue_fragments("zh-hans"):
+        yield
 
 
 @pytest.fixture
