@@ -215,3 +215,23 @@ def test_an_inspection_body_without_work_is_told_what_to_do_first(client_of, iva
     page = client_of(ivan).get(HOME).content.decode()
     assert "No inspections assigned yet" in page
     assert reverse("organisations:people") in page
+
+
+# --- languages -------------------------------------------------------------------------------
+
+
+def test_languages_not_fully_translated_are_neither_offered_nor_used(client, db):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="en"' in page
+    assert 'value="zh-hans"' in page
+    assert 'value="fr"' not in page and 'value="es"' not in page
+
+
+def test_a_chinese_manager_reads_the_suppliers_chinese_name(client_of, alice, bright):
+    assessment = make_scored_assessment(supplier=bright, stage=Stage.SUBMITTED)
+    submit(assessment)
+    alice.language = "zh-hans"
+    alice.save(update_fields=["language"])
+    page = client_of(alice).get(HOME).content.decode()
+    assert "明亮纺织有限公司" in page
+    assert "Bright Textiles Co., Ltd." not in page
