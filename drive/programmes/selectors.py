@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, Lower
 from django.utils import timezone
 
 from drive.core.filters import apply_filters
@@ -51,13 +51,15 @@ NOT_APPLICABLE = "not_applicable"  # withdrawn
 DUE_SOON_DAYS = 7
 AWAITING = (Stage.INVITED, Stage.ENROLLED)
 
+# Names sort without regard to case (an all-capital imported name does not jump ahead).
+_NAME = Lower("supplier__legal_name")
 SORTS: dict[str, tuple] = {
-    "name": ("supplier__legal_name", "id"),
-    "-name": ("-supplier__legal_name", "-id"),
-    "stage": ("stage_rank", "supplier__legal_name", "id"),
-    "-stage": ("-stage_rank", "supplier__legal_name", "id"),
-    "progress": ("progress_estimate", "supplier__legal_name", "id"),
-    "-progress": ("-progress_estimate", "supplier__legal_name", "id"),
+    "name": (_NAME.asc(), "id"),
+    "-name": (_NAME.desc(), "-id"),
+    "stage": ("stage_rank", _NAME.asc(), "id"),
+    "-stage": ("-stage_rank", _NAME.asc(), "id"),
+    "progress": ("progress_estimate", _NAME.asc(), "id"),
+    "-progress": ("-progress_estimate", _NAME.asc(), "id"),
     "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
     "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
 }
