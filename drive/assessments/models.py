@@ -166,6 +166,9 @@ class ReviewComment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("comment"))
+    # The reviewer asks for a document on this answer (any question, evidence rule or
+    # not): the supplier can attach one there and must before submitting again.
+    asks_document = models.BooleanField(_("asks for a document"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from drive.assessments.models import (
     EDITABLE_STATUSES,
@@ -38,10 +38,12 @@ from drive.questionnaires.selectors import (
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
+TO_CLARIFY = "to_clarify"
 THEME_STATUS_LABELS = {
     NOT_STARTED: gettext_lazy("Not started"),
     IN_PROGRESS: gettext_lazy("In progress"),
     COMPLETED: gettext_lazy("Completed"),
+    TO_CLARIFY: gettext_lazy("To clarify"),
 }
 YES_NO_LABELS = {
     "yes": gettext_lazy("Yes"),
@@ -61,6 +63,11 @@ class QuestionState:
     visible: bool
     editable: bool
     comments: list[ReviewComment] = field(default_factory=list)
+    # Comments of the latest submission while the assessment is returned: what the
+    # supplier has to clarify now.
+    open_comments: list[ReviewComment] = field(default_factory=list)
+    # Document ids frozen with the latest submission (for a document asked for since).
+    frozen_documents: list[int] = field(default_factory=list)
 
     @property
     def value(self) -> Any:
@@ -85,25 +92,47 @@ class QuestionState:
         return not is_empty(self.value)
 
     @property
+    def document_requested(self) -> bool:
+        """The reviewer asked for a document on this answer (in a comment of the latest
+        submission, while the assessment is returned)."""
+        return any(comment.asks_document for comment in self.open_comments)
+
+    @property
     def needs_evidence(self) -> bool:
-        return self.question.type == QuestionType.FILE or evidence_needed(self.question, self.value)
+        return (
+            self.question.type == QuestionType.FILE
+            or evidence_needed(self.question, self.value)
+            or self.document_requested
+        )
 
     @property
     def may_need_evidence(self) -> bool:
-        """Whether evidence can be attached at all (file questions and questions with an
-        evidence rule)."""
-        return self.question.type == QuestionType.FILE or bool(
-            self.question.evidence_required.strip()
+        """Whether evidence can be attached at all (file questions, questions with an
+        evidence rule, and any question on which the reviewer asked for a document)."""
+        return (
+            self.question.type == QuestionType.FILE
+            or bool(self.question.evidence_required.strip())
+            or self.document_requested
         )
 
     @property
     def evidence_missing(self) -> bool:
+        if self.document_requested:
+            # Asked for after the submission: a document added since is what counts.
+            latest = max(c.submission_number for c in self.open_comments)
+            return not self._documents_added_after(latest)
         return (
             self.question.type != QuestionType.FILE
             and self.answered
             and self.needs_evidence
             and not self.documents
         )
+
+    def _documents_added_after(self, submission_number: int) -> bool:
+        # Any document on the answer counts when none was frozen with the submission;
+        # otherwise a document not in the submission's snapshot.
+        frozen = set(self.frozen_documents)
+        return any(document.pk not in frozen for document in self.documents)
 
     @property
     def unanswered_required(self) -> bool:
@@ -132,18 +161,38 @@ class ThemeState:
         return [state for state in self.questions if state.visible]
 
     @property
+    def progress(self) -> Progress:
+        """The theme's share of :attr:`AssessmentState.progress` (the same rule: shown
+        applicable questions, answered ones); the themes' figures add up to it."""
+        return Progress(self.answered, len(self.visible))
+
+    @property
     def left(self) -> int:
-        return sum(1 for state in self.visible if state.missing)
+        """Questions shown and not answered yet (required or not)."""
+        return len(self.visible) - self.answered
 
     @property
     def answered(self) -> int:
         return sum(1 for state in self.visible if state.answered)
 
     @property
+    def evidence_missing(self) -> int:
+        """Answers that need a document and have none."""
+        return sum(1 for state in self.visible if state.evidence_missing)
+
+    @property
+    def to_clarify(self) -> int:
+        """Questions carrying a reviewer's comment to answer (returned assessment)."""
+        return sum(1 for state in self.visible if state.open_comments)
+
+    @property
     def status(self) -> str:
+        if self.to_clarify:
+            return TO_CLARIFY
         if not self.answered:
             return NOT_STARTED
-        return IN_PROGRESS if self.left else COMPLETED
+        blocked = any(state.missing for state in self.visible)
+        return IN_PROGRESS if (self.left or blocked) else COMPLETED
 
     @property
     def is_completed(self) -> bool:
@@ -151,7 +200,7 @@ class ThemeState:
 
     @property
     def is_in_progress(self) -> bool:
-        return self.status == IN_PROGRESS
+        return self.status in (IN_PROGRESS, TO_CLARIFY)
 
     @property
     def status_label(self) -> str:
@@ -176,6 +225,29 @@ class Missing:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """One kind of thing that stops a submission, with the questions concerned."""
+
+    reason: str  # "unanswered" or "evidence"
+    items: list[Missing]
+
+    @property
+    def message(self) -> str:
+        count = len(self.items)
+        if self.reason == "evidence":
+            return ngettext(
+                "%(count)s answer needs a document",
+                "%(count)s answers need a document",
+                count,
+            ) % {"count": count}
+        return ngettext(
+            "%(count)s required question is not answered",
+            "%(count)s required questions are not answered",
+            count,
+        ) % {"count": count}
+
+
+@dataclass(frozen=True)
 class Progress:
     answered: int
     total: int
@@ -186,6 +258,16 @@ class Progress:
 
     def as_dict(self) -> dict[str, int]:
         return {"answered": self.answered, "total": self.total, "percent": self.percent}
+
+    @property
+    def text(self) -> str:
+        """The sentence shown beside the bar, in the active language: the page and the
+        autosave reply both use it (the script never rewrites digits in a translation)."""
+        return _("%(answered)s of %(total)s questions answered (%(percent)s%%)") % {
+            "answered": number_format(self.answered, use_l10n=True),
+            "total": number_format(self.total, use_l10n=True),
+            "percent": self.percent,
+        }
 
 
 @dataclass
@@ -222,6 +304,24 @@ class AssessmentState:
                 found.append(Missing(state.question, state.question.theme, "evidence"))
         return found
 
+    @property
+    def blockers(self) -> list[Blocker]:
+        """What stops a submission, grouped by kind, each with its questions (for a
+        message that names it and links to them)."""
+        unanswered = [m for m in self.missing if m.reason == "unanswered"]
+        evidence = [m for m in self.missing if m.reason == "evidence"]
+        found = []
+        if unanswered:
+            found.append(Blocker("unanswered", unanswered))
+        if evidence:
+            found.append(Blocker("evidence", evidence))
+        return found
+
+    @property
+    def open_comments(self) -> list[QuestionState]:
+        """Questions with a reviewer's comment to answer now (returned assessment)."""
+        return [state for state in self.visible if state.open_comments]
+
     def theme(self, code: str) -> ThemeState | None:
         return next((t for t in self.themes if t.theme.code == code), None)
 
@@ -244,6 +344,27 @@ def commented_codes(assessment: Assessment) -> set[str]:
             "question__code", flat=True
         )
     )
+
+
+def return_message(assessment: Assessment) -> str:
+    """The reviewer's message with the latest return for clarification ("" if none)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from drive.audit.models import AuditEvent
+
+    if assessment.status != AssessmentStatus.RETURNED:
+        return ""
+    note = (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Assessment),
+            target_id=str(assessment.pk),
+            action="assessment.returned",
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
 
 
 def answers_of(assessment: Assessment) -> dict[str, Answer]:
@@ -272,14 +393,17 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
         .order_by("created_at", "pk")
     ):
         comments.setdefault(comment.question_id, []).append(comment)
-    latest = max((c.submission_number for cs in comments.values() for c in cs), default=0)
+    open_by_question: dict[int, list[ReviewComment]] = {}
+    frozen: dict[str, list[int]] = {}
     if assessment.status == AssessmentStatus.RETURNED:
-        latest = latest_submission_number(assessment)
-        open_questions = {
-            qid for qid, cs in comments.items() if any(c.submission_number == latest for c in cs)
-        }
-    else:
-        open_questions = set()
+        submission = assessment.submissions.order_by("-number").first()
+        latest = submission.number if submission else 0
+        frozen = submission.documents if submission else {}
+        for qid, cs in comments.items():
+            current = [c for c in cs if c.submission_number == latest]
+            if current:
+                open_by_question[qid] = current
+    open_questions = set(open_by_question)
     themes: dict[int, ThemeState] = {}
     by_code: dict[str, QuestionState] = {}
     # A withdrawn company or a closed programme changes nothing, whatever the status.
@@ -299,6 +423,8 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
             visible=question.code in visible,
             editable=editable,
             comments=comments.get(question.pk, []),
+            open_comments=open_by_question.get(question.pk, []),
+            frozen_documents=list(frozen.get(question.code, [])),
         )
         by_code[question.code] = state
         theme_state = themes.get(question.theme_id)
@@ -478,3 +604,67 @@ def library_choices(assessment: Assessment) -> QuerySet[Document]:
     else:
         qs = Document.objects.filter(supplier=supplier)
     return qs.order_by("title", "pk")
+
+
+# --- The review -------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewSummary:
+    """The top of the manager's review page: what needs a look, with links."""
+
+    red_flags: list[QuestionState]
+    evidence_missing: list[QuestionState]
+    open_comments: list[QuestionState]  # commented on the submission under review
+    changed: list[str]  # question codes changed since the submission before
+    previous_number: int
+    latest_number: int
+    themes: list[tuple[ThemeState, dict[str, int]]]  # each theme with its counts
+
+
+def review_summary(
+    assessment: Assessment, state: AssessmentState, submissions: list[Any]
+) -> ReviewSummary:
+    """Red flags, answers without their required document, comments on the latest
+    submission and the answers changed since the one before (one query at most, none
+    before a second submission)."""
+    latest = submissions[0] if submissions else None
+    previous = submissions[1] if len(submissions) > 1 else None
+    changed: list[str] = []
+    if latest is not None and previous is not None:
+        codes = set(latest.answers) | set(previous.answers)
+        codes |= set(latest.documents) | set(previous.documents)
+        changed = [
+            code
+            for code in state.by_code
+            if code in codes
+            and (
+                latest.answers.get(code) != previous.answers.get(code)
+                or sorted(latest.documents.get(code, [])) != sorted(previous.documents.get(code, []))
+            )
+        ]
+    latest_number = latest.number if latest else 0
+    commented = [
+        s for s in state.visible if any(c.submission_number == latest_number for c in s.comments)
+    ]
+    themes: list[tuple[ThemeState, dict[str, int]]] = []
+    changed_set = set(changed)
+    commented_set = {s.question.code for s in commented}
+    for theme in state.themes:
+        counts = {
+            "red_flags": sum(1 for s in theme.visible if s.red_flag),
+            "evidence_missing": sum(1 for s in theme.visible if s.evidence_missing),
+            "comments": sum(1 for s in theme.visible if s.question.code in commented_set),
+            "changed": sum(1 for s in theme.visible if s.question.code in changed_set),
+        }
+        counts["attention"] = counts["red_flags"] + counts["evidence_missing"] + counts["comments"]
+        themes.append((theme, counts))
+    return ReviewSummary(
+        red_flags=[s for s in state.visible if s.red_flag],
+        evidence_missing=[s for s in state.visible if s.evidence_missing],
+        open_comments=commented,
+        changed=changed,
+        previous_number=previous.number if previous else 0,
+        latest_number=latest_number,
+        themes=themes,
+    )

@@ -416,6 +416,13 @@ class ReminderResult:
     emails: int  # emails queued
     without_users: int  # reminded suppliers nobody could be emailed at (no account yet)
     skipped: int  # selected but not awaiting an assessment, or reminded a moment ago
+    # The suppliers of ``without_users`` (ids), to offer inviting them.
+    unreachable: tuple[int, ...] = ()
+
+    @property
+    def reached(self) -> int:
+        """Suppliers whose people were actually told (at least one account)."""
+        return self.reminded - self.without_users
 
 
 def reminder_send(
@@ -476,4 +483,29 @@ def reminder_send(
         emails=emails,
         without_users=sum(1 for e in claimed if not users.get(e.supplier_id)),
         skipped=len(ids) - len(claimed),
+        unreachable=tuple(e.supplier_id for e in claimed if not users.get(e.supplier_id)),
+    )
+
+
+@dataclass(frozen=True)
+class CohortReach:
+    """Who in a cohort can be told anything: suppliers with at least one account."""
+
+    enrolled: int
+    unreachable: tuple[int, ...]  # supplier ids without an account
+
+    @property
+    def reached(self) -> int:
+        return self.enrolled - len(self.unreachable)
+
+
+def cohort_reach(programme: Programme) -> CohortReach:
+    """The suppliers of the cohort (not withdrawn) and those with no account yet."""
+    supplier_ids = list(
+        programme.enrolments.exclude(stage=Stage.WITHDRAWN).values_list("supplier_id", flat=True)
+    )
+    users = _supplier_users(supplier_ids)
+    return CohortReach(
+        enrolled=len(supplier_ids),
+        unreachable=tuple(sid for sid in supplier_ids if not users.get(sid)),
     )

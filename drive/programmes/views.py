@@ -8,8 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +31,7 @@ from drive.programmes.permissions import (
     can_view_programmes,
 )
 from drive.suppliers.models import SizeClass, Supplier
-from drive.suppliers.selectors import registry_countries, supplier_search
+from drive.suppliers.selectors import registry_countries, registry_sectors, supplier_search
 
 PAGE_SIZE = 25
 COHORT_FILTERS = ("q", "stage", "country", "size", "women_owned", "deadline")
@@ -58,6 +61,13 @@ def _manager_only(request: HttpRequest) -> HttpResponse:
     return forbidden(
         request, _("Only programme managers and organisation admins of the buyer can do this.")
     )
+
+
+def _in_programme_countries(suppliers: QuerySet[Supplier], programme: Programme) -> Any:
+    """Only suppliers in the programme's countries, when it names any."""
+    if programme.countries:
+        return suppliers.filter(country__in=programme.countries)
+    return suppliers
 
 
 def _countries(codes: list[str]) -> list[Country]:
@@ -178,20 +188,80 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/programme_detail.html", context)
 
 
+INVITE_LINKS = 5  # suppliers named with an invitation link in a message
+
+
 def _move_programme(request: HttpRequest, pk: int, *, opening: bool) -> HttpResponse:
     programme = _programme_or_404(request.user, pk)
     if not can_manage_programmes(request.user, programme):
         return _manager_only(request)
     try:
         if opening:
+            first_opening = programme.status == ProgrammeStatus.DRAFT
             services.programme_open(programme=programme, by=request.user)
-            messages.success(request, _("The programme is open: enrolled suppliers were told."))
+            _tell_opened(request, programme, first_opening=first_opening)
         else:
             services.programme_close(programme=programme, by=request.user)
             messages.success(request, _("The programme is closed."))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("programmes:detail", pk=programme.pk)
+
+
+def _with_invitations(sentence: str, unreachable: tuple[int, ...]) -> str:
+    """``sentence``, then (if any) how many suppliers have no account yet with a link to
+    invite each (the first few) — one message, escaped, with safe links."""
+    if not unreachable:
+        return sentence
+    shown = list(
+        Supplier.objects.filter(pk__in=unreachable[:INVITE_LINKS]).order_by("legal_name", "pk")
+    )
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("suppliers:invite_admin", args=[s.pk]), s.legal_name) for s in shown),
+    )
+    more = len(unreachable) - len(shown)
+    missing = ngettext(
+        "%(count)d supplier has no account yet, so nobody there could be told.",
+        "%(count)d suppliers have no account yet, so nobody there could be told.",
+        len(unreachable),
+    ) % {"count": len(unreachable)}
+    tail = (
+        ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+        if more
+        else ""
+    )
+    return format_html(
+        "{} {} {}: {}{}.",
+        sentence,
+        missing,
+        _("Invite their first user"),
+        links,
+        format_html(" {}", tail) if tail else "",
+    )
+
+
+def _tell_opened(request: HttpRequest, programme: Programme, *, first_opening: bool) -> None:
+    if not first_opening:
+        messages.success(request, _("The programme is open again."))
+        return
+    reach = services.cohort_reach(programme)
+    if not reach.enrolled:
+        messages.success(request, _("The programme is open. No supplier is enrolled yet."))
+        return
+    if reach.reached:
+        sentence = ngettext(
+            "The programme is open: %(count)d enrolled supplier was told.",
+            "The programme is open: %(count)d enrolled suppliers were told.",
+            reach.reached,
+        ) % {"count": reach.reached}
+    else:
+        sentence = _("The programme is open, but nobody was told yet.")
+    level = messages.WARNING if reach.unreachable else messages.SUCCESS
+    messages.add_message(
+        request, level, _with_invitations(sentence, reach.unreachable)
+    )
 
 
 @login_required
@@ -217,14 +287,20 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("all_matching"):
             try:
-                chosen = list(supplier_search(user=user, params=request.POST))
+                chosen = list(
+                    _in_programme_countries(supplier_search(user=user, params=request.POST), programme)
+                )
             except InvalidFilter as error:
                 messages.error(request, error.message)
                 kept = querystring_without(request.POST, "csrfmiddlewaretoken", "suppliers")
                 return redirect(f"{request.path}?{kept}")
         else:
             ids = parse_ids(request.POST.getlist("suppliers"))
-            chosen = list(Supplier.objects.visible_to(user).filter(pk__in=ids))
+            chosen = list(
+                _in_programme_countries(
+                    Supplier.objects.visible_to(user).filter(pk__in=ids), programme
+                )
+            )
         if not chosen:
             messages.error(request, _("Select at least one supplier to enrol."))
             kept = querystring_without(
@@ -252,7 +328,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     params = request.GET
     filter_form = None
     try:
-        rows = supplier_search(user=user, params=params)
+        rows = _in_programme_countries(supplier_search(user=user, params=params), programme)
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
         filter_form, rows = error.form, Supplier.objects.none()
@@ -265,7 +341,13 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         "enrolled": selectors.enrolled_supplier_ids(programme),
         "params": {key: params.get(key, "") for key in REGISTRY_FILTERS},
         "filtering": any(params.get(key) for key in REGISTRY_FILTERS),
-        "countries": _countries(registry_countries(user)),
+        "countries": _countries(
+            [c for c in registry_countries(user) if c in programme.countries]
+            if programme.countries
+            else registry_countries(user)
+        ),
+        "programme_countries": _countries(programme.countries or []),
+        "sectors": registry_sectors(user),
         "size_choices": [*SizeClass.choices, ("sme", _("SME (micro, small or medium)"))],
         "querystring_without_page": querystring_without(params, "page"),
         "closed": programme.status == ProgrammeStatus.CLOSED,
@@ -319,26 +401,18 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         message=form.cleaned_data["message"],
     )
     if result.reminded:
-        messages.success(
-            request,
-            ngettext(
+        # Said once and truthfully: who was reached, and who could not be (with links).
+        level = messages.SUCCESS if not result.without_users else messages.WARNING
+        if result.reached:
+            reached = ngettext(
                 "Reminder sent to %(count)d supplier.",
                 "Reminder sent to %(count)d suppliers.",
-                result.reminded,
-            )
-            % {"count": result.reminded},
-        )
-    if result.without_users:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d supplier has no account yet, so nobody could be emailed; "
-                "resend its invitation from the supplier's page.",
-                "%(count)d suppliers have no account yet, so nobody could be emailed; "
-                "resend their invitations from the suppliers' pages.",
-                result.without_users,
-            )
-            % {"count": result.without_users},
+                result.reached,
+            ) % {"count": result.reached}
+        else:
+            reached = _("Nobody was reminded.")
+        messages.add_message(
+            request, level, _with_invitations(reached, result.unreachable)
         )
     if result.skipped:
         messages.info(

@@ -41,6 +41,12 @@ from drive.suppliers.models import Supplier
 ONE_DP = Decimal("0.1")
 
 
+# At least this share of the country indices' weight must have data for a tier other
+# than "insufficient data" (issue 10: Monaco, Tuvalu had one or two governance
+# indicators and read "low").
+MIN_COVERAGE = Decimal("0.5")
+
+
 def _d(value: Any) -> Decimal:
     return Decimal(str(value))
 
@@ -107,10 +113,21 @@ class RiskResult:
     score: Decimal | None
     tier: str
     overrides: list[RiskOverride] = field(default_factory=list)
+    # Share (0–1) of the configured country-index weight that has data for the country.
+    data_coverage: Decimal = Decimal(1)
 
     @property
     def insufficient_data(self) -> bool:
         return self.tier == INSUFFICIENT_DATA
+
+    @property
+    def partial_data(self) -> bool:
+        """Some country indices have no data (shown beside the tier as "partial data")."""
+        return self.data_coverage < 1
+
+    @property
+    def coverage_percent(self) -> int:
+        return int((self.data_coverage * 100).to_integral_value())
 
     @property
     def tier_label(self) -> str:
@@ -288,6 +305,10 @@ def compute(
     indices = _index_components(country, context)
     available = [c for c in indices if c.risk is not None and c.weight > 0]
     total = sum((c.weight for c in available), Decimal(0))
+    configured = sum((c.weight for c in indices if c.weight > 0), Decimal(0))
+    # Share of the country weight that has data: below one half the tier is
+    # "insufficient data" (a score from a fifth of the evidence must not read "low").
+    coverage = (total / configured) if configured > 0 else Decimal(0)
     country_risk: Decimal | None = None
     if total > 0:
         for c in available:
@@ -338,7 +359,7 @@ def compute(
             parts.append((sector_weight, sector_risk))
         weight = sum((w for w, _r in parts), Decimal(0))
         score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
-        tier = config.tiers.tier_for(score)
+        tier = config.tiers.tier_for(score) if coverage >= MIN_COVERAGE else INSUFFICIENT_DATA
     return RiskResult(
         supplier_id=supplier_id,
         country=country,
@@ -356,6 +377,7 @@ def compute(
         score=score,
         tier=tier,
         overrides=context.overrides,
+        data_coverage=coverage.quantize(Decimal("0.01")),
     )
 
 

@@ -10,7 +10,8 @@ The keys (all optional: :data:`DEFAULT_CONFIG` fills the missing ones):
 
 - ``unanswered_optional``: ``"zero"`` or ``"exclude"``;
 - ``evidence_rule``: ``"zero"`` or ``"ignore"``;
-- ``red_flag_cap``: a band code, or empty for no cap;
+- ``red_flag_cap``: a band code, or empty for the mildest cap (a red flag never leaves
+  the top band: one below it at best);
 - ``bands``: ``[{"code", "min", "label": {"en", "zh-hans"}}]``, ``min`` rising from 0 to
   100, codes :data:`~drive.scoring.bands.BAND_CODES` in that order;
 - ``theme_weights``: ``{theme code: weight ≥ 0}`` replacing ``Theme.weight``.
@@ -139,12 +140,18 @@ class ScoringConfig:
         return code
 
     def capped_band(self, band: str, red_flags: int) -> tuple[str, bool]:
-        """``band`` lowered to ``red_flag_cap`` when there is a red flag; and whether it was."""
-        if not red_flags or not self.red_flag_cap:
+        """``band`` lowered to ``red_flag_cap`` when there is a red flag; and whether it was.
+
+        Whatever the method says (no cap, or a cap at the top band), a red flag never
+        leaves the top band: a critical answer (docs/red_flags.md) cannot read "Leading"."""
+        if not red_flags:
             return band, False
         order = self.band_codes
-        if order.index(band) > order.index(self.red_flag_cap):
-            return self.red_flag_cap, True
+        highest_allowed = len(order) - 2
+        cap_index = order.index(self.red_flag_cap) if self.red_flag_cap else highest_allowed
+        cap_index = min(cap_index, highest_allowed)
+        if order.index(band) > cap_index:
+            return order[cap_index], True
         return band, False
 
 

@@ -249,3 +249,63 @@ def appeals_for_programme(programme: Any) -> QuerySet[Appeal]:
         .select_related("assessment__supplier", "question", "created_by", "decided_by")
         .order_by("status", "-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """A score to show before (or beside) the stored one: ``stored`` says which."""
+
+    overall: Decimal
+    band: str
+    band_label: str
+    band_capped: bool
+    red_flags: int
+    stored: bool
+
+
+def provisional_score_of(assessment: Assessment) -> Provisional:
+    """The latest submission's stored score (:func:`current_score`) if it has one; else the
+    current method applied, without storing anything, to the latest submission or (before
+    any) to the answers as they stand. Raises :class:`NoScoringMethod` without a method."""
+    from drive.assessments.selectors import answers_of
+    from drive.questionnaires.selectors import question_applies
+
+    latest = assessment.submissions.order_by("-number").first()
+    score = current_score(assessment)
+    if score is not None and latest is not None and score.submission_number == latest.number:
+        return Provisional(
+            score.overall, score.band, score.band_label, score.band_capped, score.red_flags, True
+        )
+    method = method_current()
+    if latest is not None:
+        answers, documents = latest.answers, latest.documents
+    else:
+        current = answers_of(assessment)
+        answers = {code: a.value for code, a in current.items()}
+        documents = {
+            code: [d.pk for d in a.documents.all()]
+            for code, a in current.items()
+            if a.documents.all()
+        }
+    questions = questions_of(assessment.version)
+    sectors = list(assessment.supplier.sectors.values_list("code", flat=True))
+    size_class = assessment.supplier.size_class or ""
+    result = engine.score_answers(
+        questions,
+        answers,
+        documents,
+        method.typed_config,
+        not_applicable=[
+            q.code
+            for q in questions
+            if not question_applies(q, size_class=size_class, sectors=sectors)
+        ],
+    )
+    return Provisional(
+        result.overall,
+        result.band,
+        method.band_label(result.band),
+        result.band_capped,
+        result.red_flags,
+        False,
+    )

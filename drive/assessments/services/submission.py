@@ -65,8 +65,11 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Submission:
         state = assessment_state(assessment)
         missing = state.missing
         if missing:
+            # Name what blocks it ("13 answers need a document"), never a vague "missing".
+            reasons = "; ".join(blocker.message for blocker in state.blockers)
             raise AssessmentIncomplete(
-                _("Some answers are missing. Complete them, then submit again."), missing=missing
+                _("The assessment cannot be submitted yet: %(reasons)s.") % {"reasons": reasons},
+                missing=missing,
             )
         number = latest_submission_number(assessment) + 1
         submission = Submission.objects.create(
@@ -101,13 +104,20 @@ def _check_under_review(assessment: Assessment) -> None:
 
 
 def review_comment_add(
-    *, assessment: Assessment, question: Question, text: str, by: User
+    *,
+    assessment: Assessment,
+    question: Question,
+    text: str,
+    by: User,
+    asks_document: bool = False,
 ) -> ReviewComment:
     """Comment on one answer of the submission under review; audit
-    ``assessment.commented``."""
+    ``assessment.commented``. With ``asks_document`` the comment asks the supplier for a
+    document on that answer (any question, whatever its evidence rule): once returned, the
+    supplier can attach one there and cannot submit again without it."""
     _check_under_review(assessment)
     text = (text or "").strip()
-    if not text:
+    if not text and not asks_document:
         raise ReviewRefused(_("Write the comment first."))
     if question.version_id != assessment.version_id:
         raise ReviewRefused(_("This question is not part of this questionnaire."))
@@ -118,12 +128,13 @@ def review_comment_add(
             submission_number=latest_submission_number(assessment),
             author=by,
             text=text,
+            asks_document=asks_document,
         )
         audit_record(
             actor=by,
             action="assessment.commented",
             target=assessment,
-            after={question.code: text},
+            after={question.code: text, **({"asks_document": True} if asks_document else {})},
             note=question.code,
         )
     return comment

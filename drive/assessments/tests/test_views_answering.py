@@ -14,7 +14,12 @@ def test_autosave_returns_revision_visible_questions_and_progress(client_of, ass
     assert data["revision"] == 1
     assert "policy_date" in data["visible"]  # the conditional question appears
     assert "big_only" not in data["visible"]
-    assert data["progress"] == {"answered": 1, "total": 8, "percent": 12}
+    assert data["progress"] == {
+        "answered": 1,
+        "total": 8,
+        "percent": 12,
+        "text": "1 of 8 questions answered (12%)",
+    }
     assert data["saved_text"].startswith("Saved at")
     assessment.enrolment.refresh_from_db()
     assert assessment.enrolment.stage == Stage.ENROLLED

@@ -41,7 +41,9 @@ def test_task_list_shows_themes_status_and_questions_left(
     html = response.content.decode()
     assert "Labour" in html and "Environment" in html
     assert "In progress" in html and "Not started" in html
-    assert "1 question left" in html  # policy; workers answered
+    # One rule for every figure: the themes' questions left add up to the overview's
+    # (7 shown − 1 answered): labour policy and women_share, environment's four.
+    assert "2 questions left" in html and "4 questions left" in html
     assert "1 of 7 questions answered" in html
 
 

@@ -302,7 +302,8 @@ def _json_error(message: str, status: int, **extra: Any) -> JsonResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> JsonResponse:
-    """Autosave one answer. JSON: ``{revision, visible, progress, saved_at}``; 400 for an
+    """Autosave one answer. JSON: ``{revision, visible, progress, saved_at}`` (progress
+    with ``text``, the page's sentence in the reader's language); 400 for an
     invalid value, 409 with ``conflict`` when someone else saved first, 403 when the
     assessment or the answer cannot be changed."""
     assessment = _assessment_or_404(request.user, pk)
@@ -337,7 +338,7 @@ def answer(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "revision": saved.revision,
             "visible": state.visible_codes,
-            "progress": state.progress.as_dict(),
+            "progress": {**state.progress.as_dict(), "text": state.progress.text},
             "saved_at": saved_at.isoformat(),
             "saved_text": _("Saved at %(time)s") % {"time": time_format(saved_at, "H:i")},
         }

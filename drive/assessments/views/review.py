@@ -16,6 +16,7 @@ from drive.assessments.permissions import can_answer, can_read_review, can_revie
 from drive.assessments.selectors import (
     assessment_state,
     display_value,
+    review_summary,
 )
 from drive.assessments.views.access import _assessment_or_404
 from drive.core.http import forbidden
@@ -43,13 +44,23 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 ).first()
                 if question is None:
                     raise Http404(_("No such question."))
+                asks_document = request.POST.get("asks_document") == "1"
                 services.review_comment_add(
                     assessment=assessment,
                     question=question,
                     text=request.POST.get("text", ""),
                     by=request.user,
+                    asks_document=asks_document,
                 )
-                messages.success(request, _("Your comment was added."))
+                messages.success(
+                    request,
+                    _(
+                        "Your comment was added. When you return the assessment, the "
+                        "supplier is asked to attach a document to this answer."
+                    )
+                    if asks_document
+                    else _("Your comment was added."),
+                )
                 return redirect(reverse("assessments:review", args=[pk]) + f"#q-{question.code}")
             if action == "return":
                 services.assessment_return(
@@ -71,6 +82,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "assessment": assessment,
         "state": state,
+        "summary": review_summary(assessment, state, submissions),
         "progress": state.progress,
         "submissions": submissions,
         "latest_number": submissions[0].number if submissions else 0,

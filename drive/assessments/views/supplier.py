@@ -22,6 +22,7 @@ from drive.assessments.selectors import (
     assessment_state,
     assessments_with_progress,
     prefill_source,
+    return_message,
     supplier_assessments,
 )
 from drive.assessments.views.access import _assessment_or_404, _deadline, _supplier_assessment
@@ -80,6 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": _deadline(assessment),
         "prefill_source": source,
         "last_submission": assessment.submissions.order_by("-number").first(),
+        "return_message": return_message(assessment),
     }
     return render(request, "assessments/detail.html", context)
 

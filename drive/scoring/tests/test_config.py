@@ -104,7 +104,12 @@ def test_bands_and_the_red_flag_cap_decide_the_band():
     assert typed.capped_band("leading", red_flags=0) == ("leading", False)
     uncapped = ScoringConfig.from_json({"red_flag_cap": ""})
     assert uncapped.red_flag_cap is None
-    assert uncapped.capped_band("leading", red_flags=3) == ("leading", False)
+    # Even without a cap, a red flag never reads "Leading" (docs/red_flags.md).
+    assert uncapped.capped_band("leading", red_flags=3) == ("advanced", True)
+    assert uncapped.capped_band("advanced", red_flags=1) == ("advanced", False)
+    assert uncapped.capped_band("leading", red_flags=0) == ("leading", False)
+    top = ScoringConfig.from_json({"red_flag_cap": "leading"})
+    assert top.capped_band("leading", red_flags=1) == ("advanced", True)
 
 
 @pytest.mark.parametrize(

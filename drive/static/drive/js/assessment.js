@@ -46,12 +46,9 @@
     const bar = document.querySelector("#assessment-progress progress");
     const text = document.querySelector("[data-progress-text]");
     if (bar) bar.value = progress.percent;
-    if (text) {
-      text.textContent = text.textContent
-        .replace(/\d+/, progress.answered)
-        .replace(/(\D+)\d+/, `$1${progress.total}`)
-        .replace(/\d+%/, `${progress.percent}%`);
-    }
+    // The server words the sentence in the page's language: rewriting digits in the
+    // old text put the total in place of the answered count in Chinese ("已回答 52 / 52").
+    if (text && progress.text) text.textContent = progress.text;
   }
 
   function showError(fieldset, message) {
