@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
@@ -52,6 +53,23 @@ def _snapshot(document: Document) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What an upload did: the document, and whether the library already held the same
+    bytes (then nothing new was stored and ``offered_title`` was not applied)."""
+
+    document: Document
+    duplicate: bool = False
+    offered_title: str = ""
+
+    @property
+    def title_differs(self) -> bool:
+        """A duplicate uploaded under another title: the person may want that title."""
+        return self.duplicate and bool(self.offered_title) and (
+            self.offered_title != self.document.title
+        )
+
+
 def document_upload(
     *,
     supplier: Supplier,
@@ -61,7 +79,24 @@ def document_upload(
     valid_until: datetime.date | None = None,
     by: User,
 ) -> Document:
-    """Add a file to ``supplier``'s evidence library and return its document.
+    """:func:`document_add`, returning only the document."""
+    return document_add(
+        supplier=supplier, file=file, title=title, kind=kind, valid_until=valid_until, by=by
+    ).document
+
+
+def document_add(
+    *,
+    supplier: Supplier,
+    file: Any,
+    title: str,
+    kind: str = DocumentKind.OTHER,
+    valid_until: datetime.date | None = None,
+    by: User,
+) -> UploadOutcome:
+    """Add a file to ``supplier``'s evidence library; the outcome says whether the library
+    already held it (``duplicate``: the existing document, unchanged, and the title that
+    came with this upload, for the page to offer).
 
     Refuses (``UploadRejected``) an empty file, one larger than
     ``settings.EVIDENCE_MAX_UPLOAD_BYTES`` and any file whose *content* is not an
@@ -100,7 +135,7 @@ def document_upload(
     )
     existing = Document.objects.filter(sha256=sha256, **same_company).order_by("pk").first()
     if existing is not None:
-        return existing
+        return UploadOutcome(existing, duplicate=True, offered_title=(title or "").strip()[:200])
     original_name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:255]
     with transaction.atomic():
         document = Document(
@@ -128,7 +163,7 @@ def document_upload(
             # The rollback undoes the row, not the storage: no file without a document.
             document.file.delete(save=False)
             raise
-    return document
+    return UploadOutcome(document)
 
 
 def document_update(

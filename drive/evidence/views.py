@@ -14,6 +14,7 @@ from drive.core.filters import InvalidFilter, apply_filters
 from drive.core.http import forbidden, querystring_without
 from drive.core.uploads import upload_limit
 from drive.evidence import services
+from drive.evidence.presenters import duplicate_message
 from drive.evidence.filetypes import attachment_response
 from drive.evidence.filters import DocumentFilter
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
@@ -50,7 +51,7 @@ def library(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            document = services.document_upload(
+            outcome = services.document_add(
                 supplier=supplier,
                 file=data["file"],
                 title=data["title"],
@@ -61,9 +62,13 @@ def library(request: HttpRequest) -> HttpResponse:
         except services.UploadRejected as error:
             form.add_error("file", error.message)
         else:
-            messages.success(
-                request, _("“%(title)s” is in your library.") % {"title": document.title}
-            )
+            if outcome.duplicate:
+                messages.info(request, duplicate_message(outcome))
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is in your library.") % {"title": outcome.document.title},
+                )
             return redirect("evidence:library")
     filter_form = None
     try:
@@ -94,7 +99,11 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_or_404(request.user, pk)
     if not can_edit_document(request.user, document):
         return forbidden(request, _("Only the supplier's own people change its documents."))
-    form = DocumentDetailsForm(request.POST or None, instance=document)
+    # ``?title=`` comes from "Use the new title" after a duplicate upload: proposed, not saved.
+    proposed = (request.GET.get("title") or "").strip()[:200]
+    form = DocumentDetailsForm(
+        request.POST or None, instance=document, initial={"title": proposed} if proposed else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.document_update(

@@ -19,7 +19,7 @@ from drive.assessments.services.answers import _check_editable, _record_activity
 from drive.assessments.services.errors import AssessmentLocked
 from drive.audit.services import audit_record
 from drive.evidence.models import Document
-from drive.evidence.services import document_upload
+from drive.evidence.services import UploadOutcome, document_add
 from drive.programmes.services import enrolment_touch
 from drive.questionnaires.models import Question
 
@@ -79,10 +79,11 @@ def answer_upload_document(
     kind: str,
     valid_until: datetime.date | None,
     by: User,
-) -> Document:
+) -> UploadOutcome:
     """Upload a file into the company's library and attach it to the answer, all or
-    nothing (:func:`drive.evidence.services.document_upload`, then
-    :func:`answer_attach_document`, in one transaction).
+    nothing (:func:`drive.evidence.services.document_add`, then
+    :func:`answer_attach_document`, in one transaction). The outcome says whether the
+    library already held the file (then that document is attached, its title unchanged).
 
     When either step is refused (:class:`UploadRejected`, :class:`AssessmentLocked`, …)
     nothing is kept: no document in the library and, since a rollback does not touch
@@ -91,7 +92,7 @@ def answer_upload_document(
     document: Document | None = None
     try:
         with transaction.atomic():
-            document = document_upload(
+            outcome = document_add(
                 supplier=assessment.supplier,
                 file=file,
                 title=title,
@@ -99,6 +100,7 @@ def answer_upload_document(
                 valid_until=valid_until,
                 by=by,
             )
+            document = outcome.document
             answer_attach_document(
                 assessment=assessment, question=question, document=document, by=by
             )
@@ -107,7 +109,7 @@ def answer_upload_document(
         if document is not None and not Document.objects.filter(pk=document.pk).exists():
             document.file.delete(save=False)
         raise
-    return document
+    return outcome
 
 
 def answer_detach_document(*, answer: Answer, document: Document, by: User) -> Answer:

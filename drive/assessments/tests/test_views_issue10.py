@@ -171,3 +171,31 @@ def test_review_summary_counts_changes_since_the_last_submission(
     html = client_of(alice).get(url("review", assessment)).content.decode()
     assert "1 answer changed" in html
     assert reverse("assessments:compare", args=[assessment.pk, 1, 2]) + "?changes=1" in html
+
+
+def test_uploading_a_library_file_again_on_a_question_says_which_document_was_used(
+    client_of, assessment, bright, bob
+):
+    from drive.evidence.services import document_upload
+
+    document_upload(
+        supplier=bright, file=sample.upload(), title="Old policy", kind="policy",
+        valid_until=None, by=bob,
+    )
+    client = client_of(bob)
+    autosave(client, assessment, "policy", "yes")
+    response = client.post(
+        url("theme", assessment, "labour"),
+        {
+            "q-policy": "yes",
+            "evidence": "policy",
+            "file-policy": sample.upload("scan.pdf"),
+            "title-policy": "Signed policy",
+            "kind-policy": "policy",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "already in your library as “Old policy”" in html
+    assert "Use the new title “Signed policy”" in html
+    assert "“Old policy” is attached." in html

@@ -32,6 +32,7 @@ from drive.assessments.views.access import _assessment_or_404, _supplier_assessm
 from drive.core.http import forbidden
 from drive.core.params import parse_id
 from drive.core.uploads import upload_limit
+from drive.evidence.presenters import duplicate_message
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
 from drive.evidence.services import UploadRejected
@@ -203,7 +204,7 @@ def _evidence_apply(
                 )
             else:
                 data = form.cleaned_data
-                document = services.answer_upload_document(
+                outcome = services.answer_upload_document(
                     assessment=assessment,
                     question=question,
                     file=data["file"],
@@ -212,7 +213,9 @@ def _evidence_apply(
                     valid_until=data["valid_until"],
                     by=request.user,
                 )
-                attached.append(document)
+                if outcome.duplicate:
+                    messages.info(request, duplicate_message(outcome))
+                attached.append(outcome.document)
         elif chosen is None:
             messages.error(request, _("Choose a document from your library or upload a file."))
     except (UploadRejected, services.DomainError) as error:
