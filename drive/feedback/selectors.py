@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drive.assessments.models import Assessment, AssessmentStatus
 from drive.core.i18n import pick
@@ -32,6 +34,34 @@ class Improvement:
     guidance: str
 
 
+@dataclass(frozen=True)
+class ThemeStrength:
+    """A theme's strengths in one line: how many of its scored questions earn full marks,
+    and what that says (the questions themselves are worded as questions, not findings)."""
+
+    theme: str
+    full: int
+    scored: int
+
+    @property
+    def statement(self) -> str:
+        if self.full == self.scored:
+            return _("Full marks on every scored question: keep this practice up.")
+        if self.full * 4 >= self.scored * 3:
+            return _("Full marks on most questions: a solid practice with a few gaps.")
+        if self.full * 2 >= self.scored:
+            return _("Full marks on half of the questions or more: a base to build on.")
+        return _("Full marks on some questions: a start.")
+
+    @property
+    def count_text(self) -> str:
+        return ngettext(
+            "%(full)s of %(scored)s scored question at full marks",
+            "%(full)s of %(scored)s scored questions at full marks",
+            self.scored,
+        ) % {"full": self.full, "scored": self.scored}
+
+
 @dataclass
 class Report:
     assessment: Assessment
@@ -44,6 +74,7 @@ class Report:
     cohort_size: int
     chart: SafeString
     theme_rows: list[tuple[ThemeBlock, Decimal | None]]
+    theme_strengths: list[ThemeStrength]
 
 
 def feedback_available(assessment: Assessment) -> bool:
@@ -85,6 +116,7 @@ def feedback_report(assessment: Assessment) -> Report | None:
     strengths: list[QuestionLine] = []
     improvements: list[Improvement] = []
     strong_themes: list[str] = []
+    theme_strengths: list[ThemeStrength] = []
     bars: list[Bar] = []
     rows: list[tuple[ThemeBlock, Decimal | None]] = []
     for block in explanation.themes:
@@ -95,13 +127,18 @@ def feedback_report(assessment: Assessment) -> Report | None:
         bars.append(
             Bar(block.theme.display_label, value, cohort.get(block.theme.pk) if cohort else None)
         )
+        full = scored = 0
         for line in block.lines:
             if line.row.possible <= 0:
                 continue
+            scored += 1
             if line.row.earned >= line.row.possible:
                 strengths.append(line)
+                full += 1
             else:
                 improvements.append(Improvement(line, pick(line.question.guidance)))
+        if full:
+            theme_strengths.append(ThemeStrength(block.theme.display_label, full, scored))
     return Report(
         assessment,
         score,
@@ -113,6 +150,7 @@ def feedback_report(assessment: Assessment) -> Report | None:
         size,
         theme_chart(bars),
         rows,
+        theme_strengths,
     )
 
 
