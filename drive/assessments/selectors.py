@@ -640,7 +640,8 @@ def review_summary(
             if code in codes
             and (
                 latest.answers.get(code) != previous.answers.get(code)
-                or sorted(latest.documents.get(code, [])) != sorted(previous.documents.get(code, []))
+                or sorted(latest.documents.get(code, []))
+                != sorted(previous.documents.get(code, []))
             )
         ]
     latest_number = latest.number if latest else 0

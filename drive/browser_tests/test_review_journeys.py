@@ -76,11 +76,17 @@ def test_a_refused_submission_names_the_blockers_and_links_to_the_questions(
     assessment = make_assessment(supplier=bright)
     questions = {q.code: q for q in assessment.version.questions.all()}
     for code, value in (
-        ("policy", "yes"), ("policy_date", "2025-01-15"), ("workers", "12"), ("energy", "low"),
+        ("policy", "yes"),
+        ("policy_date", "2025-01-15"),
+        ("workers", "12"),
+        ("energy", "low"),
     ):
         answer_save(
-            assessment=assessment, question=questions[code], value=value,
-            expected_revision=0, by=bob,
+            assessment=assessment,
+            question=questions[code],
+            value=value,
+            expected_revision=0,
+            by=bob,
         )
     sign_in(page, bob)
     page.goto(reverse("assessments:check", args=[assessment.pk]))
@@ -104,15 +110,25 @@ def test_reviewer_asks_for_a_document_and_the_supplier_attaches_one_there(
     assessment = make_assessment(supplier=bright)
     questions = {q.code: q for q in assessment.version.questions.all()}
     for code, value in (
-        ("policy", "yes"), ("policy_date", "2025-01-15"), ("workers", "40"), ("energy", "low"),
+        ("policy", "yes"),
+        ("policy_date", "2025-01-15"),
+        ("workers", "40"),
+        ("energy", "low"),
     ):
         answer_save(
-            assessment=assessment, question=questions[code], value=value,
-            expected_revision=0, by=bob,
+            assessment=assessment,
+            question=questions[code],
+            value=value,
+            expected_revision=0,
+            by=bob,
         )
     policy = document_upload(
-        supplier=bright, file=sample.upload(), title="Labour policy", kind="policy",
-        valid_until=None, by=bob,
+        supplier=bright,
+        file=sample.upload(),
+        title="Labour policy",
+        kind="policy",
+        valid_until=None,
+        by=bob,
     )
     answer_attach_document(
         assessment=assessment, question=questions["policy"], document=policy, by=bob

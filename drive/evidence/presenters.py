@@ -28,8 +28,10 @@ def duplicate_message(outcome: UploadOutcome) -> SafeString:
     )
     if not outcome.title_differs:
         return sentence
-    edit = reverse("evidence:edit", args=[document.pk]) + "?" + urlencode(
-        {"title": outcome.offered_title}
+    edit = (
+        reverse("evidence:edit", args=[document.pk])
+        + "?"
+        + urlencode({"title": outcome.offered_title})
     )
     return format_html(
         "{} {}",

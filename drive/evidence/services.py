@@ -65,8 +65,10 @@ class UploadOutcome:
     @property
     def title_differs(self) -> bool:
         """A duplicate uploaded under another title: the person may want that title."""
-        return self.duplicate and bool(self.offered_title) and (
-            self.offered_title != self.document.title
+        return (
+            self.duplicate
+            and bool(self.offered_title)
+            and (self.offered_title != self.document.title)
         )
 
 

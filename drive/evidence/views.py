@@ -14,12 +14,12 @@ from drive.core.filters import InvalidFilter, apply_filters
 from drive.core.http import forbidden, querystring_without
 from drive.core.uploads import upload_limit
 from drive.evidence import services
-from drive.evidence.presenters import duplicate_message
 from drive.evidence.filetypes import attachment_response
 from drive.evidence.filters import DocumentFilter
 from drive.evidence.forms import DocumentDetailsForm, DocumentUploadForm
 from drive.evidence.models import Document, DocumentKind
 from drive.evidence.permissions import can_edit_document, can_manage_library
+from drive.evidence.presenters import duplicate_message
 from drive.evidence.selectors import home_supplier, library_for
 
 PAGE_SIZE = 25

@@ -27,6 +27,9 @@ def _fmt(value: Decimal) -> str:
 
 
 FONT_SIZE = 13
+# Spaces, one CJK character (a line may break after any), or a run of anything else (a word).
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 
 
 def text_width(text: str, size: int = FONT_SIZE) -> float:
@@ -42,7 +45,7 @@ def wrap(text: str, width: float, *, max_lines: int = 3) -> list[str]:
     the last line ends with "…" if it had to be cut."""
     lines: list[str] = []
     current = ""
-    tokens = re.findall(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+", text)
+    tokens = TOKENS.findall(text)
     for token in tokens:
         candidate = current + token
         if current and text_width(candidate.rstrip()) > width:
@@ -68,7 +71,7 @@ def theme_chart(bars: list[Bar]) -> SafeString:
 
     Nothing is clipped: labels wrap onto up to three lines within the label column (the
     row grows with them), and the figures' column is as wide as its longest text."""
-    label_w, bar_w, line_h, gap = 200, 300, 16, 12
+    label_w, bar_w, line_h = 200, 300, 16
     size = FONT_SIZE
     labels = [wrap(bar.label, label_w - 10) for bar in bars]
     texts = []
@@ -107,8 +110,7 @@ def theme_chart(bars: list[Bar]) -> SafeString:
         if bar.value is not None:
             w = float(bar.value) / 100 * bar_w
             parts.append(
-                f'<rect x="{label_w}" y="{bar_y:.1f}" width="{w:.1f}" height="18" '
-                f'fill="#1d6a96"/>'
+                f'<rect x="{label_w}" y="{bar_y:.1f}" width="{w:.1f}" height="18" fill="#1d6a96"/>'
             )
         if bar.average is not None:
             x = label_w + float(bar.average) / 100 * bar_w

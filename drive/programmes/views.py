@@ -228,9 +228,7 @@ def _with_invitations(sentence: str, unreachable: tuple[int, ...]) -> str:
         len(unreachable),
     ) % {"count": len(unreachable)}
     tail = (
-        ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
-        if more
-        else ""
+        ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more} if more else ""
     )
     return format_html(
         "{} {} {}: {}{}.",
@@ -259,9 +257,7 @@ def _tell_opened(request: HttpRequest, programme: Programme, *, first_opening: b
     else:
         sentence = _("The programme is open, but nobody was told yet.")
     level = messages.WARNING if reach.unreachable else messages.SUCCESS
-    messages.add_message(
-        request, level, _with_invitations(sentence, reach.unreachable)
-    )
+    messages.add_message(request, level, _with_invitations(sentence, reach.unreachable))
 
 
 @login_required
@@ -288,7 +284,9 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("all_matching"):
             try:
                 chosen = list(
-                    _in_programme_countries(supplier_search(user=user, params=request.POST), programme)
+                    _in_programme_countries(
+                        supplier_search(user=user, params=request.POST), programme
+                    )
                 )
             except InvalidFilter as error:
                 messages.error(request, error.message)
@@ -411,9 +409,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
             ) % {"count": result.reached}
         else:
             reached = _("Nobody was reminded.")
-        messages.add_message(
-            request, level, _with_invitations(reached, result.unreachable)
-        )
+        messages.add_message(request, level, _with_invitations(reached, result.unreachable))
     if result.skipped:
         messages.info(
             request,

@@ -8,7 +8,7 @@ from django.utils import translation
 from drive.assessments.models import AssessmentStatus, ReviewComment
 from drive.assessments.selectors import assessment_state, progress_of
 from drive.assessments.services import assessment_return, review_comment_add
-from drive.assessments.tests.supplier_pages import autosave, complete, url
+from drive.assessments.tests.supplier_pages import autosave, url
 from drive.assessments.tests.test_views_review import submitted
 from drive.evidence import testing as sample
 from drive.questionnaires.models import Question
@@ -87,8 +87,12 @@ def test_reviewer_asks_for_a_document_on_a_question_without_an_evidence_rule(
     manager = client_of(alice)
     response = manager.post(
         url("review", assessment),
-        {"action": "comment", "question": "workers", "text": "Please send the payroll.",
-         "asks_document": "1"},
+        {
+            "action": "comment",
+            "question": "workers",
+            "text": "Please send the payroll.",
+            "asks_document": "1",
+        },
         follow=True,
     )
     assert "the supplier is asked to attach a document" in response.content.decode()
@@ -179,8 +183,12 @@ def test_uploading_a_library_file_again_on_a_question_says_which_document_was_us
     from drive.evidence.services import document_upload
 
     document_upload(
-        supplier=bright, file=sample.upload(), title="Old policy", kind="policy",
-        valid_until=None, by=bob,
+        supplier=bright,
+        file=sample.upload(),
+        title="Old policy",
+        kind="policy",
+        valid_until=None,
+        by=bob,
     )
     client = client_of(bob)
     autosave(client, assessment, "policy", "yes")

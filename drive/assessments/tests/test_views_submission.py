@@ -20,9 +20,7 @@ def test_check_lists_missing_answers_with_links_and_submit_is_refused(client_of,
     response = client.post(url("check", assessment), follow=True)
     page = response.content.decode()
     assert "Some answers are missing" not in page
-    assert (
-        "The assessment cannot be submitted yet: 3 required questions are not answered." in page
-    )
+    assert "The assessment cannot be submitted yet: 3 required questions are not answered." in page
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
 

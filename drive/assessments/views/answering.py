@@ -32,9 +32,9 @@ from drive.assessments.views.access import _assessment_or_404, _supplier_assessm
 from drive.core.http import forbidden
 from drive.core.params import parse_id
 from drive.core.uploads import upload_limit
-from drive.evidence.presenters import duplicate_message
 from drive.evidence.forms import DocumentUploadForm
 from drive.evidence.models import DocumentKind
+from drive.evidence.presenters import duplicate_message
 from drive.evidence.services import UploadRejected
 from drive.questionnaires.models import Question, QuestionType
 from drive.questionnaires.selectors import evidence_needed

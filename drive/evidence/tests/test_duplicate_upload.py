@@ -24,9 +24,10 @@ def test_the_same_bytes_again_keep_one_document_and_say_so(client_of, bright, bo
     assert "already in your library as “Labour policy 2025”" in html
     assert "no second copy was stored" in html
     edit = reverse("evidence:edit", args=[original.pk])
-    assert f"{edit}?title=Policy+%28signed%29" in html.replace("&amp;", "&") or quote(
-        "Policy (signed)"
-    ) in html
+    assert (
+        f"{edit}?title=Policy+%28signed%29" in html.replace("&amp;", "&")
+        or quote("Policy (signed)") in html
+    )
     assert "Use the new title “Policy (signed)”" in html and "is in your library" not in html
 
     # Following the offer proposes the new title; saving keeps it.
@@ -39,9 +40,7 @@ def test_the_same_bytes_again_keep_one_document_and_say_so(client_of, bright, bo
 
 def test_the_same_title_is_not_offered_again(bright, bob):
     stored(bright, bob, title="Labour policy")
-    outcome = document_add(
-        supplier=bright, file=sample.upload(), title="Labour policy", by=bob
-    )
+    outcome = document_add(supplier=bright, file=sample.upload(), title="Labour policy", by=bob)
     assert outcome.duplicate and not outcome.title_differs
 
 

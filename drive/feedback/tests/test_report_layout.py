@@ -14,8 +14,13 @@ from drive.feedback.charts import Bar, text_width, theme_chart, wrap
 from drive.feedback.selectors import feedback_report
 from drive.feedback.tasks import render_pdf_bytes
 
-HEADINGS = ["Feedback report", "Theme scores", "Strengths", "Improvement areas",
-            "What would raise my score"]
+HEADINGS = [
+    "Feedback report",
+    "Theme scores",
+    "Strengths",
+    "Improvement areas",
+    "What would raise my score",
+]
 
 
 def pdf_text(assessment, language="en"):
