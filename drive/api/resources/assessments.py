@@ -122,12 +122,20 @@ class CommentOut(serializers.Serializer):
     submission_number = serializers.IntegerField()
     author = serializers.EmailField(source="author.email", allow_null=True, default=None)
     text = serializers.CharField()
+    asks_document = serializers.BooleanField(
+        help_text="The reviewer asks the supplier for a document on this answer."
+    )
     created_at = serializers.DateTimeField()
 
 
 class CommentIn(serializers.Serializer):
     question = serializers.RegexField(rf"^{CODE}$", max_length=80)
     text = serializers.CharField(max_length=5000)
+    asks_document = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ask the supplier for a document on this answer (any question).",
+    )
 
 
 class SubmissionOut(serializers.ModelSerializer):
@@ -312,6 +320,7 @@ class AssessmentViewSet(
             question=question,
             text=data.validated_data["text"],
             by=request.user,
+            asks_document=data.validated_data["asks_document"],
         )
         return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
