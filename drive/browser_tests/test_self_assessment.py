@@ -153,6 +153,7 @@ def test_supplier_answers_submits_and_the_manager_returns_then_accepts(
     sign_in(page, alice)
     review_url = reverse("assessments:review", args=[assessment.pk])
     page.goto(review_url)
+    page.locator("#theme-labour > summary").click()  # themes fold on the review page
     page.locator("#comment-workers").fill("Include seasonal workers.")
     with page.expect_navigation():
         page.locator("#q-workers .comment-form button").click()
