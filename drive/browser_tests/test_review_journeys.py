@@ -146,6 +146,10 @@ def test_reviewer_asks_for_a_document_and_the_supplier_attaches_one_there(
     answer.locator("input[name=asks_document]").check()
     answer.get_by_role("button", name="Add comment").click()
     page.locator(".message-success").wait_for()
+    # A link to an answer in a folded theme opens that theme.
+    assert page.locator("#q-energy").is_hidden()
+    page.goto(reverse("assessments:review", args=[assessment.pk]) + "#q-energy")
+    page.locator("#q-energy").wait_for(state="visible")
     page.locator("#return-note").fill("One document to add.")
     page.get_by_role("button", name="Return for clarification").last.click()
     page.locator(".message-success").wait_for()
