@@ -3,10 +3,18 @@ needs one; the supplier cannot submit again until one is attached there."""
 
 from __future__ import annotations
 
-from drive.api.tests.test_assessments_api import assessment, complete, url  # noqa: F401
+import pytest
+
+from drive.api.tests.test_assessments_api import complete, url
 from drive.assessments.models import Answer
+from drive.assessments.testing import make_enrolment
 from drive.evidence.services import document_upload
 from drive.evidence.testing import PDF_BYTES, upload
+
+
+@pytest.fixture
+def assessment(bright):
+    return make_enrolment(supplier=bright).assessment
 
 
 def test_manager_asks_for_a_document_and_the_supplier_must_attach_one(
@@ -14,7 +22,7 @@ def test_manager_asks_for_a_document_and_the_supplier_must_attach_one(
     alice,
     bright,
     assessment,
-    api_as,  # noqa: F811
+    api_as,
 ):
     supplier, manager = api_as(bob), api_as(alice)
     complete(supplier, assessment)

@@ -64,24 +64,16 @@ def test_opening_a_programme_nobody_can_hear_says_so(
     quiet = no_account(agency, "Quiet Works")
     services.enrolment_create(programme=draft_programme, supplier=quiet, by=alice)
     with sent():
-        html = (
-            client_of(alice)
-            .post(url("open", draft_programme.pk), follow=True)
-            .content.decode()
-        )
+        html = client_of(alice).post(url("open", draft_programme.pk), follow=True).content.decode()
     assert "were told" not in html
     assert "The programme is open, but nobody was told yet." in html
     assert reverse("suppliers:invite_admin", args=[quiet.pk]) in html
 
 
-def test_opening_tells_how_many_were_told(
-    client_of, alice, bright, bob, draft_programme, sent
-):
+def test_opening_tells_how_many_were_told(client_of, alice, bright, bob, draft_programme, sent):
     services.enrolment_create(programme=draft_programme, supplier=bright, by=alice)
     with sent():
-        html = (
-            client_of(alice).post(url("open", draft_programme.pk), follow=True).content.decode()
-        )
+        html = client_of(alice).post(url("open", draft_programme.pk), follow=True).content.decode()
     assert "The programme is open: 1 enrolled supplier was told." in html
     assert "no account yet" not in html
 
