@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drive.inspections",
     "drive.actions",
     "drive.certificates",
+    "drive.trainings",
     "drive.demo",
     "rest_framework",
     "drf_spectacular",

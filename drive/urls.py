@@ -21,6 +21,7 @@ urlpatterns = [
     path("scoring/", include("drive.scoring.urls")),
     path("feedback/", include("drive.feedback.urls")),
     path("risk/", include("drive.risk.urls")),
+    path("trainings/", include("drive.trainings.urls")),
     path("inspections/field/", include("drive.inspections.field_urls")),
     path("", include("drive.certificates.urls")),
     path("", include("drive.pages.urls")),
