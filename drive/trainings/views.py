@@ -206,28 +206,34 @@ def _session_form(request: HttpRequest, event: Event, session: Session | None) -
 @login_required
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    session = selectors.with_counts(Session.objects.filter(pk=session.pk)).select_related(
-        "event__organiser"
-    )[0]
+    session = get_object_or_404(
+        selectors.with_counts(Session.objects.visible_to(request.user)).select_related(
+            "event__organiser"
+        ),
+        pk=pk,
+    )
     event = session.event
-    colleagues = can_register_colleagues(request.user)
+    supplier = can_register(request.user)
+    company = (
+        list(
+            selectors.my_registrations(request.user).filter(
+                session=session, status__in=("confirmed", "waitlisted")
+            )
+        )
+        if supplier
+        else []
+    )
+    mine = next((r for r in company if r.person_id == request.user.pk), None)
     return render(
         request,
         "trainings/session_detail.html",
         {
             "session": session,
             "event": event,
-            "mine": selectors.active_registrations_of(request.user, [session]).get(session.pk),
-            "company": (
-                selectors.my_registrations(request.user)
-                .filter(session=session, status__in=("confirmed", "waitlisted"))
-                .exclude(person=request.user)
-                if can_register(request.user)
-                else []
-            ),
-            "form": RegisterForm(user=request.user, colleagues=colleagues)
-            if can_register(request.user)
+            "mine": mine,
+            "company": [r for r in company if r is not mine],
+            "form": RegisterForm(user=request.user, colleagues=can_register_colleagues(request.user))
+            if supplier
             else None,
             "labels": selectors.theme_labels(),
             "can_organise": can_organise(request.user, event.organiser_id),
