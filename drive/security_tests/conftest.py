@@ -28,6 +28,7 @@ from drive.scoring.models import Appeal
 from drive.scoring.services import score_compute
 from drive.scoring.testing import accept, make_scored_assessment, submit
 from drive.suppliers.models import Certification, Contact, LongTermAgreement
+from drive.trainings.testing import training_world
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +115,11 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
         supplier=harbour, body=inspection_body, inspector=ivan, name="Field programme"
     )
     field_work = make_field_work(field_inspection, ivan)
+    trainings = training_world(
+        organiser=agency, programme=enrolment.programme, company=bright.organisation
+    )
     return {
+        **trainings,
         "field_inspection": field_inspection,
         "field_photo": field_work["photo"],
         "field_item": field_inspection.items.get(question__code="policy"),

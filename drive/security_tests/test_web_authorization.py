@@ -237,6 +237,37 @@ ROUTES: dict[str, Page | PostOnly] = {
     ),
     "verify/": Page(None, ANYONE),
     "verify/<str:code>/": Page(None, ANYONE),  # an unknown code: the neutral answer
+    # Trainings: agency A's published event for the programme Bright is in (Cedar is not);
+    # Li Lei of Bright is registered and was present. Buyers organise; suppliers register.
+    "trainings/": Page(None, S(302, 200, 200, 200, 200, 200, 403, 200)),
+    "trainings/events/new/": Page(None, BUYER_MANAGERS_PAGE),
+    "trainings/events/<int:pk>/": Page("training_event", A_OBJECT),
+    "trainings/events/<int:pk>/edit/": Page("training_event", A_MANAGERS_OBJECT),
+    "trainings/events/<int:pk>/publish/": PostOnly(
+        "training_event", {"olga": 403, "bob": 403, **OUTSIDERS_404}
+    ),
+    "trainings/events/<int:pk>/sessions/new/": Page("training_event", A_MANAGERS_OBJECT),
+    "trainings/events/<int:pk>/participants/": Page("training_event", A_STAFF_OBJECT),
+    "trainings/events/<int:pk>/participants/export/": Page("training_event", A_STAFF_OBJECT),
+    "trainings/sessions/<int:pk>/": Page("training_session", A_OBJECT),
+    "trainings/sessions/<int:pk>/edit/": Page("training_session", A_MANAGERS_OBJECT),
+    "trainings/sessions/<int:pk>/register/": PostOnly(
+        "training_session", {"alice": 403, "olga": 403, "oscar": 403, **OUTSIDERS_404}
+    ),
+    "trainings/sessions/<int:pk>/attendance/": Page("training_session", A_MANAGERS_OBJECT),
+    "trainings/registrations/": Page(None, SUPPLIER_PAGE),
+    "trainings/registrations/<int:pk>/cancel/": PostOnly(
+        "registration", {"olga": 403, **OUTSIDERS_404}
+    ),
+    "trainings/registrations/<int:pk>/calendar.ics": Page("registration", A_OBJECT),
+    "trainings/registrations/<int:pk>/certificate/": Page("registration", A_OBJECT),
+    "trainings/resources/": Page(None, S(302, 200, 200, 200, 200, 200, 403, 200)),
+    "trainings/resources/new/": Page(None, BUYER_MANAGERS_PAGE),
+    # Cedar is in agency A's registry, so it reads A's library (but edits nothing).
+    "trainings/resources/<int:pk>/edit/": Page("resource", S(302, 200, 403, 200, 403, 403, 404, 404)),
+    "trainings/resources/<int:pk>/delete/": PostOnly(
+        "resource", {"olga": 403, "bob": 403, "carol": 403, "ivan": 404, "dave": 404}
+    ),
 }
 
 # What only agency A's staff and Bright's people may read: no page shown to Carol, Ivan or

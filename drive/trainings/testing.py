@@ -56,11 +56,17 @@ def make_resource(*, owner, theme: str = "labour", language: str = "en", **field
     )
 
 
-def training_world(*, organiser, programme, person) -> dict[str, Any]:
-    """One published event of ``organiser`` for ``programme`` with a session, ``person``'s
-    attended registration there (certificates on) and a resource: the objects the
-    authorization matrices address."""
+def training_world(*, organiser, programme, company) -> dict[str, Any]:
+    """One published event of ``organiser`` for ``programme`` with a session, the attended
+    registration there (certificates on) of Li Lei, a contributor of ``company``, and a
+    resource: the objects the authorization matrices address."""
+    from drive.factories import UserFactory
     from drive.trainings.models import Registration
+
+    person = UserFactory(
+        email="li.lei@training.example", full_name="Li Lei", organisation=company,
+        role="contributor",
+    )
 
     event = make_event(
         organiser=organiser, programmes=[programme], attendance_certificates=True
