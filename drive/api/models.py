@@ -146,6 +146,9 @@ class WebhookEvent(models.TextChoices):
     APPEAL_DECIDED = "appeal.decided", _("An appeal was accepted or rejected")
     CERTIFICATE_ISSUED = "certificate.issued", _("A certificate was issued to a supplier")
     CERTIFICATE_REVOKED = "certificate.revoked", _("A supplier's certificate was revoked")
+    TRAINING_REGISTERED = "training.registered", _("A supplier person registered for a session")
+    TRAINING_PROMOTED = "training.promoted", _("A place freed up for someone on a waiting list")
+    TRAINING_CANCELLED = "training.cancelled", _("A training registration was cancelled")
 
 
 class WebhookEndpoint(models.Model):

@@ -15,6 +15,7 @@ from drive.api.resources import (
     questionnaires,
     risk,
     scoring,
+    trainings,
     webhooks,
 )
 
@@ -39,6 +40,12 @@ router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scori
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("certificates", certificates.CertificateViewSet, basename="certificate")
+router.register("trainings/events", trainings.EventViewSet, basename="training-event")
+router.register("trainings/sessions", trainings.SessionViewSet, basename="training-session")
+router.register(
+    "trainings/registrations", trainings.RegistrationViewSet, basename="training-registration"
+)
+router.register("trainings/resources", trainings.ResourceViewSet, basename="training-resource")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

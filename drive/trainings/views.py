@@ -17,6 +17,7 @@ from drive.core.errors import DomainError
 from drive.core.http import forbidden
 from drive.core.params import parse_id
 from drive.trainings import documents, selectors, services
+from drive.trainings.filters import ResourceFilter
 from drive.trainings.forms import EventForm, RegisterForm, ResourceForm, SessionForm
 from drive.trainings.models import (
     Event,
@@ -404,16 +405,9 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     if not can_browse_trainings(request.user):
         return _refused(request)
     labels = selectors.theme_labels()
-    rows = Resource.objects.visible_to(request.user)
-    theme = request.GET.get("theme", "")
-    language = request.GET.get("language", "")
-    kind = request.GET.get("kind", "")
-    if theme:
-        rows = rows.filter(theme=theme)
-    if language:
-        rows = rows.filter(language=language)
-    if kind in ResourceKind.values:
-        rows = rows.filter(kind=kind)
+    filters = ResourceFilter(request.GET, queryset=Resource.objects.visible_to(request.user))
+    rows = filters.qs if filters.is_valid() else Resource.objects.none()
+    theme, language, kind = (request.GET.get(k, "") for k in ("theme", "language", "kind"))
     before = parse_id(request.GET.get("after", "")) if request.GET.get("after") else None
     if before:
         rows = rows.filter(pk__gt=before)

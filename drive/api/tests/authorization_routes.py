@@ -134,6 +134,22 @@ def url_for(name: str, w: dict, user) -> str:
         "certificate-completion": "/api/v1/certificates/completion/"
         f"?programme={w['scored'].enrolment.programme_id}",
         "certificate-verify": f"/api/v1/verify/{w['certificate'].code}/",
+        "training-event-list": "/api/v1/trainings/events/",
+        "training-event-detail": f"/api/v1/trainings/events/{w['training_event'].pk}/",
+        "training-session-list": "/api/v1/trainings/sessions/",
+        "training-session-detail": f"/api/v1/trainings/sessions/{w['training_session'].pk}/",
+        "training-session-register": (
+            f"/api/v1/trainings/sessions/{w['training_session'].pk}/register/"
+        ),
+        "training-registration-list": "/api/v1/trainings/registrations/",
+        "training-registration-detail": (
+            f"/api/v1/trainings/registrations/{w['registration'].pk}/"
+        ),
+        "training-registration-cancel": (
+            f"/api/v1/trainings/registrations/{w['registration'].pk}/cancel/"
+        ),
+        "training-resource-list": "/api/v1/trainings/resources/",
+        "training-resource-detail": f"/api/v1/trainings/resources/{w['resource'].pk}/",
     }[name]
 
 
@@ -181,6 +197,8 @@ WRITES = [
     ("post", "appeal-reject", {"note": "No"}),
     ("post", "assessment-feedback-pdf", {}),
     ("post", "notification-read", {}),
+    ("post", "training-session-register", {}),
+    ("post", "training-registration-cancel", {}),
     (
         "post",
         "webhook-endpoint-list",

@@ -30,6 +30,7 @@ from drive.scoring.models import Appeal, AppealStatus
 from drive.scoring.services import score_compute
 from drive.scoring.testing import accept, make_scored_assessment, submit
 from drive.suppliers.models import Certification, Contact, LongTermAgreement
+from drive.trainings.testing import training_world
 
 
 @pytest.fixture
@@ -99,7 +100,11 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
         supplier=bright, body=inspection_body, inspector=ivan, name="Inspected textiles"
     )
     field_work = make_field_work(inspection, ivan)
+    trainings = training_world(
+        organiser=agency, programme=enrolment.programme, company=bright.organisation
+    )
     return {
+        **trainings,
         "inspection": inspection,
         "field_photo": field_work["photo"],
         "notification": notice,
@@ -249,6 +254,18 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "certificate-bulk": None,  # POST: test_certificates_api.py
     "certificate-revoke": None,
     "certificate-verify": ALL_200,
+    # Trainings: agency A's event for Bright's programme (Cedar is not in it); Bright's
+    # registration; A's library, read by the suppliers of A's registry (Cedar included).
+    "training-event-list": ALL_200,
+    "training-event-detail": SUPPLIER_OBJECT,
+    "training-session-list": ALL_200,
+    "training-session-detail": SUPPLIER_OBJECT,
+    "training-session-register": None,
+    "training-registration-list": ALL_200,
+    "training-registration-detail": SUPPLIER_OBJECT,
+    "training-registration-cancel": None,
+    "training-resource-list": ALL_200,
+    "training-resource-detail": {**SUPPLIER_OBJECT, "carol": 200},
 }
 
 
@@ -303,6 +320,10 @@ LIST_ROWS = {
     "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
     "webhook-endpoint-list": (lambda w, p: {w["webhook"].pk}, set()),
     "certificate-list": (lambda w, p: {w["certificate"].pk}, {"bob"}),
+    "training-event-list": (lambda w, p: {w["training_event"].pk}, {"bob"}),
+    "training-session-list": (lambda w, p: {w["training_session"].pk}, {"bob"}),
+    "training-registration-list": (lambda w, p: {w["registration"].pk}, {"bob"}),
+    "training-resource-list": (lambda w, p: {w["resource"].pk}, {"bob", "carol"}),
 }
 
 
@@ -465,6 +486,15 @@ WRITE_REFUSALS = {
         "dave": 404,
     },
     "certificate-revoke": {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
+    # Buyer staff do not register; outsiders do not see the session.
+    "training-session-register": {
+        "alice": 403,
+        "olga": 403,
+        "oscar": 403,
+        "carol": 404,
+        "ivan": 404,
+        "dave": 404,
+    },
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
 
@@ -500,3 +530,5 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert not world["certificate"].is_revoked
     assert list(WebhookEndpoint.objects.filter(organisation=world["agency"])) == [world["webhook"]]
     assert world["inspection"].findings.count() == 1
+    world["registration"].refresh_from_db()
+    assert world["registration"].is_confirmed
