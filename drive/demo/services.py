@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drive.accounts.models import User
 from drive.demo.certificates import demo_certificates
 from drive.demo.cohort import demo_cohort
+from drive.demo.trainings import demo_trainings
 from drive.demo.data import (
     AGENCY_CODE,
     BUYER_NAME,
@@ -178,8 +179,9 @@ def demo_load() -> list[tuple[str, str, str]]:
             sign_ins.append((email, DEMO_PASSWORD, f"{role.label}, {spec.legal_name}"))
 
     manager = User.objects.get(email=STAFF[0][0])
-    demo_cohort(buyer=buyer, manager=manager, today=today)
+    cohort = demo_cohort(buyer=buyer, manager=manager, today=today)
     demo_certificates(buyer=buyer, manager=manager, today=today)
+    demo_trainings(buyer=buyer, manager=manager, programme=cohort.programme, today=today)
     return sign_ins
 
 

@@ -48,9 +48,7 @@ def registration_ics(registration: Registration) -> bytes:
     if event.online_url:
         lines.append(event.online_url)
     entry.add("description", "\n\n".join(line for line in lines if line))
-    entry.add(
-        "url", settings.SITE_URL.rstrip("/") + reverse("trainings:event", args=[event.pk])
-    )
+    entry.add("url", settings.SITE_URL.rstrip("/") + reverse("trainings:event", args=[event.pk]))
     entry.add("status", "CONFIRMED" if registration.is_confirmed else "TENTATIVE")
     calendar.add_component(entry)
     return calendar.to_ical()

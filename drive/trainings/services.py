@@ -207,12 +207,8 @@ def registration_create(*, session: Session, person: User, by: User) -> Registra
             if session.starts_at <= timezone.now():
                 raise RegistrationRefused(_("This session has already started."))
             if not Event.objects.visible_to(person).filter(pk=event.pk).exists():
-                raise RegistrationRefused(
-                    _("This event is for the suppliers of other programmes.")
-                )
-            if session.registrations.filter(
-                person=person, status__in=ACTIVE
-            ).exists():
+                raise RegistrationRefused(_("This event is for the suppliers of other programmes."))
+            if session.registrations.filter(person=person, status__in=ACTIVE).exists():
                 raise AlreadyRegistered(_already(person, by))
             full = _confirmed_count(session) >= session.capacity
             status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED

@@ -64,13 +64,13 @@ def training_world(*, organiser, programme, company) -> dict[str, Any]:
     from drive.trainings.models import Registration
 
     person = UserFactory(
-        email="li.lei@training.example", full_name="Li Lei", organisation=company,
+        email="li.lei@training.example",
+        full_name="Li Lei",
+        organisation=company,
         role="contributor",
     )
 
-    event = make_event(
-        organiser=organiser, programmes=[programme], attendance_certificates=True
-    )
+    event = make_event(organiser=organiser, programmes=[programme], attendance_certificates=True)
     session = make_session(event=event)
     registration = Registration.objects.create(
         session=session,

@@ -233,7 +233,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "mine": mine,
             "company": [r for r in company if r is not mine],
-            "form": RegisterForm(user=request.user, colleagues=can_register_colleagues(request.user))
+            "form": RegisterForm(
+                user=request.user, colleagues=can_register_colleagues(request.user)
+            )
             if supplier
             else None,
             "labels": selectors.theme_labels(),
@@ -259,9 +261,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("trainings:session", session.pk)
     person = form.cleaned_data.get("person") or request.user
     try:
-        registration = services.registration_create(
-            session=session, person=person, by=request.user
-        )
+        registration = services.registration_create(session=session, person=person, by=request.user)
     except DomainError as refusal:
         messages.error(request, refusal.message)
         return redirect("trainings:session", session.pk)
@@ -288,9 +288,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         present = [i for i in (parse_id(v) for v in request.POST.getlist("present")) if i]
         came = services.attendance_record(session=session, present=present, by=request.user)
-        messages.success(
-            request, _("Attendance saved: %(count)s present.") % {"count": came}
-        )
+        messages.success(request, _("Attendance saved: %(count)s present.") % {"count": came})
         return redirect("trainings:attendance", session.pk)
     rows = (
         session.registrations.filter(status=RegistrationStatus.CONFIRMED)
@@ -349,7 +347,11 @@ def participants_export(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_list(request: HttpRequest) -> HttpResponse:
     if not can_register(request.user):
         return _refused(request)
-    rows = list(selectors.my_registrations(request.user).filter(status__in=("confirmed", "waitlisted"))[:200])
+    rows = list(
+        selectors.my_registrations(request.user).filter(status__in=("confirmed", "waitlisted"))[
+            :200
+        ]
+    )
     return render(request, "trainings/registration_list.html", {"registrations": rows})
 
 
@@ -387,12 +389,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
     if not can_download_certificate(request.user, registration):
         raise Http404(_("There is no attendance certificate for this registration."))
-    response = HttpResponse(
-        documents.certificate_pdf(registration), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="attendance-{registration.pk}.pdf"'
-    )
+    response = HttpResponse(documents.certificate_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{registration.pk}.pdf"'
     return response
 
 

@@ -28,9 +28,7 @@ def session(agency, bright, cedar):
 
 
 def _register(client, session, **body):
-    return client.post(
-        f"/api/v1/trainings/sessions/{session.pk}/register/", body, format="json"
-    )
+    return client.post(f"/api/v1/trainings/sessions/{session.pk}/register/", body, format="json")
 
 
 def test_register_then_waiting_list_then_promotion_on_cancel(api_as, bob, carol, session):
@@ -88,7 +86,13 @@ def test_sessions_filter_by_theme_and_resources_by_language(api_as, bob, agency,
 
 
 def test_registration_webhooks_reach_the_organiser(
-    client_of, alice, api_as, bob, carol, session, receiver_factory,
+    client_of,
+    alice,
+    api_as,
+    bob,
+    carol,
+    session,
+    receiver_factory,
     django_capture_on_commit_callbacks,
 ):
     receiver = receiver_factory()

@@ -143,7 +143,9 @@ def test_buyer_staff_do_not_register(session, alice):
 
 
 def test_draft_event_and_started_session_refuse_registration(agency, programme, bob):
-    draft = make_session(event=make_event(organiser=agency, programmes=[programme], published=False))
+    draft = make_session(
+        event=make_event(organiser=agency, programmes=[programme], published=False)
+    )
     with pytest.raises(RegistrationRefused, match="not open"):
         registration_create(session=draft, person=bob, by=bob)
     started = make_session(
@@ -155,7 +157,9 @@ def test_draft_event_and_started_session_refuse_registration(agency, programme, 
     assert not Registration.objects.exists()
 
 
-def test_raising_the_capacity_promotes_the_waiting_list(session, bob, wang, carol, cedar_enrolled, alice):
+def test_raising_the_capacity_promotes_the_waiting_list(
+    session, bob, wang, carol, cedar_enrolled, alice
+):
     from drive.trainings.services import session_save
 
     registration_create(session=session, person=bob, by=bob)

@@ -20,7 +20,9 @@ def _scored(bright):
     return assessment
 
 
-def test_feedback_report_suggests_sessions_and_resources_of_weak_themes(client_of, bob, bright, agency):
+def test_feedback_report_suggests_sessions_and_resources_of_weak_themes(
+    client_of, bob, bright, agency
+):
     assessment = _scored(bright)
     event = make_event(organiser=agency, programmes=[assessment.enrolment.programme])
     weak = make_session(event=event, title="Environmental management", themes=["environment"])

@@ -29,7 +29,9 @@ def test_a_draft_event_is_not_found_for_suppliers(client_of, bob, agency, progra
 
 
 def test_parallel_sessions_are_shown_side_by_side(client_of, bob, event, session):
-    make_session(event=event, title="Health and safety", track="Track B", starts_at=session.starts_at)
+    make_session(
+        event=event, title="Health and safety", track="Track B", starts_at=session.starts_at
+    )
     page = client_of(bob).get(reverse("trainings:event", args=[event.pk])).content.decode()
     assert "2 parallel sessions" in page
     assert page.count('class="track"') == 2
@@ -38,7 +40,9 @@ def test_parallel_sessions_are_shown_side_by_side(client_of, bob, event, session
 def test_supplier_registers_from_the_session_page(client_of, bob, session):
     client = client_of(bob)
     response = client.post(reverse("trainings:register", args=[session.pk]), {"person": bob.pk})
-    assert response.status_code == 302 and response["Location"] == reverse("trainings:registrations")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "trainings:registrations"
+    )
     registration = Registration.objects.get()
     assert registration.person == bob and registration.is_confirmed
     listing = client.get(reverse("trainings:registrations")).content.decode()
@@ -198,7 +202,12 @@ def test_organiser_creates_an_event_adds_sessions_and_publishes(client_of, alice
 def test_session_ending_before_it_starts_is_refused(client_of, alice, event):
     response = client_of(alice).post(
         reverse("trainings:session_create", args=[event.pk]),
-        {"title": "X", "starts_at": "2031-05-12T09:00", "ends_at": "2031-05-12T08:00", "capacity": "5"},
+        {
+            "title": "X",
+            "starts_at": "2031-05-12T09:00",
+            "ends_at": "2031-05-12T08:00",
+            "capacity": "5",
+        },
     )
     assert response.status_code == 200 and "must end after it starts" in response.content.decode()
     assert not event.sessions.exists()
@@ -220,9 +229,17 @@ def test_resources_browse_and_manage(client_of, alice, bob, dave, agency, progra
     resource = Resource.objects.get()
     assert resource.owner == agency
     assert "劳动合同模板" in client_of(bob).get(reverse("trainings:resources")).content.decode()
-    assert "劳动合同模板" not in client_of(dave).get(reverse("trainings:resources")).content.decode()
-    assert client_of(bob).get(reverse("trainings:resource_edit", args=[resource.pk])).status_code == 403
-    assert client_of(dave).post(reverse("trainings:resource_delete", args=[resource.pk])).status_code == 404
+    assert (
+        "劳动合同模板" not in client_of(dave).get(reverse("trainings:resources")).content.decode()
+    )
+    assert (
+        client_of(bob).get(reverse("trainings:resource_edit", args=[resource.pk])).status_code
+        == 403
+    )
+    assert (
+        client_of(dave).post(reverse("trainings:resource_delete", args=[resource.pk])).status_code
+        == 404
+    )
     client_of(alice).post(reverse("trainings:resource_delete", args=[resource.pk]))
     assert not Resource.objects.exists()
 
@@ -254,12 +271,17 @@ def test_main_pages_cost_few_queries(
         assert client.get(url).status_code == 200
 
 
-def test_participants_page_costs_few_queries(client_of, alice, bob, wang, session, django_assert_max_num_queries):
+def test_participants_page_costs_few_queries(
+    client_of, alice, bob, wang, session, django_assert_max_num_queries
+):
     registration_create(session=session, person=bob, by=bob)
     registration_create(session=session, person=wang, by=bob)
     client = client_of(alice)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("trainings:participants", args=[session.event_id])).status_code == 200
+        assert (
+            client.get(reverse("trainings:participants", args=[session.event_id])).status_code
+            == 200
+        )
 
 
 def test_attendance_certificate_renders_a_chinese_name(client_of, bob, wang, session, alice):
@@ -279,7 +301,9 @@ def test_attendance_certificate_renders_a_chinese_name(client_of, bob, wang, ses
     assert "王芳" in text and "Certificate of attendance" in text
 
 
-def test_waitlisted_registration_is_shown_as_such(client_of, bob, wang, carol, cedar_enrolled, session):
+def test_waitlisted_registration_is_shown_as_such(
+    client_of, bob, wang, carol, cedar_enrolled, session
+):
     registration_create(session=session, person=bob, by=bob)
     registration_create(session=session, person=wang, by=bob)
     response = client_of(carol).post(reverse("trainings:register", args=[session.pk]), follow=True)
