@@ -21,7 +21,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drive.accounts.models import User
 from drive.demo.certificates import demo_certificates
 from drive.demo.cohort import demo_cohort
-from drive.demo.trainings import demo_trainings
 from drive.demo.data import (
     AGENCY_CODE,
     BUYER_NAME,
@@ -34,6 +33,7 @@ from drive.demo.data import (
     DemoSupplier,
     uscc,
 )
+from drive.demo.trainings import demo_trainings
 from drive.organisations.models import Organisation, OrganisationKind, Role
 from drive.suppliers.models import (
     Certification,

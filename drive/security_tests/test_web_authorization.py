@@ -264,7 +264,9 @@ ROUTES: dict[str, Page | PostOnly] = {
     "trainings/resources/": Page(None, S(302, 200, 200, 200, 200, 200, 403, 200)),
     "trainings/resources/new/": Page(None, BUYER_MANAGERS_PAGE),
     # Cedar is in agency A's registry, so it reads A's library (but edits nothing).
-    "trainings/resources/<int:pk>/edit/": Page("resource", S(302, 200, 403, 200, 403, 403, 404, 404)),
+    "trainings/resources/<int:pk>/edit/": Page(
+        "resource", S(302, 200, 403, 200, 403, 403, 404, 404)
+    ),
     "trainings/resources/<int:pk>/delete/": PostOnly(
         "resource", {"olga": 403, "bob": 403, "carol": 403, "ivan": 404, "dave": 404}
     ),

@@ -198,7 +198,7 @@ def event_figures(event: Event) -> EventFigures:
     status (the registry profile the organiser holds); two queries."""
     confirmed = participants(event).filter(status=RegistrationStatus.CONFIRMED)
     rows = list(
-        confirmed.values("size_class", "women_owned").annotate(
+        confirmed.values("size_class", "women_owned").annotate(  # type: ignore[misc]
             n=Count("pk"), came=Count("pk", filter=Q(attended=True))
         )
     )

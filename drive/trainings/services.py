@@ -198,6 +198,9 @@ def registration_create(*, session: Session, person: User, by: User) -> Registra
         raise RegistrationRefused(_("You can register yourself and, as an admin, colleagues."))
     if not person.is_active:
         raise RegistrationRefused(_("This person's account is not active."))
+    company_id = person.organisation_id
+    if company_id is None:  # can_register checked it; this tells the type checker
+        raise RegistrationRefused(_("Only people of supplier companies register for sessions."))
     try:
         with transaction.atomic():
             session = _locked(session)
@@ -215,7 +218,7 @@ def registration_create(*, session: Session, person: User, by: User) -> Registra
             registration = Registration.objects.create(
                 session=session,
                 person=person,
-                company_id=person.organisation_id,
+                company_id=company_id,
                 status=status,
                 registered_by=by,
             )
