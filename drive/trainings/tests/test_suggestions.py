@@ -66,3 +66,32 @@ def test_supplier_home_lists_upcoming_registrations(client_of, bob, session):
     registration_create(session=session, person=bob, by=bob)
     page = client_of(bob).get(reverse("pages:home")).content.decode()
     assert "Your upcoming training" in page and session.title in page
+
+
+def test_open_corrective_action_points_to_its_theme(bob, bright, agency):
+    from datetime import date
+
+    from drive.actions.models import ActionStatus, CorrectiveAction
+    from drive.assessments.testing import make_enrolment
+
+    enrolment = make_enrolment(supplier=bright)
+    theme = enrolment.programme.questionnaire_version.themes.get(code="labour")
+    action = CorrectiveAction.objects.create(
+        programme=enrolment.programme,
+        enrolment=enrolment,
+        supplier=bright,
+        theme=theme,
+        severity="major",
+        title="Overtime above the legal limit",
+        plan_due=date(2031, 1, 1),
+        closure_due=date(2031, 3, 1),
+    )
+    make_session(
+        event=make_event(organiser=agency, programmes=[enrolment.programme]),
+        title="Working hours and overtime",
+        themes=["labour"],
+    )
+    template = Template("{% load training_tags %}{% training_suggestions action %}")
+    assert "Working hours and overtime" in template.render(Context({"user": bob, "action": action}))
+    action.status = ActionStatus.CLOSED
+    assert "Working hours" not in template.render(Context({"user": bob, "action": action}))
