@@ -313,6 +313,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "figures": selectors.event_figures(event),
+            "people": selectors.participants(event).filter(status__in=("confirmed", "waitlisted")),
             "sessions": selectors.with_counts(event.sessions.all()).order_by("starts_at", "track"),
             "can_organise": can_organise(request.user, event.organiser_id),
         },

@@ -310,3 +310,19 @@ def test_waitlisted_registration_is_shown_as_such(
     html = response.content.decode()
     assert "you are on the waiting list" in html and "On the waiting list" in html
     assert Registration.objects.get(person=carol).status == RegistrationStatus.WAITLISTED
+
+
+def test_organiser_sees_who_registered_and_cancels_a_place(
+    client_of, alice, bob, wang, carol, cedar_enrolled, session
+):
+    registration_create(session=session, person=bob, by=bob)
+    registration_create(session=session, person=wang, by=bob)
+    waiting = registration_create(session=session, person=carol, by=carol)
+    bobs = Registration.objects.get(person=bob)
+    client = client_of(alice)
+    page = client.get(reverse("trainings:participants", args=[session.event_id])).content.decode()
+    assert "王芳" in page and "Carol" in page and "On the waiting list" in page
+    response = client.post(reverse("trainings:cancel", args=[bobs.pk]))
+    assert response["Location"] == reverse("trainings:participants", args=[session.event_id])
+    waiting.refresh_from_db()
+    assert waiting.is_confirmed
