@@ -277,7 +277,7 @@ def test_participants_page_costs_few_queries(
     registration_create(session=session, person=bob, by=bob)
     registration_create(session=session, person=wang, by=bob)
     client = client_of(alice)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert (
             client.get(reverse("trainings:participants", args=[session.event_id])).status_code
             == 200
