@@ -246,6 +246,9 @@ ROUTES: dict[str, Page | PostOnly] = {
     "trainings/events/<int:pk>/publish/": PostOnly(
         "training_event", {"olga": 403, "bob": 403, **OUTSIDERS_404}
     ),
+    "trainings/events/<int:pk>/cancel/": PostOnly(
+        "training_event", {"olga": 403, "bob": 403, **OUTSIDERS_404}
+    ),
     "trainings/events/<int:pk>/sessions/new/": Page("training_event", A_MANAGERS_OBJECT),
     "trainings/events/<int:pk>/participants/": Page("training_event", A_STAFF_OBJECT),
     "trainings/events/<int:pk>/participants/export/": Page("training_event", A_STAFF_OBJECT),

@@ -24,25 +24,38 @@ register_kind(
     template="trainings/email/promoted",
 )
 register_kind(
+    "training.cancelled",
+    label=_("A training registration of yours was cancelled"),
+    template="trainings/email/cancelled",
+)
+register_kind(
     "training.reminder",
     label=_("Reminder: a training session starts soon"),
     template="trainings/email/reminder",
 )
 
 
-def _tell(event: DomainEvent, kind: str) -> None:
+def _tell(event: DomainEvent, kind: str, active: bool = True) -> None:
     registration = (
         Registration.objects.select_related("session__event", "person")
         .filter(pk=event.subject_id)
         .first()
     )
-    if registration is None or not registration.is_active:
+    if registration is None or registration.is_active != active:
         return
     notify(
         kind=kind,
         recipients=[registration.person],
-        context={"registration": registration, "session": registration.session},
-        link=reverse("trainings:session", args=[registration.session_id]),
+        context={
+            "registration": registration,
+            "session": registration.session,
+            "reason": event.payload.get("note", ""),
+        },
+        link=(
+            reverse("trainings:session", args=[registration.session_id])
+            if active
+            else reverse("trainings:events")
+        ),
     )
 
 
@@ -59,3 +72,12 @@ def notify_promoted(event: DomainEvent) -> None:
 @subscribe("training.reminder", consumer="trainings.notify_reminder")
 def notify_reminder(event: DomainEvent) -> None:
     _tell(event, "training.reminder")
+
+
+@subscribe("training.cancelled", consumer="trainings.notify_cancelled")
+def notify_cancelled(event: DomainEvent) -> None:
+    """Tell the person when someone else cancelled their place (a colleague admin, the
+    organiser, the event's cancellation); cancelling one's own needs no notice."""
+    if event.actor_id is not None and event.actor_id == event.payload.get("person_id"):
+        return
+    _tell(event, "training.cancelled", active=False)

@@ -141,6 +141,38 @@ def event_publish(*, event: Event, by: User) -> Event:
 
 
 @transaction.atomic
+def event_cancel(*, event: Event, reason: str, by: User) -> Event:
+    """Cancel a draft or published event: every place and queue position of its sessions is
+    cancelled too (``training.cancelled`` for each, with ``reason``: the people are told).
+    Raises :class:`DomainError` without a reason."""
+    if not reason.strip():
+        raise DomainError(_("Say why the event is cancelled: the registered people are told."))
+    transition(
+        event,
+        to=EventStatus.CANCELLED,
+        allowed=EVENT_MOVES,
+        by=by,
+        action="training.event.cancelled",
+        note=reason,
+    )
+    active = Registration.objects.select_for_update().filter(
+        session__event=event, status__in=ACTIVE
+    )
+    for registration in active.order_by("pk"):
+        transition(
+            registration,
+            to=RegistrationStatus.CANCELLED,
+            allowed=REGISTRATION_MOVES,
+            by=by,
+            action="training.cancelled",
+            note=reason,
+            changes={"status_changed_at": timezone.now()},
+            payload={"session_id": registration.session_id, "person_id": registration.person_id},
+        )
+    return event
+
+
+@transaction.atomic
 def session_save(
     *, event: Event, data: dict[str, Any], by: User, session: Session | None = None
 ) -> Session:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/publish/", views.event_publish, name="event_publish"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
     path("events/<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("events/<int:pk>/participants/", views.participants, name="participants"),
     path("events/<int:pk>/participants/export/", views.participants_export, name="export"),

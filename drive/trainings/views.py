@@ -167,6 +167,21 @@ def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("trainings:event", event.pk)
 
 
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    if not can_organise(request.user, event.organiser_id):
+        return _refused(request)
+    try:
+        services.event_cancel(event=event, reason=request.POST.get("reason", ""), by=request.user)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The event is cancelled; the registered people are told why."))
+    return redirect("trainings:event", event.pk)
+
+
 # --- Sessions ----------------------------------------------------------------------------
 
 

@@ -168,3 +168,45 @@ def test_raising_the_capacity_promotes_the_waiting_list(
     session_save(event=session.event, session=session, data={"capacity": 3}, by=alice)
     waiting.refresh_from_db()
     assert waiting.is_confirmed
+
+
+def test_cancelling_the_event_cancels_every_place_and_tells_the_people(
+    session, bob, wang, carol, cedar_enrolled, alice, django_capture_on_commit_callbacks
+):
+    from drive.trainings.services import event_cancel
+
+    registration_create(session=session, person=bob, by=bob)
+    registration_create(session=session, person=wang, by=bob)
+    registration_create(session=session, person=carol, by=carol)  # waiting list
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=session.event, reason="The venue is closed by a typhoon.", by=alice)
+    session.event.refresh_from_db()
+    assert session.event.status == "cancelled"
+    assert not session.registrations.exclude(status="cancelled").exists()
+    notices = Notification.objects.filter(kind="training.cancelled")
+    assert {n.recipient for n in notices} == {bob, wang, carol}
+    assert "typhoon" in notices.get(recipient=carol).body
+    with pytest.raises(RegistrationRefused, match="not open"):
+        registration_create(session=session, person=bob, by=bob)
+
+
+def test_cancelling_an_event_needs_a_reason(session, bob, alice):
+    from drive.core.errors import DomainError
+    from drive.trainings.services import event_cancel
+
+    registration_create(session=session, person=bob, by=bob)
+    with pytest.raises(DomainError, match="Say why"):
+        event_cancel(event=session.event, reason="  ", by=alice)
+    session.event.refresh_from_db()
+    assert session.event.is_published
+
+
+def test_cancelling_ones_own_place_sends_no_notice(
+    session, bob, django_capture_on_commit_callbacks
+):
+    registration = registration_create(session=session, person=bob, by=bob)
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, by=bob)
+    assert not Notification.objects.exists()

@@ -326,3 +326,18 @@ def test_organiser_sees_who_registered_and_cancels_a_place(
     assert response["Location"] == reverse("trainings:participants", args=[session.event_id])
     waiting.refresh_from_db()
     assert waiting.is_confirmed
+
+
+def test_organiser_cancels_the_event_with_a_reason(client_of, alice, bob, session):
+    registration = registration_create(session=session, person=bob, by=bob)
+    client = client_of(alice)
+    url = reverse("trainings:event_cancel", args=[session.event_id])
+    refused = client.post(url, {"reason": ""}, follow=True)
+    assert "Say why the event is cancelled" in refused.content.decode()
+    page = client.post(url, {"reason": "Typhoon warning"}, follow=True).content.decode()
+    assert "The event is cancelled" in page
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert (
+        client_of(bob).get(reverse("trainings:event", args=[session.event_id])).status_code == 404
+    )
