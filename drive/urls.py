@@ -23,6 +23,7 @@ urlpatterns = [
     path("risk/", include("drive.risk.urls")),
     path("inspections/field/", include("drive.inspections.field_urls")),
     path("", include("drive.certificates.urls")),
+    path("actions/", include("drive.actions.urls")),
     path("", include("drive.pages.urls")),
 ]
 

@@ -6,3 +6,6 @@ class ActionsConfig(AppConfig):
     name = "drive.actions"
     label = "actions"
     verbose_name = _("Corrective actions")
+
+    def ready(self) -> None:
+        from drive.actions import reactions  # noqa: F401  (subscribes to domain events)
