@@ -701,12 +701,14 @@ def _action_link(action: CorrectiveAction) -> str:
     return reverse("actions:detail", args=[action.pk])
 
 
-def _remind_action(action: CorrectiveAction, due: dt.date, step: str, sequence: int) -> bool:
+def _remind_action(
+    action: CorrectiveAction, due: dt.date, step: str, sequence: int, today: dt.date
+) -> bool:
     with transaction.atomic():
         if not _claim(action=action, due_date=due, step=step, sequence=sequence):
             return False
         escalation = step == ReminderStep.ESCALATION
-        overdue = (timezone.localdate() - due).days
+        overdue = (today - due).days
         notify(
             kind="actions.escalated" if escalation else "actions.reminder",
             recipients=_managers(action.programme.buyer_id)
@@ -793,7 +795,7 @@ def reminders_run(*, today: dt.date | None = None) -> ReminderRun:
         if due is None:
             continue
         for step, sequence in reminder_steps(due, today):
-            if _remind_action(action, due, step, sequence):
+            if _remind_action(action, due, step, sequence, today):
                 if step == ReminderStep.ESCALATION:
                     run.escalations += 1
                 else:
