@@ -3,11 +3,14 @@ in agency A's registry), for the tests that walk every web page as every persona
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from drive.actions.models import CorrectiveAction, ProgressReport
 from drive.accounts.services import invitation_create
 from drive.api.models import WebhookEndpoint
 from drive.api.services import token_create
@@ -114,11 +117,23 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
         supplier=harbour, body=inspection_body, inspector=ivan, name="Field programme"
     )
     field_work = make_field_work(field_inspection, ivan)
+    action = CorrectiveAction.objects.create(
+        programme=scored.enrolment.programme,
+        enrolment=scored.enrolment,
+        supplier=bright,
+        assessment=scored,
+        severity="major",
+        title="Fix the fire exits",
+        plan_due=dt.date(2030, 1, 1),
+        closure_due=dt.date(2030, 3, 1),
+    )
+    ProgressReport.objects.create(action=action, note="Exits cleared.").documents.add(document)
     return {
         "field_inspection": field_inspection,
         "field_photo": field_work["photo"],
         "field_item": field_inspection.items.get(question__code="policy"),
         "field_criterion": criteria_for_programme(enrolment.programme).first(),
+        "action": action,
         "supplier": bright,
         "agreement": LongTermAgreement.objects.create(
             supplier=bright, number="LTA-1", agency="UN Agency A"
