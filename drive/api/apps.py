@@ -11,3 +11,4 @@ class ApiConfig(AppConfig):
         # Webhooks subscribe to the domain events (drive/api/reactions.py).
         import drive.api.reactions_certificates  # noqa: F401
         from drive.api import reactions  # noqa: F401
+        from drive.api import reactions_actions  # noqa: F401

@@ -146,6 +146,22 @@ class WebhookEvent(models.TextChoices):
     APPEAL_DECIDED = "appeal.decided", _("An appeal was accepted or rejected")
     CERTIFICATE_ISSUED = "certificate.issued", _("A certificate was issued to a supplier")
     CERTIFICATE_REVOKED = "certificate.revoked", _("A supplier's certificate was revoked")
+    ACTION_CREATED = "action.created", _("A corrective action was opened")
+    ACTION_PLAN_PROPOSED = "action.plan_proposed", _("A supplier proposed a corrective action plan")
+    ACTION_CHANGES_REQUESTED = (
+        "action.changes_requested",
+        _("Changes were requested to a corrective action"),
+    )
+    ACTION_PLAN_APPROVED = "action.plan_approved", _("A corrective action plan was approved")
+    ACTION_PROGRESS_REPORTED = (
+        "action.progress_reported",
+        _("A supplier reported progress on a corrective action"),
+    )
+    ACTION_SUBMITTED = "action.submitted", _("A corrective action was submitted for verification")
+    ACTION_CLOSED = "action.closed", _("A corrective action was verified and closed")
+    ACTION_REOPENED = "action.reopened", _("A corrective action was reopened")
+    ACTION_CANCELLED = "action.cancelled", _("A corrective action was cancelled")
+    ACTION_OVERDUE = "action.overdue", _("A corrective action is overdue")
 
 
 class WebhookEndpoint(models.Model):

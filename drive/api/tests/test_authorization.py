@@ -8,11 +8,14 @@ fails ``test_every_api_route_has_an_expectation``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from drive.api.models import WebhookEndpoint
+from drive.actions.models import CorrectiveAction
 from drive.api.tests.authorization_routes import PERSONAS, WRITES, api_route_names, url_for
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
@@ -99,9 +102,20 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
         supplier=bright, body=inspection_body, inspector=ivan, name="Inspected textiles"
     )
     field_work = make_field_work(inspection, ivan)
+    action = CorrectiveAction.objects.create(
+        programme=scored.enrolment.programme,
+        enrolment=scored.enrolment,
+        supplier=bright,
+        assessment=scored,
+        severity="major",
+        title="Fix the fire exits",
+        plan_due=dt.date(2030, 1, 1),
+        closure_due=dt.date(2030, 3, 1),
+    )
     return {
         "inspection": inspection,
         "field_photo": field_work["photo"],
+        "action": action,
         "notification": notice,
         "supplier": bright,
         "import": job,
@@ -208,6 +222,23 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "appeal-accept": None,
     "appeal-reject": None,
     "programme-appeals": {**SUPPLIER_OBJECT, "olga": 403, "bob": 403},
+    # Corrective actions: Bright's people and agency A's staff; moves are POST only.
+    "action-list": ALL_200,
+    "action-detail": SUPPLIER_OBJECT,
+    "action-plans": SUPPLIER_OBJECT,
+    "action-progress": SUPPLIER_OBJECT,
+    **dict.fromkeys(
+        [
+            "action-plan",
+            "action-approve",
+            "action-request-changes",
+            "action-submit",
+            "action-verify",
+            "action-return",
+            "action-reopen",
+            "action-cancel",
+        ]
+    ),
     # Feedback: whoever sees the assessment sees its report and PDF.
     "assessment-feedback": SUPPLIER_OBJECT,
     "assessment-feedback-pdf": SUPPLIER_OBJECT,
@@ -303,6 +334,7 @@ LIST_ROWS = {
     "document-list": (lambda w, p: {w["document"].pk}, {"bob"}),
     "webhook-endpoint-list": (lambda w, p: {w["webhook"].pk}, set()),
     "certificate-list": (lambda w, p: {w["certificate"].pk}, {"bob"}),
+    "action-list": (lambda w, p: {w["action"].pk}, {"bob"}),
 }
 
 
@@ -453,6 +485,22 @@ WRITE_REFUSALS = {
         {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
+    # The supplier's moves and the programme managers' moves on a corrective action.
+    **dict.fromkeys(
+        ["action-plan", "action-progress", "action-submit"],
+        {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
+    **dict.fromkeys(
+        [
+            "action-approve",
+            "action-request-changes",
+            "action-verify",
+            "action-return",
+            "action-reopen",
+            "action-cancel",
+        ],
+        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
     "notification-read": dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404),
     "webhook-endpoint-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "webhook-endpoint-detail": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
