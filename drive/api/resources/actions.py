@@ -84,7 +84,7 @@ class ActionOut(serializers.ModelSerializer):
         return due.isoformat() if due else None
 
 
-class PlanOut(serializers.ModelSerializer):
+class ActionPlanOut(serializers.ModelSerializer):
     proposed_by = serializers.EmailField(
         source="proposed_by.email", read_only=True, allow_null=True, default=None
     )
@@ -111,7 +111,7 @@ class PlanOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressOut(serializers.ModelSerializer):
+class ActionProgressOut(serializers.ModelSerializer):
     documents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     created_by = serializers.EmailField(
         source="created_by.email", read_only=True, allow_null=True, default=None
@@ -123,14 +123,14 @@ class ProgressOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanIn(serializers.Serializer):
+class ActionPlanIn(serializers.Serializer):
     root_cause = serializers.CharField(max_length=5000)
     measures = serializers.CharField(max_length=5000)
     owner = serializers.CharField(max_length=200)
     target_date = serializers.DateField()
 
 
-class ApproveIn(serializers.Serializer):
+class ActionApproveIn(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     agree_later_target = serializers.BooleanField(
         required=False,
@@ -139,11 +139,11 @@ class ApproveIn(serializers.Serializer):
     )
 
 
-class CommentIn(serializers.Serializer):
+class ActionCommentIn(serializers.Serializer):
     comment = serializers.CharField(max_length=5000)
 
 
-class ProgressIn(serializers.Serializer):
+class ActionProgressIn(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     documents = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
@@ -154,7 +154,7 @@ class ProgressIn(serializers.Serializer):
     )
 
 
-class VerifyIn(serializers.Serializer):
+class ActionVerifyIn(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     by_inspection = serializers.BooleanField(required=False, default=False)
     verified_value = serializers.CharField(
@@ -169,7 +169,7 @@ class VerifyIn(serializers.Serializer):
     )
 
 
-class ReasonIn(serializers.Serializer):
+class ActionReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
@@ -220,56 +220,56 @@ class ActionViewSet(ScopedViewSet):
         require(can_manage_action(self.request.user, obj))
         return obj
 
-    @extend_schema(summary="The plan's revisions, newest first", responses=PlanOut(many=True))
+    @extend_schema(summary="The plan's revisions, newest first", responses=ActionPlanOut(many=True))
     @action(detail=True, methods=["get"], url_path="plans", url_name="plans")
     def plans(self, request: Request, pk: str) -> Response:
         obj = self.get_object()
         self.cursor_ordering = ("-revision",)
         return self.page(
             ActionPlan.objects.filter(action=obj).select_related("proposed_by", "decided_by"),
-            PlanOut,
+            ActionPlanOut,
         )
 
     @extend_schema(
         summary="Propose (or revise) the plan: root cause, action, owner, target date "
         "(the supplier)",
-        request=PlanIn,
-        responses={201: PlanOut},
+        request=ActionPlanIn,
+        responses={201: ActionPlanOut},
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"], url_path="plan", url_name="plan")
     @idempotent
     def plan(self, request: Request, pk: str) -> Response:
         obj = self._supplier_side()
-        data = PlanIn(data=request.data)
+        data = ActionPlanIn(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_propose(action=obj, by=request.user, **data.validated_data)
-        return Response(PlanOut(plan).data, status=status.HTTP_201_CREATED)
+        return Response(ActionPlanOut(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Approve the proposed plan (programme managers)",
-        request=ApproveIn,
+        request=ActionApproveIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = ApproveIn(data=request.data)
+        data = ActionApproveIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.plan_approve(action=obj, by=request.user, **data.validated_data)
         return Response(self._fresh(obj))
 
     @extend_schema(
         summary="Request changes to the proposed plan, with comments (programme managers)",
-        request=CommentIn,
+        request=ActionCommentIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"], url_path="request-changes", url_name="request-changes")
     def request_changes(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = CommentIn(data=request.data)
+        data = ActionCommentIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.plan_request_changes(
             action=obj, by=request.user, comment=data.validated_data["comment"]
@@ -277,13 +277,13 @@ class ActionViewSet(ScopedViewSet):
         return Response(self._fresh(obj))
 
     @extend_schema(
-        methods=["GET"], summary="Progress reports, newest first", responses=ProgressOut(many=True)
+        methods=["GET"], summary="Progress reports, newest first", responses=ActionProgressOut(many=True)
     )
     @extend_schema(
         methods=["POST"],
         summary="Report progress with evidence from the library (the supplier)",
-        request=ProgressIn,
-        responses={201: ProgressOut},
+        request=ActionProgressIn,
+        responses={201: ActionProgressOut},
         description=REFUSAL,
     )
     @action(detail=True, methods=["get", "post"], url_path="progress", url_name="progress")
@@ -295,7 +295,7 @@ class ActionViewSet(ScopedViewSet):
                 ProgressReport.objects.filter(action=obj)
                 .select_related("created_by")
                 .prefetch_related("documents"),
-                ProgressOut,
+                ActionProgressOut,
             )
         return self._report(request)
 
@@ -304,7 +304,7 @@ class ActionViewSet(ScopedViewSet):
     @idempotent
     def _report(self, request: Request) -> Response:
         obj = self._supplier_side()
-        data = ProgressIn(data=request.data)
+        data = ActionProgressIn(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.progress_report(
             action=obj,
@@ -312,18 +312,18 @@ class ActionViewSet(ScopedViewSet):
             note=data.validated_data["note"],
             document_ids=data.validated_data["documents"],
         )
-        return Response(ProgressOut(report).data, status=status.HTTP_201_CREATED)
+        return Response(ActionProgressOut(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Submit for verification with the final evidence (the supplier)",
-        request=ProgressIn,
+        request=ActionProgressIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         obj = self._supplier_side()
-        data = ProgressIn(data=request.data)
+        data = ActionProgressIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_submit(
             action=obj,
@@ -336,56 +336,56 @@ class ActionViewSet(ScopedViewSet):
     @extend_schema(
         summary="Verify and close (programme managers); a critical action needs an approved "
         "follow-up inspection made after submission",
-        request=VerifyIn,
+        request=ActionVerifyIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = VerifyIn(data=request.data)
+        data = ActionVerifyIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_verify(action=obj, by=request.user, **data.validated_data)
         return Response(self._fresh(obj))
 
     @extend_schema(
         summary="Send the submitted action back to the supplier with comments",
-        request=CommentIn,
+        request=ActionCommentIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = CommentIn(data=request.data)
+        data = ActionCommentIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_return(action=obj, by=request.user, comment=data.validated_data["comment"])
         return Response(self._fresh(obj))
 
     @extend_schema(
         summary="Reopen a closed action with a reason",
-        request=ReasonIn,
+        request=ActionReasonIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = ReasonIn(data=request.data)
+        data = ActionReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_reopen(action=obj, by=request.user, reason=data.validated_data["reason"])
         return Response(self._fresh(obj))
 
     @extend_schema(
         summary="Cancel with a reason (programme managers)",
-        request=ReasonIn,
+        request=ActionReasonIn,
         responses=ActionOut,
         description=REFUSAL,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         obj = self._manager_side()
-        data = ReasonIn(data=request.data)
+        data = ActionReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_cancel(action=obj, by=request.user, reason=data.validated_data["reason"])
         return Response(self._fresh(obj))
