@@ -156,9 +156,7 @@ class ActionPolicy(models.Model):
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, related_name="action_policy"
     )
-    plan_days_critical = models.PositiveSmallIntegerField(
-        _("plan due (days), critical"), default=7
-    )
+    plan_days_critical = models.PositiveSmallIntegerField(_("plan due (days), critical"), default=7)
     plan_days_other = models.PositiveSmallIntegerField(_("plan due (days), others"), default=14)
     closure_days_critical = models.PositiveSmallIntegerField(
         _("closure due (days), critical"), default=30

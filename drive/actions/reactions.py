@@ -94,13 +94,9 @@ def _notify(event: DomainEvent, *, to_supplier: bool) -> None:
 
 def _subscribe_all() -> None:
     for name in SUPPLIER_EVENTS:
-        subscribe(name, consumer=f"actions.notify_{name.removeprefix('action.')}")(
-            notify_supplier
-        )
+        subscribe(name, consumer=f"actions.notify_{name.removeprefix('action.')}")(notify_supplier)
     for name in MANAGER_EVENTS:
-        subscribe(name, consumer=f"actions.notify_{name.removeprefix('action.')}")(
-            notify_managers
-        )
+        subscribe(name, consumer=f"actions.notify_{name.removeprefix('action.')}")(notify_managers)
 
 
 def notify_supplier(event: DomainEvent) -> None:

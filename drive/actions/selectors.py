@@ -81,9 +81,7 @@ def next_step(action: CorrectiveAction) -> NextStep:
     if status == ActionStatus.CHANGES_REQUESTED:
         return NextStep("supplier", _("The supplier revises its plan."), action.plan_due)
     if status == ActionStatus.PLAN_PROPOSED:
-        return NextStep(
-            "manager", _("The programme manager reviews the plan."), action.plan_due
-        )
+        return NextStep("manager", _("The programme manager reviews the plan."), action.plan_due)
     if status in (ActionStatus.PLAN_APPROVED, ActionStatus.IN_PROGRESS):
         return NextStep(
             "supplier",

@@ -206,7 +206,9 @@ def red_flag_questions(assessment: Assessment) -> list[Any]:
     if submission is None:
         return []
     return [
-        q for q in questions_of(assessment.version) if is_red_flag(q, submission.answers.get(q.code))
+        q
+        for q in questions_of(assessment.version)
+        if is_red_flag(q, submission.answers.get(q.code))
     ]
 
 
@@ -222,9 +224,9 @@ def actions_create_for_assessment(
     programme = assessment.enrolment.programme
     policy = policy_for(programme)
     existing = set(
-        CorrectiveAction.objects.filter(
-            assessment=assessment, finding__isnull=True
-        ).values_list("question_id", flat=True)
+        CorrectiveAction.objects.filter(assessment=assessment, finding__isnull=True).values_list(
+            "question_id", flat=True
+        )
     )
     created = []
     for question in red_flag_questions(assessment):

@@ -13,8 +13,8 @@ from drive.actions.services import actions_create_for_assessment
 from drive.assessments.models import Assessment
 from drive.inspections.models import Finding, Inspection, InspectionStatus, InspectionType
 from drive.organisations.factories import InspectionBodyFactory
-from drive.scoring.services import score_compute
 from drive.questionnaires.models import QuestionnaireVersion
+from drive.scoring.services import score_compute
 from drive.scoring.testing import (
     GOOD_ANSWERS,
     accept,

@@ -94,8 +94,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "actions/list.html",
         {
             "actions": page,
-            "next_query": (kept + "&" if kept else "")
-            + urlencode({"after": cursor_of(page[-1])})
+            "next_query": (kept + "&" if kept else "") + urlencode({"after": cursor_of(page[-1])})
             if more
             else "",
             "is_first_page": not after,
@@ -243,7 +242,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [d.pk for d in data["documents"]]
     try:
         if data["final"]:
-            services.action_submit(action=action, by=request.user, note=data["note"], document_ids=ids)
+            services.action_submit(
+                action=action, by=request.user, note=data["note"], document_ids=ids
+            )
             messages.success(request, _("The action was submitted for verification."))
         else:
             services.progress_report(
@@ -318,10 +319,14 @@ def _reason_move(request: HttpRequest, pk: int, *, prefix: str) -> HttpResponse:
         return _redisplay(request, action, **{f"{prefix}_form": form})
     try:
         if prefix == "cancel":
-            services.action_cancel(action=action, by=request.user, reason=form.cleaned_data["reason"])
+            services.action_cancel(
+                action=action, by=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("The action was cancelled."))
         else:
-            services.action_reopen(action=action, by=request.user, reason=form.cleaned_data["reason"])
+            services.action_reopen(
+                action=action, by=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("The action was reopened."))
     except DomainError as exc:
         return _redisplay(request, action, exc.message, **{f"{prefix}_form": form})
@@ -349,9 +354,12 @@ def document(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     found = Document.objects.filter(
         pk=item_pk, supplier__organisation_id=action.supplier.organisation_id
     ).first()
-    if found is None or not ProgressReport.documents.through.objects.filter(
-        progressreport__action=action, document=found
-    ).exists():
+    if (
+        found is None
+        or not ProgressReport.documents.through.objects.filter(
+            progressreport__action=action, document=found
+        ).exists()
+    ):
         raise Http404
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
 

@@ -4,7 +4,6 @@ explanation and the "what would raise my score" list (STYLE.md §3)."""
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal

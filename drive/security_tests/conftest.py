@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from drive.actions.models import CorrectiveAction, ProgressReport
 from drive.accounts.services import invitation_create
+from drive.actions.models import CorrectiveAction, ProgressReport
 from drive.api.models import WebhookEndpoint
 from drive.api.services import token_create
 from drive.assessments.models import Answer, Submission

@@ -252,9 +252,7 @@ ROUTES: dict[str, Page | PostOnly] = {
     ),
     "actions/<int:pk>/review/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
     "actions/<int:pk>/verify/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
-    "actions/<int:pk>/follow-up/": PostOnly(
-        "action", {"olga": 403, "bob": 403, **OUTSIDERS_404}
-    ),
+    "actions/<int:pk>/follow-up/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
     "actions/<int:pk>/cancel/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
     "actions/<int:pk>/reopen/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
 }

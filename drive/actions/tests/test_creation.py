@@ -40,9 +40,7 @@ def test_default_due_dates_by_severity():
     )
 
 
-def test_the_programme_manager_changes_the_due_dates_and_new_actions_use_them(
-    bright, alice, bob
-):
+def test_the_programme_manager_changes_the_due_dates_and_new_actions_use_them(bright, alice, bob):
     assessment = make_red_flag_assessment(supplier=bright)
     programme = assessment.enrolment.programme
     with pytest.raises(services.ActionRefused):

@@ -45,9 +45,7 @@ def test_verified_closure_raises_the_theme_score_and_the_explanation_says_so(
     assert before.red_flags == 1
     _to_submitted(action, bob, alice)
     with django_capture_on_commit_callbacks(execute=True):
-        services.action_verify(
-            action=action, by=alice, note="Seen on site.", verified_value="no"
-        )
+        services.action_verify(action=action, by=alice, note="Seen on site.", verified_value="no")
     after = current_score(action.assessment)
     assert after.pk == before.pk  # recomputed in place, like an accepted appeal
     assert _theme(after, "labour") > labour_before

@@ -41,9 +41,7 @@ def test_supplier_sees_all_its_actions_most_urgent_first_and_overdue_marked(
     assert page.count('href="/actions/') >= 2
 
 
-def test_another_supplier_and_another_buyer_get_404_for_the_action(
-    bright, carol, dave, client_of
-):
+def test_another_supplier_and_another_buyer_get_404_for_the_action(bright, carol, dave, client_of):
     action = make_action(supplier=bright)
     assert client_of(carol).get(f"/actions/{action.pk}/").status_code == 404
     assert client_of(dave).get(f"/actions/{action.pk}/").status_code == 404
@@ -100,16 +98,14 @@ def test_detail_query_count(bright, bob, client_of, django_assert_max_num_querie
         assert supplier.get(f"/actions/{action.pk}/").status_code == 200
 
 
-def test_export_is_formula_safe_and_only_the_users_actions(
-    bright, cedar, bob, alice, client_of
-):
+def test_export_is_formula_safe_and_only_the_users_actions(bright, cedar, bob, alice, client_of):
     mine = make_action(supplier=bright, name="P1")
-    CorrectiveAction.objects.filter(pk=mine.pk).update(title="=HYPERLINK(\"http://x\")")
+    CorrectiveAction.objects.filter(pk=mine.pk).update(title='=HYPERLINK("http://x")')
     make_action(supplier=cedar, name="P2")
     response = client_of(bob).get("/actions/export/?format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2
-    assert rows[1][3] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][3] == '\'=HYPERLINK("http://x")'
     assert "Cedar" not in response.content.decode()
     xlsx = client_of(alice).get("/actions/export/?format=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active

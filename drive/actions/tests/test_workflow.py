@@ -230,8 +230,12 @@ def test_evidence_must_come_from_the_suppliers_own_library(bright, bob, alice, c
     from drive.evidence.services import document_upload
 
     theirs = document_upload(
-        supplier=cedar, file=sample.upload(), title="Cedar policy", kind="policy",
-        valid_until=None, by=carol,
+        supplier=cedar,
+        file=sample.upload(),
+        title="Cedar policy",
+        kind="policy",
+        valid_until=None,
+        by=carol,
     )
     action = make_action(supplier=bright)
     _plan(action, bob)

@@ -39,7 +39,9 @@ class ActionOut(serializers.ModelSerializer):
     question = serializers.CharField(
         source="question.code", read_only=True, allow_null=True, default=None
     )
-    theme = serializers.CharField(source="theme.code", read_only=True, allow_null=True, default=None)
+    theme = serializers.CharField(
+        source="theme.code", read_only=True, allow_null=True, default=None
+    )
     verified_by_inspection = serializers.IntegerField(
         source="verified_by_inspection_id", read_only=True, allow_null=True
     )
@@ -277,7 +279,9 @@ class ActionViewSet(ScopedViewSet):
         return Response(self._fresh(obj))
 
     @extend_schema(
-        methods=["GET"], summary="Progress reports, newest first", responses=ActionProgressOut(many=True)
+        methods=["GET"],
+        summary="Progress reports, newest first",
+        responses=ActionProgressOut(many=True),
     )
     @extend_schema(
         methods=["POST"],
@@ -389,4 +393,3 @@ class ActionViewSet(ScopedViewSet):
         data.is_valid(raise_exception=True)
         services.action_cancel(action=obj, by=request.user, reason=data.validated_data["reason"])
         return Response(self._fresh(obj))
-

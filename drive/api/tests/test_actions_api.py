@@ -60,9 +60,9 @@ def test_a_supplier_never_lists_another_suppliers_actions(bright, cedar, bob, ca
     theirs = make_action(supplier=cedar, name="P2")
     assert [r["id"] for r in api_as(bob).get("/api/v1/actions/").json()["results"]] == [mine.pk]
     assert api_as(bob).get(f"/api/v1/actions/{theirs.pk}/").status_code == 404
-    assert api_as(carol).post(
-        f"/api/v1/actions/{mine.pk}/plan/", {}, format="json"
-    ).status_code == 404
+    assert (
+        api_as(carol).post(f"/api/v1/actions/{mine.pk}/plan/", {}, format="json").status_code == 404
+    )
 
 
 def test_filters_are_the_pages_and_bad_values_are_named(bright, alice, api_as):

@@ -14,8 +14,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from drive.api.models import WebhookEndpoint
 from drive.actions.models import CorrectiveAction
+from drive.api.models import WebhookEndpoint
 from drive.api.tests.authorization_routes import PERSONAS, WRITES, api_route_names, url_for
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
