@@ -187,3 +187,12 @@ def test_two_runs_at_once_send_one_email_each(bright, bob, monkeypatch):
     assert sorted(r.action_reminders for r in runs) == [0, 1]
     assert [m.to for m in mail.outbox] == [[bob.email]]
     assert Reminder.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_command_can_queue_the_job_for_a_worker(bright, bob, monkeypatch, capsys):
+    action = make_action(supplier=bright)
+    monkeypatch.setattr(services.timezone, "localdate", lambda *a, **k: action.plan_due - D(days=1))
+    call_command("send_reminders", "--queue")
+    assert "queued" in capsys.readouterr().out
+    assert Reminder.objects.filter(action=action, step="before_1").exists()
