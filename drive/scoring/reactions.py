@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment
+from drive.audit.sentences import register
 from drive.events.models import DomainEvent
 from drive.events.registry import subscribe
 from drive.notifications.kinds import register_kind
@@ -21,6 +22,12 @@ from drive.scoring.models import Appeal, AppealStatus
 from drive.scoring.services import verified_correction_record, verified_correction_withdraw
 from drive.scoring.tasks import score_on_submit
 
+register(
+    {
+        "scoring.correction.recorded": _("Answer verified after a corrective action"),
+        "scoring.correction.withdrawn": _("Verified answer withdrawn (action reopened)"),
+    }
+)
 register_kind(
     "scoring.appeal_filed",
     label=_("A supplier appealed its score"),
