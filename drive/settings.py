@@ -429,6 +429,7 @@ SPECTACULAR_SETTINGS = {
         "InherentTierEnum": "drive.api.resources.risk.TIER_CHOICES",
         "RiskTierEnum": "drive.risk.config.TIERS",
         "CertificateStatusEnum": "drive.certificates.models.CertificateStatus",
+        "SeverityEnum": "drive.inspections.models.Severity",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("trainings/", include("drive.trainings.urls")),
     path("inspections/field/", include("drive.inspections.field_urls")),
     path("", include("drive.certificates.urls")),
+    path("actions/", include("drive.actions.urls")),
     path("", include("drive.pages.urls")),
 ]
 

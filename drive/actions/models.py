@@ -143,3 +143,146 @@ class CorrectiveAction(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == ActionStatus.CLOSED
+
+
+# --- cap12: the programme's policy, plans, progress and the reminder ledger -------------------
+
+
+class ActionPolicy(models.Model):
+    """A programme's due dates by severity (days after the action is created). Defaults:
+    the plan is due in 7 days for a critical finding and 14 for the others (RBA VAP's CAP
+    deadlines, see the README); closure in 30 (critical), 90 (major) and 180 days (minor)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="action_policy"
+    )
+    plan_days_critical = models.PositiveSmallIntegerField(_("plan due (days), critical"), default=7)
+    plan_days_other = models.PositiveSmallIntegerField(_("plan due (days), others"), default=14)
+    closure_days_critical = models.PositiveSmallIntegerField(
+        _("closure due (days), critical"), default=30
+    )
+    closure_days_major = models.PositiveSmallIntegerField(
+        _("closure due (days), major"), default=90
+    )
+    closure_days_minor = models.PositiveSmallIntegerField(
+        _("closure due (days), minor"), default=180
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("corrective action policy")
+        verbose_name_plural = _("corrective action policies")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class PlanDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
+class ActionPlan(models.Model):
+    """One proposal of the supplier (revision 1, 2 …): root cause, action, owner, target
+    date; the manager's decision and comments. Older revisions stay on record."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, related_name="plans")
+    revision = models.PositiveIntegerField()
+    root_cause = models.TextField(_("root cause"))
+    measures = models.TextField(_("corrective action"))
+    owner = models.CharField(_("person responsible"), max_length=200)
+    target_date = models.DateField(_("target date"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(
+        max_length=20, choices=PlanDecision.choices, default=PlanDecision.PENDING
+    )
+    decision_comment = models.TextField(_("comments"), blank=True)
+    # A target later than the closure due date needs the manager's recorded agreement.
+    later_target_agreed = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["action", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "revision"], name="action_plan_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} r{self.revision}"
+
+
+class ProgressReport(models.Model):
+    """The supplier's progress with evidence from its library; ``final`` when it is the
+    report submitted for verification."""
+
+    action = models.ForeignKey(
+        CorrectiveAction, on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    note = models.TextField(_("progress"))
+    documents = models.ManyToManyField(
+        "evidence.Document", blank=True, related_name="+", verbose_name=_("evidence")
+    )
+    final = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.note[:40]}"
+
+
+class ReminderStep(models.TextChoices):
+    BEFORE_7 = "before_7", _("7 days before")
+    BEFORE_1 = "before_1", _("1 day before")
+    DUE = "due", _("on the due date")
+    OVERDUE = "overdue", _("weekly while overdue")
+    ESCALATION = "escalation", _("escalated to the programme manager")
+    MANUAL = "manual", _("sent by the manager")
+
+
+class Reminder(models.Model):
+    """The ledger of reminders sent: a run claims a row (unique per subject, due date, step
+    and week) before it notifies, so two runs never send the same reminder twice."""
+
+    action = models.ForeignKey(
+        CorrectiveAction, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    due_date = models.DateField()
+    step = models.CharField(max_length=20, choices=ReminderStep.choices)
+    # Weeks overdue for the weekly reminder; the day's ordinal for manual ones; 0 otherwise.
+    sequence = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "due_date", "step", "sequence"],
+                condition=models.Q(action__isnull=False),
+                name="reminder_action_once",
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "due_date", "step", "sequence"],
+                condition=models.Q(enrolment__isnull=False),
+                name="reminder_enrolment_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id or self.enrolment_id} {self.step} {self.due_date}"

@@ -149,6 +149,22 @@ class WebhookEvent(models.TextChoices):
     TRAINING_REGISTERED = "training.registered", _("A supplier person registered for a session")
     TRAINING_PROMOTED = "training.promoted", _("A place freed up for someone on a waiting list")
     TRAINING_CANCELLED = "training.cancelled", _("A training registration was cancelled")
+    ACTION_CREATED = "action.created", _("A corrective action was opened")
+    ACTION_PLAN_PROPOSED = "action.plan_proposed", _("A supplier proposed a corrective action plan")
+    ACTION_CHANGES_REQUESTED = (
+        "action.changes_requested",
+        _("Changes were requested to a corrective action"),
+    )
+    ACTION_PLAN_APPROVED = "action.plan_approved", _("A corrective action plan was approved")
+    ACTION_PROGRESS_REPORTED = (
+        "action.progress_reported",
+        _("A supplier reported progress on a corrective action"),
+    )
+    ACTION_SUBMITTED = "action.submitted", _("A corrective action was submitted for verification")
+    ACTION_CLOSED = "action.closed", _("A corrective action was verified and closed")
+    ACTION_REOPENED = "action.reopened", _("A corrective action was reopened")
+    ACTION_CANCELLED = "action.cancelled", _("A corrective action was cancelled")
+    ACTION_OVERDUE = "action.overdue", _("A corrective action is overdue")
 
 
 class WebhookEndpoint(models.Model):

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from drive.api import pages, views
 from drive.api.docs import SwaggerDocsView
 from drive.api.resources import (
+    actions,
     appeals,
     assessments,
     certificates,
@@ -35,6 +36,7 @@ router.register("enrolments", programmes.EnrolmentViewSet, basename="enrolment")
 router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
 router.register("documents", evidence.DocumentViewSet, basename="document")
 router.register("appeals", appeals.AppealViewSet, basename="appeal")
+router.register("actions", actions.ActionViewSet, basename="action")
 router.register("risk/models", risk.RiskModelViewSet, basename="risk-model")
 router.register("scoring/methods", scoring.ScoringMethodViewSet, basename="scoring-method")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")

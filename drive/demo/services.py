@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from drive.accounts.models import User
+from drive.demo.actions import demo_actions
 from drive.demo.certificates import demo_certificates
 from drive.demo.cohort import demo_cohort
 from drive.demo.data import (
@@ -182,6 +183,7 @@ def demo_load() -> list[tuple[str, str, str]]:
     cohort = demo_cohort(buyer=buyer, manager=manager, today=today)
     demo_certificates(buyer=buyer, manager=manager, today=today)
     demo_trainings(buyer=buyer, manager=manager, programme=cohort.programme, today=today)
+    demo_actions(buyer=buyer, manager=manager, today=today)
     return sign_ins
 
 

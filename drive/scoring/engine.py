@@ -48,6 +48,7 @@ RED_FLAG = "red_flag"
 EVIDENCE_MISSING = "evidence_missing"
 OVERRIDE = "override"
 NOT_SCORED = "not_scored"
+VERIFIED = "verified"
 REASONS = (
     SCORED,
     NOT_APPLICABLE,
@@ -57,6 +58,7 @@ REASONS = (
     EVIDENCE_MISSING,
     OVERRIDE,
     NOT_SCORED,
+    VERIFIED,
 )
 
 
@@ -78,7 +80,7 @@ class QuestionResult:
     @property
     def counted(self) -> bool:
         """Whether the question's possible points count in its theme."""
-        return self.reason in (SCORED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE) or (
+        return self.reason in (SCORED, RED_FLAG, EVIDENCE_MISSING, OVERRIDE, VERIFIED) or (
             self.reason == UNANSWERED and self.possible > 0
         )
 
@@ -199,6 +201,7 @@ def score_answers(
     *,
     not_applicable: Collection[str] = (),
     overrides: Mapping[str, Decimal] | None = None,
+    verified: Collection[str] = (),
 ) -> ScoreResult:
     """Score one submission.
 
@@ -206,6 +209,9 @@ def score_answers(
     ``answers``: ``{code: value}``; ``documents``: ``{code: [document ids]}``;
     ``not_applicable``: codes that do not apply to this supplier (size, sector);
     ``overrides``: ``{code: earned points}`` granted on appeal;
+    ``verified``: codes whose answer (in ``answers``, with its evidence in ``documents``)
+    is the value a manager verified on closing a corrective action: scored as any answer,
+    with the reason "verified" when it earns points without a red flag;
     ``method_config``: the method's :class:`~drive.scoring.config.ScoringConfig` (or its
     stored JSON, read here; a malformed one raises ``ScoringConfigInvalid``).
     """
@@ -235,6 +241,8 @@ def score_answers(
             applicable=question.code not in skipped,
             shown=question.code in shown,
         )
+        if question.code in verified and result.reason == SCORED:
+            result.reason = VERIFIED
         if result.red_flag:
             red_flags += 1
         if result.counted:

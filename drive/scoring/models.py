@@ -121,6 +121,7 @@ class Reason(models.TextChoices):
     EVIDENCE_MISSING = engine.EVIDENCE_MISSING, _("Evidence missing: attach a document")
     OVERRIDE = engine.OVERRIDE, _("Changed on appeal")
     NOT_SCORED = engine.NOT_SCORED, _("For information; carries no points")
+    VERIFIED = engine.VERIFIED, _("Verified after a corrective action")
 
 
 class QuestionScore(models.Model):
@@ -240,3 +241,29 @@ class Appeal(models.Model):
     def is_open(self) -> bool:
         """Still awaiting the buyer's decision (templates ask this, not the status string)."""
         return self.status == AppealStatus.OPEN
+
+
+class VerifiedCorrection(models.Model):
+    """An answer a programme manager verified on closing a corrective action (recorded by
+    the reaction to ``action.closed``; scoring never imports the actions app, so the action
+    is kept as its id). Every later scoring of the assessment uses the latest correction of
+    a question (its value and evidence) until it is withdrawn (``action.reopened``)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="verified_corrections"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    action_id = models.PositiveBigIntegerField(_("corrective action"))
+    event_id = models.PositiveBigIntegerField(unique=True)  # the action.closed event
+    value = models.JSONField(null=True, blank=True)
+    documents = models.JSONField(default=list, blank=True)
+    verified_on = models.DateField(_("verified on"))
+    note = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value} ({self.verified_on})"

@@ -4,18 +4,30 @@ decision to the person who filed it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from drive.accounts.models import User
+from drive.assessments.models import Assessment
+from drive.audit.sentences import register
 from drive.events.models import DomainEvent
 from drive.events.registry import subscribe
 from drive.notifications.kinds import register_kind
 from drive.notifications.services import notify
 from drive.organisations.models import Role
+from drive.questionnaires.models import Question
 from drive.scoring.models import Appeal, AppealStatus
+from drive.scoring.services import verified_correction_record, verified_correction_withdraw
 from drive.scoring.tasks import score_on_submit
 
+register(
+    {
+        "scoring.correction.recorded": _("Answer verified after a corrective action"),
+        "scoring.correction.withdrawn": _("Verified answer withdrawn (action reopened)"),
+    }
+)
 register_kind(
     "scoring.appeal_filed",
     label=_("A supplier appealed its score"),
@@ -73,3 +85,43 @@ def notify_appeal_decided(event: DomainEvent) -> None:
 def score_submission(event: DomainEvent) -> None:
     """Glass-box score of the new submission (safe to repeat: see ``score_on_submit``)."""
     score_on_submit(int(event.subject_id))
+
+
+@subscribe("action.closed", consumer="scoring.apply_verified_correction")
+def apply_verified_correction(event: DomainEvent) -> None:
+    """A corrective action linked to a question was verified and closed: the verified answer
+    and its evidence count from now on, and the assessment's current score is recomputed
+    (its explanation says "raised after verified corrective action, <date>"). The payload
+    (``assessment_id``, ``question_id``, ``verified_value``, ``document_ids``,
+    ``verified_on``) is the actions app's contract; scoring does not import it."""
+
+    payload = event.payload or {}
+    if not payload.get("assessment_id") or not payload.get("question_id"):
+        return
+    if "verified_value" not in payload:
+        return
+    assessment = (
+        Assessment.objects.select_related("enrolment__programme__buyer")
+        .filter(pk=payload["assessment_id"])
+        .first()
+    )
+    question = Question.objects.filter(pk=payload["question_id"]).first()
+    if assessment is None or question is None or question.version_id != assessment.version_id:
+        return
+    verified_correction_record(
+        assessment=assessment,
+        question=question,
+        action_id=int(event.subject_id),
+        event_id=event.pk,
+        value=payload["verified_value"],
+        documents=payload.get("document_ids") or [],
+        verified_on=dt.date.fromisoformat(payload["verified_on"]),
+        note=payload.get("note", ""),
+    )
+
+
+@subscribe("action.reopened", consumer="scoring.withdraw_verified_correction")
+def withdraw_verified_correction(event: DomainEvent) -> None:
+    """A reopened action's verification no longer holds: its correction is withdrawn and
+    the score recomputed without it."""
+    verified_correction_withdraw(action_id=int(event.subject_id))

@@ -3,6 +3,7 @@ explanation and the "what would raise my score" list (STYLE.md §3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -131,6 +132,7 @@ class QuestionLine:
     value_text: str
     override_note: str = ""
     appeal: Appeal | None = None
+    verified_on: dt.date | None = None  # raised after a verified corrective action
 
     @property
     def gain(self) -> Decimal:
@@ -186,9 +188,17 @@ def explanation_for(score: Score) -> Explanation:
         note = ""
         if row.reason == engine.OVERRIDE and question.pk in overrides:
             note = overrides[question.pk].note
+        verified_on = None
+        if row.reason == engine.VERIFIED and row.note:
+            verified_on = dt.date.fromisoformat(row.note)
         block.lines.append(
             QuestionLine(
-                question, row, value_text(question, row.value), note, appeals.get(question.pk)
+                question,
+                row,
+                value_text(question, row.value),
+                note,
+                appeals.get(question.pk),
+                verified_on,
             )
         )
     result = result_from_rows(score, questions, rows)

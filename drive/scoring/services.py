@@ -34,6 +34,7 @@ from drive.scoring.models import (
     ScoreOverride,
     ScoringMethod,
     ThemeScore,
+    VerifiedCorrection,
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
 from drive.scoring.selectors import current_score, method_current
@@ -76,16 +77,26 @@ def _build(
     method: ScoringMethod,
     questions: list[Question],
     overrides: dict[str, ScoreOverride],
+    corrections: dict[str, VerifiedCorrection] | None = None,
 ) -> tuple[Score, list[ThemeScore], list[QuestionRow]]:
     """The score, its theme rows and its question rows (question id, value, earned,
-    possible, reason, red flag, note: plain tuples, as there are many)."""
+    possible, reason, red flag, note: plain tuples, as there are many). A verified
+    correction replaces the submitted answer and its evidence; its row's note is the
+    verification date (ISO), which the explanation shows."""
+    corrections = corrections or {}
+    answers = {**submission.answers, **{code: c.value for code, c in corrections.items()}}
+    documents = {
+        **submission.documents,
+        **{code: list(c.documents) for code, c in corrections.items()},
+    }
     result = engine.score_answers(
         questions,
-        submission.answers,
-        submission.documents,
+        answers,
+        documents,
         method.typed_config,
         not_applicable=_not_applicable(questions, assessment.supplier),
         overrides={code: o.points for code, o in overrides.items()},
+        verified=set(corrections),
     )
     score = Score(
         assessment=assessment,
@@ -117,7 +128,11 @@ def _build(
             r.possible,
             r.reason,
             r.red_flag,
-            overrides[r.code].note if r.reason == engine.OVERRIDE else "",
+            overrides[r.code].note
+            if r.reason == engine.OVERRIDE
+            else corrections[r.code].verified_on.isoformat()
+            if r.code in corrections
+            else "",
         )
         for r in result.questions
     ]
@@ -172,6 +187,7 @@ def score_compute(
             method=method,
             questions=questions_of(assessment.version),
             overrides=overrides,
+            corrections=_corrections([assessment.pk]).get(assessment.pk, {}),
         )
         before: dict[str, Any] = {}
         if existing is not None:
@@ -212,6 +228,92 @@ def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
     ):
         overrides[override.question.code] = override
     return overrides
+
+
+def _corrections(assessment_ids: Iterable[int]) -> dict[int, dict[str, VerifiedCorrection]]:
+    """The verified corrections in force, by assessment and question code (latest wins)."""
+    found: dict[int, dict[str, VerifiedCorrection]] = {}
+    for correction in (
+        VerifiedCorrection.objects.filter(
+            assessment_id__in=list(assessment_ids), withdrawn_at__isnull=True
+        )
+        .select_related("question")
+        .order_by("created_at", "pk")
+    ):
+        found.setdefault(correction.assessment_id, {})[correction.question.code] = correction
+    return found
+
+
+def verified_correction_record(
+    *,
+    assessment: Assessment,
+    question: Question,
+    action_id: int,
+    event_id: int,
+    value: Any,
+    documents: Sequence[int],
+    verified_on: Any,
+    note: str = "",
+) -> Score | None:
+    """Record the answer verified on closing corrective action ``action_id`` and rescore
+    the assessment's current score with it (in place, like an accepted appeal).
+    Idempotent per event: a second delivery of the same ``action.closed`` changes nothing.
+    Side effects: the correction (audit ``scoring.correction.recorded``), the recomputed
+    score (audit ``scoring.score.recomputed``)."""
+    programme = assessment.enrolment.programme
+    with transaction.atomic():
+        correction, created = VerifiedCorrection.objects.get_or_create(
+            event_id=event_id,
+            defaults={
+                "assessment": assessment,
+                "question": question,
+                "action_id": action_id,
+                "value": value,
+                "documents": [int(d) for d in documents],
+                "verified_on": verified_on,
+                "note": note,
+            },
+        )
+        if not created:
+            return current_score(assessment)
+        audit_record(
+            actor=None,
+            action="scoring.correction.recorded",
+            target=assessment,
+            after={"question": question.code, "value": value, "action": action_id},
+            organisation=programme.buyer,
+        )
+        score = current_score(assessment)
+        if score is None:
+            return None
+        return score_compute(assessment=assessment, method=score.method, force=True)
+
+
+def verified_correction_withdraw(*, action_id: int) -> Score | None:
+    """Withdraw the corrections of a reopened action and rescore without them."""
+    with transaction.atomic():
+        rows = list(
+            VerifiedCorrection.objects.select_for_update()
+            .filter(action_id=action_id, withdrawn_at__isnull=True)
+            .select_related("assessment__enrolment__programme")
+        )
+        if not rows:
+            return None
+        VerifiedCorrection.objects.filter(pk__in=[r.pk for r in rows]).update(
+            withdrawn_at=timezone.now()
+        )
+        assessment = rows[0].assessment
+        audit_record(
+            actor=None,
+            action="scoring.correction.withdrawn",
+            target=assessment,
+            after={"action": action_id},
+            organisation=assessment.enrolment.programme.buyer,
+        )
+        score = current_score(assessment)
+        if score is None:
+            return None
+        return score_compute(assessment=assessment, method=score.method, force=True)
 
 
 def score_compute_many(
@@ -257,6 +359,7 @@ def score_compute_many(
         .order_by("created_at", "pk")
     ):
         overrides.setdefault(override.assessment_id, {})[override.question.code] = override
+    corrections = _corrections(submissions)
     rows = (
         Assessment.objects.filter(pk__in=submissions)
         .select_related("supplier", "enrolment__programme")
@@ -276,6 +379,7 @@ def score_compute_many(
             method=method,
             questions=versions[assessment.version_id],
             overrides=overrides.get(assessment.pk, {}),
+            corrections=corrections.get(assessment.pk, {}),
         )
         scores.append(score)
         theme_rows.extend(themes)

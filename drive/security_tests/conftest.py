@@ -3,12 +3,15 @@ in agency A's registry), for the tests that walk every web page as every persona
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from drive.accounts.services import invitation_create
+from drive.actions.models import CorrectiveAction, ProgressReport
 from drive.api.models import WebhookEndpoint
 from drive.api.services import token_create
 from drive.assessments.models import Answer, Submission
@@ -118,12 +121,24 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
     trainings = training_world(
         organiser=agency, programme=enrolment.programme, company=bright.organisation
     )
+    action = CorrectiveAction.objects.create(
+        programme=scored.enrolment.programme,
+        enrolment=scored.enrolment,
+        supplier=bright,
+        assessment=scored,
+        severity="major",
+        title="Fix the fire exits",
+        plan_due=dt.date(2030, 1, 1),
+        closure_due=dt.date(2030, 3, 1),
+    )
+    ProgressReport.objects.create(action=action, note="Exits cleared.").documents.add(document)
     return {
         **trainings,
         "field_inspection": field_inspection,
         "field_photo": field_work["photo"],
         "field_item": field_inspection.items.get(question__code="policy"),
         "field_criterion": criteria_for_programme(enrolment.programme).first(),
+        "action": action,
         "supplier": bright,
         "agreement": LongTermAgreement.objects.create(
             supplier=bright, number="LTA-1", agency="UN Agency A"

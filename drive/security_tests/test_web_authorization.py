@@ -273,11 +273,29 @@ ROUTES: dict[str, Page | PostOnly] = {
     "trainings/resources/<int:pk>/delete/": PostOnly(
         "resource", {"olga": 403, "bob": 403, "carol": 403, "ivan": 404, "dave": 404}
     ),
+    # Corrective actions: Bright's people work on theirs; agency A's managers decide.
+    "actions/": Page(None, S(302, 200, 200, 200, 200, 200, 403, 200)),
+    "actions/export/": Page(None, S(302, 200, 200, 200, 200, 200, 403, 200)),
+    "actions/remind/": PostOnly(None, {"olga": 403, "bob": 403, "carol": 403, "ivan": 403}),
+    "actions/programmes/<int:pk>/policy/": Page("programme", A_MANAGERS_OBJECT),
+    "actions/<int:pk>/": Page("action", A_OBJECT),
+    "actions/<int:pk>/documents/<int:item_pk>/": Page("action", A_OBJECT),
+    "actions/<int:pk>/plan/": PostOnly(
+        "action", {"alice": 403, "olga": 403, "oscar": 403, **OUTSIDERS_404}
+    ),
+    "actions/<int:pk>/progress/": PostOnly(
+        "action", {"alice": 403, "olga": 403, "oscar": 403, **OUTSIDERS_404}
+    ),
+    "actions/<int:pk>/review/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
+    "actions/<int:pk>/verify/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
+    "actions/<int:pk>/follow-up/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
+    "actions/<int:pk>/cancel/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
+    "actions/<int:pk>/reopen/": PostOnly("action", {"olga": 403, "bob": 403, **OUTSIDERS_404}),
 }
 
 # What only agency A's staff and Bright's people may read: no page shown to Carol, Ivan or
 # Dave may contain any of it.
-A_SECRETS = ("Bright Textiles", "Labour policy", "LTA-1", "erp.agency-a.org")
+A_SECRETS = ("Bright Textiles", "Labour policy", "LTA-1", "erp.agency-a.org", "Fix the fire exits")
 
 
 def web_routes() -> dict[str, URLPattern]:

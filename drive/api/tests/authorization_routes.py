@@ -150,6 +150,18 @@ def url_for(name: str, w: dict, user) -> str:
         ),
         "training-resource-list": "/api/v1/trainings/resources/",
         "training-resource-detail": f"/api/v1/trainings/resources/{w['resource'].pk}/",
+        "action-list": "/api/v1/actions/",
+        "action-detail": f"/api/v1/actions/{w['action'].pk}/",
+        "action-plans": f"/api/v1/actions/{w['action'].pk}/plans/",
+        "action-plan": f"/api/v1/actions/{w['action'].pk}/plan/",
+        "action-approve": f"/api/v1/actions/{w['action'].pk}/approve/",
+        "action-request-changes": f"/api/v1/actions/{w['action'].pk}/request-changes/",
+        "action-progress": f"/api/v1/actions/{w['action'].pk}/progress/",
+        "action-submit": f"/api/v1/actions/{w['action'].pk}/submit/",
+        "action-verify": f"/api/v1/actions/{w['action'].pk}/verify/",
+        "action-return": f"/api/v1/actions/{w['action'].pk}/return/",
+        "action-reopen": f"/api/v1/actions/{w['action'].pk}/reopen/",
+        "action-cancel": f"/api/v1/actions/{w['action'].pk}/cancel/",
     }[name]
 
 
@@ -206,6 +218,19 @@ WRITES = [
     ),
     ("delete", "webhook-endpoint-detail", None),
     ("post", "certificate-revoke", {"reason": "Not allowed"}),
+    (
+        "post",
+        "action-plan",
+        {"root_cause": "r", "measures": "m", "owner": "o", "target_date": "2030-01-01"},
+    ),
+    ("post", "action-approve", {}),
+    ("post", "action-request-changes", {"comment": "More detail"}),
+    ("post", "action-progress", {"note": "Half done"}),
+    ("post", "action-submit", {"note": "Done"}),
+    ("post", "action-verify", {"note": "Seen"}),
+    ("post", "action-return", {"comment": "Not yet"}),
+    ("post", "action-reopen", {"reason": "Again"}),
+    ("post", "action-cancel", {"reason": "Duplicate"}),
     (
         "post",
         "programme-risk-overrides",

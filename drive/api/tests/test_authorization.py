@@ -8,10 +8,13 @@ fails ``test_every_api_route_has_an_expectation``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from drive.actions.models import CorrectiveAction
 from drive.api.models import WebhookEndpoint
 from drive.api.tests.authorization_routes import PERSONAS, WRITES, api_route_names, url_for
 from drive.assessments.models import Answer, Submission
@@ -102,11 +105,21 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
     field_work = make_field_work(inspection, ivan)
     trainings = training_world(
         organiser=agency, programme=enrolment.programme, company=bright.organisation
+    action = CorrectiveAction.objects.create(
+        programme=scored.enrolment.programme,
+        enrolment=scored.enrolment,
+        supplier=bright,
+        assessment=scored,
+        severity="major",
+        title="Fix the fire exits",
+        plan_due=dt.date(2030, 1, 1),
+        closure_due=dt.date(2030, 3, 1),
     )
     return {
         **trainings,
         "inspection": inspection,
         "field_photo": field_work["photo"],
+        "action": action,
         "notification": notice,
         "supplier": bright,
         "import": job,
@@ -213,6 +226,23 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "appeal-accept": None,
     "appeal-reject": None,
     "programme-appeals": {**SUPPLIER_OBJECT, "olga": 403, "bob": 403},
+    # Corrective actions: Bright's people and agency A's staff; moves are POST only.
+    "action-list": ALL_200,
+    "action-detail": SUPPLIER_OBJECT,
+    "action-plans": SUPPLIER_OBJECT,
+    "action-progress": SUPPLIER_OBJECT,
+    **dict.fromkeys(
+        [
+            "action-plan",
+            "action-approve",
+            "action-request-changes",
+            "action-submit",
+            "action-verify",
+            "action-return",
+            "action-reopen",
+            "action-cancel",
+        ]
+    ),
     # Feedback: whoever sees the assessment sees its report and PDF.
     "assessment-feedback": SUPPLIER_OBJECT,
     "assessment-feedback-pdf": SUPPLIER_OBJECT,
@@ -324,6 +354,7 @@ LIST_ROWS = {
     "training-session-list": (lambda w, p: {w["training_session"].pk}, {"bob"}),
     "training-registration-list": (lambda w, p: {w["registration"].pk}, {"bob"}),
     "training-resource-list": (lambda w, p: {w["resource"].pk}, {"bob", "carol"}),
+    "action-list": (lambda w, p: {w["action"].pk}, {"bob"}),
 }
 
 
@@ -474,6 +505,22 @@ WRITE_REFUSALS = {
         {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     ),
     "assessment-feedback-pdf": {"carol": 404, "ivan": 404, "dave": 404},
+    # The supplier's moves and the programme managers' moves on a corrective action.
+    **dict.fromkeys(
+        ["action-plan", "action-progress", "action-submit"],
+        {"alice": 403, "olga": 403, "oscar": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
+    **dict.fromkeys(
+        [
+            "action-approve",
+            "action-request-changes",
+            "action-verify",
+            "action-return",
+            "action-reopen",
+            "action-cancel",
+        ],
+        {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
+    ),
     "notification-read": dict.fromkeys(["olga", "oscar", "bob", "carol", "ivan", "dave"], 404),
     "webhook-endpoint-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "webhook-endpoint-detail": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},

@@ -198,3 +198,18 @@ def test_demo_supplier_admins_find_their_programme(client):
     assert PROGRAMME_NAME in response.content.decode()
     (enrolment,) = response.context["enrolments"]
     assert enrolment.stage == Stage.ENROLLED
+
+
+@pytest.mark.django_db
+def test_the_demo_has_corrective_actions_in_several_states_some_overdue():
+    from drive.actions.models import CorrectiveAction
+    from drive.actions.selectors import with_urgency
+
+    load()
+    actions = with_urgency(CorrectiveAction.objects.all())
+    assert actions.count() >= 6
+    assert len(set(actions.values_list("status", flat=True))) >= 5
+    assert actions.filter(overdue=True).exists()
+    before = actions.count()
+    load()
+    assert CorrectiveAction.objects.count() == before
