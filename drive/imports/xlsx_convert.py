@@ -64,6 +64,10 @@ def numbered_rows(path: str | Path) -> tuple[Iterator[tuple[int, list[str]]], ob
                 cells = [cell_text(v) for v in values]
                 if not is_empty(cells):
                     yield number, cells
+        except MemoryError:
+            raise
+        except Exception:  # a damaged or truncated sheet fails only while it is read
+            raise Unreadable from None
         finally:
             workbook.close()
 
