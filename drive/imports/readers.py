@@ -235,7 +235,7 @@ def _from_numbered_rows(
     return Table(fmt, header[1], rows(), close=close)
 
 
-def _xlsx_table(path: Path) -> Table:
+def _xlsx_table(path: Path, limit: int = 0) -> Table:
     """The first sheet of a workbook, checked before parsing (``check_office_archive``).
 
     A small workbook is parsed here; a large one (more than ``IMPORT_BACKGROUND_ROWS``
@@ -247,7 +247,7 @@ def _xlsx_table(path: Path) -> Table:
     except ArchiveRejected as refusal:
         raise Rejected(f"archive_{refusal.code}", **refusal.params) from None
     if _xlsx_estimate(parts) > settings.IMPORT_BACKGROUND_ROWS:
-        return _xlsx_table_isolated(path)
+        return _xlsx_table_isolated(path, limit)
     try:
         numbered, close = xlsx_convert.numbered_rows(path)
     except xlsx_convert.Unreadable:
@@ -255,14 +255,14 @@ def _xlsx_table(path: Path) -> Table:
     return _from_numbered_rows("xlsx", numbered, close)  # type: ignore[arg-type]
 
 
-def _xlsx_table_isolated(path: Path) -> Table:
+def _xlsx_table_isolated(path: Path, limit: int = 0) -> Table:
     handle = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115
     handle.close()
     converted = Path(handle.name)
     try:
         code = run_with_memory_ceiling(
             "drive.imports.xlsx_convert",
-            [str(path), str(converted)],
+            [str(path), str(converted), *([str(limit)] if limit else [])],
             memory_bytes=settings.IMPORT_PARSE_MEMORY_BYTES,
             timeout=settings.IMPORT_PARSE_TIMEOUT_SECONDS,
         )
@@ -291,11 +291,15 @@ def _xlsx_table_isolated(path: Path) -> Table:
     return _from_numbered_rows("xlsx", rows(), close)
 
 
-def open_table(path: str | Path) -> Table:
-    """Open a supplier list; raises :class:`Rejected` for files that cannot be read."""
+def open_table(path: str | Path, *, limit: int = 0) -> Table:
+    """Open a supplier list; raises :class:`Rejected` for files that cannot be read.
+
+    ``limit`` > 0: only the first rows are needed (headings and a sample): a large
+    workbook's capped child then stops after them instead of converting the whole sheet.
+    """
     path = Path(path)
     fmt = sniff_format(path)
-    return _xlsx_table(path) if fmt == "xlsx" else _csv_table(path)
+    return _xlsx_table(path, limit) if fmt == "xlsx" else _csv_table(path)
 
 
 # Fewest bytes of sheet XML a row of the template takes (two short cells); an estimate

@@ -137,7 +137,7 @@ def import_inspect(*, job: ImportJob, by: User | None = None) -> ImportJob:
     """
     path, temporary = _local_path(job)
     try:
-        table = open_table(path)
+        table = open_table(path, limit=SAMPLE_ROWS + 1)
         try:
             sample = []
             for _number, cells in table.rows:

@@ -35,7 +35,15 @@ MESSY_ROWS = [
     # 10: full-width punctuation inside the name.
     ["Shenzhen Huamei Apparel Co．，Ltd．", "中国", "深圳", "深圳市福田区", "服装；鞋", "", ""],
     # 11: full-width letters.
-    ["Ａｌｐｈａ Ｍｅｄｉｃａｌ Ｌｉｍｉｔｅｄ", "CN", "Guangzhou", "", "Medical equipment", "", ""],
+    [
+        "Ａｌｐｈａ Ｍｅｄｉｃａｌ Ｌｉｍｉｔｅｄ",
+        "CN",
+        "Guangzhou",
+        "",
+        "Medical equipment",
+        "",
+        "",
+    ],
 ]
 
 

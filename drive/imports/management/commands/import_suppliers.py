@@ -139,7 +139,7 @@ class Command(BaseCommand):
         self.stdout.write("  Decide on the import's page to record same / different.")
 
     def _headers(self, file_path: Path) -> tuple[list[str], str]:
-        table = open_table(file_path)
+        table = open_table(file_path, limit=1)
         if table.close:
             table.close()  # type: ignore[operator]
         return [str(h or "").strip() for h in table.headers], table.encoding
