@@ -126,6 +126,7 @@ ROUTES: dict[str, Page | PostOnly] = {
     # The registry: suppliers see (and edit) their own profile, which the list leads to.
     "suppliers/": Page(None, S(302, 200, 200, 200, 302, 302, 403, 200)),
     "suppliers/new/": Page(None, BUYER_MANAGERS_PAGE),
+    "suppliers/invite/": Page(None, BUYER_MANAGERS_PAGE),  # first users of many suppliers
     "suppliers/<int:pk>/": Page("supplier", A_OBJECT),
     "suppliers/<int:pk>/edit/": Page("supplier", A_WRITE),
     "suppliers/<int:pk>/agreements/add/": Page("supplier", A_WRITE),

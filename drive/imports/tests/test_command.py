@@ -109,9 +109,7 @@ def test_chinese_headings_and_a_mapping_given_on_the_command_line(agency, tmp_pa
         )
 
 
-def test_a_truncated_workbook_gets_a_clear_message_also_in_a_dry_run(
-    agency, write_xlsx, tmp_path
-):
+def test_a_truncated_workbook_gets_a_clear_message_also_in_a_dry_run(agency, write_xlsx, tmp_path):
     whole = write_xlsx([row()]).read_bytes()
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(whole[: len(whole) * 2 // 3])
