@@ -51,7 +51,7 @@ def test_a_messy_list_is_checked_decided_imported_and_reimported_unchanged(alice
 
 def test_unknown_headings_wait_for_a_mapping(alice, api_as):
     client = api_as(alice)
-    content = "Firma;Land;Branche\nAlpha GmbH;Germany;Apparel\n".encode()
+    content = b"Firma;Land;Branche\nAlpha GmbH;Germany;Apparel\n"
     job = _upload(client, content).json()
     assert (job["status"], job["headers"], job["sample"]) == (
         "mapping",
