@@ -42,7 +42,7 @@ def load_sector_synonyms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("suppliers", "0003_normalise_stored_identifiers")]
+    dependencies = [("suppliers", "0004_ux10a_supplier_name_lower_index")]
 
     operations = [
         migrations.AddField(
