@@ -212,7 +212,7 @@ class Planner:
 
     def _match_names(self, planned: list[PlannedRow]) -> None:
         """Rows not matched by an identifier: the registry's supplier with the same name
-        key in the same country (one query per batch, on the (buyer, country, name_key)
+        key in the same country (one query per batch, on the (buyer, country, match_key)
         index). Several with that name: the one in the row's city or at its address."""
         pending = [
             p
@@ -230,9 +230,9 @@ class Planner:
         for supplier in Supplier.objects.filter(
             buyer=self.buyer,
             country__in={p.values["country"] for p in pending},
-            name_key__in={p.values["name_key"] for p in pending},
+            match_key__in={p.values["name_key"] for p in pending},
         ).order_by("pk"):
-            found.setdefault((supplier.country.code, supplier.name_key), []).append(supplier)
+            found.setdefault((supplier.country.code, supplier.match_key), []).append(supplier)
         for p in pending:
             candidates = [
                 s
@@ -287,13 +287,13 @@ class Planner:
             if country in in_registry:
                 registry = Supplier.objects.filter(buyer=self.buyer, country=country)
                 near = list(
-                    registry.filter(name_key__gte=key)
-                    .order_by("name_key")
-                    .values_list("pk", "name_key", "legal_name")[:NEIGHBOURS]
+                    registry.filter(match_key__gte=key)
+                    .order_by("match_key")
+                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
                 ) + list(
-                    registry.filter(name_key__lt=key)
-                    .order_by("-name_key")
-                    .values_list("pk", "name_key", "legal_name")[:NEIGHBOURS]
+                    registry.filter(match_key__lt=key)
+                    .order_by("-match_key")
+                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
                 )
                 for pk, other_key, other_name in near:
                     if are_similar(key, other_key):
@@ -673,7 +673,7 @@ class Writer:
                 for k, v in values.items()
             }
             supplier = Supplier(buyer=self.buyer, **values)
-            supplier.name_key = name_key(supplier.legal_name)
+            supplier.match_key = name_key(supplier.legal_name)
             supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             new_suppliers.append(supplier)
         Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
@@ -712,8 +712,8 @@ class Writer:
                 )
                 fields.add(name)
                 if name == "legal_name":
-                    supplier.name_key = name_key(supplier.legal_name)
-                    fields.add("name_key")
+                    supplier.match_key = name_key(supplier.legal_name)
+                    fields.add("match_key")
             size = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             if size != supplier.size_class:
                 supplier.size_class = size

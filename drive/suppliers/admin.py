@@ -72,7 +72,7 @@ class SupplierAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Supplier, form, change: bool) -> None:
         obj.size_class = size_class_for(obj.employees, obj.annual_turnover_usd)
-        obj.name_key = name_key(obj.legal_name)
+        obj.match_key = name_key(obj.legal_name)
         super().save_model(request, obj, form, change)
 
 

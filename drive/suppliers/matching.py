@@ -2,7 +2,7 @@
 
 Real supplier lists (an agency's vendor export, a brand's factory list, a UNGM download)
 often carry no registration or UNGM number, so a supplier is recognised by its name in
-its country. ``name_key`` is the form stored on ``Supplier.name_key`` (indexed with the
+its country. ``name_key`` is the form stored on ``Supplier.match_key`` (indexed with the
 buyer and the country) and compared by imports: case, punctuation, spaces, full-width
 characters and legal-form suffixes ("Co., Ltd", "Limited", "有限公司"...) do not count.
 ``similarity`` scores near-identical keys for the "possible duplicate" review.

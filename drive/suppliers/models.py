@@ -110,7 +110,7 @@ class Supplier(models.Model):
     sector_text = models.CharField(_("sector as written"), max_length=500, blank=True)
     # matching.name_key(legal_name), set by the services and the import: how a supplier
     # without identifiers is recognised in its country (indexed with buyer and country).
-    name_key = models.CharField(max_length=255, blank=True, editable=False)
+    match_key = models.CharField(max_length=255, blank=True, editable=False)
     sectors = models.ManyToManyField(
         Sector, through="SupplierSector", verbose_name=_("sectors"), blank=True
     )
@@ -154,7 +154,7 @@ class Supplier(models.Model):
             ),
             models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
             models.Index(
-                fields=["buyer", "country", "name_key"], name="supplier_buyer_namekey_idx"
+                fields=["buyer", "country", "match_key"], name="supplier_buyer_matchkey_idx"
             ),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
             models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),

@@ -91,7 +91,7 @@ def test_decisions_are_kept_and_a_reimport_changes_nothing(alice, agency, messy)
     assert (job.status, job.created, job.unchanged) == ("done", 8, 2)
     suppliers = {s.legal_name: s for s in Supplier.objects.filter(buyer=agency)}
     acme = suppliers["ACME GARMENTS CO., LTD."]
-    assert (acme.country.code, acme.name_key) == ("CN", "acmegarments")
+    assert (acme.country.code, acme.match_key) == ("CN", "acmegarments")
     assert acme.address == "Room 1201，Building 3，Nanshan District"
     assert [s.code for s in acme.sectors.all()] == [53]
     assert "Hanoi Footwears Limited" in suppliers and "Acme Garment Co., Ltd" not in suppliers
@@ -100,8 +100,8 @@ def test_decisions_are_kept_and_a_reimport_changes_nothing(alice, agency, messy)
     assert sorted(s.code for s in suppliers["Prishtina Tents LLC"].sectors.all()) == [11, 57]
     assert suppliers["Anatolia Tekstil A.S."].country.code == "TR"
     assert suppliers["Anatolia Tekstil A.S."].sector_text == "Artisanal widgets"
-    assert suppliers["Shenzhen Huamei Apparel Co．，Ltd．"].name_key == "shenzhenhuameiapparel"
-    assert suppliers["Ａｌｐｈａ Ｍｅｄｉｃａｌ Ｌｉｍｉｔｅｄ"].name_key == "alphamedical"
+    assert suppliers["Shenzhen Huamei Apparel Co．，Ltd．"].match_key == "shenzhenhuameiapparel"
+    assert suppliers["Ａｌｐｈａ Ｍｅｄｉｃａｌ Ｌｉｍｉｔｅｄ"].match_key == "alphamedical"
     events = AuditEvent.objects.filter(action__startswith="supplier.").count()
 
     again = import_apply(job=_checked(alice, path), only_valid=False, by=alice)

@@ -17,12 +17,12 @@ def fill_name_keys(apps, schema_editor):
     Supplier = apps.get_model("suppliers", "Supplier")
     batch = []
     for supplier in Supplier.objects.only("pk", "legal_name").iterator(chunk_size=2000):
-        supplier.name_key = name_key(supplier.legal_name)
+        supplier.match_key = name_key(supplier.legal_name)
         batch.append(supplier)
         if len(batch) >= 2000:
-            Supplier.objects.bulk_update(batch, ["name_key"])
+            Supplier.objects.bulk_update(batch, ["match_key"])
             batch = []
-    Supplier.objects.bulk_update(batch, ["name_key"])
+    Supplier.objects.bulk_update(batch, ["match_key"])
 
 
 def load_sector_synonyms(apps, schema_editor):
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="supplier",
-            name="name_key",
+            name="match_key",
             field=models.CharField(blank=True, editable=False, max_length=255),
         ),
         migrations.AddField(
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="supplier",
             index=models.Index(
-                fields=["buyer", "country", "name_key"], name="supplier_buyer_namekey_idx"
+                fields=["buyer", "country", "match_key"], name="supplier_buyer_matchkey_idx"
             ),
         ),
         migrations.CreateModel(

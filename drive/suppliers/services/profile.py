@@ -189,7 +189,7 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
         _check_identifiers(buyer=buyer, values=values, exclude_pk=None)
         supplier = Supplier(buyer=buyer, **values)
         supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
-        supplier.name_key = name_key(supplier.legal_name)
+        supplier.match_key = name_key(supplier.legal_name)
         supplier.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
         _save_identified(supplier, values=values)
         _set_sectors(supplier, _sector_codes(data.get("sectors") or []))
@@ -239,7 +239,7 @@ def supplier_update(
         for name, value in values.items():
             setattr(locked, name, value)
         locked.size_class = size_class_for(locked.employees, locked.annual_turnover_usd)
-        locked.name_key = name_key(locked.legal_name)
+        locked.match_key = name_key(locked.legal_name)
         codes = _sector_codes(data["sectors"]) if "sectors" in data else before["sectors"]
 
         after = {name: _json_value(getattr(locked, name)) for name in PROFILE_FIELDS}
