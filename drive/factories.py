@@ -14,6 +14,7 @@ from drive.organisations.factories import (
     OrganisationFactory,
     SupplierOrgFactory,
 )
+from drive.suppliers.matching import name_key
 from drive.suppliers.models import Supplier
 
 __all__ = [
@@ -32,6 +33,7 @@ class SupplierFactory(factory.django.DjangoModelFactory):
 
     buyer = factory.SubFactory(BuyerFactory)
     legal_name = factory.Sequence(lambda n: f"Shenzhen Example Manufacturing {n} Co., Ltd.")
+    match_key = factory.LazyAttribute(lambda o: name_key(o.legal_name))
     local_name = factory.Sequence(lambda n: f"深圳示例制造{n}有限公司")
     registration_number = factory.Sequence(lambda n: f"91440300MA5{n:07d}")
     ungm_vendor_number = factory.Sequence(lambda n: f"{500000 + n}")

@@ -224,6 +224,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "drive" / "locale"]
+# Kosovo, as UN documents name it, has no ISO 3166 code: the user-assigned XK / XKX
+# (used by the World Bank, the risk data and UNGM downloads) makes it a country here.
+COUNTRIES_OVERRIDE = {"XK": {"names": [_("Kosovo")], "alpha3": "XKX"}}
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True

@@ -235,6 +235,19 @@ class ImportErrorOut(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ImportDuplicateOut(serializers.Serializer):
+    row = serializers.IntegerField()
+    name = serializers.CharField()
+    country = serializers.CharField()
+    other_name = serializers.CharField()
+    other_row = serializers.IntegerField(allow_null=True, help_text=_("When in the same file."))
+    other_supplier = serializers.IntegerField(
+        allow_null=True, help_text=_("When already in the registry.")
+    )
+    score = serializers.IntegerField(help_text=_("How alike the names are, 0-100."))
+    decision = serializers.ChoiceField(choices=["", "same", "different"])
+
+
 class ImportOut(serializers.ModelSerializer):
     created_by = serializers.EmailField(
         source="created_by.email", read_only=True, allow_null=True, default=None
@@ -243,6 +256,22 @@ class ImportOut(serializers.ModelSerializer):
     mode = serializers.CharField(read_only=True, help_text=_("all, valid_only, or empty"))
     errors = serializers.SerializerMethodField()
     rejection = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
+    duplicates = serializers.SerializerMethodField()
+    encoding = serializers.CharField(
+        read_only=True, help_text=_("The text encoding detected for a CSV file.")
+    )
+    headers = serializers.ListField(child=serializers.CharField(), read_only=True)
+    sample = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        help_text=_("The first rows as decoded, for the mapping step."),
+    )
+    mapping = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text=_("DRiVE field → column position (proposed while the status is mapping)."),
+    )
 
     class Meta:
         model = ImportJob
@@ -266,6 +295,13 @@ class ImportOut(serializers.ModelSerializer):
             "errors",
             "rejection",
             "ignored_columns",
+            "encoding",
+            "headers",
+            "sample",
+            "mapping",
+            "warning_count",
+            "warnings",
+            "duplicates",
             "created_by",
             "created_at",
             "validated_at",
@@ -286,6 +322,24 @@ class ImportOut(serializers.ModelSerializer):
             }
             for e in job.errors
         ]
+
+    @extend_schema_field(ImportErrorOut(many=True))
+    def get_warnings(self, job: ImportJob) -> list[dict]:
+        # Rows that import anyway: unknown sector text, text that looks mis-decoded...
+        return [
+            {
+                "row": e.get("row"),
+                "column": e.get("column", ""),
+                "value": e.get("value", ""),
+                "code": e.get("code", ""),
+                "message": row_message(e["code"], e.get("params")),
+            }
+            for e in job.warnings
+        ]
+
+    @extend_schema_field(ImportDuplicateOut(many=True))
+    def get_duplicates(self, job: ImportJob) -> list[dict]:
+        return job.duplicates
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_rejection(self, job: ImportJob) -> str:

@@ -19,6 +19,7 @@ from drive.api.resources import (
     trainings,
     webhooks,
 )
+from drive.api.resources import imports as imports_resources
 
 app_name = "api"
 
@@ -71,6 +72,21 @@ v1_patterns = [
     *_items("certifications", views.CertificationViewSet, "certification"),
     *_items("agreements", views.AgreementViewSet, "agreement"),
     *_items("contacts", views.ContactViewSet, "contact"),
+    re_path(
+        rf"^v1/imports/(?P<pk>{views.ID})/mapping/$",
+        imports_resources.ImportStepViewSet.as_view({"post": "mapping"}),
+        name="import-mapping",
+    ),
+    re_path(
+        rf"^v1/imports/(?P<pk>{views.ID})/duplicates/$",
+        imports_resources.ImportStepViewSet.as_view({"post": "duplicates"}),
+        name="import-duplicates",
+    ),
+    re_path(
+        r"^v1/suppliers/invite-many/$",
+        imports_resources.SupplierBulkInviteViewSet.as_view({"post": "create"}),
+        name="supplier-invite-many",
+    ),
     re_path(
         rf"^v1/suppliers/(?P<pk>{views.ID})/risk/$",
         risk.SupplierRiskViewSet.as_view({"get": "retrieve"}),

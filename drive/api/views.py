@@ -460,7 +460,12 @@ class ImportViewSet(ScopedViewSet):
         job = import_services.import_create(
             buyer=request.user.organisation, file=data.validated_data["file"], by=request.user
         )
-        import_tasks.validate_soon(job, request.user)
+        # The mapping step: known (or remembered) headings go straight on to the check;
+        # otherwise the job waits in ``mapping`` for POST .../mapping/.
+        job = import_services.import_inspect(job=job, by=request.user)
+        if job.is_mapping and {"legal_name", "country"} <= set(job.mapping):
+            job = import_services.import_map(job=job, mapping=job.mapping, by=request.user)
+            import_tasks.validate_soon(job, request.user)
         job = self.scoped().get(pk=job.pk)
         response = with_etag(request, s.ImportOut(job).data, status=status.HTTP_201_CREATED)
         response["Location"] = f"{request.path}{job.pk}/"

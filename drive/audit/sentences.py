@@ -55,8 +55,10 @@ SENTENCES: dict[str, Promise] = {
     "import.cancelled": _("Import cancelled"),
     "import.completed": _("Import completed"),
     "import.done": _("Import completed"),
+    "import.duplicate_decided": _("Possible duplicate decided"),
     "import.failed": _("Import failed"),
     "import.uploaded": _("File uploaded for import"),
+    "import.mapping": _("Columns of the file read for mapping"),
     "import.validated": _("File checked"),
     "import.validating": _("File being checked"),
     # questionnaires and programmes

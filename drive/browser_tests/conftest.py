@@ -76,6 +76,7 @@ REFERENCE_DATA = (  # rows the data migrations load; a transactional test's flus
     ("drive.suppliers.migrations.0002_load_unspsc_segments", "load_unspsc_segments"),
     ("drive.scoring.migrations.0002_default_method", "publish_default"),
     ("drive.risk.migrations.0002_default_risk_model", "create"),
+    ("drive.suppliers.migrations.0005_imp10_name_key_sector_synonyms", "load_sector_synonyms"),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -16,12 +17,23 @@ COLUMNS: tuple[tuple[str, int | None, str], ...] = (
         64,
         _("National registration number (e.g. unified social credit code)."),
     ),
-    ("ungm_vendor_number", 32, _("UNGM vendor number. Give this or the registration number.")),
+    (
+        "ungm_vendor_number",
+        32,
+        _("UNGM vendor number. Without any number, a supplier is matched by name and country."),
+    ),
     ("country", None, _("ISO code (CN, CHN) or name in English or Chinese. Required.")),
     ("city", 120, _("City.")),
     ("address", 2000, _("Street address.")),
     ("website", 200, _("Website address.")),
-    ("sectors", 500, _("UNSPSC segment codes (2 or 8 digits) separated by semicolons.")),
+    (
+        "sectors",
+        500,
+        _(
+            "UNSPSC segment codes (2 or 8 digits) or words such as apparel or 服装, "
+            "separated by semicolons; words DRiVE does not know are kept as text."
+        ),
+    ),
     ("employees", 20, _("Number of employees (whole number).")),
     ("annual_turnover_usd", 30, _("Annual turnover in US dollars.")),
     (
@@ -44,6 +56,19 @@ _ALIASES = {
         "company",
         "company_name",
         "supplier_name",
+        "supplier",
+        "vendor",
+        "vendor_name",
+        "factory",
+        "factory_name",
+        "facility_name",
+        "legal_entity_name",
+        "organization_name",
+        "organisation_name",
+        "供应商名称",
+        "供应商",
+        "工厂名称",
+        "名称",
         "法定名称",
         "公司名称",
         "企业名称",
@@ -59,6 +84,9 @@ _ALIASES = {
         "注册号码",
     ],
     "ungm_vendor_number": [
+        "vendor_number",
+        "vendor_no",
+        "vendor_id",
         "ungm",
         "ungm_number",
         "ungm_no",
@@ -66,16 +94,58 @@ _ALIASES = {
         "ungm编号",
         "ungm供应商编号",
     ],
-    "country": ["country_code", "国家", "国家/地区", "国家或地区"],
-    "city": ["城市"],
-    "address": ["地址"],
+    "country": [
+        "country_code",
+        "country/region",
+        "country_region",
+        "country_of_registration",
+        "country_name",
+        "国家",
+        "国家/地区",
+        "国家或地区",
+        "所在国家",
+    ],
+    "city": ["town", "city/town", "所在城市", "城市"],
+    "address": [
+        "street_address",
+        "full_address",
+        "factory_address",
+        "address_line_1",
+        "地址",
+        "详细地址",
+        "工厂地址",
+        "公司地址",
+    ],
     "website": ["web", "url", "网站", "网址"],
-    "sectors": ["sector", "unspsc", "行业", "行业代码"],
+    "sectors": [
+        "sector",
+        "unspsc",
+        "industry",
+        "product_category",
+        "product_type",
+        "products",
+        "category",
+        "commodity",
+        "行业",
+        "行业代码",
+        "主营产品",
+        "产品类别",
+        "行业类别",
+    ],
     "employees": ["employee_count", "number_of_employees", "staff", "员工人数", "员工数"],
     "annual_turnover_usd": ["annual_turnover", "turnover", "turnover_usd", "年营业额", "营业额"],
     "women_owned": ["woman_owned", "women_owned_business", "女性拥有", "女性所有"],
     "contact_name": ["contact", "contact_person", "联系人"],
-    "contact_email": ["email", "e_mail", "邮箱", "电子邮箱", "电子邮件"],
+    "contact_email": [
+        "email",
+        "e_mail",
+        "email_address",
+        "contact_e_mail",
+        "邮箱",
+        "电子邮箱",
+        "电子邮件",
+        "联系邮箱",
+    ],
     "contact_phone": ["phone", "telephone", "tel", "电话", "联系电话"],
 }
 
@@ -93,6 +163,12 @@ for _name in COLUMN_NAMES:
     HEADER_LOOKUP[header_key(_name)] = _name
     for _alias in _ALIASES.get(_name, []):
         HEADER_LOOKUP[header_key(_alias)] = _name
+
+
+def header_signature(headers: list[str]) -> str:
+    """The same for two files whose headings only differ in case, spacing or width."""
+    joined = "\x1f".join(header_key(h) for h in headers)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 def map_headers(headers: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -25,18 +25,26 @@ from django.utils import timezone
 from drive.accounts.models import User
 from drive.audit.models import AuditEvent
 from drive.audit.services import audit_event, audit_record_many
-from drive.imports.columns import REQUIRED_COLUMNS, map_headers
+from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
+from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import clean_row
 from drive.imports.readers import Rejected, open_table
 from drive.organisations.models import Organisation
-from drive.suppliers.models import Contact, Sector, Supplier, SupplierSector
+from drive.suppliers.matching import are_similar, name_key, place_key, similarity
+from drive.suppliers.models import Contact, Sector, SectorSynonym, Supplier, SupplierSector
 from drive.suppliers.services import PROFILE_FIELDS, supplier_snapshot
 from drive.suppliers.sizing import size_class_for
 
 BATCH_SIZE = 1000
 MAX_STORED_ERRORS = 1000
+MAX_STORED_DUPLICATES = 500
 MAX_PREVIEW = 50
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
+# Fields compared and written besides suppliers.services.PROFILE_FIELDS.
+IMPORT_FIELDS = (*PROFILE_FIELDS, "sector_text")
+# Bounded work per row for the possible-duplicate search: the names just before and just
+# after the row's name key in sorted order (same country), in the file and the registry.
+NEIGHBOURS = 3
 
 
 class DuplicateIndex:
@@ -53,6 +61,11 @@ class DuplicateIndex:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("PRAGMA cache_size=-4000")  # at most ~4 MB of page cache
         self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID")
+        # Name keys of rows without identifiers, for the near-duplicate neighbourhood.
+        self._db.execute(
+            "CREATE TABLE names (country TEXT, key TEXT, row INTEGER, name TEXT, "
+            "PRIMARY KEY (country, key)) WITHOUT ROWID"
+        )
 
     def first_rows(self, keys: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -66,6 +79,24 @@ class DuplicateIndex:
     def add(self, pairs: list[tuple[str, int]]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", pairs)
 
+    def neighbours(self, country: str, key: str) -> list[tuple[str, int, str]]:
+        """The rows whose name keys sort just before and after ``key`` (same country)."""
+        after = self._db.execute(
+            "SELECT key, row, name FROM names WHERE country = ? AND key >= ? ORDER BY key LIMIT ?",
+            (country, key, NEIGHBOURS),
+        ).fetchall()
+        before = self._db.execute(
+            "SELECT key, row, name FROM names WHERE country = ? AND key < ? "
+            "ORDER BY key DESC LIMIT ?",
+            (country, key, NEIGHBOURS),
+        ).fetchall()
+        return after + before
+
+    def add_name(self, country: str, key: str, row: int, name: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO names VALUES (?, ?, ?, ?)", (country, key, row, name)
+        )
+
     def close(self) -> None:
         self._db.close()
         self._file.close()
@@ -78,12 +109,14 @@ class PlannedRow:
     sectors: tuple[int, ...] | None
     errors: list[dict[str, Any]]
     raw: dict[str, str]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     existing: Supplier | None = None
-    action: str = ""  # create | update | unchanged ("" when invalid)
+    action: str = ""  # create | update | unchanged | merged ("" when invalid)
     changes: list[str] = field(default_factory=list)
     sectors_changed: bool = False
     contact: Contact | None = None  # the contact to create or update
     contact_new: bool = False
+    duplicate: dict[str, Any] | None = None  # a possible duplicate, for the user to decide
 
 
 @dataclass
@@ -101,6 +134,11 @@ class Outcome:
     preview: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     format: str = ""
+    encoding: str = ""
+    warning_count: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    merged: int = 0
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -116,6 +154,15 @@ def _error(row: int, column: str, raw: dict[str, str], code: str, params: dict) 
         "code": code,
         "params": params,
     }
+
+
+def identity(country: str, key: str) -> str:
+    """How a supplier without identifiers is named in a duplicate decision."""
+    return f"{country}:{key}"
+
+
+def _has_identifier(values: dict[str, Any]) -> bool:
+    return bool(values.get("registration_number") or values.get("ungm_vendor_number"))
 
 
 def _keys(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -136,6 +183,7 @@ class Planner:
         self.buyer = buyer
         self.sectors = {s.code: s for s in Sector.objects.all()}
         self.sector_codes = frozenset(self.sectors)
+        self.synonyms = dict(SectorSynonym.objects.values_list("key", "sector_id"))
         self.index = DuplicateIndex()
 
     def close(self) -> None:
@@ -144,7 +192,7 @@ class Planner:
     def plan(self, batch: list[tuple[int, dict[str, str]]]) -> list[PlannedRow]:
         planned = []
         for row, raw in batch:
-            clean = clean_row(raw, self.sector_codes)
+            clean = clean_row(raw, self.sector_codes, self.synonyms)
             planned.append(
                 PlannedRow(
                     row=row,
@@ -152,12 +200,145 @@ class Planner:
                     sectors=clean.sectors,
                     raw=raw,
                     errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
+                    warnings=[_error(row, c, raw, code, p) for c, code, p in clean.warnings],
                 )
             )
         self._match(planned)
+        self._match_names(planned)
         self._find_duplicates(planned)
+        self._find_similar(planned)
         self._compare(planned)
         return planned
+
+    def _match_names(self, planned: list[PlannedRow]) -> None:
+        """Rows not matched by an identifier: the registry's supplier with the same name
+        key in the same country (one query per batch, on the (buyer, country, match_key)
+        index). Several with that name: the one in the row's city or at its address."""
+        pending = [
+            p
+            for p in planned
+            if p.existing is None
+            and not p.errors
+            and p.values.get("country")
+            and p.values.get("legal_name")
+        ]
+        for p in pending:
+            p.values["name_key"] = name_key(p.values["legal_name"])
+        if not pending:
+            return
+        found: dict[tuple[str, str], list[Supplier]] = {}
+        for supplier in Supplier.objects.filter(
+            buyer=self.buyer,
+            country__in={p.values["country"] for p in pending},
+            match_key__in={p.values["name_key"] for p in pending},
+        ).order_by("pk"):
+            found.setdefault((supplier.country.code, supplier.match_key), []).append(supplier)
+        for p in pending:
+            candidates = [
+                s
+                for s in found.get((p.values["country"], p.values["name_key"]), [])
+                if _identifiers_agree(p.values, s)
+            ]
+            if len(candidates) > 1:
+                city = place_key(p.values.get("city"))
+                address = place_key(p.values.get("address"))
+                candidates = [
+                    s
+                    for s in candidates
+                    if (city and place_key(s.city) == city)
+                    or (address and place_key(s.address) == address)
+                ] or candidates
+            if candidates:
+                p.existing = candidates[0]
+
+    def _find_similar(self, planned: list[PlannedRow]) -> None:
+        """Possible duplicates of the rows that would create a supplier: near-identical
+        name keys in the same country, among the earlier rows of the file and in the
+        registry (the NEIGHBOURS names on each side in sorted order: bounded work per
+        row). A recorded decision settles a pair: "same" → the row is not imported
+        (merged), "different" → it is created without asking again."""
+        rows = [
+            p
+            for p in planned
+            if p.existing is None
+            and not p.errors
+            and not p.action
+            and p.values.get("name_key")
+            and not _has_identifier(p.values)
+        ]
+        if not rows:
+            return
+        countries = {p.values["country"] for p in rows}
+        in_registry = set(
+            Supplier.objects.filter(buyer=self.buyer, country__in=countries)
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        found: list[tuple[PlannedRow, str, dict[str, Any]]] = []
+        for p in rows:
+            country, key = p.values["country"], p.values["name_key"]
+            best: dict[str, Any] | None = None
+            for other_key, other_row, other_name in self.index.neighbours(country, key):
+                if are_similar(key, other_key):
+                    score = similarity(key, other_key)
+                    if best is None or score > best["score"]:
+                        best = {"key": other_key, "row": other_row, "name": other_name}
+                        best["score"] = score
+            if country in in_registry:
+                registry = Supplier.objects.filter(buyer=self.buyer, country=country)
+                near = list(
+                    registry.filter(match_key__gte=key)
+                    .order_by("match_key")
+                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+                ) + list(
+                    registry.filter(match_key__lt=key)
+                    .order_by("-match_key")
+                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+                )
+                for pk, other_key, other_name in near:
+                    if are_similar(key, other_key):
+                        score = similarity(key, other_key)
+                        if best is None or score > best["score"]:
+                            best = {"key": other_key, "supplier": pk, "name": other_name}
+                            best["score"] = score
+            self.index.add_name(country, key, p.row, p.values["legal_name"])
+            if best is not None:
+                found.append((p, country, best))
+        if not found:
+            return
+        pairs = {
+            tuple(sorted((identity(c, p.values["name_key"]), identity(c, b["key"]))))
+            for p, c, b in found
+        }
+        decisions = {
+            (d.first_key, d.second_key): d.same
+            for d in DuplicateDecision.objects.filter(
+                buyer=self.buyer, first_key__in={a for a, _b in pairs}
+            )
+            if (d.first_key, d.second_key) in pairs
+        }
+        for p, country, best in found:
+            mine = identity(country, p.values["name_key"])
+            theirs = identity(country, best["key"])
+            first, second = sorted((mine, theirs))
+            decision = decisions.get((first, second))
+            p.duplicate = {
+                "row": p.row,
+                "name": p.values["legal_name"],
+                "country": country,
+                "key": mine,
+                "other_key": theirs,
+                "other_name": best["name"],
+                "other_row": best.get("row"),
+                "other_supplier": best.get("supplier"),
+                "score": round(best["score"]),
+                "decision": "" if decision is None else ("same" if decision else "different"),
+            }
+            if decision:
+                p.action = "merged"
+                p.warnings.append(
+                    _error(p.row, "legal_name", p.raw, "merged", {"name": best["name"]})
+                )
 
     def _match(self, planned: list[PlannedRow]) -> None:
         ungms = {
@@ -206,8 +387,33 @@ class Planner:
                 )
 
     def _find_duplicates(self, planned: list[PlannedRow]) -> None:
+        # A row without identifiers whose name repeats an earlier row of the file (same
+        # name key, same country) is the same supplier: reported, not imported twice.
+        names = {
+            p.row: f"n:{p.values['country']}:{p.values['name_key']}"
+            for p in planned
+            if not p.errors and p.values.get("name_key") and not _has_identifier(p.values)
+        }
+        earlier = self.index.first_rows(list(names.values()))
+        first_seen: list[tuple[str, int]] = []
+        for p in planned:
+            name = names.get(p.row)
+            if name is None:
+                continue
+            if name in earlier and earlier[name] != p.row:
+                p.action = "merged"
+                p.warnings.append(
+                    _error(p.row, "legal_name", p.raw, "same_as_row", {"row": earlier[name]})
+                )
+            else:
+                earlier[name] = p.row
+                first_seen.append((name, p.row))
+        self.index.add(first_seen)
         row_keys: list[list[tuple[str, str]]] = []
         for p in planned:
+            if p.action == "merged":
+                row_keys.append([])
+                continue
             keys = _keys(p.values)
             if p.existing is not None:
                 keys.append(
@@ -237,7 +443,9 @@ class Planner:
         self.index.add(new)
 
     def _compare(self, planned: list[PlannedRow]) -> None:
-        existing_ids = [p.existing.pk for p in planned if p.existing and not p.errors]
+        existing_ids = [
+            p.existing.pk for p in planned if p.existing and not p.errors and not p.action
+        ]
         sector_map: dict[int, set[int]] = {pk: set() for pk in existing_ids}
         contacts: dict[int, list[Contact]] = {pk: [] for pk in existing_ids}
         if existing_ids:
@@ -248,7 +456,7 @@ class Planner:
             for contact in Contact.objects.filter(supplier_id__in=existing_ids):
                 contacts[contact.supplier_id].append(contact)
         for p in planned:
-            if p.errors:
+            if p.errors or p.action == "merged":
                 continue
             if p.existing is None:
                 p.action = "create"
@@ -257,7 +465,7 @@ class Planner:
                 continue
             supplier = p.existing
             supplier._import_sectors = sector_map[supplier.pk]  # type: ignore[attr-defined]
-            for name in PROFILE_FIELDS:
+            for name in IMPORT_FIELDS:
                 if name not in p.values:
                     continue
                 current = getattr(supplier, name)
@@ -296,15 +504,35 @@ class Planner:
         return match if changed else None
 
 
-def read_rows(path: str | Path, outcome: Outcome) -> Iterator[tuple[int, dict[str, str]]]:
+def apply_mapping(
+    headers: list[str], chosen: dict[str, int] | None
+) -> tuple[dict[str, int], list[str]]:
+    """The user's mapping (field → column position) checked against the headings, or
+    the known headings when there is none; and the headings left unmapped (ignored)."""
+    if not chosen:
+        return map_headers(headers)
+    mapping = {
+        name: int(index)
+        for name, index in chosen.items()
+        if name in COLUMN_NAMES and 0 <= int(index) < len(headers)
+    }
+    used = set(mapping.values())
+    ignored = [
+        str(h).strip() for i, h in enumerate(headers) if i not in used and str(h or "").strip()
+    ]
+    return mapping, ignored
+
+
+def read_rows(
+    path: str | Path, outcome: Outcome, mapping: dict[str, int] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows as column name → cell text, checking the headings first."""
     table = open_table(path)
     outcome.format = table.format
-    mapping, ignored = map_headers(table.headers)
+    outcome.encoding = table.encoding
+    mapping, ignored = apply_mapping(table.headers, mapping)
     outcome.ignored_columns = ignored
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping]
-    if "registration_number" not in mapping and "ungm_vendor_number" not in mapping:
-        missing.append("registration_number / ungm_vendor_number")
     if missing:
         if table.close:
             table.close()  # type: ignore[operator]
@@ -331,6 +559,7 @@ def run(
     by: User | None = None,
     progress: Progress | None = None,
     batch_size: int | None = None,
+    mapping: dict[str, int] | None = None,
 ) -> Outcome:
     """Read ``path`` and plan every row; with ``write`` also create and update suppliers.
 
@@ -344,7 +573,7 @@ def run(
     planner = Planner(buyer)
     writer = Writer(buyer, by) if write else None
     try:
-        for batch in _batches(read_rows(path, outcome), batch_size or BATCH_SIZE):
+        for batch in _batches(read_rows(path, outcome, mapping), batch_size or BATCH_SIZE):
             planned = planner.plan(batch)
             for p in planned:
                 _count(outcome, p)
@@ -364,6 +593,13 @@ def run(
 
 def _count(outcome: Outcome, p: PlannedRow) -> None:
     outcome.total += 1
+    if p.warnings:
+        outcome.warning_count += len(p.warnings)
+        room = MAX_STORED_ERRORS - len(outcome.warnings)
+        if room > 0:
+            outcome.warnings.extend(p.warnings[:room])
+    if p.duplicate is not None and not p.errors and len(outcome.duplicates) < MAX_STORED_DUPLICATES:
+        outcome.duplicates.append(p.duplicate)
     if p.errors:
         outcome.invalid += 1
         outcome.error_count += len(p.errors)
@@ -378,7 +614,9 @@ def _count(outcome: Outcome, p: PlannedRow) -> None:
         outcome.update += 1
     else:
         outcome.unchanged += 1
-    if p.action != "unchanged" and len(outcome.preview) < MAX_PREVIEW:
+        if p.action == "merged":
+            outcome.merged += 1
+    if p.action in ("create", "update") and len(outcome.preview) < MAX_PREVIEW:
         fields = list(p.changes)
         if p.sectors_changed:
             fields.append("sectors")
@@ -429,12 +667,13 @@ class Writer:
 
         new_suppliers = []
         for p in creates:
-            values = {k: v for k, v in p.values.items() if k in PROFILE_FIELDS}
+            values = {k: v for k, v in p.values.items() if k in IMPORT_FIELDS}
             values = {
                 k: (v if v is not None or k in ("employees", "annual_turnover_usd") else "")
                 for k, v in values.items()
             }
             supplier = Supplier(buyer=self.buyer, **values)
+            supplier.match_key = name_key(supplier.legal_name)
             supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             new_suppliers.append(supplier)
         Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
@@ -472,6 +711,9 @@ class Writer:
                     else value,
                 )
                 fields.add(name)
+                if name == "legal_name":
+                    supplier.match_key = name_key(supplier.legal_name)
+                    fields.add("match_key")
             size = size_class_for(supplier.employees, supplier.annual_turnover_usd)
             if size != supplier.size_class:
                 supplier.size_class = size
@@ -511,3 +753,12 @@ class Writer:
         if changed_contacts:
             Contact.objects.bulk_update(changed_contacts, ["name", "phone"], batch_size=BATCH_SIZE)
         audit_record_many(events)
+
+
+def _identifiers_agree(values: dict[str, Any], supplier: Supplier) -> bool:
+    """A name match must not join two companies whose numbers say they differ."""
+    for name in ("ungm_vendor_number", "registration_number"):
+        mine, theirs = values.get(name) or "", getattr(supplier, name) or ""
+        if mine and theirs and mine != theirs:
+            return False
+    return True

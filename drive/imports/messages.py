@@ -29,6 +29,19 @@ ROW_MESSAGES = {
     "number_too_large": _("This number is too large; check the value."),
     "boolean_invalid": _("Write yes or no (or 是 / 否)."),
     "duplicate": _("This row repeats row %(row)s (same %(key)s); keep only one of them."),
+    "sector_unknown": _(
+        "“%(text)s” is not a sector DRiVE knows; it is kept as text. Add a synonym for it "
+        "or use UNSPSC segment codes."
+    ),
+    "text_garbled": _(
+        "This text looks garbled, as if the file was read with the wrong encoding. Check "
+        "it, or save the file as “CSV UTF-8” and upload it again."
+    ),
+    "same_as_row": _(
+        "Same supplier as row %(row)s (same name in the same country); this row is not "
+        "imported again."
+    ),
+    "merged": _("You confirmed this is the same supplier as %(name)s; this row is not imported."),
     "conflict": _(
         "This row matches one supplier by UNGM number and another (%(name)s) by "
         "registration number and country; correct one of the two numbers."
@@ -55,8 +68,20 @@ REJECTION_MESSAGES = {
         "a value that is extremely long. Correct the file and try again."
     ),
     "bad_xlsx": _("The workbook cannot be opened. Save it again as .xlsx and upload it again."),
+    "xlsx_damaged": _(
+        "The workbook is damaged or incomplete (perhaps cut short while it was downloaded "
+        "or copied). Open it in Excel, save it again as .xlsx and upload that file."
+    ),
+    "no_valid_rows": _(
+        "Every row of the file has errors, so there is nothing to import; the import was "
+        "cancelled and nothing was changed. Correct the file and upload it again."
+    ),
+    "mapping_required": _(
+        "Choose which column holds the %(fields)s: the file's headings were not recognised."
+    ),
     "missing_columns": _(
-        "The file lacks these required columns: %(columns)s. Use the template's headings."
+        "No column is mapped to %(columns)s. Choose the file's columns for them in the "
+        "column mapping, or use the template's headings."
     ),
     "too_large": _("The file is larger than %(limit)s. Split it into smaller files."),
     "failed": _("The import stopped because of an unexpected error; nothing was changed."),

@@ -11,6 +11,7 @@ from drive.organisations.models import Organisation
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    MAPPING = "mapping", _("Waiting for the column mapping")
     VALIDATING = "validating", _("Checking")
     VALIDATED = "validated", _("Checked")
     REJECTED = "rejected", _("Rejected")
@@ -22,9 +23,21 @@ class ImportStatus(models.TextChoices):
 
 # The workflow, declared once (STYLE.md §4): drive.audit.workflow.transition enforces it.
 ALLOWED_MOVES: dict[str, set[str]] = {
-    ImportStatus.UPLOADED: {ImportStatus.VALIDATING, ImportStatus.REJECTED, ImportStatus.FAILED},
+    ImportStatus.UPLOADED: {
+        ImportStatus.MAPPING,
+        ImportStatus.VALIDATING,
+        ImportStatus.REJECTED,
+        ImportStatus.FAILED,
+    },
+    # The user maps the file's headings (import_map), then it is checked; or drops it.
+    ImportStatus.MAPPING: {ImportStatus.UPLOADED, ImportStatus.CANCELLED},
     ImportStatus.VALIDATING: {ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.FAILED},
-    ImportStatus.VALIDATED: {ImportStatus.IMPORTING, ImportStatus.CANCELLED},
+    # Checked again after the user decides on possible duplicates.
+    ImportStatus.VALIDATED: {
+        ImportStatus.IMPORTING,
+        ImportStatus.CANCELLED,
+        ImportStatus.VALIDATING,
+    },
     ImportStatus.IMPORTING: {ImportStatus.DONE, ImportStatus.FAILED},
     ImportStatus.REJECTED: set(),
     ImportStatus.DONE: set(),
@@ -92,6 +105,17 @@ class ImportJob(HeartbeatModel):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     ignored_columns = models.JSONField(default=list, blank=True)
+    # The mapping step: what was read (encoding, headings, a sample of decoded rows) and
+    # the user's choice, field name → column position (empty: the known headings).
+    encoding = models.CharField(_("text encoding"), max_length=40, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    sample = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    # Warnings do not reject a row (unknown sector text, text that looks mis-decoded...).
+    warnings = models.JSONField(default=list, blank=True)
+    warning_count = models.PositiveIntegerField(default=0)
+    # Possible duplicates found by name (file and registry) and their decisions.
+    duplicates = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
     rejection_code = models.CharField(max_length=40, blank=True)
     rejection_params = models.JSONField(default=dict, blank=True)
@@ -110,6 +134,10 @@ class ImportJob(HeartbeatModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_mapping(self) -> bool:
+        return self.status == ImportStatus.MAPPING
 
     @property
     def is_running(self) -> bool:
@@ -139,3 +167,75 @@ class ImportJob(HeartbeatModel):
     @property
     def progress_total(self) -> int:
         return self.total or self.estimated_rows
+
+
+class ColumnMapping(models.Model):
+    """A buyer's last mapping for files with the same headings, proposed for the next one.
+
+    ``signature`` is a hash of the file's headings as compared (``columns.header_key``);
+    ``mapping`` is heading key → DRiVE field."""
+
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_column_mappings"
+    )
+    signature = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "signature"], name="import_mapping_unique_per_buyer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.headers)[:100]
+
+
+class DuplicateDecision(models.Model):
+    """A buyer's answer to "are these two names in this country the same supplier?".
+
+    Keys are ``<country>:<matching.name_key>`` sorted (``first_key`` < ``second_key``), so
+    the decision holds whichever side is in the file or the registry on the next import:
+    a re-import of the same list changes nothing."""
+
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_duplicate_decisions"
+    )
+    first_key = models.CharField(max_length=300)
+    second_key = models.CharField(max_length=300)
+    first_name = models.CharField(max_length=255)
+    second_name = models.CharField(max_length=255)
+    same = models.BooleanField(_("same supplier"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "first_key", "second_key"],
+                name="import_duplicate_decision_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} / {self.second_name}"

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import translation
 from django_countries import countries
+from ftfy.badness import is_bad
 
 from drive.imports.columns import MAX_LENGTH
 from drive.suppliers.identifiers import IDENTIFIER_NORMALISERS
+from drive.suppliers.matching import sector_key
 
 # Spaces that spreadsheets and Chinese input methods leave behind.
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -70,7 +72,47 @@ COUNTRY_ALIASES = {
     "cape verde": "CV",
     "east timor": "TL",
     "vatican": "VA",
+    "vatican city": "VA",
+    "holy see": "VA",
+    "holy see (vatican city state)": "VA",
     "uae": "AE",
+    # UN documents' own short forms and the forms found in UNGM downloads.
+    "kosovo": "XK",
+    "kosovo (under unscr 1244)": "XK",
+    "kosovo (under un security council resolution 1244)": "XK",
+    "kosovo*": "XK",
+    "科索沃": "XK",
+    "state of palestine": "PS",
+    "palestine": "PS",
+    "bolivia (plurinational state of)": "BO",
+    "iran (islamic republic of)": "IR",
+    "venezuela (bolivarian republic of)": "VE",
+    "venezuela": "VE",
+    "micronesia (federated states of)": "FM",
+    "republic of moldova": "MD",
+    "united republic of tanzania": "TZ",
+    "democratic people's republic of korea": "KP",
+    "north korea": "KP",
+    "lao people's democratic republic": "LA",
+    "syrian arab republic": "SY",
+    "united kingdom of great britain and northern ireland": "GB",
+    "united states of america": "US",
+    "democratic republic of the congo": "CD",
+    "dr congo": "CD",
+    "drc": "CD",
+    "republic of the congo": "CG",
+    "congo": "CG",
+    "north macedonia": "MK",
+    "eswatini": "SZ",
+    "cabo verde": "CV",
+    "timor-leste": "TL",
+    "czechia": "CZ",
+    "turkiye": "TR",
+    "republic of türkiye": "TR",
+    "côte d'ivoire": "CI",
+    "brunei": "BN",
+    "myanmar": "MM",
+    "越南": "VN",
 }
 
 
@@ -86,7 +128,7 @@ def clean_ascii(value: object) -> str:
 
 def _country_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\s.,'’()\-_]+", "", text)
+    return re.sub(r"[\s.,'’()\-_*]+", "", text)
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +157,16 @@ def country_code(value: str) -> str | None:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"yes", "y", "true", "t", "1", "是", "x", "oui", "si", "sí"}
 _FALSE = {"no", "n", "false", "f", "0", "否", "non", ""}
-_SECTOR_SPLIT = re.compile(r"[;,|\s；，、]+")
+_SECTOR_SPLIT = re.compile(r"[;,|/；，、\n]+")
+_CODES = re.compile(r"^[\d\s]+$")
+_TEXT_COLUMNS = ("legal_name", "local_name", "city", "address", "contact_name")
+
+
+def looks_garbled(text: str) -> bool:
+    """Text that looks mis-decoded (mojibake such as "£¬" for "，" or "Ã©" for "é")."""
+    return bool(text) and not text.isascii() and is_bad(text)
+
+
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -124,12 +175,25 @@ class CleanRow:
     values: dict[str, object]
     sectors: tuple[int, ...] | None  # None when the file has no sectors column
     errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (column, code, params)
+    # Warnings never reject the row: (column, code, params).
+    warnings: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
-def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
-    """Validate one row given as column name → cell text (only the file's columns)."""
+def clean_row(
+    raw: dict[str, str],
+    sector_codes: frozenset[int],
+    synonyms: dict[str, int] | None = None,
+) -> CleanRow:
+    """Validate one row given as column name → cell text (only the file's columns).
+
+    ``synonyms`` (``matching.sector_key`` → UNSPSC segment) turns sector words into
+    segments; words it does not know are kept as text (``sector_text``) with a warning.
+    A row needs no identifier: without one it is matched by name and country.
+    """
     values: dict[str, object] = {}
     errors: list[tuple[str, str, dict]] = []
+    warnings: list[tuple[str, str, dict]] = []
+    synonyms = synonyms or {}
 
     def error(column: str, error_code: str, **params: object) -> None:
         errors.append((column, error_code, params))
@@ -138,11 +202,9 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
         limit = MAX_LENGTH.get(column)
         if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS:
             cell = cell[1:]  # our own export's protection against formula injection
-        text = (
-            clean_text(cell)
-            if column in ("legal_name", "local_name", "city", "address", "contact_name")
-            else clean_ascii(cell)
-        )
+        text = clean_text(cell) if column in _TEXT_COLUMNS else clean_ascii(cell)
+        if column in _TEXT_COLUMNS and looks_garbled(text):
+            warnings.append((column, "text_garbled", {}))
         if limit and len(text) > limit:
             error(column, "too_long", max=limit)
             continue
@@ -153,13 +215,6 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
     for key, normalise in IDENTIFIER_NORMALISERS.items():
         if key in values:
             values[key] = normalise(values[key])
-    key_errors = any(c in ("registration_number", "ungm_vendor_number") for c, _, _ in errors)
-    has_key = values.get("registration_number") or values.get("ungm_vendor_number")
-    if not has_key and not key_errors:
-        error(
-            "ungm_vendor_number" if "ungm_vendor_number" in raw else "registration_number",
-            "key_required",
-        )
     if "country" in values:
         code = country_code(str(values["country"]))
         if not values["country"]:
@@ -220,15 +275,31 @@ def clean_row(raw: dict[str, str], sector_codes: frozenset[int]) -> CleanRow:
     sectors: tuple[int, ...] | None = None
     if "sectors" in values:
         codes: list[int] = []
-        for part in _SECTOR_SPLIT.split(str(values["sectors"])):
+        unknown: list[str] = []
+        # The sectors cell is read as written (not NFKC'd away) so Chinese words stay.
+        for part in _SECTOR_SPLIT.split(clean_text(raw.get("sectors", ""))):
+            part = part.strip()
             if not part:
                 continue
-            code = int(part[:2]) if part.isdigit() and len(part) in (2, 8) else None
-            if code is None or code not in sector_codes:
-                error("sectors", "sector_invalid", code=part[:20])
-                break
-            if code not in codes:
-                codes.append(code)
+            folded = unicodedata.normalize("NFKC", part)
+            if _CODES.match(folded):
+                for number in folded.split():
+                    code = int(number[:2]) if len(number) in (2, 8) else None
+                    if code is None or code not in sector_codes:
+                        error("sectors", "sector_invalid", code=number[:20])
+                        break
+                    if code not in codes:
+                        codes.append(code)
+                continue
+            synonym = synonyms.get(sector_key(part))
+            if synonym is not None:
+                if synonym not in codes:
+                    codes.append(synonym)
+            elif part not in unknown:
+                unknown.append(part)
+        if unknown:
+            warnings.append(("sectors", "sector_unknown", {"text": "; ".join(unknown)[:200]}))
         sectors = tuple(sorted(codes))
         values.pop("sectors")
-    return CleanRow(values=values, sectors=sectors, errors=errors)
+        values["sector_text"] = "; ".join(unknown)[:500]
+    return CleanRow(values=values, sectors=sectors, errors=errors, warnings=warnings)

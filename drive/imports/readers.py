@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import csv
 import logging
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -60,8 +61,10 @@ def sniff_format(path: Path) -> str:
             with zipfile.ZipFile(path) as archive:
                 if "xl/workbook.xml" in archive.namelist():
                     return "xlsx"
-        except zipfile.BadZipFile:
-            pass
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            # A zip that cannot be opened: almost always a workbook cut short (an
+            # interrupted download or copy) or damaged.
+            raise Rejected("xlsx_damaged") from None
         raise Rejected("wrong_type")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Rejected("xls")
@@ -90,23 +93,44 @@ _MULTIBYTE = {
 }
 
 
+# A CJK character between two Latin letters ("Soci閠") is what a Windows-1252 file read
+# as GB18030 looks like; genuine Chinese in a mostly-Latin list comes in whole words.
+_LATIN_AS_GB = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
+
+
+def _strict(sample: bytes, encoding: str) -> str | None:
+    try:
+        # Incremental decoding tolerates a character cut in two at the sample's end.
+        return codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
 def detect_encoding(sample: bytes) -> str:
-    """BOM first, then strict UTF-8 on the sample, then charset-normalizer."""
+    """BOM first, then a strict decode that succeeds (UTF-8, then GB18030), then
+    charset-normalizer's statistical guess for the rest.
+
+    Strict decodes come first because a guess is easily wrong on short or mostly-Latin
+    text: a GBK list of English names with a few "，" was read as Windows-1252 ("£¬")."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "utf-32"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        # Incremental decoding tolerates a character cut in two at the sample's end.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        if b"\x00" not in sample:
-            return "utf-8"
-    except UnicodeDecodeError:
-        pass
     if b"\x00" in sample:
         raise Rejected("wrong_type")
+    if _strict(sample, "utf-8") is not None:
+        return "utf-8"
+    text = _strict(sample, "gb18030")
+    if text is not None and not (_LATIN_AS_GB.search(text) and _strict(sample, "cp1252")):
+        if _strict(sample, "big5hkscs") is not None:
+            # Big5 (traditional Chinese) bytes are valid GB18030 too: choose between the
+            # two strict readings only, GB18030 unless the text is clearly Big5.
+            best = from_bytes(sample, cp_isolation=["gb18030", "big5hkscs"]).best()
+            if best is not None and codecs.lookup(best.encoding).name.startswith("big5"):
+                return "big5hkscs"
+        return "gb18030"
     best = from_bytes(sample).best()
     if best is None:
         raise Rejected("encoding")
@@ -192,16 +216,26 @@ def _from_numbered_rows(
     """A table whose headings are the first non-empty row of ``numbered``."""
     try:
         header = next(numbered, None)
+    except xlsx_convert.Unreadable:
+        close()
+        raise Rejected("xlsx_damaged") from None
     except BaseException:
         close()
         raise
     if header is None:
         close()
         raise Rejected("empty")
-    return Table(fmt, header[1], numbered, close=close)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            yield from numbered
+        except xlsx_convert.Unreadable:
+            raise Rejected("xlsx_damaged") from None
+
+    return Table(fmt, header[1], rows(), close=close)
 
 
-def _xlsx_table(path: Path) -> Table:
+def _xlsx_table(path: Path, limit: int = 0) -> Table:
     """The first sheet of a workbook, checked before parsing (``check_office_archive``).
 
     A small workbook is parsed here; a large one (more than ``IMPORT_BACKGROUND_ROWS``
@@ -213,7 +247,7 @@ def _xlsx_table(path: Path) -> Table:
     except ArchiveRejected as refusal:
         raise Rejected(f"archive_{refusal.code}", **refusal.params) from None
     if _xlsx_estimate(parts) > settings.IMPORT_BACKGROUND_ROWS:
-        return _xlsx_table_isolated(path)
+        return _xlsx_table_isolated(path, limit)
     try:
         numbered, close = xlsx_convert.numbered_rows(path)
     except xlsx_convert.Unreadable:
@@ -221,14 +255,14 @@ def _xlsx_table(path: Path) -> Table:
     return _from_numbered_rows("xlsx", numbered, close)  # type: ignore[arg-type]
 
 
-def _xlsx_table_isolated(path: Path) -> Table:
+def _xlsx_table_isolated(path: Path, limit: int = 0) -> Table:
     handle = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115
     handle.close()
     converted = Path(handle.name)
     try:
         code = run_with_memory_ceiling(
             "drive.imports.xlsx_convert",
-            [str(path), str(converted)],
+            [str(path), str(converted), *([str(limit)] if limit else [])],
             memory_bytes=settings.IMPORT_PARSE_MEMORY_BYTES,
             timeout=settings.IMPORT_PARSE_TIMEOUT_SECONDS,
         )
@@ -257,11 +291,15 @@ def _xlsx_table_isolated(path: Path) -> Table:
     return _from_numbered_rows("xlsx", rows(), close)
 
 
-def open_table(path: str | Path) -> Table:
-    """Open a supplier list; raises :class:`Rejected` for files that cannot be read."""
+def open_table(path: str | Path, *, limit: int = 0) -> Table:
+    """Open a supplier list; raises :class:`Rejected` for files that cannot be read.
+
+    ``limit`` > 0: only the first rows are needed (headings and a sample): a large
+    workbook's capped child then stops after them instead of converting the whole sheet.
+    """
     path = Path(path)
     fmt = sniff_format(path)
-    return _xlsx_table(path) if fmt == "xlsx" else _csv_table(path)
+    return _xlsx_table(path, limit) if fmt == "xlsx" else _csv_table(path)
 
 
 # Fewest bytes of sheet XML a row of the template takes (two short cells); an estimate

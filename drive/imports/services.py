@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.audit.services import audit_record
@@ -23,14 +24,18 @@ from drive.audit.workflow import transition
 from drive.core.errors import ImportRejected, InvalidTransition
 from drive.core.jobs import heartbeat, is_stale
 from drive.imports import engine
+from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, header_key, header_signature
 from drive.imports.models import (
     ALLOWED_MOVES,
     RUNNING_STATUSES,
+    ColumnMapping,
+    DuplicateDecision,
     ImportJob,
     ImportMode,
     ImportStatus,
 )
-from drive.imports.readers import Rejected, estimate_rows, sniff_format
+from drive.imports.normalise import looks_garbled
+from drive.imports.readers import Rejected, estimate_rows, open_table, sniff_format
 from drive.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -103,6 +108,160 @@ def import_create(*, buyer: Organisation, file: File, by: User) -> ImportJob:
     return job
 
 
+SAMPLE_ROWS = 5
+
+
+def propose_mapping(*, buyer: Organisation, headers: list[str]) -> dict[str, int]:
+    """Field → column position for a file with these headings: the buyer's remembered
+    mapping for the same headings if any, else the known headings (English, Chinese)."""
+    remembered = ColumnMapping.objects.filter(
+        buyer=buyer, signature=header_signature(headers)
+    ).first()
+    if remembered is not None:
+        keys = [header_key(h) for h in headers]
+        return {
+            field: keys.index(key)
+            for key, field in remembered.mapping.items()
+            if key in keys and field in COLUMN_NAMES
+        }
+    return engine.apply_mapping(headers, None)[0]
+
+
+def import_inspect(*, job: ImportJob, by: User | None = None) -> ImportJob:
+    """Read the headings and a few rows of an uploaded file for the mapping step.
+
+    Precondition: ``job`` is ``uploaded``. Moves it to ``mapping`` with the detected
+    encoding, the headings, a sample of decoded rows and a proposed mapping
+    (:func:`propose_mapping`), or to ``rejected`` when the file cannot be read. Nothing
+    is saved in the registry.
+    """
+    path, temporary = _local_path(job)
+    try:
+        table = open_table(path, limit=SAMPLE_ROWS + 1)
+        try:
+            sample = []
+            for _number, cells in table.rows:
+                sample.append([str(c) for c in cells][:50])
+                if len(sample) >= SAMPLE_ROWS:
+                    break
+        finally:
+            if table.close:
+                table.close()  # type: ignore[operator]
+    except Rejected as exc:
+        return _move(
+            job,
+            ImportStatus.REJECTED,
+            by,
+            rejection_code=exc.code,
+            rejection_params=exc.params,
+            validated_at=timezone.now(),
+        )
+    finally:
+        if temporary:
+            path.unlink(missing_ok=True)
+    headers = [str(h or "").strip() for h in table.headers][:200]
+    garbled = any(looks_garbled(cell) for cell in [*headers, *(c for r in sample for c in r)])
+    return _move(
+        job,
+        ImportStatus.MAPPING,
+        by,
+        format=table.format,
+        encoding=table.encoding,
+        headers=headers,
+        sample=sample,
+        mapping=propose_mapping(buyer=job.buyer, headers=headers),
+        warnings=[{"row": 0, "column": "", "value": "", "code": "text_garbled", "params": {}}]
+        if garbled
+        else [],
+    )
+
+
+def import_map(
+    *, job: ImportJob, mapping: dict[str, int], by: User | None, remember: bool = True
+) -> ImportJob:
+    """The user's column mapping (field → column position); the job goes back to
+    ``uploaded`` to be checked (the caller queues ``tasks.validate_soon``).
+
+    Raises ImportRejected when a required field (legal name, country) has no column, a
+    position is not one of the file's columns, or two fields share a column. The mapping
+    is remembered for the buyer's next file with the same headings (``ColumnMapping``).
+    """
+    headers = list(job.headers)
+    clean: dict[str, int] = {}
+    for field, index in mapping.items():
+        if field not in COLUMN_NAMES or not isinstance(index, int):
+            continue
+        if not 0 <= index < len(headers):
+            raise Rejected("mapping_required", fields=field)
+        clean[field] = index
+    missing = [f for f in REQUIRED_COLUMNS if f not in clean]
+    if missing:
+        raise Rejected("missing_columns", columns=", ".join(missing))
+    if len(set(clean.values())) != len(clean):
+        raise ImportRejected(_("Each column can be mapped to one field only."))
+    if remember:
+        ColumnMapping.objects.update_or_create(
+            buyer=job.buyer,
+            signature=header_signature(headers),
+            defaults={
+                "headers": headers,
+                "mapping": {header_key(headers[i]): f for f, i in clean.items()},
+                "updated_by": by if getattr(by, "pk", None) else None,
+            },
+        )
+    used = set(clean.values())
+    return _move(
+        job,
+        ImportStatus.UPLOADED,
+        by,
+        mapping=clean,
+        ignored_columns=[h for i, h in enumerate(headers) if i not in used and h],
+        heartbeat_at=timezone.now(),
+    )
+
+
+def import_decide_duplicates(*, job: ImportJob, decisions: dict[int, bool], by: User) -> ImportJob:
+    """Record the user's answer for possible duplicates of a checked job (row number →
+    same supplier?) and check the file again with them.
+
+    A decision is kept per buyer and pair of names (``DuplicateDecision``), so the next
+    import of the same list asks nothing and changes nothing. "Same" → the row is not
+    imported (the other record stays); "different" → the row is its own supplier.
+    Side effects: one audit event per decision; the job is checked again
+    (``validated → validating → validated``).
+    """
+    if job.status != ImportStatus.VALIDATED:
+        raise InvalidTransition(_("Only a checked import can have its duplicates decided."))
+    by_row = {d["row"]: d for d in job.duplicates}
+    with transaction.atomic():
+        for row, same in decisions.items():
+            pair = by_row.get(row)
+            if pair is None:
+                continue
+            first, second = sorted(
+                [(pair["key"], pair["name"]), (pair["other_key"], pair["other_name"])]
+            )
+            DuplicateDecision.objects.update_or_create(
+                buyer=job.buyer,
+                first_key=first[0],
+                second_key=second[0],
+                defaults={
+                    "first_name": first[1][:255],
+                    "second_name": second[1][:255],
+                    "same": same,
+                    "decided_by": by if getattr(by, "pk", None) else None,
+                },
+            )
+            audit_record(
+                actor=by,
+                action="import.duplicate_decided",
+                target=job,
+                organisation=job.buyer,
+                after={"row": row, "names": [first[1], second[1]], "same": same},
+            )
+    return import_validate(job=job, by=by)
+
+
 def runs_in_background(job: ImportJob) -> bool:
     return job.estimated_rows > settings.IMPORT_BACKGROUND_ROWS
 
@@ -123,7 +282,9 @@ def import_validate(*, job: ImportJob, by: User | None = None) -> ImportJob:
     path, temporary = _local_path(job)
     try:
         with heartbeat(job):
-            outcome = engine.run(path, buyer=job.buyer, progress=progress)
+            outcome = engine.run(
+                path, buyer=job.buyer, progress=progress, mapping=job.mapping or None
+            )
     except Rejected as exc:
         return _move(
             job,
@@ -157,6 +318,10 @@ def import_validate(*, job: ImportJob, by: User | None = None) -> ImportJob:
         error_count=outcome.error_count,
         preview=outcome.preview,
         ignored_columns=outcome.ignored_columns,
+        warnings=outcome.warnings,
+        warning_count=outcome.warning_count,
+        duplicates=outcome.duplicates,
+        encoding=outcome.encoding,
         validated_at=timezone.now(),
         rows_per_second=outcome.rows_per_second,
     )
@@ -207,7 +372,12 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
         try:
             with transaction.atomic():
                 outcome = engine.run(
-                    path, buyer=job.buyer, write=True, only_valid=only_valid, by=by
+                    path,
+                    buyer=job.buyer,
+                    write=True,
+                    only_valid=only_valid,
+                    by=by,
+                    mapping=job.mapping or None,
                 )
                 _move(
                     job,
@@ -242,7 +412,8 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
 
 
 def import_cancel(*, job: ImportJob, by: User) -> ImportJob:
-    """Abandon a checked or failed import; nothing is written to the registry."""
+    """Abandon a checked, failed or not yet mapped import; nothing is written to the
+    registry."""
     return _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())
 
 
@@ -282,7 +453,9 @@ def import_retry(*, job: ImportJob, by: User) -> ImportJob:
         errors=[],
         error_count=0,
         preview=[],
-        ignored_columns=[],
+        warnings=[],
+        warning_count=0,
+        duplicates=[],
         rejection_code="",
         rejection_params={},
         validated_at=None,

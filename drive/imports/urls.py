@@ -10,4 +10,6 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("<int:pk>/duplicates/", views.duplicates, name="duplicates"),
 ]

@@ -17,7 +17,7 @@ from drive.core.http import querystring_without
 from drive.core.uploads import upload_limit
 from drive.imports import exporting, selectors, services, tasks
 from drive.imports.columns import COLUMNS
-from drive.imports.forms import ConfirmForm, UploadForm
+from drive.imports.forms import ConfirmForm, DuplicatesForm, MappingForm, UploadForm
 from drive.imports.messages import rejection_message, row_message
 from drive.imports.models import ImportJob, ImportStatus
 from drive.imports.permissions import can_export_suppliers, can_import_suppliers
@@ -51,9 +51,55 @@ def upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            tasks.validate_soon(job, request.user)
+            job = services.import_inspect(job=job, by=request.user)
+            if job.is_mapping:
+                return redirect("imports:mapping", pk=job.pk)
             return redirect("imports:detail", pk=job.pk)
     return render(request, "imports/upload.html", {"form": form, "columns": COLUMNS})
+
+
+@login_required
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The column-mapping step: the detected encoding, a sample of decoded rows, and a
+    field for each heading (proposed from the known or remembered headings)."""
+    _require(can_import_suppliers(request.user))
+    job = _job(request, pk)
+    if not job.is_mapping:
+        return redirect("imports:detail", pk=job.pk)
+    form = MappingForm(request.POST or None, headers=job.headers, initial_mapping=job.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_map(
+                job=job, mapping=form.cleaned_data["mapping"], by=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            tasks.validate_soon(job, request.user)
+            return redirect("imports:detail", pk=job.pk)
+    garbled = any(w.get("code") == "text_garbled" for w in job.warnings)
+    return render(
+        request,
+        "imports/mapping.html",
+        {"job": job, "form": form, "garbled": garbled, "sample": job.sample},
+    )
+
+
+@login_required
+@require_POST
+def duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record "same supplier" / "different suppliers" for the possible duplicates."""
+    _require(can_import_suppliers(request.user))
+    job = _job(request, pk)
+    form = DuplicatesForm(request.POST, duplicates=job.duplicates)
+    if form.is_valid():
+        try:
+            services.import_decide_duplicates(job=job, decisions=form.decisions(), by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your decisions are recorded; the file was checked again."))
+    return redirect("imports:detail", pk=job.pk)
 
 
 @login_required
@@ -68,6 +114,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_import_suppliers(request.user))
     job = services.import_fail_if_stale(job=_job(request, pk))
+    if job.is_mapping:
+        return redirect("imports:mapping", pk=job.pk)
     # Rendered now, in the reader's language, from the stored codes.
     errors = [
         {**error, "message": row_message(error["code"], error.get("params"))}
@@ -85,6 +133,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rejection": rejection_message(job.rejection_code, job.rejection_params)
             if job.rejection_code
             else "",
+            "warnings": [
+                {**warning, "message": row_message(warning["code"], warning.get("params"))}
+                for warning in job.warnings[:REPORT_PAGE_SIZE]
+            ],
+            "hidden_warnings": max(0, job.warning_count - min(len(job.warnings), REPORT_PAGE_SIZE)),
+            "duplicates_form": DuplicatesForm(duplicates=job.duplicates)
+            if job.status == ImportStatus.VALIDATED and job.duplicates
+            else None,
             "can_confirm": job.status == ImportStatus.VALIDATED,
             "can_retry": job.status == ImportStatus.FAILED,
             "running": job.is_running,

@@ -64,27 +64,36 @@ def numbered_rows(path: str | Path) -> tuple[Iterator[tuple[int, list[str]]], ob
                 cells = [cell_text(v) for v in values]
                 if not is_empty(cells):
                     yield number, cells
+        except MemoryError:
+            raise
+        except Exception:  # a damaged or truncated sheet fails only while it is read
+            raise Unreadable from None
         finally:
             workbook.close()
 
     return rows(), workbook.close
 
 
-def convert(source: str, target: str) -> None:
+def convert(source: str, target: str, limit: int = 0) -> None:
+    """Write the rows of ``source``; with ``limit``, only the first ``limit`` non-empty
+    rows (the headings and a sample, for the column-mapping step)."""
     rows, _close = numbered_rows(source)
     with open(target, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        for number, cells in rows:
+        for count, (number, cells) in enumerate(rows, start=1):
             writer.writerow([number, *cells])
+            if limit and count >= limit:
+                break
 
 
 def main(argv: list[str]) -> int:
     from drive.core.spreadsheets import MEMORY_EXIT_CODE, cap_memory
 
     memory, source, target = int(argv[0]), argv[1], argv[2]
+    limit = int(argv[3]) if len(argv) > 3 else 0
     cap_memory(memory)
     try:
-        convert(source, target)
+        convert(source, target, limit)
     except MemoryError:
         return MEMORY_EXIT_CODE
     except Unreadable:

@@ -118,9 +118,15 @@ ROUTES: dict[str, Page | PostOnly] = {
     "suppliers/import/<int:pk>/confirm/": PostOnly(
         "import", {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404}
     ),
+    # The mapping step of a job that is not waiting for it leads to the job's report.
+    "suppliers/import/<int:pk>/mapping/": Page("import", S(302, 302, 403, 302, 403, 403, 403, 404)),
+    "suppliers/import/<int:pk>/duplicates/": PostOnly(
+        "import", {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404}
+    ),
     # The registry: suppliers see (and edit) their own profile, which the list leads to.
     "suppliers/": Page(None, S(302, 200, 200, 200, 302, 302, 403, 200)),
     "suppliers/new/": Page(None, BUYER_MANAGERS_PAGE),
+    "suppliers/invite/": Page(None, BUYER_MANAGERS_PAGE),  # first users of many suppliers
     "suppliers/<int:pk>/": Page("supplier", A_OBJECT),
     "suppliers/<int:pk>/edit/": Page("supplier", A_WRITE),
     "suppliers/<int:pk>/agreements/add/": Page("supplier", A_WRITE),

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
+from drive.suppliers.matching import name_key, sector_key
 from drive.suppliers.models import (
     Certification,
     Contact,
     LongTermAgreement,
     Sector,
+    SectorSynonym,
     Supplier,
     SupplierSector,
 )
@@ -70,6 +72,7 @@ class SupplierAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Supplier, form, change: bool) -> None:
         obj.size_class = size_class_for(obj.employees, obj.annual_turnover_usd)
+        obj.match_key = name_key(obj.legal_name)
         super().save_model(request, obj, form, change)
 
 
@@ -89,3 +92,18 @@ class SectorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SectorSynonym)
+class SectorSynonymAdmin(admin.ModelAdmin):
+    """The words imports turn into UNSPSC segments ("apparel", "服装" → 53): shipped by a
+    migration, edited here by the platform team."""
+
+    list_display = ["text", "sector"]
+    search_fields = ["text", "key"]
+    list_filter = ["sector"]
+    list_select_related = ["sector"]
+
+    def save_model(self, request, obj: SectorSynonym, form, change: bool) -> None:
+        obj.key = sector_key(obj.text)
+        super().save_model(request, obj, form, change)

@@ -57,6 +57,27 @@ class SupplierQuerySet(ScopedQuerySet):
         return self.filter(organisation=org)
 
 
+class SectorSynonym(models.Model):
+    """A word people write for a sector ("apparel", "服装") → its UNSPSC segment.
+
+    Shipped from ``data/sector_synonyms.csv`` (migration) and editable in the admin;
+    imports read free-text sectors through it (``drive.suppliers.matching``)."""
+
+    text = models.CharField(_("text"), max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.CASCADE, related_name="synonyms"
+    )
+
+    class Meta:
+        verbose_name = _("sector synonym")
+        verbose_name_plural = _("sector synonyms")
+        ordering = ["sector_id", "text"]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.sector_id}"
+
+
 class Supplier(models.Model):
     """A company in a buyer's supplier registry (PRODUCT.md §2)."""
 
@@ -84,6 +105,12 @@ class Supplier(models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Sector words of an imported list that no synonym maps to a UNSPSC segment, kept as
+    # written (drive/imports); the buyer can pick the segments later.
+    sector_text = models.CharField(_("sector as written"), max_length=500, blank=True)
+    # matching.name_key(legal_name), set by the services and the import: how a supplier
+    # without identifiers is recognised in its country (indexed with buyer and country).
+    match_key = models.CharField(max_length=255, blank=True, editable=False)
     sectors = models.ManyToManyField(
         Sector, through="SupplierSector", verbose_name=_("sectors"), blank=True
     )
@@ -126,6 +153,9 @@ class Supplier(models.Model):
                 name="supplier_buyer_lname_idx",
             ),
             models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
+            models.Index(
+                fields=["buyer", "country", "match_key"], name="supplier_buyer_matchkey_idx"
+            ),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
             models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),
         ]

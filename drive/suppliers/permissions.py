@@ -50,3 +50,9 @@ def can_invite_supplier(user: Any, supplier: Any) -> bool:
     """Invite a supplier company's first administrator: programme managers and organisation
     admins of the buyer whose registry holds the supplier."""
     return member_of(user, supplier.buyer_id, Role.PROGRAMME_MANAGER, Role.ORG_ADMIN)
+
+
+def can_invite_suppliers(user: Any) -> bool:
+    """Invite the first users of many registry suppliers at once: the buyer's programme
+    managers and organisation admins (each supplier is checked by can_invite_supplier)."""
+    return can_create_supplier(user)

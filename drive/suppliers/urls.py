@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drive.suppliers import views
+from drive.suppliers import views, views_bulk
 
 app_name = "suppliers"
 
@@ -27,6 +27,7 @@ def _item_urls(kind: str, segment: str) -> list:
 urlpatterns = [
     path("", views.supplier_list, name="list"),
     path("new/", views.supplier_create, name="create"),
+    path("invite/", views_bulk.invite_many, name="invite_many"),
     path("<int:pk>/", views.supplier_detail, name="detail"),
     path("<int:pk>/edit/", views.supplier_edit, name="edit"),
     path("<int:pk>/invite/", views.supplier_invite_admin_view, name="invite_admin"),

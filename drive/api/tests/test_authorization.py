@@ -179,6 +179,9 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "import-detail": IMPORT_OBJECT,
     "import-events": IMPORT_OBJECT,
     "import-confirm": None,
+    "import-mapping": None,  # POST only
+    "import-duplicates": None,  # POST only
+    "supplier-invite-many": None,  # POST only
     # Questionnaires: agency A's own is A's alone; Bob reads the version of his programme
     # (but not the questionnaire family, nor its XLSForm, which are for buyer staff).
     "questionnaire-list": ALL_200,
@@ -454,6 +457,10 @@ WRITE_REFUSALS = {
     "user-invite": {"alice": 403, "olga": 403},
     "supplier-invite": {"olga": 403, "bob": 403, "carol": 404, "ivan": 404, "dave": 404},
     "import-confirm": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+    "import-mapping": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+    "import-duplicates": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403, "dave": 404},
+    # dave may invite in bulk, but only his own registry's suppliers: A's id matches none.
+    "supplier-invite-many": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "questionnaire-import": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     "programme-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
     # Answering and submitting are the supplier's; reviewing is the buyer's managers'.

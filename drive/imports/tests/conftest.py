@@ -103,3 +103,20 @@ def write_xlsx(tmp_path: Path):
 
 def upload_of(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def map_columns(client, job_or_response=None, **changes: str):
+    """Confirm the mapping step as proposed (``changes``: column position → field, as
+    ``col_3="sectors"``) and return the response (a redirect to the report)."""
+    from django.urls import reverse
+
+    from drive.imports.models import ImportJob
+
+    if job_or_response is None:
+        job = ImportJob.objects.latest("pk")
+    else:
+        job = ImportJob.objects.get(pk=job_or_response.pk)
+    data = {f"col_{i}": "" for i in range(len(job.headers))}
+    data.update({f"col_{i}": field for field, i in job.mapping.items()})
+    data.update(changes)
+    return client.post(reverse("imports:mapping", args=[job.pk]), data)

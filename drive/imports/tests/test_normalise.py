@@ -102,7 +102,7 @@ def test_bad_cells_are_row_errors(db, column, value, code):
     assert [(c, e) for c, e, _ in errors] == [(column, code)]
 
 
-def test_a_row_needs_a_registration_or_ungm_number(db):
+def test_a_row_without_registration_or_ungm_number_is_valid(db):
     errors = clean_row(
         {
             "legal_name": "Acme",
@@ -112,4 +112,5 @@ def test_a_row_needs_a_registration_or_ungm_number(db):
         },
         SECTORS,
     ).errors
-    assert [(c, e) for c, e, _ in errors] == [("ungm_vendor_number", "key_required")]
+    # Real lists rarely carry identifiers: such a row is matched by name and country.
+    assert errors == []

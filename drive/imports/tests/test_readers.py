@@ -99,7 +99,7 @@ def test_xlsx_numbers_come_back_as_text(write_xlsx):
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "xls"),
         (b"", "empty"),
         (b"\x00\x01\x02binary\x00junk" * 20, "wrong_type"),
-        (b"PK\x03\x04not really a zip", "wrong_type"),
+        (b"PK\x03\x04not really a zip", "xlsx_damaged"),
     ],
 )
 def test_files_that_are_not_spreadsheets_are_rejected(tmp_path, content, code):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from drive.imports.models import ImportJob
 
-from .conftest import row, upload_of
+from .conftest import map_columns, row, upload_of
 
 
 def test_programme_manager_uploads_and_lands_on_the_report(alice, client_of, write_csv):
@@ -15,7 +15,13 @@ def test_programme_manager_uploads_and_lands_on_the_report(alice, client_of, wri
     response = client.post(reverse("imports:upload"), {"file": upload_of(write_csv([row()]))})
     job = ImportJob.objects.get()
     assert response.status_code == 302
+    # First the column-mapping step, with the encoding and a sample of decoded rows.
+    assert response["Location"] == reverse("imports:mapping", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "utf-8" in page and "Acme Textiles Co., Ltd." in page
+    response = map_columns(client, job)
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
+    job.refresh_from_db()
     assert (job.status, job.buyer, job.created_by, job.valid) == (
         "validated",
         alice.organisation,

@@ -9,7 +9,13 @@ which is always derived here with ``size_class_for``.
 - ``invitations``: inviting a registry supplier's first administrator.
 """
 
-from drive.suppliers.services.invitations import supplier_invite_admin
+from drive.suppliers.services.invitations import (
+    SKIP_REASONS,
+    BulkInviteReport,
+    bulk_invite_candidates,
+    supplier_invite_admin,
+    supplier_invite_many,
+)
 from drive.suppliers.services.items import (
     AGREEMENT_FIELDS,
     CERTIFICATION_FIELDS,
@@ -37,6 +43,10 @@ from drive.suppliers.services.profile import (
 )
 
 __all__ = [
+    "SKIP_REASONS",
+    "BulkInviteReport",
+    "bulk_invite_candidates",
+    "supplier_invite_many",
     "AGREEMENT_FIELDS",
     "CERTIFICATION_FIELDS",
     "CONTACT_FIELDS",

@@ -15,6 +15,7 @@ from drive.audit.services import audit_record
 from drive.core.errors import DomainError
 from drive.organisations.models import Organisation
 from drive.suppliers.identifiers import IDENTIFIER_NORMALISERS
+from drive.suppliers.matching import name_key
 from drive.suppliers.models import (
     Sector,
     Supplier,
@@ -98,12 +99,15 @@ def supplier_snapshot(supplier: Supplier) -> dict[str, Any]:
     return snapshot
 
 
-def _check_identifiers(*, buyer: Organisation, values: Mapping[str, Any], exclude_pk) -> None:
-    """Imports match rows on these identifiers, so one of them is required and each is
-    unique in the registry."""
+def _check_identifiers(
+    *, buyer: Organisation, values: Mapping[str, Any], exclude_pk, required: bool = True
+) -> None:
+    """Imports match rows on these identifiers, so one of them is required (except for a
+    supplier imported from a list without identifiers, matched by name: ``required``) and
+    each is unique in the registry."""
     ungm = values.get("ungm_vendor_number") or ""
     regno = values.get("registration_number") or ""
-    if not ungm and not regno:
+    if required and not ungm and not regno:
         raise SupplierIncomplete(
             _("Enter a UNGM vendor number or a registration number (or both).")
         )
@@ -185,6 +189,7 @@ def supplier_create(*, buyer: Organisation, data: Mapping[str, Any], by: User) -
         _check_identifiers(buyer=buyer, values=values, exclude_pk=None)
         supplier = Supplier(buyer=buyer, **values)
         supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
+        supplier.match_key = name_key(supplier.legal_name)
         supplier.full_clean(exclude=["sectors"], validate_unique=False, validate_constraints=False)
         _save_identified(supplier, values=values)
         _set_sectors(supplier, _sector_codes(data.get("sectors") or []))
@@ -226,10 +231,15 @@ def supplier_update(
                     raise SupplierIdentifiersLocked(field=name)
         before = supplier_snapshot(locked)
         merged = {name: getattr(locked, name) for name in PROFILE_FIELDS} | values
-        _check_identifiers(buyer=locked.buyer, values=merged, exclude_pk=locked.pk)
+        # A supplier imported without identifiers may be edited without adding one.
+        had_identifier = bool(locked.ungm_vendor_number or locked.registration_number)
+        _check_identifiers(
+            buyer=locked.buyer, values=merged, exclude_pk=locked.pk, required=had_identifier
+        )
         for name, value in values.items():
             setattr(locked, name, value)
         locked.size_class = size_class_for(locked.employees, locked.annual_turnover_usd)
+        locked.match_key = name_key(locked.legal_name)
         codes = _sector_codes(data["sectors"]) if "sectors" in data else before["sectors"]
 
         after = {name: _json_value(getattr(locked, name)) for name in PROFILE_FIELDS}
