@@ -105,6 +105,7 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
     field_work = make_field_work(inspection, ivan)
     trainings = training_world(
         organiser=agency, programme=enrolment.programme, company=bright.organisation
+    )
     action = CorrectiveAction.objects.create(
         programme=scored.enrolment.programme,
         enrolment=scored.enrolment,
