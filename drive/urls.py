@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("drive.api.urls")),
     path("scoring/", include("drive.scoring.urls")),
     path("feedback/", include("drive.feedback.urls")),
+    path("inspections/", include("drive.inspections.urls")),
     path("risk/", include("drive.risk.urls")),
     path("trainings/", include("drive.trainings.urls")),
     path("inspections/field/", include("drive.inspections.field_urls")),

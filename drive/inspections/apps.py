@@ -6,3 +6,6 @@ class InspectionsConfig(AppConfig):
     name = "drive.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        from drive.inspections import reactions  # noqa: F401  (subscribes the consumers)

@@ -43,7 +43,9 @@ STAGE_MOVES: dict[str, set[str]] = {
     Stage.INVITED: {Stage.ENROLLED, Stage.WITHDRAWN},
     Stage.ENROLLED: {Stage.SUBMITTED, Stage.WITHDRAWN},
     Stage.SUBMITTED: {Stage.ENROLLED, Stage.REVIEWED, Stage.WITHDRAWN},
-    Stage.REVIEWED: {Stage.WITHDRAWN},
+    Stage.REVIEWED: {Stage.WITHDRAWN, Stage.INSPECTION},
+    # An inspection starts; on approval with findings to act on, corrective actions.
+    Stage.INSPECTION: {Stage.CORRECTIVE_ACTIONS, Stage.WITHDRAWN},
     Stage.WITHDRAWN: set(),
 }
 # Certificates (issue 13): an enrolment that meets its programme's completion criteria is
