@@ -8,10 +8,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
+from drive.programmes.models import Enrolment
 from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.suppliers.models import SupplierSector
 
-from .models import InspectionStatus, InspectionType
+from .models import Inspection, InspectionStatus, InspectionType
 
 PENDING = "pending"
 TIER_CHOICES = [
@@ -31,6 +32,10 @@ class QueueFilter(django_filters.FilterSet):
     sector = IdFilter(label=_("Sector"), method="filter_sector")
     tier = LowerChoiceFilter(label=_("Residual risk"), choices=TIER_CHOICES, method="keep")
 
+    class Meta:
+        model = Enrolment
+        fields: list[str] = []
+
     def filter_sector(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         return queryset.filter(
             Exists(SupplierSector.objects.filter(supplier=OuterRef("supplier_id"), sector_id=value))
@@ -48,3 +53,7 @@ class InspectionFilter(django_filters.FilterSet):
     type = LowerChoiceFilter(label=_("Type"), choices=InspectionType.choices)
     programme = IdFilter(label=_("Programme"), field_name="programme_id")
     supplier = IdFilter(label=_("Supplier"), field_name="supplier_id")
+
+    class Meta:
+        model = Inspection
+        fields: list[str] = []

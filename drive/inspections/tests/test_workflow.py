@@ -120,9 +120,9 @@ def test_approval_without_actionable_findings_leaves_the_stage_for_the_next_step
     inspection_approve(inspection=planned, by=alice)
     planned.enrolment.refresh_from_db()
     assert planned.enrolment.stage == Stage.INSPECTION
-    assert DomainEvent.objects.get(name="inspection.approved").payload[
-        "actionable_finding_ids"
-    ] == []
+    assert (
+        DomainEvent.objects.get(name="inspection.approved").payload["actionable_finding_ids"] == []
+    )
 
 
 def test_returned_by_the_lead_and_by_the_manager_goes_back_to_in_progress(
