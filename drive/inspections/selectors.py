@@ -118,10 +118,7 @@ def discrepancy_history(supplier_ids: Iterable[int] | QuerySet) -> dict[int, Ver
         .annotate(**_counts())
         .order_by()
     )
-    return {
-        row.pop("inspection__supplier_id"): Verification(**row)  # type: ignore[misc]
-        for row in rows
-    }
+    return {row.pop("inspection__supplier_id"): Verification(**row) for row in rows}
 
 
 def discrepancy_history_of(supplier: Any) -> Verification:

@@ -132,6 +132,7 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
         closure_due=dt.date(2030, 3, 1),
     )
     ProgressReport.objects.create(action=action, note="Exits cleared.").documents.add(document)
+    inspection, photo = _world_inspection(scored.enrolment, alice)
     return {
         **trainings,
         "field_inspection": field_inspection,
@@ -139,6 +140,8 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
         "field_item": field_inspection.items.get(question__code="policy"),
         "field_criterion": criteria_for_programme(enrolment.programme).first(),
         "action": action,
+        "inspection": inspection,
+        "inspection_photo": photo,
         "supplier": bright,
         "agreement": LongTermAgreement.objects.create(
             supplier=bright, number="LTA-1", agency="UN Agency A"
@@ -166,3 +169,33 @@ def world(bright, agency, alice, oscar, inspection_body, ivan):
             recipient=alice, kind="assessment.accepted", subject="Notice", language="en"
         ),
     }
+
+
+def _world_inspection(enrolment, alice):
+    """An approved inspection of Bright by an inspection body Ivan is not part of, with a
+    finding's photo (insp11)."""
+    import datetime
+
+    from drive.factories import InspectionBodyFactory
+    from drive.inspections.models import Finding, FindingAttachment, Inspection
+
+    inspection = Inspection.objects.create(
+        programme=enrolment.programme,
+        enrolment=enrolment,
+        supplier=enrolment.supplier,
+        body=InspectionBodyFactory(name="World Inspections"),
+        window_start=datetime.date(2026, 11, 2),
+        window_end=datetime.date(2026, 11, 13),
+        status="approved",
+        summary="Approved.",
+        created_by=alice,
+    )
+    finding = Finding.objects.create(
+        inspection=inspection,
+        theme=enrolment.assessment.version.themes.first(),
+        severity="minor",
+        description="First-aid kit empty.",
+    )
+    photo = FindingAttachment(finding=finding, is_photo=True)
+    photo.file.save("kit.png", ContentFile(PDF_BYTES), save=True)
+    return inspection, photo

@@ -64,6 +64,8 @@ SIGNED_IN = S(302, *[200] * 7)
 ANYONE = S(*[200] * 8)
 OUTSIDERS_404 = {"carol": 404, "ivan": 404, "dave": 404}
 FIELD_WORK = S(302, 200, 200, 200, 404, 404, 200, 404)  # agency A's staff, the inspector
+# An approved inspection: nothing more to do for those who see it; 404 for the others.
+INSPECTION_DONE = {"alice": 403, "olga": 403, "oscar": 403, "bob": 403, **OUTSIDERS_404}
 
 ROUTES: dict[str, Page | PostOnly] = {
     "healthz": Page(None, ANYONE),
@@ -211,6 +213,28 @@ ROUTES: dict[str, Page | PostOnly] = {
     "feedback/<int:pk>/pdf/": Page("scored", A_OBJECT),
     "feedback/<int:pk>/pdf/download/": Page("scored", A_OBJECT),
     # Risk: the model is every buyer's; a programme's dashboard is its buyer's staff's.
+    # Inspections (insp11): the world's inspection is approved, by a body Ivan is not in.
+    "inspections/": Page(None, SIGNED_IN),
+    "inspections/new/": Page(None, BUYER_MANAGERS_PAGE),
+    "inspections/programmes/<int:pk>/queue/": Page("programme", A_MANAGERS_OBJECT),
+    "inspections/<int:pk>/": Page("inspection", A_OBJECT),
+    "inspections/<int:pk>/report/": Page("inspection", A_OBJECT),
+    "inspections/<int:pk>/report.pdf": Page("inspection", A_OBJECT),
+    "inspections/attachments/<int:pk>/": Page("inspection_photo", A_OBJECT),
+    **{
+        f"inspections/<int:pk>/{verb}/": PostOnly("inspection", INSPECTION_DONE)
+        for verb in (
+            "team",
+            "schedule",
+            "declare",
+            "start",
+            "submit",
+            "forward",
+            "return",
+            "approve",
+            "cancel",
+        )
+    },
     "risk/models/": Page(None, BUYER_PAGE),
     "risk/suppliers/<int:pk>/": Page("supplier", A_OBJECT),
     "risk/programmes/<int:pk>/": Page("programme", A_STAFF_OBJECT),

@@ -210,7 +210,7 @@ def test_supplier_does_not_see_an_unannounced_inspection_before_it_starts(
 def test_the_journey_through_the_pages(planned, alice, lena, ivan):
     client_of = _own_client
     detail = reverse("inspections:detail", args=[planned.pk])
-    act = lambda verb: reverse("inspections:act", args=[planned.pk, verb])  # noqa: E731
+    act = lambda verb: reverse(f"inspections:{verb}", args=[planned.pk])  # noqa: E731
     lead = client_of(lena)
     assert lead.post(act("schedule"), {"date": DATE.isoformat()}).status_code == 302
     assert (
@@ -235,7 +235,6 @@ def test_the_journey_through_the_pages(planned, alice, lena, ivan):
     planned.refresh_from_db()
     assert planned.status == InspectionStatus.APPROVED
     assert manager.post(act("approve"), {"note": "again"}).status_code == 403
-    assert manager.post(act("fly"), {}).status_code == 404
 
 
 def test_a_refused_move_shows_why_and_changes_nothing(client_of, planned, lena, ivan):
@@ -246,7 +245,7 @@ def test_a_refused_move_shows_why_and_changes_nothing(client_of, planned, lena, 
     inspection_start(inspection=planned, by=ivan)
     checklist(planned, [""])
     response = client_of(ivan).post(
-        reverse("inspections:act", args=[planned.pk, "submit"]), {"summary": "Done."}
+        reverse("inspections:submit", args=[planned.pk]), {"summary": "Done."}
     )
     assert response.status_code == 400
     assert "Mark every checklist item" in response.content.decode()
