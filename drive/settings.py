@@ -433,6 +433,10 @@ SPECTACULAR_SETTINGS = {
         "RiskTierEnum": "drive.risk.config.TIERS",
         "CertificateStatusEnum": "drive.certificates.models.CertificateStatus",
         "SeverityEnum": "drive.inspections.models.Severity",
+        "InspectionTypeEnum": "drive.inspections.models.InspectionType",
+        "InspectionModeEnum": "drive.inspections.models.InspectionMode",
+        "InspectionNoticeEnum": "drive.inspections.models.Notice",
+        "InspectionStatusEnum": "drive.inspections.models.InspectionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

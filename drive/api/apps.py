@@ -13,3 +13,4 @@ class ApiConfig(AppConfig):
         import drive.api.reactions_certificates  # noqa: F401
         import drive.api.reactions_trainings  # noqa: F401
         from drive.api import reactions  # noqa: F401
+        import drive.api.reactions_inspections  # noqa: F401

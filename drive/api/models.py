@@ -165,6 +165,14 @@ class WebhookEvent(models.TextChoices):
     ACTION_REOPENED = "action.reopened", _("A corrective action was reopened")
     ACTION_CANCELLED = "action.cancelled", _("A corrective action was cancelled")
     ACTION_OVERDUE = "action.overdue", _("A corrective action is overdue")
+    INSPECTION_PLANNED = "inspection.planned", _("An inspection was planned")
+    INSPECTION_SCHEDULED = "inspection.scheduled", _("An inspection date was set")
+    INSPECTION_STARTED = "inspection.started", _("An inspection started")
+    INSPECTION_SUBMITTED = "inspection.submitted", _("An inspection report was submitted")
+    INSPECTION_FORWARDED = "inspection.forwarded", _("An inspection report was forwarded")
+    INSPECTION_RETURNED = "inspection.returned", _("An inspection report was returned")
+    INSPECTION_APPROVED = "inspection.approved", _("An inspection report was approved")
+    INSPECTION_CANCELLED = "inspection.cancelled", _("An inspection was cancelled")
 
 
 class WebhookEndpoint(models.Model):

@@ -11,6 +11,7 @@ from drive.api.resources import (
     certificates,
     evidence,
     inspection_fieldwork,
+    inspections,
     notifications,
     programmes,
     questionnaires,
@@ -49,6 +50,7 @@ router.register(
     "trainings/registrations", trainings.RegistrationViewSet, basename="training-registration"
 )
 router.register("trainings/resources", trainings.ResourceViewSet, basename="training-resource")
+router.register("inspections", inspections.InspectionViewSet, basename="inspection")
 
 
 def _items(prefix: str, viewset, basename: str) -> list:

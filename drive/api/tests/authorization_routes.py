@@ -165,10 +165,48 @@ def url_for(name: str, w: dict, user) -> str:
         "action-return": f"/api/v1/actions/{w['action'].pk}/return/",
         "action-reopen": f"/api/v1/actions/{w['action'].pk}/reopen/",
         "action-cancel": f"/api/v1/actions/{w['action'].pk}/cancel/",
+        # Inspections (insp11): the world's approved inspection of Bright.
+        "inspection-list": "/api/v1/inspections/",
+        "inspection-detail": f"/api/v1/inspections/{w['approved_inspection'].pk}/",
+        **{
+            f"inspection-{verb}": f"/api/v1/inspections/{w['approved_inspection'].pk}/{verb}/"
+            for verb in INSPECTION_MOVES
+        },
+        "inspection-report": f"/api/v1/inspections/{w['approved_inspection'].pk}/report/",
+        "inspection-report-pdf": f"/api/v1/inspections/{w['approved_inspection'].pk}/report/pdf/",
     }[name]
 
 
+INSPECTION_MOVES = (
+    "schedule",
+    "assign",
+    "unassign",
+    "declare",
+    "start",
+    "submit",
+    "forward",
+    "return",
+    "approve",
+    "cancel",
+)
+
+
 WRITES = [
+    (
+        "post",
+        "inspection-list",
+        {"enrolment": 1, "body": 1, "window_start": "2027-01-04", "window_end": "2027-01-08"},
+    ),
+    ("post", "inspection-schedule", {"date": "2027-01-05"}),
+    ("post", "inspection-assign", {"inspector": 1}),
+    ("post", "inspection-unassign", {"inspector": 1}),
+    ("post", "inspection-declare", {}),
+    ("post", "inspection-start", {}),
+    ("post", "inspection-submit", {"summary": "Done"}),
+    ("post", "inspection-forward", {}),
+    ("post", "inspection-return", {"comment": "More photos"}),
+    ("post", "inspection-approve", {}),
+    ("post", "inspection-cancel", {"reason": "Not needed"}),
     ("post", "supplier-list", {"legal_name": "X", "country": "CN", "registration_number": "R-1"}),
     ("patch", "supplier-detail", {"city": "Ningbo"}),
     ("post", "certification-list", {"standard": "ISO 14001"}),

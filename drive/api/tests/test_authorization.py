@@ -16,7 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from drive.actions.models import CorrectiveAction
 from drive.api.models import WebhookEndpoint
-from drive.api.tests.authorization_routes import PERSONAS, WRITES, api_route_names, url_for
+from drive.api.tests.authorization_routes import (
+    INSPECTION_MOVES,
+    PERSONAS,
+    WRITES,
+    api_route_names,
+    url_for,
+)
 from drive.assessments.models import Answer, Submission
 from drive.assessments.testing import make_enrolment, make_version
 from drive.certificates.models import Certificate
@@ -121,6 +127,7 @@ def world(bright, cedar, agency, other_agency, alice, inspection_body, ivan):
         "inspection": inspection,
         "field_photo": field_work["photo"],
         "action": action,
+        "approved_inspection": _world_inspection(scored.enrolment, alice),
         "notification": notice,
         "supplier": bright,
         "import": job,
@@ -300,6 +307,26 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "training-registration-cancel": None,
     "training-resource-list": ALL_200,
     "training-resource-detail": {**SUPPLIER_OBJECT, "carol": 200},
+    # Inspections (insp11): the world's is approved, by a body Ivan is not in; Bob reads
+    # his company's report (without confidential notes: drive/api/tests/test_inspections.py).
+    "inspection-list": ALL_200,
+    "inspection-detail": SUPPLIER_OBJECT,
+    "inspection-report": SUPPLIER_OBJECT,
+    "inspection-report-pdf": SUPPLIER_OBJECT,
+    **dict.fromkeys(
+        [
+            "inspection-schedule",
+            "inspection-assign",
+            "inspection-unassign",
+            "inspection-declare",
+            "inspection-start",
+            "inspection-submit",
+            "inspection-forward",
+            "inspection-return",
+            "inspection-approve",
+            "inspection-cancel",
+        ]
+    ),
 }
 
 
@@ -359,6 +386,7 @@ LIST_ROWS = {
     "training-registration-list": (lambda w, p: {w["registration"].pk}, {"bob"}),
     "training-resource-list": (lambda w, p: {w["resource"].pk}, {"bob", "carol"}),
     "action-list": (lambda w, p: {w["action"].pk}, {"bob"}),
+    "inspection-list": (lambda w, p: {w["approved_inspection"].pk}, {"bob"}),
 }
 
 
@@ -552,6 +580,24 @@ WRITE_REFUSALS = {
     },
 }
 ITEM_REFUSALS = {"olga": 403, "carol": 404, "ivan": 404, "dave": 404}
+# The world's inspection is approved: nothing more for anyone who sees it (insp11).
+WRITE_REFUSALS.update(
+    {
+        "inspection-list": {"olga": 403, "bob": 403, "carol": 403, "ivan": 403},
+        **dict.fromkeys(
+            [f"inspection-{verb}" for verb in INSPECTION_MOVES],
+            {
+                "alice": 403,
+                "olga": 403,
+                "oscar": 403,
+                "bob": 403,
+                "carol": 404,
+                "ivan": 404,
+                "dave": 404,
+            },
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("method,route,body", WRITES, ids=[f"{m}-{r}" for m, r, _ in WRITES])
@@ -587,3 +633,23 @@ def test_write_routes_refuse_other_organisations_and_read_only_roles(
     assert world["inspection"].findings.count() == 1
     world["registration"].refresh_from_db()
     assert world["registration"].is_confirmed
+
+
+def _world_inspection(enrolment, alice):
+    """An approved inspection of Bright by a body Ivan is not part of (insp11)."""
+    import datetime
+
+    from drive.factories import InspectionBodyFactory
+    from drive.inspections.models import Inspection
+
+    return Inspection.objects.create(
+        programme=enrolment.programme,
+        enrolment=enrolment,
+        supplier=enrolment.supplier,
+        body=InspectionBodyFactory(name="World Inspections"),
+        window_start=datetime.date(2026, 11, 2),
+        window_end=datetime.date(2026, 11, 13),
+        status="approved",
+        summary="Approved.",
+        created_by=alice,
+    )
