@@ -34,6 +34,7 @@ from drive.demo.data import (
     DemoSupplier,
     uscc,
 )
+from drive.demo.inspections import demo_inspections
 from drive.demo.trainings import demo_trainings
 from drive.organisations.models import Organisation, OrganisationKind, Role
 from drive.suppliers.models import (
@@ -181,6 +182,7 @@ def demo_load() -> list[tuple[str, str, str]]:
 
     manager = User.objects.get(email=STAFF[0][0])
     cohort = demo_cohort(buyer=buyer, manager=manager, today=today)
+    demo_inspections(buyer=buyer, body=body, manager=manager, today=today)
     demo_certificates(buyer=buyer, manager=manager, today=today)
     demo_trainings(buyer=buyer, manager=manager, programme=cohort.programme, today=today)
     demo_actions(buyer=buyer, manager=manager, today=today)

@@ -213,3 +213,27 @@ def test_the_demo_has_corrective_actions_in_several_states_some_overdue():
     before = actions.count()
     load()
     assert CorrectiveAction.objects.count() == before
+
+
+def test_the_inspection_body_has_planned_in_progress_and_approved_inspections(client):
+    """insp11: Huaxia's lead sees three inspections; the approved one has a marked
+    checklist and findings; its supplier's report leaves out the confidential note."""
+    from drive.inspections.models import Inspection
+
+    demo_load()
+    demo_load()  # idempotent
+    inspections = Inspection.objects.filter(body__name__startswith="Huaxia")
+    assert sorted(inspections.values_list("status", flat=True)) == [
+        "approved",
+        "in_progress",
+        "planned",
+    ]
+    approved = inspections.get(status="approved")
+    assert approved.items.filter(mark="discrepancy").count() == 2
+    assert approved.findings.count() == 4
+    lead = User.objects.get(email="lead@huaxia-inspection.example.cn")
+    client.force_login(lead)
+    report = client.get(reverse("inspections:report", args=[approved.pk])).content.decode()
+    assert "紧急出口" in report and "night-shift" in report
+    home = client.get(reverse("pages:home")).content.decode()
+    assert "Your inspections" in home
