@@ -45,7 +45,9 @@ class PlanForm(forms.Form):
     window_start = forms.DateField(label=_("Planned from"), widget=DateInput)
     window_end = forms.DateField(label=_("Planned until"), widget=DateInput)
     site_address = forms.CharField(
-        label=_("Site address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Site address"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 20}),
+        required=False,
     )
     site_country = forms.ChoiceField(
         label=_("Site country"), choices=[("", "—"), *countries], required=False
@@ -106,29 +108,31 @@ class DeclareForm(forms.Form):
     statement = forms.CharField(
         label=_("Anything to add (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 20}),
     )
 
 
 class SubmitForm(forms.Form):
     summary = forms.CharField(
-        label=_("Summary of the inspection"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Summary of the inspection"), widget=forms.Textarea(attrs={"rows": 5, "cols": 20})
     )
 
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comments for the inspectors"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Comments for the inspectors"), widget=forms.Textarea(attrs={"rows": 4, "cols": 20})
     )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 20}),
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3, "cols": 20})
     )

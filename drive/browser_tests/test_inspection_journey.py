@@ -1,0 +1,121 @@
+"""The inspection journey (issue 11): Alice picks Bright Textiles from the programme's
+inspection queue and plans an inspection; Lena, the body's lead, sets the date and assigns
+Ivan; Ivan, on a 390 px phone, declares no conflict, starts and (his checklist marks and
+finding recorded as the field app would) submits; Lena forwards; Alice approves; the
+report's PDF downloads in Chinese."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+from django.urls import reverse
+
+from drive.assessments.models import AssessmentStatus
+from drive.assessments.testing import make_enrolment
+from drive.factories import UserFactory
+from drive.inspections.models import ChecklistItem, Finding, Inspection, InspectionStatus, Mark
+from drive.organisations.models import Role
+from drive.programmes.models import Stage
+
+
+def _page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def test_manager_plans_lead_assigns_inspector_submits_and_manager_approves(
+    browser, live_server, transactional_db, sign_in, alice, ivan, bright, inspection_body
+):
+    lena = UserFactory(
+        email="lena@inspect.example",
+        full_name="Lena",
+        organisation=inspection_body,
+        role=Role.INSPECTION_LEAD,
+    )
+    enrolment = make_enrolment(supplier=bright, stage=Stage.REVIEWED)
+    enrolment.assessment.status = AssessmentStatus.ACCEPTED
+    enrolment.assessment.save(update_fields=["status"])
+    start = datetime.date.today() + datetime.timedelta(days=14)
+
+    # Alice: programme page → inspection queue → plan for Bright Textiles.
+    manager = _page(browser, live_server)
+    sign_in(manager, alice)
+    manager.goto(reverse("programmes:detail", args=[enrolment.programme_id]))
+    manager.get_by_role("link", name="Inspection queue").click()
+    assert "Never inspected" in manager.locator("table.queue").inner_text()
+    manager.get_by_role("link", name="Plan an inspection of Bright Textiles Co., Ltd.").click()
+    manager.get_by_label("Inspection body").select_option(label=inspection_body.name)
+    manager.get_by_label("Planned from").fill(start.isoformat())
+    manager.get_by_label("Planned until").fill((start + datetime.timedelta(days=7)).isoformat())
+    manager.get_by_role("button", name="Plan the inspection").click()
+    manager.wait_for_url("**/inspections/*/")
+    inspection = Inspection.objects.get()
+    assert inspection.status == InspectionStatus.PLANNED
+
+    # Lena: Inspections in the navigation → the inspection → date and team.
+    lead = _page(browser, live_server)
+    sign_in(lead, lena)
+    lead.get_by_role("navigation").get_by_role("link", name="Inspections").click()
+    lead.get_by_role("link", name="Bright Textiles Co., Ltd.").first.click()
+    lead.get_by_label("Inspection date").fill((start + datetime.timedelta(days=2)).isoformat())
+    lead.get_by_role("button", name="Save the date").click()
+    assert "The date is set." in lead.locator("body").inner_text()
+    lead.get_by_label("Inspector").select_option(label="Ivan")
+    lead.get_by_role("button", name="Assign").click()
+    assert "Declaration awaited" in lead.locator("body").inner_text()
+
+    # Ivan, on his phone: home → his inspection → declare → start.
+    phone = _page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True)
+    sign_in(phone, ivan)
+    phone.goto(reverse("pages:home"))
+    phone.locator(".body-work").get_by_role("link", name="Bright Textiles Co., Ltd.").click()
+    phone.get_by_label("I declare that I have no conflict of interest", exact=False).check()
+    phone.get_by_role("button", name="Declare").click()
+    phone.get_by_role("button", name="Start the inspection").click()
+    assert "The inspection has started." in phone.locator("body").inner_text()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the inspection page scrolls sideways on a phone ({width}px)"
+
+    # His checklist marks and finding (the field app's pages record them).
+    version = enrolment.programme.questionnaire_version
+    theme = version.themes.first()
+    for position, (question, mark) in enumerate(
+        zip(
+            version.questions.order_by("order")[:3],
+            [Mark.CONFIRMED, Mark.DISCREPANCY, Mark.CONFIRMED],
+            strict=False,
+        )
+    ):
+        ChecklistItem.objects.create(
+            inspection=inspection, question=question, theme=theme, position=position, mark=mark
+        )
+    Finding.objects.create(
+        inspection=inspection, theme=theme, severity="major", description="消防通道被堵塞"
+    )
+    phone.reload()
+    phone.get_by_label("Summary of the inspection").fill("现场检查顺利。One blocked fire lane.")
+    phone.get_by_role("button", name="Submit the report").click()
+    assert "submitted to your inspection lead" in phone.locator("body").inner_text()
+
+    # Lena forwards; Alice approves and downloads the Chinese PDF.
+    lead.reload()
+    lead.get_by_role("button", name="Forward to the programme manager").click()
+    assert "forwarded to the programme manager" in lead.locator("body").inner_text()
+    manager.reload()
+    manager.get_by_role("button", name="Approve the report").click()
+    assert "The report is approved." in manager.locator("body").inner_text()
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.APPROVED
+    manager.get_by_role("link", name="Read the report").click()
+    assert "Awaiting action plan" in manager.locator("main").inner_text()
+    with manager.expect_download() as info:
+        manager.get_by_role("link", name="Download the PDF (Chinese)").click()
+    content = Path(info.value.path()).read_bytes()
+    assert content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "消防通道被堵塞" in text and "明亮纺织有限公司" in text
