@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -303,6 +304,9 @@ ACTIONS: dict[str, tuple[Any, Any, Any]] = {
     ),
 }
 
+# The context name of each action's form on the inspection's page.
+FORM_NAMES = {"forward": "note_form", "approve": "note_form", "return": "comment_form"}
+
 DONE = {
     "schedule": _("The date is set."),
     "declare": _("Your declaration is recorded. You can start the inspection."),
@@ -319,8 +323,6 @@ DONE = {
 @require_POST
 def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """One workflow action, posted from the inspection's page."""
-    from django.contrib import messages
-
     inspection = inspection_or_404(request.user, pk)
     if verb not in ACTIONS:
         raise Http404
@@ -330,8 +332,7 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, inspection)
-        context[f"{ {'forward': 'note', 'approve': 'note'}.get(verb, verb) }_form"] = form
-        context["form_verb"] = verb
+        context[FORM_NAMES.get(verb, f"{verb}_form")] = form
         return render(request, "inspections/detail.html", context, status=400)
     try:
         call(inspection, request.user, form.cleaned_data if form else {})
@@ -346,8 +347,6 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.contrib import messages
-
     inspection = inspection_or_404(request.user, pk)
     if not perms.can_assign(request.user, inspection):
         return forbidden(request, _("The inspection body's lead assigns inspectors."))

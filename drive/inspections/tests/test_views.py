@@ -337,3 +337,17 @@ def test_queue_query_count_does_not_grow_with_the_cohort(
     with django_assert_max_num_queries(22):  # fixed: risk, red flags, history, enrolments
         response = client.get(reverse("inspections:queue", args=[enrolment.programme_id]))
     assert response.context["page_obj"].paginator.count == 13
+
+
+def test_returning_without_comments_shows_the_form_again(planned, lena, ivan):
+    inspection_schedule(inspection=planned, date=DATE, by=lena)
+    inspection_assign(inspection=planned, inspector=ivan, by=lena)
+    inspection_declare_no_conflict(inspection=planned, by=ivan)
+    planned.refresh_from_db()
+    inspection_start(inspection=planned, by=ivan)
+    inspection_submit(inspection=planned, by=ivan, summary="Done.")
+    response = _own_client(lena).post(reverse("inspections:return", args=[planned.pk]), {})
+    assert response.status_code == 400
+    assert response.context["comment_form"].errors
+    planned.refresh_from_db()
+    assert planned.status == InspectionStatus.SUBMITTED
