@@ -20,7 +20,7 @@ from drive.scoring.testing import make_scored_assessment, make_scoring_version, 
 from drive.suppliers.models import SupplierSector
 
 pytestmark = pytest.mark.django_db
-QUERIES = 19  # 17 + the unread count + the two-factor check
+QUERIES = 20  # 17 + the unread count + the two-factor check + the inspections reliability column
 
 
 @pytest.fixture
