@@ -102,8 +102,10 @@ class InspectionIn(serializers.Serializer):
     notice = serializers.ChoiceField(choices=Notice.choices, default=Notice.ANNOUNCED)
     window_start = serializers.DateField()
     window_end = serializers.DateField()
-    site_address = serializers.CharField(max_length=2000, required=False, default="")
-    site_country = serializers.CharField(max_length=2, required=False, default="")
+    site_address = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+    site_country = serializers.CharField(max_length=2, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, default=None
     )
@@ -127,11 +129,11 @@ class InspectionInspectorIn(serializers.Serializer):
 
 
 class InspectionDeclarationIn(serializers.Serializer):
-    statement = serializers.CharField(max_length=5000, required=False, default="")
+    statement = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
 
 
 class InspectionSummaryIn(serializers.Serializer):
-    summary = serializers.CharField(max_length=20000, required=False, default="")
+    summary = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
 
 
 class InspectionNoteIn(serializers.Serializer):
