@@ -11,6 +11,6 @@ class ApiConfig(AppConfig):
         # Webhooks subscribe to the domain events (drive/api/reactions.py).
         import drive.api.reactions_actions  # noqa: F401
         import drive.api.reactions_certificates  # noqa: F401
+        import drive.api.reactions_inspections  # noqa: F401
         import drive.api.reactions_trainings  # noqa: F401
         from drive.api import reactions  # noqa: F401
-        import drive.api.reactions_inspections  # noqa: F401
