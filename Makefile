@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drive_bench
 BENCH_ROWS ?= 1000000
+BENCH_SUPPLIERS ?= 10000
+BENCH_ENROLMENTS ?= 1000
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -92,7 +94,10 @@ redis: venv
 	echo "Redis did not start; see $$log"; exit 1
 
 ## bench: the import benchmark (1,000,000 rows on SQLite and PostgreSQL); not part of `test`
+## bench: on demand, never in make test: pages, rescoring and throughput at BENCH_SUPPLIERS
+## suppliers (bench/scale_bench.py, results in bench/results/), then the import benchmark
 bench: venv
+	$(PY) bench/scale_bench.py --suppliers $(BENCH_SUPPLIERS) --enrolments $(BENCH_ENROLMENTS)
 	$(PY) bench/import_bench.py --rows $(BENCH_ROWS) --database-url $(PG_URL)
 
 ## worker: a production background-task worker (RQ on REDIS_URL); the web side needs TASKS_BACKEND=rq
