@@ -115,10 +115,14 @@ class Supplier(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["buyer", "legal_name"], name="supplier_buyer_name_idx"),
-            models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
+            # Each list sort (drive/suppliers/filters.py SORTS) in full, ending with id, so a
+            # page is read in order from the index (keyset pages, drive/core/keyset.py).
+            models.Index(fields=["buyer", "legal_name", "id"], name="supplier_buyer_name_idx"),
+            models.Index(
+                fields=["buyer", "country", "legal_name", "id"], name="supplier_buyer_country_idx"
+            ),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
-            models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),
+            models.Index(fields=["buyer", "-updated_at", "-id"], name="supplier_buyer_updated_idx"),
         ]
 
     def __str__(self) -> str:
