@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -129,7 +129,11 @@ def matches_first(enabled: bool) -> Iterator[None]:
     if not enabled or connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
+    # SET LOCAL needs a transaction (and never outlives it, so a connection pooler in
+    # transaction mode never hands the setting to another client); no savepoint when the
+    # request already runs in one.
+    outer = nullcontext() if connection.in_atomic_block else transaction.atomic()
+    with outer:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = off")
         try:
