@@ -44,6 +44,7 @@ import sys
 import threading
 import time
 import urllib.request
+from urllib.parse import quote
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -385,15 +386,21 @@ def seed(suppliers: int, enrolments: int) -> dict:
 
 
 def ids_for_pages() -> dict:
+    from drive.core.keyset import position_token
     from drive.organisations.models import Organisation
     from drive.programmes.models import Programme
+    from drive.suppliers.filters import DEFAULT_SORT, SORTS, sorted_suppliers
     from drive.suppliers.models import Supplier
 
     buyer = Organisation.objects.get(name="Bench Agency")
     programme = Programme.objects.get(buyer=buyer, name="Bench programme")
     middle = Supplier.objects.filter(buyer=buyer).order_by("pk").values_list("pk", flat=True)
     count = Supplier.objects.filter(buyer=buyer).count()
+    # "A late page": the page after the supplier at 90% of the list in name order, as the
+    # list's "Next" link would carry it (keyset pages: no page numbers).
+    late_row = sorted_suppliers(Supplier.objects.filter(buyer=buyer), DEFAULT_SORT)[count * 9 // 10]
     return {
+        "late": position_token(SORTS[DEFAULT_SORT], late_row),
         "supplier": middle[count // 2],
         "suppliers": count,
         "programme": programme.pk,
@@ -419,7 +426,6 @@ def pages(ids: dict) -> list[tuple[str, str]]:
     new sort is measured without editing this list."""
     from drive.suppliers.filters import SORTS
 
-    late = max(1, ids["suppliers"] // 50 - 1)
     s, p, v = ids["supplier"], ids["programme"], ids["version"]
     return [
         ("supplier list, default", "/suppliers/"),
@@ -431,7 +437,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
             for key in SORTS
             if key != "name"
         ],
-        ("supplier list, a late page", f"/suppliers/?page={late}"),
+        ("supplier list, a late page", f"/suppliers/?after={quote(ids['late'])}"),
         ("supplier detail", f"/suppliers/{s}/"),
         ("home (programme manager)", "/"),
         ("programme / cohort page", f"/programmes/{p}/"),

@@ -76,6 +76,12 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def position_token(ordering: Sequence[str], row: Any) -> str:
+    """The token of "the page after ``row``" (a row of the queryset in ``ordering``, with its
+    annotations), as a page's "Next" link carries it."""
+    return _token(ordering, row)
+
+
 def _token(ordering: Sequence[str], row: Any) -> str:
     values = [_encode(_value(row, name.lstrip("-"))) for name in ordering]
     return signing.dumps({"o": list(ordering), "v": values}, salt=SALT, compress=True)
