@@ -44,10 +44,10 @@ import sys
 import threading
 import time
 import urllib.request
-from urllib.parse import quote
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
