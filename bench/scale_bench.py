@@ -528,7 +528,8 @@ def machine() -> str:
     return (
         f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-        f"PostgreSQL {pg}"
+        f"PostgreSQL {pg}; load average {os.getloadavg()[0]:.1f} (figures are only "
+        "comparable on a quiet machine)"
     )
 
 
