@@ -13,6 +13,8 @@ BENCH_ROWS ?= 1000000
 # address (SITE_URL) unless SITE_URL is given too.
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
+BENCH_SUPPLIERS ?= 10000
+BENCH_ENROLMENTS ?= 1000
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium); it must never fetch a browser.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -98,7 +100,10 @@ redis: venv
 	echo "Redis did not start; see $$log"; exit 1
 
 ## bench: the import benchmark (1,000,000 rows on SQLite and PostgreSQL); not part of `test`
+## bench: on demand, never in make test: pages, rescoring and throughput at BENCH_SUPPLIERS
+## suppliers (bench/scale_bench.py, results in bench/results/), then the import benchmark
 bench: venv
+	$(PY) bench/scale_bench.py --suppliers $(BENCH_SUPPLIERS) --enrolments $(BENCH_ENROLMENTS)
 	$(PY) bench/import_bench.py --rows $(BENCH_ROWS) --database-url $(PG_URL)
 	$(PY) bench/certificates_bench.py --certificates 1000 --workers 2 --database-url $(PG_URL)_certificates
 

@@ -162,6 +162,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica of PostgreSQL for reports and exports (docs/scaling.md). Unset: they
+# read the primary. Code that may read stale-by-seconds data asks drive.core.db.reporting_db().
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            _replica_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from None
+    # Tests read the primary through the replica's alias (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["drive.core.db.PrimaryRouter"]
 
 # --- Accounts, passwords, sessions ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from drive.core.db import reporting_db
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import querystring_without
@@ -207,4 +208,7 @@ def export(request: HttpRequest) -> HttpResponse:
         kept = querystring_without(request.GET, "format")
         return redirect(f"{reverse('suppliers:list')}?{kept}")
     stem = f"suppliers-{timezone.localdate():%Y-%m-%d}"
-    return _send(exporting.export_rows(suppliers), _download_format(request), stem)
+    # An export may read seconds-old data: from the read replica when there is one.
+    return _send(
+        exporting.export_rows(suppliers.using(reporting_db())), _download_format(request), stem
+    )

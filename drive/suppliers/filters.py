@@ -5,7 +5,19 @@ sector that is not a number or a yes/no that is neither is refused, never ignore
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +33,11 @@ SIZE_CHOICES = (
 # ``size`` filter values: the four classes, "sme" (micro + small + medium) and "unknown".
 SIZE_FILTERS: tuple[str, ...] = tuple(value for value, _label in SIZE_CHOICES)
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
+# The expression of the bigram index (migration 0004_search_indexes), written the same way.
+BIGRAM_NAMES = (
+    "upper(suppliers_supplier.legal_name || ' ' || suppliers_supplier.local_name"
+    " || ' ' || suppliers_supplier.city)"
+)
 
 # ``sort`` values → ORDER BY; every ordering ends with ``id`` so pages are stable.
 _SIZE_RANK = Case(
@@ -86,7 +103,20 @@ class SupplierFilter(django_filters.FilterSet):
     )
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in value.split():
+        postgres = connection.vendor == "postgresql"
+        for number, term in enumerate(value.split()):
+            if postgres and len(term) == 2:
+                # Too short for the trigram indexes (two Chinese characters are a common
+                # search): the bigram index finds the candidates, the LIKEs below recheck.
+                queryset = queryset.alias(
+                    **{
+                        f"q_bigrams_{number}": RawSQL(  # noqa: S611 - constant SQL, bound term
+                            f"drive_bigrams({BIGRAM_NAMES}) @> drive_bigrams(upper(%s))",
+                            [term],
+                            output_field=BooleanField(),
+                        )
+                    }
+                ).filter(**{f"q_bigrams_{number}": True})
             queryset = queryset.filter(
                 Q(legal_name__icontains=term)
                 | Q(local_name__icontains=term)

@@ -145,19 +145,27 @@ class Supplier(models.Model):
         ]
         indexes = [
             models.Index(fields=["buyer", "legal_name"], name="supplier_buyer_name_idx"),
-            # The registry's order by name, ignoring case (suppliers.filters.SORTS).
+            # Each list sort (drive/suppliers/filters.py SORTS) in full, ending with id, so a
+            # page is read in order from the index (keyset pages, drive/core/keyset.py). By
+            # name, ignoring case:
             models.Index(
                 models.F("buyer"),
                 Lower("legal_name"),
                 models.F("id"),
                 name="supplier_buyer_lname_idx",
             ),
-            models.Index(fields=["buyer", "country"], name="supplier_buyer_country_idx"),
+            models.Index(
+                models.F("buyer"),
+                models.F("country"),
+                Lower("legal_name"),
+                models.F("id"),
+                name="supplier_buyer_country_idx",
+            ),
             models.Index(
                 fields=["buyer", "country", "match_key"], name="supplier_buyer_matchkey_idx"
             ),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
-            models.Index(fields=["buyer", "-updated_at"], name="supplier_buyer_updated_idx"),
+            models.Index(fields=["buyer", "-updated_at", "-id"], name="supplier_buyer_updated_idx"),
         ]
 
     def __str__(self) -> str:

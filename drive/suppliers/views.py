@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Lower
 from django.forms import ModelForm
@@ -27,8 +26,15 @@ from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
+from drive.core.keyset import bounded_count, keyset_page
 from drive.suppliers import services
-from drive.suppliers.filters import DEFAULT_SORT, SIZE_CHOICES, SupplierFilter
+from drive.suppliers.filters import (
+    DEFAULT_SORT,
+    SIZE_CHOICES,
+    SORTS,
+    SupplierFilter,
+    sorted_suppliers,
+)
 from drive.suppliers.forms import (
     AgreementForm,
     CertificationForm,
@@ -103,21 +109,35 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
     params = request.GET
     sort = params.get("sort") or DEFAULT_SORT
+    ordering = sort if sort in SORTS else DEFAULT_SORT
     filter_form = None
     try:
         rows = supplier_search(user=user, params=params)
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
-        filter_form, rows = error.form, Supplier.objects.none()
-    page_obj = Paginator(with_list_columns(rows), PAGE_SIZE).get_page(params.get("page"))
+        filter_form, rows = error.form, sorted_suppliers(Supplier.objects.none(), ordering)
+    # Keyset pages (drive/core/keyset.py): page 20,000 costs what page 1 costs; the total
+    # is counted up to a bound, never over the whole registry.
+    page = keyset_page(
+        with_list_columns(rows),
+        SORTS[ordering],
+        after=params.get("after"),
+        before=params.get("before"),
+        size=PAGE_SIZE,
+        search=bool(params.get("q", "").strip()),
+    )
+    total, total_exact = bounded_count(rows) if page.rows or not page.first else (0, True)
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
     countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
     context = {
         "filter_form": filter_form,
-        "page_obj": page_obj,
-        "suppliers": page_obj.object_list,
+        "page": page,
+        "suppliers": page.rows,
+        "total": total,
+        "total_exact": total_exact,
         "filtering": filtering,
-        "registry_empty": not page_obj.object_list
+        "registry_empty": not page.rows
+        and page.first
         and not (filtering and visible_suppliers(user).exists()),
         "params": {key: params.get(key, "") for key in (*FILTER_KEYS, "sort")},
         "sort": sort,
@@ -135,8 +155,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             ("-updated", _("Recently updated")),
             ("updated", _("Least recently updated")),
         ],
-        "querystring_without_page": querystring_without(params, "page"),
-        "export_querystring": querystring_without(params, "page", "format"),
+        "querystring_without_page": querystring_without(params, "page", "after", "before"),
+        "export_querystring": querystring_without(params, "page", "after", "before", "format"),
         "can_create": can_create_supplier(user),
     }
     return render(request, "suppliers/supplier_list.html", context)

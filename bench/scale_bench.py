@@ -1,0 +1,670 @@
+"""Scale benchmark: DRiVE's main pages at 10,000 – 1,000,000 suppliers on PostgreSQL.
+
+    make bench-scale SUPPLIERS=100000                     # or directly:
+    .venv/bin/python bench/scale_bench.py --suppliers 1000000 --enrolments 10000 \
+        [--database-url postgres://postgres@127.0.0.1:5432/drive_bench_scale] \
+        [--reuse] [--requests 40] [--seconds 10]
+
+Run on demand, never in the test suite. Steps:
+
+1. **Seed** a fresh PostgreSQL database (dropped and created; ``--reuse`` keeps an existing
+   seeded one) with ``COPY``: N suppliers with realistic countries, sectors, sizes, Latin and
+   Chinese names, long-term agreements and certifications; one programme on the default
+   questionnaire with E enrolled suppliers whose assessments are submitted; then scores them
+   with the real rescoring service (``score_compute_many``), which is timed: that is the
+   **rescoring** figure (assessments/s with writes).
+2. **Pages**: starts gunicorn (2 workers, like production on this machine) and requests each
+   main page (supplier list: default, Latin search, 2-character Chinese search, filter, every
+   sort, a late page; supplier detail; buyer home; programme/cohort page; risk dashboard;
+   questionnaire page; API supplier list) ``--requests`` times as the programme manager,
+   giving p50/p95 of the time to the whole response. Each page is also rendered once
+   in-process to capture its SQL and query count, and that SQL is then run alone
+   (best of 3): the page's **raw SQL** time and the ratio p50 / raw SQL.
+3. **Throughput**: requests/s of the supplier list page against ``/healthz`` on the same server,
+   4 concurrent clients for ``--seconds`` each.
+
+It prints a table and writes it to ``bench/results/scale-<N>-<date>.md`` with the machine's
+description (CPU, memory, PostgreSQL version) and the peak memory of the seeding and
+rescoring process. Targets (issue 14): every page ≤ 200 ms p95 and ≤ 3× its raw SQL; list
+throughput ≥ 25% of /healthz; rescoring ≥ 2,000 assessments/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/drive_bench_scale"
+
+# Country mix of a UN-like supply base (share of suppliers), with cities in Latin and local
+# script where the country writes its names in another script.
+COUNTRIES = [
+    (
+        "CN",
+        18,
+        [("Shenzhen", "深圳"), ("Shanghai", "上海"), ("Ningbo", "宁波"), ("Suzhou", "苏州")],
+    ),
+    ("IN", 10, [("Mumbai", "मुंबई"), ("Chennai", "சென்னை"), ("Delhi", "दिल्ली")]),
+    ("US", 8, [("Chicago", ""), ("Houston", ""), ("New York", "")]),
+    ("BD", 5, [("Dhaka", "ঢাকা"), ("Chattogram", "চট্টগ্রাম")]),
+    ("VN", 5, [("Hanoi", "Hà Nội"), ("Ho Chi Minh City", "Thành phố Hồ Chí Minh")]),
+    ("TR", 4, [("Istanbul", ""), ("Izmir", "")]),
+    ("KE", 4, [("Nairobi", ""), ("Mombasa", "")]),
+    ("DE", 4, [("Hamburg", ""), ("München", "")]),
+    ("FR", 3, [("Lyon", ""), ("Paris", "")]),
+    ("DK", 3, [("Copenhagen", "København")]),
+    ("BR", 3, [("São Paulo", ""), ("Recife", "")]),
+    ("PK", 3, [("Karachi", "کراچی"), ("Lahore", "لاہور")]),
+    ("ET", 2, [("Addis Ababa", "አዲስ አበባ")]),
+    ("AE", 3, [("Dubai", "دبي")]),
+    ("JP", 2, [("Osaka", "大阪"), ("Tokyo", "東京")]),
+    ("UA", 2, [("Kyiv", "Київ")]),
+    ("NG", 3, [("Lagos", "")]),
+    ("ZA", 2, [("Johannesburg", "")]),
+    ("MX", 2, [("Monterrey", "")]),
+    ("GB", 3, [("Manchester", ""), ("London", "")]),
+    ("CH", 2, [("Geneva", "Genève")]),
+    ("IT", 2, [("Milano", "")]),
+    ("TH", 2, [("Bangkok", "กรุงเทพมหานคร")]),
+    ("ID", 3, [("Jakarta", "")]),
+]
+WORDS = ["Pearl", "River", "Golden", "Harmony", "Bright", "Everwin", "Lotus", "Summit", "Delta"]
+TRADES = [
+    "Textiles",
+    "Garments",
+    "Electronics",
+    "Plastics",
+    "Metal Works",
+    "Packaging",
+    "Logistics",
+    "Medical Supplies",
+    "Foods",
+    "Engineering",
+    "Consulting",
+    "Printing",
+]
+ZH_WORDS = ["明珠", "金河", "和谐", "光明", "永胜", "莲花", "顶峰", "华美", "长江", "东方"]
+ZH_TRADES = ["纺织", "服装", "电子", "塑料", "五金", "包装", "物流", "医疗用品", "食品", "工程"]
+FORMS = ["Co., Ltd.", "Ltd", "LLC", "GmbH", "S.A.", "Pvt. Ltd.", "Inc.", "A/S", "PLC", "LIMITED"]
+SIZES = [("micro", 30), ("small", 35), ("medium", 25), ("large", 10)]
+SECTORS = [53, 42, 43, 44, 46, 50, 51, 56, 72, 78, 80, 81, 85, 90, 24, 30, 31, 39]
+
+
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DRIVE_ENV"] = "development"
+    os.environ["DEBUG"] = "0"
+    os.environ["TASKS_BACKEND"] = "sync"
+    os.environ["EVENTS_SWEEP_SECONDS"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drive.settings")
+    import django
+
+    django.setup()
+
+
+class CopyWriter:
+    """COPY rows of a model's table, every concrete column written: a value given by the
+    caller, else the field's Python default (so a column added later by a migration does not
+    break the seeding)."""
+
+    def __init__(self, model, **constants):
+        from django.utils import timezone
+
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        now = timezone.now()
+        self.defaults = {}
+        for field in self.fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                self.defaults[field.attname] = now
+            elif field.has_default():
+                self.defaults[field.attname] = field.get_default()
+            elif field.null:
+                self.defaults[field.attname] = None
+            else:
+                self.defaults[field.attname] = (
+                    ""
+                    if field.get_internal_type()
+                    in (
+                        "CharField",
+                        "TextField",
+                        "SlugField",
+                        "URLField",
+                        "EmailField",
+                    )
+                    else None
+                )
+        self.defaults.update(constants)
+
+    def copy(self, rows) -> int:
+        """``rows`` yields dicts by attname; returns the number written."""
+        from django.db import connection
+
+        columns = ", ".join(f'"{f.column}"' for f in self.fields)
+        table = self.model._meta.db_table
+        count = 0
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                for row in rows:
+                    values = []
+                    for field in self.fields:
+                        value = row.get(field.attname, self.defaults[field.attname])
+                        if isinstance(value, (dict, list)):
+                            import json
+
+                            value = json.dumps(value)
+                        elif hasattr(value, "code") and not isinstance(value, str):
+                            value = value.code
+                        values.append(value)
+                    copy.write_row(values)
+                    count += 1
+        return count
+
+
+def seed(suppliers: int, enrolments: int) -> dict:
+    """Seed the database; returns ids the page measurements need and the rescoring figure."""
+    import json
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from drive.assessments.models import Assessment, AssessmentStatus, Submission
+    from drive.organisations.models import Organisation
+    from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
+    from drive.questionnaires.selectors import evidence_needed, question_applies, questions_of
+    from drive.questionnaires.services import questionnaire_load_shipped
+    from drive.scoring.selectors import method_current
+    from drive.scoring.services import score_compute_many
+    from drive.suppliers.models import (
+        Certification,
+        LongTermAgreement,
+        Supplier,
+        SupplierSector,
+    )
+
+    rng = random.Random(14)  # noqa: S311 - reproducible synthetic data
+    buyer = Organisation.objects.create(name="Bench Agency", kind="buyer")
+    manager = get_user_model().objects.create_user(
+        email="manager@bench.example.org",
+        password="bench-password-1",  # noqa: S106 - a benchmark account
+        full_name="Bench Manager",
+        organisation=buyer,
+        role="programme_manager",
+    )
+
+    started = time.perf_counter()
+    with transaction.atomic():
+
+        def supplier_rows():
+            for i in range(suppliers):
+                country = _weighted(rng, [(c, w) for c, w, _ in COUNTRIES])
+                cities = next(c for code, _w, c in COUNTRIES if code == country)
+                city, city_local = rng.choice(cities)
+                name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {city} {i} {rng.choice(FORMS)}"
+                if rng.random() < 0.03:
+                    name = name.upper()  # imported all-capital names
+                local = ""
+                if country == "CN":
+                    local = f"{city_local}{rng.choice(ZH_WORDS)}{rng.choice(ZH_TRADES)}{i}有限公司"
+                elif city_local:
+                    local = f"{city_local} {i}"
+                size = _weighted(rng, SIZES)
+                employees = {"micro": 8, "small": 40, "medium": 180, "large": 900}[size]
+                yield {
+                    "buyer_id": buyer.pk,
+                    "legal_name": name,
+                    "local_name": local,
+                    "registration_number": f"R{i:09d}" if rng.random() < 0.7 else "",
+                    "ungm_vendor_number": str(100000 + i) if rng.random() < 0.5 else "",
+                    "country": country,
+                    "city": city,
+                    "address": f"{rng.randint(1, 999)} Industrial Road, {city}",
+                    "website": "",
+                    "employees": employees + rng.randint(0, employees),
+                    "annual_turnover_usd": Decimal(rng.randint(50, 50000) * 1000),
+                    "size_class": size,
+                    "women_owned": rng.random() < 0.12,
+                }
+
+        CopyWriter(Supplier).copy(supplier_rows())
+        registry = Supplier.objects.filter(buyer=buyer).order_by("pk").values_list("pk", flat=True)
+        first_id, last_id = registry.first(), registry.last()
+        ids = range(first_id, last_id + 1)
+        CopyWriter(SupplierSector).copy(
+            {"supplier_id": pk, "sector_id": code}
+            for pk in ids
+            for code in rng.sample(SECTORS, rng.choice((1, 1, 2)))
+        )
+        CopyWriter(LongTermAgreement).copy(
+            {
+                "supplier_id": pk,
+                "number": f"LTA/{pk}",
+                "agency": rng.choice(["UNICEF", "UNDP", "UNOPS", "WFP", "UNFPA"]),
+                "value": Decimal(rng.randint(10, 5000) * 1000),
+                "currency": "USD",
+                "start_date": date(2025, 1, 1),
+                "end_date": date(2027, 12, 31),
+            }
+            for pk in ids
+            if rng.random() < 0.05
+        )
+        CopyWriter(Certification).copy(
+            {
+                "supplier_id": pk,
+                "standard": rng.choice(["iso_14001", "iso_45001", "sa8000", "iso_9001"]),
+                "number": f"C-{pk}",
+                "issuer": "Bench Certification",
+                "valid_until": date(2026 + rng.randint(-1, 2), 6, 30),
+            }
+            for pk in ids
+            if rng.random() < 0.1
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    seeded = time.perf_counter() - started
+    print(f"seeded {suppliers:,} suppliers in {seeded:.0f} s (COPY)", flush=True)
+
+    data = ROOT / "drive" / "questionnaires" / "data" / "drive_default.json"
+    version = questionnaire_load_shipped(definition=json.loads(data.read_text())).version
+    questions = questions_of(version)
+    programme = Programme.objects.create(
+        buyer=buyer,
+        name="Bench programme",
+        status=ProgrammeStatus.OPEN,
+        questionnaire_version=version,
+        created_by=manager,
+    )
+    sample = list(
+        Supplier.objects.filter(buyer=buyer)
+        .order_by("?")
+        .values_list("pk", "size_class")[:enrolments]
+    )
+    started = time.perf_counter()
+    with transaction.atomic():
+        CopyWriter(Enrolment).copy(
+            {"programme_id": programme.pk, "supplier_id": pk, "stage": "submitted"}
+            for pk, _size in sample
+        )
+        enrolment_ids = dict(
+            Enrolment.objects.filter(programme=programme).values_list("supplier_id", "pk")
+        )
+        CopyWriter(Assessment).copy(
+            {
+                "enrolment_id": enrolment_ids[pk],
+                "supplier_id": pk,
+                "version_id": version.pk,
+                "status": AssessmentStatus.SUBMITTED,
+            }
+            for pk, _size in sample
+        )
+        assessment_ids = dict(
+            Assessment.objects.filter(enrolment__programme=programme).values_list(
+                "supplier_id", "pk"
+            )
+        )
+
+        def submissions():
+            for pk, size in sample:
+                answers, documents = {}, {}
+                for question in questions:
+                    if not question_applies(question, size_class=size, sectors=[]):
+                        continue
+                    values = [c.value for c in question.choices.all()]
+                    if question.type in ("yes_no", "yes_no_partial", "single") and values:
+                        value = rng.choice(values)
+                    elif question.type == "multiple" and values:
+                        value = rng.sample(values, rng.randint(0, len(values)))
+                    elif question.type == "integer":
+                        value = rng.randint(0, 500)
+                    elif question.type in ("decimal", "percentage"):
+                        value = round(rng.uniform(0, 100), 1)
+                    else:
+                        value = "We keep records."
+                    answers[question.code] = value
+                    if evidence_needed(question, value) and rng.random() < 0.8:
+                        documents[question.code] = [1]
+                yield {
+                    "assessment_id": assessment_ids[pk],
+                    "number": 1,
+                    "answers": answers,
+                    "documents": documents,
+                }
+
+        CopyWriter(Submission).copy(submissions())
+    print(
+        f"enrolled and submitted {enrolments:,} assessments in "
+        f"{time.perf_counter() - started:.0f} s (COPY, setup)",
+        flush=True,
+    )
+
+    method = method_current()
+    ids = sorted(assessment_ids.values())
+    started = time.perf_counter()
+    for start in range(0, len(ids), 1000):
+        score_compute_many(
+            assessments=Assessment.objects.filter(pk__in=ids[start : start + 1000]), method=method
+        )
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"rescored {len(ids):,} assessments: {len(ids) / seconds:,.0f} assessments/s", flush=True)
+    return {
+        "rescore_rate": len(ids) / seconds,
+        "seed_seconds": seeded,
+    }
+
+
+def ids_for_pages() -> dict:
+    from drive.core.keyset import position_token
+    from drive.organisations.models import Organisation
+    from drive.programmes.models import Programme
+    from drive.suppliers.filters import DEFAULT_SORT, SORTS, sorted_suppliers
+    from drive.suppliers.models import Supplier
+
+    buyer = Organisation.objects.get(name="Bench Agency")
+    programme = Programme.objects.get(buyer=buyer, name="Bench programme")
+    middle = Supplier.objects.filter(buyer=buyer).order_by("pk").values_list("pk", flat=True)
+    count = Supplier.objects.filter(buyer=buyer).count()
+    # "A late page": the page after the supplier at 90% of the list in name order, as the
+    # list's "Next" link would carry it (keyset pages: no page numbers).
+    late_row = sorted_suppliers(Supplier.objects.filter(buyer=buyer), DEFAULT_SORT)[count * 9 // 10]
+    return {
+        "late": position_token(SORTS[DEFAULT_SORT], late_row),
+        "supplier": middle[count // 2],
+        "suppliers": count,
+        "programme": programme.pk,
+        "version": programme.questionnaire_version_id,
+    }
+
+
+def session_cookie() -> str:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from drive.accounts.testing import mark_two_factor_verified
+
+    user = get_user_model().objects.get(email="manager@bench.example.org")
+    client = Client()
+    client.force_login(user)
+    mark_two_factor_verified(client, user)
+    return client.cookies["sessionid"].value
+
+
+def pages(ids: dict) -> list[tuple[str, str]]:
+    """The pages measured: every sort of the supplier list is taken from its filter, so a
+    new sort is measured without editing this list."""
+    from drive.suppliers.filters import SORTS
+
+    s, p, v = ids["supplier"], ids["programme"], ids["version"]
+    return [
+        ("supplier list, default", "/suppliers/"),
+        ("supplier list, search Latin", "/suppliers/?q=harmony"),
+        ("supplier list, search 2 Chinese characters", "/suppliers/?q=%E6%98%8E%E7%8F%A0"),
+        ("supplier list, filter country", "/suppliers/?country=VN"),
+        *[
+            (f"supplier list, sort {key}", f"/suppliers/?sort={key}")
+            for key in SORTS
+            if key != "name"
+        ],
+        ("supplier list, a late page", f"/suppliers/?after={quote(ids['late'])}"),
+        ("supplier detail", f"/suppliers/{s}/"),
+        ("home (programme manager)", "/"),
+        ("programme / cohort page", f"/programmes/{p}/"),
+        ("risk dashboard", f"/risk/programmes/{p}/"),
+        ("questionnaire page", f"/questionnaires/versions/{v}/"),
+        ("API supplier list", "/api/v1/suppliers/"),
+    ]
+
+
+def raw_sql(path: str) -> tuple[int, float, int]:
+    """Render ``path`` in-process once; return (status, seconds of its SQL run alone, queries)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from drive.accounts.testing import mark_two_factor_verified
+
+    user = get_user_model().objects.get(email="manager@bench.example.org")
+    client = Client()
+    client.force_login(user)
+    mark_two_factor_verified(client, user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+    statements = [q["sql"] for q in queries.captured_queries]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                    continue
+                cursor.execute(sql.replace("%", "%%"))
+                if cursor.description:
+                    cursor.fetchall()
+        best = min(best, time.perf_counter() - started)
+    return response.status_code, best, len(statements)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, cookie: str) -> float:
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - local server
+        response.read()
+    return time.perf_counter() - started
+
+
+def throughput(url: str, cookie: str, seconds: float, clients: int = 4) -> float:
+    done = []
+    stop = time.perf_counter() + seconds
+
+    def run():
+        n = 0
+        while time.perf_counter() < stop:
+            _get(url, cookie)
+            n += 1
+        done.append(n)
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"PostgreSQL {pg}; load average {os.getloadavg()[0]:.1f} (figures are only "
+        "comparable on a quiet machine)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suppliers", type=int, default=10000)
+    parser.add_argument("--enrolments", type=int, default=1000)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    name = args.database_url.rsplit("/", 1)[1]
+
+    seeded = {}
+    if not args.reuse:
+        _pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+        _pg_admin(args.database_url, f'CREATE DATABASE "{name}"')
+        env = {**os.environ, "DATABASE_URL": args.database_url, "DRIVE_ENV": "development"}
+        for command in (["migrate", "--no-input", "-v", "0"], ["load_reference_data"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+    _django(args.database_url)
+    if not args.reuse:
+        seeded = seed(args.suppliers, args.enrolments)
+    peak_seed = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ids = ids_for_pages()
+    cookie = session_cookie()
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DRIVE_ENV": "development",
+        "DEBUG": "0",
+        "DB_CONN_MAX_AGE": "60",
+        "EVENTS_SWEEP_SECONDS": "0",
+        "TASKS_BACKEND": "sync",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "drive.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                _get(f"{base}/healthz", cookie)
+                break
+            except OSError:
+                time.sleep(0.2)
+        rows = []
+        for label, path in pages(ids):
+            status, sql_seconds, queries = raw_sql(path)
+            times = []
+            try:
+                _get(base + path, cookie)  # warm the worker's caches
+                for _ in range(args.requests):
+                    times.append(_get(base + path, cookie))
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                print(f"{label}: {exc}", flush=True)
+                continue
+            times.sort()
+            p50 = statistics.median(times)
+            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            rows.append((label, status, p50, p95, sql_seconds, queries))
+            print(
+                f"{label:45} {status} p50 {p50 * 1000:8.0f} ms  p95 {p95 * 1000:8.0f} ms  "
+                f"SQL {sql_seconds * 1000:7.0f} ms  x{p50 / max(sql_seconds, 1e-6):5.1f}  "
+                f"{queries} queries",
+                flush=True,
+            )
+        health = throughput(f"{base}/healthz", cookie, args.seconds)
+        listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    out = io.StringIO()
+    out.write(
+        f"# Scale benchmark: {ids['suppliers']:,} suppliers, {args.enrolments:,} enrolments\n\n"
+    )
+    out.write(f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}\n")
+    out.write(
+        f"- command: `python bench/scale_bench.py --suppliers {args.suppliers} "
+        f"--enrolments {args.enrolments} --requests {args.requests}`\n"
+    )
+    if seeded:
+        out.write(
+            f"- seeding (COPY): {seeded['seed_seconds']:.0f} s; rescoring with writes: "
+            f"**{seeded['rescore_rate']:,.0f} assessments/s** (target ≥ 2,000)\n"
+        )
+    out.write(f"- peak memory of the seeding/rescoring process: {peak_seed:,.0f} MiB\n")
+    out.write(
+        f"- throughput, 4 clients: `/healthz` {health:,.1f} req/s, supplier list "
+        f"{listing:,.1f} req/s = **{listing / health:.1%}** (target ≥ 25%)\n\n"
+    )
+    out.write(
+        "| page | status | p50 ms | p95 ms | raw SQL ms | p50 / SQL | queries | "
+        "p95 ≤ 200 ms |\n|---|---|---|---|---|---|---|---|\n"
+    )
+    for label, status, p50, p95, sql_seconds, queries in rows:
+        ok = "yes" if p95 <= 0.2 else "**no**"
+        out.write(
+            f"| {label} | {status} | {p50 * 1000:,.0f} | {p95 * 1000:,.0f} | "
+            f"{sql_seconds * 1000:,.0f} | {p50 / max(sql_seconds, 1e-6):.1f} | {queries} | "
+            f"{ok} |\n"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / f"scale-{ids['suppliers']}-{date.today():%Y%m%d}.md"
+    target.write_text(out.getvalue(), encoding="utf-8")
+    print()
+    print(out.getvalue())
+    print(f"written to {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
