@@ -110,7 +110,8 @@ def test_manager_plans_lead_assigns_inspector_submits_and_manager_approves(
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.APPROVED
     manager.get_by_role("link", name="Read the report").click()
-    assert "Awaiting action plan" in manager.locator("main").inner_text()
+    # The corrective-actions app opened an action for the major finding on approval.
+    assert "Corrective action: Open" in manager.locator("main").inner_text()
     with manager.expect_download() as info:
         manager.get_by_role("link", name="Download the PDF (Chinese)").click()
     content = Path(info.value.path()).read_bytes()

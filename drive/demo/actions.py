@@ -45,12 +45,18 @@ def _supplier_admin(action: CorrectiveAction) -> User | None:
 
 
 def _from_improvement_areas(programme: Programme, opened: date, wanted: int) -> None:
-    """Open desk-review actions for "no" / "partial" answers of submitted assessments."""
+    """Open desk-review actions for "no" / "partial" answers of submitted assessments of
+    companies with an account, until they have ``wanted`` actions."""
     policy = services.policy_for(programme)
+    with_accounts = User.objects.filter(role=Role.SUPPLIER_ADMIN).values("organisation_id")
     assessments = Assessment.objects.filter(
         enrolment__programme=programme,
         status__in=(AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED),
+        supplier__organisation_id__in=with_accounts,
     ).select_related("enrolment", "supplier", "version")
+    counted = CorrectiveAction.objects.filter(
+        programme=programme, supplier__organisation_id__in=with_accounts
+    )
     ordered = assessments.order_by(
         F("supplier__organisation").asc(nulls_last=True), "supplier__ungm_vendor_number"
     )
@@ -58,11 +64,12 @@ def _from_improvement_areas(programme: Programme, opened: date, wanted: int) -> 
         submission = assessment.submissions.order_by("-number").first()
         if submission is None:
             continue
-        opened_here = 0
+        # Already opened for it (by an earlier load too): at most PER_ASSESSMENT in all.
+        opened_here = CorrectiveAction.objects.filter(assessment=assessment).count()
         for question in questions_of(assessment.version):
             if opened_here >= PER_ASSESSMENT:
                 break
-            if CorrectiveAction.objects.filter(programme=programme).count() >= wanted:
+            if counted.count() >= wanted:
                 return
             if submission.answers.get(question.code) not in ("no", "partial"):
                 continue
@@ -142,8 +149,9 @@ def demo_actions(*, buyer: Organisation, manager: User, today: date) -> int:
         programme=programme, status=InspectionStatus.APPROVED
     ):
         services.actions_create_for_inspection(inspection=inspection, by=manager, today=opened)
-    if CorrectiveAction.objects.filter(programme=programme).count() < WANTED:
-        _from_improvement_areas(programme, opened, WANTED)
+    # Only the actions of companies with an account can move along the workflow; the red
+    # flags and inspection findings may all belong to companies without one.
+    _from_improvement_areas(programme, opened, WANTED)
     actions = CorrectiveAction.objects.filter(programme=programme).select_related(
         "supplier", "programme__buyer"
     )

@@ -215,6 +215,7 @@ def test_the_demo_has_corrective_actions_in_several_states_some_overdue():
     assert CorrectiveAction.objects.count() == before
 
 
+@pytest.mark.django_db
 def test_the_inspection_body_has_planned_in_progress_and_approved_inspections(client):
     """insp11: Huaxia's lead sees three inspections; the approved one has a marked
     checklist and findings; its supplier's report leaves out the confidential note."""
