@@ -1,8 +1,8 @@
 """The inspection journey (issue 11): Alice picks Bright Textiles from the programme's
 inspection queue and plans an inspection; Lena, the body's lead, sets the date and assigns
-Ivan; Ivan, on a 390 px phone, declares no conflict, starts and (his checklist marks and
-finding recorded as the field app would) submits; Lena forwards; Alice approves; the
-report's PDF downloads in Chinese."""
+Ivan; Ivan, on a 390 px phone, declares no conflict, starts, completes his checklist and
+records a finding with a photo partly offline, and submits; Lena forwards; Alice approves;
+the report's PDF downloads in Chinese."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from django.urls import reverse
 from drive.assessments.models import AssessmentStatus
 from drive.assessments.testing import make_enrolment
 from drive.factories import UserFactory
-from drive.inspections.models import ChecklistItem, Finding, Inspection, InspectionStatus, Mark
+from drive.inspections.field_testing import jpeg_with_metadata
+from drive.inspections.models import Finding, Inspection, InspectionStatus
 from drive.organisations.models import Role
 from drive.programmes.models import Stage
 
@@ -79,23 +80,32 @@ def test_manager_plans_lead_assigns_inspector_submits_and_manager_approves(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the inspection page scrolls sideways on a phone ({width}px)"
 
-    # His checklist marks and finding (the field app's pages record them).
-    version = enrolment.programme.questionnaire_version
-    theme = version.themes.first()
-    for position, (question, mark) in enumerate(
-        zip(
-            version.questions.order_by("order")[:3],
-            [Mark.CONFIRMED, Mark.DISCREPANCY, Mark.CONFIRMED],
-            strict=False,
-        )
-    ):
-        ChecklistItem.objects.create(
-            inspection=inspection, question=question, theme=theme, position=position, mark=mark
-        )
-    Finding.objects.create(
-        inspection=inspection, theme=theme, severity="major", description="消防通道被堵塞"
+    # His checklist, on the phone and partly offline: the field app keeps his marks and
+    # his finding (with a photo) on the phone and sends them when the connection returns.
+    phone.get_by_role("link", name="Open the checklist").click()
+    phone.locator("#field-app[data-offline-ready=true]").wait_for(state="attached")
+    phone.context.set_offline(True)
+    items = list(inspection.items.order_by("position"))
+    assert items, "the checklist was generated from the accepted assessment"
+    for number, item in enumerate(items):
+        row = phone.locator(f"#item-{item.pk}")
+        row.get_by_label("Discrepancy" if number == 1 else "Confirmed").check()
+    form = phone.locator("#finding-form")
+    form.locator("#finding-theme").select_option(index=1)
+    form.get_by_label("Major").check()
+    form.locator("#finding-description").fill("消防通道被堵塞")
+    form.locator("#finding-photos").set_input_files(
+        files=[{"name": "fire-lane.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_metadata()}]
     )
-    phone.reload()
+    form.get_by_role("button", name="Record the finding").click()
+    # Every mark, the finding and its photo wait on the phone.
+    phone.locator(f"#field-status[data-pending='{len(items) + 2}']").wait_for()
+    assert not Finding.objects.exists()  # nothing reached the server while offline
+    phone.context.set_offline(False)
+    phone.locator("#field-status[data-pending='0']").wait_for()
+    assert not inspection.items.filter(mark="").exists()
+    assert Finding.objects.get().attachments.count() == 1
+    phone.goto(reverse("inspections:detail", args=[inspection.pk]))
     phone.get_by_label("Summary of the inspection").fill("现场检查顺利。One blocked fire lane.")
     phone.get_by_role("button", name="Submit the report").click()
     assert "submitted to your inspection lead" in phone.locator("body").inner_text()
