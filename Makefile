@@ -99,7 +99,6 @@ redis: venv
 	done; \
 	echo "Redis did not start; see $$log"; exit 1
 
-## bench: the import benchmark (1,000,000 rows on SQLite and PostgreSQL); not part of `test`
 ## bench: on demand, never in make test: pages, rescoring and throughput at BENCH_SUPPLIERS
 ## suppliers (bench/scale_bench.py, results in bench/results/), then the import benchmark
 bench: venv
