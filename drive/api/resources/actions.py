@@ -4,6 +4,7 @@ predicates of ``drive.actions``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -212,6 +213,21 @@ class ActionViewSet(ScopedViewSet):
     def _fresh(self, obj: CorrectiveAction) -> dict[str, Any]:
         return ActionOut(self.scoped().get(pk=obj.pk)).data
 
+    def _move(
+        self,
+        request: Request,
+        side: Callable[[], CorrectiveAction],
+        serializer: type[serializers.Serializer],
+        service: Callable[..., Any],
+    ) -> Response:
+        """One workflow move: the person's side of the action (404/403), the validated
+        body as the service's keyword arguments, the action as it now stands."""
+        obj = side()
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(action=obj, by=request.user, **data.validated_data)
+        return Response(self._fresh(obj))
+
     def _supplier_side(self) -> CorrectiveAction:
         obj = self.get_object()
         require(can_work_on_action(self.request.user, obj))
@@ -256,11 +272,7 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionApproveIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.plan_approve(action=obj, by=request.user, **data.validated_data)
-        return Response(self._fresh(obj))
+        return self._move(request, self._manager_side, ActionApproveIn, services.plan_approve)
 
     @extend_schema(
         summary="Request changes to the proposed plan, with comments (programme managers)",
@@ -270,13 +282,9 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path="request-changes", url_name="request-changes")
     def request_changes(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionCommentIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.plan_request_changes(
-            action=obj, by=request.user, comment=data.validated_data["comment"]
+        return self._move(
+            request, self._manager_side, ActionCommentIn, services.plan_request_changes
         )
-        return Response(self._fresh(obj))
 
     @extend_schema(
         methods=["GET"],
@@ -346,11 +354,7 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionVerifyIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.action_verify(action=obj, by=request.user, **data.validated_data)
-        return Response(self._fresh(obj))
+        return self._move(request, self._manager_side, ActionVerifyIn, services.action_verify)
 
     @extend_schema(
         summary="Send the submitted action back to the supplier with comments",
@@ -360,11 +364,7 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionCommentIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.action_return(action=obj, by=request.user, comment=data.validated_data["comment"])
-        return Response(self._fresh(obj))
+        return self._move(request, self._manager_side, ActionCommentIn, services.action_return)
 
     @extend_schema(
         summary="Reopen a closed action with a reason",
@@ -374,11 +374,7 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionReasonIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.action_reopen(action=obj, by=request.user, reason=data.validated_data["reason"])
-        return Response(self._fresh(obj))
+        return self._move(request, self._manager_side, ActionReasonIn, services.action_reopen)
 
     @extend_schema(
         summary="Cancel with a reason (programme managers)",
@@ -388,8 +384,4 @@ class ActionViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        obj = self._manager_side()
-        data = ActionReasonIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.action_cancel(action=obj, by=request.user, reason=data.validated_data["reason"])
-        return Response(self._fresh(obj))
+        return self._move(request, self._manager_side, ActionReasonIn, services.action_cancel)
