@@ -541,6 +541,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--seed-only", action="store_true", help="seed (and time rescoring), measure no pages"
+    )
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
 
@@ -561,6 +564,9 @@ def main() -> None:
     if not args.reuse:
         seeded = seed(args.suppliers, args.enrolments)
     peak_seed = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.seed_only:
+        print(f"seeded: {seeded}; peak memory {peak_seed:,.0f} MiB")
+        return
     ids = ids_for_pages()
     cookie = session_cookie()
 
