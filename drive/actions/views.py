@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -185,34 +186,55 @@ def _redisplay(request: HttpRequest, action: CorrectiveAction, error: str = "", 
     )
 
 
-@login_required
-@require_POST
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def _form_move(
+    request: HttpRequest,
+    pk: int,
+    *,
+    may: Callable[[Any, CorrectiveAction], bool],
+    refusal: str,
+    form_name: str,
+    make_form: Callable[[CorrectiveAction], Any],
+    perform: Callable[[CorrectiveAction, dict[str, Any]], str],
+) -> HttpResponse:
+    """One workflow move from the action's page: the person's side (404/403), the form
+    (shown again in place with its errors), the service (a refusal shown in place too),
+    then the success message ``perform`` returns and back to the action."""
     action = _action_or_404(request.user, pk)
-    if not can_work_on_action(request.user, action):
-        return forbidden(request, _("Only the supplier's people can propose the plan."))
-    form = PlanForm(request.POST)
+    if not may(request.user, action):
+        return forbidden(request, refusal)
+    form = make_form(action)
     if not form.is_valid():
-        return _redisplay(request, action, plan_form=form)
+        return _redisplay(request, action, **{form_name: form})
     try:
-        services.plan_propose(action=action, by=request.user, **form.cleaned_data)
+        done = perform(action, form.cleaned_data)
     except DomainError as exc:
-        return _redisplay(request, action, exc.message, plan_form=form)
-    messages.success(request, _("Your plan was sent to the programme manager."))
+        return _redisplay(request, action, exc.message, **{form_name: form})
+    messages.success(request, done)
     return redirect("actions:detail", pk=action.pk)
 
 
 @login_required
 @require_POST
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(action: CorrectiveAction, data: dict[str, Any]) -> str:
+        services.plan_propose(action=action, by=request.user, **data)
+        return _("Your plan was sent to the programme manager.")
+
+    return _form_move(
+        request,
+        pk,
+        may=can_work_on_action,
+        refusal=_("Only the supplier's people can propose the plan."),
+        form_name="plan_form",
+        make_form=lambda action: PlanForm(request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action_or_404(request.user, pk)
-    if not can_manage_action(request.user, action):
-        return forbidden(request, _("Only the programme's managers can review the plan."))
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, action, review_form=form)
-    data = form.cleaned_data
-    try:
+    def perform(action: CorrectiveAction, data: dict[str, Any]) -> str:
         if data["decision"] == "approve":
             services.plan_approve(
                 action=action,
@@ -220,53 +242,51 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=data["comment"],
                 agree_later_target=data["agree_later_target"],
             )
-            messages.success(request, _("The plan was approved."))
-        else:
-            services.plan_request_changes(action=action, by=request.user, comment=data["comment"])
-            messages.success(request, _("The plan was sent back to the supplier."))
-    except DomainError as exc:
-        return _redisplay(request, action, exc.message, review_form=form)
-    return redirect("actions:detail", pk=action.pk)
+            return _("The plan was approved.")
+        services.plan_request_changes(action=action, by=request.user, comment=data["comment"])
+        return _("The plan was sent back to the supplier.")
+
+    return _form_move(
+        request,
+        pk,
+        may=can_manage_action,
+        refusal=_("Only the programme's managers can review the plan."),
+        form_name="review_form",
+        make_form=lambda action: ReviewForm(request.POST),
+        perform=perform,
+    )
 
 
 @login_required
 @require_POST
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action_or_404(request.user, pk)
-    if not can_work_on_action(request.user, action):
-        return forbidden(request, _("Only the supplier's people can report progress."))
-    form = ProgressForm(request.POST, documents=_documents_for(request.user))
-    if not form.is_valid():
-        return _redisplay(request, action, progress_form=form)
-    data = form.cleaned_data
-    ids = [d.pk for d in data["documents"]]
-    try:
+    def perform(action: CorrectiveAction, data: dict[str, Any]) -> str:
+        ids = [d.pk for d in data["documents"]]
         if data["final"]:
             services.action_submit(
                 action=action, by=request.user, note=data["note"], document_ids=ids
             )
-            messages.success(request, _("The action was submitted for verification."))
-        else:
-            services.progress_report(
-                action=action, by=request.user, note=data["note"], document_ids=ids
-            )
-            messages.success(request, _("Your progress was recorded."))
-    except DomainError as exc:
-        return _redisplay(request, action, exc.message, progress_form=form)
-    return redirect("actions:detail", pk=action.pk)
+            return _("The action was submitted for verification.")
+        services.progress_report(
+            action=action, by=request.user, note=data["note"], document_ids=ids
+        )
+        return _("Your progress was recorded.")
+
+    return _form_move(
+        request,
+        pk,
+        may=can_work_on_action,
+        refusal=_("Only the supplier's people can report progress."),
+        form_name="progress_form",
+        make_form=lambda action: ProgressForm(request.POST, documents=_documents_for(request.user)),
+        perform=perform,
+    )
 
 
 @login_required
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _action_or_404(request.user, pk)
-    if not can_manage_action(request.user, action):
-        return forbidden(request, _("Only the programme's managers can verify."))
-    form = VerifyForm(request.POST, question=action.question)
-    if not form.is_valid():
-        return _redisplay(request, action, verify_form=form)
-    data = form.cleaned_data
-    try:
+    def perform(action: CorrectiveAction, data: dict[str, Any]) -> str:
         if data["decision"] == "close":
             services.action_verify(
                 action=action,
@@ -275,13 +295,19 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
                 by_inspection=data["by_inspection"],
                 verified_value=data.get("verified_value") or None,
             )
-            messages.success(request, _("The action was verified and closed."))
-        else:
-            services.action_return(action=action, by=request.user, comment=data["note"])
-            messages.success(request, _("The action was sent back to the supplier."))
-    except DomainError as exc:
-        return _redisplay(request, action, exc.message, verify_form=form)
-    return redirect("actions:detail", pk=action.pk)
+            return _("The action was verified and closed.")
+        services.action_return(action=action, by=request.user, comment=data["note"])
+        return _("The action was sent back to the supplier.")
+
+    return _form_move(
+        request,
+        pk,
+        may=can_manage_action,
+        refusal=_("Only the programme's managers can verify."),
+        form_name="verify_form",
+        make_form=lambda action: VerifyForm(request.POST, question=action.question),
+        perform=perform,
+    )
 
 
 def inspection_form_url(action: CorrectiveAction) -> str:
@@ -311,26 +337,22 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reason_move(request: HttpRequest, pk: int, *, prefix: str) -> HttpResponse:
-    action = _action_or_404(request.user, pk)
-    if not can_manage_action(request.user, action):
-        return forbidden(request, _("Only the programme's managers can do this."))
-    form = ReasonForm(request.POST, prefix=prefix)
-    if not form.is_valid():
-        return _redisplay(request, action, **{f"{prefix}_form": form})
-    try:
+    def perform(action: CorrectiveAction, data: dict[str, Any]) -> str:
         if prefix == "cancel":
-            services.action_cancel(
-                action=action, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The action was cancelled."))
-        else:
-            services.action_reopen(
-                action=action, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The action was reopened."))
-    except DomainError as exc:
-        return _redisplay(request, action, exc.message, **{f"{prefix}_form": form})
-    return redirect("actions:detail", pk=action.pk)
+            services.action_cancel(action=action, by=request.user, reason=data["reason"])
+            return _("The action was cancelled.")
+        services.action_reopen(action=action, by=request.user, reason=data["reason"])
+        return _("The action was reopened.")
+
+    return _form_move(
+        request,
+        pk,
+        may=can_manage_action,
+        refusal=_("Only the programme's managers can do this."),
+        form_name=f"{prefix}_form",
+        make_form=lambda action: ReasonForm(request.POST, prefix=prefix),
+        perform=perform,
+    )
 
 
 @login_required
