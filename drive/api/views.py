@@ -37,6 +37,7 @@ from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match
 from drive.api.ocds import ocds_package
 from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
+from drive.core.keyset import matches_first
 from drive.core.params import parse_id
 from drive.imports import services as import_services
 from drive.imports import tasks as import_tasks
@@ -52,7 +53,7 @@ from drive.suppliers.permissions import (
     can_invite_supplier,
     can_view_registry,
 )
-from drive.suppliers.selectors import supplier_search
+from drive.suppliers.selectors import few_matches, supplier_search
 from drive.suppliers.services import supplier_invite_admin
 
 ID = r"[0-9]{1,18}"
@@ -218,7 +219,10 @@ class SupplierViewSet(ScopedViewSet):
         suppliers = suppliers.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.order_by("code"))
         )
-        return self.page(suppliers, s.SupplierListOut)
+        # A search is read as the registry page reads it (few matches: through the search
+        # indexes; a common word: along the ordering's index).
+        with matches_first(few_matches(suppliers, request.query_params)):
+            return self.page(suppliers, s.SupplierListOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, s.SupplierOut(self.get_object()).data)
