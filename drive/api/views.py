@@ -53,7 +53,7 @@ from drive.suppliers.permissions import (
     can_invite_supplier,
     can_view_registry,
 )
-from drive.suppliers.selectors import few_matches, supplier_search
+from drive.suppliers.selectors import supplier_search
 from drive.suppliers.services import supplier_invite_admin
 
 ID = r"[0-9]{1,18}"
@@ -219,9 +219,9 @@ class SupplierViewSet(ScopedViewSet):
         suppliers = suppliers.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.order_by("code"))
         )
-        # A search is read as the registry page reads it (few matches: through the search
-        # indexes; a common word: along the ordering's index).
-        with matches_first(few_matches(suppliers, request.query_params)):
+        # A search's matches are found through the search indexes, then sorted: never a walk
+        # of the whole registry's index looking for a rare word (drive/core/keyset.py).
+        with matches_first(bool(request.query_params.get("q", "").strip())):
             return self.page(suppliers, s.SupplierListOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
