@@ -138,9 +138,9 @@ def test_the_managers_home_costs_the_same_few_queries_whatever_the_cohort(
         )
         submit(assessment)
     client.get(HOME)  # warm the caches (content types, risk model)
-    # Three open programmes shown, each with its funnel and risk tiers (about 8 queries
-    # each for the risk inputs); 39 measured on SQLite.
-    with django_assert_max_num_queries(45) as few:
+    # Three open programmes shown, each with its funnel and risk tiers (the risk
+    # dashboard's aggregate, about 9 queries each); 47 measured on SQLite.
+    with django_assert_max_num_queries(50) as few:
         client.get(HOME)
     for n in range(6):
         extra = SupplierFactory(buyer=alice.organisation)
