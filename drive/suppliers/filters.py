@@ -22,6 +22,8 @@ from drive.suppliers.models import (
     EMPLOYEES_ASCENDING,
     EMPLOYEES_DESCENDING,
     SIZE_RANK,
+    SIZE_RANKS,
+    UNKNOWN_SIZE_RANK,
     LongTermAgreement,
     SizeClass,
     SupplierSector,
@@ -123,9 +125,13 @@ class SupplierFilter(django_filters.FilterSet):
         )
 
     def filter_size(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # On the size rank, the size sorts' index key (models.SIZE_RANK): a range of it, so
+        # "SMEs, largest first" reads the index from the first medium-sized supplier instead
+        # of stepping over every large one (SME = ranks 1-3, unknown = 5).
+        queryset = queryset.alias(size_band=SIZE_RANK)
         if value == "sme":
-            return queryset.filter(size_class__in=SME_CLASSES)
-        return queryset.filter(size_class="" if value == "unknown" else value)
+            return queryset.filter(size_band__lte=SIZE_RANKS[SizeClass.MEDIUM])
+        return queryset.filter(size_band=SIZE_RANKS.get(value, UNKNOWN_SIZE_RANK))
 
     def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(women_owned=value == "yes")

@@ -22,12 +22,11 @@ class SizeClass(models.TextChoices):
 # below are built on these very expressions, so PostgreSQL reads a page sorted by size or
 # headcount in order from an index instead of sorting the registry: an expression index is
 # used only when the query's expression is the same.
+SIZE_RANKS = {SizeClass.MICRO: 1, SizeClass.SMALL: 2, SizeClass.MEDIUM: 3, SizeClass.LARGE: 4}
+UNKNOWN_SIZE_RANK = 5
 SIZE_RANK = models.Case(
-    models.When(size_class=SizeClass.MICRO, then=models.Value(1)),
-    models.When(size_class=SizeClass.SMALL, then=models.Value(2)),
-    models.When(size_class=SizeClass.MEDIUM, then=models.Value(3)),
-    models.When(size_class=SizeClass.LARGE, then=models.Value(4)),
-    default=models.Value(5),
+    *(models.When(size_class=size, then=models.Value(rank)) for size, rank in SIZE_RANKS.items()),
+    default=models.Value(UNKNOWN_SIZE_RANK),
     output_field=models.IntegerField(),
 )
 # Unknown headcounts go last in both directions.

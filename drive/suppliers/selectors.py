@@ -28,7 +28,6 @@ from drive.core.keyset import (
     bounded_count,
     keyset_page,
     matches_first,
-    planner_without,
 )
 from drive.suppliers.filters import (
     DEFAULT_SORT,
@@ -120,11 +119,11 @@ def first_page_of_many(
     costs (a second at a million suppliers for a word in one name out of ten); when the
     matches are not in the window (a word most names start with, so they sit together in
     name order) that is still what happens, through the search indexes."""
-    window = unsearched.order_by(*ordering).values("pk")[:WALK_WINDOW]
-    # Each row of the window looked up by its key and checked; left to itself, the planner
-    # would check the words on every row of the registry and join the window to them.
-    with planner_without("seqscan", "bitmapscan", "hashjoin", "mergejoin"):
-        page = keyset_page(rows.filter(pk__in=window), ordering, size=size)
+    # The window's keys first (read in order from the ordering's index), then the window's
+    # rows by key: written as one query, the planner may instead check the words on every
+    # row of the registry and join the window to them.
+    window = list(unsearched.order_by(*ordering).values_list("pk", flat=True)[:WALK_WINDOW])
+    page = keyset_page(rows.filter(pk__in=window), ordering, size=size)
     return page if page.has_next else None
 
 
