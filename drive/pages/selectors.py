@@ -28,7 +28,7 @@ from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.risk.selectors import programme_risk_overview
 from drive.risk.services import risk_model_current
 from drive.scoring.models import Appeal, AppealStatus
-from drive.suppliers.selectors import dashboard_counts
+from drive.suppliers.selectors import Total, dashboard_counts
 
 LIST_SIZE = 8  # rows of each "to do" list; the total is shown beside a link to all
 PROGRAMMES_SHOWN = 3  # open programmes with a funnel and risk tiers (newest first)
@@ -60,7 +60,7 @@ class Late:
 
 @dataclass
 class BuyerHome:
-    counts: dict[str, int]
+    counts: dict[str, Total]  # registry figures, exact or estimated (suppliers.selectors)
     to_review: list[Assessment]
     to_review_total: int
     appeals: list[Appeal]
