@@ -47,7 +47,7 @@ FILTERS = {
     "country=VN": "supplier_buyer_country_",  # either direction fits one country
     "country=VN&sort=-country": "supplier_buyer_country_d_idx",
     "size=sme&sort=-size": "supplier_buyer_sizerank_d_idx",
-    "size=micro&sort=size": "supplier_buyer_sizerank_idx",
+    "size=micro&sort=size": "supplier_buyer_sizerank_",  # one class: either direction fits
     "size=unknown": "supplier_buyer_sizerank_",  # one size class, then by name
     "women_owned=yes": "supplier_buyer_lname_idx",
     "lta=yes&sort=-employees": "supplier_buyer_employees_d_idx",
