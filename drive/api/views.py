@@ -37,6 +37,7 @@ from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match
 from drive.api.ocds import ocds_package
 from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
+from drive.core.keyset import matches_first
 from drive.core.params import parse_id
 from drive.imports import services as import_services
 from drive.imports import tasks as import_tasks
@@ -218,7 +219,10 @@ class SupplierViewSet(ScopedViewSet):
         suppliers = suppliers.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.order_by("code"))
         )
-        return self.page(suppliers, s.SupplierListOut)
+        # A search's matches are found through the search indexes, then sorted: never a walk
+        # of the whole registry's index looking for a rare word (drive/core/keyset.py).
+        with matches_first(bool(request.query_params.get("q", "").strip())):
+            return self.page(suppliers, s.SupplierListOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, s.SupplierOut(self.get_object()).data)

@@ -132,23 +132,40 @@ def matches_first(enabled: bool) -> Iterator[None]:
     sort them, instead of walking the ordering's index and filtering every row: with a
     LIKE '%term%' it cannot estimate how many rows match, guesses thousands, and may walk
     a million-row index to find none (measured: 16 s for a term with no match)."""
-    if not enabled or connection.vendor != "postgresql":
+    with planner_without(*(["indexscan"] if enabled else [])):
+        yield
+
+
+@contextmanager
+def planner_without(*methods: str) -> Iterator[None]:
+    """On PostgreSQL, the queries inside run with the planner's ``enable_<method>`` off for
+    each of ``methods`` (``indexscan``, ``seqscan``, ``hashjoin``…), then set back: for a
+    query whose plan the caller knows better than the planner's estimates."""
+    if not methods or connection.vendor != "postgresql":
         yield
         return
-    # SET LOCAL needs a transaction (and never outlives it, so a connection pooler in
-    # transaction mode never hands the setting to another client); no savepoint when the
-    # request already runs in one.
+    # A local setting (SET LOCAL) needs a transaction and never outlives it, so a
+    # connection pooler in transaction mode never hands it to another client; no savepoint
+    # when the request already runs in one. One statement sets them all, one sets them back.
     outer = nullcontext() if connection.in_atomic_block else transaction.atomic()
     with outer:
+        settings = [f"enable_{method}" for method in methods]
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute(
+                "SELECT set_config(name, 'off', true) FROM pg_settings WHERE name = ANY(%s)",
+                [settings],
+            )
         try:
             yield
         finally:
-            # SET LOCAL lasts to the end of the outermost transaction, which may be the
-            # request's: the setting must not reach the page's other queries.
+            # A local setting lasts to the end of the outermost transaction, which may be
+            # the request's: it must not reach the page's other queries.
             with connection.cursor() as cursor:
-                cursor.execute("RESET enable_indexscan")
+                cursor.execute(
+                    "SELECT set_config(name, reset_val, true) FROM pg_settings"
+                    " WHERE name = ANY(%s)",
+                    [settings],
+                )
 
 
 def keyset_page(

@@ -8,21 +8,26 @@ import django_filters
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
-from drive.suppliers.models import LongTermAgreement, SizeClass, SupplierSector
+from drive.suppliers.models import (
+    EMPLOYEES_ASCENDING,
+    EMPLOYEES_DESCENDING,
+    SIZE_RANK,
+    SIZE_RANKS,
+    UNKNOWN_SIZE_RANK,
+    LongTermAgreement,
+    SizeClass,
+    SupplierSector,
+)
 
 SME_CLASSES = (SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM)
 SIZE_CHOICES = (
@@ -39,15 +44,8 @@ BIGRAM_NAMES = (
     " || ' ' || suppliers_supplier.city)"
 )
 
-# ``sort`` values → ORDER BY; every ordering ends with ``id`` so pages are stable.
-_SIZE_RANK = Case(
-    When(size_class=SizeClass.MICRO, then=Value(1)),
-    When(size_class=SizeClass.SMALL, then=Value(2)),
-    When(size_class=SizeClass.MEDIUM, then=Value(3)),
-    When(size_class=SizeClass.LARGE, then=Value(4)),
-    default=Value(5),
-    output_field=IntegerField(),
-)
+# ``sort`` values → ORDER BY; every ordering ends with ``id`` so pages are stable. Each has
+# an index that fits it in full (models.Supplier.Meta.indexes).
 # Names sort without regard to case ("name_key" = Lower(legal_name), index
 # supplier_buyer_lname_idx): an all-capital imported name does not jump to the top.
 SORTS: dict[str, tuple] = {
@@ -70,15 +68,10 @@ def sorted_suppliers(queryset: QuerySet, sort: str) -> QuerySet:
     if "name_key" not in queryset.query.annotations:
         queryset = queryset.annotate(name_key=Lower("legal_name"))
     if "size" in sort:
-        queryset = queryset.annotate(size_rank=_SIZE_RANK)
+        queryset = queryset.annotate(size_rank=SIZE_RANK)
     if "employees" in sort:
-        # Unknown headcounts go last in both directions.
         queryset = queryset.annotate(
-            employees_sort=Case(
-                When(employees__isnull=True, then=Value(-1 if sort.startswith("-") else 2**31 - 1)),
-                default="employees",
-                output_field=IntegerField(),
-            )
+            employees_sort=EMPLOYEES_DESCENDING if sort.startswith("-") else EMPLOYEES_ASCENDING
         )
     return queryset.order_by(*SORTS[sort])
 
@@ -132,9 +125,13 @@ class SupplierFilter(django_filters.FilterSet):
         )
 
     def filter_size(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # On the size rank, the size sorts' index key (models.SIZE_RANK): a range of it, so
+        # "SMEs, largest first" reads the index from the first medium-sized supplier instead
+        # of stepping over every large one (SME = ranks 1-3, unknown = 5).
+        queryset = queryset.alias(size_band=SIZE_RANK)
         if value == "sme":
-            return queryset.filter(size_class__in=SME_CLASSES)
-        return queryset.filter(size_class="" if value == "unknown" else value)
+            return queryset.filter(size_band__lte=SIZE_RANKS[SizeClass.MEDIUM])
+        return queryset.filter(size_band=SIZE_RANKS.get(value, UNKNOWN_SIZE_RANK))
 
     def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(women_owned=value == "yes")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -16,6 +16,24 @@ class SizeClass(models.TextChoices):
     SMALL = "small", _("Small")
     MEDIUM = "medium", _("Medium")
     LARGE = "large", _("Large")
+
+
+# The list's sort keys that are expressions (drive/suppliers/filters.py SORTS). The indexes
+# below are built on these very expressions, so PostgreSQL reads a page sorted by size or
+# headcount in order from an index instead of sorting the registry: an expression index is
+# used only when the query's expression is the same.
+SIZE_RANKS = {SizeClass.MICRO: 1, SizeClass.SMALL: 2, SizeClass.MEDIUM: 3, SizeClass.LARGE: 4}
+UNKNOWN_SIZE_RANK = 5
+SIZE_RANK = models.Case(
+    *(models.When(size_class=size, then=models.Value(rank)) for size, rank in SIZE_RANKS.items()),
+    default=models.Value(UNKNOWN_SIZE_RANK),
+    output_field=models.IntegerField(),
+)
+# Unknown headcounts go last in both directions.
+EMPLOYEES_ASCENDING = Coalesce(
+    "employees", models.Value(2**31 - 1), output_field=models.IntegerField()
+)
+EMPLOYEES_DESCENDING = Coalesce("employees", models.Value(-1), output_field=models.IntegerField())
 
 
 class Sector(models.Model):
@@ -76,6 +94,27 @@ class SectorSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} → {self.sector_id}"
+
+
+def _sort_index(name: str, key, *, descending: bool = False) -> models.Index:
+    """(buyer, key [DESC], lower(legal_name), id): a list sort read in order from its index."""
+    key = key if isinstance(key, models.Expression) else models.F(key)
+    return models.Index(
+        models.F("buyer"),
+        key.desc() if descending else key,
+        Lower("legal_name"),
+        models.F("id"),
+        name=name,
+    )
+
+
+SORT_INDEXES = (
+    _sort_index("supplier_buyer_country_d_idx", "country", descending=True),
+    _sort_index("supplier_buyer_sizerank_idx", SIZE_RANK),
+    _sort_index("supplier_buyer_sizerank_d_idx", SIZE_RANK, descending=True),
+    _sort_index("supplier_buyer_employees_idx", EMPLOYEES_ASCENDING),
+    _sort_index("supplier_buyer_employees_d_idx", EMPLOYEES_DESCENDING, descending=True),
+)
 
 
 class Supplier(models.Model):
@@ -166,6 +205,8 @@ class Supplier(models.Model):
             ),
             models.Index(fields=["buyer", "size_class"], name="supplier_buyer_size_idx"),
             models.Index(fields=["buyer", "-updated_at", "-id"], name="supplier_buyer_updated_idx"),
+            # The sorts by an expression, and those that mix directions (migration 0008).
+            *SORT_INDEXES,
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
-from drive.core.keyset import bounded_count, keyset_page
+from drive.core.keyset import keyset_page
 from drive.suppliers import services
 from drive.suppliers.filters import (
     DEFAULT_SORT,
@@ -52,9 +52,11 @@ from drive.suppliers.permissions import (
     can_view_registry,
 )
 from drive.suppliers.selectors import (
+    first_page_of_many,
     registry_countries,
     registry_sectors,
     supplier_search,
+    total_of,
     visible_suppliers,
     with_list_columns,
 )
@@ -116,17 +118,24 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
         filter_form, rows = error.form, sorted_suppliers(Supplier.objects.none(), ordering)
-    # Keyset pages (drive/core/keyset.py): page 20,000 costs what page 1 costs; the total
-    # is counted up to a bound, never over the whole registry.
-    page = keyset_page(
-        with_list_columns(rows),
-        SORTS[ordering],
-        after=params.get("after"),
-        before=params.get("before"),
-        size=PAGE_SIZE,
-        search=bool(params.get("q", "").strip()),
-    )
-    total, total_exact = bounded_count(rows) if page.rows or not page.first else (0, True)
+    # The total first: exact up to a bound, estimated beyond, never a count of the whole
+    # registry (drive/suppliers/README.md, "At a million suppliers").
+    searching = bool(params.get("q", "").strip())
+    total = total_of(rows, search=searching)
+    columns = with_list_columns(rows)
+    after, before = params.get("after"), params.get("before")
+    page = None
+    if searching and not total.exact and not (after or before):
+        # A common word: its first page is usually among the first rows of the list.
+        without_words = params.copy()
+        without_words.pop("q")
+        unsearched = supplier_search(user=user, params=without_words)
+        page = first_page_of_many(columns, SORTS[ordering], unsearched=unsearched, size=PAGE_SIZE)
+    if page is None:
+        # Keyset pages (drive/core/keyset.py): page 20,000 costs what page 1 costs.
+        page = keyset_page(
+            columns, SORTS[ordering], after=after, before=before, size=PAGE_SIZE, search=searching
+        )
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
     countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
     context = {
@@ -134,7 +143,6 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "suppliers": page.rows,
         "total": total,
-        "total_exact": total_exact,
         "filtering": filtering,
         "registry_empty": not page.rows
         and page.first

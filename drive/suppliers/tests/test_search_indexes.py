@@ -10,47 +10,83 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
-from drive.core.keyset import matches_first
+from drive.core.keyset import keyset_page, matches_first
 from drive.factories import SupplierFactory
-from drive.suppliers.filters import SupplierFilter
+from drive.suppliers.filters import SORTS, SupplierFilter
 from drive.suppliers.models import Supplier
-from drive.suppliers.selectors import supplier_search
+from drive.suppliers.selectors import (
+    COUNT_BOUND,
+    WALK_WINDOW,
+    Total,
+    supplier_search,
+    total_of,
+)
 
 SEARCHES = {
     "harmony": "supplier_legal_name_trgm",
     "R000012": "supplier_registration_number_trgm",
     "明珠": "supplier_names_bigram",
 }
-SORTS = {
-    "": "supplier_buyer_lname_idx",
-    "sort=-name": "supplier_buyer_lname_idx",
-    "sort=country": "supplier_buyer_country_idx",
-    "country=VN": "supplier_buyer_country_idx",
-    "sort=-updated": "supplier_buyer_updated_idx",
-    "sort=updated": "supplier_buyer_updated_idx",
+# Every sort of the list (filters.SORTS) → the index it is read in order from.
+SORT_INDEXES = {
+    "name": "supplier_buyer_lname_idx",
+    "-name": "supplier_buyer_lname_idx",
+    "country": "supplier_buyer_country_idx",
+    "-country": "supplier_buyer_country_d_idx",
+    "size": "supplier_buyer_sizerank_idx",
+    "-size": "supplier_buyer_sizerank_d_idx",
+    "employees": "supplier_buyer_employees_idx",
+    "-employees": "supplier_buyer_employees_d_idx",
+    "updated": "supplier_buyer_updated_idx",
+    "-updated": "supplier_buyer_updated_idx",
+}
+# Filters, each with a sort that fits it → the index the page is read from.
+FILTERS = {
+    "country=VN": "supplier_buyer_country_",  # either direction fits one country
+    "country=VN&sort=-country": "supplier_buyer_country_d_idx",
+    "size=sme&sort=-size": "supplier_buyer_sizerank_d_idx",
+    "size=micro&sort=size": "supplier_buyer_sizerank_",  # one class: either direction fits
+    "size=unknown": "supplier_buyer_sizerank_",  # one size class, then by name
+    "women_owned=yes": "supplier_buyer_lname_idx",
+    "lta=yes&sort=-employees": "supplier_buyer_employees_d_idx",
+    "sector=53&sort=-updated": "supplier_buyer_updated_idx",
 }
 WORDS = ["Pearl", "River", "Golden", "Bright", "Everwin", "Lotus", "Summit", "Delta"]
 ZH = ["深圳", "上海", "宁波", "苏州", "广州", "厦门"]
+SIZES = ["micro", "small", "medium", "large", ""]
 
 
-def _plan(rows, *, search: bool) -> str:
+def _explain(rows, *, search: bool = False, in_order: bool = False) -> str:
     with matches_first(search), transaction.atomic():  # as the list page reads it
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SHOW enable_indexscan")
             # matches_first turned its setting back (it must not leak into other queries).
             assert cursor.fetchone()[0] == ("off" if search else "on")
-            if not search:
+            if in_order:
                 # A page of a sorted list must come in order from an index, not from
                 # sorting the registry.
                 cursor.execute("SET LOCAL enable_sort = off")
-        return rows[:26].explain()
+        return rows.explain()
 
 
-def test_each_list_query_has_an_index_that_fits_it(alice, agency):
-    if connection.vendor != "postgresql":
-        pytest.skip("query plans are checked in the PostgreSQL run of the suite")
+def _explain_sql(sql: str) -> str:
+    """The plan of a query the list ran (its SQL as captured), with sorts and sequential
+    scans made as costly as _explain makes them."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql.replace("%", "%%"))
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _plan(rows, *, search: bool) -> str:
+    return _explain(rows[:26], search=search, in_order=not search)
+
+
+def _seed(agency) -> None:
     Supplier.objects.bulk_create(
         Supplier(
             buyer=agency,
@@ -59,20 +95,83 @@ def test_each_list_query_has_an_index_that_fits_it(alice, agency):
             registration_number=f"R{i:07d}",
             country=["CN", "VN", "KE", "IN"][i % 4],
             city="Shenzhen",
+            size_class=SIZES[i % 5],
+            employees=None if i % 7 == 0 else i % 900,
+            women_owned=i % 3 == 0,
         )
         for i in range(2_000)
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE suppliers_supplier")
+
+
+def _sorted_from_index(plan: str) -> bool:
+    """No Sort node reads the registry (the with_list_columns subqueries are not asked)."""
+    return not any(line.lstrip(" ->").startswith("Sort ") for line in plan.splitlines())
+
+
+def test_each_list_query_has_an_index_that_fits_it(alice, agency):
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans are checked in the PostgreSQL run of the suite")
+    _seed(agency)
+    assert set(SORT_INDEXES) == set(SORTS), "a new sort needs its index (and a line here)"
     # The search's own condition (without the registry's scope, which a test-sized table
     # would answer from the buyer's index) must be answerable from its index.
     for term, index in SEARCHES.items():
         matches = SupplierFilter(data={"q": term}, queryset=Supplier.objects.all()).qs
         plan = _plan(matches, search=True)
         assert index in plan, (term, plan)
-    for query, index in SORTS.items():
+    # Every sort, first page and a later one (keyset: the position is an index condition).
+    for sort, index in SORT_INDEXES.items():
+        rows = supplier_search(user=alice, params=QueryDict(f"sort={sort}"))
+        plan = _plan(rows, search=False)
+        assert index in plan and _sorted_from_index(plan), (sort, plan)
+        token = keyset_page(rows, SORTS[sort], size=25).next_token
+        with CaptureQueriesContext(connection) as later:
+            keyset_page(rows, SORTS[sort], after=token, size=25)
+        (query,) = [q["sql"] for q in later.captured_queries]
+        plan = _explain_sql(query)
+        assert index in plan and _sorted_from_index(plan), (sort, "later page", plan)
+        assert "Index Cond" in plan, (sort, "the position must bound the index scan", plan)
+    for query, index in FILTERS.items():
         plan = _plan(supplier_search(user=alice, params=QueryDict(query)), search=False)
-        assert index in plan, (query, plan)
+        assert index in plan and _sorted_from_index(plan), (query, plan)
+        assert "Seq Scan on suppliers_supplier" not in plan, (query, plan)
+
+
+def test_a_common_words_first_page_reads_a_window_of_the_sort_index(alice, agency):
+    """``first_page_of_many``: the first rows of the list in its order (an index), each
+    looked up by its key: never the whole registry searched and joined."""
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans are checked in the PostgreSQL run of the suite")
+    _seed(agency)
+    for sort, index in SORT_INDEXES.items():
+        unsearched = supplier_search(user=alice, params=QueryDict(f"sort={sort}"))
+        rows = supplier_search(user=alice, params=QueryDict(f"q=textiles&sort={sort}"))
+        window = unsearched.order_by(*SORTS[sort]).values_list("pk", flat=True)[:WALK_WINDOW]
+        plan = _plan(window, search=False)
+        assert index in plan and _sorted_from_index(plan), (sort, plan)
+        plan = _explain(rows.filter(pk__in=list(window)).order_by(*SORTS[sort])[:26])
+        # Bounded by the window's keys (read by key, or checked along an index).
+        assert "= ANY ('{" in plan, (sort, plan)
+        assert "Seq Scan on suppliers_supplier" not in plan, (sort, plan)
+
+
+def test_a_total_is_counted_from_an_index_and_estimated_beyond_its_bound(alice, agency):
+    if connection.vendor != "postgresql":
+        pytest.skip("estimates come from PostgreSQL's planner")
+    _seed(agency)
+    registry = supplier_search(user=alice, params=QueryDict(""))
+    plan = _explain(registry.order_by().values("pk")[: COUNT_BOUND + 1])
+    assert "Index Only Scan" in plan or "Index Scan" in plan, plan
+    total = total_of(registry, bound=500)
+    # 2,000 suppliers, ANALYZEd: the planner's estimate, rounded and said to be one.
+    assert total.about and not total.exact and 1_500 <= total.n <= 2_500, total
+    assert str(total) == f"about {total.n:,}"
+    assert total_of(registry, bound=5_000) == Total(2_000)
+    # A search's estimate is a guess: "more than".
+    searched = supplier_search(user=alice, params=QueryDict("q=textiles"))
+    assert str(total_of(searched, search=True, bound=500)) == "more than 500"
 
 
 def test_two_character_chinese_search_finds_names_in_either_column(alice, agency):

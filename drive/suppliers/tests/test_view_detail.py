@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from drive.suppliers import services
-from drive.suppliers.models import Sector
+from drive.suppliers.models import Sector, SupplierSector
 
 
 def detail(supplier) -> str:
@@ -115,3 +117,22 @@ def test_other_organisations_get_404(client_of, bob, carol, dave, ivan, cedar, b
     assert client_of(carol).get(detail(bright)).status_code == 404
     assert client_of(dave).get(detail(bright)).status_code == 404
     assert client_of(ivan).get(detail(bright)).status_code == 404
+
+
+def test_a_full_profile_costs_the_same_few_queries_as_an_empty_one(
+    client_of, alice, agency, bright, django_assert_num_queries
+):
+    """The profile page reads each kind of item in one query, however many there are."""
+    client = client_of(alice)
+    url = reverse("suppliers:detail", args=[bright.pk])
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as empty:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        bright.certifications.create(standard="ISO 9001", number=f"C-{n}")
+        bright.agreements.create(number=f"LTA-{n}", agency="UNDP")
+        bright.contacts.create(name=f"Contact {n}", email=f"c{n}@bright.example.cn")
+        SupplierSector.objects.get_or_create(supplier=bright, sector_id=[53, 11, 42, 43][n])
+    with django_assert_num_queries(len(empty.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "LTA-3" in page and "Contact 3" in page

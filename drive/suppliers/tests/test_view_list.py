@@ -142,13 +142,48 @@ def test_a_forged_or_foreign_page_link_starts_again_at_the_first_page(client_of,
         assert listed(response) == listed(first)
 
 
-def test_a_huge_registry_says_more_than_instead_of_counting_it(
+def test_a_huge_registry_says_about_how_many_instead_of_counting_it(
     client_of, alice, agency, monkeypatch
 ):
-    SupplierFactory.create_batch(12, buyer=agency)
-    monkeypatch.setattr("drive.suppliers.views.bounded_count", lambda qs: (10, False))
-    html = client_of(alice).get(URL).content.decode()
-    assert "More than 10 suppliers" in html
+    """Past COUNT_BOUND rows the total is PostgreSQL's estimate, rounded and said to be one;
+    a search's estimate is a guess, so a big search result says "more than"."""
+    SupplierFactory.create_batch(12, buyer=agency, city="Shenzhen")
+    monkeypatch.setattr("drive.suppliers.selectors.COUNT_BOUND", 10)
+    monkeypatch.setattr("drive.suppliers.selectors.estimated_rows", lambda qs: 1_003_412)
+    client = client_of(alice)
+    assert "About 1,000,000 suppliers" in client.get(URL).content.decode()
+    assert "More than 10 suppliers" in client.get(URL, {"q": "shenzhen"}).content.decode()
+    monkeypatch.setattr("drive.suppliers.selectors.estimated_rows", lambda qs: None)
+    assert "More than 10 suppliers" in client.get(URL).content.decode()
+
+
+def test_a_common_word_lists_the_same_first_page_whichever_way_it_is_read(
+    client_of, alice, agency, monkeypatch
+):
+    """A search with many matches looks for its first page in the first rows of the list
+    (WALK_WINDOW); when they hold too few matches it finds them all and sorts them. Both
+    give the same page, in every sort."""
+    for i in range(40):
+        SupplierFactory(
+            buyer=agency,
+            legal_name=f"{'Harmony' if i % 3 == 0 else 'Lotus'} Works {i:02d}",
+            employees=i * 7 if i % 5 else None,
+            country=["CN", "VN", "KE"][i % 3],
+        )
+    monkeypatch.setattr("drive.suppliers.views.PAGE_SIZE", 5)
+    client = client_of(alice)
+    for sort in ("name", "-name", "country", "-country", "-employees", "size"):
+        # Few matches (the bound is above them): found, then sorted.
+        monkeypatch.setattr("drive.suppliers.selectors.COUNT_BOUND", 1_000)
+        expected = listed(client.get(URL, {"q": "harmony", "sort": sort}))
+        # Many matches: looked for in the first rows of the list, else found and sorted.
+        monkeypatch.setattr("drive.suppliers.selectors.COUNT_BOUND", 5)
+        monkeypatch.setattr("drive.suppliers.selectors.WALK_WINDOW", 1_000)
+        walked = client.get(URL, {"q": "harmony", "sort": sort})
+        monkeypatch.setattr("drive.suppliers.selectors.WALK_WINDOW", 3)
+        sorted_matches = client.get(URL, {"q": "harmony", "sort": sort})
+        assert len(expected) == 5 and all(name.startswith("Harmony") for name in expected)
+        assert listed(walked) == listed(sorted_matches) == expected, sort
 
 
 def test_empty_registry_tells_alice_what_to_do(client_of, alice):
@@ -238,8 +273,9 @@ def test_query_count_does_not_grow_with_the_registry(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(URL, {"sort": "-employees"})
     assert len(response.context["suppliers"]) == 25
-    # A search on PostgreSQL sets and resets one planner setting (drive/core/keyset.py).
-    planner = 2 if connection.vendor == "postgresql" else 0
+    # A search on PostgreSQL sets and resets one planner setting (drive/core/keyset.py)
+    # around each of its two reads: the total, then the page.
+    planner = 4 if connection.vendor == "postgresql" else 0
     with django_assert_max_num_queries(13 + planner):
         client.get(URL, {"q": "Shenzhen", "size": "sme", "lta": "yes", "sector": "53"})
 
