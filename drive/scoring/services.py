@@ -12,32 +12,34 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
-from drive.audit.services import audit_event, audit_record, audit_record_many
+from drive.audit.services import audit_event, audit_record
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
+from drive.events.registry import has_subscribers
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
-from drive.scoring import engine
+from drive.scoring import bulk, engine
 from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
 from drive.scoring.models import (
     APPEAL_MOVES,
     Appeal,
     AppealStatus,
-    QuestionScore,
     Score,
     ScoreOverride,
+    ScoreQuestions,
+    encode_question_score,
     ScoringMethod,
     ThemeScore,
     VerifiedCorrection,
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
-from drive.scoring.selectors import current_score, method_current
+from drive.scoring.selectors import current_score, method_current, question_score_of
 
 
 class ScoringRefused(DomainError):
@@ -67,9 +69,6 @@ def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
     ]
 
 
-QuestionRow = tuple[int, Any, Decimal, Decimal, str, bool, str]
-
-
 def _build(
     *,
     assessment: Assessment,
@@ -78,11 +77,11 @@ def _build(
     questions: list[Question],
     overrides: dict[str, ScoreOverride],
     corrections: dict[str, VerifiedCorrection] | None = None,
-) -> tuple[Score, list[ThemeScore], list[QuestionRow]]:
-    """The score, its theme rows and its question rows (question id, value, earned,
-    possible, reason, red flag, note: plain tuples, as there are many). A verified
-    correction replaces the submitted answer and its evidence; its row's note is the
-    verification date (ISO), which the explanation shows."""
+) -> tuple[Score, list[ThemeScore], list[list[Any]]]:
+    """The score, its theme rows and its question results in their stored form
+    (:meth:`QuestionScore.encode`, as there are many). A verified correction replaces the
+    submitted answer and its evidence; its result's note is the verification date (ISO),
+    which the explanation shows; an override's note is the decision."""
     corrections = corrections or {}
     answers = {**submission.answers, **{code: c.value for code, c in corrections.items()}}
     documents = {
@@ -121,7 +120,7 @@ def _build(
     ]
     by_code = {q.code: q for q in questions}
     question_rows = [
-        (
+        encode_question_score(
             by_code[r.code].pk,
             r.value,
             r.earned,
@@ -180,7 +179,7 @@ def score_compute(
         "supplier", "version", "enrolment__programme__buyer"
     ).get(pk=assessment.pk)
     with transaction.atomic():
-        overrides = _overrides(assessment)
+        overrides = _overrides([assessment.pk]).get(assessment.pk, {})
         score, theme_rows, question_rows = _build(
             assessment=assessment,
             submission=submission,
@@ -195,7 +194,7 @@ def score_compute(
             score.pk = existing.pk
             score.created_at = existing.created_at
             existing.themes.all().delete()
-            existing.questions.all().delete()
+            ScoreQuestions.objects.filter(score=existing).delete()
             score.save(force_update=True)
         else:
             try:
@@ -207,7 +206,7 @@ def score_compute(
                     assessment=assessment, method=method, submission_number=submission.number
                 )
         ThemeScore.objects.bulk_create(theme_rows)
-        _insert_question_rows([(score.pk, question_rows)])
+        ScoreQuestions.objects.create(score=score, rows=question_rows)
         audit_record(
             actor=by,
             action="scoring.score.recomputed" if existing else "scoring.score.computed",
@@ -219,15 +218,16 @@ def score_compute(
     return score
 
 
-def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
-    overrides: dict[str, ScoreOverride] = {}
+def _overrides(assessment_ids: Iterable[int]) -> dict[int, dict[str, ScoreOverride]]:
+    """The overrides by assessment and question code (the latest of a question wins)."""
+    found: dict[int, dict[str, ScoreOverride]] = {}
     for override in (
-        ScoreOverride.objects.filter(assessment=assessment)
+        ScoreOverride.objects.filter(assessment_id__in=list(assessment_ids))
         .select_related("question")
         .order_by("created_at", "pk")
     ):
-        overrides[override.question.code] = override
-    return overrides
+        found.setdefault(override.assessment_id, {})[override.question.code] = override
+    return found
 
 
 def _corrections(assessment_ids: Iterable[int]) -> dict[int, dict[str, VerifiedCorrection]]:
@@ -317,59 +317,65 @@ def verified_correction_withdraw(*, action_id: int) -> Score | None:
 
 
 def score_compute_many(
-    *, assessments: Iterable[Assessment], method: ScoringMethod, by: User | None = None
+    *, assessments: Iterable[Assessment | int], method: ScoringMethod, by: User | None = None
 ) -> list[Score]:
-    """Score the latest submission of each assessment with ``method`` in one transaction
-    with batched inserts (``rescore`` and the benchmark). Assessments already scored for
-    that submission and method are skipped, so a rerun does nothing twice.
-    Side effects: the scores with their rows; one audit event per score (one INSERT).
+    """Score the latest submission of each assessment (or assessment id) with ``method``
+    in one transaction with bulk writes (``rescore``, the benchmarks). Assessments already
+    scored for that submission and method are skipped, so a rerun does nothing twice.
+    Scores the same as :func:`score_compute` one by one.
+    Side effects: the scores with their theme rows and question results; one audit event
+    ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
+    one by one through ``audit_record`` so that each also records its domain event).
     """
-    assessments = list(assessments)
-    ids = [a.pk for a in assessments]
-    latest = {
-        row["assessment_id"]: row["number"]
-        for row in Submission.objects.filter(assessment_id__in=ids)
+    if isinstance(assessments, QuerySet):
+        ids = list(assessments.values_list("pk", flat=True))
+    else:
+        ids = [getattr(a, "pk", a) for a in assessments]
+    scores, theme_rows, question_rows = _compute_batch(ids, method)
+    if scores:
+        with transaction.atomic():
+            _store_batch(scores, theme_rows, question_rows, by=by)
+    return scores
+
+
+def _compute_batch(
+    ids: list[int], method: ScoringMethod
+) -> tuple[list[Score], list[ThemeScore], list[list[list[Any]]]]:
+    """Read what scoring ``ids`` needs (seven queries) and score the latest submission of
+    each one not yet scored with ``method``; nothing is written."""
+    latest = dict(
+        Submission.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
         .annotate(number=Max("number"))
-    }
+        .values_list("assessment_id", "number")
+    )
     done = set(
         Score.objects.filter(assessment_id__in=ids, method=method).values_list(
             "assessment_id", "submission_number"
         )
     )
-    wanted = [
-        (a.pk, latest[a.pk])
-        for a in assessments
-        if a.pk in latest and (a.pk, latest[a.pk]) not in done
-    ]
+    wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
     if not wanted:
-        return []
+        return [], [], []
     submissions = {
         s.assessment_id: s
         for s in Submission.objects.filter(
-            assessment_id__in=[pk for pk, _n in wanted],
-            number__in={n for _pk, n in wanted},
+            assessment_id__in=list(wanted), number__in=set(wanted.values())
         )
-        if (s.assessment_id, s.number) in set(wanted)
+        if wanted[s.assessment_id] == s.number
     }
-    overrides: dict[int, dict[str, ScoreOverride]] = {}
-    for override in (
-        ScoreOverride.objects.filter(assessment_id__in=submissions)
-        .select_related("question")
-        .order_by("created_at", "pk")
-    ):
-        overrides.setdefault(override.assessment_id, {})[override.question.code] = override
+    overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = (
-        Assessment.objects.filter(pk__in=submissions)
-        .select_related("supplier", "enrolment__programme")
+        Assessment.objects.filter(pk__in=list(submissions))
+        .select_related("supplier", "enrolment__programme__buyer")
         .prefetch_related("supplier__sectors")
         .order_by("pk")
     )
     versions: dict[int, list[Question]] = {}
     scores: list[Score] = []
     theme_rows: list[ThemeScore] = []
-    question_rows: list[list[QuestionRow]] = []
+    question_rows: list[list[list[Any]]] = []
     for assessment in rows:
         if assessment.version_id not in versions:
             versions[assessment.version_id] = questions_of(assessment.version)
@@ -384,68 +390,93 @@ def score_compute_many(
         scores.append(score)
         theme_rows.extend(themes)
         question_rows.append(questions)
-    with transaction.atomic():
-        Score.objects.bulk_create(scores, batch_size=1000)
-        for row in theme_rows:
-            row.score_id = row.score.pk
-        ThemeScore.objects.bulk_create(theme_rows, batch_size=2000)
-        _insert_question_rows(
-            [(score.pk, rows) for score, rows in zip(scores, question_rows, strict=True)]
-        )
-        audit_record_many(
-            [
-                audit_event(
-                    actor=by,
-                    organisation=score.assessment.enrolment.programme.buyer_id,
-                    target=score.assessment,
-                    action="scoring.score.computed",
-                    after=_summary(score),
+    return scores, theme_rows, question_rows
+
+
+SCORE_COLUMNS = (
+    "id",
+    "assessment_id",
+    "submission_number",
+    "method_id",
+    "overall",
+    "band",
+    "band_capped",
+    "red_flags",
+    "created_at",
+)
+THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
+
+
+def _store_batch(
+    scores: list[Score],
+    theme_rows: list[ThemeScore],
+    question_rows: list[list[list[Any]]],
+    *,
+    by: User | None,
+) -> None:
+    """Write computed scores with their rows (inside the caller's transaction): on
+    PostgreSQL with ``COPY`` (score ids drawn from the sequence first), elsewhere with
+    ``bulk_create`` and ``executemany``."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        for score, pk in zip(scores, bulk.allocate_ids(Score, len(scores)), strict=True):
+            score.pk = pk
+            score.created_at = now
+        bulk.insert_rows(
+            Score,
+            SCORE_COLUMNS,
+            (
+                (
+                    s.pk,
+                    s.assessment_id,
+                    s.submission_number,
+                    s.method_id,
+                    s.overall,
+                    s.band,
+                    s.band_capped,
+                    s.red_flags,
+                    now,
                 )
-                for score in scores
-            ]
+                for s in scores
+            ),
         )
-    return scores
-
-
-def _insert_question_rows(batches: list[tuple[int, list[QuestionRow]]]) -> None:
-    """Plain ``executemany`` for the many question rows of a batch: the same columns as
-    ``bulk_create`` writes, without building the ORM's per-field SQL for every row (the
-    largest cost of rescoring; see bench/scoring_bench.py)."""
-    meta = QuestionScore._meta
-    value_field = meta.get_field("value")
-    table = connection.ops.quote_name(meta.db_table)
-    columns = (
-        "score_id",
-        "question_id",
-        "value",
-        "earned",
-        "possible",
-        "reason",
-        "red_flag",
-        "note",
-    )
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    decimal = connection.ops.adapt_decimalfield_value
-    params = [
+    else:
+        Score.objects.bulk_create(scores, batch_size=1000)
+    bulk.insert_rows(
+        ThemeScore,
+        THEME_COLUMNS,
         (
-            score_id,
-            question_id,
-            value_field.get_db_prep_save(value, connection),
-            decimal(earned, 10, 2),
-            decimal(possible, 10, 2),
-            reason,
-            red_flag,
-            note,
+            (t.score.pk, t.theme_id, t.weight, t.earned, t.possible, t.value)
+            for t in theme_rows
+        ),
+    )
+    bulk.insert_rows(
+        ScoreQuestions,
+        ("score_id", "rows"),
+        ((s.pk, bulk.json_text(rows)) for s, rows in zip(scores, question_rows, strict=True)),
+    )
+    action = "scoring.score.computed"
+    events = [
+        audit_event(
+            actor=by,
+            organisation=score.assessment.enrolment.programme.buyer,
+            target=score.assessment,
+            action=action,
+            after=_summary(score),
         )
-        for score_id, rows in batches
-        for question_id, value, earned, possible, reason, red_flag, note in rows
+        for score in scores
     ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
+    if has_subscribers(action):
+        for score, event in zip(scores, events, strict=True):
+            audit_record(
+                actor=by,
+                action=action,
+                target=score.assessment,
+                after=event.after,
+                organisation=score.assessment.enrolment.programme.buyer,
+            )
+    else:
+        bulk.insert_instances(events)
 
 
 def scoring_method_publish(
@@ -567,7 +598,7 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
     if appeal.question_id is not None:
         if points is None:
             raise ScoringRefused(_("Enter the points this answer earns."))
-        row = score.questions.filter(question_id=appeal.question_id).first() if score else None
+        row = question_score_of(score, appeal.question_id) if score else None
         possible = row.possible if row else Decimal(0)
         if possible <= 0:
             raise ScoringRefused(
