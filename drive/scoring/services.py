@@ -33,10 +33,10 @@ from drive.scoring.models import (
     Score,
     ScoreOverride,
     ScoreQuestions,
-    encode_question_score,
     ScoringMethod,
     ThemeScore,
     VerifiedCorrection,
+    encode_question_score,
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
 from drive.scoring.selectors import current_score, method_current, question_score_of
@@ -445,10 +445,7 @@ def _store_batch(
     bulk.insert_rows(
         ThemeScore,
         THEME_COLUMNS,
-        (
-            (t.score.pk, t.theme_id, t.weight, t.earned, t.possible, t.value)
-            for t in theme_rows
-        ),
+        ((t.score.pk, t.theme_id, t.weight, t.earned, t.possible, t.value) for t in theme_rows),
     )
     bulk.insert_rows(
         ScoreQuestions,
