@@ -200,6 +200,8 @@ def encode_question_score(
 
 def _hundredths(points: Decimal) -> int:
     """Points as whole hundredths, rounded as a ``DecimalField(decimal_places=2)`` stores."""
+    if not points:
+        return 0
     scaled = points * 100
     whole = int(scaled)
     if whole == scaled:  # the usual case, without quantizing

@@ -129,6 +129,8 @@ def rescore_all(
     """Score every pending assessment (optionally of one programme) with ``method``, range
     by range, on ``workers`` processes; returns each range's outcome in id order."""
     ids = list(pending(method, programme_id=programme_id).values_list("pk", flat=True))
+    if workers > 1:  # at least one range per worker, so that every worker has work
+        range_size = max(1, min(range_size, -(-len(ids) // workers)))
     ranges = id_ranges(ids, range_size)
     outcomes: list[RangeOutcome] = []
     if workers <= 1 or len(ranges) <= 1:

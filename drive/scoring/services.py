@@ -26,6 +26,7 @@ from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import bulk, engine
 from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
+from drive.scoring.engine import ThemeResult
 from drive.scoring.models import (
     APPEAL_MOVES,
     Appeal,
@@ -40,6 +41,7 @@ from drive.scoring.models import (
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
 from drive.scoring.selectors import current_score, method_current, question_score_of
+from drive.suppliers.models import SupplierSector
 
 
 class ScoringRefused(DomainError):
@@ -56,14 +58,14 @@ class _Context:
     questions: list[Question]
 
 
-def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
+def _not_applicable(
+    questions: Sequence[Question], supplier: Any, sectors: Sequence[int] | None = None
+) -> list[str]:
+    """Codes of the questions that do not apply to ``supplier`` (size class, sectors;
+    ``sectors`` given when read for a whole batch)."""
     size_class = supplier.size_class or ""
-    cache = getattr(supplier, "_prefetched_objects_cache", {})
-    sectors = (
-        [s.pk for s in cache["sectors"]]
-        if "sectors" in cache
-        else list(supplier.sectors.values_list("code", flat=True))
-    )
+    if sectors is None:
+        sectors = list(supplier.sectors.values_list("code", flat=True))
     return [
         q.code for q in questions if not question_applies(q, size_class=size_class, sectors=sectors)
     ]
@@ -77,8 +79,9 @@ def _build(
     questions: list[Question],
     overrides: dict[str, ScoreOverride],
     corrections: dict[str, VerifiedCorrection] | None = None,
-) -> tuple[Score, list[ThemeScore], list[list[Any]]]:
-    """The score, its theme rows and its question results in their stored form
+    sectors: Sequence[int] | None = None,
+) -> tuple[Score, list[ThemeResult], list[list[Any]]]:
+    """The score, the engine's theme results and the question results in their stored form
     (:meth:`QuestionScore.encode`, as there are many). A verified correction replaces the
     submitted answer and its evidence; its result's note is the verification date (ISO),
     which the explanation shows; an override's note is the decision."""
@@ -93,7 +96,7 @@ def _build(
         answers,
         documents,
         method.typed_config,
-        not_applicable=_not_applicable(questions, assessment.supplier),
+        not_applicable=_not_applicable(questions, assessment.supplier, sectors),
         overrides={code: o.points for code, o in overrides.items()},
         verified=set(corrections),
     )
@@ -106,22 +109,10 @@ def _build(
         band_capped=result.band_capped,
         red_flags=result.red_flags,
     )
-    themes = {q.theme.code: q.theme for q in questions}
-    theme_rows = [
-        ThemeScore(
-            score=score,
-            theme=themes[t.code],
-            weight=t.weight,
-            earned=t.earned,
-            possible=t.possible,
-            value=t.score,
-        )
-        for t in result.themes
-    ]
-    by_code = {q.code: q for q in questions}
+    # The engine returns one result per question, in the order of ``questions``.
     question_rows = [
         encode_question_score(
-            by_code[r.code].pk,
+            question.id,
             r.value,
             r.earned,
             r.possible,
@@ -133,9 +124,9 @@ def _build(
             if r.code in corrections
             else "",
         )
-        for r in result.questions
+        for question, r in zip(questions, result.questions, strict=True)
     ]
-    return score, theme_rows, question_rows
+    return score, result.themes, question_rows
 
 
 def _summary(score: Score) -> dict[str, Any]:
@@ -180,14 +171,16 @@ def score_compute(
     ).get(pk=assessment.pk)
     with transaction.atomic():
         overrides = _overrides([assessment.pk]).get(assessment.pk, {})
-        score, theme_rows, question_rows = _build(
+        questions = questions_of(assessment.version)
+        score, themes, question_rows = _build(
             assessment=assessment,
             submission=submission,
             method=method,
-            questions=questions_of(assessment.version),
+            questions=questions,
             overrides=overrides,
             corrections=_corrections([assessment.pk]).get(assessment.pk, {}),
         )
+        theme_ids = {q.theme.code: q.theme_id for q in questions}
         before: dict[str, Any] = {}
         if existing is not None:
             before = _summary(existing)
@@ -205,7 +198,17 @@ def score_compute(
                 return Score.objects.get(
                     assessment=assessment, method=method, submission_number=submission.number
                 )
-        ThemeScore.objects.bulk_create(theme_rows)
+        ThemeScore.objects.bulk_create(
+            ThemeScore(
+                score=score,
+                theme_id=theme_ids[t.code],
+                weight=t.weight,
+                earned=t.earned,
+                possible=t.possible,
+                value=t.score,
+            )
+            for t in themes
+        )
         ScoreQuestions.objects.create(score=score, rows=question_rows)
         audit_record(
             actor=by,
@@ -340,9 +343,10 @@ def score_compute_many(
 
 def _compute_batch(
     ids: list[int], method: ScoringMethod
-) -> tuple[list[Score], list[ThemeScore], list[list[list[Any]]]]:
+) -> tuple[list[Score], list[tuple[Any, ...]], list[list[list[Any]]]]:
     """Read what scoring ``ids`` needs (seven queries) and score the latest submission of
-    each one not yet scored with ``method``; nothing is written."""
+    each one not yet scored with ``method``; nothing is written. Theme rows come as
+    ``(index of the score, theme id, weight, earned, possible, value)``."""
     latest = dict(
         Submission.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
@@ -366,19 +370,28 @@ def _compute_batch(
     }
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
-    rows = (
+    rows = list(
         Assessment.objects.filter(pk__in=list(submissions))
         .select_related("supplier", "enrolment__programme__buyer")
-        .prefetch_related("supplier__sectors")
         .order_by("pk")
     )
+    sectors: dict[int, list[int]] = {}
+    for supplier_id, sector_id in SupplierSector.objects.filter(
+        supplier_id__in={a.supplier_id for a in rows}
+    ).values_list("supplier_id", "sector_id"):
+        sectors.setdefault(supplier_id, []).append(sector_id)
     versions: dict[int, list[Question]] = {}
+    theme_ids: dict[int, dict[str, int]] = {}
     scores: list[Score] = []
-    theme_rows: list[ThemeScore] = []
+    theme_rows: list[tuple[Any, ...]] = []
     question_rows: list[list[list[Any]]] = []
     for assessment in rows:
         if assessment.version_id not in versions:
             versions[assessment.version_id] = questions_of(assessment.version)
+            theme_ids[assessment.version_id] = {
+                q.theme.code: q.theme_id for q in versions[assessment.version_id]
+            }
+        ids_of_themes = theme_ids[assessment.version_id]
         score, themes, questions = _build(
             assessment=assessment,
             submission=submissions[assessment.pk],
@@ -386,9 +399,13 @@ def _compute_batch(
             questions=versions[assessment.version_id],
             overrides=overrides.get(assessment.pk, {}),
             corrections=corrections.get(assessment.pk, {}),
+            sectors=sectors.get(assessment.supplier_id, []),
+        )
+        theme_rows.extend(
+            (len(scores), ids_of_themes[t.code], t.weight, t.earned, t.possible, t.score)
+            for t in themes
         )
         scores.append(score)
-        theme_rows.extend(themes)
         question_rows.append(questions)
     return scores, theme_rows, question_rows
 
@@ -409,7 +426,7 @@ THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value"
 
 def _store_batch(
     scores: list[Score],
-    theme_rows: list[ThemeScore],
+    theme_rows: list[tuple[Any, ...]],
     question_rows: list[list[list[Any]]],
     *,
     by: User | None,
@@ -445,7 +462,7 @@ def _store_batch(
     bulk.insert_rows(
         ThemeScore,
         THEME_COLUMNS,
-        ((t.score.pk, t.theme_id, t.weight, t.earned, t.possible, t.value) for t in theme_rows),
+        ((scores[index].pk, *row) for index, *row in theme_rows),
     )
     bulk.insert_rows(
         ScoreQuestions,
