@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from drive.assessments.models import Assessment, Submission
@@ -127,7 +127,11 @@ def rescore_all(
     progress: Callable[[RangeOutcome], None] | None = None,
 ) -> list[RangeOutcome]:
     """Score every pending assessment (optionally of one programme) with ``method``, range
-    by range, on ``workers`` processes; returns each range's outcome in id order."""
+    by range, on ``workers`` processes; returns each range's outcome in id order.
+    Processes only on PostgreSQL (SQLite takes one writer at a time) and outside a
+    transaction (workers would not see its uncommitted rows); otherwise in this process."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1
     ids = list(pending(method, programme_id=programme_id).values_list("pk", flat=True))
     if workers > 1:  # at least one range per worker, so that every worker has work
         range_size = max(1, min(range_size, -(-len(ids) // workers)))
