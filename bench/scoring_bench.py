@@ -19,8 +19,10 @@ on SQLite (a fresh file) and on PostgreSQL (database created and dropped) measur
 - ``compute``: :func:`drive.scoring.services.score_compute` one assessment at a time
   (what the submit task runs) on a sample, with a newly published method version.
 
-Each prints assessments/s, the load average when it ended, and the peak memory (resident
-set) of the process and of its worker processes. Setup (suppliers, enrolments,
+Each prints assessments/s, the CPU time the Python processes spent per assessment (less
+sensitive to a busy machine than the rate; the database server's share is not in it), the
+load average when it ended, and the peak memory (resident set) of the process and of its
+worker processes. Setup (suppliers, enrolments,
 submissions) is not timed. The result is checked: every assessment has exactly one score
 of each version.
 """
@@ -65,6 +67,15 @@ def _peak_mib() -> str:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return f"peak RSS {own:,.0f} MiB, workers {workers:,.0f} MiB"
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes (not the database's)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _load() -> str:
@@ -199,16 +210,19 @@ def child(url: str, count: int, sample: int, batch: int, workers: int, range_siz
         ),
     ):
         started = time.perf_counter()
+        cpu = _cpu_seconds()
         outcomes = rescore_all(
             method=current, workers=workers, range_size=range_size, batch_size=batch
         )
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
         scored = sum(o.scored for o in outcomes)
         failed = [o for o in outcomes if o.failed]
         print(
             f"[{vendor}] {label} {scored / seconds:,.0f} assessments/s with writes "
             f"({seconds:.1f} s, {scored:,} scores, {workers} worker(s), ranges of "
-            f"{range_size:,}, batches of {batch}; {_load()}; {_peak_mib()})",
+            f"{range_size:,}, batches of {batch}; {cpu / scored * 1000:.2f} ms of Python CPU "
+            f"per assessment; {_load()}; {_peak_mib()})",
             flush=True,
         )
         assert not failed, failed
