@@ -365,14 +365,19 @@ def _compute_batch(
         s.assessment_id: s
         for s in Submission.objects.filter(
             assessment_id__in=list(wanted), number__in=set(wanted.values())
-        )
+        ).only("assessment_id", "number", "answers", "documents")
         if wanted[s.assessment_id] == s.number
     }
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = list(
         Assessment.objects.filter(pk__in=list(submissions))
-        .select_related("supplier", "enrolment__programme__buyer")
+        .select_related("supplier", "enrolment__programme")
+        .only(  # what scoring and the audit event read; supplier rows are wide
+            "version_id",
+            "supplier__size_class",
+            "enrolment__programme__buyer_id",
+        )
         .order_by("pk")
     )
     sectors: dict[int, list[int]] = {}
@@ -473,7 +478,7 @@ def _store_batch(
     events = [
         audit_event(
             actor=by,
-            organisation=score.assessment.enrolment.programme.buyer,
+            organisation=score.assessment.enrolment.programme.buyer_id,
             target=score.assessment,
             action=action,
             after=_summary(score),
