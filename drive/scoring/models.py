@@ -198,15 +198,17 @@ def encode_question_score(
     return row
 
 
+_HUNDREDTHS: dict[Decimal, int] = {}  # the few point values a questionnaire has, converted once
+
+
 def _hundredths(points: Decimal) -> int:
     """Points as whole hundredths, rounded as a ``DecimalField(decimal_places=2)`` stores."""
-    if not points:
-        return 0
-    scaled = points * 100
-    whole = int(scaled)
-    if whole == scaled:  # the usual case, without quantizing
-        return whole
-    return int(Decimal(points).quantize(engine.CENT, ROUND_HALF_UP).scaleb(2))
+    found = _HUNDREDTHS.get(points)
+    if found is None:
+        found = int(Decimal(points).quantize(engine.CENT, ROUND_HALF_UP).scaleb(2))
+        if len(_HUNDREDTHS) < 4096:
+            _HUNDREDTHS[points] = found
+    return found
 
 
 class ScoreQuestions(models.Model):
