@@ -184,6 +184,26 @@ def test_a_failing_range_is_left_unchanged_and_reported(agency, version, capsys)
     assert Score.objects.filter(method=method).count() == len(cohort)
 
 
+@pytest.mark.django_db
+def test_bulk_scores_record_their_domain_events_once_something_subscribes(
+    agency, version, monkeypatch
+):
+    from drive.events import registry
+    from drive.events.models import DomainEvent
+
+    cohort = _cohort(agency, version)[:3]
+    monkeypatch.setitem(
+        registry._subscriptions,
+        "scoring.score.computed",
+        {"test.scores": registry.Subscription("scoring.score.computed", "test.scores", print)},
+    )
+    scores = score_compute_many(assessments=cohort, method=method_current())
+    events = DomainEvent.objects.filter(name="scoring.score.computed").order_by("pk")
+    assert [e.subject_id for e in events] == [str(a.pk) for a in cohort]
+    assert [e.payload["after"]["overall"] for e in events] == [str(s.overall) for s in scores]
+    assert AuditEvent.objects.filter(action="scoring.score.computed").count() == 3
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_worker_processes_score_every_assessment_exactly_once(agency, version):
