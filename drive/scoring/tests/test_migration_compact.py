@@ -24,7 +24,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_question_rows_survive_the_migration_both_ways(bright, cedar, version):
     flagged = make_scored_assessment(supplier=cedar, version=version, name="Metals")
     submit(flagged, {**GOOD_ANSWERS, "child_labour": "yes", "notes": "无童工政策"}, {})
