@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scoring_bench.py --assessments 100000 \
         [--database-url postgres://postgres@127.0.0.1:5432/drive_bench_scoring] \
-        [--skip-sqlite] [--skip-postgres] [--sample 2000]
+        [--skip-sqlite] [--skip-postgres] [--sample 2000] [--workers 2] [--range-size 20000]
 
 Loads DRiVE's default questionnaire (``drive/questionnaires/data/drive_default.json``
 through the engine's loader), generates N synthetic submitted assessments (answers of
@@ -10,13 +10,21 @@ every type, evidence attached to most answers that need it, random size classes)
 on SQLite (a fresh file) and on PostgreSQL (database created and dropped) measures:
 
 - ``core``: the pure :func:`drive.scoring.engine.score_answers` over all N;
-- ``rescore``: :func:`drive.scoring.services.score_compute_many` in batches of 1,000
-  (what ``manage.py rescore`` runs: reads, scoring, batched inserts of the score, theme
-  and question rows and the audit events), over all N;
+- ``score``: :func:`drive.scoring.rescoring.rescore_all`, what ``manage.py rescore`` runs
+  (id ranges of ``--range-size``, each one transaction, on ``--workers`` processes on
+  PostgreSQL, one on SQLite; reads, scoring, bulk writes of the score, theme rows, question
+  results and audit events), over all N never scored;
+- ``rescore``: the same after a new method version is published (every assessment gets a
+  second score): rescoring after a method change;
 - ``compute``: :func:`drive.scoring.services.score_compute` one assessment at a time
   (what the submit task runs) on a sample, with a newly published method version.
 
-Each prints assessments/s. Setup (suppliers, enrolments, submissions) is not timed.
+Each prints assessments/s, the CPU time the Python processes spent per assessment (less
+sensitive to a busy machine than the rate; the database server's share is not in it), the
+load average when it ended, and the peak memory (resident set) of the process and of its
+worker processes. Setup (suppliers, enrolments,
+submissions) is not timed. The result is checked: every assessment has exactly one score
+of each version.
 """
 
 from __future__ import annotations
@@ -53,7 +61,28 @@ def answer(rng: random.Random, question) -> object:
     return None
 
 
-def child(url: str, count: int, sample: int, batch: int) -> None:
+def _peak_mib() -> str:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return f"peak RSS {own:,.0f} MiB, workers {workers:,.0f} MiB"
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes (not the database's)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def child(url: str, count: int, sample: int, batch: int, workers: int, range_size: int) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DRIVE_ENV", "development")
     os.environ["DEBUG"] = "0"
@@ -72,8 +101,10 @@ def child(url: str, count: int, sample: int, batch: int) -> None:
     from drive.questionnaires.selectors import evidence_needed, question_applies, questions_of
     from drive.questionnaires.services import questionnaire_load_shipped
     from drive.scoring import engine
+    from drive.scoring.models import Score, ScoreQuestions
+    from drive.scoring.rescoring import rescore_all
     from drive.scoring.selectors import method_current
-    from drive.scoring.services import score_compute, score_compute_many, scoring_method_publish
+    from drive.scoring.services import score_compute, scoring_method_publish
     from drive.suppliers.models import Supplier
 
     call_command("migrate", verbosity=0)
@@ -165,25 +196,44 @@ def child(url: str, count: int, sample: int, batch: int) -> None:
     )
 
     ids = list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
-    started = time.perf_counter()
-    scored = 0
-    for start in range(0, len(ids), batch):
-        scored += len(
-            score_compute_many(
-                assessments=Assessment.objects.filter(pk__in=ids[start : start + batch]),
-                method=method,
-            )
+    if vendor != "postgresql":
+        workers = 1  # one SQLite writer at a time
+    for label, current in (
+        ("score   ", method),
+        (
+            "rescore ",
+            scoring_method_publish(
+                code=method.code,
+                name=method.name,
+                config={**method.config, "unanswered_optional": "exclude"},
+            ),
+        ),
+    ):
+        started = time.perf_counter()
+        cpu = _cpu_seconds()
+        outcomes = rescore_all(
+            method=current, workers=workers, range_size=range_size, batch_size=batch
         )
-    seconds = time.perf_counter() - started
-    print(
-        f"[{vendor}] rescore  {scored / seconds:,.0f} assessments/s ({seconds:.1f} s, "
-        f"{scored:,} scores, batches of {batch})",
-        flush=True,
-    )
+        seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
+        scored = sum(o.scored for o in outcomes)
+        failed = [o for o in outcomes if o.failed]
+        print(
+            f"[{vendor}] {label} {scored / seconds:,.0f} assessments/s with writes "
+            f"({seconds:.1f} s, {scored:,} scores, {workers} worker(s), ranges of "
+            f"{range_size:,}, batches of {batch}; {cpu / scored * 1000:.2f} ms of Python CPU "
+            f"per assessment; {_load()}; {_peak_mib()})",
+            flush=True,
+        )
+        assert not failed, failed
+        assert Score.objects.filter(method=current).count() == len(ids), "not every one scored"
+        assert ScoreQuestions.objects.filter(score__method=current).count() == len(ids)
+        method = current
 
     newer = scoring_method_publish(code=method.code, name=method.name, config=method.config)
+    ids = ids[:sample]
     started = time.perf_counter()
-    for assessment in Assessment.objects.filter(pk__in=ids[:sample]):
+    for assessment in Assessment.objects.filter(pk__in=ids):
         score_compute(assessment=assessment, method=newer)
     seconds = time.perf_counter() - started
     print(
@@ -206,16 +256,18 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--range-size", type=int, default=20_000)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/drive_bench_scoring"
     )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        url, count, sample, batch = args.child
-        child(url, int(count), int(sample), int(batch))
+        url, *numbers = args.child
+        child(url, *(int(n) for n in numbers))
         return
     with tempfile.TemporaryDirectory(prefix="drive-bench-scoring-") as tmp:
         runs = []
@@ -237,6 +289,8 @@ def main() -> None:
                         str(args.assessments),
                         str(args.sample),
                         str(args.batch_size),
+                        str(args.workers),
+                        str(args.range_size),
                     ],
                     check=True,
                     env={**os.environ, "MEDIA_ROOT": tmp},

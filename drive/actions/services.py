@@ -50,7 +50,7 @@ from drive.organisations.models import Role
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
 from drive.programmes.services import AWAITING_ASSESSMENT
 from drive.questionnaires.selectors import is_red_flag, questions_of
-from drive.scoring.selectors import current_score
+from drive.scoring.selectors import current_score, red_flag_questions_of
 
 
 class ActionRefused(DomainError):
@@ -196,12 +196,7 @@ def red_flag_questions(assessment: Assessment) -> list[Any]:
     the assessment was not scored."""
     score = current_score(assessment)
     if score is not None:
-        return [
-            row.question
-            for row in score.questions.filter(red_flag=True).select_related(
-                "question__theme", "question__version"
-            )
-        ]
+        return red_flag_questions_of(score)
     submission = assessment.submissions.order_by("-number").first()
     if submission is None:
         return []

@@ -134,11 +134,52 @@ def _clamp(value: Decimal, possible: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class _Spec:
-    """A question's points, read once per loaded question (choices are not re-queried)."""
+    """A question's points, read once per loaded question (choices are not re-queried),
+    and what its red-flag and evidence rules said of the answers seen so far (both depend
+    on the answer alone; rescoring a cohort meets the same few answers again and again)."""
 
     possible: Decimal
     choice_points: dict[str, Decimal]
     rule: PointsRule | None
+    theme_code: str = ""
+    has_red_flag: bool = False
+    has_evidence_rule: bool = False
+    flagged: dict[Any, bool] = field(default_factory=dict)
+    needs_evidence: dict[Any, bool] = field(default_factory=dict)
+
+
+_REMEMBERED = 512  # answers remembered per question and rule (numbers vary without end)
+
+
+def _answer_key(value: Any) -> Any:
+    """A hashable stand-in for an answer (choice lists as tuples), or None when it has none."""
+    if isinstance(value, list):
+        return ("list", *value) if all(isinstance(v, str | int) for v in value) else None
+    if isinstance(value, str | int | float | bool):
+        return (type(value).__name__, value)
+    return None
+
+
+def _remembered(question: Any, cache: dict[Any, bool], rule: Any, value: Any) -> bool:
+    key = _answer_key(value)
+    if key is None:
+        return rule(question, value)
+    found = cache.get(key)
+    if found is None:
+        found = rule(question, value)
+        if len(cache) < _REMEMBERED:
+            cache[key] = found
+    return found
+
+
+def _is_red_flag(question: Any, spec: _Spec, value: Any) -> bool:
+    return spec.has_red_flag and _remembered(question, spec.flagged, is_red_flag, value)
+
+
+def _evidence_needed(question: Any, spec: _Spec, value: Any) -> bool:
+    return spec.has_evidence_rule and _remembered(
+        question, spec.needs_evidence, evidence_needed, value
+    )
 
 
 def _spec(question: Any) -> _Spec:
@@ -162,7 +203,14 @@ def _spec(question: Any) -> _Spec:
             possible = max(rule.possible, ZERO)
         except PointsRuleError:
             rule = None
-    spec = _Spec(possible, choice_points, rule)
+    spec = _Spec(
+        possible,
+        choice_points,
+        rule,
+        question.theme.code,
+        bool(question.red_flag.strip()),
+        bool(question.evidence_required.strip()),
+    )
     question.__dict__["_scoring_spec"] = spec
     return spec
 
@@ -225,29 +273,30 @@ def score_answers(
     results: list[QuestionResult] = []
     red_flags = 0
     for question in questions:
-        theme = question.theme
-        if theme.code not in themes:
-            weight = weights.get(theme.code)
+        code = question.code
+        theme_code = _spec(question).theme_code
+        theme_result = themes.get(theme_code)
+        if theme_result is None:
+            weight = weights.get(theme_code)
             if weight is None:
-                weight = Decimal(str(theme.weight))
-            themes[theme.code] = ThemeResult(code=theme.code, weight=weight)
-        value = answers.get(question.code)
+                weight = Decimal(str(question.theme.weight))
+            theme_result = themes[theme_code] = ThemeResult(code=theme_code, weight=weight)
         result = _score_question(
             question,
-            value,
+            answers.get(code),
             documents,
             config,
             overrides,
-            applicable=question.code not in skipped,
-            shown=question.code in shown,
+            applicable=code not in skipped,
+            shown=code in shown,
         )
-        if question.code in verified and result.reason == SCORED:
+        if result.reason == SCORED and code in verified:
             result.reason = VERIFIED
         if result.red_flag:
             red_flags += 1
         if result.counted:
-            themes[theme.code].earned += result.earned
-            themes[theme.code].possible += result.possible
+            theme_result.earned += result.earned
+            theme_result.possible += result.possible
         results.append(result)
     theme_list = list(themes.values())
     overall = overall_of(theme_list)
@@ -272,52 +321,35 @@ def _score_question(
     applicable: bool,
     shown: bool,
 ) -> QuestionResult:
-    base = {"code": question.code, "theme_code": question.theme.code, "value": value}
+    code = question.code
+    spec = _spec(question)
+    theme_code = spec.theme_code
     if not applicable:
-        return QuestionResult(**base, earned=ZERO, possible=ZERO, reason=NOT_APPLICABLE)
+        return QuestionResult(code, theme_code, value, ZERO, ZERO, NOT_APPLICABLE)
     if not shown:
-        return QuestionResult(**base, earned=ZERO, possible=ZERO, reason=HIDDEN)
-    possible = question_possible(question)
-    flagged = not is_empty(value) and is_red_flag(question, value)
-    if question.code in overrides and possible > 0:
-        earned = _clamp(Decimal(overrides[question.code]), possible)
-        return QuestionResult(
-            **base, earned=earned, possible=possible, reason=OVERRIDE, red_flag=flagged
-        )
+        return QuestionResult(code, theme_code, value, ZERO, ZERO, HIDDEN)
+    possible = spec.possible
+    flagged = not is_empty(value) and _is_red_flag(question, spec, value)
+    if code in overrides and possible > 0:
+        earned = _clamp(Decimal(overrides[code]), possible)
+        return QuestionResult(code, theme_code, value, earned, possible, OVERRIDE, flagged)
     if is_empty(value):
         if possible > 0 and not question.required and config.unanswered_optional == "exclude":
             possible = ZERO
-        return QuestionResult(
-            **base, earned=ZERO, possible=possible, reason=UNANSWERED, red_flag=False
-        )
+        return QuestionResult(code, theme_code, value, ZERO, possible, UNANSWERED)
     if possible <= 0:
-        return QuestionResult(
-            **base,
-            earned=ZERO,
-            possible=ZERO,
-            reason=RED_FLAG if flagged else NOT_SCORED,
-            red_flag=flagged,
-        )
+        reason = RED_FLAG if flagged else NOT_SCORED
+        return QuestionResult(code, theme_code, value, ZERO, ZERO, reason, flagged)
     earned = _clamp(question_points(question, value), possible)
     if (
         config.evidence_rule == "zero"
-        and not documents.get(question.code)
-        and evidence_needed(question, value)
+        and not documents.get(code)
+        and _evidence_needed(question, spec, value)
     ):
-        return QuestionResult(
-            **base,
-            earned=ZERO,
-            possible=possible,
-            reason=RED_FLAG if flagged else EVIDENCE_MISSING,
-            red_flag=flagged,
-        )
-    return QuestionResult(
-        **base,
-        earned=earned,
-        possible=possible,
-        reason=RED_FLAG if flagged else SCORED,
-        red_flag=flagged,
-    )
+        reason = RED_FLAG if flagged else EVIDENCE_MISSING
+        return QuestionResult(code, theme_code, value, ZERO, possible, reason, flagged)
+    reason = RED_FLAG if flagged else SCORED
+    return QuestionResult(code, theme_code, value, earned, possible, reason, flagged)
 
 
 def overall_of(themes: Sequence[ThemeResult]) -> Decimal:

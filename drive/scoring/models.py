@@ -1,9 +1,12 @@
-"""Scores as glass boxes: every overall score keeps its theme and question rows, and the
-scoring method version that produced it (STYLE.md §18)."""
+"""Scores as glass boxes: every overall score keeps its theme rows, its question results and
+the scoring method version that produced it (STYLE.md §18)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -93,6 +96,16 @@ class Score(models.Model):
     def band_label(self) -> str:
         return self.method.band_label(self.band)
 
+    @cached_property
+    def question_scores(self) -> list[QuestionScore]:
+        """The question results, in the questionnaire's order (one query, none when
+        loaded with ``select_related("question_rows")``)."""
+        try:
+            stored = self.question_rows
+        except ScoreQuestions.DoesNotExist:
+            return []
+        return stored.decoded()
+
 
 class ThemeScore(models.Model):
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="themes")
@@ -124,24 +137,100 @@ class Reason(models.TextChoices):
     VERIFIED = engine.VERIFIED, _("Verified after a corrective action")
 
 
-class QuestionScore(models.Model):
-    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="questions")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    value = models.JSONField(null=True, blank=True)
-    earned = models.DecimalField(max_digits=10, decimal_places=2)
-    possible = models.DecimalField(max_digits=10, decimal_places=2)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    red_flag = models.BooleanField(default=False)
-    note = models.TextField(blank=True)
+@dataclass(frozen=True, slots=True)
+class QuestionScore:
+    """How one question of a score was treated: the glass box the explanation, the API,
+    feedback reports and appeals read. Not a table: a score's question results are stored
+    together in one :class:`ScoreQuestions` row (about 70 per score; one row instead of
+    70 keeps rescoring a million assessments within minutes)."""
+
+    question_id: int
+    value: Any
+    earned: Decimal
+    possible: Decimal
+    reason: str
+    red_flag: bool = False
+    note: str = ""
+
+    def get_reason_display(self) -> str:
+        return str(Reason(self.reason).label)
+
+    def encode(self) -> list[Any]:
+        return encode_question_score(
+            self.question_id,
+            self.value,
+            self.earned,
+            self.possible,
+            self.reason,
+            self.red_flag,
+            self.note,
+        )
+
+    @classmethod
+    def decode(cls, row: list[Any]) -> QuestionScore:
+        return cls(
+            row[0],
+            row[1],
+            Decimal(row[2]).scaleb(-2),
+            Decimal(row[3]).scaleb(-2),
+            row[4],
+            bool(row[5]) if len(row) > 5 else False,
+            row[6] if len(row) > 6 else "",
+        )
+
+
+def encode_question_score(
+    question_id: int,
+    value: Any,
+    earned: Decimal,
+    possible: Decimal,
+    reason: str,
+    red_flag: bool = False,
+    note: str = "",
+) -> list[Any]:
+    """A question result as stored: ``[question id, value, earned, possible, reason]``
+    (points in whole hundredths), then ``red flag`` and ``note`` when not the default."""
+    row = [question_id, value, _hundredths(earned), _hundredths(possible), reason]
+    if red_flag or note:
+        row.append(red_flag)
+    if note:
+        row.append(note)
+    return row
+
+
+_HUNDREDTHS: dict[Decimal, int] = {}  # the few point values a questionnaire has, converted once
+
+
+def _hundredths(points: Decimal) -> int:
+    """Points as whole hundredths, rounded as a ``DecimalField(decimal_places=2)`` stores."""
+    found = _HUNDREDTHS.get(points)
+    if found is None:
+        found = int(Decimal(points).quantize(engine.CENT, ROUND_HALF_UP).scaleb(2))
+        if len(_HUNDREDTHS) < 4096:
+            _HUNDREDTHS[points] = found
+    return found
+
+
+class ScoreQuestions(models.Model):
+    """Every question result of one score, in the questionnaire's order, as one JSON list
+    (:meth:`QuestionScore.encode`); read through ``Score.question_scores``. Question ids
+    point into the assessment's questionnaire version, whose questions never change once
+    published."""
+
+    score = models.OneToOneField(
+        Score, primary_key=True, on_delete=models.CASCADE, related_name="question_rows"
+    )
+    rows = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["question__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["score", "question"], name="question_score_unique")
-        ]
+        verbose_name = _("question results of a score")
+        verbose_name_plural = _("question results of scores")
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {self.earned}/{self.possible} ({self.reason})"
+        return f"{self.score_id}: {len(self.rows)} questions"
+
+    def decoded(self) -> list[QuestionScore]:
+        return [QuestionScore.decode(row) for row in self.rows]
 
 
 class ScoreOverride(models.Model):

@@ -168,7 +168,7 @@ def explanation_for(score: Score) -> Explanation:
     fixed number of queries: theme rows, question rows, the questions with their choices,
     overrides and open appeals."""
     questions = questions_of(score.assessment.version)
-    rows = {row.question_id: row for row in score.questions.all()}
+    rows = {row.question_id: row for row in score.question_scores}
     theme_rows = {row.theme_id: row for row in score.themes.select_related("theme")}
     overrides = {
         o.question_id: o for o in ScoreOverride.objects.filter(assessment=score.assessment_id)
@@ -208,6 +208,24 @@ def explanation_for(score: Score) -> Explanation:
         for g in engine.score_gains(result, questions)
     ]
     return Explanation(score, list(blocks.values()), gains, appeals)
+
+
+def question_score_of(score: Score, question_id: int) -> QuestionScore | None:
+    """How one question of ``score`` was treated (appeals check its possible points)."""
+    return next((row for row in score.question_scores if row.question_id == question_id), None)
+
+
+def red_flag_questions_of(score: Score) -> list[Question]:
+    """The questions ``score`` raised a red flag on, in the questionnaire's order, with
+    their theme and version (two queries)."""
+    flagged = [row.question_id for row in score.question_scores if row.red_flag]
+    if not flagged:
+        return []
+    return list(
+        Question.objects.filter(pk__in=flagged)
+        .select_related("theme", "version")
+        .order_by("order", "pk")
+    )
 
 
 def result_from_rows(

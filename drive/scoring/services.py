@@ -12,32 +12,36 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
-from drive.audit.services import audit_event, audit_record, audit_record_many
+from drive.audit.services import audit_event, audit_record
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
+from drive.events.registry import has_subscribers
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import question_applies, questions_of
-from drive.scoring import engine
+from drive.scoring import bulk, engine
 from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
+from drive.scoring.engine import ThemeResult
 from drive.scoring.models import (
     APPEAL_MOVES,
     Appeal,
     AppealStatus,
-    QuestionScore,
     Score,
     ScoreOverride,
+    ScoreQuestions,
     ScoringMethod,
     ThemeScore,
     VerifiedCorrection,
+    encode_question_score,
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
-from drive.scoring.selectors import current_score, method_current
+from drive.scoring.selectors import current_score, method_current, question_score_of
+from drive.suppliers.models import SupplierSector
 
 
 class ScoringRefused(DomainError):
@@ -54,20 +58,17 @@ class _Context:
     questions: list[Question]
 
 
-def _not_applicable(questions: Sequence[Question], supplier: Any) -> list[str]:
+def _not_applicable(
+    questions: Sequence[Question], supplier: Any, sectors: Sequence[int] | None = None
+) -> list[str]:
+    """Codes of the questions that do not apply to ``supplier`` (size class, sectors;
+    ``sectors`` given when read for a whole batch)."""
     size_class = supplier.size_class or ""
-    cache = getattr(supplier, "_prefetched_objects_cache", {})
-    sectors = (
-        [s.pk for s in cache["sectors"]]
-        if "sectors" in cache
-        else list(supplier.sectors.values_list("code", flat=True))
-    )
+    if sectors is None:
+        sectors = list(supplier.sectors.values_list("code", flat=True))
     return [
         q.code for q in questions if not question_applies(q, size_class=size_class, sectors=sectors)
     ]
-
-
-QuestionRow = tuple[int, Any, Decimal, Decimal, str, bool, str]
 
 
 def _build(
@@ -78,11 +79,12 @@ def _build(
     questions: list[Question],
     overrides: dict[str, ScoreOverride],
     corrections: dict[str, VerifiedCorrection] | None = None,
-) -> tuple[Score, list[ThemeScore], list[QuestionRow]]:
-    """The score, its theme rows and its question rows (question id, value, earned,
-    possible, reason, red flag, note: plain tuples, as there are many). A verified
-    correction replaces the submitted answer and its evidence; its row's note is the
-    verification date (ISO), which the explanation shows."""
+    sectors: Sequence[int] | None = None,
+) -> tuple[Score, list[ThemeResult], list[list[Any]]]:
+    """The score, the engine's theme results and the question results in their stored form
+    (:meth:`QuestionScore.encode`, as there are many). A verified correction replaces the
+    submitted answer and its evidence; its result's note is the verification date (ISO),
+    which the explanation shows; an override's note is the decision."""
     corrections = corrections or {}
     answers = {**submission.answers, **{code: c.value for code, c in corrections.items()}}
     documents = {
@@ -94,7 +96,7 @@ def _build(
         answers,
         documents,
         method.typed_config,
-        not_applicable=_not_applicable(questions, assessment.supplier),
+        not_applicable=_not_applicable(questions, assessment.supplier, sectors),
         overrides={code: o.points for code, o in overrides.items()},
         verified=set(corrections),
     )
@@ -107,22 +109,10 @@ def _build(
         band_capped=result.band_capped,
         red_flags=result.red_flags,
     )
-    themes = {q.theme.code: q.theme for q in questions}
-    theme_rows = [
-        ThemeScore(
-            score=score,
-            theme=themes[t.code],
-            weight=t.weight,
-            earned=t.earned,
-            possible=t.possible,
-            value=t.score,
-        )
-        for t in result.themes
-    ]
-    by_code = {q.code: q for q in questions}
+    # The engine returns one result per question, in the order of ``questions``.
     question_rows = [
-        (
-            by_code[r.code].pk,
+        encode_question_score(
+            question.id,
             r.value,
             r.earned,
             r.possible,
@@ -134,9 +124,9 @@ def _build(
             if r.code in corrections
             else "",
         )
-        for r in result.questions
+        for question, r in zip(questions, result.questions, strict=True)
     ]
-    return score, theme_rows, question_rows
+    return score, result.themes, question_rows
 
 
 def _summary(score: Score) -> dict[str, Any]:
@@ -180,22 +170,24 @@ def score_compute(
         "supplier", "version", "enrolment__programme__buyer"
     ).get(pk=assessment.pk)
     with transaction.atomic():
-        overrides = _overrides(assessment)
-        score, theme_rows, question_rows = _build(
+        overrides = _overrides([assessment.pk]).get(assessment.pk, {})
+        questions = questions_of(assessment.version)
+        score, themes, question_rows = _build(
             assessment=assessment,
             submission=submission,
             method=method,
-            questions=questions_of(assessment.version),
+            questions=questions,
             overrides=overrides,
             corrections=_corrections([assessment.pk]).get(assessment.pk, {}),
         )
+        theme_ids = {q.theme.code: q.theme_id for q in questions}
         before: dict[str, Any] = {}
         if existing is not None:
             before = _summary(existing)
             score.pk = existing.pk
             score.created_at = existing.created_at
             existing.themes.all().delete()
-            existing.questions.all().delete()
+            ScoreQuestions.objects.filter(score=existing).delete()
             score.save(force_update=True)
         else:
             try:
@@ -206,8 +198,18 @@ def score_compute(
                 return Score.objects.get(
                     assessment=assessment, method=method, submission_number=submission.number
                 )
-        ThemeScore.objects.bulk_create(theme_rows)
-        _insert_question_rows([(score.pk, question_rows)])
+        ThemeScore.objects.bulk_create(
+            ThemeScore(
+                score=score,
+                theme_id=theme_ids[t.code],
+                weight=t.weight,
+                earned=t.earned,
+                possible=t.possible,
+                value=t.score,
+            )
+            for t in themes
+        )
+        ScoreQuestions.objects.create(score=score, rows=question_rows)
         audit_record(
             actor=by,
             action="scoring.score.recomputed" if existing else "scoring.score.computed",
@@ -219,15 +221,16 @@ def score_compute(
     return score
 
 
-def _overrides(assessment: Assessment) -> dict[str, ScoreOverride]:
-    overrides: dict[str, ScoreOverride] = {}
+def _overrides(assessment_ids: Iterable[int]) -> dict[int, dict[str, ScoreOverride]]:
+    """The overrides by assessment and question code (the latest of a question wins)."""
+    found: dict[int, dict[str, ScoreOverride]] = {}
     for override in (
-        ScoreOverride.objects.filter(assessment=assessment)
+        ScoreOverride.objects.filter(assessment_id__in=list(assessment_ids))
         .select_related("question")
         .order_by("created_at", "pk")
     ):
-        overrides[override.question.code] = override
-    return overrides
+        found.setdefault(override.assessment_id, {})[override.question.code] = override
+    return found
 
 
 def _corrections(assessment_ids: Iterable[int]) -> dict[int, dict[str, VerifiedCorrection]]:
@@ -317,62 +320,83 @@ def verified_correction_withdraw(*, action_id: int) -> Score | None:
 
 
 def score_compute_many(
-    *, assessments: Iterable[Assessment], method: ScoringMethod, by: User | None = None
+    *, assessments: Iterable[Assessment | int], method: ScoringMethod, by: User | None = None
 ) -> list[Score]:
-    """Score the latest submission of each assessment with ``method`` in one transaction
-    with batched inserts (``rescore`` and the benchmark). Assessments already scored for
-    that submission and method are skipped, so a rerun does nothing twice.
-    Side effects: the scores with their rows; one audit event per score (one INSERT).
+    """Score the latest submission of each assessment (or assessment id) with ``method``
+    in one transaction with bulk writes (``rescore``, the benchmarks). Assessments already
+    scored for that submission and method are skipped, so a rerun does nothing twice.
+    Scores the same as :func:`score_compute` one by one.
+    Side effects: the scores with their theme rows and question results; one audit event
+    ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
+    one by one through ``audit_record`` so that each also records its domain event).
     """
-    assessments = list(assessments)
-    ids = [a.pk for a in assessments]
-    latest = {
-        row["assessment_id"]: row["number"]
-        for row in Submission.objects.filter(assessment_id__in=ids)
+    if isinstance(assessments, QuerySet):
+        ids = list(assessments.values_list("pk", flat=True))
+    else:
+        ids = [getattr(a, "pk", a) for a in assessments]
+    scores, theme_rows, question_rows = _compute_batch(ids, method)
+    if scores:
+        with transaction.atomic():
+            _store_batch(scores, theme_rows, question_rows, by=by)
+    return scores
+
+
+def _compute_batch(
+    ids: list[int], method: ScoringMethod
+) -> tuple[list[Score], list[tuple[Any, ...]], list[list[list[Any]]]]:
+    """Read what scoring ``ids`` needs (seven queries) and score the latest submission of
+    each one not yet scored with ``method``; nothing is written. Theme rows come as
+    ``(index of the score, theme id, weight, earned, possible, value)``."""
+    latest = dict(
+        Submission.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
         .annotate(number=Max("number"))
-    }
+        .values_list("assessment_id", "number")
+    )
     done = set(
         Score.objects.filter(assessment_id__in=ids, method=method).values_list(
             "assessment_id", "submission_number"
         )
     )
-    wanted = [
-        (a.pk, latest[a.pk])
-        for a in assessments
-        if a.pk in latest and (a.pk, latest[a.pk]) not in done
-    ]
+    wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
     if not wanted:
-        return []
+        return [], [], []
     submissions = {
         s.assessment_id: s
         for s in Submission.objects.filter(
-            assessment_id__in=[pk for pk, _n in wanted],
-            number__in={n for _pk, n in wanted},
-        )
-        if (s.assessment_id, s.number) in set(wanted)
+            assessment_id__in=list(wanted), number__in=set(wanted.values())
+        ).only("assessment_id", "number", "answers", "documents")
+        if wanted[s.assessment_id] == s.number
     }
-    overrides: dict[int, dict[str, ScoreOverride]] = {}
-    for override in (
-        ScoreOverride.objects.filter(assessment_id__in=submissions)
-        .select_related("question")
-        .order_by("created_at", "pk")
-    ):
-        overrides.setdefault(override.assessment_id, {})[override.question.code] = override
+    overrides = _overrides(submissions)
     corrections = _corrections(submissions)
-    rows = (
-        Assessment.objects.filter(pk__in=submissions)
+    rows = list(
+        Assessment.objects.filter(pk__in=list(submissions))
         .select_related("supplier", "enrolment__programme")
-        .prefetch_related("supplier__sectors")
+        .only(  # what scoring and the audit event read; supplier rows are wide
+            "version_id",
+            "supplier__size_class",
+            "enrolment__programme__buyer_id",
+        )
         .order_by("pk")
     )
+    sectors: dict[int, list[int]] = {}
+    for supplier_id, sector_id in SupplierSector.objects.filter(
+        supplier_id__in={a.supplier_id for a in rows}
+    ).values_list("supplier_id", "sector_id"):
+        sectors.setdefault(supplier_id, []).append(sector_id)
     versions: dict[int, list[Question]] = {}
+    theme_ids: dict[int, dict[str, int]] = {}
     scores: list[Score] = []
-    theme_rows: list[ThemeScore] = []
-    question_rows: list[list[QuestionRow]] = []
+    theme_rows: list[tuple[Any, ...]] = []
+    question_rows: list[list[list[Any]]] = []
     for assessment in rows:
         if assessment.version_id not in versions:
             versions[assessment.version_id] = questions_of(assessment.version)
+            theme_ids[assessment.version_id] = {
+                q.theme.code: q.theme_id for q in versions[assessment.version_id]
+            }
+        ids_of_themes = theme_ids[assessment.version_id]
         score, themes, questions = _build(
             assessment=assessment,
             submission=submissions[assessment.pk],
@@ -380,72 +404,98 @@ def score_compute_many(
             questions=versions[assessment.version_id],
             overrides=overrides.get(assessment.pk, {}),
             corrections=corrections.get(assessment.pk, {}),
+            sectors=sectors.get(assessment.supplier_id, []),
+        )
+        theme_rows.extend(
+            (len(scores), ids_of_themes[t.code], t.weight, t.earned, t.possible, t.score)
+            for t in themes
         )
         scores.append(score)
-        theme_rows.extend(themes)
         question_rows.append(questions)
-    with transaction.atomic():
-        Score.objects.bulk_create(scores, batch_size=1000)
-        for row in theme_rows:
-            row.score_id = row.score.pk
-        ThemeScore.objects.bulk_create(theme_rows, batch_size=2000)
-        _insert_question_rows(
-            [(score.pk, rows) for score, rows in zip(scores, question_rows, strict=True)]
-        )
-        audit_record_many(
-            [
-                audit_event(
-                    actor=by,
-                    organisation=score.assessment.enrolment.programme.buyer_id,
-                    target=score.assessment,
-                    action="scoring.score.computed",
-                    after=_summary(score),
+    return scores, theme_rows, question_rows
+
+
+SCORE_COLUMNS = (
+    "id",
+    "assessment_id",
+    "submission_number",
+    "method_id",
+    "overall",
+    "band",
+    "band_capped",
+    "red_flags",
+    "created_at",
+)
+THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
+
+
+def _store_batch(
+    scores: list[Score],
+    theme_rows: list[tuple[Any, ...]],
+    question_rows: list[list[list[Any]]],
+    *,
+    by: User | None,
+) -> None:
+    """Write computed scores with their rows (inside the caller's transaction): on
+    PostgreSQL with ``COPY`` (score ids drawn from the sequence first), elsewhere with
+    ``bulk_create`` and ``executemany``."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        for score, pk in zip(scores, bulk.allocate_ids(Score, len(scores)), strict=True):
+            score.pk = pk
+            score.created_at = now
+        bulk.insert_rows(
+            Score,
+            SCORE_COLUMNS,
+            (
+                (
+                    s.pk,
+                    s.assessment_id,
+                    s.submission_number,
+                    s.method_id,
+                    s.overall,
+                    s.band,
+                    s.band_capped,
+                    s.red_flags,
+                    now,
                 )
-                for score in scores
-            ]
+                for s in scores
+            ),
         )
-    return scores
-
-
-def _insert_question_rows(batches: list[tuple[int, list[QuestionRow]]]) -> None:
-    """Plain ``executemany`` for the many question rows of a batch: the same columns as
-    ``bulk_create`` writes, without building the ORM's per-field SQL for every row (the
-    largest cost of rescoring; see bench/scoring_bench.py)."""
-    meta = QuestionScore._meta
-    value_field = meta.get_field("value")
-    table = connection.ops.quote_name(meta.db_table)
-    columns = (
-        "score_id",
-        "question_id",
-        "value",
-        "earned",
-        "possible",
-        "reason",
-        "red_flag",
-        "note",
+    else:
+        Score.objects.bulk_create(scores, batch_size=1000)
+    bulk.insert_rows(
+        ThemeScore,
+        THEME_COLUMNS,
+        ((scores[index].pk, *row) for index, *row in theme_rows),
     )
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - fixed names
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    bulk.insert_rows(
+        ScoreQuestions,
+        ("score_id", "rows"),
+        ((s.pk, bulk.json_text(rows)) for s, rows in zip(scores, question_rows, strict=True)),
     )
-    decimal = connection.ops.adapt_decimalfield_value
-    params = [
-        (
-            score_id,
-            question_id,
-            value_field.get_db_prep_save(value, connection),
-            decimal(earned, 10, 2),
-            decimal(possible, 10, 2),
-            reason,
-            red_flag,
-            note,
+    action = "scoring.score.computed"
+    events = [
+        audit_event(
+            actor=by,
+            organisation=score.assessment.enrolment.programme.buyer_id,
+            target=score.assessment,
+            action=action,
+            after=_summary(score),
         )
-        for score_id, rows in batches
-        for question_id, value, earned, possible, reason, red_flag, note in rows
+        for score in scores
     ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start : start + 5000])
+    if has_subscribers(action):
+        for score, event in zip(scores, events, strict=True):
+            audit_record(
+                actor=by,
+                action=action,
+                target=score.assessment,
+                after=event.after,
+                organisation=score.assessment.enrolment.programme.buyer,
+            )
+    else:
+        bulk.insert_instances(events)
 
 
 def scoring_method_publish(
@@ -567,7 +617,7 @@ def appeal_accept(*, appeal: Appeal, points: Decimal | None = None, note: str, b
     if appeal.question_id is not None:
         if points is None:
             raise ScoringRefused(_("Enter the points this answer earns."))
-        row = score.questions.filter(question_id=appeal.question_id).first() if score else None
+        row = question_score_of(score, appeal.question_id) if score else None
         possible = row.possible if row else Decimal(0)
         if possible <= 0:
             raise ScoringRefused(

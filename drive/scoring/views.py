@@ -23,6 +23,7 @@ from drive.scoring.selectors import (
     appeals_for_programme,
     current_score,
     explanation_for,
+    question_score_of,
 )
 
 PAGE_SIZE = 25
@@ -150,7 +151,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     score = current_score(appeal.assessment)
     row = None
     if score is not None and appeal.question_id:
-        row = score.questions.filter(question_id=appeal.question_id).first()
+        row = question_score_of(score, appeal.question_id)
     return render(
         request,
         "scoring/appeal_decide.html",

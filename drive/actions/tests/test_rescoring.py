@@ -13,7 +13,7 @@ from drive.actions import services
 from drive.actions.testing import make_action, make_inspection
 from drive.inspections.models import InspectionType
 from drive.scoring.models import VerifiedCorrection
-from drive.scoring.selectors import current_score
+from drive.scoring.selectors import current_score, question_score_of
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,8 @@ def test_verified_closure_raises_the_theme_score_and_the_explanation_says_so(
     assert _theme(after, "labour") > labour_before
     assert after.overall > before.overall
     assert after.red_flags == 0
-    row = after.questions.get(question__code="child_labour")
+    child_labour = action.assessment.version.questions.get(code="child_labour")
+    row = question_score_of(after, child_labour.pk)
     assert row.reason == "verified"
     assert row.value == "no"
 

@@ -12,7 +12,7 @@ from drive.core.errors import InvalidTransition
 from drive.notifications.models import Notification
 from drive.questionnaires.models import Question
 from drive.scoring.models import Appeal, AppealStatus, ScoreOverride
-from drive.scoring.selectors import current_score
+from drive.scoring.selectors import current_score, question_score_of
 from drive.scoring.services import (
     ScoringRefused,
     appeal_accept,
@@ -71,7 +71,7 @@ def test_accepted_override_changes_the_score_and_is_visible(
     assert override.points == 10 and override.appeal == appeal
     score = current_score(scored)
     assert score.overall == Decimal("85.00") and score.band == "leading"
-    row = score.questions.get(question__code="training")
+    row = question_score_of(score, training(scored).pk)
     assert row.reason == "override" and row.note == "Training records checked."
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {

@@ -1,19 +1,23 @@
-"""``python manage.py rescore [--programme ID] [--method CODE] [--batch-size N]``
+"""``python manage.py rescore [--programme ID] [--method CODE] [--workers N] [--range-size N]
+[--batch-size N]``
 
 Scores every submitted assessment's latest submission with the latest published version
-of a method. Each batch commits on its own and assessments already scored with that
-version are skipped, so the command is safe to rerun and resumes where it stopped.
+of a method (:func:`drive.scoring.rescoring.rescore_all`): contiguous id ranges, each in
+one transaction, on ``--workers`` processes (default: one per core on PostgreSQL, one on
+SQLite). Assessments already scored with that version are skipped, so the command is safe
+to rerun and resumes where it stopped; a range that fails is left unchanged, reported, and
+the command exits with an error after the other ranges are done.
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Exists, OuterRef, Subquery
+import os
 
-from drive.assessments.models import Assessment, Submission
-from drive.scoring.models import Score
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from drive.scoring.rescoring import RangeOutcome, pending, rescore_all
 from drive.scoring.selectors import DEFAULT_METHOD_CODE, NoScoringMethod, method_current
-from drive.scoring.services import score_compute_many
 
 
 class Command(BaseCommand):
@@ -22,42 +26,65 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--programme", type=int, help="only this programme's assessments")
         parser.add_argument("--method", default=DEFAULT_METHOD_CODE, help="method code")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes (default: the number of cores on PostgreSQL, 1 on SQLite)",
+        )
+        parser.add_argument(
+            "--range-size", type=int, default=20_000, help="assessments per transaction"
+        )
+        parser.add_argument("--batch-size", type=int, default=1000, help="assessments per read")
 
-    def handle(self, *args, programme=None, method=DEFAULT_METHOD_CODE, batch_size=500, **options):
-        if batch_size < 1:
-            raise CommandError("--batch-size must be 1 or more.")
+    def handle(
+        self,
+        *args,
+        programme=None,
+        method=DEFAULT_METHOD_CODE,
+        workers=None,
+        range_size=20_000,
+        batch_size=1000,
+        **options,
+    ):
+        if batch_size < 1 or range_size < 1 or (workers is not None and workers < 1):
+            raise CommandError("--workers, --range-size and --batch-size must be 1 or more.")
         try:
             current = method_current(method)
         except NoScoringMethod as error:
             raise CommandError(str(error)) from None
-        pending = (
-            Assessment.objects.annotate(
-                latest=Subquery(
-                    Submission.objects.filter(assessment=OuterRef("pk"))
-                    .order_by("-number")
-                    .values("number")[:1]
-                )
-            )
-            .filter(latest__isnull=False)
-            .exclude(
-                Exists(
-                    Score.objects.filter(
-                        assessment=OuterRef("pk"),
-                        method=current,
-                        submission_number=OuterRef("latest"),
-                    )
-                )
-            )
-        )
-        if programme is not None:
-            pending = pending.filter(enrolment__programme_id=programme)
-        ids = list(pending.order_by("pk").values_list("pk", flat=True))
-        total = len(ids)
+        if workers is None:
+            workers = (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+        total = pending(current, programme_id=programme).count()
         self.stdout.write(f"Scoring {total} assessment(s) with {current}.")
         done = 0
-        for start in range(0, total, batch_size):
-            batch = Assessment.objects.filter(pk__in=ids[start : start + batch_size])
-            done += len(score_compute_many(assessments=batch, method=current))
-            self.stdout.write(f"{min(start + batch_size, total)}/{total} checked, {done} scored")
+
+        def progress(outcome: RangeOutcome) -> None:
+            nonlocal done
+            if outcome.failed:
+                self.stderr.write(
+                    f"Assessments {outcome.first}–{outcome.last} failed and were left "
+                    f"unchanged: {outcome.error}"
+                )
+                return
+            done += outcome.scored
+            self.stdout.write(
+                f"Assessments {outcome.first}–{outcome.last}: {outcome.scored} scored "
+                f"({done}/{total})"
+            )
+
+        outcomes = rescore_all(
+            method=current,
+            programme_id=programme,
+            workers=workers,
+            range_size=range_size,
+            batch_size=batch_size,
+            progress=progress,
+        )
+        failed = [o for o in outcomes if o.failed]
+        if failed:
+            raise CommandError(
+                f"{len(failed)} range(s) failed and were left unchanged ({done} scored); "
+                "run the command again to retry them."
+            )
         self.stdout.write(self.style.SUCCESS(f"Done: {done} scored with {current}."))
