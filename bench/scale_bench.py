@@ -11,8 +11,8 @@ Run on demand, never in the test suite. Steps:
    seeded one) with ``COPY``: N suppliers with realistic countries, sectors, sizes, Latin and
    Chinese names, long-term agreements and certifications; one programme on the default
    questionnaire with E enrolled suppliers whose assessments are submitted; then scores them
-   with the real rescoring service (``score_compute_many``), which is timed: that is the
-   **rescoring** figure (assessments/s with writes).
+   with the real rescoring service (``rescore_all`` on one worker process per core), which is
+   timed: that is the **rescoring** figure (assessments/s with writes).
 2. **Pages**: starts gunicorn (2 workers, like production on this machine) and requests each
    main page (supplier list: default, Latin search, 2-character Chinese search, filter, every
    sort, a late page; supplier detail; buyer home; programme/cohort page; risk dashboard;
@@ -204,8 +204,8 @@ def seed(suppliers: int, enrolments: int) -> dict:
     from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
     from drive.questionnaires.selectors import evidence_needed, question_applies, questions_of
     from drive.questionnaires.services import questionnaire_load_shipped
+    from drive.scoring.rescoring import rescore_all
     from drive.scoring.selectors import method_current
-    from drive.scoring.services import score_compute_many
     from drive.suppliers.models import (
         Certification,
         LongTermAgreement,
@@ -369,18 +369,22 @@ def seed(suppliers: int, enrolments: int) -> dict:
     )
 
     method = method_current()
-    ids = sorted(assessment_ids.values())
     started = time.perf_counter()
-    for start in range(0, len(ids), 1000):
-        score_compute_many(
-            assessments=Assessment.objects.filter(pk__in=ids[start : start + 1000]), method=method
-        )
+    outcomes = rescore_all(method=method, workers=os.cpu_count() or 1)
     seconds = time.perf_counter() - started
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        raise SystemExit(f"rescoring failed: {failed[0].error}")
+    scored = sum(o.scored for o in outcomes)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"rescored {len(ids):,} assessments: {len(ids) / seconds:,.0f} assessments/s", flush=True)
+    print(
+        f"rescored {scored:,} assessments on {os.cpu_count()} worker processes: "
+        f"{scored / seconds:,.0f} assessments/s",
+        flush=True,
+    )
     return {
-        "rescore_rate": len(ids) / seconds,
+        "rescore_rate": scored / seconds,
         "seed_seconds": seeded,
     }
 
