@@ -196,6 +196,58 @@ class Context:
     sector_risks: dict[int, SectorRisk]
     goods: dict[str, list[ForcedChildLabourGood]]
     overrides: list[RiskOverride]
+    # Per country, computed once however many suppliers of it are computed: the country
+    # component (indices, coverage, country risk) and the listed goods with their segments.
+    countries: dict[str, tuple[list[IndexComponent], Decimal, Decimal | None]] = field(
+        default_factory=dict
+    )
+    listed: dict[str, list[tuple[frozenset[int], DolMatch]]] = field(default_factory=dict)
+
+
+def _country_component(
+    country: str, context: Context
+) -> tuple[list[IndexComponent], Decimal, Decimal | None]:
+    """The country's index components, the share of their weight with data and the country
+    risk (weighted mean of the indices with data), once per country and context."""
+    if country in context.countries:
+        return context.countries[country]
+    indices = _index_components(country, context)
+    available = [c for c in indices if c.risk is not None and c.weight > 0]
+    total = sum((c.weight for c in available), Decimal(0))
+    configured = sum((c.weight for c in indices if c.weight > 0), Decimal(0))
+    # Share of the country weight that has data: below one half the tier is
+    # "insufficient data" (a score from a fifth of the evidence must not read "low").
+    coverage = (total / configured) if configured > 0 else Decimal(0)
+    country_risk: Decimal | None = None
+    if total > 0:
+        for c in available:
+            c.share = c.weight / total
+        country_risk = sum((c.risk * c.share for c in available), Decimal(0))  # type: ignore[operator]
+    context.countries[country] = (indices, coverage, country_risk)
+    return context.countries[country]
+
+
+def _listed_goods(country: str, context: Context) -> list[tuple[frozenset[int], DolMatch]]:
+    """The country's US DOL listed goods, each with the UNSPSC segments it maps to."""
+    if country not in context.listed:
+        context.listed[country] = [
+            (
+                frozenset(g.segments),
+                DolMatch(
+                    good=g.good,
+                    country=g.country.code,
+                    kinds=g.kinds,
+                    segments=g.segments,
+                    dol_sector=g.dol_sector,
+                    downstream=g.downstream,
+                    source=g.source,
+                    source_url=g.source_url,
+                    year=g.year,
+                ),
+            )
+            for g in context.goods.get(country, [])
+        ]
+    return context.listed[country]
 
 
 def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> RiskConfig:
@@ -226,8 +278,9 @@ def build_context(
     codes = set(config.indices)
     wanted = {str(c) for c in countries if c}
     values: dict[tuple[str, str, int], CountryIndicator] = {}
+    years = {spec.year for spec in config.indices.values()}
     for item in CountryIndicator.objects.filter(
-        index__code__in=codes, country__in=wanted
+        index__code__in=codes, country__in=wanted, year__in=years
     ).select_related("index"):
         values[(item.index.code, item.country.code, item.year)] = item
     goods: dict[str, list[ForcedChildLabourGood]] = defaultdict(list)
@@ -302,18 +355,7 @@ def compute(
     context: Context,
 ) -> RiskResult:
     config = context.config
-    indices = _index_components(country, context)
-    available = [c for c in indices if c.risk is not None and c.weight > 0]
-    total = sum((c.weight for c in available), Decimal(0))
-    configured = sum((c.weight for c in indices if c.weight > 0), Decimal(0))
-    # Share of the country weight that has data: below one half the tier is
-    # "insufficient data" (a score from a fifth of the evidence must not read "low").
-    coverage = (total / configured) if configured > 0 else Decimal(0)
-    country_risk: Decimal | None = None
-    if total > 0:
-        for c in available:
-            c.share = c.weight / total
-        country_risk = sum((c.risk * c.share for c in available), Decimal(0))  # type: ignore[operator]
+    indices, coverage, country_risk = _country_component(country, context)
 
     codes = sorted(set(sector_codes))
     sectors = []
@@ -330,19 +372,7 @@ def compute(
     known = [_d(s.risk) for s in sectors if s.risk is not None]
     sector_default = max(known) if known else None
     matches = [
-        DolMatch(
-            good=g.good,
-            country=g.country.code,
-            kinds=g.kinds,
-            segments=g.segments,
-            dol_sector=g.dol_sector,
-            downstream=g.downstream,
-            source=g.source,
-            source_url=g.source_url,
-            year=g.year,
-        )
-        for g in context.goods.get(country, [])
-        if set(g.segments) & set(codes)
+        match for segments, match in _listed_goods(country, context) if segments & set(codes)
     ]
     dol_floor = config.dol_floor
     sector_risk = sector_default
@@ -427,6 +457,33 @@ def inherent_risk_many(
             context=context,
         )
     return results
+
+
+def inherent_risk_of_profiles(
+    *,
+    profiles: Iterable[tuple[str, tuple[int, ...]]],
+    sector_titles: dict[int, str],
+    model: RiskModel | None = None,
+    programme: Programme | None = None,
+) -> dict[tuple[str, tuple[int, ...]], RiskResult]:
+    """Inherent risk of each distinct (country, sector codes) profile, in a fixed number of
+    queries: inherent risk depends on nothing else, so a cohort of 10,000 suppliers is
+    computed once per profile it holds (the risk dashboard's aggregates). The results'
+    ``supplier_id`` is 0: they describe a profile, not one supplier."""
+    profiles = list(profiles)
+    context = build_context(
+        countries={country for country, _codes in profiles}, model=model, programme=programme
+    )
+    return {
+        (country, codes): compute(
+            supplier_id=0,
+            country=country,
+            sector_codes=codes,
+            sector_titles=sector_titles,
+            context=context,
+        )
+        for country, codes in profiles
+    }
 
 
 def residual_risk(
