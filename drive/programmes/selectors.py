@@ -51,18 +51,21 @@ NOT_APPLICABLE = "not_applicable"  # withdrawn
 DUE_SOON_DAYS = 7
 AWAITING = (Stage.INVITED, Stage.ENROLLED)
 
-# Names sort without regard to case (an all-capital imported name does not jump ahead).
-_NAME = Lower("supplier__legal_name")
-SORTS: dict[str, tuple] = {
-    "name": (_NAME.asc(), "id"),
-    "-name": (_NAME.desc(), "-id"),
-    "stage": ("stage_rank", _NAME.asc(), "id"),
-    "-stage": ("-stage_rank", _NAME.asc(), "id"),
-    "progress": ("progress_estimate", _NAME.asc(), "id"),
-    "-progress": ("-progress_estimate", _NAME.asc(), "id"),
-    "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
-    "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
+# Each sort is a sequence of annotation or field names ending with the unique ``id``, so
+# that the cohort page can page through it by keyset (drive/core/keyset.py): ``sort_name``
+# sorts names without regard to case (an all-capital imported name does not jump ahead);
+# ``activity_key`` puts enrolments without activity first (ascending) or last (descending).
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
+    "stage": ("stage_rank", "sort_name", "id"),
+    "-stage": ("-stage_rank", "sort_name", "id"),
+    "progress": ("progress_estimate", "sort_name", "id"),
+    "-progress": ("-progress_estimate", "sort_name", "id"),
+    "activity": ("activity_key", "id"),
+    "-activity": ("-activity_key", "id"),
 }
+NO_ACTIVITY = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # sorts before any activity
 DEFAULT_SORT = "name"
 STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
 
@@ -178,8 +181,18 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
         ),
     )
 
+    qs = qs.annotate(
+        sort_name=Lower("supplier__legal_name"),
+        activity_key=Coalesce("last_activity_at", Value(NO_ACTIVITY)),
+    )
     qs = apply_filters(CohortFilter, params, qs)
-    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    return qs.order_by(*cohort_order(params))
+
+
+def cohort_order(params: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The ordering of :func:`cohort` for ``params["sort"]`` (the name order when absent or
+    unknown): the names a keyset page of the cohort pages by."""
+    return SORTS.get((params or {}).get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
 
 
 # The progress rule lives above programmes, with the answers it counts; the assessments app

@@ -184,6 +184,19 @@ class ResidualResult:
         return str(TIER_LABELS[self.matrix_tier]) if self.matrix_tier else ""
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What inherent risk makes of one country and one set of sectors: the sector component
+    (highest default, then the DOL floor) and the score and tier. :func:`compute` adds the
+    lines a page shows; a cohort's aggregates need only this (:func:`profile_risk`)."""
+
+    sector_default: Decimal | None
+    sector_risk: Decimal | None
+    dol_matches: tuple[DolMatch, ...]
+    score: Decimal | None
+    tier: str
+
+
 @dataclass
 class Context:
     """Everything needed to compute risk for many suppliers in a fixed number of queries."""
@@ -202,6 +215,10 @@ class Context:
         default_factory=dict
     )
     listed: dict[str, list[tuple[frozenset[int], DolMatch]]] = field(default_factory=dict)
+    profiles: dict[tuple[str, tuple[int, ...]], Profile] = field(default_factory=dict)
+    scores: dict[tuple[str, Decimal | None], tuple[Decimal | None, str]] = field(
+        default_factory=dict
+    )
 
 
 def _country_component(
@@ -346,6 +363,51 @@ def _index_components(country: str, context: Context) -> list[IndexComponent]:
     return components
 
 
+def profile_risk(country: str, codes: tuple[int, ...], context: Context) -> Profile:
+    """Inherent risk of ``country`` with the sorted sector ``codes`` (README.md "Method",
+    steps 3–5), once per profile and context: the sector component is the highest default
+    risk of the sectors, raised to the DOL floor when a listed good of the country maps to
+    one of them; the score is the weighted mean of the country and sector components."""
+    key = (country, codes)
+    if key in context.profiles:
+        return context.profiles[key]
+    config = context.config
+    known = [
+        _d(risk.risk)
+        for code in codes
+        if (risk := context.sector_risks.get(code)) is not None and risk.risk is not None
+    ]
+    sector_default = max(known) if known else None
+    wanted = set(codes)
+    matches = tuple(m for segments, m in _listed_goods(country, context) if segments & wanted)
+    sector_risk = sector_default
+    if matches:
+        sector_risk = max(sector_default or Decimal(0), config.dol_floor)
+    score, tier = _score_and_tier(country, sector_risk, context)
+    context.profiles[key] = Profile(sector_default, sector_risk, matches, score, tier)
+    return context.profiles[key]
+
+
+def _score_and_tier(
+    country: str, sector_risk: Decimal | None, context: Context
+) -> tuple[Decimal | None, str]:
+    key = (country, sector_risk)
+    if key not in context.scores:
+        config = context.config
+        _indices, coverage, country_risk = _country_component(country, context)
+        score: Decimal | None = None
+        tier = INSUFFICIENT_DATA
+        if country_risk is not None:
+            parts = [(config.components.country, country_risk)]
+            if sector_risk is not None and config.components.sector > 0:
+                parts.append((config.components.sector, sector_risk))
+            weight = sum((w for w, _r in parts), Decimal(0))
+            score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
+            tier = config.tiers.tier_for(score) if coverage >= MIN_COVERAGE else INSUFFICIENT_DATA
+        context.scores[key] = (score, tier)
+    return context.scores[key]
+
+
 def compute(
     *,
     supplier_id: int,
@@ -357,7 +419,7 @@ def compute(
     config = context.config
     indices, coverage, country_risk = _country_component(country, context)
 
-    codes = sorted(set(sector_codes))
+    codes = tuple(sorted(set(sector_codes)))
     sectors = []
     for code in codes:
         risk = context.sector_risks.get(code)
@@ -369,27 +431,9 @@ def compute(
                 basis=risk.basis if risk else "",
             )
         )
-    known = [_d(s.risk) for s in sectors if s.risk is not None]
-    sector_default = max(known) if known else None
-    matches = [
-        match for segments, match in _listed_goods(country, context) if segments & set(codes)
-    ]
-    dol_floor = config.dol_floor
-    sector_risk = sector_default
-    if matches:
-        sector_risk = max(sector_default or Decimal(0), dol_floor)
-
+    profile = profile_risk(country, codes, context)
     country_weight = config.components.country
     sector_weight = config.components.sector
-    score: Decimal | None = None
-    tier = INSUFFICIENT_DATA
-    if country_risk is not None:
-        parts = [(country_weight, country_risk)]
-        if sector_risk is not None and sector_weight > 0:
-            parts.append((sector_weight, sector_risk))
-        weight = sum((w for w, _r in parts), Decimal(0))
-        score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
-        tier = config.tiers.tier_for(score) if coverage >= MIN_COVERAGE else INSUFFICIENT_DATA
     return RiskResult(
         supplier_id=supplier_id,
         country=country,
@@ -400,12 +444,12 @@ def compute(
         indices=indices,
         country_risk=None if country_risk is None else _round(country_risk),
         sectors=sectors,
-        sector_default=sector_default,
-        sector_risk=sector_risk,
-        dol_floor=dol_floor,
-        dol_matches=matches,
-        score=score,
-        tier=tier,
+        sector_default=profile.sector_default,
+        sector_risk=profile.sector_risk,
+        dol_floor=config.dol_floor,
+        dol_matches=list(profile.dol_matches),
+        score=profile.score,
+        tier=profile.tier,
         overrides=context.overrides,
         data_coverage=coverage.quantize(Decimal("0.01")),
     )
@@ -459,31 +503,61 @@ def inherent_risk_many(
     return results
 
 
+@dataclass
+class ProfileRisks:
+    """:func:`inherent_risk_of_profiles`: each profile's :class:`Profile`, and the
+    programme's overrides that were applied."""
+
+    profiles: dict[tuple[str, tuple[int, ...]], Profile]
+    overrides: list[RiskOverride]
+
+
 def inherent_risk_of_profiles(
     *,
     profiles: Iterable[tuple[str, tuple[int, ...]]],
-    sector_titles: dict[int, str],
     model: RiskModel | None = None,
     programme: Programme | None = None,
-) -> dict[tuple[str, tuple[int, ...]], RiskResult]:
-    """Inherent risk of each distinct (country, sector codes) profile, in a fixed number of
-    queries: inherent risk depends on nothing else, so a cohort of 10,000 suppliers is
-    computed once per profile it holds (the risk dashboard's aggregates). The results'
-    ``supplier_id`` is 0: they describe a profile, not one supplier."""
+) -> ProfileRisks:
+    """Inherent risk of each distinct (country, sorted sector codes) profile in a fixed
+    number of queries: inherent risk depends on nothing else, so a cohort of 10,000
+    suppliers is computed once per profile it holds (the risk dashboard's aggregates)."""
     profiles = list(profiles)
     context = build_context(
         countries={country for country, _codes in profiles}, model=model, programme=programme
     )
-    return {
-        (country, codes): compute(
-            supplier_id=0,
-            country=country,
-            sector_codes=codes,
-            sector_titles=sector_titles,
-            context=context,
-        )
-        for country, codes in profiles
-    }
+    return ProfileRisks(
+        profiles={key: profile_risk(key[0], key[1], context) for key in profiles},
+        overrides=context.overrides,
+    )
+
+
+def _check_band(performance_band: str | None) -> None:
+    if performance_band is not None and performance_band not in BANDS:
+        raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
+
+
+def _residual(
+    inherent_tier: str, performance_band: str, red_flag: bool, model: RiskModel
+) -> tuple[str, str, str, bool]:
+    """(matrix row, matrix tier, residual tier, forced by a red flag): README.md step 6."""
+    _check_band(performance_band)
+    config = model.typed_config
+    row_tier = TIERS[-1] if inherent_tier == INSUFFICIENT_DATA else inherent_tier
+    matrix_tier = config.residual_matrix.tier(row_tier, performance_band)
+    tier, forced = matrix_tier, False
+    minimum = config.red_flag_minimum
+    if red_flag and TIERS.index(tier) < TIERS.index(minimum):
+        tier, forced = minimum, True
+    return row_tier, matrix_tier, tier, forced
+
+
+def residual_tier(
+    *, inherent_tier: str, performance_band: str | None, red_flag: bool, model: RiskModel
+) -> str | None:
+    """The residual tier alone (None: pending), as :func:`residual_risk` decides it."""
+    if performance_band is None:
+        return None
+    return _residual(inherent_tier, performance_band, red_flag, model)[2]
 
 
 def residual_risk(
@@ -497,8 +571,6 @@ def residual_risk(
     used rather than guessing a lower one.
     """
     config = model.typed_config
-    if performance_band is not None and performance_band not in BANDS:
-        raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
     if performance_band is None:
         return ResidualResult(
             inherent_tier=inherent.tier,
@@ -511,13 +583,10 @@ def residual_risk(
             red_flag_minimum=config.red_flag_minimum,
             inherent=inherent,
         )
-    row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
-    matrix_tier = config.residual_matrix.tier(row_tier, performance_band)
-    tier = matrix_tier
-    forced = False
+    row_tier, matrix_tier, tier, forced = _residual(
+        inherent.tier, performance_band, red_flag, model
+    )
     minimum = config.red_flag_minimum
-    if red_flag and TIERS.index(tier) < TIERS.index(minimum):
-        tier, forced = minimum, True
     return ResidualResult(
         inherent_tier=inherent.tier,
         performance_band=performance_band,

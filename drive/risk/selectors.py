@@ -40,6 +40,7 @@ from drive.risk.engine import (
     inherent_risk_many,
     inherent_risk_of_profiles,
     residual_risk,
+    residual_tier,
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
@@ -324,9 +325,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     profiles = {(g.country, g.sectors) for g in groups}
     codes = {code for _country, sectors in profiles for code in sectors}
     titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)}
-    inherent = inherent_risk_of_profiles(
-        profiles=profiles, sector_titles=titles, model=model, programme=programme
-    )
+    inherent = inherent_risk_of_profiles(profiles=profiles, model=model, programme=programme)
     inherent_counts: Counter = Counter()
     residual_counts: Counter = Counter()
     residuals: dict[tuple[str, str | None, bool], str | None] = {}
@@ -335,13 +334,16 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     dol_countries: dict[str, set[int]] = {}
     flagged = dol = 0
     for group in groups:
-        result = inherent[(group.country, group.sectors)]
+        result = inherent.profiles[(group.country, group.sectors)]
         inherent_counts[result.tier] += group.count
         key = (result.tier, group.band, group.red_flag)
         if key not in residuals:
-            residuals[key] = residual_risk(
-                inherent=result, performance_band=group.band, red_flag=group.red_flag, model=model
-            ).tier
+            residuals[key] = residual_tier(
+                inherent_tier=result.tier,
+                performance_band=group.band,
+                red_flag=group.red_flag,
+                model=model,
+            )
         residual_counts[residuals[key]] += group.count
         flagged += group.count if group.red_flag else 0
         if result.dol_matches:
@@ -377,7 +379,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         flagged_count=flagged,
         dol_count=dol,
         dol_countries=dol_countries,
-        overrides=next(iter(inherent.values())).overrides if inherent else [],
+        overrides=inherent.overrides if groups else [],
     )
 
 
