@@ -481,15 +481,19 @@ def inherent_risk_many(
     suppliers: Iterable[Supplier],
     model: RiskModel | None = None,
     programme: Programme | None = None,
+    context: Context | None = None,
 ) -> dict[int, RiskResult]:
-    """Inherent risk of many suppliers in a fixed number of queries.
+    """Inherent risk of many suppliers in a fixed number of queries (none when given the
+    ``context`` of a computation that covered their countries, with the same model and
+    programme: :class:`ProfileRisks`' ``context``).
 
     Prefetch ``sectors`` on the suppliers to avoid one query per supplier.
     """
     suppliers = list(suppliers)
-    context = build_context(
-        countries={s.country.code for s in suppliers}, model=model, programme=programme
-    )
+    if context is None:
+        context = build_context(
+            countries={s.country.code for s in suppliers}, model=model, programme=programme
+        )
     results = {}
     for supplier in suppliers:
         sectors = list(supplier.sectors.all())
@@ -509,7 +513,11 @@ class ProfileRisks:
     programme's overrides that were applied."""
 
     profiles: dict[tuple[str, tuple[int, ...]], Profile]
-    overrides: list[RiskOverride]
+    context: Context
+
+    @property
+    def overrides(self) -> list[RiskOverride]:
+        return self.context.overrides
 
 
 def inherent_risk_of_profiles(
@@ -527,7 +535,7 @@ def inherent_risk_of_profiles(
     )
     return ProfileRisks(
         profiles={key: profile_risk(key[0], key[1], context) for key in profiles},
-        overrides=context.overrides,
+        context=context,
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
 from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.risk.engine import (
+    Context,
     DolMatch,
     ResidualResult,
     RiskResult,
@@ -90,12 +92,15 @@ class Overview:
     dol_count: int  # suppliers in a country × sector on the US DOL list
     dol_countries: dict[str, set[int]] = field(default_factory=dict)
     overrides: list[RiskOverride] = field(default_factory=list)
+    # The engine's context of the computation (reference data of the cohort's countries):
+    # the rows of a page reuse it (:func:`risk_rows`).
+    context: Context | None = None
 
     @cached_property
     def rows(self) -> list[Row]:
         """Every supplier's row, computed in Python (the API's whole-cohort answer; the
         dashboard reads pages instead)."""
-        return risk_rows(self.programme, programme_enrolments(self.programme), self.model)
+        return risk_rows(self.programme, programme_enrolments(self.programme), self)
 
     @property
     def answer_flags(self) -> list[AnswerFlag]:
@@ -380,12 +385,17 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         dol_count=dol,
         dol_countries=dol_countries,
         overrides=inherent.overrides if groups else [],
+        context=inherent.context,
     )
 
 
 def dashboard_enrolments(programme: Programme) -> QuerySet[Enrolment]:
     """The cohort in the dashboard's order, for keyset pages (``DASHBOARD_ORDER``)."""
-    return programme_enrolments(programme).annotate(sort_name=F("supplier__legal_name"))
+    return (
+        programme_enrolments(programme)
+        .prefetch_related(None)  # risk_rows prefetches the sectors of the rows shown, once
+        .annotate(sort_name=F("supplier__legal_name"))
+    )
 
 
 DASHBOARD_ORDER = ("sort_name", "supplier_id")
@@ -413,16 +423,20 @@ def dol_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolme
 
 
 def risk_rows(
-    programme: Programme, enrolments: Iterable[Enrolment], model: RiskModel | None = None
+    programme: Programme, enrolments: Iterable[Enrolment], overview: Overview
 ) -> list[Row]:
     """Inherent, residual risk and critical answers of some of the cohort's enrolments (a
-    page of :func:`dashboard_enrolments`), in a fixed number of queries."""
+    page of :func:`dashboard_enrolments`), in a fixed number of queries: with the
+    overview's model and reference data (its ``context``)."""
     enrolments = list(enrolments)
     if not enrolments:
         return []
-    model = model or risk_model_current()
+    model = overview.model
+    prefetch_related_objects(enrolments, "supplier__sectors")
     suppliers = [e.supplier for e in enrolments]
-    results = inherent_risk_many(suppliers=suppliers, model=model, programme=programme)
+    results = inherent_risk_many(
+        suppliers=suppliers, model=model, programme=programme, context=overview.context
+    )
     residuals = residual_many(
         suppliers=suppliers, programme=programme, model=model, inherent=results
     )

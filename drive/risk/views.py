@@ -182,8 +182,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # The rows of the three pages are computed together (one set of queries).
     shown = {e.supplier_id: e for name, _p in TABLES for e in context[f"{name}_page"].rows}
     rows = {
-        row.supplier.pk: row
-        for row in selectors.risk_rows(programme, shown.values(), overview.model)
+        row.supplier.pk: row for row in selectors.risk_rows(programme, shown.values(), overview)
     }
     for name, _prefix in TABLES:
         context[name] = [rows[e.supplier_id] for e in context[f"{name}_page"].rows]
