@@ -17,9 +17,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     CharField,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Window,
@@ -414,12 +412,10 @@ def dol_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolme
         return dashboard_enrolments(programme).none()
     condition = Q()
     for country, segments in overview.dol_countries.items():
-        condition |= Q(supplier__country=country) & Exists(
-            SupplierSector.objects.filter(
-                supplier_id=OuterRef("supplier_id"), sector_id__in=sorted(segments)
-            )
-        )
-    return dashboard_enrolments(programme).filter(condition)
+        condition |= Q(supplier__country=country, supplier__sectors__in=sorted(segments))
+    # A semi-join (pk IN …): a supplier with two listed sectors is one row.
+    matching = Enrolment.objects.filter(programme=programme).filter(condition).values("pk")
+    return dashboard_enrolments(programme).filter(pk__in=matching)
 
 
 def risk_rows(
