@@ -180,13 +180,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stage_choices": Stage.choices,
         "deadline_choices": selectors.DEADLINE_CHOICES,
         "size_choices": [*SizeClass.choices, ("unknown", _("Unknown"))],
-        "countries": _countries(
-            list(
-                programme.enrolments.order_by("supplier__country")
-                .values_list("supplier__country", flat=True)
-                .distinct()
-            )
-        ),
+        "countries": _countries(selectors.cohort_countries(programme)),
         "sort_choices": [
             ("name", _("Name A–Z")),
             ("-name", _("Name Z–A")),

@@ -15,8 +15,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
-    CharField,
     F,
     Q,
     QuerySet,
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from drive.assessments.models import Submission
+from drive.programmes.cohort_copy import cohort_copy_refresh, sector_codes
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
@@ -46,7 +45,7 @@ from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
 from drive.scoring.models import Score
 from drive.scoring.selectors import PREFERENCE, current_scores_of_suppliers, with_current_method
-from drive.suppliers.models import Sector, Supplier, SupplierSector
+from drive.suppliers.models import Sector, Supplier
 
 
 @dataclass
@@ -74,6 +73,10 @@ class HeatCell:
     max_score: Decimal | None = None
     tier: str = ""
 
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS[self.tier]) if self.tier else ""
+
 
 @dataclass
 class Overview:
@@ -88,7 +91,8 @@ class Overview:
     heat_rows: list[tuple[str, str, list[HeatCell]]]
     flagged_count: int  # suppliers whose current score counts a red flag
     dol_count: int  # suppliers in a country × sector on the US DOL list
-    dol_countries: dict[str, set[int]] = field(default_factory=dict)
+    # The (country, sector set copy) of the suppliers with a DOL match: the DOL table's filter.
+    dol_profiles: set[tuple[str, str]] = field(default_factory=set)
     overrides: list[RiskOverride] = field(default_factory=list)
     # The engine's context of the computation (reference data of the cohort's countries):
     # the rows of a page reuse it (:func:`risk_rows`).
@@ -217,22 +221,6 @@ def _counts(counter: Counter, with_pending: bool) -> list[tuple[str, str, int]]:
     return result
 
 
-class _SectorSet(Aggregate):
-    """A supplier's sector codes as one text ("42,53"): its sector set as a grouping key."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(CAST(%(expressions)s AS text), ',' ORDER BY %(expressions)s)",
-            **extra,
-        )
-
-
 def _ranked_scores(programme: Programme) -> QuerySet[Score]:
     """The scores of the programme's assessments, each ranked within its assessment by
     ``drive.scoring.selectors.PREFERENCE`` (``rank`` 1: the current score, the one
@@ -263,6 +251,7 @@ class CohortGroup:
     band: str | None
     red_flag: bool
     count: int
+    sector_keys: frozenset[str] = frozenset()  # the enrolments' ``supplier_sectors`` copies
 
 
 def cohort_groups(programme: Programme) -> list[CohortGroup]:
@@ -270,35 +259,29 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
     and red flag (``Score.red_flags > 0``), with how many share each: one GROUP BY query
     whose result has as many rows as distinct risk profiles, whatever the cohort size.
 
-    The three parts are ORM querysets (the rules stay where they live: the current score
-    is scoring's PREFERENCE), joined in one statement with hash joins: 10,000 enrolments
-    cost one pass over each table instead of three index lookups per enrolment.
+    The two parts are ORM querysets (the rules stay where they live: the current score is
+    scoring's PREFERENCE), joined in one statement: the enrolments with their copy of the
+    supplier's country and sector set (``drive.programmes.cohort_copy``: no supplier row is
+    read) and the cohort's scores ranked in one window, instead of lookups per enrolment.
     """
+    cohort_copy_refresh(programme)
     cohort = (
         Enrolment.objects.filter(programme=programme)
         .exclude(stage=Stage.WITHDRAWN)
         .order_by()
         .values(
             cohort_id=F("pk"),
-            cohort_supplier=F("supplier_id"),
-            cohort_country=F("supplier__country"),
+            cohort_country=F("supplier_country"),
+            cohort_sectors=F("supplier_sectors"),
         )
-    )
-    sectors = (
-        SupplierSector.objects.filter(
-            supplier_id__in=Enrolment.objects.filter(programme=programme).values("supplier_id")
-        )
-        .order_by()
-        .values("supplier_id")
-        .annotate(codes=_SectorSet("sector_id"))
     )
     scores = _ranked_scores(programme).values("enrolment_ref", "band", "red_flags", "rank")
-    parts = [query.query.sql_with_params() for query in (cohort, sectors, scores)]
+    parts = [query.query.sql_with_params() for query in (cohort, scores)]
     sql = f"""
-        WITH cohort AS ({parts[0][0]}), sectors AS ({parts[1][0]}), scores AS ({parts[2][0]})
-        SELECT cohort.cohort_country, sectors.codes, scores.band, scores.red_flags > 0, COUNT(*)
+        WITH cohort AS ({parts[0][0]}), scores AS ({parts[1][0]})
+        SELECT cohort.cohort_country, cohort.cohort_sectors, scores.band,
+               scores.red_flags > 0, COUNT(*)
         FROM cohort
-        LEFT JOIN sectors ON sectors.supplier_id = cohort.cohort_supplier
         LEFT JOIN scores ON scores.enrolment_ref = cohort.cohort_id AND scores.rank = 1
         GROUP BY 1, 2, 3, 4
     """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
@@ -306,10 +289,15 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         cursor.execute(sql, [param for _sql, params in parts for param in params])
         rows = cursor.fetchall()
     merged: Counter = Counter()
+    keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
     for country, codes, band, flagged, n in rows:
-        sector_set = tuple(sorted({int(c) for c in str(codes or "").split(",") if c}))
-        merged[(str(country), sector_set, band, bool(flagged))] += n
-    return [CohortGroup(*key, count=n) for key, n in merged.items()]
+        profile = (str(country), sector_codes(codes))
+        merged[(*profile, band, bool(flagged))] += n
+        keys.setdefault(profile, set()).add(codes or "")
+    return [
+        CohortGroup(*key, count=n, sector_keys=frozenset(keys[key[:2]]))
+        for key, n in merged.items()
+    ]
 
 
 def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
@@ -334,7 +322,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     residuals: dict[tuple[str, str | None, bool], str | None] = {}
     columns: dict[int | None, str] = {}
     cells: dict[tuple[str, int | None], HeatCell] = {}
-    dol_countries: dict[str, set[int]] = {}
+    dol_profiles: set[tuple[str, str]] = set()
     flagged = dol = 0
     for group in groups:
         result = inherent.profiles[(group.country, group.sectors)]
@@ -351,9 +339,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         flagged += group.count if group.red_flag else 0
         if result.dol_matches:
             dol += group.count
-            dol_countries.setdefault(group.country, set()).update(
-                code for match in result.dol_matches for code in match.segments
-            )
+            dol_profiles.update((group.country, key) for key in group.sector_keys)
         # Heat map: countries down, sectors across; a cell shows how many suppliers and the
         # highest inherent score among them.
         for code in group.sectors or (None,):
@@ -381,18 +367,24 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         heat_rows=heat_rows,
         flagged_count=flagged,
         dol_count=dol,
-        dol_countries=dol_countries,
+        dol_profiles=dol_profiles,
         overrides=inherent.overrides if groups else [],
         context=inherent.context,
     )
 
 
 def dashboard_enrolments(programme: Programme) -> QuerySet[Enrolment]:
-    """The cohort in the dashboard's order, for keyset pages (``DASHBOARD_ORDER``)."""
+    """The cohort by name (the enrolments' copy, lower case: ``drive.programmes.cohort_copy``;
+    indexed with the programme) for keyset pages (``DASHBOARD_ORDER``). Read it after
+    :func:`programme_risk_overview`, which brings the copy up to date."""
+    # Neither the supplier nor its sectors are joined: the database sorts and limits the
+    # enrolments alone (a join first reads a supplier row for all 10,000), and risk_rows
+    # loads both for the rows shown, once for all the page's tables.
     return (
         programme_enrolments(programme)
-        .prefetch_related(None)  # risk_rows prefetches the sectors of the rows shown, once
-        .annotate(sort_name=F("supplier__legal_name"))
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(sort_name=F("supplier_sort_name"))
     )
 
 
@@ -406,16 +398,18 @@ def flagged_enrolments(programme: Programme) -> QuerySet[Enrolment]:
 
 
 def dol_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:
-    """Enrolments in a country × sector that the US DOL list names (the overview's
-    ``dol_countries``: country → the segments of its listed goods)."""
-    if not overview.dol_countries:
+    """Enrolments whose country and sector set match a US DOL listed good (the overview's
+    ``dol_profiles``, read from the enrolments' copy: no supplier row)."""
+    if not overview.dol_profiles:
         return dashboard_enrolments(programme).none()
+    by_country: dict[str, list[str]] = {}
+    for country, key in sorted(overview.dol_profiles):
+        if key:  # a match needs a sector
+            by_country.setdefault(country, []).append(key)
     condition = Q()
-    for country, segments in overview.dol_countries.items():
-        condition |= Q(supplier__country=country, supplier__sectors__in=sorted(segments))
-    # A semi-join (pk IN …): a supplier with two listed sectors is one row.
-    matching = Enrolment.objects.filter(programme=programme).filter(condition).values("pk")
-    return dashboard_enrolments(programme).filter(pk__in=matching)
+    for country, keys in by_country.items():
+        condition |= Q(supplier_country=country, supplier_sectors__in=keys)
+    return dashboard_enrolments(programme).filter(condition)
 
 
 def risk_rows(
@@ -428,7 +422,7 @@ def risk_rows(
     if not enrolments:
         return []
     model = overview.model
-    prefetch_related_objects(enrolments, "supplier__sectors")
+    prefetch_related_objects(enrolments, "supplier", "supplier__sectors")
     suppliers = [e.supplier for e in enrolments]
     results = inherent_risk_many(
         suppliers=suppliers, model=model, programme=programme, context=overview.context
