@@ -20,12 +20,13 @@ from drive.scoring.testing import make_scored_assessment, make_scoring_version, 
 from drive.suppliers.models import SupplierSector
 
 pytestmark = pytest.mark.django_db
-# Session, user, organisation, programme, model, the cohort's aggregate (one GROUP BY),
-# sector titles, overrides, indicators, DOL goods, indices, sector risks, the page of
-# suppliers, their sectors, their scores, red-flag questions (none, so no submissions),
+# Session, user, organisation, programme, model, the cohort's copy of its suppliers
+# brought up to date (one UPDATE), the cohort's aggregate (one GROUP BY), sector titles,
+# overrides, indicators, DOL goods, indices, sector risks, the page of enrolments, their
+# suppliers, sectors and scores, red-flag questions (none, so no submissions),
 # the unread count, the two-factor check, the inspections reliability column, and the
 # session save in its savepoint: the same for 3 and for 20 scored suppliers.
-QUERIES = 21
+QUERIES = 23
 
 
 @pytest.fixture
