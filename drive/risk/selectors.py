@@ -221,7 +221,7 @@ def _counts(counter: Counter, with_pending: bool) -> list[tuple[str, str, int]]:
     return result
 
 
-def _ranked_scores(programme: Programme) -> QuerySet[Score]:
+def _ranked_scores(programme: Programme) -> QuerySet[Any]:
     """The scores of the programme's assessments, each ranked within its assessment by
     ``drive.scoring.selectors.PREFERENCE`` (``rank`` 1: the current score, the one
     :func:`residual_many` uses through ``current_scores_of_suppliers``). A window over the
@@ -237,7 +237,7 @@ def _ranked_scores(programme: Programme) -> QuerySet[Score]:
     )
 
 
-def _current_scores(programme: Programme) -> QuerySet[Score]:
+def _current_scores(programme: Programme) -> QuerySet[Any]:
     """Each enrolment's current score (rank 1 of :func:`_ranked_scores`)."""
     return _ranked_scores(programme).filter(rank=1)
 
@@ -295,8 +295,15 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         merged[(*profile, band, bool(flagged))] += n
         keys.setdefault(profile, set()).add(codes or "")
     return [
-        CohortGroup(*key, count=n, sector_keys=frozenset(keys[key[:2]]))
-        for key, n in merged.items()
+        CohortGroup(
+            country=country,
+            sectors=codes,
+            band=band,
+            red_flag=flagged,
+            count=n,
+            sector_keys=frozenset(keys[(country, codes)]),
+        )
+        for (country, codes, band, flagged), n in merged.items()
     ]
 
 
