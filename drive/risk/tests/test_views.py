@@ -232,3 +232,35 @@ def test_the_dashboards_supplier_table_is_25_to_a_page(client_of, alice, agency,
     # A forged position starts again at the first page.
     forged = client.get(url, {"after": "forged"})
     assert forged.context["rows"][0].supplier.legal_name == "Supplier 00"
+
+
+def test_olga_reads_a_big_cohorts_dashboard_in_chinese(client_of, olga, agency, model_v1):
+    """The organisation admin (another role that sees the dashboard) in Simplified Chinese:
+    the tables page by keyset with the Chinese links, the counts cover the whole cohort."""
+    from django.utils import translation
+
+    from drive.assessments.testing import make_version
+    from drive.programmes.models import Programme
+
+    programme = Programme.objects.create(
+        buyer=agency, name="华南试点", questionnaire_version=make_version()
+    )
+    for n in range(26):
+        programme.enrolments.create(
+            supplier=SupplierFactory(buyer=agency, legal_name=f"深圳明珠电子 {n:02d} 有限公司")
+        )
+    olga.language = "zh-hans"
+    olga.save()
+    with translation.override("zh-hans"):
+        response = client_of(olga).get(
+            reverse("risk:dashboard", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "按等级划分的供应商" in page and "需要处理的红旗警示" in page
+    assert 'rel="next"' in page and "下一页" in page
+    assert [r.supplier.legal_name for r in response.context["rows"]][::24] == [
+        "深圳明珠电子 00 有限公司",
+        "深圳明珠电子 24 有限公司",
+    ]
+    assert sum(count for _k, _l, count in response.context["overview"].inherent_counts) == 26
