@@ -139,6 +139,13 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A copy of what the cohort's pages sort and count by, so that they never read a
+    # supplier row per enrolment (10,000 enrolments in a registry of a million suppliers:
+    # drive/programmes/cohort_copy.py). NULL sort name = not copied yet, or the supplier
+    # changed since (supplier.updated): copied again before the cohort is read.
+    supplier_sort_name = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    supplier_country = models.CharField(max_length=2, null=True, blank=True, editable=False)
+    supplier_sectors = models.CharField(max_length=255, null=True, blank=True, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -149,7 +156,12 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "supplier"], name="enrolment_unique")
         ]
-        indexes = [models.Index(fields=["programme", "stage"], name="enrolment_stage_idx")]
+        indexes = [
+            models.Index(fields=["programme", "stage"], name="enrolment_stage_idx"),
+            models.Index(
+                fields=["programme", "supplier_sort_name", "id"], name="enrolment_sort_name_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} · {self.programme}"

@@ -13,6 +13,7 @@ from drive.events.models import DomainEvent
 from drive.events.registry import subscribe
 from drive.notifications.kinds import register_kind
 from drive.notifications.services import notify
+from drive.programmes.cohort_copy import supplier_copies_outdated
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.programmes.services import _supplier_users
 
@@ -77,3 +78,12 @@ def notify_reminded(event: DomainEvent) -> None:
             },
             link=reverse("assessments:detail", args=[enrolment.assessment.pk]),
         )
+
+
+@subscribe("supplier.updated", consumer="programmes.supplier_copy_outdated")
+@subscribe("supplier.imported_updated", consumer="programmes.supplier_copy_outdated_imported")
+def supplier_copy_outdated(event: DomainEvent) -> None:
+    """A supplier's name, country or sectors may have changed: its enrolments' copy
+    (``cohort_copy``) is taken again when their cohort is next read."""
+    if str(event.subject_id).isdigit():
+        supplier_copies_outdated(int(event.subject_id))

@@ -28,10 +28,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, Lower
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from drive.core.filters import apply_filters
+from drive.programmes.cohort_copy import cohort_copy_refresh
 from drive.programmes.filters import (  # DEADLINE_CHOICES: re-exported for the pages
     DEADLINE_CHOICES,  # noqa: F401
     DUE_SOON,
@@ -51,18 +52,22 @@ NOT_APPLICABLE = "not_applicable"  # withdrawn
 DUE_SOON_DAYS = 7
 AWAITING = (Stage.INVITED, Stage.ENROLLED)
 
-# Names sort without regard to case (an all-capital imported name does not jump ahead).
-_NAME = Lower("supplier__legal_name")
-SORTS: dict[str, tuple] = {
-    "name": (_NAME.asc(), "id"),
-    "-name": (_NAME.desc(), "-id"),
-    "stage": ("stage_rank", _NAME.asc(), "id"),
-    "-stage": ("-stage_rank", _NAME.asc(), "id"),
-    "progress": ("progress_estimate", _NAME.asc(), "id"),
-    "-progress": ("-progress_estimate", _NAME.asc(), "id"),
-    "activity": (F("last_activity_at").asc(nulls_first=True), "id"),
-    "-activity": (F("last_activity_at").desc(nulls_last=True), "id"),
+# Each sort is a sequence of annotation or field names ending with the unique ``id``, so
+# that the cohort page can page through it by keyset (drive/core/keyset.py): ``sort_name``
+# sorts names without regard to case (an all-capital imported name does not jump ahead),
+# read from the enrolment's copy (cohort_copy.py; indexed with the programme);
+# ``activity_key`` puts enrolments without activity first (ascending) or last (descending).
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
+    "stage": ("stage_rank", "sort_name", "id"),
+    "-stage": ("-stage_rank", "sort_name", "id"),
+    "progress": ("progress_estimate", "sort_name", "id"),
+    "-progress": ("-progress_estimate", "sort_name", "id"),
+    "activity": ("activity_key", "id"),
+    "-activity": ("-activity_key", "id"),
 }
+NO_ACTIVITY = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # sorts before any activity
 DEFAULT_SORT = "name"
 STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
 
@@ -144,6 +149,7 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
     Supplier and assessment are joined, so a page of rows is one query.
     """
     params = params or {}
+    cohort_copy_refresh(programme)  # the sort name read below (cohort_copy.py)
     awaiting = deadline_for_awaiting(programme)
     sort = params.get("sort") or DEFAULT_SORT
     qs: QuerySet[Enrolment] = Enrolment.objects.filter(programme=programme).select_related(
@@ -178,8 +184,18 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
         ),
     )
 
+    qs = qs.annotate(
+        sort_name=F("supplier_sort_name"),
+        activity_key=Coalesce("last_activity_at", Value(NO_ACTIVITY)),
+    )
     qs = apply_filters(CohortFilter, params, qs)
-    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    return qs.order_by(*cohort_order(params))
+
+
+def cohort_order(params: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The ordering of :func:`cohort` for ``params["sort"]`` (the name order when absent or
+    unknown): the names a keyset page of the cohort pages by."""
+    return SORTS.get((params or {}).get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
 
 
 # The progress rule lives above programmes, with the answers it counts; the assessments app
@@ -271,6 +287,18 @@ def supplier_enrolments(user) -> QuerySet[Enrolment]:
         Enrolment.objects.visible_to(user)
         .select_related("programme__buyer", "supplier", "assessment")
         .order_by("-programme__created_at", "programme__name", "id")
+    )
+
+
+def cohort_countries(programme: Programme) -> list[str]:
+    """The countries of the programme's suppliers (the cohort filter's choices), from the
+    enrolments' copy: no supplier row read (after :func:`cohort`, which brings it up to
+    date)."""
+    return list(
+        programme.enrolments.exclude(supplier_country=None)
+        .order_by("supplier_country")
+        .values_list("supplier_country", flat=True)
+        .distinct()
     )
 
 

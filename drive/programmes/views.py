@@ -21,6 +21,7 @@ from django_countries.fields import Country
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
+from drive.core.keyset import KeysetPage, bounded_count, keyset_page
 from drive.core.params import parse_ids
 from drive.programmes import selectors, services
 from drive.programmes.forms import InviteCompanyForm, NoteForm, ProgrammeForm, ReminderForm
@@ -142,34 +143,44 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_programmes(user):
         return forbidden(request, _("The cohort is visible to the buyer's staff only."))
     params = request.GET
+    # Keyset pages (drive/core/keyset.py): a late page costs what the first costs. The
+    # funnel's counts (one aggregate over the (programme, stage) index) give the total when
+    # nothing is filtered; a filtered total is counted up to a bound.
+    funnel = selectors.stage_counts(programme)
+    cohort_size = sum(s.count for s in funnel)
+    filtering = any(params.get(key) for key in COHORT_FILTERS)
     filter_form = None
+    page, total, total_exact = KeysetPage(rows=[]), 0, True
     try:
         rows = selectors.cohort(programme, params)
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
-        filter_form, rows = error.form, Enrolment.objects.none()
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
-    funnel = selectors.stage_counts(programme)
+        filter_form = error.form
+    else:
+        page = keyset_page(
+            rows,
+            selectors.cohort_order(params),
+            after=params.get("after"),
+            before=params.get("before"),
+            size=PAGE_SIZE,
+        )
+        total, total_exact = bounded_count(rows) if filtering else (cohort_size, True)
     context = {
         "programme": programme,
         "filter_form": filter_form,
-        "page_obj": page_obj,
-        "enrolments": selectors.with_progress(page_obj.object_list),
+        "page": page,
+        "total": total,
+        "total_exact": total_exact,
+        "enrolments": selectors.with_progress(page.rows),
         "funnel": funnel,
-        "cohort_size": sum(s.count for s in funnel),
+        "cohort_size": cohort_size,
         "awaiting": selectors.deadline_for_awaiting(programme),
-        "filtering": any(params.get(key) for key in COHORT_FILTERS),
+        "filtering": filtering,
         "params": {key: params.get(key, "") for key in (*COHORT_FILTERS, "sort")},
         "stage_choices": Stage.choices,
         "deadline_choices": selectors.DEADLINE_CHOICES,
         "size_choices": [*SizeClass.choices, ("unknown", _("Unknown"))],
-        "countries": _countries(
-            list(
-                programme.enrolments.order_by("supplier__country")
-                .values_list("supplier__country", flat=True)
-                .distinct()
-            )
-        ),
+        "countries": _countries(selectors.cohort_countries(programme)),
         "sort_choices": [
             ("name", _("Name A–Z")),
             ("-name", _("Name Z–A")),
@@ -180,7 +191,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("activity", _("Least recent activity")),
             ("-activity", _("Most recent activity")),
         ],
-        "querystring_without_page": querystring_without(params, "page"),
+        "querystring_without_page": querystring_without(params, "page", "after", "before"),
         "can_manage": can_manage_programmes(user, programme),
         "reminder_form": ReminderForm(enrolment_ids=[]),
         "awaiting_stages": selectors.AWAITING,

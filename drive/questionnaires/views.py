@@ -7,12 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -82,6 +85,37 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := _refuse_non_buyer(request):
         return refusal
     version = _version_or_404(request.user, pk)
+    can_edit = can_edit_version(request.user, version)
+    questions = _questions_fragment(request, version, can_edit=can_edit)
+    return render(
+        request,
+        "questionnaires/version_detail.html",
+        {
+            "version": version,
+            "questions_html": questions["html"],
+            "question_count": questions["count"],
+            "versions": version.questionnaire.versions.order_by("-number"),
+            "can_edit": can_edit,
+        },
+    )
+
+
+FRAGMENT_SECONDS = 24 * 3600  # a published version never changes; the day only bounds memory
+
+
+def _questions_fragment(
+    request: HttpRequest, version: QuestionnaireVersion, *, can_edit: bool
+) -> dict[str, Any]:
+    """The version's questions as HTML and their number. A published version is immutable
+    (its content hash names its content), so its questions are rendered once per language
+    and kept in the cache: rendering 80 questions with their choices and rules was most of
+    the page's time. A draft changes and shows edit links: rendered on every view."""
+    key = None
+    if version.is_published:
+        key = f"questionnaires:questions:{version.pk}:{version.content_hash}:{get_language()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     themes: list[dict[str, Any]] = []
     for question in questions_of(version):
         if not themes or themes[-1]["theme"].pk != question.theme_id:
@@ -90,19 +124,21 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sector_codes = {
         code for entry in themes for q in entry["questions"] for code in q.applies_to_sector
     }
-    return render(
-        request,
-        "questionnaires/version_detail.html",
+    html = render_to_string(
+        "questionnaires/_version_questions.html",
         {
             "version": version,
             "themes": themes,
-            "question_count": sum(len(entry["questions"]) for entry in themes),
-            "versions": version.questionnaire.versions.order_by("-number"),
             "sizes": dict(SizeClass.choices),
             "sectors": {s.code: s for s in Sector.objects.filter(code__in=sector_codes)},
-            "can_edit": can_edit_version(request.user, version),
+            "can_edit": can_edit,
         },
+        request=request,
     )
+    fragment = {"html": html, "count": sum(len(entry["questions"]) for entry in themes)}
+    if key is not None:
+        cache.set(key, fragment, FRAGMENT_SECONDS)
+    return fragment
 
 
 @login_required

@@ -184,6 +184,19 @@ class ResidualResult:
         return str(TIER_LABELS[self.matrix_tier]) if self.matrix_tier else ""
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What inherent risk makes of one country and one set of sectors: the sector component
+    (highest default, then the DOL floor) and the score and tier. :func:`compute` adds the
+    lines a page shows; a cohort's aggregates need only this (:func:`profile_risk`)."""
+
+    sector_default: Decimal | None
+    sector_risk: Decimal | None
+    dol_matches: tuple[DolMatch, ...]
+    score: Decimal | None
+    tier: str
+
+
 @dataclass
 class Context:
     """Everything needed to compute risk for many suppliers in a fixed number of queries."""
@@ -196,6 +209,62 @@ class Context:
     sector_risks: dict[int, SectorRisk]
     goods: dict[str, list[ForcedChildLabourGood]]
     overrides: list[RiskOverride]
+    # Per country, computed once however many suppliers of it are computed: the country
+    # component (indices, coverage, country risk) and the listed goods with their segments.
+    countries: dict[str, tuple[list[IndexComponent], Decimal, Decimal | None]] = field(
+        default_factory=dict
+    )
+    listed: dict[str, list[tuple[frozenset[int], DolMatch]]] = field(default_factory=dict)
+    profiles: dict[tuple[str, tuple[int, ...]], Profile] = field(default_factory=dict)
+    scores: dict[tuple[str, Decimal | None], tuple[Decimal | None, str]] = field(
+        default_factory=dict
+    )
+
+
+def _country_component(
+    country: str, context: Context
+) -> tuple[list[IndexComponent], Decimal, Decimal | None]:
+    """The country's index components, the share of their weight with data and the country
+    risk (weighted mean of the indices with data), once per country and context."""
+    if country in context.countries:
+        return context.countries[country]
+    indices = _index_components(country, context)
+    available = [c for c in indices if c.risk is not None and c.weight > 0]
+    total = sum((c.weight for c in available), Decimal(0))
+    configured = sum((c.weight for c in indices if c.weight > 0), Decimal(0))
+    # Share of the country weight that has data: below one half the tier is
+    # "insufficient data" (a score from a fifth of the evidence must not read "low").
+    coverage = (total / configured) if configured > 0 else Decimal(0)
+    country_risk: Decimal | None = None
+    if total > 0:
+        for c in available:
+            c.share = c.weight / total
+        country_risk = sum((c.risk * c.share for c in available), Decimal(0))  # type: ignore[operator]
+    context.countries[country] = (indices, coverage, country_risk)
+    return context.countries[country]
+
+
+def _listed_goods(country: str, context: Context) -> list[tuple[frozenset[int], DolMatch]]:
+    """The country's US DOL listed goods, each with the UNSPSC segments it maps to."""
+    if country not in context.listed:
+        context.listed[country] = [
+            (
+                frozenset(g.segments),
+                DolMatch(
+                    good=g.good,
+                    country=g.country.code,
+                    kinds=g.kinds,
+                    segments=g.segments,
+                    dol_sector=g.dol_sector,
+                    downstream=g.downstream,
+                    source=g.source,
+                    source_url=g.source_url,
+                    year=g.year,
+                ),
+            )
+            for g in context.goods.get(country, [])
+        ]
+    return context.listed[country]
 
 
 def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> RiskConfig:
@@ -226,8 +295,9 @@ def build_context(
     codes = set(config.indices)
     wanted = {str(c) for c in countries if c}
     values: dict[tuple[str, str, int], CountryIndicator] = {}
+    years = {spec.year for spec in config.indices.values()}
     for item in CountryIndicator.objects.filter(
-        index__code__in=codes, country__in=wanted
+        index__code__in=codes, country__in=wanted, year__in=years
     ).select_related("index"):
         values[(item.index.code, item.country.code, item.year)] = item
     goods: dict[str, list[ForcedChildLabourGood]] = defaultdict(list)
@@ -293,6 +363,51 @@ def _index_components(country: str, context: Context) -> list[IndexComponent]:
     return components
 
 
+def profile_risk(country: str, codes: tuple[int, ...], context: Context) -> Profile:
+    """Inherent risk of ``country`` with the sorted sector ``codes`` (README.md "Method",
+    steps 3–5), once per profile and context: the sector component is the highest default
+    risk of the sectors, raised to the DOL floor when a listed good of the country maps to
+    one of them; the score is the weighted mean of the country and sector components."""
+    key = (country, codes)
+    if key in context.profiles:
+        return context.profiles[key]
+    config = context.config
+    known = [
+        _d(risk.risk)
+        for code in codes
+        if (risk := context.sector_risks.get(code)) is not None and risk.risk is not None
+    ]
+    sector_default = max(known) if known else None
+    wanted = set(codes)
+    matches = tuple(m for segments, m in _listed_goods(country, context) if segments & wanted)
+    sector_risk = sector_default
+    if matches:
+        sector_risk = max(sector_default or Decimal(0), config.dol_floor)
+    score, tier = _score_and_tier(country, sector_risk, context)
+    context.profiles[key] = Profile(sector_default, sector_risk, matches, score, tier)
+    return context.profiles[key]
+
+
+def _score_and_tier(
+    country: str, sector_risk: Decimal | None, context: Context
+) -> tuple[Decimal | None, str]:
+    key = (country, sector_risk)
+    if key not in context.scores:
+        config = context.config
+        _indices, coverage, country_risk = _country_component(country, context)
+        score: Decimal | None = None
+        tier = INSUFFICIENT_DATA
+        if country_risk is not None:
+            parts = [(config.components.country, country_risk)]
+            if sector_risk is not None and config.components.sector > 0:
+                parts.append((config.components.sector, sector_risk))
+            weight = sum((w for w, _r in parts), Decimal(0))
+            score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
+            tier = config.tiers.tier_for(score) if coverage >= MIN_COVERAGE else INSUFFICIENT_DATA
+        context.scores[key] = (score, tier)
+    return context.scores[key]
+
+
 def compute(
     *,
     supplier_id: int,
@@ -302,20 +417,9 @@ def compute(
     context: Context,
 ) -> RiskResult:
     config = context.config
-    indices = _index_components(country, context)
-    available = [c for c in indices if c.risk is not None and c.weight > 0]
-    total = sum((c.weight for c in available), Decimal(0))
-    configured = sum((c.weight for c in indices if c.weight > 0), Decimal(0))
-    # Share of the country weight that has data: below one half the tier is
-    # "insufficient data" (a score from a fifth of the evidence must not read "low").
-    coverage = (total / configured) if configured > 0 else Decimal(0)
-    country_risk: Decimal | None = None
-    if total > 0:
-        for c in available:
-            c.share = c.weight / total
-        country_risk = sum((c.risk * c.share for c in available), Decimal(0))  # type: ignore[operator]
+    indices, coverage, country_risk = _country_component(country, context)
 
-    codes = sorted(set(sector_codes))
+    codes = tuple(sorted(set(sector_codes)))
     sectors = []
     for code in codes:
         risk = context.sector_risks.get(code)
@@ -327,39 +431,9 @@ def compute(
                 basis=risk.basis if risk else "",
             )
         )
-    known = [_d(s.risk) for s in sectors if s.risk is not None]
-    sector_default = max(known) if known else None
-    matches = [
-        DolMatch(
-            good=g.good,
-            country=g.country.code,
-            kinds=g.kinds,
-            segments=g.segments,
-            dol_sector=g.dol_sector,
-            downstream=g.downstream,
-            source=g.source,
-            source_url=g.source_url,
-            year=g.year,
-        )
-        for g in context.goods.get(country, [])
-        if set(g.segments) & set(codes)
-    ]
-    dol_floor = config.dol_floor
-    sector_risk = sector_default
-    if matches:
-        sector_risk = max(sector_default or Decimal(0), dol_floor)
-
+    profile = profile_risk(country, codes, context)
     country_weight = config.components.country
     sector_weight = config.components.sector
-    score: Decimal | None = None
-    tier = INSUFFICIENT_DATA
-    if country_risk is not None:
-        parts = [(country_weight, country_risk)]
-        if sector_risk is not None and sector_weight > 0:
-            parts.append((sector_weight, sector_risk))
-        weight = sum((w for w, _r in parts), Decimal(0))
-        score = _round(sum((w * r for w, r in parts), Decimal(0)) / weight)
-        tier = config.tiers.tier_for(score) if coverage >= MIN_COVERAGE else INSUFFICIENT_DATA
     return RiskResult(
         supplier_id=supplier_id,
         country=country,
@@ -370,12 +444,12 @@ def compute(
         indices=indices,
         country_risk=None if country_risk is None else _round(country_risk),
         sectors=sectors,
-        sector_default=sector_default,
-        sector_risk=sector_risk,
-        dol_floor=dol_floor,
-        dol_matches=matches,
-        score=score,
-        tier=tier,
+        sector_default=profile.sector_default,
+        sector_risk=profile.sector_risk,
+        dol_floor=config.dol_floor,
+        dol_matches=list(profile.dol_matches),
+        score=profile.score,
+        tier=profile.tier,
         overrides=context.overrides,
         data_coverage=coverage.quantize(Decimal("0.01")),
     )
@@ -407,15 +481,19 @@ def inherent_risk_many(
     suppliers: Iterable[Supplier],
     model: RiskModel | None = None,
     programme: Programme | None = None,
+    context: Context | None = None,
 ) -> dict[int, RiskResult]:
-    """Inherent risk of many suppliers in a fixed number of queries.
+    """Inherent risk of many suppliers in a fixed number of queries (none when given the
+    ``context`` of a computation that covered their countries, with the same model and
+    programme: :class:`ProfileRisks`' ``context``).
 
     Prefetch ``sectors`` on the suppliers to avoid one query per supplier.
     """
     suppliers = list(suppliers)
-    context = build_context(
-        countries={s.country.code for s in suppliers}, model=model, programme=programme
-    )
+    if context is None:
+        context = build_context(
+            countries={s.country.code for s in suppliers}, model=model, programme=programme
+        )
     results = {}
     for supplier in suppliers:
         sectors = list(supplier.sectors.all())
@@ -429,6 +507,67 @@ def inherent_risk_many(
     return results
 
 
+@dataclass
+class ProfileRisks:
+    """:func:`inherent_risk_of_profiles`: each profile's :class:`Profile`, and the
+    programme's overrides that were applied."""
+
+    profiles: dict[tuple[str, tuple[int, ...]], Profile]
+    context: Context
+
+    @property
+    def overrides(self) -> list[RiskOverride]:
+        return self.context.overrides
+
+
+def inherent_risk_of_profiles(
+    *,
+    profiles: Iterable[tuple[str, tuple[int, ...]]],
+    model: RiskModel | None = None,
+    programme: Programme | None = None,
+) -> ProfileRisks:
+    """Inherent risk of each distinct (country, sorted sector codes) profile in a fixed
+    number of queries: inherent risk depends on nothing else, so a cohort of 10,000
+    suppliers is computed once per profile it holds (the risk dashboard's aggregates)."""
+    profiles = list(profiles)
+    context = build_context(
+        countries={country for country, _codes in profiles}, model=model, programme=programme
+    )
+    return ProfileRisks(
+        profiles={key: profile_risk(key[0], key[1], context) for key in profiles},
+        context=context,
+    )
+
+
+def _check_band(performance_band: str | None) -> None:
+    if performance_band is not None and performance_band not in BANDS:
+        raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
+
+
+def _residual(
+    inherent_tier: str, performance_band: str, red_flag: bool, model: RiskModel
+) -> tuple[str, str, str, bool]:
+    """(matrix row, matrix tier, residual tier, forced by a red flag): README.md step 6."""
+    _check_band(performance_band)
+    config = model.typed_config
+    row_tier = TIERS[-1] if inherent_tier == INSUFFICIENT_DATA else inherent_tier
+    matrix_tier = config.residual_matrix.tier(row_tier, performance_band)
+    tier, forced = matrix_tier, False
+    minimum = config.red_flag_minimum
+    if red_flag and TIERS.index(tier) < TIERS.index(minimum):
+        tier, forced = minimum, True
+    return row_tier, matrix_tier, tier, forced
+
+
+def residual_tier(
+    *, inherent_tier: str, performance_band: str | None, red_flag: bool, model: RiskModel
+) -> str | None:
+    """The residual tier alone (None: pending), as :func:`residual_risk` decides it."""
+    if performance_band is None:
+        return None
+    return _residual(inherent_tier, performance_band, red_flag, model)[2]
+
+
 def residual_risk(
     *, inherent: RiskResult, performance_band: str | None, red_flag: bool, model: RiskModel
 ) -> ResidualResult:
@@ -440,8 +579,6 @@ def residual_risk(
     used rather than guessing a lower one.
     """
     config = model.typed_config
-    if performance_band is not None and performance_band not in BANDS:
-        raise DomainError(_("Unknown performance band “%(band)s”.") % {"band": performance_band})
     if performance_band is None:
         return ResidualResult(
             inherent_tier=inherent.tier,
@@ -454,13 +591,10 @@ def residual_risk(
             red_flag_minimum=config.red_flag_minimum,
             inherent=inherent,
         )
-    row_tier = TIERS[-1] if inherent.tier == INSUFFICIENT_DATA else inherent.tier
-    matrix_tier = config.residual_matrix.tier(row_tier, performance_band)
-    tier = matrix_tier
-    forced = False
+    row_tier, matrix_tier, tier, forced = _residual(
+        inherent.tier, performance_band, red_flag, model
+    )
     minimum = config.red_flag_minimum
-    if red_flag and TIERS.index(tier) < TIERS.index(minimum):
-        tier, forced = minimum, True
     return ResidualResult(
         inherent_tier=inherent.tier,
         performance_band=performance_band,

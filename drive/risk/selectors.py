@@ -1,4 +1,8 @@
-"""Reads for the risk pages: the programme dashboard (tiers, heat map, red flags)."""
+"""Reads for the risk pages: the programme dashboard (tiers, heat map, red flags).
+
+The dashboard's figures over the whole cohort are aggregates (:func:`cohort_groups`: one
+GROUP BY query, then the engine once per distinct country × sectors profile); its tables
+are keyset pages whose rows alone are computed in Python (:func:`risk_rows`)."""
 
 from __future__ import annotations
 
@@ -6,26 +10,41 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import (
+    F,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+from django_countries.fields import Country
 
 from drive.assessments.models import Submission
+from drive.programmes.cohort_copy import cohort_copy_refresh, sector_codes
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
 from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.risk.engine import (
+    Context,
     DolMatch,
     ResidualResult,
     RiskResult,
     inherent_risk_many,
+    inherent_risk_of_profiles,
     residual_risk,
+    residual_tier,
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
-from drive.scoring.selectors import current_scores_of_suppliers
+from drive.scoring.models import Score
+from drive.scoring.selectors import PREFERENCE, current_scores_of_suppliers, with_current_method
 from drive.suppliers.models import Sector, Supplier
 
 
@@ -54,19 +73,44 @@ class HeatCell:
     max_score: Decimal | None = None
     tier: str = ""
 
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS[self.tier]) if self.tier else ""
+
 
 @dataclass
 class Overview:
+    """The dashboard's aggregates over the whole cohort (:func:`programme_risk_overview`)."""
+
     programme: Programme
     model: RiskModel
-    rows: list[Row]
+    cohort_size: int
     inherent_counts: list[tuple[str, str, int]]
     residual_counts: list[tuple[str, str, int]]
     heat_columns: list[tuple[int | None, str]]
     heat_rows: list[tuple[str, str, list[HeatCell]]]
-    answer_flags: list[AnswerFlag]
-    dol_flags: list[tuple[Supplier, DolMatch]]
+    flagged_count: int  # suppliers whose current score counts a red flag
+    dol_count: int  # suppliers in a country × sector on the US DOL list
+    # The (country, sector set copy) of the suppliers with a DOL match: the DOL table's filter.
+    dol_profiles: set[tuple[str, str]] = field(default_factory=set)
     overrides: list[RiskOverride] = field(default_factory=list)
+    # The engine's context of the computation (reference data of the cohort's countries):
+    # the rows of a page reuse it (:func:`risk_rows`).
+    context: Context | None = None
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """Every supplier's row, computed in Python (the API's whole-cohort answer; the
+        dashboard reads pages instead)."""
+        return risk_rows(self.programme, programme_enrolments(self.programme), self)
+
+    @property
+    def answer_flags(self) -> list[AnswerFlag]:
+        return [flag for row in self.rows for flag in row.flags]
+
+    @property
+    def dol_flags(self) -> list[tuple[Supplier, DolMatch]]:
+        return [(row.supplier, match) for row in self.rows for match in row.inherent.dol_matches]
 
 
 def programme_enrolments(programme: Programme) -> QuerySet[Enrolment]:
@@ -79,8 +123,11 @@ def programme_enrolments(programme: Programme) -> QuerySet[Enrolment]:
     )
 
 
-def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
-    """Critical answers (``Question.red_flag``) in each supplier's latest submission.
+def answer_red_flags(
+    programme: Programme, supplier_ids: Iterable[int] | None = None
+) -> dict[int, list[AnswerFlag]]:
+    """Critical answers (``Question.red_flag``) in each supplier's latest submission (of
+    the suppliers ``supplier_ids`` only, when given: a page of the dashboard).
 
     Submitted answers are a frozen ``{question code: value}`` snapshot; the red-flag rule
     is the questionnaire's own (``drive.questionnaires.selectors.is_red_flag``).
@@ -100,6 +147,8 @@ def answer_red_flags(programme: Programme) -> dict[int, list[AnswerFlag]]:
         .select_related("assessment__supplier")
         .order_by("assessment_id", "number")
     )
+    if supplier_ids is not None:
+        submissions = submissions.filter(assessment__supplier_id__in=list(supplier_ids))
     for submission in submissions:
         latest[submission.assessment_id] = submission
     flags: dict[int, list[AnswerFlag]] = {}
@@ -164,8 +213,7 @@ def residual_for(
     return residual_many(suppliers=[supplier], programme=programme, model=model)[supplier.pk]
 
 
-def _counts(tiers: list[str | None], with_pending: bool) -> list[tuple[str, str, int]]:
-    counter = Counter(tiers)
+def _counts(counter: Counter, with_pending: bool) -> list[tuple[str, str, int]]:
     names: list[str] = [*TIERS, INSUFFICIENT_DATA]
     result = [(name, str(TIER_LABELS[name]), counter.get(name, 0)) for name in names]
     if with_pending:
@@ -173,51 +221,144 @@ def _counts(tiers: list[str | None], with_pending: bool) -> list[tuple[str, str,
     return result
 
 
-def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
-    """Inherent and residual risk of a programme's cohort, a country × sector heat map and
-    the red flags needing action. A fixed number of queries whatever the cohort size.
-
-    The residual tier uses each supplier's current score in this programme
-    (:func:`residual_many`); until a supplier has one it is "pending assessment".
+def _ranked_scores(programme: Programme) -> QuerySet[Any]:
+    """The scores of the programme's assessments, each ranked within its assessment by
+    ``drive.scoring.selectors.PREFERENCE`` (``rank`` 1: the current score, the one
+    :func:`residual_many` uses through ``current_scores_of_suppliers``). A window over the
+    cohort's scores rather than a lookup per enrolment, so PostgreSQL hashes and sorts once.
     """
-    model = model or risk_model_current()
-    enrolments = list(programme_enrolments(programme))
-    suppliers = [e.supplier for e in enrolments]
-    results = inherent_risk_many(suppliers=suppliers, model=model, programme=programme)
-    residuals = residual_many(
-        suppliers=suppliers, programme=programme, model=model, inherent=results
-    )
-    flags = answer_red_flags(programme)
-    rows = [
-        Row(
-            supplier=enrolment.supplier,
-            stage=enrolment.get_stage_display(),
-            inherent=results[enrolment.supplier_id],
-            residual=residuals[enrolment.supplier_id],
-            flags=flags.get(enrolment.supplier_id, []),
+    return (
+        with_current_method(Score.objects.filter(assessment__enrolment__programme=programme))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("assessment_id")], order_by=list(PREFERENCE)),
+            enrolment_ref=F("assessment__enrolment_id"),
         )
-        for enrolment in enrolments
+        .order_by()
+    )
+
+
+def _current_scores(programme: Programme) -> QuerySet[Any]:
+    """Each enrolment's current score (rank 1 of :func:`_ranked_scores`)."""
+    return _ranked_scores(programme).filter(rank=1)
+
+
+@dataclass(frozen=True)
+class CohortGroup:
+    """Enrolments that share everything their risk depends on (one row of an aggregate)."""
+
+    country: str
+    sectors: tuple[int, ...]
+    band: str | None
+    red_flag: bool
+    count: int
+    sector_keys: frozenset[str] = frozenset()  # the enrolments' ``supplier_sectors`` copies
+
+
+def cohort_groups(programme: Programme) -> list[CohortGroup]:
+    """The programme's active enrolments grouped by country, sector set, current score band
+    and red flag (``Score.red_flags > 0``), with how many share each: one GROUP BY query
+    whose result has as many rows as distinct risk profiles, whatever the cohort size.
+
+    The two parts are ORM querysets (the rules stay where they live: the current score is
+    scoring's PREFERENCE), joined in one statement: the enrolments with their copy of the
+    supplier's country and sector set (``drive.programmes.cohort_copy``: no supplier row is
+    read) and the cohort's scores ranked in one window, instead of lookups per enrolment.
+    """
+    cohort_copy_refresh(programme)
+    cohort = (
+        Enrolment.objects.filter(programme=programme)
+        .exclude(stage=Stage.WITHDRAWN)
+        .order_by()
+        .values(
+            cohort_id=F("pk"),
+            cohort_country=F("supplier_country"),
+            cohort_sectors=F("supplier_sectors"),
+        )
+    )
+    scores = _ranked_scores(programme).values("enrolment_ref", "band", "red_flags", "rank")
+    parts = [query.query.sql_with_params() for query in (cohort, scores)]
+    sql = f"""
+        WITH cohort AS ({parts[0][0]}), scores AS ({parts[1][0]})
+        SELECT cohort.cohort_country, cohort.cohort_sectors, scores.band,
+               scores.red_flags > 0, COUNT(*)
+        FROM cohort
+        LEFT JOIN scores ON scores.enrolment_ref = cohort.cohort_id AND scores.rank = 1
+        GROUP BY 1, 2, 3, 4
+    """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _sql, params in parts for param in params])
+        rows = cursor.fetchall()
+    merged: Counter = Counter()
+    keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
+    for country, codes, band, flagged, n in rows:
+        profile = (str(country), sector_codes(codes))
+        merged[(*profile, band, bool(flagged))] += n
+        keys.setdefault(profile, set()).add(codes or "")
+    return [
+        CohortGroup(
+            country=country,
+            sectors=codes,
+            band=band,
+            red_flag=flagged,
+            count=n,
+            sector_keys=frozenset(keys[(country, codes)]),
+        )
+        for (country, codes, band, flagged), n in merged.items()
     ]
 
-    # Heat map: countries down, sectors across; a cell shows how many suppliers and the
-    # highest inherent score among them.
+
+def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
+    """Inherent and residual tier counts and a country × sector heat map of a programme's
+    whole cohort, computed from :func:`cohort_groups` (one aggregate query) and once per
+    distinct (country, sectors) profile: the cost follows the number of profiles, not the
+    cohort size. How many suppliers raise red flags and DOL matches is counted the same way;
+    the rows themselves are read a page at a time (:func:`risk_rows` over
+    :func:`dashboard_enrolments`, :func:`flagged_enrolments`, :func:`dol_enrolments`).
+
+    The residual tier uses each supplier's current score in this programme (the choice of
+    :func:`residual_many`); until a supplier has one it is "pending assessment".
+    """
+    model = model or risk_model_current()
+    groups = cohort_groups(programme)
+    profiles = {(g.country, g.sectors) for g in groups}
+    codes = {code for _country, sectors in profiles for code in sectors}
+    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)}
+    inherent = inherent_risk_of_profiles(profiles=profiles, model=model, programme=programme)
+    inherent_counts: Counter = Counter()
+    residual_counts: Counter = Counter()
+    residuals: dict[tuple[str, str | None, bool], str | None] = {}
     columns: dict[int | None, str] = {}
     cells: dict[tuple[str, int | None], HeatCell] = {}
-    country_names: dict[str, str] = {}
-    for row in rows:
-        code = row.supplier.country.code
-        country_names[code] = str(row.supplier.country.name)
-        sectors: list[Sector | None] = [*row.supplier.sectors.all()] or [None]
-        for sector in sectors:
-            key = sector.code if sector else None
-            columns[key] = sector.title if sector else ""
-            cell = cells.setdefault((code, key), HeatCell())
-            cell.count += 1
-            score = row.inherent.score
+    dol_profiles: set[tuple[str, str]] = set()
+    flagged = dol = 0
+    for group in groups:
+        result = inherent.profiles[(group.country, group.sectors)]
+        inherent_counts[result.tier] += group.count
+        key = (result.tier, group.band, group.red_flag)
+        if key not in residuals:
+            residuals[key] = residual_tier(
+                inherent_tier=result.tier,
+                performance_band=group.band,
+                red_flag=group.red_flag,
+                model=model,
+            )
+        residual_counts[residuals[key]] += group.count
+        flagged += group.count if group.red_flag else 0
+        if result.dol_matches:
+            dol += group.count
+            dol_profiles.update((group.country, key) for key in group.sector_keys)
+        # Heat map: countries down, sectors across; a cell shows how many suppliers and the
+        # highest inherent score among them.
+        for code in group.sectors or (None,):
+            columns[code] = titles.get(code, str(code)) if code is not None else ""
+            cell = cells.setdefault((group.country, code), HeatCell())
+            cell.count += group.count
+            score = result.score
             if score is not None and (cell.max_score is None or score > cell.max_score):
-                cell.max_score, cell.tier = score, row.inherent.tier
+                cell.max_score, cell.tier = score, result.tier
             elif cell.max_score is None and not cell.tier:
-                cell.tier = row.inherent.tier
+                cell.tier = result.tier
+    country_names = {code: str(Country(code).name) for code in {c for c, _s in profiles}}
     heat_columns = sorted(columns.items(), key=lambda item: (item[0] is None, item[0] or 0))
     heat_rows = [
         (code, name, [cells.get((code, key), HeatCell()) for key, _title in heat_columns])
@@ -226,12 +367,85 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     return Overview(
         programme=programme,
         model=model,
-        rows=rows,
-        inherent_counts=_counts([r.inherent.tier for r in rows], with_pending=False),
-        residual_counts=_counts([r.residual.tier for r in rows], with_pending=True),
+        cohort_size=sum(g.count for g in groups),
+        inherent_counts=_counts(inherent_counts, with_pending=False),
+        residual_counts=_counts(residual_counts, with_pending=True),
         heat_columns=heat_columns,
         heat_rows=heat_rows,
-        answer_flags=[flag for row in rows for flag in row.flags],
-        dol_flags=[(row.supplier, match) for row in rows for match in row.inherent.dol_matches],
-        overrides=rows[0].inherent.overrides if rows else [],
+        flagged_count=flagged,
+        dol_count=dol,
+        dol_profiles=dol_profiles,
+        overrides=inherent.overrides if groups else [],
+        context=inherent.context,
     )
+
+
+def dashboard_enrolments(programme: Programme) -> QuerySet[Enrolment]:
+    """The cohort by name (the enrolments' copy, lower case: ``drive.programmes.cohort_copy``;
+    indexed with the programme) for keyset pages (``DASHBOARD_ORDER``). Read it after
+    :func:`programme_risk_overview`, which brings the copy up to date."""
+    # Neither the supplier nor its sectors are joined: the database sorts and limits the
+    # enrolments alone (a join first reads a supplier row for all 10,000), and risk_rows
+    # loads both for the rows shown, once for all the page's tables.
+    return (
+        programme_enrolments(programme)
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(sort_name=F("supplier_sort_name"))
+    )
+
+
+DASHBOARD_ORDER = ("sort_name", "supplier_id")
+
+
+def flagged_enrolments(programme: Programme) -> QuerySet[Enrolment]:
+    """Enrolments whose current score counts a red flag (``Score.red_flags > 0``)."""
+    flagged = _current_scores(programme).filter(red_flags__gt=0).values("enrolment_ref")
+    return dashboard_enrolments(programme).filter(pk__in=flagged)
+
+
+def dol_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:
+    """Enrolments whose country and sector set match a US DOL listed good (the overview's
+    ``dol_profiles``, read from the enrolments' copy: no supplier row)."""
+    if not overview.dol_profiles:
+        return dashboard_enrolments(programme).none()
+    by_country: dict[str, list[str]] = {}
+    for country, key in sorted(overview.dol_profiles):
+        if key:  # a match needs a sector
+            by_country.setdefault(country, []).append(key)
+    condition = Q()
+    for country, keys in by_country.items():
+        condition |= Q(supplier_country=country, supplier_sectors__in=keys)
+    return dashboard_enrolments(programme).filter(condition)
+
+
+def risk_rows(
+    programme: Programme, enrolments: Iterable[Enrolment], overview: Overview
+) -> list[Row]:
+    """Inherent, residual risk and critical answers of some of the cohort's enrolments (a
+    page of :func:`dashboard_enrolments`), in a fixed number of queries: with the
+    overview's model and reference data (its ``context``)."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    model = overview.model
+    prefetch_related_objects(enrolments, "supplier", "supplier__sectors")
+    suppliers = [e.supplier for e in enrolments]
+    results = inherent_risk_many(
+        suppliers=suppliers, model=model, programme=programme, context=overview.context
+    )
+    residuals = residual_many(
+        suppliers=suppliers, programme=programme, model=model, inherent=results
+    )
+    flags = answer_red_flags(programme, supplier_ids=[s.pk for s in suppliers])
+    labels = dict(Stage.choices)
+    return [
+        Row(
+            supplier=enrolment.supplier,
+            stage=str(labels.get(enrolment.stage, enrolment.stage)),
+            inherent=results[enrolment.supplier_id],
+            residual=residuals[enrolment.supplier_id],
+            flags=flags.get(enrolment.supplier_id, []),
+        )
+        for enrolment in enrolments
+    ]

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.core.errors import DomainError
 from drive.core.http import forbidden, querystring_without
+from drive.core.keyset import KeysetPage, keyset_page
 from drive.core.params import parse_id
 from drive.programmes.models import Programme
-from drive.risk import services
+from drive.risk import selectors, services
 from drive.risk.config import BANDS, TIER_LABELS, TIERS
 from drive.risk.forms import OverrideForm
 from drive.risk.models import RiskModel, RiskOverride
@@ -132,6 +133,11 @@ def model_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The dashboard's three tables, each paged by keyset on its own parameters (``after`` and
+# ``before`` with the prefix), so that moving through one keeps the others where they are.
+TABLES = (("rows", ""), ("flagged", "flags_"), ("dol", "dol_"))
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -144,21 +150,43 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "risk/dashboard.html", {"programme": programme, "error": error.message}
         )
-    # The cohort is computed whole (counts and heat map cover every supplier, in a fixed
-    # number of queries); the per-supplier table shows it 25 rows to a page.
-    page = Paginator(overview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "risk/dashboard.html",
-        {
-            "programme": programme,
-            "overview": overview,
-            "rows": page.object_list,
-            "page_obj": page,
-            "querystring_without_page": querystring_without(request.GET, "page"),
-            "can_override": can_override_risk(request.user, programme),
-        },
-    )
+    # Counts and heat map cover the whole cohort (aggregates); the tables show it
+    # PAGE_SIZE rows at a time, each row computed when it is shown.
+    sources = {
+        "rows": (overview.cohort_size, selectors.dashboard_enrolments(programme)),
+        "flagged": (overview.flagged_count, selectors.flagged_enrolments(programme)),
+        "dol": (overview.dol_count, selectors.dol_enrolments(programme, overview)),
+    }
+    context: dict[str, Any] = {
+        "programme": programme,
+        "overview": overview,
+        "can_override": can_override_risk(request.user, programme),
+    }
+    for name, prefix in TABLES:
+        total, enrolments = sources[name]
+        page = (
+            keyset_page(
+                enrolments,
+                selectors.DASHBOARD_ORDER,
+                after=request.GET.get(f"{prefix}after"),
+                before=request.GET.get(f"{prefix}before"),
+                size=PAGE_SIZE,
+            )
+            if total
+            else KeysetPage(rows=[])
+        )
+        context[f"{name}_page"] = page
+        context[f"{name}_querystring"] = querystring_without(
+            request.GET, f"{prefix}after", f"{prefix}before"
+        )
+    # The rows of the three pages are computed together (one set of queries).
+    shown = {e.supplier_id: e for name, _p in TABLES for e in context[f"{name}_page"].rows}
+    rows = {
+        row.supplier.pk: row for row in selectors.risk_rows(programme, shown.values(), overview)
+    }
+    for name, _prefix in TABLES:
+        context[name] = [rows[e.supplier_id] for e in context[f"{name}_page"].rows]
+    return render(request, "risk/dashboard.html", context)
 
 
 @login_required

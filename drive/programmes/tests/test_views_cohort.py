@@ -63,10 +63,48 @@ def test_cohort_page_query_count_does_not_grow(
     client.get(url("detail", programme.pk))  # warm the session and content types
     # 12, + the header's unread count, + exact progress (questions, sectors, answers: three
     # queries per page whatever its size) - the size totals only a progress sort needs.
-    with django_assert_max_num_queries(16):  # + the two-factor check
+    # + the two-factor check; no COUNT of the page, and one UPDATE that brings the cohort's
+    # copy of its suppliers' names and countries up to date (none to copy here).
+    with django_assert_max_num_queries(16):
         response = client.get(url("detail", programme.pk))
     assert response.status_code == 200
     assert len(response.context["enrolments"]) == min(size, 25)
+    assert f"{size} suppliers" in response.content.decode()  # the funnel's sum
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "stage", "-progress", "activity", "-activity"])
+def test_alice_pages_through_a_cohort_in_every_sort(client_of, alice, agency, programme, sort):
+    """Keyset pages ("Next" carries the last row's position): every supplier once, none
+    skipped, whatever the sort, including names that differ only in case and enrolments
+    without any activity."""
+    names = [f"Supplier {n:02d}" for n in range(27)] + ["SUPPLIER 05", "supplier 05"]
+    suppliers = [SupplierFactory(buyer=agency, legal_name=name) for name in names]
+    enrolments = services.enrolment_create_many(programme=programme, suppliers=suppliers, by=alice)
+    services.enrolment_move(enrolment=enrolments[3], to=Stage.ENROLLED, by=alice)
+    Enrolment.objects.filter(pk=enrolments[7].pk).update(last_activity_at="2026-05-01T10:00Z")
+    client = client_of(alice)
+    seen: list[int] = []
+    params: dict[str, str] = {"sort": sort}
+    for _page in range(3):
+        response = client.get(url("detail", programme.pk), params)
+        seen += [e.pk for e in response.context["enrolments"]]
+        page = response.context["page"]
+        if not page.has_next:
+            break
+        params = {"sort": sort, "after": page.next_token}
+    assert sorted(seen) == sorted(e.pk for e in enrolments)
+    assert "29 suppliers" in response.content.decode()
+    # "Previous" from the last page gives back the first page's last rows, in order.
+    back = client.get(url("detail", programme.pk), {"sort": sort, "before": page.previous_token})
+    assert [e.pk for e in back.context["enrolments"]] == seen[:25]
+
+
+def test_a_filtered_cohort_counts_its_matches(client_of, alice, agency, programme):
+    suppliers = [SupplierFactory(buyer=agency, legal_name=f"Lotus {n}") for n in range(3)]
+    suppliers.append(SupplierFactory(buyer=agency, legal_name="Delta Works"))
+    services.enrolment_create_many(programme=programme, suppliers=suppliers, by=alice)
+    html = client_of(alice).get(url("detail", programme.pk), {"q": "lotus"}).content.decode()
+    assert "3 suppliers" in html and "Delta Works" not in html
 
 
 def test_programme_list_is_paginated_25_a_page(

@@ -72,3 +72,46 @@ def test_download_gives_an_xlsform_with_the_same_content(alice, client_of, own_v
 
     located = read_xlsform(io.BytesIO(response.content))
     assert content_hash(located.definition) == content_hash(version_definition(own_version))
+
+
+def test_a_published_version_is_rendered_once_per_language(
+    alice, client_of, own_version, django_assert_max_num_queries, django_assert_num_queries
+):
+    """Published versions are immutable: their questions are rendered once per language
+    and served from the cache (the questionnaire page spent most of its time rendering
+    them), in the reader's language."""
+    from drive.questionnaires.services import version_publish
+
+    version_publish(version=own_version, by=alice)
+    url = reverse("questionnaires:version", args=[own_version.pk])
+    client = client_of(alice)
+    first = client.get(url).content.decode()
+    # Session, user, two-factor device, organisation, version, other versions, the audit
+    # timeline, the unread count and the session save: no question, choice or sector.
+    with django_assert_max_num_queries(11):
+        again = client.get(url).content.decode()
+    assert "Do you have a labour policy?" in again and "Medium, Large" in again
+    assert again.count('id="question-') == first.count('id="question-') > 0
+    assert "Change the texts of" not in again  # a published version cannot be edited
+    alice.language = "zh-hans"
+    alice.save()
+    with translation.override("zh-hans"):
+        chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "有劳工政策吗？" in chinese and "Do you have a labour policy?" not in chinese
+
+
+def test_a_draft_shows_each_change_at_once(alice, client_of, own_version):
+    from drive.questionnaires.models import Question
+    from drive.questionnaires.services import question_update
+
+    url = reverse("questionnaires:version", args=[own_version.pk])
+    client = client_of(alice)
+    assert "Do you have a labour policy?" in client.get(url).content.decode()
+    question = Question.objects.get(version=own_version, code="policy")
+    question_update(
+        question=question,
+        by=alice,
+        label={"en": "Is there a written labour policy?", "zh-hans": "有书面劳工政策吗？"},
+    )
+    page = client.get(url).content.decode()
+    assert "Is there a written labour policy?" in page and "Change the texts of" in page

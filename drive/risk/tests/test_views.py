@@ -12,6 +12,7 @@ from drive.audit.models import AuditEvent
 from drive.factories import SupplierFactory
 from drive.questionnaires.models import Question
 from drive.risk.models import RiskOverride
+from drive.risk.testing import make_score
 from drive.suppliers.models import SupplierSector
 
 pytestmark = pytest.mark.django_db
@@ -123,17 +124,23 @@ def test_dashboard_shows_tiers_heat_map_and_red_flags(
     Submission.objects.create(
         assessment=enrolment.assessment, number=1, answers={"policy": "no", "workers": 12}
     )
+    make_score(enrolment.assessment, band="developing", red_flags=1)
     client = client_of(alice)
     url = reverse("risk:dashboard", args=[programme.pk])
-    # Session, user, organisation, programme, model, enrolments, sectors, overrides,
-    # indicators, DOL goods, indices, sector risks, scores, red-flag questions,
-    # submissions, the inspections' reliability column (one query), and the session save.
-    with django_assert_max_num_queries(21):  # + the header's unread count + the two-factor check
+    # Session, user, organisation, programme, model, the cohort's copy brought up to date,
+    # the cohort's aggregate, sector titles, overrides, indicators, DOL goods, indices,
+    # sector risks, a page of each table (suppliers, red flags, DOL matches), the rows'
+    # suppliers, sectors, scores, red-flag
+    # questions and submissions, the unread count, the two-factor check, the inspections'
+    # reliability column (one query), and the session save (in its savepoint).
+    with django_assert_max_num_queries(27):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Pending assessment" in page and "Red flag: at least High" in page
-    assert "Do you have a written labour policy?" in page
+    flags = page[page.index('id="flags-title"') :]
+    assert "1 supplier's current score counts a red flag." in flags
+    assert "Do you have a written labour policy?" in flags and bright.legal_name in flags
     assert "Bangladesh" in page and "Denmark" in page and "Insufficient data" in page
     assert "Garments (CN)" in page
     # Twice as many suppliers: the same number of queries.
@@ -141,7 +148,7 @@ def test_dashboard_shows_tiers_heat_map_and_red_flags(
         supplier = SupplierFactory(buyer=bright.buyer, country="CN")
         SupplierSector.objects.create(supplier=supplier, sector_id=30)
         programme.enrolments.create(supplier=supplier)
-    with django_assert_max_num_queries(21):  # + the two-factor check
+    with django_assert_max_num_queries(27):
         assert client.get(url).status_code == 200
 
 
@@ -207,13 +214,53 @@ def test_the_dashboards_supplier_table_is_25_to_a_page(client_of, alice, agency,
             supplier=SupplierFactory(buyer=agency, legal_name=f"Supplier {n:02d}")
         )
     url = reverse("risk:dashboard", args=[programme.pk])
-    first = client_of(alice).get(url)
+    client = client_of(alice)
+    first = client.get(url)
     assert [r.supplier.legal_name for r in first.context["rows"]] == [
         f"Supplier {n:02d}" for n in range(25)
     ]
     page = first.content.decode()
     assert 'rel="next"' in page and "Supplier 25" not in page
+    assert "27 suppliers, by name" in page
     # The tier counts still cover the whole cohort.
     assert sum(count for _k, _l, count in first.context["overview"].inherent_counts) == 27
-    second = client_of(alice).get(url, {"page": 2})
+    # "Next" carries the position (keyset), not a page number; "Previous" comes back.
+    second = client.get(url, {"after": first.context["rows_page"].next_token})
     assert [r.supplier.legal_name for r in second.context["rows"]] == ["Supplier 25", "Supplier 26"]
+    back = client.get(url, {"before": second.context["rows_page"].previous_token})
+    assert [r.supplier.legal_name for r in back.context["rows"]][-1] == "Supplier 24"
+    # A forged position starts again at the first page.
+    forged = client.get(url, {"after": "forged"})
+    assert forged.context["rows"][0].supplier.legal_name == "Supplier 00"
+
+
+def test_olga_reads_a_big_cohorts_dashboard_in_chinese(client_of, olga, agency, model_v1):
+    """The organisation admin (another role that sees the dashboard) in Simplified Chinese:
+    the tables page by keyset with the Chinese links, the counts cover the whole cohort."""
+    from django.utils import translation
+
+    from drive.assessments.testing import make_version
+    from drive.programmes.models import Programme
+
+    programme = Programme.objects.create(
+        buyer=agency, name="华南试点", questionnaire_version=make_version()
+    )
+    for n in range(26):
+        programme.enrolments.create(
+            supplier=SupplierFactory(buyer=agency, legal_name=f"深圳明珠电子 {n:02d} 有限公司")
+        )
+    olga.language = "zh-hans"
+    olga.save()
+    with translation.override("zh-hans"):
+        response = client_of(olga).get(
+            reverse("risk:dashboard", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "按等级划分的供应商" in page and "需要处理的红旗警示" in page
+    assert 'rel="next"' in page and "下一页" in page
+    assert [r.supplier.legal_name for r in response.context["rows"]][::24] == [
+        "深圳明珠电子 00 有限公司",
+        "深圳明珠电子 24 有限公司",
+    ]
+    assert sum(count for _k, _l, count in response.context["overview"].inherent_counts) == 26
