@@ -20,11 +20,12 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from drive.accounts.models import User
-from drive.audit.models import AuditEvent
-from drive.audit.services import audit_event, audit_record_many
+from drive.audit import bulk
+from drive.audit.services import audit_record_rows
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import clean_row
@@ -634,82 +635,116 @@ def _count(outcome: Outcome, p: PlannedRow) -> None:
         )
 
 
+class _Profile:
+    """A supplier's profile as ``supplier_snapshot`` reads it (attributes and
+    ``sectors.all()``), built from planned values without a model instance."""
+
+    def __init__(self, values: dict[str, Any], sectors: list[Sector]) -> None:
+        self.__dict__.update(values)
+        self._sectors = sectors
+
+    @property
+    def sectors(self) -> _Profile:
+        return self
+
+    def all(self) -> list[Sector]:
+        return self._sectors
+
+
+def _stored(name: str, value: Any) -> Any:
+    """The value a supplier column stores for a planned value (empty text, never None,
+    except for the two numbers)."""
+    if value is None and name not in ("employees", "annual_turnover_usd"):
+        return ""
+    return value
+
+
 class Writer:
-    """Batched writes: bulk_create / bulk_update, sectors and contacts, audit events."""
+    """Set-based writes of each planned batch, in the caller's transaction.
+
+    PostgreSQL: new suppliers get ids from the sequence and are written with ``COPY``,
+    with their sector links, contacts and audit events; updates go through a staging
+    table and one ``UPDATE … FROM``. SQLite: the same statements as ``executemany``.
+    No model instance is built for a new supplier; one audit event per created or
+    updated supplier (``supplier.imported_created`` / ``supplier.imported_updated``,
+    before/after from ``supplier_snapshot``) so each supplier's history shows it.
+    """
 
     def __init__(self, buyer: Organisation, by: User | None) -> None:
         self.buyer = buyer
         self.by = by if getattr(by, "pk", None) else None
         self.sectors = {s.code: s for s in Sector.objects.all()}
-
-    def _event(self, supplier: Supplier, action: str, before: dict, after: dict) -> AuditEvent:
-        return audit_event(
-            actor=self.by,
-            organisation=self.buyer,
-            target=supplier,
-            action=action,
-            before=before,
-            after=after,
-        )
-
-    def _snapshot(self, supplier: Supplier, codes: set[int] | tuple[int, ...]) -> dict:
-        # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
-        supplier._prefetched_objects_cache = {  # type: ignore[attr-defined]
-            "sectors": [self.sectors[c] for c in sorted(codes)]
+        # Every concrete column of the supplier table, so a field added later is written
+        # with its default rather than left out of the COPY.
+        self.fields = [f for f in Supplier._meta.concrete_fields if not f.primary_key]
+        self.defaults = {
+            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
         }
-        return supplier_snapshot(supplier)
+        self.turnover = Supplier._meta.get_field("annual_turnover_usd")
+        # What a new supplier holds for a profile field absent from the file.
+        self.profile_defaults = {
+            name: Supplier._meta.get_field(name).get_default() for name in PROFILE_FIELDS
+        }
+
+    def _snapshot(self, supplier: Supplier | _Profile, codes: set[int] | tuple[int, ...]) -> dict:
+        # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
+        sectors = [self.sectors[c] for c in sorted(codes)]
+        if isinstance(supplier, Supplier):
+            supplier._prefetched_objects_cache = {"sectors": sectors}  # type: ignore[attr-defined]
+            return supplier_snapshot(supplier)
+        supplier._sectors = sectors
+        return supplier_snapshot(supplier)  # type: ignore[arg-type]
+
+    def _column(self, name: str, value: Any) -> Any:
+        if name == "annual_turnover_usd" and value is not None:
+            return self.turnover.get_db_prep_save(value, connection)
+        return value
 
     def write(self, planned: list[PlannedRow]) -> None:
         now = timezone.now()
-        events: list[AuditEvent] = []
+        stamp = bulk.db_datetime(now)
         creates = [p for p in planned if p.action == "create"]
         updates = [p for p in planned if p.action == "update"]
-
-        new_suppliers = []
-        for p in creates:
-            values = {k: v for k, v in p.values.items() if k in IMPORT_FIELDS}
-            values = {
-                k: (v if v is not None or k in ("employees", "annual_turnover_usd") else "")
-                for k, v in values.items()
-            }
-            supplier = Supplier(buyer=self.buyer, **values)
-            supplier.match_key = name_key(supplier.legal_name)
-            supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
-            new_suppliers.append(supplier)
-        Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
-
-        links: list[SupplierSector] = []
-        new_contacts: list[Contact] = []
+        audit: list[tuple[str, Any, dict, dict]] = []
+        links: list[tuple[int, int]] = []
+        new_contacts: list[tuple[int, Contact]] = []
         changed_contacts: list[Contact] = []
-        for p, supplier in zip(creates, new_suppliers, strict=True):
-            codes = p.sectors or ()
-            links.extend(SupplierSector(supplier=supplier, sector_id=c) for c in codes)
-            if p.contact is not None:
-                p.contact.supplier = supplier
-                new_contacts.append(p.contact)
-            events.append(
-                self._event(
-                    supplier, "supplier.imported_created", {}, self._snapshot(supplier, codes)
-                )
+
+        rows = []
+        profiles = []
+        for p in creates:
+            values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
+            values["match_key"] = name_key(values["legal_name"])
+            values["size_class"] = size_class_for(
+                values.get("employees"), values.get("annual_turnover_usd")
             )
+            profiles.append(values)
+            columns = {**self.defaults, "buyer_id": self.buyer.pk, "created_at": stamp}
+            columns["updated_at"] = stamp
+            for name, value in values.items():
+                columns[name] = self._column(name, value)
+            rows.append([columns[f.attname] for f in self.fields])
+        ids = bulk.insert_returning_ids(
+            Supplier._meta.db_table, [f.column for f in self.fields], rows
+        )
+        for p, pk, values in zip(creates, ids, profiles, strict=True):
+            codes = p.sectors or ()
+            links.extend((pk, c) for c in codes)
+            if p.contact is not None:
+                new_contacts.append((pk, p.contact))
+            after = self._snapshot(_Profile({**self.profile_defaults, **values}, []), codes)
+            audit.append(("supplier.imported_created", pk, {}, after))
 
         fields: set[str] = set()
         replace_sectors: list[int] = []
-        updated_suppliers = []
+        updated: list[Supplier] = []
         for p in updates:
             assert p.existing is not None  # planned updates always carry their supplier
             supplier = p.existing
             old_codes = supplier._import_sectors  # type: ignore[attr-defined]
             before = self._snapshot(supplier, old_codes)
             for name in p.changes:
-                value = p.values[name]
-                setattr(
-                    supplier,
-                    name,
-                    ""
-                    if value is None and name not in ("employees", "annual_turnover_usd")
-                    else value,
-                )
+                setattr(supplier, name, _stored(name, p.values[name]))
                 fields.add(name)
                 if name == "legal_name":
                     supplier.match_key = name_key(supplier.legal_name)
@@ -721,9 +756,7 @@ class Writer:
             new_codes = p.sectors if p.sectors_changed and p.sectors is not None else old_codes
             if p.sectors_changed:
                 replace_sectors.append(supplier.pk)
-                links.extend(
-                    SupplierSector(supplier=supplier, sector_id=c) for c in p.sectors or ()
-                )
+                links.extend((supplier.pk, c) for c in p.sectors or ())
             after = self._snapshot(supplier, new_codes)
             changed = {k for k in after if before.get(k) != after.get(k)}
             before = {k: before[k] for k in changed}
@@ -735,24 +768,53 @@ class Writer:
                     "phone": p.contact.phone,
                 }
                 if p.contact_new:
-                    p.contact.supplier = supplier
-                    new_contacts.append(p.contact)
+                    new_contacts.append((supplier.pk, p.contact))
                 else:
                     changed_contacts.append(p.contact)
             supplier.updated_at = now
-            updated_suppliers.append(supplier)
-            events.append(self._event(supplier, "supplier.imported_updated", before, after))
-        if updated_suppliers:
-            Supplier.objects.bulk_update(
-                updated_suppliers, [*sorted(fields), "updated_at"], batch_size=BATCH_SIZE
+            updated.append(supplier)
+            audit.append(("supplier.imported_updated", supplier.pk, before, after))
+        if updated:
+            names = [*sorted(fields), "updated_at"]
+            columns = [Supplier._meta.get_field(n).column for n in names]
+            bulk.update_rows(
+                Supplier._meta.db_table,
+                columns,
+                [
+                    [
+                        s.pk,
+                        *(
+                            stamp if n == "updated_at" else self._column(n, _country(s, n))
+                            for n in names
+                        ),
+                    ]
+                    for s in updated
+                ],
             )
         if replace_sectors:
             SupplierSector.objects.filter(supplier_id__in=replace_sectors).delete()
-        SupplierSector.objects.bulk_create(links, batch_size=BATCH_SIZE)
-        Contact.objects.bulk_create(new_contacts, batch_size=BATCH_SIZE)
-        if changed_contacts:
-            Contact.objects.bulk_update(changed_contacts, ["name", "phone"], batch_size=BATCH_SIZE)
-        audit_record_many(events)
+        bulk.insert_rows(SupplierSector._meta.db_table, ("supplier_id", "sector_id"), links)
+        bulk.insert_rows(
+            Contact._meta.db_table,
+            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            (
+                (pk, c.name, c.position, c.email, c.phone, c.is_primary)
+                for pk, c in new_contacts
+            ),
+        )
+        bulk.update_rows(
+            Contact._meta.db_table,
+            ("name", "phone"),
+            [(c.pk, c.name, c.phone) for c in changed_contacts],
+        )
+        audit_record_rows(
+            actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
+        )
+
+
+def _country(supplier: Supplier, name: str) -> Any:
+    value = getattr(supplier, name)
+    return value.code if name == "country" else value
 
 
 def _identifiers_agree(values: dict[str, Any], supplier: Supplier) -> bool:
