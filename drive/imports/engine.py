@@ -141,6 +141,7 @@ class Outcome:
     merged: int = 0
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
 
     @property
     def rows_per_second(self) -> float:
@@ -581,7 +582,9 @@ def run(
             if writer is not None:
                 if outcome.invalid and not only_valid:
                     raise Rejected("failed")
+                writing = time.monotonic()
                 writer.write([p for p in planned if p.action in ("create", "update")])
+                outcome.write_seconds += time.monotonic() - writing
             if progress is not None:
                 progress(outcome.total)
     finally:
