@@ -65,7 +65,9 @@ def reserve_ids(table: str, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_returning_ids(table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> list[int]:
+def insert_returning_ids(
+    table: str, columns: Sequence[str], rows: list[Sequence[Any]]
+) -> list[int]:
     """Insert ``rows`` and return their new ids in order.
 
     PostgreSQL: ids reserved from the sequence, then COPY. SQLite: one executemany;
@@ -75,7 +77,9 @@ def insert_returning_ids(table: str, columns: Sequence[str], rows: list[Sequence
         return []
     if is_postgresql():
         ids = reserve_ids(table, len(rows))
-        insert_rows(table, ["id", *columns], ([pk, *row] for pk, row in zip(ids, rows, strict=True)))
+        insert_rows(
+            table, ["id", *columns], ([pk, *row] for pk, row in zip(ids, rows, strict=True))
+        )
         return ids
     insert_rows(table, columns, rows)
     quote = connection.ops.quote_name

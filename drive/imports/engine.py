@@ -14,13 +14,14 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from drive.accounts.models import User
@@ -683,11 +684,9 @@ class Writer:
         self.defaults = {
             f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
         }
-        self.turnover = Supplier._meta.get_field("annual_turnover_usd")
+        self.turnover = _field("annual_turnover_usd")
         # What a new supplier holds for a profile field absent from the file.
-        self.profile_defaults = {
-            name: Supplier._meta.get_field(name).get_default() for name in PROFILE_FIELDS
-        }
+        self.profile_defaults = {name: _field(name).get_default() for name in PROFILE_FIELDS}
 
     def _snapshot(self, supplier: Supplier | _Profile, codes: set[int] | tuple[int, ...]) -> dict:
         # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
@@ -713,7 +712,7 @@ class Writer:
         new_contacts: list[tuple[int, Contact]] = []
         changed_contacts: list[Contact] = []
 
-        rows = []
+        rows: list[Sequence[Any]] = []
         profiles = []
         for p in creates:
             values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
@@ -722,11 +721,11 @@ class Writer:
                 values.get("employees"), values.get("annual_turnover_usd")
             )
             profiles.append(values)
-            columns = {**self.defaults, "buyer_id": self.buyer.pk, "created_at": stamp}
-            columns["updated_at"] = stamp
+            stored = {**self.defaults, "buyer_id": self.buyer.pk, "created_at": stamp}
+            stored["updated_at"] = stamp
             for name, value in values.items():
-                columns[name] = self._column(name, value)
-            rows.append([columns[f.attname] for f in self.fields])
+                stored[name] = self._column(name, value)
+            rows.append([stored[f.attname] for f in self.fields])
         ids = bulk.insert_returning_ids(
             Supplier._meta.db_table, [f.column for f in self.fields], rows
         )
@@ -779,10 +778,9 @@ class Writer:
             audit.append(("supplier.imported_updated", supplier.pk, before, after))
         if updated:
             names = [*sorted(fields), "updated_at"]
-            columns = [Supplier._meta.get_field(n).column for n in names]
             bulk.update_rows(
                 Supplier._meta.db_table,
-                columns,
+                [_field(n).column for n in names],
                 [
                     [
                         s.pk,
@@ -800,10 +798,7 @@ class Writer:
         bulk.insert_rows(
             Contact._meta.db_table,
             ("supplier_id", "name", "position", "email", "phone", "is_primary"),
-            (
-                (pk, c.name, c.position, c.email, c.phone, c.is_primary)
-                for pk, c in new_contacts
-            ),
+            ((pk, c.name, c.position, c.email, c.phone, c.is_primary) for pk, c in new_contacts),
         )
         bulk.update_rows(
             Contact._meta.db_table,
@@ -813,6 +808,10 @@ class Writer:
         audit_record_rows(
             actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
         )
+
+
+def _field(name: str) -> Field:
+    return cast(Field, Supplier._meta.get_field(name))
 
 
 def _country(supplier: Supplier, name: str) -> Any:

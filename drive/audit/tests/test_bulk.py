@@ -11,14 +11,13 @@ from drive.audit.selectors import events_for
 from drive.audit.services import audit_record_rows
 from drive.events import registry
 from drive.events.models import DomainEvent
-from drive.organisations.models import Organisation
 
 
 def test_bulk_events_read_back_as_ordinary_history(agency, other_agency, alice):
     written = audit_record_rows(
         actor=alice,
         organisation=agency,
-        target_model=Organisation,
+        target_model=type(agency),
         at=timezone.now(),
         rows=[
             ("organisation.renamed", agency.pk, {"name": "Old"}, {"name": "新名称"}),
@@ -27,7 +26,11 @@ def test_bulk_events_read_back_as_ordinary_history(agency, other_agency, alice):
     )
     assert written == 2
     event = events_for(agency).get()
-    assert (event.actor, event.organisation, event.action) == (alice, agency, "organisation.renamed")
+    assert (event.actor, event.organisation, event.action) == (
+        alice,
+        agency,
+        "organisation.renamed",
+    )
     assert event.changes() == [("name", "Old", "新名称")]
     assert events_for(other_agency).get().after == {"name": "Agency D", "n": 1.5}
     assert event.created_at <= timezone.now()
@@ -43,7 +46,7 @@ def test_an_action_with_a_subscriber_is_refused_and_nothing_is_written(agency, a
             audit_record_rows(
                 actor=alice,
                 organisation=agency,
-                target_model=Organisation,
+                target_model=type(agency),
                 at=timezone.now(),
                 rows=[("test.bulk_happened", agency.pk, {}, {})],
             )

@@ -184,7 +184,9 @@ def test_a_large_messy_list_saves_what_the_check_reported(alice, agency, messy_f
         event = updated.get(target_id=str(supplier.pk))
         assert event.before["city"] == "Shenzhen" and event.after["city"] == "Dongguan"
         entry = entry_for(event)  # the supplier page's history reads it in words
-        assert ("city", "Shenzhen", "Dongguan") in [(str(f).lower(), o, n) for f, o, n in entry.changes]
+        assert ("city", "Shenzhen", "Dongguan") in [
+            (str(f).lower(), o, n) for f, o, n in entry.changes
+        ]
     assert Contact.objects.filter(email__startswith="wang").count() == len(range(0, EXISTING, 3))
 
 
