@@ -188,6 +188,7 @@ class Planner:
         self.sector_codes = frozenset(self.sectors)
         self.synonyms = dict(SectorSynonym.objects.values_list("key", "sector_id"))
         self.index = DuplicateIndex()
+        self.known_countries: set[str] = set()
 
     def close(self) -> None:
         self.index.close()
@@ -271,12 +272,7 @@ class Planner:
         ]
         if not rows:
             return
-        countries = {p.values["country"] for p in rows}
-        in_registry = set(
-            Supplier.objects.filter(buyer=self.buyer, country__in=countries)
-            .values_list("country", flat=True)
-            .distinct()
-        )
+        near_by_row = self._registry_neighbours(rows)
         found: list[tuple[PlannedRow, str, dict[str, Any]]] = []
         for p in rows:
             country, key = p.values["country"], p.values["name_key"]
@@ -287,23 +283,12 @@ class Planner:
                     if best is None or score > best["score"]:
                         best = {"key": other_key, "row": other_row, "name": other_name}
                         best["score"] = score
-            if country in in_registry:
-                registry = Supplier.objects.filter(buyer=self.buyer, country=country)
-                near = list(
-                    registry.filter(match_key__gte=key)
-                    .order_by("match_key")
-                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
-                ) + list(
-                    registry.filter(match_key__lt=key)
-                    .order_by("-match_key")
-                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
-                )
-                for pk, other_key, other_name in near:
-                    if are_similar(key, other_key):
-                        score = similarity(key, other_key)
-                        if best is None or score > best["score"]:
-                            best = {"key": other_key, "supplier": pk, "name": other_name}
-                            best["score"] = score
+            for pk, other_key, other_name in near_by_row.get(p.row, ()):
+                if are_similar(key, other_key):
+                    score = similarity(key, other_key)
+                    if best is None or score > best["score"]:
+                        best = {"key": other_key, "supplier": pk, "name": other_name}
+                        best["score"] = score
             self.index.add_name(country, key, p.row, p.values["legal_name"])
             if best is not None:
                 found.append((p, country, best))
@@ -342,6 +327,69 @@ class Planner:
                 p.warnings.append(
                     _error(p.row, "legal_name", p.raw, "merged", {"name": best["name"]})
                 )
+
+    def _countries_in_registry(self, countries: set[str]) -> set[str]:
+        """The countries among ``countries`` where the registry holds a supplier: one
+        indexed EXISTS per country not yet seen (a country found stays found: an import
+        deletes nothing), never a scan of the registry."""
+        for country in countries - self.known_countries:
+            if Supplier.objects.filter(buyer=self.buyer, country=country).exists():
+                self.known_countries.add(country)
+        return countries & self.known_countries
+
+    def _registry_neighbours(self, rows: list[PlannedRow]) -> dict[int, list[tuple]]:
+        """Row number → the registry's (pk, match_key, legal_name) whose name keys sort
+        just after (NEIGHBOURS, ascending) and just before (NEIGHBOURS, descending) the
+        row's, in its country. PostgreSQL: one LATERAL query for the whole batch on the
+        (buyer, country, match_key) index; elsewhere two small queries per row."""
+        present = self._countries_in_registry({p.values["country"] for p in rows})
+        rows = [p for p in rows if p.values["country"] in present]
+        if not rows:
+            return {}
+        near: dict[int, list[tuple]] = {p.row: [] for p in rows}
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(Supplier._meta.db_table)
+            side = (
+                "SELECT {side} AS side, row_number() OVER (ORDER BY match_key {order}) AS rank, "
+                "id, match_key, legal_name FROM {table} "
+                "WHERE buyer_id = %s AND country = k.country AND match_key {op} k.key "
+                "ORDER BY match_key {order} LIMIT %s"
+            )
+            after = side.format(side=0, op=">=", order="ASC", table=table)
+            before = side.format(side=1, op="<", order="DESC", table=table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT k.num, n.id, n.match_key, n.legal_name "  # noqa: S608
+                    "FROM unnest(%s::int[], %s::text[], %s::text[]) AS k(num, country, key) "
+                    f"CROSS JOIN LATERAL (({after}) UNION ALL ({before})) AS n "
+                    "ORDER BY k.num, n.side, n.rank",
+                    [
+                        [p.row for p in rows],
+                        [p.values["country"] for p in rows],
+                        [p.values["name_key"] for p in rows],
+                        self.buyer.pk,
+                        NEIGHBOURS,
+                        self.buyer.pk,
+                        NEIGHBOURS,
+                    ],
+                )
+                # The side after the key first, each in its order (as the queries below).
+                for row, pk, key, name in cursor.fetchall():
+                    near[row].append((pk, key, name))
+            return near
+        for p in rows:
+            registry = Supplier.objects.filter(buyer=self.buyer, country=p.values["country"])
+            key = p.values["name_key"]
+            near[p.row] = list(
+                registry.filter(match_key__gte=key)
+                .order_by("match_key")
+                .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+            ) + list(
+                registry.filter(match_key__lt=key)
+                .order_by("-match_key")
+                .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+            )
+        return near
 
     def _match(self, planned: list[PlannedRow]) -> None:
         ungms = {
