@@ -732,7 +732,7 @@ class Writer:
         self.defaults = {
             f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
         }
-        self.per_row_defaults = [f for f in self.fields if callable(f.default)]
+        self.per_row_defaults = [f for f in self.fields if f.has_default() and callable(f.default)]
         self.turnover = _field("annual_turnover_usd")
         # What a new supplier holds for a profile field absent from the file.
         self.profile_defaults = {name: _field(name).get_default() for name in PROFILE_FIELDS}
@@ -770,9 +770,10 @@ class Writer:
                 values.get("employees"), values.get("annual_turnover_usd")
             )
             profiles.append(values)
-            stored = {**self.defaults, "buyer_id": self.buyer.pk, "created_at": stamp}
+            stored = dict(self.defaults)
             for f in self.per_row_defaults:  # a callable default: a value of its own per row
                 stored[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+            stored.update(buyer_id=self.buyer.pk, created_at=stamp)
             stored["updated_at"] = stamp
             for name, value in values.items():
                 stored[name] = self._column(name, value)
