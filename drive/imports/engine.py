@@ -11,6 +11,7 @@ a ``NamedTemporaryFile``), not in a Python dict that would grow with the file.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 import time
@@ -20,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
@@ -37,7 +38,11 @@ from drive.suppliers.models import Contact, Sector, SectorSynonym, Supplier, Sup
 from drive.suppliers.services import PROFILE_FIELDS, supplier_snapshot
 from drive.suppliers.sizing import size_class_for
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 1000
+# Rows created before the first ANALYZE of the registry inside an import (Writer._analyze).
+ANALYZE_AFTER = 10_000
 MAX_STORED_ERRORS = 1000
 MAX_STORED_DUPLICATES = 500
 MAX_PREVIEW = 50
@@ -734,6 +739,8 @@ class Writer:
         }
         self.per_row_defaults = [f for f in self.fields if f.has_default() and callable(f.default)]
         self.turnover = _field("annual_turnover_usd")
+        self.created = 0
+        self.analyzed_at = 0
         # What a new supplier holds for a profile field absent from the file.
         self.profile_defaults = {name: _field(name).get_default() for name in PROFILE_FIELDS}
 
@@ -860,6 +867,32 @@ class Writer:
         audit_record_rows(
             actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
         )
+        self.created += len(creates)
+        if self.created - self.analyzed_at >= max(ANALYZE_AFTER, self.analyzed_at):
+            self._analyze()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics of the tables the lookups read, inside the
+        import's transaction (which sees its own rows). Without it, a registry that grows
+        from a few rows to hundreds of thousands in one import keeps plans made for an
+        empty table: each batch's lookup scans every row written so far (measured: 37 ms a
+        lookup at 100,000 rows, 0.2 ms after ANALYZE). PostgreSQL only, at doubling
+        sizes (10,000, 20,000, 40,000… rows created); skipped when another session holds
+        the tables' ANALYZE lock (its import is analysing them) rather than wait."""
+        self.analyzed_at = self.created
+        if connection.vendor != "postgresql":
+            return
+        tables = [m._meta.db_table for m in (Supplier, SupplierSector, Contact)]
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                (previous,) = cursor.fetchone()
+                cursor.execute("SELECT set_config('lock_timeout', '200ms', true)")
+                cursor.execute("ANALYZE " + ", ".join(tables))
+                # Back to the transaction's own timeout for the rest of the import.
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        except OperationalError:
+            logger.info("Import ANALYZE skipped: the tables are being analysed elsewhere")
 
 
 def _field(name: str) -> Field:
