@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from drive.audit.bulk import db_datetime, insert_rows
 from drive.audit.models import AuditEvent
 from drive.events.registry import has_subscribers
 from drive.events.services import event_record
@@ -65,6 +69,71 @@ def audit_record(
 def audit_record_many(events: list[AuditEvent]) -> None:
     """Batched form used by bulk imports (one INSERT per batch)."""
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+AUDIT_ROW_COLUMNS = (
+    "created_at",
+    "actor_id",
+    "organisation_id",
+    "target_type_id",
+    "target_id",
+    "action",
+    "from_state",
+    "to_state",
+    "before",
+    "after",
+    "note",
+)
+
+
+def audit_record_rows(
+    *,
+    actor: Any,
+    organisation: Any,
+    target_model: type[models.Model],
+    at: datetime,
+    rows: Iterable[tuple[str, Any, dict, dict]],
+) -> int:
+    """The bulk form for very large work (a 1,000,000-row import): many events of one actor
+    and organisation, each ``(action, target_id, before, after)``, written with ``COPY`` on
+    PostgreSQL and one ``executemany`` on SQLite, in the caller's transaction. The rows are
+    ordinary :class:`AuditEvent` rows: every timeline shows them as usual.
+
+    Only for actions nobody subscribes to (no domain event is recorded here, unlike
+    :func:`audit_record`): an action with a subscriber raises ``ValueError`` so a reaction
+    is never silently skipped. Returns the number of events written.
+    """
+    actor_id = getattr(actor, "pk", None)
+    organisation_id = getattr(organisation, "pk", organisation)
+    type_id = ContentType.objects.get_for_model(target_model).pk
+    when = db_datetime(at)
+    checked: set[str] = set()
+    written = 0
+
+    def lines():
+        nonlocal written
+        for action, target_id, before, after in rows:
+            if action not in checked:
+                if has_subscribers(action):
+                    raise ValueError(f"{action!r} has subscribers; record it with audit_record.")
+                checked.add(action)
+            written += 1
+            yield (
+                when,
+                actor_id,
+                organisation_id,
+                type_id,
+                str(target_id),
+                action,
+                "",
+                "",
+                json.dumps(before, ensure_ascii=False),
+                json.dumps(after, ensure_ascii=False),
+                "",
+            )
+
+    insert_rows(AuditEvent._meta.db_table, AUDIT_ROW_COLUMNS, lines())
+    return written
 
 
 def audit_event(

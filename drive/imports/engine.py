@@ -11,20 +11,23 @@ a ``NamedTemporaryFile``), not in a Python dict that would grow with the file.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.db import OperationalError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from drive.accounts.models import User
-from drive.audit.models import AuditEvent
-from drive.audit.services import audit_event, audit_record_many
+from drive.audit import bulk
+from drive.audit.services import audit_record_rows
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import clean_row
@@ -35,7 +38,11 @@ from drive.suppliers.models import Contact, Sector, SectorSynonym, Supplier, Sup
 from drive.suppliers.services import PROFILE_FIELDS, supplier_snapshot
 from drive.suppliers.sizing import size_class_for
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 1000
+# Rows created before the first ANALYZE of the registry inside an import (Writer._analyze).
+ANALYZE_AFTER = 10_000
 MAX_STORED_ERRORS = 1000
 MAX_STORED_DUPLICATES = 500
 MAX_PREVIEW = 50
@@ -140,6 +147,7 @@ class Outcome:
     merged: int = 0
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
 
     @property
     def rows_per_second(self) -> float:
@@ -185,6 +193,7 @@ class Planner:
         self.sector_codes = frozenset(self.sectors)
         self.synonyms = dict(SectorSynonym.objects.values_list("key", "sector_id"))
         self.index = DuplicateIndex()
+        self.known_countries: set[str] = set()
 
     def close(self) -> None:
         self.index.close()
@@ -268,12 +277,7 @@ class Planner:
         ]
         if not rows:
             return
-        countries = {p.values["country"] for p in rows}
-        in_registry = set(
-            Supplier.objects.filter(buyer=self.buyer, country__in=countries)
-            .values_list("country", flat=True)
-            .distinct()
-        )
+        near_by_row = self._registry_neighbours(rows)
         found: list[tuple[PlannedRow, str, dict[str, Any]]] = []
         for p in rows:
             country, key = p.values["country"], p.values["name_key"]
@@ -284,23 +288,12 @@ class Planner:
                     if best is None or score > best["score"]:
                         best = {"key": other_key, "row": other_row, "name": other_name}
                         best["score"] = score
-            if country in in_registry:
-                registry = Supplier.objects.filter(buyer=self.buyer, country=country)
-                near = list(
-                    registry.filter(match_key__gte=key)
-                    .order_by("match_key")
-                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
-                ) + list(
-                    registry.filter(match_key__lt=key)
-                    .order_by("-match_key")
-                    .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
-                )
-                for pk, other_key, other_name in near:
-                    if are_similar(key, other_key):
-                        score = similarity(key, other_key)
-                        if best is None or score > best["score"]:
-                            best = {"key": other_key, "supplier": pk, "name": other_name}
-                            best["score"] = score
+            for pk, other_key, other_name in near_by_row.get(p.row, ()):
+                if are_similar(key, other_key):
+                    score = similarity(key, other_key)
+                    if best is None or score > best["score"]:
+                        best = {"key": other_key, "supplier": pk, "name": other_name}
+                        best["score"] = score
             self.index.add_name(country, key, p.row, p.values["legal_name"])
             if best is not None:
                 found.append((p, country, best))
@@ -339,6 +332,69 @@ class Planner:
                 p.warnings.append(
                     _error(p.row, "legal_name", p.raw, "merged", {"name": best["name"]})
                 )
+
+    def _countries_in_registry(self, countries: set[str]) -> set[str]:
+        """The countries among ``countries`` where the registry holds a supplier: one
+        indexed EXISTS per country not yet seen (a country found stays found: an import
+        deletes nothing), never a scan of the registry."""
+        for country in countries - self.known_countries:
+            if Supplier.objects.filter(buyer=self.buyer, country=country).exists():
+                self.known_countries.add(country)
+        return countries & self.known_countries
+
+    def _registry_neighbours(self, rows: list[PlannedRow]) -> dict[int, list[tuple]]:
+        """Row number → the registry's (pk, match_key, legal_name) whose name keys sort
+        just after (NEIGHBOURS, ascending) and just before (NEIGHBOURS, descending) the
+        row's, in its country. PostgreSQL: one LATERAL query for the whole batch on the
+        (buyer, country, match_key) index; elsewhere two small queries per row."""
+        present = self._countries_in_registry({p.values["country"] for p in rows})
+        rows = [p for p in rows if p.values["country"] in present]
+        if not rows:
+            return {}
+        near: dict[int, list[tuple]] = {p.row: [] for p in rows}
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(Supplier._meta.db_table)
+            side = (
+                "SELECT {side} AS side, row_number() OVER (ORDER BY match_key {order}) AS rank, "
+                "id, match_key, legal_name FROM {table} "
+                "WHERE buyer_id = %s AND country = k.country AND match_key {op} k.key "
+                "ORDER BY match_key {order} LIMIT %s"
+            )
+            after = side.format(side=0, op=">=", order="ASC", table=table)
+            before = side.format(side=1, op="<", order="DESC", table=table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT k.num, n.id, n.match_key, n.legal_name "  # noqa: S608
+                    "FROM unnest(%s::int[], %s::text[], %s::text[]) AS k(num, country, key) "
+                    f"CROSS JOIN LATERAL (({after}) UNION ALL ({before})) AS n "
+                    "ORDER BY k.num, n.side, n.rank",
+                    [
+                        [p.row for p in rows],
+                        [p.values["country"] for p in rows],
+                        [p.values["name_key"] for p in rows],
+                        self.buyer.pk,
+                        NEIGHBOURS,
+                        self.buyer.pk,
+                        NEIGHBOURS,
+                    ],
+                )
+                # The side after the key first, each in its order (as the queries below).
+                for row, pk, key, name in cursor.fetchall():
+                    near[row].append((pk, key, name))
+            return near
+        for p in rows:
+            registry = Supplier.objects.filter(buyer=self.buyer, country=p.values["country"])
+            key = p.values["name_key"]
+            near[p.row] = list(
+                registry.filter(match_key__gte=key)
+                .order_by("match_key")
+                .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+            ) + list(
+                registry.filter(match_key__lt=key)
+                .order_by("-match_key")
+                .values_list("pk", "match_key", "legal_name")[:NEIGHBOURS]
+            )
+        return near
 
     def _match(self, planned: list[PlannedRow]) -> None:
         ungms = {
@@ -580,7 +636,9 @@ def run(
             if writer is not None:
                 if outcome.invalid and not only_valid:
                     raise Rejected("failed")
+                writing = time.monotonic()
                 writer.write([p for p in planned if p.action in ("create", "update")])
+                outcome.write_seconds += time.monotonic() - writing
             if progress is not None:
                 progress(outcome.total)
     finally:
@@ -634,82 +692,120 @@ def _count(outcome: Outcome, p: PlannedRow) -> None:
         )
 
 
+class _Profile:
+    """A supplier's profile as ``supplier_snapshot`` reads it (attributes and
+    ``sectors.all()``), built from planned values without a model instance."""
+
+    def __init__(self, values: dict[str, Any], sectors: list[Sector]) -> None:
+        self.__dict__.update(values)
+        self._sectors = sectors
+
+    @property
+    def sectors(self) -> _Profile:
+        return self
+
+    def all(self) -> list[Sector]:
+        return self._sectors
+
+
+def _stored(name: str, value: Any) -> Any:
+    """The value a supplier column stores for a planned value (empty text, never None,
+    except for the two numbers)."""
+    if value is None and name not in ("employees", "annual_turnover_usd"):
+        return ""
+    return value
+
+
 class Writer:
-    """Batched writes: bulk_create / bulk_update, sectors and contacts, audit events."""
+    """Set-based writes of each planned batch, in the caller's transaction.
+
+    PostgreSQL: new suppliers get ids from the sequence and are written with ``COPY``,
+    with their sector links, contacts and audit events; updates go through a staging
+    table and one ``UPDATE … FROM``. SQLite: the same statements as ``executemany``.
+    No model instance is built for a new supplier; one audit event per created or
+    updated supplier (``supplier.imported_created`` / ``supplier.imported_updated``,
+    before/after from ``supplier_snapshot``) so each supplier's history shows it.
+    """
 
     def __init__(self, buyer: Organisation, by: User | None) -> None:
         self.buyer = buyer
         self.by = by if getattr(by, "pk", None) else None
         self.sectors = {s.code: s for s in Sector.objects.all()}
-
-    def _event(self, supplier: Supplier, action: str, before: dict, after: dict) -> AuditEvent:
-        return audit_event(
-            actor=self.by,
-            organisation=self.buyer,
-            target=supplier,
-            action=action,
-            before=before,
-            after=after,
-        )
-
-    def _snapshot(self, supplier: Supplier, codes: set[int] | tuple[int, ...]) -> dict:
-        # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
-        supplier._prefetched_objects_cache = {  # type: ignore[attr-defined]
-            "sectors": [self.sectors[c] for c in sorted(codes)]
+        # Every concrete column of the supplier table, so a field added later is written
+        # with its default rather than left out of the COPY.
+        self.fields = [f for f in Supplier._meta.concrete_fields if not f.primary_key]
+        self.defaults = {
+            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
         }
-        return supplier_snapshot(supplier)
+        self.per_row_defaults = [f for f in self.fields if f.has_default() and callable(f.default)]
+        self.turnover = _field("annual_turnover_usd")
+        self.created = 0
+        self.analyzed_at = 0
+        # What a new supplier holds for a profile field absent from the file.
+        self.profile_defaults = {name: _field(name).get_default() for name in PROFILE_FIELDS}
+
+    def _snapshot(self, supplier: Supplier | _Profile, codes: set[int] | tuple[int, ...]) -> dict:
+        # supplier_snapshot reads sectors.all(); give it the codes we know, without a query.
+        sectors = [self.sectors[c] for c in sorted(codes)]
+        if isinstance(supplier, Supplier):
+            supplier._prefetched_objects_cache = {"sectors": sectors}  # type: ignore[attr-defined]
+            return supplier_snapshot(supplier)
+        supplier._sectors = sectors
+        return supplier_snapshot(supplier)  # type: ignore[arg-type]
+
+    def _column(self, name: str, value: Any) -> Any:
+        if name == "annual_turnover_usd" and value is not None:
+            return self.turnover.get_db_prep_save(value, connection)
+        return value
 
     def write(self, planned: list[PlannedRow]) -> None:
         now = timezone.now()
-        events: list[AuditEvent] = []
+        stamp = bulk.db_datetime(now)
         creates = [p for p in planned if p.action == "create"]
         updates = [p for p in planned if p.action == "update"]
-
-        new_suppliers = []
-        for p in creates:
-            values = {k: v for k, v in p.values.items() if k in IMPORT_FIELDS}
-            values = {
-                k: (v if v is not None or k in ("employees", "annual_turnover_usd") else "")
-                for k, v in values.items()
-            }
-            supplier = Supplier(buyer=self.buyer, **values)
-            supplier.match_key = name_key(supplier.legal_name)
-            supplier.size_class = size_class_for(supplier.employees, supplier.annual_turnover_usd)
-            new_suppliers.append(supplier)
-        Supplier.objects.bulk_create(new_suppliers, batch_size=BATCH_SIZE)
-
-        links: list[SupplierSector] = []
-        new_contacts: list[Contact] = []
+        audit: list[tuple[str, Any, dict, dict]] = []
+        links: list[tuple[int, int]] = []
+        new_contacts: list[tuple[int, Contact]] = []
         changed_contacts: list[Contact] = []
-        for p, supplier in zip(creates, new_suppliers, strict=True):
-            codes = p.sectors or ()
-            links.extend(SupplierSector(supplier=supplier, sector_id=c) for c in codes)
-            if p.contact is not None:
-                p.contact.supplier = supplier
-                new_contacts.append(p.contact)
-            events.append(
-                self._event(
-                    supplier, "supplier.imported_created", {}, self._snapshot(supplier, codes)
-                )
+
+        rows: list[Sequence[Any]] = []
+        profiles = []
+        for p in creates:
+            values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
+            values["match_key"] = name_key(values["legal_name"])
+            values["size_class"] = size_class_for(
+                values.get("employees"), values.get("annual_turnover_usd")
             )
+            profiles.append(values)
+            stored = dict(self.defaults)
+            for f in self.per_row_defaults:  # a callable default: a value of its own per row
+                stored[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+            stored.update(buyer_id=self.buyer.pk, created_at=stamp)
+            stored["updated_at"] = stamp
+            for name, value in values.items():
+                stored[name] = self._column(name, value)
+            rows.append([stored[f.attname] for f in self.fields])
+        ids = bulk.insert_returning_ids(
+            Supplier._meta.db_table, [f.column for f in self.fields], rows
+        )
+        for p, pk, values in zip(creates, ids, profiles, strict=True):
+            codes = p.sectors or ()
+            links.extend((pk, c) for c in codes)
+            if p.contact is not None:
+                new_contacts.append((pk, p.contact))
+            after = self._snapshot(_Profile({**self.profile_defaults, **values}, []), codes)
+            audit.append(("supplier.imported_created", pk, {}, after))
 
         fields: set[str] = set()
         replace_sectors: list[int] = []
-        updated_suppliers = []
+        updated: list[Supplier] = []
         for p in updates:
             assert p.existing is not None  # planned updates always carry their supplier
             supplier = p.existing
             old_codes = supplier._import_sectors  # type: ignore[attr-defined]
             before = self._snapshot(supplier, old_codes)
             for name in p.changes:
-                value = p.values[name]
-                setattr(
-                    supplier,
-                    name,
-                    ""
-                    if value is None and name not in ("employees", "annual_turnover_usd")
-                    else value,
-                )
+                setattr(supplier, name, _stored(name, p.values[name]))
                 fields.add(name)
                 if name == "legal_name":
                     supplier.match_key = name_key(supplier.legal_name)
@@ -721,9 +817,7 @@ class Writer:
             new_codes = p.sectors if p.sectors_changed and p.sectors is not None else old_codes
             if p.sectors_changed:
                 replace_sectors.append(supplier.pk)
-                links.extend(
-                    SupplierSector(supplier=supplier, sector_id=c) for c in p.sectors or ()
-                )
+                links.extend((supplier.pk, c) for c in p.sectors or ())
             after = self._snapshot(supplier, new_codes)
             changed = {k for k in after if before.get(k) != after.get(k)}
             before = {k: before[k] for k in changed}
@@ -735,24 +829,79 @@ class Writer:
                     "phone": p.contact.phone,
                 }
                 if p.contact_new:
-                    p.contact.supplier = supplier
-                    new_contacts.append(p.contact)
+                    new_contacts.append((supplier.pk, p.contact))
                 else:
                     changed_contacts.append(p.contact)
             supplier.updated_at = now
-            updated_suppliers.append(supplier)
-            events.append(self._event(supplier, "supplier.imported_updated", before, after))
-        if updated_suppliers:
-            Supplier.objects.bulk_update(
-                updated_suppliers, [*sorted(fields), "updated_at"], batch_size=BATCH_SIZE
+            updated.append(supplier)
+            audit.append(("supplier.imported_updated", supplier.pk, before, after))
+        if updated:
+            names = [*sorted(fields), "updated_at"]
+            bulk.update_rows(
+                Supplier._meta.db_table,
+                [_field(n).column for n in names],
+                [
+                    [
+                        s.pk,
+                        *(
+                            stamp if n == "updated_at" else self._column(n, _country(s, n))
+                            for n in names
+                        ),
+                    ]
+                    for s in updated
+                ],
             )
         if replace_sectors:
             SupplierSector.objects.filter(supplier_id__in=replace_sectors).delete()
-        SupplierSector.objects.bulk_create(links, batch_size=BATCH_SIZE)
-        Contact.objects.bulk_create(new_contacts, batch_size=BATCH_SIZE)
-        if changed_contacts:
-            Contact.objects.bulk_update(changed_contacts, ["name", "phone"], batch_size=BATCH_SIZE)
-        audit_record_many(events)
+        bulk.insert_rows(SupplierSector._meta.db_table, ("supplier_id", "sector_id"), links)
+        bulk.insert_rows(
+            Contact._meta.db_table,
+            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            ((pk, c.name, c.position, c.email, c.phone, c.is_primary) for pk, c in new_contacts),
+        )
+        bulk.update_rows(
+            Contact._meta.db_table,
+            ("name", "phone"),
+            [(c.pk, c.name, c.phone) for c in changed_contacts],
+        )
+        audit_record_rows(
+            actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
+        )
+        self.created += len(creates)
+        if self.created - self.analyzed_at >= max(ANALYZE_AFTER, self.analyzed_at):
+            self._analyze()
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics of the tables the lookups read, inside the
+        import's transaction (which sees its own rows). Without it, a registry that grows
+        from a few rows to hundreds of thousands in one import keeps plans made for an
+        empty table: each batch's lookup scans every row written so far (measured: 37 ms a
+        lookup at 100,000 rows, 0.2 ms after ANALYZE). PostgreSQL only, at doubling
+        sizes (10,000, 20,000, 40,000… rows created); skipped when another session holds
+        the tables' ANALYZE lock (its import is analysing them) rather than wait."""
+        self.analyzed_at = self.created
+        if connection.vendor != "postgresql":
+            return
+        tables = [m._meta.db_table for m in (Supplier, SupplierSector, Contact)]
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                (previous,) = cursor.fetchone()
+                cursor.execute("SELECT set_config('lock_timeout', '200ms', true)")
+                cursor.execute("ANALYZE " + ", ".join(tables))
+                # Back to the transaction's own timeout for the rest of the import.
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        except OperationalError:
+            logger.info("Import ANALYZE skipped: the tables are being analysed elsewhere")
+
+
+def _field(name: str) -> Field:
+    return cast(Field, Supplier._meta.get_field(name))
+
+
+def _country(supplier: Supplier, name: str) -> Any:
+    value = getattr(supplier, name)
+    return value.code if name == "country" else value
 
 
 def _identifiers_agree(values: dict[str, Any], supplier: Supplier) -> bool:
