@@ -435,7 +435,13 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("supplier list, default", "/suppliers/"),
         ("supplier list, search Latin", "/suppliers/?q=harmony"),
         ("supplier list, search 2 Chinese characters", "/suppliers/?q=%E6%98%8E%E7%8F%A0"),
+        ("supplier list, search a rare term (a number)", "/suppliers/?q=654321"),
+        (
+            "supplier list, 2 Chinese characters + country + sort",
+            "/suppliers/?q=%E6%98%8E%E7%8F%A0&country=CN&sort=-updated",
+        ),
         ("supplier list, filter country", "/suppliers/?country=VN"),
+        ("supplier list, SMEs largest first", "/suppliers/?size=sme&sort=-size"),
         *[
             (f"supplier list, sort {key}", f"/suppliers/?sort={key}")
             for key in SORTS
@@ -448,6 +454,11 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("risk dashboard", f"/risk/programmes/{p}/"),
         ("questionnaire page", f"/questionnaires/versions/{v}/"),
         ("API supplier list", "/api/v1/suppliers/"),
+        ("API supplier list, search Latin", "/api/v1/suppliers/?q=harmony"),
+        (
+            "API supplier list, search 2 Chinese characters",
+            "/api/v1/suppliers/?q=%E6%98%8E%E7%8F%A0",
+        ),
     ]
 
 
