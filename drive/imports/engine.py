@@ -28,6 +28,7 @@ from django.utils import timezone
 from drive.accounts.models import User
 from drive.audit import bulk
 from drive.audit.services import audit_record_rows
+from drive.events.services import event_record
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import clean_row
@@ -716,6 +717,10 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
+# The domain event of each write batch that updated suppliers (payload: their ids).
+UPDATED_BATCH_EVENT = "supplier.imported_updated_batch"
+
+
 class Writer:
     """Set-based writes of each planned batch, in the caller's transaction.
 
@@ -867,6 +872,17 @@ class Writer:
         audit_record_rows(
             actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
         )
+        if updated:
+            # One domain event for the batch's updated suppliers (not one per supplier: a
+            # million-row import would queue a million reactions), for whoever keeps a copy
+            # of supplier data (the cohort's copy in programmes).
+            event_record(
+                name=UPDATED_BATCH_EVENT,
+                subject=None,
+                actor=self.by,
+                organisation=self.buyer,
+                payload={"suppliers": [s.pk for s in updated]},
+            )
         self.created += len(creates)
         if self.created - self.analyzed_at >= max(ANALYZE_AFTER, self.analyzed_at):
             self._analyze()

@@ -11,7 +11,7 @@ enrolments alone.
 It is derived data, never edited: :func:`cohort_copy_refresh` fills every row of a programme
 whose copy is missing (``supplier_sort_name`` NULL: a new enrolment, however it was
 created, or one whose supplier changed) in one statement, and the reaction to
-``supplier.updated`` / ``supplier.imported_updated`` (``reactions.py``) marks a supplier's
+``supplier.updated`` / ``supplier.imported_updated_batch`` (``reactions.py``) marks a supplier's
 enrolments for copying again. Readers call the refresh first; when nothing is missing it is
 one UPDATE that matches no row (an index lookup).
 """
@@ -67,6 +67,6 @@ def cohort_copy_refresh(programme: Programme) -> int:
     )
 
 
-def supplier_copies_outdated(supplier_id: int) -> int:
-    """Mark the enrolments of ``supplier_id`` for copying again (its profile changed)."""
-    return Enrolment.objects.filter(supplier_id=supplier_id).update(supplier_sort_name=None)
+def supplier_copies_outdated(*supplier_ids: int) -> int:
+    """Mark the enrolments of these suppliers for copying again (their profile changed)."""
+    return Enrolment.objects.filter(supplier_id__in=supplier_ids).update(supplier_sort_name=None)

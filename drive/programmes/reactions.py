@@ -81,9 +81,16 @@ def notify_reminded(event: DomainEvent) -> None:
 
 
 @subscribe("supplier.updated", consumer="programmes.supplier_copy_outdated")
-@subscribe("supplier.imported_updated", consumer="programmes.supplier_copy_outdated_imported")
 def supplier_copy_outdated(event: DomainEvent) -> None:
     """A supplier's name, country or sectors may have changed: its enrolments' copy
     (``cohort_copy``) is taken again when their cohort is next read."""
     if str(event.subject_id).isdigit():
         supplier_copies_outdated(int(event.subject_id))
+
+
+@subscribe("supplier.imported_updated_batch", consumer="programmes.supplier_copies_outdated")
+def supplier_copies_outdated_by_import(event: DomainEvent) -> None:
+    """The same for the suppliers an import updated (one event per write batch)."""
+    ids = [pk for pk in event.payload.get("suppliers", []) if isinstance(pk, int)]
+    if ids:
+        supplier_copies_outdated(*ids)

@@ -8,6 +8,10 @@ from unittest import mock
 from drive.audit.models import AuditEvent
 from drive.factories import SupplierFactory
 from drive.imports.services import import_apply, import_create, import_validate
+from drive.programmes.models import Programme
+from drive.programmes.selectors import cohort, cohort_countries
+from drive.programmes.services import enrolment_create_many
+from drive.programmes.testing import make_version
 from drive.suppliers.models import Contact, Supplier
 
 from .conftest import row, upload_of
@@ -189,3 +193,31 @@ def test_command_and_page_share_one_batched_core(alice, write_csv, django_assert
     with django_assert_max_num_queries(40):
         job = import_apply(job=job, only_valid=False, by=alice)
     assert job.created == 300
+
+
+def test_a_supplier_renamed_by_an_import_moves_in_the_cohorts_name_order(
+    alice, agency, write_csv, django_capture_on_commit_callbacks
+):
+    """The programmes keep a copy of each enrolled supplier's name, country and sectors
+    (their cohort pages sort and group by it); an import's update reaches that copy through
+    the write batch's domain event, as a change on the supplier's page does."""
+    version = make_version()
+    programme = Programme.objects.create(
+        buyer=agency, name="Pilot", questionnaire_version=version, created_by=alice
+    )
+    acme = SupplierFactory(
+        buyer=agency,
+        legal_name="Acme Textiles Co., Ltd.",
+        ungm_vendor_number="700001",
+        registration_number="91440300AC0000001",
+        country="CN",
+    )
+    other = SupplierFactory(buyer=agency, legal_name="Mulberry Silk Ltd", country="CN")
+    enrolment_create_many(programme=programme, suppliers=[acme, other], by=alice)
+    names = lambda: [e.supplier.legal_name for e in cohort(programme)]  # noqa: E731
+    assert names() == ["Acme Textiles Co., Ltd.", "Mulberry Silk Ltd"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _import(alice, write_csv([row(legal_name="Zhongshan Acme Textiles", country="VN")]))
+    assert job.updated == 1
+    assert names() == ["Mulberry Silk Ltd", "Zhongshan Acme Textiles"]
+    assert "VN" in cohort_countries(programme)
