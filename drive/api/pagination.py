@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.utils.urls import replace_query_param
 
+from drive.core.keyset import is_position, keyset_page
 from drive.core.params import parse_id
 
 
@@ -69,3 +71,42 @@ class Cursor(CursorPagination):
             if self.cursor_query_param in request.query_params:
                 raise self._invalid_cursor() from None
             raise
+
+
+class Keyset(Cursor):
+    """Cursor pagination by keyset over the whole ordering (``drive.core.keyset``), for lists
+    whose first sort key has many ties (the supplier registry sorted by size or country:
+    hundreds of thousands of suppliers share a size class). DRF's cursor keeps only the first
+    key and skips the tied rows before the position with an OFFSET, which grows with the
+    page's depth; here every page is one ``WHERE (keys) > (position) … LIMIT`` query.
+    Same parameters, links and errors as :class:`Cursor`."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        ordering = self.get_ordering(request, queryset, view)
+        after = before = None
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is not None:
+            direction, _sep, token = raw.partition(".")
+            if direction not in ("n", "p") or not token or not is_position(token, ordering):
+                raise self._invalid_cursor()
+            after, before = (token, None) if direction == "n" else (None, token)
+        self.keyset = keyset_page(
+            queryset, ordering, after=after, before=before, size=self.page_size
+        )
+        return self.keyset.rows
+
+    def get_next_link(self):
+        if not self.keyset.has_next:
+            return None
+        return self._link(f"n.{self.keyset.next_token}")
+
+    def get_previous_link(self):
+        if not self.keyset.has_previous:
+            return None
+        return self._link(f"p.{self.keyset.previous_token}")
+
+    def _link(self, cursor: str) -> str:
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, cursor)

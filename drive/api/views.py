@@ -35,6 +35,7 @@ from drive.accounts.services import invitation_create
 from drive.api import serializers as s
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.ocds import ocds_package
+from drive.api.pagination import Keyset
 from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
 from drive.core.keyset import matches_first
@@ -198,6 +199,8 @@ SUPPLIER_FILTERS = [
 )
 class SupplierViewSet(ScopedViewSet):
     serializer_class = s.SupplierOut
+    # Keyset pages over the whole sort: the size and country sorts tie on their first key.
+    pagination_class = Keyset
 
     def scoped(self) -> QuerySet[Supplier]:
         return (

@@ -82,6 +82,12 @@ def position_token(ordering: Sequence[str], row: Any) -> str:
     return _token(ordering, row)
 
 
+def is_position(token: str, ordering: Sequence[str]) -> bool:
+    """Whether ``token`` is a position this site handed out for ``ordering`` (not forged,
+    not another sort's)."""
+    return _read(token, ordering) is not None
+
+
 def _token(ordering: Sequence[str], row: Any) -> str:
     values = [_encode(_value(row, name.lstrip("-"))) for name in ordering]
     return signing.dumps({"o": list(ordering), "v": values}, salt=SALT, compress=True)

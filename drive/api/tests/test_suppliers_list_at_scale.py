@@ -67,3 +67,50 @@ def test_another_organisations_supplier_is_not_found(alice, dave, agency, api_as
     supplier = _supplier(agency, 1, legal_name="Harmony Garments Co., Ltd.")
     assert api_as(dave).get(f"{URL}{supplier.pk}/").status_code == 404
     assert api_as(dave).get(URL, {"q": "harmony"}).json()["results"] == []
+
+
+def test_pages_sorted_by_a_key_most_suppliers_share_visit_each_once_both_ways(
+    alice, agency, api_as
+):
+    """Sorted by size, nearly every supplier ties with thousands of others on the first key:
+    the pages follow the whole sort (size, name, id) by keyset, so following "next" to the
+    end and "previous" back visits every supplier once, in order, without skipping ties."""
+    client = api_as(alice)
+    names = ["Ōsaka Precision 大阪", "acme", "ACME", "Zeta", "Éclair", "北京纺织", "Mbeki & Sons"]
+    for n in range(21):
+        SupplierFactory(buyer=agency, legal_name=f"{names[n % 7]} {n // 7}", employees=40)
+    SupplierFactory(buyer=agency, legal_name="Giant Works", employees=5000, size_class="large")
+    seen, pages, url = [], [], URL + "?sort=-size&page_size=5"
+    while url:
+        body = client.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        seen += pages[-1]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == 22 and len(pages) == 5
+    assert [
+        r["id"] for r in client.get(URL, {"sort": "-size", "page_size": 22}).json()["results"]
+    ] == seen
+    # Back from the last page by the "previous" links: the same pages, in reverse.
+    back, url = [], client.get(URL + "?sort=-size&page_size=5").json()["next"]
+    while url:
+        body = client.get(url).json()
+        last = body
+        url = body["next"]
+    url = last["previous"]
+    while url:
+        body = client.get(url).json()
+        back.append([row["id"] for row in body["results"]])
+        url = body["previous"]
+    assert back == pages[-2::-1]
+
+
+def test_a_cursor_of_another_sort_or_a_forged_one_is_refused(alice, agency, api_as):
+    client = api_as(alice)
+    for n in range(4):
+        SupplierFactory(buyer=agency, legal_name=f"Supplier {n}")
+    next_link = client.get(URL, {"sort": "size", "page_size": 2}).json()["next"]
+    cursor = next_link.split("cursor=")[1].split("&")[0]
+    for params in ({"sort": "name", "cursor": cursor}, {"cursor": "n.forged"}, {"cursor": "x"}):
+        response = client.get(URL, params)
+        assert response.status_code == 400
+        assert "cursor" in str(response.json())
