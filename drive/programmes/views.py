@@ -31,8 +31,14 @@ from drive.programmes.permissions import (
     can_view_own_enrolments,
     can_view_programmes,
 )
+from drive.suppliers.filters import DEFAULT_SORT, SORTS, sorted_suppliers
 from drive.suppliers.models import SizeClass, Supplier
-from drive.suppliers.selectors import registry_countries, registry_sectors, supplier_search
+from drive.suppliers.selectors import (
+    registry_countries,
+    registry_sectors,
+    supplier_search,
+    total_of,
+)
 
 PAGE_SIZE = 25
 COHORT_FILTERS = ("q", "stage", "country", "size", "women_owned", "deadline")
@@ -340,13 +346,25 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         rows = _in_programme_countries(supplier_search(user=user, params=params), programme)
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
-        filter_form, rows = error.form, Supplier.objects.none()
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+        filter_form, rows = error.form, sorted_suppliers(Supplier.objects.none(), DEFAULT_SORT)
+    # As on the registry page: a total exact up to a bound and estimated beyond, and keyset
+    # pages, so a registry of a million suppliers is never counted or skipped through.
+    searching = bool(params.get("q", "").strip())
+    sort = params.get("sort") or DEFAULT_SORT
+    page = keyset_page(
+        rows,
+        SORTS[sort if sort in SORTS else DEFAULT_SORT],
+        after=params.get("after"),
+        before=params.get("before"),
+        size=PAGE_SIZE,
+        search=searching,
+    )
     context = {
         "programme": programme,
         "filter_form": filter_form,
-        "page_obj": page_obj,
-        "suppliers": page_obj.object_list,
+        "page": page,
+        "total": total_of(rows, search=searching),
+        "suppliers": page.rows,
         "enrolled": selectors.enrolled_supplier_ids(programme),
         "params": {key: params.get(key, "") for key in REGISTRY_FILTERS},
         "filtering": any(params.get(key) for key in REGISTRY_FILTERS),
@@ -358,7 +376,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         "programme_countries": _countries(programme.countries or []),
         "sectors": registry_sectors(user),
         "size_choices": [*SizeClass.choices, ("sme", _("SME (micro, small or medium)"))],
-        "querystring_without_page": querystring_without(params, "page"),
+        "querystring_without_page": querystring_without(params, "after", "before"),
         "closed": programme.status == ProgrammeStatus.CLOSED,
     }
     return render(request, "programmes/enrol.html", context)
