@@ -454,6 +454,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("risk dashboard", f"/risk/programmes/{p}/"),
         ("questionnaire page", f"/questionnaires/versions/{v}/"),
         ("API supplier list", "/api/v1/suppliers/"),
+        ("API supplier list, a late page", f"/api/v1/suppliers/?cursor=n.{quote(ids['late'])}"),
         ("API supplier list, search Latin", "/api/v1/suppliers/?q=harmony"),
         (
             "API supplier list, search 2 Chinese characters",

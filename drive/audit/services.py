@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from drive.audit.bulk import db_datetime, insert_rows
 from drive.audit.models import AuditEvent
@@ -132,7 +132,10 @@ def audit_record_rows(
                 "",
             )
 
-    insert_rows(AuditEvent._meta.db_table, AUDIT_ROW_COLUMNS, lines())
+    # In a savepoint: a refusal raised while the rows stream (PostgreSQL aborts the COPY)
+    # leaves the caller's transaction as it was and usable.
+    with transaction.atomic():
+        insert_rows(AuditEvent._meta.db_table, AUDIT_ROW_COLUMNS, lines())
     return written
 
 
