@@ -45,7 +45,9 @@ SORT_INDEXES = {
 # Filters, each with a sort that fits it → the index the page is read from.
 FILTERS = {
     "country=VN": "supplier_buyer_country_",  # either direction fits one country
-    "country=VN&sort=-country": "supplier_buyer_country_d_idx",
+    # One country: either country index gives (name, id) in the wanted direction, one read
+    # backwards; the planner picks either, by statistics (seen both in CI).
+    "country=VN&sort=-country": "supplier_buyer_country_",
     "size=sme&sort=-size": "supplier_buyer_sizerank_d_idx",
     "size=micro&sort=size": "supplier_buyer_sizerank_",  # one class: either direction fits
     "size=unknown": "supplier_buyer_sizerank_",  # one size class, then by name
