@@ -24,6 +24,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from drive.assessments.models import Assessment, Submission
+from drive.scoring.compiled import CompiledVersion
 from drive.scoring.models import Score, ScoringMethod
 from drive.scoring.services import score_compute_many
 
@@ -90,6 +91,7 @@ def rescore_range(
     """Score the pending assessments with ids ``first``..``last`` in one transaction;
     a failure rolls the whole range back and is returned, not raised."""
     scored = 0
+    compiled: dict[int, CompiledVersion] = {}  # each version compiled once per range
     try:
         with transaction.atomic():
             ids = list(
@@ -100,7 +102,11 @@ def rescore_range(
             )
             for start in range(0, len(ids), batch_size):
                 scored += len(
-                    score_compute_many(assessments=ids[start : start + batch_size], method=method)
+                    score_compute_many(
+                        assessments=ids[start : start + batch_size],
+                        method=method,
+                        compiled=compiled,
+                    )
                 )
     except Exception as error:  # reported to the caller; the range is left as it was
         logger.exception("Rescoring assessments %s–%s failed", first, last)

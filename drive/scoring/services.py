@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
-from drive.audit.services import audit_event, audit_record
+from drive.audit.services import audit_record, audit_record_rows
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.events.registry import has_subscribers
-from drive.questionnaires.models import Question
+from drive.questionnaires.models import Question, QuestionnaireVersion
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import bulk, engine
+from drive.scoring.compiled import CompiledVersion
 from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
 from drive.scoring.engine import ThemeResult
 from drive.scoring.models import (
@@ -129,12 +130,13 @@ def _build(
     return score, result.themes, question_rows
 
 
-def _summary(score: Score) -> dict[str, Any]:
+def _summary(score: Score, method: str | None = None) -> dict[str, Any]:
+    """What the audit event of a score records (``method``: its name, when known)."""
     return {
         "overall": str(score.overall),
         "band": score.band,
         "red_flags": score.red_flags,
-        "method": str(score.method),
+        "method": str(score.method) if method is None else method,
         "submission": score.submission_number,
     }
 
@@ -320,12 +322,18 @@ def verified_correction_withdraw(*, action_id: int) -> Score | None:
 
 
 def score_compute_many(
-    *, assessments: Iterable[Assessment | int], method: ScoringMethod, by: User | None = None
+    *,
+    assessments: Iterable[Assessment | int],
+    method: ScoringMethod,
+    by: User | None = None,
+    compiled: dict[int, CompiledVersion] | None = None,
 ) -> list[Score]:
     """Score the latest submission of each assessment (or assessment id) with ``method``
     in one transaction with bulk writes (``rescore``, the benchmarks). Assessments already
     scored for that submission and method are skipped, so a rerun does nothing twice.
-    Scores the same as :func:`score_compute` one by one.
+    Scores the same as :func:`score_compute` one by one (through each version's
+    :class:`~drive.scoring.compiled.CompiledVersion`; ``compiled``, a dict the caller
+    keeps across its batches of one method, holds them by version id).
     Side effects: the scores with their theme rows and question results; one audit event
     ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
     one by one through ``audit_record`` so that each also records its domain event).
@@ -334,19 +342,32 @@ def score_compute_many(
         ids = list(assessments.values_list("pk", flat=True))
     else:
         ids = [getattr(a, "pk", a) for a in assessments]
-    scores, theme_rows, question_rows = _compute_batch(ids, method)
-    if scores:
+    batch = _compute_batch(ids, method, {} if compiled is None else compiled)
+    if batch.scores:
         with transaction.atomic():
-            _store_batch(scores, theme_rows, question_rows, by=by)
-    return scores
+            _store_batch(batch, by=by)
+    return batch.scores
+
+
+@dataclass
+class _Batch:
+    """Scores computed, not yet stored: each score's organisation (the programme's buyer),
+    theme rows ``(index of the score, theme id, weight, earned, possible, value)`` and
+    question results as JSON text."""
+
+    scores: list[Score]
+    buyers: list[int]
+    theme_rows: list[tuple[Any, ...]]
+    question_texts: list[str]
 
 
 def _compute_batch(
-    ids: list[int], method: ScoringMethod
-) -> tuple[list[Score], list[tuple[Any, ...]], list[list[list[Any]]]]:
-    """Read what scoring ``ids`` needs (seven queries) and score the latest submission of
-    each one not yet scored with ``method``; nothing is written. Theme rows come as
-    ``(index of the score, theme id, weight, earned, possible, value)``."""
+    ids: list[int], method: ScoringMethod, compiled: dict[int, CompiledVersion]
+) -> _Batch:
+    """Read what scoring ``ids`` needs (about seven queries, tuples rather than model
+    instances) and score the latest submission of each one not yet scored with
+    ``method``; nothing is written."""
+    batch = _Batch([], [], [], [])
     latest = dict(
         Submission.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
@@ -360,59 +381,74 @@ def _compute_batch(
     )
     wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
     if not wanted:
-        return [], [], []
+        return batch
     submissions = {
-        s.assessment_id: s
-        for s in Submission.objects.filter(
+        pk: (number, answers, documents)
+        for pk, number, answers, documents in Submission.objects.filter(
             assessment_id__in=list(wanted), number__in=set(wanted.values())
-        ).only("assessment_id", "number", "answers", "documents")
-        if wanted[s.assessment_id] == s.number
+        ).values_list("assessment_id", "number", "answers", "documents")
+        if wanted[pk] == number
     }
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = list(
         Assessment.objects.filter(pk__in=list(submissions))
-        .select_related("supplier", "enrolment__programme")
-        .only(  # what scoring and the audit event read; supplier rows are wide
+        .order_by("pk")
+        .values_list(
+            "pk",
             "version_id",
+            "supplier_id",
             "supplier__size_class",
             "enrolment__programme__buyer_id",
         )
-        .order_by("pk")
     )
     sectors: dict[int, list[int]] = {}
     for supplier_id, sector_id in SupplierSector.objects.filter(
-        supplier_id__in={a.supplier_id for a in rows}
+        supplier_id__in={row[2] for row in rows}
     ).values_list("supplier_id", "sector_id"):
         sectors.setdefault(supplier_id, []).append(sector_id)
-    versions: dict[int, list[Question]] = {}
-    theme_ids: dict[int, dict[str, int]] = {}
-    scores: list[Score] = []
-    theme_rows: list[tuple[Any, ...]] = []
-    question_rows: list[list[list[Any]]] = []
-    for assessment in rows:
-        if assessment.version_id not in versions:
-            versions[assessment.version_id] = questions_of(assessment.version)
-            theme_ids[assessment.version_id] = {
-                q.theme.code: q.theme_id for q in versions[assessment.version_id]
-            }
-        ids_of_themes = theme_ids[assessment.version_id]
-        score, themes, questions = _build(
-            assessment=assessment,
-            submission=submissions[assessment.pk],
-            method=method,
-            questions=versions[assessment.version_id],
-            overrides=overrides.get(assessment.pk, {}),
-            corrections=corrections.get(assessment.pk, {}),
-            sectors=sectors.get(assessment.supplier_id, []),
+    for pk, version_id, supplier_id, size_class, buyer_id in rows:
+        version = compiled.get(version_id)
+        if version is None:
+            version = compiled[version_id] = CompiledVersion(
+                questions_of(QuestionnaireVersion(pk=version_id)), method.typed_config
+            )
+        number, answers, documents = submissions[pk]
+        fixes = corrections.get(pk, {})
+        granted = overrides.get(pk, {})
+        result = version.score(
+            {**answers, **{code: c.value for code, c in fixes.items()}},
+            {**documents, **{code: list(c.documents) for code, c in fixes.items()}},
+            size_class=size_class or "",
+            sectors=sectors.get(supplier_id, []),
+            overrides={code: (o.points, o.note) for code, o in granted.items()},
+            verified={code: c.verified_on.isoformat() for code, c in fixes.items()},
         )
-        theme_rows.extend(
-            (len(scores), ids_of_themes[t.code], t.weight, t.earned, t.possible, t.score)
-            for t in themes
+        batch.theme_rows.extend(
+            (
+                len(batch.scores),
+                version.theme_ids[t.code],
+                t.weight,
+                t.earned,
+                t.possible,
+                t.score,
+            )
+            for t in result.themes
         )
-        scores.append(score)
-        question_rows.append(questions)
-    return scores, theme_rows, question_rows
+        batch.scores.append(
+            Score(
+                assessment_id=pk,
+                submission_number=number,
+                method=method,
+                overall=result.overall,
+                band=result.band,
+                band_capped=result.band_capped,
+                red_flags=result.red_flags,
+            )
+        )
+        batch.buyers.append(buyer_id)
+        batch.question_texts.append(result.rows_json)
+    return batch
 
 
 SCORE_COLUMNS = (
@@ -429,18 +465,13 @@ SCORE_COLUMNS = (
 THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
 
 
-def _store_batch(
-    scores: list[Score],
-    theme_rows: list[tuple[Any, ...]],
-    question_rows: list[list[list[Any]]],
-    *,
-    by: User | None,
-) -> None:
+def _store_batch(batch: _Batch, *, by: User | None) -> None:
     """Write computed scores with their rows (inside the caller's transaction): on
     PostgreSQL with ``COPY`` (score ids drawn from the sequence first), elsewhere with
     ``bulk_create`` and ``executemany``."""
+    scores = batch.scores
+    now = timezone.now()
     if connection.vendor == "postgresql":
-        now = timezone.now()
         for score, pk in zip(scores, bulk.allocate_ids(Score, len(scores)), strict=True):
             score.pk = pk
             score.created_at = now
@@ -467,35 +498,38 @@ def _store_batch(
     bulk.insert_rows(
         ThemeScore,
         THEME_COLUMNS,
-        ((scores[index].pk, *row) for index, *row in theme_rows),
+        ((scores[index].pk, *row) for index, *row in batch.theme_rows),
     )
     bulk.insert_rows(
         ScoreQuestions,
         ("score_id", "rows"),
-        ((s.pk, bulk.json_text(rows)) for s, rows in zip(scores, question_rows, strict=True)),
+        ((s.pk, text) for s, text in zip(scores, batch.question_texts, strict=True)),
     )
     action = "scoring.score.computed"
-    events = [
-        audit_event(
-            actor=by,
-            organisation=score.assessment.enrolment.programme.buyer_id,
-            target=score.assessment,
-            action=action,
-            after=_summary(score),
-        )
-        for score in scores
-    ]
+    method_name = str(scores[0].method)
     if has_subscribers(action):
-        for score, event in zip(scores, events, strict=True):
+        targets = Assessment.objects.select_related("enrolment__programme__buyer").in_bulk(
+            [s.assessment_id for s in scores]
+        )
+        for score in scores:
+            target = targets[score.assessment_id]
             audit_record(
                 actor=by,
                 action=action,
-                target=score.assessment,
-                after=event.after,
-                organisation=score.assessment.enrolment.programme.buyer,
+                target=target,
+                after=_summary(score, method_name),
+                organisation=target.enrolment.programme.buyer,
             )
-    else:
-        bulk.insert_instances(events)
+        return
+    by_buyer: dict[int, list[tuple[str, Any, dict, dict]]] = {}
+    for score, buyer_id in zip(scores, batch.buyers, strict=True):
+        by_buyer.setdefault(buyer_id, []).append(
+            (action, score.assessment_id, {}, _summary(score, method_name))
+        )
+    for buyer_id, events in by_buyer.items():
+        audit_record_rows(
+            actor=by, organisation=buyer_id, target_model=Assessment, at=now, rows=events
+        )
 
 
 def scoring_method_publish(
