@@ -30,16 +30,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from drive.questionnaires.expressions import ExpressionError, Predicate, compile_expression
+from drive.questionnaires.expressions import (
+    ExpressionError,
+    Predicate,
+    compile_expression,
+    references,
+    uses_current,
+)
 from drive.questionnaires.selectors import question_applies
 from drive.scoring import engine
 from drive.scoring.bulk import json_text
 from drive.scoring.config import ScoringConfig
 from drive.scoring.models import encode_question_score
 
-_REMEMBERED = 1024  # answers remembered per question and state (numbers vary without end)
+_REMEMBERED = 4096  # answers remembered per question and state (numbers vary without end)
 _NONE = ("none",)
-_APPLIES, _NOT_APPLICABLE, _HIDDEN = 0, 1, 2
+# A question's state in one submission; its results are remembered per state.
+_APPLIES, _APPLIES_WITH_DOCUMENT, _NOT_APPLICABLE, _HIDDEN = 0, 1, 2, 3
 
 
 def answer_key(value: Any) -> Any:
@@ -62,6 +69,18 @@ def answer_key(value: Any) -> Any:
 
 def _never(answers: Mapping[str, Any], current: Any) -> bool:
     return False
+
+
+def _only_reference(expr: str) -> str | None:
+    """The one answer ``${code}`` that ``expr`` reads when it reads no other (and not
+    ``.``): its outcome then depends on that answer alone."""
+    try:
+        names = references(expr)
+        if len(names) == 1 and not uses_current(expr):
+            return next(iter(names))
+    except ExpressionError:
+        pass
+    return None
 
 
 def _condition(expr: str) -> Predicate:
@@ -112,13 +131,17 @@ class CompiledVersion:
                 )
                 self.theme_ids[code] = question.theme_id
             self.theme_of.append(theme_index[code])
-        self.conditions: list[tuple[str, Predicate]] = [
-            (q.code, _condition(q.relevant)) for q in self.questions if q.relevant.strip()
+        # (code, the one answer it reads or None, condition, its outcome by that answer)
+        self.conditions: list[tuple[str, str | None, Predicate, dict[Any, bool]]] = [
+            (q.code, _only_reference(q.relevant), _condition(q.relevant), {})
+            for q in self.questions
+            if q.relevant.strip()
         ]
         self._applicability: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}
-        # Per question and state (applies, not applicable, hidden): answer key → result.
-        self._seen: list[tuple[dict[Any, tuple[Any, ...]], ...]] = [
-            ({}, {}, {}) for _ in self.questions
+        # Per question: (index, code, theme index, {answer key: result} per state).
+        self._plan = [
+            (index, q.code, self.theme_of[index], ({}, {}, {}, {}))
+            for index, q in enumerate(self.questions)
         ]
 
     def not_applicable(self, size_class: str, sectors: Sequence[int]) -> frozenset[str]:
@@ -140,10 +163,16 @@ class CompiledVersion:
         :func:`~drive.questionnaires.selectors.visible_questions` decides."""
         hidden: set[str] = set()
         effective = answers
-        for code, holds in self.conditions:
+        for code, reference, holds, outcomes in self.conditions:
             if code in skipped:
                 continue
-            if not holds(effective, effective.get(code)):
+            key = None if reference is None else answer_key(effective.get(reference))
+            shown = None if key is None else outcomes.get(key)
+            if shown is None:
+                shown = holds(effective, effective.get(code))
+                if key is not None and len(outcomes) < _REMEMBERED:
+                    outcomes[key] = shown
+            if not shown:
                 if not hidden:
                     effective = dict(answers)
                 hidden.add(code)
@@ -213,15 +242,15 @@ class CompiledVersion:
         possible = [engine.ZERO] * count
         red_flags = 0
         fragments: list[str] = []
-        seen = self._seen
-        theme_of = self.theme_of
         get = answers.get
-        for index, code in enumerate(self.codes):
+        for index, code, theme, seen in self._plan:
             value = get(code)
             if code in skipped:
                 state = _NOT_APPLICABLE
             elif code in hidden:
                 state = _HIDDEN
+            elif evidence and documents.get(code):
+                state = _APPLIES_WITH_DOCUMENT  # the evidence rule reads only this
             else:
                 state = _APPLIES
             if special and code in special:
@@ -229,18 +258,15 @@ class CompiledVersion:
                     index, value, state, documents, overrides.get(code), verified.get(code)
                 )
             else:
-                key = answer_key(value)
-                if key is not None and state == _APPLIES:
-                    key = (key, bool(documents.get(code))) if evidence else key
-                cache = seen[index][state]
-                found = cache.get(key) if key is not None else None
+                key = value if type(value) is str else answer_key(value)
+                cache = seen[state]
+                found = None if key is None else cache.get(key)
                 if found is None:
                     found = self._fresh(index, value, state, documents)
                     if key is not None and len(cache) < _REMEMBERED:
                         cache[key] = found
             fragments.append(found[0])
             if found[3]:
-                theme = theme_of[index]
                 earned[theme] += found[1]
                 possible[theme] += found[2]
             if found[4]:

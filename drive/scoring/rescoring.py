@@ -4,7 +4,7 @@
 :func:`rescore_all`: the assessments still to score with a method version are cut into
 contiguous id ranges of ``range_size``; each range is scored by :func:`rescore_range` in
 one transaction (batches of ``batch_size`` read, scored and written with
-:func:`drive.scoring.services.score_compute_many`'s bulk writes). With ``workers`` > 1 the
+:func:`drive.scoring.services.score_compute_batch`'s bulk writes). With ``workers`` > 1 the
 ranges run on that many processes (forked; PostgreSQL, where both cores then work).
 
 A range that fails is rolled back whole and reported (:class:`RangeOutcome.error`); the
@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from drive.assessments.models import Assessment, Submission
 from drive.scoring.compiled import CompiledVersion
 from drive.scoring.models import Score, ScoringMethod
-from drive.scoring.services import score_compute_many
+from drive.scoring.services import score_compute_batch
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +101,8 @@ def rescore_range(
                 .values_list("pk", flat=True)
             )
             for start in range(0, len(ids), batch_size):
-                scored += len(
-                    score_compute_many(
-                        assessments=ids[start : start + batch_size],
-                        method=method,
-                        compiled=compiled,
-                    )
+                scored += score_compute_batch(
+                    ids=ids[start : start + batch_size], method=method, compiled=compiled
                 )
     except Exception as error:  # reported to the caller; the range is left as it was
         logger.exception("Rescoring assessments %s–%s failed", first, last)

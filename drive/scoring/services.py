@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -130,13 +131,13 @@ def _build(
     return score, result.themes, question_rows
 
 
-def _summary(score: Score, method: str | None = None) -> dict[str, Any]:
-    """What the audit event of a score records (``method``: its name, when known)."""
+def _summary(score: Score) -> dict[str, Any]:
+    """What the audit event of a score records (as ``_store_batch``'s summaries)."""
     return {
         "overall": str(score.overall),
         "band": score.band,
         "red_flags": score.red_flags,
-        "method": str(score.method) if method is None else method,
+        "method": str(score.method),
         "submission": score.submission_number,
     }
 
@@ -322,18 +323,13 @@ def verified_correction_withdraw(*, action_id: int) -> Score | None:
 
 
 def score_compute_many(
-    *,
-    assessments: Iterable[Assessment | int],
-    method: ScoringMethod,
-    by: User | None = None,
-    compiled: dict[int, CompiledVersion] | None = None,
+    *, assessments: Iterable[Assessment | int], method: ScoringMethod, by: User | None = None
 ) -> list[Score]:
     """Score the latest submission of each assessment (or assessment id) with ``method``
-    in one transaction with bulk writes (``rescore``, the benchmarks). Assessments already
-    scored for that submission and method are skipped, so a rerun does nothing twice.
-    Scores the same as :func:`score_compute` one by one (through each version's
-    :class:`~drive.scoring.compiled.CompiledVersion`; ``compiled``, a dict the caller
-    keeps across its batches of one method, holds them by version id).
+    in one transaction with bulk writes. Assessments already scored for that submission
+    and method are skipped, so a rerun does nothing twice. Scores the same as
+    :func:`score_compute` one by one (through the version's
+    :class:`~drive.scoring.compiled.CompiledVersion`).
     Side effects: the scores with their theme rows and question results; one audit event
     ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
     one by one through ``audit_record`` so that each also records its domain event).
@@ -342,20 +338,54 @@ def score_compute_many(
         ids = list(assessments.values_list("pk", flat=True))
     else:
         ids = [getattr(a, "pk", a) for a in assessments]
-    batch = _compute_batch(ids, method, {} if compiled is None else compiled)
+    batch = _compute_batch(ids, method, {})
+    if not batch.scores:
+        return []
+    with transaction.atomic():
+        pks, now = _store_batch(batch, method=method, by=by)
+    return [
+        Score(
+            pk=pk,
+            assessment_id=assessment_id,
+            submission_number=number,
+            method=method,
+            overall=overall,
+            band=band,
+            band_capped=capped,
+            red_flags=red_flags,
+            created_at=now,
+        )
+        for pk, (assessment_id, number, overall, band, capped, red_flags) in zip(
+            pks, batch.scores, strict=True
+        )
+    ]
+
+
+def score_compute_batch(
+    *,
+    ids: Sequence[int],
+    method: ScoringMethod,
+    compiled: dict[int, CompiledVersion],
+    by: User | None = None,
+) -> int:
+    """:func:`score_compute_many` for ``rescore``'s batches: ``compiled``, a dict the
+    caller keeps across the batches of one method, holds each version compiled once (by
+    version id); no score instances are built. Returns the number of scores stored."""
+    batch = _compute_batch(list(ids), method, compiled)
     if batch.scores:
         with transaction.atomic():
-            _store_batch(batch, by=by)
-    return batch.scores
+            _store_batch(batch, method=method, by=by)
+    return len(batch.scores)
 
 
 @dataclass
 class _Batch:
-    """Scores computed, not yet stored: each score's organisation (the programme's buyer),
-    theme rows ``(index of the score, theme id, weight, earned, possible, value)`` and
+    """Scores computed, not yet stored: each score as ``(assessment id, submission number,
+    overall, band, band capped, red flags)``, its organisation (the programme's buyer), the
+    theme rows ``(index of the score, theme id, weight, earned, possible, value)`` and the
     question results as JSON text."""
 
-    scores: list[Score]
+    scores: list[tuple[int, int, Decimal, str, bool, int]]
     buyers: list[int]
     theme_rows: list[tuple[Any, ...]]
     question_texts: list[str]
@@ -436,15 +466,7 @@ def _compute_batch(
             for t in result.themes
         )
         batch.scores.append(
-            Score(
-                assessment_id=pk,
-                submission_number=number,
-                method=method,
-                overall=result.overall,
-                band=result.band,
-                band_capped=result.band_capped,
-                red_flags=result.red_flags,
-            )
+            (pk, number, result.overall, result.band, result.band_capped, result.red_flags)
         )
         batch.buyers.append(buyer_id)
         batch.question_texts.append(result.rows_json)
@@ -465,71 +487,86 @@ SCORE_COLUMNS = (
 THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
 
 
-def _store_batch(batch: _Batch, *, by: User | None) -> None:
+def _store_batch(
+    batch: _Batch, *, method: ScoringMethod, by: User | None
+) -> tuple[list[int], datetime]:
     """Write computed scores with their rows (inside the caller's transaction): on
     PostgreSQL with ``COPY`` (score ids drawn from the sequence first), elsewhere with
-    ``bulk_create`` and ``executemany``."""
-    scores = batch.scores
+    ``bulk_create`` and ``executemany``. Returns the scores' ids and creation time."""
     now = timezone.now()
     if connection.vendor == "postgresql":
-        for score, pk in zip(scores, bulk.allocate_ids(Score, len(scores)), strict=True):
-            score.pk = pk
-            score.created_at = now
+        pks = bulk.allocate_ids(Score, len(batch.scores))
         bulk.insert_rows(
             Score,
             SCORE_COLUMNS,
             (
-                (
-                    s.pk,
-                    s.assessment_id,
-                    s.submission_number,
-                    s.method_id,
-                    s.overall,
-                    s.band,
-                    s.band_capped,
-                    s.red_flags,
-                    now,
+                (pk, assessment_id, number, method.pk, overall, band, capped, red_flags, now)
+                for pk, (assessment_id, number, overall, band, capped, red_flags) in zip(
+                    pks, batch.scores, strict=True
                 )
-                for s in scores
             ),
         )
     else:
-        Score.objects.bulk_create(scores, batch_size=1000)
+        created = Score.objects.bulk_create(
+            [
+                Score(
+                    assessment_id=assessment_id,
+                    submission_number=number,
+                    method=method,
+                    overall=overall,
+                    band=band,
+                    band_capped=capped,
+                    red_flags=red_flags,
+                    created_at=now,
+                )
+                for assessment_id, number, overall, band, capped, red_flags in batch.scores
+            ],
+            batch_size=1000,
+        )
+        pks = [score.pk for score in created]
     bulk.insert_rows(
         ThemeScore,
         THEME_COLUMNS,
-        ((scores[index].pk, *row) for index, *row in batch.theme_rows),
+        ((pks[index], *row) for index, *row in batch.theme_rows),
     )
     bulk.insert_rows(
-        ScoreQuestions,
-        ("score_id", "rows"),
-        ((s.pk, text) for s, text in zip(scores, batch.question_texts, strict=True)),
+        ScoreQuestions, ("score_id", "rows"), zip(pks, batch.question_texts, strict=True)
     )
     action = "scoring.score.computed"
-    method_name = str(scores[0].method)
+    method_name = str(method)
+
+    def summary(row: tuple[int, int, Decimal, str, bool, int]) -> dict[str, Any]:
+        _assessment_id, number, overall, band, _capped, red_flags = row
+        return {
+            "overall": str(overall),
+            "band": band,
+            "red_flags": red_flags,
+            "method": method_name,
+            "submission": number,
+        }
+
     if has_subscribers(action):
         targets = Assessment.objects.select_related("enrolment__programme__buyer").in_bulk(
-            [s.assessment_id for s in scores]
+            [row[0] for row in batch.scores]
         )
-        for score in scores:
-            target = targets[score.assessment_id]
+        for row in batch.scores:
+            target = targets[row[0]]
             audit_record(
                 actor=by,
                 action=action,
                 target=target,
-                after=_summary(score, method_name),
+                after=summary(row),
                 organisation=target.enrolment.programme.buyer,
             )
-        return
+        return pks, now
     by_buyer: dict[int, list[tuple[str, Any, dict, dict]]] = {}
-    for score, buyer_id in zip(scores, batch.buyers, strict=True):
-        by_buyer.setdefault(buyer_id, []).append(
-            (action, score.assessment_id, {}, _summary(score, method_name))
-        )
+    for row, buyer_id in zip(batch.scores, batch.buyers, strict=True):
+        by_buyer.setdefault(buyer_id, []).append((action, row[0], {}, summary(row)))
     for buyer_id, events in by_buyer.items():
         audit_record_rows(
             actor=by, organisation=buyer_id, target_model=Assessment, at=now, rows=events
         )
+    return pks, now
 
 
 def scoring_method_publish(
