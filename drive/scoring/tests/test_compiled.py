@@ -109,11 +109,7 @@ def _by_the_engine(questions, config, answers, documents, size, sectors, overrid
             r.possible,
             r.reason,
             r.red_flag,
-            overrides[r.code][1]
-            if r.reason == engine.OVERRIDE
-            else verified[r.code]
-            if r.code in verified
-            else "",
+            overrides[r.code][1] if r.reason == engine.OVERRIDE else verified.get(r.code, ""),
         )
         for q, r in zip(questions, result.questions, strict=True)
     ]
