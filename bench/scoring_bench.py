@@ -220,8 +220,9 @@ def child(url: str, count: int, sample: int, batch: int, workers: int, range_siz
         failed = [o for o in outcomes if o.failed]
         print(
             f"[{vendor}] {label} {scored / seconds:,.0f} assessments/s with writes "
-            f"({seconds:.1f} s, {scored:,} scores, {workers} worker(s), ranges of "
-            f"{range_size:,}, batches of {batch}; {cpu / scored * 1000:.2f} ms of Python CPU "
+            f"({seconds:.1f} s, {scored:,} scores, {workers} worker(s), {len(outcomes)} "
+            f"ranges of at most {range_size:,}, batches of {batch}; "
+            f"{cpu / scored * 1000:.2f} ms of Python CPU "
             f"per assessment; {_load()}; {_peak_mib()})",
             flush=True,
         )

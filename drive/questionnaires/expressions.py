@@ -25,7 +25,7 @@ a string is true when non-empty and a number when non-zero.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -536,3 +536,118 @@ def _eval(node: Node, answers: Mapping[str, Any], current: Any) -> Value:
     if isinstance(node, CountSelected):
         return Decimal(len(_items(_raw(node.target, answers, current))))
     raise TypeError(node)
+
+
+# --- Compilation -----------------------------------------------------------
+#
+# Scoring a cohort evaluates the same few expressions for every assessment.
+# ``compile_expression`` turns an expression into nested closures once (cached by text):
+# no parsing, no dispatch on node types, constants converted ahead. The closures call the
+# same helpers as ``_eval`` (``_value``, ``_compare``, ``_items``, ...), so they give the
+# same result for every answer, messy ones included (the tests compare both on every
+# operator).
+
+Predicate = Callable[[Mapping[str, Any], Any], bool]
+_Compiled = Callable[[Mapping[str, Any], Any], Value]
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(expr: str) -> Predicate:
+    """``expr`` as a function ``(answers, current) -> bool``, equal to
+    ``evaluate(expr, answers, current)``; raises :class:`ExpressionError` as ``parse``."""
+    node = parse(expr)
+    if isinstance(node, Compare):
+        return _compiled_compare(node)  # type: ignore[return-value]
+    if isinstance(node, Selected):
+        return _compiled_selected(node)  # type: ignore[return-value]
+    if isinstance(node, BoolOp):
+        return _compiled_boolop(node)  # type: ignore[return-value]
+    if isinstance(node, Not):
+        operand = _compile(node.operand)
+        return lambda answers, current: not _truthy(operand(answers, current))
+    inner = _compile(node)
+    return lambda answers, current: _truthy(inner(answers, current))
+
+
+def _raw_getter(node: Node) -> Callable[[Mapping[str, Any], Any], Any] | None:
+    """What ``_raw`` reads for a reference or ``.`` (None for other nodes)."""
+    if isinstance(node, Ref):
+        name = node.name
+        return lambda answers, current: answers.get(name)
+    if isinstance(node, Current):
+        return lambda answers, current: current
+    return None
+
+
+def _compile(node: Node) -> _Compiled:
+    if isinstance(node, Str | Num | Bool):
+        constant = node.value
+        return lambda answers, current: constant
+    getter = _raw_getter(node)
+    if getter is not None:
+        return lambda answers, current: _value(getter(answers, current))
+    if isinstance(node, Compare):
+        return _compiled_compare(node)
+    if isinstance(node, BoolOp):
+        return _compiled_boolop(node)
+    if isinstance(node, Not):
+        operand = _compile(node.operand)
+        return lambda answers, current: not _truthy(operand(answers, current))
+    if isinstance(node, Selected):
+        return _compiled_selected(node)
+    if isinstance(node, CountSelected):
+        target = _raw_getter(node.target) or _compile(node.target)
+        return lambda answers, current: Decimal(len(_items(target(answers, current))))
+    raise TypeError(node)
+
+
+def _compiled_compare(node: Compare) -> _Compiled:
+    op = node.op
+    right_node = node.right
+    left_getter = _raw_getter(node.left)
+    if (
+        left_getter is not None
+        and isinstance(right_node, Str)
+        and op in ("=", "!=")
+        and _number(right_node.value) is None
+    ):
+        # ``${x} = 'yes'``: a text answer against a text that is no number compares as
+        # text (``_compare``'s last branch); anything else goes through ``_compare``.
+        constant = right_node.value
+        equal = op == "="
+
+        def text_compare(answers: Mapping[str, Any], current: Any) -> Value:
+            raw = left_getter(answers, current)
+            if type(raw) is str:
+                return (raw == constant) is equal
+            return _compare(op, _value(raw), constant)
+
+        return text_compare
+    left, right = _compile(node.left), _compile(node.right)
+    return lambda answers, current: _compare(op, left(answers, current), right(answers, current))
+
+
+def _compiled_boolop(node: BoolOp) -> _Compiled:
+    left, right = _compile(node.left), _compile(node.right)
+    if node.op == "and":
+        return lambda answers, current: _truthy(left(answers, current)) and _truthy(
+            right(answers, current)
+        )
+    return lambda answers, current: _truthy(left(answers, current)) or _truthy(
+        right(answers, current)
+    )
+
+
+def _compiled_selected(node: Selected) -> _Compiled:
+    target = _raw_getter(node.target) or _compile(node.target)
+    if isinstance(node.value, Str | Num | Bool):
+        wanted = _text(node.value.value).strip()
+
+        def selected_constant(answers: Mapping[str, Any], current: Any) -> Value:
+            return wanted in _items(target(answers, current))
+
+        return selected_constant
+    value = _compile(node.value)
+    return lambda answers, current: (
+        _text(value(answers, current)).strip() in _items(target(answers, current))
+    )

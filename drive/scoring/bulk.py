@@ -14,10 +14,12 @@ from typing import Any
 
 from django.db import connection, models
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once
+
 
 def json_text(value: Any) -> str:
     """JSON as the database reads it (compact; both jsonb and SQLite's JSON text take it)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def insert_rows(

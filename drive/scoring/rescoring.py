@@ -4,8 +4,12 @@
 :func:`rescore_all`: the assessments still to score with a method version are cut into
 contiguous id ranges of ``range_size``; each range is scored by :func:`rescore_range` in
 one transaction (batches of ``batch_size`` read, scored and written with
-:func:`drive.scoring.services.score_compute_many`'s bulk writes). With ``workers`` > 1 the
-ranges run on that many processes (forked; PostgreSQL, where both cores then work).
+:func:`drive.scoring.services.score_compute_batch`'s bulk writes). With ``workers`` > 1 the
+ranges run on that many processes (forked; PostgreSQL, where both cores then work), about
+``RANGES_PER_WORKER`` ranges each (smaller ones than ``range_size`` when needed), so that a
+worker finishing early takes the next range instead of waiting. Each process compiles a
+questionnaire version once for the method (:class:`~drive.scoring.compiled.CompiledVersion`)
+and keeps it across its ranges.
 
 A range that fails is rolled back whole and reported (:class:`RangeOutcome.error`); the
 others are kept. Already scored assessments are skipped, so running again finishes the
@@ -24,10 +28,12 @@ from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from drive.assessments.models import Assessment, Submission
+from drive.scoring.compiled import CompiledVersion
 from drive.scoring.models import Score, ScoringMethod
-from drive.scoring.services import score_compute_many
+from drive.scoring.services import score_compute_batch
 
 logger = logging.getLogger(__name__)
+RANGES_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,14 @@ def rescore_range(
     last: int,
     programme_id: int | None = None,
     batch_size: int = 1000,
+    compiled: dict[int, CompiledVersion] | None = None,
 ) -> RangeOutcome:
     """Score the pending assessments with ids ``first``..``last`` in one transaction;
-    a failure rolls the whole range back and is returned, not raised."""
+    a failure rolls the whole range back and is returned, not raised. ``compiled``: the
+    questionnaire versions compiled for ``method`` so far (by version id), kept by the
+    caller across its ranges (default: compiled for this range alone)."""
     scored = 0
+    compiled = {} if compiled is None else compiled
     try:
         with transaction.atomic():
             ids = list(
@@ -99,8 +109,8 @@ def rescore_range(
                 .values_list("pk", flat=True)
             )
             for start in range(0, len(ids), batch_size):
-                scored += len(
-                    score_compute_many(assessments=ids[start : start + batch_size], method=method)
+                scored += score_compute_batch(
+                    ids=ids[start : start + batch_size], method=method, compiled=compiled
                 )
     except Exception as error:  # reported to the caller; the range is left as it was
         logger.exception("Rescoring assessments %s–%s failed", first, last)
@@ -108,12 +118,26 @@ def rescore_range(
     return RangeOutcome(first, last, scored)
 
 
+# In a worker process: the versions compiled for the one method its pool scores with.
+_compiled_here: dict[int, CompiledVersion] = {}
+
+
+def _start_worker() -> None:
+    connections.close_all()  # forked workers must not share the parent's connections
+    _compiled_here.clear()
+
+
 def _range_in_worker(
     method_id: int, first: int, last: int, programme_id: int | None, batch_size: int
 ) -> RangeOutcome:
     method = ScoringMethod.objects.get(pk=method_id)
     return rescore_range(
-        method=method, first=first, last=last, programme_id=programme_id, batch_size=batch_size
+        method=method,
+        first=first,
+        last=last,
+        programme_id=programme_id,
+        batch_size=batch_size,
+        compiled=_compiled_here,
     )
 
 
@@ -133,11 +157,14 @@ def rescore_all(
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         workers = 1
     ids = list(pending(method, programme_id=programme_id).values_list("pk", flat=True))
-    if workers > 1:  # at least one range per worker, so that every worker has work
-        range_size = max(1, min(range_size, -(-len(ids) // workers)))
+    if workers > 1:
+        # About RANGES_PER_WORKER ranges per worker, so that no worker sits idle while
+        # another finishes a long last range (each worker compiles a version once).
+        range_size = max(1, min(range_size, -(-len(ids) // (workers * RANGES_PER_WORKER))))
     ranges = id_ranges(ids, range_size)
     outcomes: list[RangeOutcome] = []
     if workers <= 1 or len(ranges) <= 1:
+        compiled: dict[int, CompiledVersion] = {}
         for first, last in ranges:
             outcome = rescore_range(
                 method=method,
@@ -145,6 +172,7 @@ def rescore_all(
                 last=last,
                 programme_id=programme_id,
                 batch_size=batch_size,
+                compiled=compiled,
             )
             outcomes.append(outcome)
             if progress:
@@ -155,7 +183,7 @@ def rescore_all(
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=connections.close_all,
+        initializer=_start_worker,
     ) as pool:
         futures = [
             (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from drive.accounts.models import User
 from drive.assessments.models import Assessment, Submission
-from drive.audit.services import audit_event, audit_record
+from drive.audit.services import audit_record, audit_record_rows
 from drive.audit.workflow import transition
 from drive.core.errors import DomainError
 from drive.events.registry import has_subscribers
-from drive.questionnaires.models import Question
+from drive.questionnaires.models import Question, QuestionnaireVersion
 from drive.questionnaires.selectors import question_applies, questions_of
 from drive.scoring import bulk, engine
+from drive.scoring.compiled import CompiledVersion
 from drive.scoring.config import ScoringConfig, ScoringConfigInvalid
 from drive.scoring.engine import ThemeResult
 from drive.scoring.models import (
@@ -130,6 +132,7 @@ def _build(
 
 
 def _summary(score: Score) -> dict[str, Any]:
+    """What the audit event of a score records (as ``_store_batch``'s summaries)."""
     return {
         "overall": str(score.overall),
         "band": score.band,
@@ -323,9 +326,10 @@ def score_compute_many(
     *, assessments: Iterable[Assessment | int], method: ScoringMethod, by: User | None = None
 ) -> list[Score]:
     """Score the latest submission of each assessment (or assessment id) with ``method``
-    in one transaction with bulk writes (``rescore``, the benchmarks). Assessments already
-    scored for that submission and method are skipped, so a rerun does nothing twice.
-    Scores the same as :func:`score_compute` one by one.
+    in one transaction with bulk writes. Assessments already scored for that submission
+    and method are skipped, so a rerun does nothing twice. Scores the same as
+    :func:`score_compute` one by one (through the version's
+    :class:`~drive.scoring.compiled.CompiledVersion`).
     Side effects: the scores with their theme rows and question results; one audit event
     ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
     one by one through ``audit_record`` so that each also records its domain event).
@@ -334,19 +338,66 @@ def score_compute_many(
         ids = list(assessments.values_list("pk", flat=True))
     else:
         ids = [getattr(a, "pk", a) for a in assessments]
-    scores, theme_rows, question_rows = _compute_batch(ids, method)
-    if scores:
+    batch = _compute_batch(ids, method, {})
+    if not batch.scores:
+        return []
+    with transaction.atomic():
+        pks, now = _store_batch(batch, method=method, by=by)
+    return [
+        Score(
+            pk=pk,
+            assessment_id=assessment_id,
+            submission_number=number,
+            method=method,
+            overall=overall,
+            band=band,
+            band_capped=capped,
+            red_flags=red_flags,
+            created_at=now,
+        )
+        for pk, (assessment_id, number, overall, band, capped, red_flags) in zip(
+            pks, batch.scores, strict=True
+        )
+    ]
+
+
+def score_compute_batch(
+    *,
+    ids: Sequence[int],
+    method: ScoringMethod,
+    compiled: dict[int, CompiledVersion],
+    by: User | None = None,
+) -> int:
+    """:func:`score_compute_many` for ``rescore``'s batches: ``compiled``, a dict the
+    caller keeps across the batches of one method, holds each version compiled once (by
+    version id); no score instances are built. Returns the number of scores stored."""
+    batch = _compute_batch(list(ids), method, compiled)
+    if batch.scores:
         with transaction.atomic():
-            _store_batch(scores, theme_rows, question_rows, by=by)
-    return scores
+            _store_batch(batch, method=method, by=by)
+    return len(batch.scores)
+
+
+@dataclass
+class _Batch:
+    """Scores computed, not yet stored: each score as ``(assessment id, submission number,
+    overall, band, band capped, red flags)``, its organisation (the programme's buyer), the
+    theme rows ``(index of the score, theme id, weight, earned, possible, value)`` and the
+    question results as JSON text."""
+
+    scores: list[tuple[int, int, Decimal, str, bool, int]]
+    buyers: list[int]
+    theme_rows: list[tuple[Any, ...]]
+    question_texts: list[str]
 
 
 def _compute_batch(
-    ids: list[int], method: ScoringMethod
-) -> tuple[list[Score], list[tuple[Any, ...]], list[list[list[Any]]]]:
-    """Read what scoring ``ids`` needs (seven queries) and score the latest submission of
-    each one not yet scored with ``method``; nothing is written. Theme rows come as
-    ``(index of the score, theme id, weight, earned, possible, value)``."""
+    ids: list[int], method: ScoringMethod, compiled: dict[int, CompiledVersion]
+) -> _Batch:
+    """Read what scoring ``ids`` needs (about seven queries, tuples rather than model
+    instances) and score the latest submission of each one not yet scored with
+    ``method``; nothing is written."""
+    batch = _Batch([], [], [], [])
     latest = dict(
         Submission.objects.filter(assessment_id__in=ids)
         .values("assessment_id")
@@ -360,59 +411,66 @@ def _compute_batch(
     )
     wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
     if not wanted:
-        return [], [], []
+        return batch
     submissions = {
-        s.assessment_id: s
-        for s in Submission.objects.filter(
+        pk: (number, answers, documents)
+        for pk, number, answers, documents in Submission.objects.filter(
             assessment_id__in=list(wanted), number__in=set(wanted.values())
-        ).only("assessment_id", "number", "answers", "documents")
-        if wanted[s.assessment_id] == s.number
+        ).values_list("assessment_id", "number", "answers", "documents")
+        if wanted[pk] == number
     }
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = list(
         Assessment.objects.filter(pk__in=list(submissions))
-        .select_related("supplier", "enrolment__programme")
-        .only(  # what scoring and the audit event read; supplier rows are wide
+        .order_by("pk")
+        .values_list(
+            "pk",
             "version_id",
+            "supplier_id",
             "supplier__size_class",
             "enrolment__programme__buyer_id",
         )
-        .order_by("pk")
     )
     sectors: dict[int, list[int]] = {}
     for supplier_id, sector_id in SupplierSector.objects.filter(
-        supplier_id__in={a.supplier_id for a in rows}
+        supplier_id__in={row[2] for row in rows}
     ).values_list("supplier_id", "sector_id"):
         sectors.setdefault(supplier_id, []).append(sector_id)
-    versions: dict[int, list[Question]] = {}
-    theme_ids: dict[int, dict[str, int]] = {}
-    scores: list[Score] = []
-    theme_rows: list[tuple[Any, ...]] = []
-    question_rows: list[list[list[Any]]] = []
-    for assessment in rows:
-        if assessment.version_id not in versions:
-            versions[assessment.version_id] = questions_of(assessment.version)
-            theme_ids[assessment.version_id] = {
-                q.theme.code: q.theme_id for q in versions[assessment.version_id]
-            }
-        ids_of_themes = theme_ids[assessment.version_id]
-        score, themes, questions = _build(
-            assessment=assessment,
-            submission=submissions[assessment.pk],
-            method=method,
-            questions=versions[assessment.version_id],
-            overrides=overrides.get(assessment.pk, {}),
-            corrections=corrections.get(assessment.pk, {}),
-            sectors=sectors.get(assessment.supplier_id, []),
+    for pk, version_id, supplier_id, size_class, buyer_id in rows:
+        version = compiled.get(version_id)
+        if version is None:
+            version = compiled[version_id] = CompiledVersion(
+                questions_of(QuestionnaireVersion(pk=version_id)), method.typed_config
+            )
+        number, answers, documents = submissions[pk]
+        fixes = corrections.get(pk, {})
+        granted = overrides.get(pk, {})
+        result = version.score(
+            {**answers, **{code: c.value for code, c in fixes.items()}},
+            {**documents, **{code: list(c.documents) for code, c in fixes.items()}},
+            size_class=size_class or "",
+            sectors=sectors.get(supplier_id, []),
+            overrides={code: (o.points, o.note) for code, o in granted.items()},
+            verified={code: c.verified_on.isoformat() for code, c in fixes.items()},
         )
-        theme_rows.extend(
-            (len(scores), ids_of_themes[t.code], t.weight, t.earned, t.possible, t.score)
-            for t in themes
+        batch.theme_rows.extend(
+            (
+                len(batch.scores),
+                version.theme_ids[t.code],
+                t.weight,
+                t.earned,
+                t.possible,
+                t.score,
+            )
+            for t in result.themes
         )
-        scores.append(score)
-        question_rows.append(questions)
-    return scores, theme_rows, question_rows
+        batch.scores.append(
+            (pk, number, result.overall, result.band, result.band_capped, result.red_flags)
+        )
+        batch.buyers.append(buyer_id)
+        batch.question_texts.append(result.rows_json)
+    return batch
 
 
 SCORE_COLUMNS = (
@@ -430,72 +488,85 @@ THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value"
 
 
 def _store_batch(
-    scores: list[Score],
-    theme_rows: list[tuple[Any, ...]],
-    question_rows: list[list[list[Any]]],
-    *,
-    by: User | None,
-) -> None:
+    batch: _Batch, *, method: ScoringMethod, by: User | None
+) -> tuple[list[int], datetime]:
     """Write computed scores with their rows (inside the caller's transaction): on
     PostgreSQL with ``COPY`` (score ids drawn from the sequence first), elsewhere with
-    ``bulk_create`` and ``executemany``."""
+    ``bulk_create`` and ``executemany``. Returns the scores' ids and creation time."""
+    now = timezone.now()
     if connection.vendor == "postgresql":
-        now = timezone.now()
-        for score, pk in zip(scores, bulk.allocate_ids(Score, len(scores)), strict=True):
-            score.pk = pk
-            score.created_at = now
+        pks = bulk.allocate_ids(Score, len(batch.scores))
         bulk.insert_rows(
             Score,
             SCORE_COLUMNS,
             (
-                (
-                    s.pk,
-                    s.assessment_id,
-                    s.submission_number,
-                    s.method_id,
-                    s.overall,
-                    s.band,
-                    s.band_capped,
-                    s.red_flags,
-                    now,
+                (pk, assessment_id, number, method.pk, overall, band, capped, red_flags, now)
+                for pk, (assessment_id, number, overall, band, capped, red_flags) in zip(
+                    pks, batch.scores, strict=True
                 )
-                for s in scores
             ),
         )
     else:
-        Score.objects.bulk_create(scores, batch_size=1000)
+        created = Score.objects.bulk_create(
+            [
+                Score(
+                    assessment_id=assessment_id,
+                    submission_number=number,
+                    method=method,
+                    overall=overall,
+                    band=band,
+                    band_capped=capped,
+                    red_flags=red_flags,
+                    created_at=now,
+                )
+                for assessment_id, number, overall, band, capped, red_flags in batch.scores
+            ],
+            batch_size=1000,
+        )
+        pks = [score.pk for score in created]
     bulk.insert_rows(
         ThemeScore,
         THEME_COLUMNS,
-        ((scores[index].pk, *row) for index, *row in theme_rows),
+        ((pks[index], *row) for index, *row in batch.theme_rows),
     )
     bulk.insert_rows(
-        ScoreQuestions,
-        ("score_id", "rows"),
-        ((s.pk, bulk.json_text(rows)) for s, rows in zip(scores, question_rows, strict=True)),
+        ScoreQuestions, ("score_id", "rows"), zip(pks, batch.question_texts, strict=True)
     )
     action = "scoring.score.computed"
-    events = [
-        audit_event(
-            actor=by,
-            organisation=score.assessment.enrolment.programme.buyer_id,
-            target=score.assessment,
-            action=action,
-            after=_summary(score),
-        )
-        for score in scores
-    ]
+    method_name = str(method)
+
+    def summary(row: tuple[int, int, Decimal, str, bool, int]) -> dict[str, Any]:
+        _assessment_id, number, overall, band, _capped, red_flags = row
+        return {
+            "overall": str(overall),
+            "band": band,
+            "red_flags": red_flags,
+            "method": method_name,
+            "submission": number,
+        }
+
     if has_subscribers(action):
-        for score, event in zip(scores, events, strict=True):
+        targets = Assessment.objects.select_related("enrolment__programme__buyer").in_bulk(
+            [row[0] for row in batch.scores]
+        )
+        for row in batch.scores:
+            target = targets[row[0]]
             audit_record(
                 actor=by,
                 action=action,
-                target=score.assessment,
-                after=event.after,
-                organisation=score.assessment.enrolment.programme.buyer,
+                target=target,
+                after=summary(row),
+                organisation=target.enrolment.programme.buyer,
             )
-    else:
-        bulk.insert_instances(events)
+        return pks, now
+    by_buyer: dict[int, list[tuple[str, Any, dict, dict]]] = {}
+    for row, buyer_id in zip(batch.scores, batch.buyers, strict=True):
+        by_buyer.setdefault(buyer_id, []).append((action, row[0], {}, summary(row)))
+    for buyer_id, events in by_buyer.items():
+        audit_record_rows(
+            actor=by, organisation=buyer_id, target_model=Assessment, at=now, rows=events
+        )
+    return pks, now
 
 
 def scoring_method_publish(
