@@ -560,6 +560,16 @@ def main() -> None:
     parser.add_argument(
         "--seed-only", action="store_true", help="seed (and time rescoring), measure no pages"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the pages whose label contains this text (repeatable); no "
+        "throughput run",
+    )
+    parser.add_argument(
+        "--output", help="result file name in bench/results (default scale-<N>-<date>.md)"
+    )
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
 
@@ -625,6 +635,8 @@ def main() -> None:
                 time.sleep(0.2)
         rows = []
         for label, path in pages(ids):
+            if args.only and not any(part in label for part in args.only):
+                continue
             status, sql_seconds, queries = raw_sql(path)
             times = []
             try:
@@ -644,8 +656,10 @@ def main() -> None:
                 f"{queries} queries",
                 flush=True,
             )
-        health = throughput(f"{base}/healthz", cookie, args.seconds)
-        listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
+        health = listing = float("nan")
+        if not args.only:
+            health = throughput(f"{base}/healthz", cookie, args.seconds)
+            listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -681,11 +695,11 @@ def main() -> None:
             f"{ok} |\n"
         )
     RESULTS.mkdir(exist_ok=True)
-    target = RESULTS / f"scale-{ids['suppliers']}-{date.today():%Y%m%d}.md"
+    target = RESULTS / (args.output or f"scale-{ids['suppliers']}-{date.today():%Y%m%d}.md")
     target.write_text(out.getvalue(), encoding="utf-8")
     print()
     print(out.getvalue())
-    print(f"written to {target.relative_to(ROOT)}")
+    print(f"written to {target}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, cast
@@ -29,6 +29,7 @@ from drive.accounts.models import User
 from drive.audit import bulk
 from drive.audit.services import audit_record_rows
 from drive.events.services import event_record
+from drive.imports import plans
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import clean_row
@@ -149,6 +150,7 @@ class Outcome:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
+    reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
 
     @property
     def rows_per_second(self) -> float:
@@ -617,6 +619,8 @@ def run(
     progress: Progress | None = None,
     batch_size: int | None = None,
     mapping: dict[str, int] | None = None,
+    plan_to: Path | None = None,
+    plan_from: Path | None = None,
 ) -> Outcome:
     """Read ``path`` and plan every row; with ``write`` also create and update suppliers.
 
@@ -624,16 +628,44 @@ def run(
     When ``write`` and not ``only_valid``, the first invalid row raises
     :class:`Rejected` so the caller's transaction rolls back.
     Raises :class:`Rejected` for unreadable files, missing columns, or no data rows.
+
+    ``plan_to`` (a check): keep the plan there for the apply (``plans.py``). ``plan_from``
+    (an apply): write that plan instead of reading and checking the file again, when
+    ``plans.reusable_plan`` allows it (the registry unchanged since the check); otherwise
+    the file is checked again as it is written.
     """
     started = time.monotonic()
+    if write and plan_from is not None:
+        plan = plans.reusable_plan(
+            plan_from,
+            buyer=buyer,
+            source=plans.Source.of(path, mapping),
+            stamp=plans.registry_stamp(buyer),
+        )
+        if plan is not None:
+            try:
+                return _write_plan(plan, buyer=buyer, by=by, only_valid=only_valid, started=started)
+            finally:
+                plan.close()
     outcome = Outcome()
     planner = Planner(buyer)
     writer = Writer(buyer, by) if write else None
+    keep = None
+    if plan_to is not None and not write:
+        keep = plans.PlanWriter(
+            plan_to,
+            buyer=buyer,
+            stamp=plans.registry_stamp(buyer),
+            source=plans.Source.of(path, mapping),
+        )
     try:
         for batch in _batches(read_rows(path, outcome, mapping), batch_size or BATCH_SIZE):
             planned = planner.plan(batch)
+            invalid = outcome.invalid
             for p in planned:
                 _count(outcome, p)
+            if keep is not None:
+                keep.add(_kept(planned), len(planned), outcome.invalid - invalid)
             if writer is not None:
                 if outcome.invalid and not only_valid:
                     raise Rejected("failed")
@@ -642,11 +674,45 @@ def run(
                 outcome.write_seconds += time.monotonic() - writing
             if progress is not None:
                 progress(outcome.total)
+        if outcome.total == 0:
+            raise Rejected("no_rows")
+        outcome.seconds = time.monotonic() - started
+        if keep is not None:
+            keep.finish(outcome)
     finally:
         planner.close()
-    if outcome.total == 0:
-        raise Rejected("no_rows")
-    outcome.seconds = time.monotonic() - started
+        if keep is not None:
+            keep.close()
+    return outcome
+
+
+def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
+    """The rows of a batch the apply writes, with only what the writer reads."""
+    return [
+        replace(p, raw={}, errors=[], warnings=[], duplicate=None)
+        for p in planned
+        if p.action in ("create", "update")
+    ]
+
+
+def _write_plan(
+    plan: plans.Plan, *, buyer: Organisation, by: User | None, only_valid: bool, started: float
+) -> Outcome:
+    """Write a check's kept plan: the same batches the check planned, in the same order."""
+    writer = Writer(buyer, by)
+    write_seconds = 0.0
+    for rows, _total, invalid in plan.batches():
+        if invalid and not only_valid:
+            raise Rejected("failed")
+        writing = time.monotonic()
+        writer.write(rows)
+        write_seconds += time.monotonic() - writing
+    outcome = replace(
+        plan.outcome,
+        seconds=time.monotonic() - started,
+        write_seconds=write_seconds,
+        reused_check=True,
+    )
     return outcome
 
 
