@@ -34,9 +34,9 @@ def planning():
     real = engine.Planner.plan
     calls: list[int] = []
 
-    def plan(self, batch):
+    def plan(self, batch, cleaned=None):
         calls.append(len(batch))
-        return real(self, batch)
+        return real(self, batch, cleaned)
 
     with mock.patch.object(engine.Planner, "plan", plan):
         yield calls
