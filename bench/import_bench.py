@@ -388,7 +388,7 @@ def main() -> None:
                         "suppliers_supplier with its indexes (target ≥ 25% of COPY)"
                     )
                     say(
-                        f"[postgresql] apply (check + save in one pass) is "
+                        f"[postgresql] apply (the check's plan written, see above) is "
                         f"{apply_rate / copy_rate:.1%} of COPY of the same rows into a plain "
                         f"table, {apply_rate / indexed:.1%} of COPY into suppliers_supplier "
                         "with its indexes"
