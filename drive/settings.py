@@ -288,6 +288,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024, minimum=1024)
 # Files with more data rows than this are validated and imported in the background.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
+# Where a check keeps its plan for the apply (drive/imports/plans.py): a directory private
+# to the worker's user; empty = one under the system's temporary directory. A worker that
+# cannot read the check's plan (another machine) checks the file again on apply.
+IMPORT_PLAN_DIR = env_str("IMPORT_PLAN_DIR", "")
 # Largest evidence document a supplier may upload (bytes).
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Upload size limit of views that declare none (drive/core/uploads.py): a file over the

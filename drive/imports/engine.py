@@ -12,11 +12,15 @@ a ``NamedTemporaryFile``), not in a Python dict that would grow with the file.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import sqlite3
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, cast
@@ -29,9 +33,10 @@ from drive.accounts.models import User
 from drive.audit import bulk
 from drive.audit.services import audit_record_rows
 from drive.events.services import event_record
+from drive.imports import plans
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
-from drive.imports.normalise import clean_row
+from drive.imports.normalise import CleanRow, clean_row, country_table
 from drive.imports.readers import Rejected, open_table
 from drive.organisations.models import Organisation
 from drive.suppliers.matching import are_similar, name_key, place_key, similarity
@@ -50,6 +55,11 @@ MAX_PREVIEW = 50
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 # Fields compared and written besides suppliers.services.PROFILE_FIELDS.
 IMPORT_FIELDS = (*PROFILE_FIELDS, "sector_text")
+# Files from this size on are cleaned on the second core (``Cleaner``): below it, starting
+# a worker process costs more than it saves.
+PARALLEL_BYTES = 4 * 1024 * 1024
+# Batches cleaned ahead of the one being matched and written (memory: a few batches).
+CLEAN_AHEAD = 2
 # Bounded work per row for the possible-duplicate search: the names just before and just
 # after the row's name key in sorted order (same country), in the file and the registry.
 NEIGHBOURS = 3
@@ -149,6 +159,7 @@ class Outcome:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
+    reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
 
     @property
     def rows_per_second(self) -> float:
@@ -185,6 +196,58 @@ def _keys(values: dict[str, Any]) -> list[tuple[str, str]]:
     return keys
 
 
+_WORKER_CODES: frozenset[int] = frozenset()
+_WORKER_SYNONYMS: dict[str, int] = {}
+
+
+def _start_cleaning(codes: frozenset[int], synonyms: dict[str, int]) -> None:
+    global _WORKER_CODES, _WORKER_SYNONYMS  # noqa: PLW0603 - the worker process's own
+    _WORKER_CODES, _WORKER_SYNONYMS = codes, synonyms
+
+
+def _clean_batch(raws: list[dict[str, str]]) -> list[CleanRow]:
+    return [clean_row(raw, _WORKER_CODES, _WORKER_SYNONYMS) for raw in raws]
+
+
+class Cleaner:
+    """Cleans the rows of a large file (``clean_row``: pure Python, most of a check's time)
+    in a worker process on the second core, a few batches ahead of the matching and
+    writing done here; rows keep their order. The worker is forked: it touches neither the
+    database nor a file, only the rows it is sent. Small files are cleaned in-process."""
+
+    def __init__(self, planner: Planner, *, parallel: bool) -> None:
+        self.planner = planner
+        self.pool: ProcessPoolExecutor | None = None
+        if parallel:
+            country_table()  # built once here (translations), inherited by the worker
+            self.pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_cleaning,
+                initargs=(planner.sector_codes, planner.synonyms),
+            )
+
+    def batches(self, batches: Iterator[list]) -> Iterator[tuple[list, list[CleanRow] | None]]:
+        if self.pool is None:
+            for batch in batches:
+                yield batch, None
+            return
+        ahead: deque[tuple[list, Future]] = deque()
+        for batch in batches:
+            ahead.append((batch, self.pool.submit(_clean_batch, [raw for _row, raw in batch])))
+            if len(ahead) > CLEAN_AHEAD:
+                done, future = ahead.popleft()
+                yield done, future.result()
+        while ahead:
+            done, future = ahead.popleft()
+            yield done, future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
 class Planner:
     """Plans rows batch by batch against one buyer's registry."""
 
@@ -199,10 +262,15 @@ class Planner:
     def close(self) -> None:
         self.index.close()
 
-    def plan(self, batch: list[tuple[int, dict[str, str]]]) -> list[PlannedRow]:
+    def plan(
+        self, batch: list[tuple[int, dict[str, str]]], cleaned: list[CleanRow] | None = None
+    ) -> list[PlannedRow]:
+        """Plan ``batch`` against the registry; ``cleaned``: its rows already cleaned
+        (``Cleaner``), else they are cleaned here."""
+        if cleaned is None:
+            cleaned = [clean_row(raw, self.sector_codes, self.synonyms) for _row, raw in batch]
         planned = []
-        for row, raw in batch:
-            clean = clean_row(raw, self.sector_codes, self.synonyms)
+        for (row, raw), clean in zip(batch, cleaned, strict=True):
             planned.append(
                 PlannedRow(
                     row=row,
@@ -617,6 +685,8 @@ def run(
     progress: Progress | None = None,
     batch_size: int | None = None,
     mapping: dict[str, int] | None = None,
+    plan_to: Path | None = None,
+    plan_from: Path | None = None,
 ) -> Outcome:
     """Read ``path`` and plan every row; with ``write`` also create and update suppliers.
 
@@ -624,16 +694,46 @@ def run(
     When ``write`` and not ``only_valid``, the first invalid row raises
     :class:`Rejected` so the caller's transaction rolls back.
     Raises :class:`Rejected` for unreadable files, missing columns, or no data rows.
+
+    ``plan_to`` (a check): keep the plan there for the apply (``plans.py``). ``plan_from``
+    (an apply): write that plan instead of reading and checking the file again, when
+    ``plans.reusable_plan`` allows it (the registry unchanged since the check); otherwise
+    the file is checked again as it is written.
     """
     started = time.monotonic()
+    if write and plan_from is not None:
+        plan = plans.reusable_plan(
+            plan_from,
+            buyer=buyer,
+            source=plans.Source.of(path, mapping),
+            stamp=plans.registry_stamp(buyer),
+        )
+        if plan is not None:
+            try:
+                return _write_plan(plan, buyer=buyer, by=by, only_valid=only_valid, started=started)
+            finally:
+                plan.close()
     outcome = Outcome()
     planner = Planner(buyer)
     writer = Writer(buyer, by) if write else None
+    keep = None
+    if plan_to is not None and not write:
+        keep = plans.PlanWriter(
+            plan_to,
+            buyer=buyer,
+            stamp=plans.registry_stamp(buyer),
+            source=plans.Source.of(path, mapping),
+        )
+    cleaner = Cleaner(planner, parallel=os.stat(path).st_size >= PARALLEL_BYTES)
     try:
-        for batch in _batches(read_rows(path, outcome, mapping), batch_size or BATCH_SIZE):
-            planned = planner.plan(batch)
+        batches = _batches(read_rows(path, outcome, mapping), batch_size or BATCH_SIZE)
+        for batch, cleaned in cleaner.batches(batches):
+            planned = planner.plan(batch, cleaned)
+            invalid = outcome.invalid
             for p in planned:
                 _count(outcome, p)
+            if keep is not None:
+                keep.add(_kept(planned), len(planned), outcome.invalid - invalid)
             if writer is not None:
                 if outcome.invalid and not only_valid:
                     raise Rejected("failed")
@@ -642,11 +742,46 @@ def run(
                 outcome.write_seconds += time.monotonic() - writing
             if progress is not None:
                 progress(outcome.total)
+        if outcome.total == 0:
+            raise Rejected("no_rows")
+        outcome.seconds = time.monotonic() - started
+        if keep is not None:
+            keep.finish(outcome)
     finally:
+        cleaner.close()
         planner.close()
-    if outcome.total == 0:
-        raise Rejected("no_rows")
-    outcome.seconds = time.monotonic() - started
+        if keep is not None:
+            keep.close()
+    return outcome
+
+
+def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
+    """The rows of a batch the apply writes, with only what the writer reads."""
+    return [
+        replace(p, raw={}, errors=[], warnings=[], duplicate=None)
+        for p in planned
+        if p.action in ("create", "update")
+    ]
+
+
+def _write_plan(
+    plan: plans.Plan, *, buyer: Organisation, by: User | None, only_valid: bool, started: float
+) -> Outcome:
+    """Write a check's kept plan: the same batches the check planned, in the same order."""
+    writer = Writer(buyer, by)
+    write_seconds = 0.0
+    for rows, _total, invalid in plan.batches():
+        if invalid and not only_valid:
+            raise Rejected("failed")
+        writing = time.monotonic()
+        writer.write(rows)
+        write_seconds += time.monotonic() - writing
+    outcome = replace(
+        plan.outcome,
+        seconds=time.monotonic() - started,
+        write_seconds=write_seconds,
+        reused_check=True,
+    )
     return outcome
 
 

@@ -23,7 +23,7 @@ from drive.audit.services import audit_record
 from drive.audit.workflow import transition
 from drive.core.errors import ImportRejected, InvalidTransition
 from drive.core.jobs import heartbeat, is_stale
-from drive.imports import engine
+from drive.imports import engine, plans
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, header_key, header_signature
 from drive.imports.models import (
     ALLOWED_MOVES,
@@ -262,6 +262,16 @@ def import_decide_duplicates(*, job: ImportJob, decisions: dict[int, bool], by: 
     return import_validate(job=job, by=by)
 
 
+def _plan_file(job: ImportJob) -> Path | None:
+    """Where the check keeps its plan for the apply (``plans.py``); None when the plans'
+    directory cannot be used (the apply then checks the file again)."""
+    try:
+        return plans.plan_path(job)
+    except (OSError, ValueError):
+        logger.warning("Import plans cannot be kept: the check will run again on apply")
+        return None
+
+
 def runs_in_background(job: ImportJob) -> bool:
     return job.estimated_rows > settings.IMPORT_BACKGROUND_ROWS
 
@@ -283,7 +293,11 @@ def import_validate(*, job: ImportJob, by: User | None = None) -> ImportJob:
     try:
         with heartbeat(job):
             outcome = engine.run(
-                path, buyer=job.buyer, progress=progress, mapping=job.mapping or None
+                path,
+                buyer=job.buyer,
+                progress=progress,
+                mapping=job.mapping or None,
+                plan_to=_plan_file(job),
             )
     except Rejected as exc:
         return _move(
@@ -362,6 +376,9 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
     does: on any error the job ends ``failed`` and the registry is untouched.
     Side effects: one audit event per created/updated supplier and one summary event
     on the job (its move to ``done``).
+
+    The check's kept plan is written when the registry is unchanged since the check
+    (``plans.reusable_plan``); otherwise the file is checked again as it is written.
     """
     if job.status == ImportStatus.VALIDATED:
         job = import_claim(job=job, only_valid=only_valid, by=by)
@@ -378,6 +395,7 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
                     only_valid=only_valid,
                     by=by,
                     mapping=job.mapping or None,
+                    plan_from=_plan_file(job),
                 )
                 _move(
                     job,
@@ -406,6 +424,7 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
                 logger.exception("Import %s failed; nothing was written", job.pk)
             return job
         finally:
+            plans.discard_plan(job)
             if temporary:
                 path.unlink(missing_ok=True)
     return job
@@ -414,7 +433,9 @@ def import_apply(*, job: ImportJob, only_valid: bool, by: User) -> ImportJob:
 def import_cancel(*, job: ImportJob, by: User) -> ImportJob:
     """Abandon a checked, failed or not yet mapped import; nothing is written to the
     registry."""
-    return _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())
+    job = _move(job, ImportStatus.CANCELLED, by, finished_at=timezone.now())
+    plans.discard_plan(job)
+    return job
 
 
 def import_fail_if_stale(*, job: ImportJob) -> ImportJob:

@@ -38,10 +38,17 @@ SIZE_CHOICES = (
 # ``size`` filter values: the four classes, "sme" (micro + small + medium) and "unknown".
 SIZE_FILTERS: tuple[str, ...] = tuple(value for value, _label in SIZE_CHOICES)
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
-# The expression of the bigram index (migration 0004_search_indexes), written the same way.
+# The expressions of the search indexes (migration 0009_search_keys), written the same way:
+# the names and city (bigrams beyond ASCII), and the five searched columns joined by spaces
+# (trigrams).
 BIGRAM_NAMES = (
     "upper(suppliers_supplier.legal_name || ' ' || suppliers_supplier.local_name"
     " || ' ' || suppliers_supplier.city)"
+)
+SEARCH_TEXT = (
+    "upper(suppliers_supplier.legal_name || ' ' || suppliers_supplier.local_name"
+    " || ' ' || suppliers_supplier.city || ' ' || suppliers_supplier.registration_number"
+    " || ' ' || suppliers_supplier.ungm_vendor_number)"
 )
 
 # ``sort`` values → ORDER BY; every ordering ends with ``id`` so pages are stable. Each has
@@ -76,6 +83,13 @@ def sorted_suppliers(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by(*SORTS[sort])
 
 
+def _where(queryset: QuerySet, alias: str, condition: str, param: str) -> QuerySet:
+    """``queryset`` filtered by an SQL ``condition`` of the search indexes' expressions (which
+    the ORM cannot write) with one bound parameter."""
+    expression = RawSQL(condition, [param], output_field=BooleanField())  # noqa: S611 - constant SQL
+    return queryset.alias(**{alias: expression}).filter(**{alias: True})
+
+
 class SupplierFilter(django_filters.FilterSet):
     """The registry: ``q`` (words in the legal or local name, registration or UNGM number,
     city), ``country`` (ISO code), ``sector`` (UNSPSC segment code), ``size`` (one of
@@ -99,17 +113,33 @@ class SupplierFilter(django_filters.FilterSet):
         postgres = connection.vendor == "postgresql"
         for number, term in enumerate(value.split()):
             if postgres and len(term) == 2:
-                # Too short for the trigram indexes (two Chinese characters are a common
-                # search): the bigram index finds the candidates, the LIKEs below recheck.
-                queryset = queryset.alias(
-                    **{
-                        f"q_bigrams_{number}": RawSQL(  # noqa: S611 - constant SQL, bound term
-                            f"drive_bigrams({BIGRAM_NAMES}) @> drive_bigrams(upper(%s))",
-                            [term],
-                            output_field=BooleanField(),
-                        )
-                    }
-                ).filter(**{f"q_bigrams_{number}": True})
+                # Too short for trigrams (two Chinese characters are a common search): the
+                # bigram index finds the candidates when the term goes beyond ASCII (it holds
+                # only such bigrams), the LIKEs recheck. A two-letter ASCII term reads the
+                # registry. Found in the names or the city, as the bigrams always were.
+                if not term.isascii():
+                    queryset = _where(
+                        queryset,
+                        f"q_bigrams_{number}",
+                        f"drive_nonascii_bigrams({BIGRAM_NAMES})"
+                        " @> drive_nonascii_bigrams(upper(%s))",
+                        term,
+                    )
+                queryset = queryset.filter(
+                    Q(legal_name__icontains=term)
+                    | Q(local_name__icontains=term)
+                    | Q(city__icontains=term)
+                )
+                continue
+            if postgres and len(term) > 2:
+                # The five columns joined by spaces, in one trigram index: a term holds no
+                # whitespace (split above), so it is in the joined text exactly when it is
+                # in one of the columns, which the LIKE below asks.
+                like = f"%{connection.ops.prep_for_like_query(term)}%"
+                queryset = _where(
+                    queryset, f"q_text_{number}", f"{SEARCH_TEXT} LIKE upper(%s)", like
+                )
+                continue
             queryset = queryset.filter(
                 Q(legal_name__icontains=term)
                 | Q(local_name__icontains=term)

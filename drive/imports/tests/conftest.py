@@ -65,6 +65,7 @@ def uploads_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+    settings.IMPORT_PLAN_DIR = str(tmp_path / "plans")  # the checks' plans too (plans.py)
 
 
 @pytest.fixture

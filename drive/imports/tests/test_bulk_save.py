@@ -266,3 +266,25 @@ def test_registry_neighbours_in_one_query_are_those_of_the_row_by_row_queries(ag
         planner.close()
     assert at_once == one_by_one
     assert len(at_once[2]) == 6 and 6 not in at_once  # Kenya: nobody to compare with
+
+
+def test_a_large_file_cleaned_on_a_second_core_is_checked_and_saved_the_same(
+    alice, agency, messy_file
+):
+    """Large files are cleaned in a worker process (engine.Cleaner) while this one matches
+    and writes: the same report, row for row, and the same registry as cleaned in-process."""
+    path, invalid = messy_file
+    in_process = engine.run(path, buyer=agency)
+    with (
+        mock.patch.object(engine, "PARALLEL_BYTES", 0),
+        mock.patch.object(engine, "BATCH_SIZE", 400),
+    ):
+        in_worker = engine.run(path, buyer=agency)
+        assert in_worker.invalid == invalid
+        for name in ("total", "create", "update", "unchanged", "merged", "errors", "warnings"):
+            assert getattr(in_worker, name) == getattr(in_process, name), name
+        assert in_worker.duplicates == in_process.duplicates
+        before = _registry(agency)
+        checked, job = _import(alice, path)
+    assert (job.status, job.created, job.updated) == ("done", checked.to_create, checked.to_update)
+    assert len(_registry(agency)) == len(before) + job.created

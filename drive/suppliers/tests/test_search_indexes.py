@@ -1,6 +1,7 @@
 """At a million suppliers a search must not read the whole registry: on PostgreSQL each list
-query has an index path (trigram for words of three or more characters, bigram for
-two-character terms such as 深圳, b-tree for the sorts). On a test-sized table a sequential
+query has an index path (one trigram index over the five searched columns for words of three
+or more characters, bigrams beyond ASCII for two-character terms such as 深圳, b-tree for
+the sorts; a two-letter ASCII term reads the registry). On a test-sized table a sequential
 scan is the cheaper plan, so the test forbids it (``enable_seqscan = off``) and checks that
 the plan then uses the index that fits the query; at a million suppliers the planner picks
 it by itself (``bench/scale_bench.py``)."""
@@ -25,9 +26,10 @@ from drive.suppliers.selectors import (
 )
 
 SEARCHES = {
-    "harmony": "supplier_legal_name_trgm",
-    "R000012": "supplier_registration_number_trgm",
-    "明珠": "supplier_names_bigram",
+    "harmony": "supplier_search_trgm",
+    "R000012": "supplier_search_trgm",
+    "明珠": "supplier_names_nonascii_bigram",
+    "纺织": "supplier_names_nonascii_bigram",
 }
 # Every sort of the list (filters.SORTS) → the index it is read in order from.
 SORT_INDEXES = {
@@ -142,8 +144,8 @@ def test_each_list_query_has_an_index_that_fits_it(alice, agency):
 
 
 def test_a_common_words_first_page_reads_a_window_of_the_sort_index(alice, agency):
-    """``window_page`` (drive/core/keyset.py): the first rows of the list in its order (an index), each
-    looked up by its key: never the whole registry searched and joined."""
+    """``window_page`` (drive/core/keyset.py): the first rows of the list in its order (an
+    index), each looked up by its key: never the whole registry searched and joined."""
     if connection.vendor != "postgresql":
         pytest.skip("query plans are checked in the PostgreSQL run of the suite")
     _seed(agency)
@@ -182,3 +184,34 @@ def test_two_character_chinese_search_finds_names_in_either_column(alice, agency
     SupplierFactory(buyer=agency, legal_name="Pearl Metals", local_name="广州明光五金", city="深")
     found = supplier_search(user=alice, params=QueryDict("q=%E6%98%8E%E7%8F%A0"))  # 明珠
     assert sorted(s.legal_name for s in found) == ["Pearl Textiles", "深圳明珠纺织有限公司"]
+
+
+def test_a_search_finds_a_term_in_any_column_but_never_across_two(alice, agency):
+    """The trigram index holds the five columns joined by spaces; a term is never found
+    across the join (nor a two-letter term in the numbers, as the bigrams never did)."""
+    pearl = SupplierFactory(
+        buyer=agency,
+        legal_name="Pearl Textiles",
+        local_name="明珠纺织",
+        city="Ningbo",
+        registration_number="R0042",
+        ungm_vendor_number="77123",
+    )
+    SupplierFactory(buyer=agency, legal_name="Other", local_name="", city="Xiamen")
+
+    def found(q: str) -> list[str]:
+        rows = supplier_search(user=alice, params=QueryDict(f"q={q}"))
+        return [s.legal_name for s in rows]
+
+    for term in [
+        "textiles",
+        "%E7%BA%BA%E7%BB%87",
+        "NINGBO",
+        "r0042",
+        "77123",
+        "ext",
+        "PEARL+ningbo",
+    ]:
+        assert found(term) == [pearl.legal_name], term
+    for term in ["TextilesNingbo", "textiles%E6%98%8E", "ningboR0042", "%25", "_", "pearl+xiamen"]:
+        assert found(term) == [], term
