@@ -37,12 +37,12 @@ from drive.risk.engine import (
     ResidualResult,
     RiskResult,
     inherent_risk_many,
-    inherent_risk_of_profiles,
     residual_risk,
     residual_tier,
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
+from drive.risk.stored import profile_risks, programme_overrides
 from drive.scoring.models import Score
 from drive.scoring.selectors import PREFERENCE, current_scores_of_suppliers, with_current_method
 from drive.suppliers.models import Sector, Supplier
@@ -94,8 +94,8 @@ class Overview:
     # The (country, sector set copy) of the suppliers with a DOL match: the DOL table's filter.
     dol_profiles: set[tuple[str, str]] = field(default_factory=set)
     overrides: list[RiskOverride] = field(default_factory=list)
-    # The engine's context of the computation (reference data of the cohort's countries):
-    # the rows of a page reuse it (:func:`risk_rows`).
+    # The engine's context (reference data of the cohort's countries) for the rows of a page
+    # (:func:`risk_rows`); None: built for the page's countries alone.
     context: Context | None = None
 
     @cached_property
@@ -309,11 +309,13 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
 
 def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
     """Inherent and residual tier counts and a country × sector heat map of a programme's
-    whole cohort, computed from :func:`cohort_groups` (one aggregate query) and once per
-    distinct (country, sectors) profile: the cost follows the number of profiles, not the
-    cohort size. How many suppliers raise red flags and DOL matches is counted the same way;
-    the rows themselves are read a page at a time (:func:`risk_rows` over
-    :func:`dashboard_enrolments`, :func:`flagged_enrolments`, :func:`dol_enrolments`).
+    whole cohort, computed from :func:`cohort_groups` (one aggregate query) and the stored
+    inherent risk of each distinct (country, sectors) profile (``drive.risk.stored``: one
+    query; a profile not stored yet is computed and stored): nothing is computed per
+    enrolment, and on a warm view nothing per profile either. How many suppliers raise red
+    flags and DOL matches is counted the same way; the rows themselves are read a page at a
+    time (:func:`risk_rows` over :func:`dashboard_enrolments`, :func:`flagged_enrolments`,
+    :func:`dol_enrolments`).
 
     The residual tier uses each supplier's current score in this programme (the choice of
     :func:`residual_many`); until a supplier has one it is "pending assessment".
@@ -323,7 +325,14 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     profiles = {(g.country, g.sectors) for g in groups}
     codes = {code for _country, sectors in profiles for code in sectors}
     titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)}
-    inherent = inherent_risk_of_profiles(profiles=profiles, model=model, programme=programme)
+    overrides = programme_overrides(programme) if groups else []
+    computed: list[Context] = []
+    inherent = profile_risks(
+        profiles=profiles, model=model, programme=programme, overrides=overrides, context=computed
+    )
+    # When every profile was computed now (a cold view), its context covers the cohort's
+    # countries and the page's rows reuse it; otherwise they read their own.
+    context = computed[0] if computed and len(computed[0].profiles) == len(profiles) else None
     inherent_counts: Counter = Counter()
     residual_counts: Counter = Counter()
     residuals: dict[tuple[str, str | None, bool], str | None] = {}
@@ -332,7 +341,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     dol_profiles: set[tuple[str, str]] = set()
     flagged = dol = 0
     for group in groups:
-        result = inherent.profiles[(group.country, group.sectors)]
+        result = inherent[(group.country, group.sectors)]
         inherent_counts[result.tier] += group.count
         key = (result.tier, group.band, group.red_flag)
         if key not in residuals:
@@ -344,7 +353,7 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
             )
         residual_counts[residuals[key]] += group.count
         flagged += group.count if group.red_flag else 0
-        if result.dol_matches:
+        if result.dol:
             dol += group.count
             dol_profiles.update((group.country, key) for key in group.sector_keys)
         # Heat map: countries down, sectors across; a cell shows how many suppliers and the
@@ -375,8 +384,8 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         flagged_count=flagged,
         dol_count=dol,
         dol_profiles=dol_profiles,
-        overrides=inherent.overrides if groups else [],
-        context=inherent.context,
+        overrides=overrides,
+        context=context,
     )
 
 
@@ -432,7 +441,11 @@ def risk_rows(
     prefetch_related_objects(enrolments, "supplier", "supplier__sectors")
     suppliers = [e.supplier for e in enrolments]
     results = inherent_risk_many(
-        suppliers=suppliers, model=model, programme=programme, context=overview.context
+        suppliers=suppliers,
+        model=model,
+        programme=programme,
+        context=overview.context,
+        overrides=overview.overrides,
     )
     residuals = residual_many(
         suppliers=suppliers, programme=programme, model=model, inherent=results
