@@ -535,13 +535,15 @@ def inherent_risk_of_profiles(
     model: RiskModel | None = None,
     programme: Programme | None = None,
     overrides: list[RiskOverride] | None = None,
+    countries: Iterable[str] | None = None,
 ) -> ProfileRisks:
     """Inherent risk of each distinct (country, sorted sector codes) profile in a fixed
     number of queries: inherent risk depends on nothing else, so a cohort of 10,000
-    suppliers is computed once per profile it holds (the risk dashboard's aggregates)."""
+    suppliers is computed once per profile it holds (the risk dashboard's aggregates).
+    ``countries``: more countries for the context to cover (rows to compute with it)."""
     profiles = list(profiles)
     context = build_context(
-        countries={country for country, _codes in profiles},
+        countries=set(countries or ()) | {country for country, _codes in profiles},
         model=model,
         programme=programme,
         overrides=overrides,

@@ -290,8 +290,11 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         rows = cursor.fetchall()
     merged: Counter = Counter()
     keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
+    parsed: dict[str | None, tuple[int, ...]] = {}
     for country, codes, band, flagged, n in rows:
-        profile = (str(country), sector_codes(codes))
+        if codes not in parsed:
+            parsed[codes] = sector_codes(codes)
+        profile = (str(country), parsed[codes])
         merged[(*profile, band, bool(flagged))] += n
         keys.setdefault(profile, set()).add(codes or "")
     return [
@@ -307,7 +310,9 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
     ]
 
 
-def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
+def programme_risk_overview(
+    *, programme: Programme, model: RiskModel | None = None, heat_map: bool = True
+) -> Overview:
     """Inherent and residual tier counts and a country × sector heat map of a programme's
     whole cohort, computed from :func:`cohort_groups` (one aggregate query) and the stored
     inherent risk of each distinct (country, sectors) profile (``drive.risk.stored``: one
@@ -319,20 +324,21 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
 
     The residual tier uses each supplier's current score in this programme (the choice of
     :func:`residual_many`); until a supplier has one it is "pending assessment".
+    ``heat_map=False``: the counts alone (the buyer home page), no heat map.
     """
     model = model or risk_model_current()
     groups = cohort_groups(programme)
     profiles = {(g.country, g.sectors) for g in groups}
     codes = {code for _country, sectors in profiles for code in sectors}
-    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)}
+    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)} if heat_map else {}
     overrides = programme_overrides(programme) if groups else []
     computed: list[Context] = []
     inherent = profile_risks(
         profiles=profiles, model=model, programme=programme, overrides=overrides, context=computed
     )
-    # When every profile was computed now (a cold view), its context covers the cohort's
-    # countries and the page's rows reuse it; otherwise they read their own.
-    context = computed[0] if computed and len(computed[0].profiles) == len(profiles) else None
+    # When profiles were computed now, the context covers the cohort's countries and the
+    # page's rows reuse it; otherwise they read the reference data of their own countries.
+    context = computed[0] if computed else None
     inherent_counts: Counter = Counter()
     residual_counts: Counter = Counter()
     residuals: dict[tuple[str, str | None, bool], str | None] = {}
@@ -340,9 +346,10 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     cells: dict[tuple[str, int | None], HeatCell] = {}
     dol_profiles: set[tuple[str, str]] = set()
     flagged = dol = 0
+    per_profile: Counter = Counter()
     for group in groups:
         result = inherent[(group.country, group.sectors)]
-        inherent_counts[result.tier] += group.count
+        per_profile[(group.country, group.sectors)] += group.count
         key = (result.tier, group.band, group.red_flag)
         if key not in residuals:
             residuals[key] = residual_tier(
@@ -356,18 +363,24 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         if result.dol:
             dol += group.count
             dol_profiles.update((group.country, key) for key in group.sector_keys)
+    for (country, sectors), count in per_profile.items():
+        result = inherent[(country, sectors)]
+        inherent_counts[result.tier] += count
+        if not heat_map:
+            continue
         # Heat map: countries down, sectors across; a cell shows how many suppliers and the
-        # highest inherent score among them.
-        for code in group.sectors or (None,):
+        # highest inherent score among them (in a cell, one country: equal scores, equal tiers).
+        for code in sectors or (None,):
             columns[code] = titles.get(code, str(code)) if code is not None else ""
-            cell = cells.setdefault((group.country, code), HeatCell())
-            cell.count += group.count
+            cell = cells.setdefault((country, code), HeatCell())
+            cell.count += count
             score = result.score
             if score is not None and (cell.max_score is None or score > cell.max_score):
                 cell.max_score, cell.tier = score, result.tier
             elif cell.max_score is None and not cell.tier:
                 cell.tier = result.tier
-    country_names = {code: str(Country(code).name) for code in {c for c, _s in profiles}}
+    countries = {c for c, _s in profiles} if heat_map else set()
+    country_names = {code: str(Country(code).name) for code in countries}
     heat_columns = sorted(columns.items(), key=lambda item: (item[0] is None, item[0] or 0))
     heat_rows = [
         (code, name, [cells.get((code, key), HeatCell()) for key, _title in heat_columns])

@@ -75,9 +75,10 @@ def reference_changed() -> int:
     return reference_generation()
 
 
-def sectors_key(codes: Iterable[int]) -> str:
-    """The stored form of a sector set: sorted codes, "42,53" ("" for none)."""
-    return ",".join(str(code) for code in sorted(set(codes)))
+def sectors_key(codes: tuple[int, ...]) -> str:
+    """The stored form of a sector set given as sorted distinct codes (a profile's key, as
+    ``drive.programmes.cohort_copy.sector_codes`` gives it): "42,53" ("" for none)."""
+    return ",".join(map(str, codes))
 
 
 def basis_of(model: RiskModel, overrides: Iterable[RiskOverride]) -> str:
@@ -115,7 +116,7 @@ def profile_risks(
 
     Pass ``overrides`` when already read (:func:`programme_overrides`); pass a list as
     ``context`` to receive the engine's context when profiles were computed (it covers the
-    countries of the computed profiles)."""
+    countries of all of ``profiles``, so the rows of a page can reuse it)."""
     wanted = set(profiles)
     if not wanted:
         return {}
@@ -141,7 +142,11 @@ def profile_risks(
         # files these rows under a generation no later read has.
         generation = reference_generation()
         computed = inherent_risk_of_profiles(
-            profiles=missing, model=model, programme=programme, overrides=overrides
+            profiles=missing,
+            model=model,
+            programme=programme,
+            overrides=overrides,
+            countries={country for country, _codes in wanted},
         )
         new = []
         for key in missing:
