@@ -131,7 +131,7 @@ def test_a_programme_override_applies_to_its_own_profiles(cohort, alice):
     )
     stored, fresh = _stored_then_fresh(cohort)
     assert stored == fresh and stored["heat"] != before["heat"]
-    # Another programme without overrides still reads the shared rows.
+    # Its rows are its own (a programme without overrides shares rows with others).
     assert ProfileRisk.objects.filter(programme=cohort).exists()
 
 
