@@ -98,7 +98,7 @@ def _programme_summaries(programmes: list[Programme]) -> list[ProgrammeSummary]:
             # The risk dashboard's own tier counts (drive/risk/selectors.py): one aggregate
             # over the cohort, whatever its size, rather than every supplier's risk computed
             # on each view of the home page (seconds for 10,000 enrolments).
-            overview = programme_risk_overview(programme=programme, model=model)
+            overview = programme_risk_overview(programme=programme, model=model, heat_map=False)
             tiers = Counter(
                 {
                     None if name == "pending" else name: n

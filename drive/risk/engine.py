@@ -282,15 +282,19 @@ def build_context(
     countries: Iterable[str],
     model: RiskModel | None = None,
     programme: Programme | None = None,
+    overrides: list[RiskOverride] | None = None,
 ) -> Context:
+    """The reference data of ``countries`` and the programme's overrides (``overrides``:
+    already read, e.g. to name the basis of stored results: ``drive.risk.stored``)."""
     from drive.risk.services import risk_model_current
 
     model = model or risk_model_current()
-    overrides = list(
-        RiskOverride.objects.filter(programme=programme).select_related("created_by")
-        if programme is not None
-        else []
-    )
+    if overrides is None:
+        overrides = list(
+            RiskOverride.objects.filter(programme=programme).select_related("created_by")
+            if programme is not None
+            else []
+        )
     config = effective_config(model, overrides)
     codes = set(config.indices)
     wanted = {str(c) for c in countries if c}
@@ -482,17 +486,22 @@ def inherent_risk_many(
     model: RiskModel | None = None,
     programme: Programme | None = None,
     context: Context | None = None,
+    overrides: list[RiskOverride] | None = None,
 ) -> dict[int, RiskResult]:
     """Inherent risk of many suppliers in a fixed number of queries (none when given the
     ``context`` of a computation that covered their countries, with the same model and
-    programme: :class:`ProfileRisks`' ``context``).
+    programme: :class:`ProfileRisks`' ``context``; pass the programme's ``overrides`` when
+    already read).
 
     Prefetch ``sectors`` on the suppliers to avoid one query per supplier.
     """
     suppliers = list(suppliers)
     if context is None:
         context = build_context(
-            countries={s.country.code for s in suppliers}, model=model, programme=programme
+            countries={s.country.code for s in suppliers},
+            model=model,
+            programme=programme,
+            overrides=overrides,
         )
     results = {}
     for supplier in suppliers:
@@ -525,13 +534,19 @@ def inherent_risk_of_profiles(
     profiles: Iterable[tuple[str, tuple[int, ...]]],
     model: RiskModel | None = None,
     programme: Programme | None = None,
+    overrides: list[RiskOverride] | None = None,
+    countries: Iterable[str] | None = None,
 ) -> ProfileRisks:
     """Inherent risk of each distinct (country, sorted sector codes) profile in a fixed
     number of queries: inherent risk depends on nothing else, so a cohort of 10,000
-    suppliers is computed once per profile it holds (the risk dashboard's aggregates)."""
+    suppliers is computed once per profile it holds (the risk dashboard's aggregates).
+    ``countries``: more countries for the context to cover (rows to compute with it)."""
     profiles = list(profiles)
     context = build_context(
-        countries={country for country, _codes in profiles}, model=model, programme=programme
+        countries=set(countries or ()) | {country for country, _codes in profiles},
+        model=model,
+        programme=programme,
+        overrides=overrides,
     )
     return ProfileRisks(
         profiles={key: profile_risk(key[0], key[1], context) for key in profiles},

@@ -213,3 +213,64 @@ class RiskOverride(models.Model):
     @property
     def is_weight(self) -> bool:
         return self.kind == OverrideKind.WEIGHT
+
+
+class ReferenceGeneration(models.Model):
+    """How many times the reference data (indices, country values, sector defaults, the DOL
+    goods) has changed: one row whose ``number`` rises in the same transaction as every
+    change (``drive.risk.stored.reference_changed``). Stored results name the generation
+    they were computed from (:class:`ProfileRisk`), so a reload makes them unreachable."""
+
+    number = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("reference data generation")
+        verbose_name_plural = _("reference data generations")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class ProfileRisk(models.Model):
+    """The inherent risk of one (country, sector set) profile, stored (issue 14).
+
+    Inherent risk depends on the country, the sector set, the model version's configuration,
+    the programme's overrides and the reference data, and on nothing else. ``basis`` is a
+    digest of the model and the overrides (``drive.risk.stored.basis_of``) and
+    ``generation`` names the reference data, so a row is read only
+    for exactly the inputs it was computed from: a new model version, an override or a
+    reference load gives a new basis, whose rows are computed on first read. The risk
+    dashboard and the buyer home page count tiers over these rows instead of computing each
+    profile on every view.
+    """
+
+    model = models.ForeignKey(RiskModel, on_delete=models.CASCADE, related_name="+")
+    # Set only when the programme has overrides (its rows are its own); otherwise the rows
+    # are shared by every programme computed with the same model and reference data.
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    generation = models.PositiveBigIntegerField(_("reference data generation"))
+    basis = models.CharField(_("basis"), max_length=64)
+    country = models.CharField(_("country"), max_length=2)
+    # Sorted UNSPSC segment codes, "42,53" ("" for none).
+    sectors = models.CharField(_("sectors"), max_length=400)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True)
+    tier = models.CharField(_("tier"), max_length=20)
+    dol = models.BooleanField(_("US DOL listed good"), default=False)
+
+    class Meta:
+        verbose_name = _("stored profile risk")
+        verbose_name_plural = _("stored profile risks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "generation", "country", "sectors"], name="profile_risk_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["generation"], name="profile_risk_generation_idx"),
+            models.Index(fields=["programme"], name="profile_risk_programme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.sectors} {self.tier}"

@@ -37,12 +37,12 @@ from drive.risk.engine import (
     ResidualResult,
     RiskResult,
     inherent_risk_many,
-    inherent_risk_of_profiles,
     residual_risk,
     residual_tier,
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
+from drive.risk.stored import profile_risks, programme_overrides
 from drive.scoring.models import Score
 from drive.scoring.selectors import PREFERENCE, current_scores_of_suppliers, with_current_method
 from drive.suppliers.models import Sector, Supplier
@@ -94,8 +94,8 @@ class Overview:
     # The (country, sector set copy) of the suppliers with a DOL match: the DOL table's filter.
     dol_profiles: set[tuple[str, str]] = field(default_factory=set)
     overrides: list[RiskOverride] = field(default_factory=list)
-    # The engine's context of the computation (reference data of the cohort's countries):
-    # the rows of a page reuse it (:func:`risk_rows`).
+    # The engine's context (reference data of the cohort's countries) for the rows of a page
+    # (:func:`risk_rows`); None: built for the page's countries alone.
     context: Context | None = None
 
     @cached_property
@@ -290,8 +290,11 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         rows = cursor.fetchall()
     merged: Counter = Counter()
     keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
+    parsed: dict[str | None, tuple[int, ...]] = {}
     for country, codes, band, flagged, n in rows:
-        profile = (str(country), sector_codes(codes))
+        if codes not in parsed:
+            parsed[codes] = sector_codes(codes)
+        profile = (str(country), parsed[codes])
         merged[(*profile, band, bool(flagged))] += n
         keys.setdefault(profile, set()).add(codes or "")
     return [
@@ -307,23 +310,35 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
     ]
 
 
-def programme_risk_overview(*, programme: Programme, model: RiskModel | None = None) -> Overview:
+def programme_risk_overview(
+    *, programme: Programme, model: RiskModel | None = None, heat_map: bool = True
+) -> Overview:
     """Inherent and residual tier counts and a country × sector heat map of a programme's
-    whole cohort, computed from :func:`cohort_groups` (one aggregate query) and once per
-    distinct (country, sectors) profile: the cost follows the number of profiles, not the
-    cohort size. How many suppliers raise red flags and DOL matches is counted the same way;
-    the rows themselves are read a page at a time (:func:`risk_rows` over
-    :func:`dashboard_enrolments`, :func:`flagged_enrolments`, :func:`dol_enrolments`).
+    whole cohort, computed from :func:`cohort_groups` (one aggregate query) and the stored
+    inherent risk of each distinct (country, sectors) profile (``drive.risk.stored``: one
+    query; a profile not stored yet is computed and stored): nothing is computed per
+    enrolment, and on a warm view nothing per profile either. How many suppliers raise red
+    flags and DOL matches is counted the same way; the rows themselves are read a page at a
+    time (:func:`risk_rows` over :func:`dashboard_enrolments`, :func:`flagged_enrolments`,
+    :func:`dol_enrolments`).
 
     The residual tier uses each supplier's current score in this programme (the choice of
     :func:`residual_many`); until a supplier has one it is "pending assessment".
+    ``heat_map=False``: the counts alone (the buyer home page), no heat map.
     """
     model = model or risk_model_current()
     groups = cohort_groups(programme)
     profiles = {(g.country, g.sectors) for g in groups}
     codes = {code for _country, sectors in profiles for code in sectors}
-    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)}
-    inherent = inherent_risk_of_profiles(profiles=profiles, model=model, programme=programme)
+    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)} if heat_map else {}
+    overrides = programme_overrides(programme) if groups else []
+    computed: list[Context] = []
+    inherent = profile_risks(
+        profiles=profiles, model=model, programme=programme, overrides=overrides, context=computed
+    )
+    # When profiles were computed now, the context covers the cohort's countries and the
+    # page's rows reuse it; otherwise they read the reference data of their own countries.
+    context = computed[0] if computed else None
     inherent_counts: Counter = Counter()
     residual_counts: Counter = Counter()
     residuals: dict[tuple[str, str | None, bool], str | None] = {}
@@ -331,9 +346,10 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
     cells: dict[tuple[str, int | None], HeatCell] = {}
     dol_profiles: set[tuple[str, str]] = set()
     flagged = dol = 0
+    per_profile: Counter = Counter()
     for group in groups:
-        result = inherent.profiles[(group.country, group.sectors)]
-        inherent_counts[result.tier] += group.count
+        result = inherent[(group.country, group.sectors)]
+        per_profile[(group.country, group.sectors)] += group.count
         key = (result.tier, group.band, group.red_flag)
         if key not in residuals:
             residuals[key] = residual_tier(
@@ -344,21 +360,27 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
             )
         residual_counts[residuals[key]] += group.count
         flagged += group.count if group.red_flag else 0
-        if result.dol_matches:
+        if result.dol:
             dol += group.count
             dol_profiles.update((group.country, key) for key in group.sector_keys)
+    for (country, sectors), count in per_profile.items():
+        result = inherent[(country, sectors)]
+        inherent_counts[result.tier] += count
+        if not heat_map:
+            continue
         # Heat map: countries down, sectors across; a cell shows how many suppliers and the
-        # highest inherent score among them.
-        for code in group.sectors or (None,):
+        # highest inherent score among them (in a cell, one country: equal scores, equal tiers).
+        for code in sectors or (None,):
             columns[code] = titles.get(code, str(code)) if code is not None else ""
-            cell = cells.setdefault((group.country, code), HeatCell())
-            cell.count += group.count
+            cell = cells.setdefault((country, code), HeatCell())
+            cell.count += count
             score = result.score
             if score is not None and (cell.max_score is None or score > cell.max_score):
                 cell.max_score, cell.tier = score, result.tier
             elif cell.max_score is None and not cell.tier:
                 cell.tier = result.tier
-    country_names = {code: str(Country(code).name) for code in {c for c, _s in profiles}}
+    countries = {c for c, _s in profiles} if heat_map else set()
+    country_names = {code: str(Country(code).name) for code in countries}
     heat_columns = sorted(columns.items(), key=lambda item: (item[0] is None, item[0] or 0))
     heat_rows = [
         (code, name, [cells.get((code, key), HeatCell()) for key, _title in heat_columns])
@@ -375,8 +397,8 @@ def programme_risk_overview(*, programme: Programme, model: RiskModel | None = N
         flagged_count=flagged,
         dol_count=dol,
         dol_profiles=dol_profiles,
-        overrides=inherent.overrides if groups else [],
-        context=inherent.context,
+        overrides=overrides,
+        context=context,
     )
 
 
@@ -432,7 +454,11 @@ def risk_rows(
     prefetch_related_objects(enrolments, "supplier", "supplier__sectors")
     suppliers = [e.supplier for e in enrolments]
     results = inherent_risk_many(
-        suppliers=suppliers, model=model, programme=programme, context=overview.context
+        suppliers=suppliers,
+        model=model,
+        programme=programme,
+        context=overview.context,
+        overrides=overview.overrides,
     )
     residuals = residual_many(
         suppliers=suppliers, programme=programme, model=model, inherent=results

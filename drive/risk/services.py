@@ -32,6 +32,7 @@ from drive.risk.models import (
     SectorRisk,
 )
 from drive.risk.reference import DATASETS, INDICES, ReferenceFileInvalid, dataset_path
+from drive.risk.stored import reference_changed
 from drive.suppliers.models import Sector
 
 
@@ -166,7 +167,8 @@ def reference_data_load(
     are inserted or updated (never deleted) keyed by index × country × year (or good ×
     country × edition, or segment), so loading the same file twice changes nothing and a
     newer edition adds its year beside the earlier ones. Writes one ``risk.reference_loaded``
-    audit event when anything changed.
+    audit event when anything changed, and raises the reference-data generation (stored
+    profile risks of earlier generations are no longer read: ``drive/risk/stored.py``).
     """
     if dataset not in DATASETS:
         raise ReferenceFileInvalid(
@@ -190,6 +192,9 @@ def reference_data_load(
                 _("%(file)s has no rows; nothing was changed.") % {"file": path.name}
             )
         if report.created or report.updated:
+            # Stored results name the generation they were computed from: a new one makes
+            # them unreachable in the same transaction as the change (drive/risk/stored.py).
+            reference_changed()
             audit_record(
                 actor=by,
                 action="risk.reference_loaded",

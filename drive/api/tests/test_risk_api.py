@@ -163,7 +163,9 @@ def test_dashboard_counts_heat_map_and_red_flags(
     )
     url = f"/api/v1/programmes/{programme.pk}/risk/"
     client = api_as(alice)
-    with django_assert_max_num_queries(20):
+    # The first read stores the cohort's profiles (drive/risk/stored.py): the stored rows,
+    # the reference-data generation and one INSERT more than computing them alone.
+    with django_assert_max_num_queries(23):
         body = client.get(url).json()
     inherent = {c["tier"]: c["count"] for c in body["inherent_counts"]}
     assert (inherent["high"], inherent["low"]) == (1, 1)
