@@ -20,7 +20,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_countries.fields import Country
 
 from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
@@ -53,10 +52,11 @@ from drive.suppliers.permissions import (
 )
 from drive.suppliers.selectors import (
     first_page_of_many,
-    registry_countries,
+    registry_country_choices,
     registry_sectors,
     supplier_search,
     total_of,
+    unsearched_total,
     visible_suppliers,
     with_list_columns,
 )
@@ -121,7 +121,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     # The total first: exact up to a bound, estimated beyond, never a count of the whole
     # registry (drive/suppliers/README.md, "At a million suppliers").
     searching = bool(params.get("q", "").strip())
-    total = total_of(rows, search=searching)
+    # Without a search, kept across requests until the registry changes (registry_cache.py).
+    total = total_of(rows, search=True) if searching else unsearched_total(user, params, rows)
     columns = with_list_columns(rows)
     after, before = params.get("after"), params.get("before")
     page = None
@@ -137,7 +138,6 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             columns, SORTS[ordering], after=after, before=before, size=PAGE_SIZE, search=searching
         )
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
-    countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -150,7 +150,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "params": {key: params.get(key, "") for key in (*FILTER_KEYS, "sort")},
         "sort": sort,
         "headers": _sort_headers(params, sort),
-        "countries": countries,
+        "countries": registry_country_choices(user),
         "sectors": registry_sectors(user),
         "size_choices": SIZE_CHOICES,
         "sort_choices": [
