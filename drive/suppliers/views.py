@@ -16,10 +16,12 @@ from django.db.models.functions import Lower
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_countries import countries
 
 from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
@@ -138,6 +140,11 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             columns, SORTS[ordering], after=after, before=before, size=PAGE_SIZE, search=searching
         )
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
+    # Each row's country named from the language's name table, once per row, not through
+    # django-countries' per-name translation look-ups.
+    names = dict(countries)
+    for supplier in page.rows:
+        supplier.country_name = names.get(supplier.country.code, supplier.country.code)
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -166,6 +173,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "querystring_without_page": querystring_without(params, "page", "after", "before"),
         "export_querystring": querystring_without(params, "page", "after", "before", "format"),
         "can_create": can_create_supplier(user),
+        # The rows link to their profile: the URL reversed once (its pattern ends "<pk>/").
+        "supplier_url_prefix": reverse("suppliers:detail", args=[0]).removesuffix("0/"),
     }
     return render(request, "suppliers/supplier_list.html", context)
 
