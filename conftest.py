@@ -148,11 +148,13 @@ def _empty_cache():
     """Every test starts with an empty cache: figures kept across requests (the registry's
     filter choices and totals, drive/suppliers/registry_cache.py) belong to one test's
     database, and a later test may reuse its ids."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -371,6 +371,9 @@ else:
     raise ImproperlyConfigured(
         "CACHE_URL must be redis://host:port/db (rediss://, unix:// too) or locmem://."
     )
+# Per process, never shared: template fragments that depend only on the code and the
+# translations (base.html's navigation), so a restart after a release empties it.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
 # A background job with a visible status (import, feedback PDF) stamps its heartbeat this
 # often; one silent for JOB_STALE_AFTER_SECONDS is shown and recorded as failed

@@ -44,7 +44,13 @@ from drive.suppliers.forms import (
     OwnProfileForm,
     SupplierForm,
 )
-from drive.suppliers.models import Certification, Contact, LongTermAgreement, Supplier
+from drive.suppliers.models import (
+    Certification,
+    Contact,
+    LongTermAgreement,
+    SizeClass,
+    Supplier,
+)
 from drive.suppliers.permissions import (
     can_create_supplier,
     can_edit_identifiers,
@@ -142,9 +148,11 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
     # Each row's country named from the language's name table, once per row, not through
     # django-countries' per-name translation look-ups.
-    names = dict(countries)
+    # The same for the size class (get_size_class_display rebuilds its table on every call).
+    names, sizes = dict(countries), {value: str(label) for value, label in SizeClass.choices}
     for supplier in page.rows:
         supplier.country_name = names.get(supplier.country.code, supplier.country.code)
+        supplier.size_label = sizes.get(supplier.size_class, supplier.size_class)
     context = {
         "filter_form": filter_form,
         "page": page,
