@@ -231,8 +231,10 @@ def registry_country_choices(user) -> list[CountryChoice]:
     language = translation.get_language()
 
     def choices() -> list[CountryChoice]:
-        named = (Country(code) for code in registry_countries(user))
-        return sorted((CountryChoice(c.code, str(c.name)) for c in named), key=lambda c: c.name)
+        named = ((code, Country(code).name) for code in registry_countries(user))
+        return sorted(
+            (CountryChoice(code, str(name)) for code, name in named), key=lambda c: c.name
+        )
 
     if buyer is None:
         return choices()
