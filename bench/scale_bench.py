@@ -425,6 +425,25 @@ def session_cookie() -> str:
     return client.cookies["sessionid"].value
 
 
+def next_link(path: str) -> str:
+    """The "Next" link of the list page at ``path``, as the manager's browser would follow it."""
+    import html
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from drive.accounts.testing import mark_two_factor_verified
+
+    user = get_user_model().objects.get(email="manager@bench.example.org")
+    client = Client()
+    client.force_login(user)
+    mark_two_factor_verified(client, user)
+    page = client.get(path, HTTP_HOST="127.0.0.1").content.decode()
+    found = re.search(r'href="(\?[^"]*after=[^"]*)"', page)
+    return path.split("?")[0] + html.unescape(found.group(1)) if found else path
+
+
 def pages(ids: dict) -> list[tuple[str, str]]:
     """The pages measured: every sort of the supplier list is taken from its filter, so a
     new sort is measured without editing this list."""
@@ -434,6 +453,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
     return [
         ("supplier list, default", "/suppliers/"),
         ("supplier list, search Latin", "/suppliers/?q=harmony"),
+        ("supplier list, search Latin, its next page", ids["search_next"]),
         ("supplier list, search 2 Chinese characters", "/suppliers/?q=%E6%98%8E%E7%8F%A0"),
         ("supplier list, search a rare term (a number)", "/suppliers/?q=654321"),
         (
@@ -588,6 +608,7 @@ def main() -> None:
         print(f"seeded: {seeded}; peak memory {peak_seed:,.0f} MiB")
         return
     ids = ids_for_pages()
+    ids["search_next"] = next_link("/suppliers/?q=harmony")
     cookie = session_cookie()
 
     port = _free_port()

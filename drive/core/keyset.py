@@ -142,11 +142,15 @@ def matches_first(enabled: bool) -> Iterator[None]:
         yield
 
 
+_SETTINGS = {"parallel": "max_parallel_workers_per_gather", "jit": "jit"}
+
+
 @contextmanager
 def planner_without(*methods: str) -> Iterator[None]:
     """On PostgreSQL, the queries inside run with the planner's ``enable_<method>`` off for
-    each of ``methods`` (``indexscan``, ``seqscan``, ``hashjoin``…), then set back: for a
-    query whose plan the caller knows better than the planner's estimates."""
+    each of ``methods`` (``indexscan``, ``seqscan``, ``hashjoin``…; ``parallel``: no
+    parallel workers; ``jit``: no compiling), then set back: for a query whose plan the
+    caller knows better than the planner's estimates."""
     if not methods or connection.vendor != "postgresql":
         yield
         return
@@ -155,10 +159,11 @@ def planner_without(*methods: str) -> Iterator[None]:
     # when the request already runs in one. One statement sets them all, one sets them back.
     outer = nullcontext() if connection.in_atomic_block else transaction.atomic()
     with outer:
-        settings = [f"enable_{method}" for method in methods]
+        settings = [_SETTINGS.get(method, f"enable_{method}") for method in methods]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config(name, 'off', true) FROM pg_settings WHERE name = ANY(%s)",
+                "SELECT set_config(name, CASE vartype WHEN 'bool' THEN 'off' ELSE '0' END, true)"
+                " FROM pg_settings WHERE name = ANY(%s)",
                 [settings],
             )
         try:
@@ -223,6 +228,56 @@ def _keyset_page(
         first=position is None,
         ordering=ordering,
     )
+
+
+# What the planner must not do with a window of keys (``window_page``): find every row
+# meeting the condition through its own index (it cannot tell how many there are) and keep
+# those in the window, start parallel workers or compile for a read of a few thousand rows.
+WALK = ("bitmapscan", "seqscan", "parallel", "jit")
+
+
+def window_page(
+    queryset: QuerySet,
+    ordering: Sequence[str],
+    *,
+    unfiltered: QuerySet,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 25,
+    window: int = 2_000,
+) -> KeysetPage | None:
+    """The page of ``queryset`` (``unfiltered`` narrowed by a condition that many of its rows
+    meet, such as a common word) found among the ``window`` rows of ``unfiltered`` that
+    follow the position (``after``), precede it (``before``) or start the list: a short walk
+    along the ordering's index instead of finding every row that meets the condition and
+    sorting them (what that costs grows with their number). None when the window holds a
+    page and one row too few and does not reach the list's end: the caller then pages
+    ``queryset`` itself (:func:`keyset_page`).
+
+    Right whenever it answers: a page's rows are the first of the window that meet the
+    condition, and every row beyond the window comes after them in the ordering."""
+    ordering = tuple(ordering)
+    forward = not before
+    token = after if forward else before
+    walk = unfiltered
+    if token:
+        position = _read(token, ordering)
+        if position is None:
+            return None
+        walk = walk.filter(_beyond(ordering, position, forward=forward))
+    # The window's keys first, read in order from the ordering's index; then its rows by key.
+    # Written as one query, the planner may instead check the condition on every row of the
+    # table and join the window to them.
+    keys = list(
+        walk.order_by(*(ordering if forward else _reverse(ordering))).values_list("pk", flat=True)[
+            :window
+        ]
+    )
+    with planner_without(*WALK):
+        page = _keyset_page(queryset.filter(pk__in=keys), ordering, after, before, size)
+    reached_end = len(keys) < window
+    found = page.has_next if forward else not page.first
+    return page if found or reached_end else None
 
 
 def bounded_count(queryset: QuerySet, bound: int = 10_000) -> tuple[int, bool]:

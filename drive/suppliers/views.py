@@ -27,8 +27,8 @@ from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
-from drive.core.keyset import keyset_page
-from drive.suppliers import services
+from drive.core.keyset import KeysetPage, keyset_page, window_page
+from drive.suppliers import selectors, services
 from drive.suppliers.filters import (
     DEFAULT_SORT,
     SIZE_CHOICES,
@@ -59,9 +59,10 @@ from drive.suppliers.permissions import (
     can_view_registry,
 )
 from drive.suppliers.selectors import (
-    first_page_of_many,
+    Total,
     registry_country_choices,
     registry_sectors,
+    sampled_total,
     supplier_search,
     total_of,
     unsearched_total,
@@ -102,6 +103,32 @@ def _sort_headers(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
     return headers
 
 
+SORT_CHOICES = {
+    "name": gettext_lazy("Name A–Z"),
+    "-name": gettext_lazy("Name Z–A"),
+    "country": gettext_lazy("Country"),
+    "size": gettext_lazy("Size class"),
+    "employees": gettext_lazy("Fewest employees"),
+    "-employees": gettext_lazy("Most employees"),
+    "-updated": gettext_lazy("Recently updated"),
+    "updated": gettext_lazy("Least recently updated"),
+}
+# The order a search with too many matches to sort in the chosen order is shown in.
+RECENT = "-updated"
+
+
+def _window(columns, ordering: str, unsearched, after, before) -> KeysetPage | None:
+    return window_page(
+        columns,
+        SORTS[ordering],
+        unfiltered=unsearched,
+        after=after,
+        before=before,
+        size=PAGE_SIZE,
+        window=selectors.WALK_WINDOW,
+    )
+
+
 @login_required
 @require_GET
 def supplier_list(request: HttpRequest) -> HttpResponse:
@@ -129,17 +156,36 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     # The total first: exact up to a bound, estimated beyond, never a count of the whole
     # registry (drive/suppliers/README.md, "At a million suppliers").
     searching = bool(params.get("q", "").strip())
-    # Without a search, kept across requests until the registry changes (registry_cache.py).
-    total = total_of(rows, search=True) if searching else unsearched_total(user, params, rows)
-    columns = with_list_columns(rows)
     after, before = params.get("after"), params.get("before")
-    page = None
-    if searching and not total.exact and not (after or before):
-        # A common word: its first page is usually among the first rows of the list.
+    columns = with_list_columns(rows)
+    total: Total | None = None
+    page: KeysetPage | None = None
+    refused_sort: str | None = None
+    if searching and filter_form is None:
         without_words = params.copy()
         without_words.pop("q")
         unsearched = supplier_search(user=user, params=without_words)
-        page = first_page_of_many(columns, SORTS[ordering], unsearched=unsearched, size=PAGE_SIZE)
+        # A search of a large registry: sampled first; a common word's total is estimated.
+        total = sampled_total(rows, unsearched=unsearched)
+        if total is None:
+            total = total_of(rows, search=True)
+        if not total.exact:
+            # Many matches: a page is usually among the next rows of the list in its order.
+            page = _window(columns, ordering, unsearched, after, before)
+            if page is None and total.about and not (after or before) and ordering != RECENT:
+                # The matches sit together far down this order (a word most of them start
+                # with, in name order): sorting them all costs what their number costs. The
+                # most recently updated come first instead, and the page says so.
+                page = _window(columns, RECENT, unsearched, None, None)
+                if page is not None:
+                    refused_sort, sort, ordering = ordering, RECENT, RECENT
+                    params = params.copy()
+                    params["sort"] = RECENT
+    if total is None and searching:
+        total = total_of(rows, search=searching)
+    elif total is None:
+        # Without a search, kept across requests until the registry changes (registry_cache.py).
+        total = unsearched_total(user, params, rows)
     if page is None:
         # Keyset pages (drive/core/keyset.py): page 20,000 costs what page 1 costs.
         page = keyset_page(
@@ -168,16 +214,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "countries": registry_country_choices(user),
         "sectors": registry_sectors(user),
         "size_choices": SIZE_CHOICES,
-        "sort_choices": [
-            ("name", _("Name A–Z")),
-            ("-name", _("Name Z–A")),
-            ("country", _("Country")),
-            ("size", _("Size class")),
-            ("employees", _("Fewest employees")),
-            ("-employees", _("Most employees")),
-            ("-updated", _("Recently updated")),
-            ("updated", _("Least recently updated")),
-        ],
+        "sort_choices": list(SORT_CHOICES.items()),
+        "refused_sort": SORT_CHOICES.get(refused_sort) if refused_sort else None,
         "querystring_without_page": querystring_without(params, "page", "after", "before"),
         "export_querystring": querystring_without(params, "page", "after", "before", "format"),
         "can_create": can_create_supplier(user),
