@@ -142,8 +142,8 @@ def test_each_list_query_has_an_index_that_fits_it(alice, agency):
 
 
 def test_a_common_words_first_page_reads_a_window_of_the_sort_index(alice, agency):
-    """``window_page`` (drive/core/keyset.py): the first rows of the list in its order (an index), each
-    looked up by its key: never the whole registry searched and joined."""
+    """``window_page`` (drive/core/keyset.py): the first rows of the list in its order (an
+    index), each looked up by its key: never the whole registry searched and joined."""
     if connection.vendor != "postgresql":
         pytest.skip("query plans are checked in the PostgreSQL run of the suite")
     _seed(agency)
