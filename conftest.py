@@ -144,6 +144,20 @@ def client_of(client):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: figures kept across requests (the registry's
+    filter choices and totals, drive/suppliers/registry_cache.py) belong to one test's
+    database, and a later test may reuse its ids."""
+    from django.core.cache import caches
+
+    for alias in ("default", "local"):
+        caches[alias].clear()
+    yield
+    for alias in ("default", "local"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Every test starts in the default language: a test that switches to Chinese (a
     command, a page in zh-hans) must not leave the next test's messages translated."""

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "drive.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,7 +202,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire; active ones slide
+# Idle sessions expire; active ones slide: drive.core.middleware.SlidingSessionMiddleware
+# saves a signed-in session again when its expiry last moved more than
+# SESSION_REFRESH_SECONDS ago (a save on every request would write and commit per page).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60, minimum=0)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 3600, minimum=300)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 
@@ -370,6 +375,9 @@ else:
     raise ImproperlyConfigured(
         "CACHE_URL must be redis://host:port/db (rediss://, unix:// too) or locmem://."
     )
+# Per process, never shared: template fragments that depend only on the code and the
+# translations (base.html's navigation), so a restart after a release empties it.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 TASKS_BACKOFF_SECONDS = env_int("TASKS_BACKOFF_SECONDS", 30, minimum=0)
 # A background job with a visible status (import, feedback PDF) stamps its heartbeat this
 # often; one silent for JOB_STALE_AFTER_SECONDS is shown and recorded as failed

@@ -173,6 +173,32 @@ class SupplierListOut(serializers.Serializer):
     def get_sectors(self, supplier) -> list[int]:
         return sorted(s.code for s in supplier.sectors.all())
 
+    def to_representation(self, supplier) -> dict:
+        """The declared fields' values, read directly: DRF's field-by-field machinery was a
+        third of the list's time for a page of 50 (bench/request_profile.py). Subclasses
+        (SupplierOut) keep the generic path; a test checks that both give the same."""
+        if type(self) is not SupplierListOut:
+            return super().to_representation(supplier)
+        updated = supplier.updated_at
+        return {
+            "id": supplier.pk,
+            "legal_name": supplier.legal_name,
+            "local_name": supplier.local_name,
+            "registration_number": supplier.registration_number,
+            "ungm_vendor_number": supplier.ungm_vendor_number,
+            "country": supplier.country.code,
+            "city": supplier.city,
+            "size_class": supplier.size_class,
+            "employees": supplier.employees,
+            "women_owned": supplier.women_owned,
+            "sectors": self.get_sectors(supplier),
+            "buyer": supplier.buyer_id,
+            "organisation": supplier.organisation_id,
+            "updated_at": None
+            if updated is None
+            else self.fields["updated_at"].to_representation(updated),
+        }
+
 
 class SupplierOut(SupplierListOut):
     address = serializers.CharField(read_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -110,3 +111,33 @@ class OfferedLanguageMiddleware:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+# The session key holding when a signed-in session's expiry last moved (seconds since epoch).
+SESSION_REFRESHED_KEY = "_drive_refreshed"
+
+
+class SlidingSessionMiddleware:
+    """Idle sessions expire, active ones slide: a session with data is saved again (its
+    expiry moved to SESSION_COOKIE_AGE from now, its cookie renewed) when it was last moved
+    more than SESSION_REFRESH_SECONDS ago, not on every request (a write and a commit
+    per page). An idle session thus expires at most that many seconds *earlier* than with a
+    save per request, never later. Must come right after SessionMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        from django.conf import settings
+
+        now = int(time.time())
+        refreshed = session.get(SESSION_REFRESHED_KEY)
+        if session.is_empty():  # an unknown or expired session key: nothing to keep
+            return response
+        if not isinstance(refreshed, int) or now - refreshed >= settings.SESSION_REFRESH_SECONDS:
+            session[SESSION_REFRESHED_KEY] = now
+        return response

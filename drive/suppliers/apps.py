@@ -6,3 +6,7 @@ class SuppliersConfig(AppConfig):
     name = "drive.suppliers"
     label = "suppliers"
     verbose_name = _("Supplier registry")
+
+    def ready(self) -> None:
+        # The registry's kept figures follow its events (drive/suppliers/reactions.py).
+        from drive.suppliers import reactions  # noqa: F401

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import connection
 from django.db.models import (
@@ -22,9 +23,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext
+from django_countries.fields import Country
 
 from drive.core.filters import apply_filters
 from drive.core.keyset import bounded_count, matches_first
@@ -41,6 +43,10 @@ from drive.suppliers.models import (
     Supplier,
     SupplierSector,
 )
+from drive.suppliers.registry_cache import remembered
+
+if TYPE_CHECKING:
+    from drive.organisations.models import Organisation
 
 # Rows counted exactly for a total; beyond it a total is the planner's estimate ("about
 # 1,000,000") or a bound ("more than 1,000"). Counting a million rows on every view is what
@@ -241,15 +247,47 @@ SELECT country FROM found WHERE country IS NOT NULL
 """
 
 
-def registry_countries(user) -> list[str]:
-    """ISO codes of the countries present in the user's visible registry, for the filter."""
+def _buyer_of(user) -> Organisation | None:
+    """The buyer whose registry ``user`` sees (Supplier.objects.visible_to), else None."""
     organisation = getattr(user, "organisation", None)
-    if (
-        connection.vendor == "postgresql"
-        and organisation is not None
-        and organisation.is_buyer
-        and user.is_authenticated
-    ):
+    if organisation is not None and organisation.is_buyer and user.is_authenticated:
+        return organisation
+    return None
+
+
+def registry_countries(user) -> list[str]:
+    """ISO codes of the countries present in the user's visible registry, for the filter
+    (a buyer's kept across requests until its registry changes: registry_cache)."""
+    buyer = _buyer_of(user)
+    if buyer is None:
+        return _registry_countries(user)
+    return remembered("countries", (buyer.pk,), lambda: _registry_countries(user))
+
+
+class CountryChoice(NamedTuple):
+    code: str
+    name: str
+
+
+def registry_country_choices(user) -> list[CountryChoice]:
+    """The filter's countries, named in the current language and sorted by that name."""
+    buyer = _buyer_of(user)
+    language = translation.get_language()
+
+    def choices() -> list[CountryChoice]:
+        named = ((code, Country(code).name) for code in registry_countries(user))
+        return sorted(
+            (CountryChoice(code, str(name)) for code, name in named), key=lambda c: c.name
+        )
+
+    if buyer is None:
+        return choices()
+    return remembered("country_choices", (buyer.pk, language), choices)
+
+
+def _registry_countries(user) -> list[str]:
+    organisation = _buyer_of(user)
+    if connection.vendor == "postgresql" and organisation is not None:
         # A buyer's visible registry is its own (SupplierQuerySet.for_buyer).
         with connection.cursor() as cursor:
             cursor.execute(_COUNTRIES_OF_REGISTRY, [organisation.pk, organisation.pk])
@@ -262,9 +300,32 @@ def registry_countries(user) -> list[str]:
     )
 
 
-def registry_sectors(user) -> QuerySet[Sector]:
-    """Sectors that at least one visible supplier works in, for the filter: per sector, the
-    first of its supplier rows that is visible (a probe, not a pass over the registry)."""
+def registry_sectors(user) -> list[Sector]:
+    """Sectors that at least one visible supplier works in, for the filter, by code (a
+    buyer's kept across requests until its registry changes: registry_cache)."""
+    buyer = _buyer_of(user)
+    if buyer is None:
+        return list(_registry_sectors(user))
+    return remembered("sectors", (buyer.pk,), lambda: list(_registry_sectors(user)))
+
+
+def unsearched_total(user, params: Mapping[str, str], rows: QuerySet) -> Total:
+    """``total_of(rows)`` for a list without a text search: the figure of a buyer's
+    registry under the same filters is kept across requests until the registry changes.
+    The long-term-agreement filter is not kept: agreements change without a registry
+    event."""
+    buyer = _buyer_of(user)
+    if buyer is None or params.get("lta"):
+        return total_of(rows)
+    filters = tuple(
+        (key, params.get(key, "")) for key in SupplierFilter.base_filters if key != "sort"
+    )
+    return remembered("total", (buyer.pk, filters), lambda: total_of(rows))
+
+
+def _registry_sectors(user) -> QuerySet[Sector]:
+    """Per sector, the first of its supplier rows that is visible (a probe, not a pass
+    over the registry)."""
     visible = Supplier.objects.visible_to(user).filter(pk=OuterRef("supplier_id"))
     # The sector as a range of one value, and the order by (sector, supplier): only the
     # (sector, supplier) index gives that order, so each probe reads the sector's own entries

@@ -16,11 +16,12 @@ from django.db.models.functions import Lower
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_countries.fields import Country
+from django_countries import countries
 
 from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
@@ -43,7 +44,13 @@ from drive.suppliers.forms import (
     OwnProfileForm,
     SupplierForm,
 )
-from drive.suppliers.models import Certification, Contact, LongTermAgreement, Supplier
+from drive.suppliers.models import (
+    Certification,
+    Contact,
+    LongTermAgreement,
+    SizeClass,
+    Supplier,
+)
 from drive.suppliers.permissions import (
     can_create_supplier,
     can_edit_identifiers,
@@ -53,11 +60,12 @@ from drive.suppliers.permissions import (
 )
 from drive.suppliers.selectors import (
     Total,
-    registry_countries,
+    registry_country_choices,
     registry_sectors,
     sampled_total,
     supplier_search,
     total_of,
+    unsearched_total,
     visible_suppliers,
     with_list_columns,
 )
@@ -173,15 +181,24 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
                     refused_sort, sort, ordering = ordering, RECENT, RECENT
                     params = params.copy()
                     params["sort"] = RECENT
-    if total is None:
+    if total is None and searching:
         total = total_of(rows, search=searching)
+    elif total is None:
+        # Without a search, kept across requests until the registry changes (registry_cache.py).
+        total = unsearched_total(user, params, rows)
     if page is None:
         # Keyset pages (drive/core/keyset.py): page 20,000 costs what page 1 costs.
         page = keyset_page(
             columns, SORTS[ordering], after=after, before=before, size=PAGE_SIZE, search=searching
         )
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
-    countries = sorted((Country(code) for code in registry_countries(user)), key=lambda c: c.name)
+    # Each row's country named from the language's name table, once per row, not through
+    # django-countries' per-name translation look-ups.
+    # The same for the size class (get_size_class_display rebuilds its table on every call).
+    names, sizes = dict(countries), {value: str(label) for value, label in SizeClass.choices}
+    for supplier in page.rows:
+        supplier.country_name = names.get(supplier.country.code, supplier.country.code)
+        supplier.size_label = sizes.get(supplier.size_class, supplier.size_class)
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -194,7 +211,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "params": {key: params.get(key, "") for key in (*FILTER_KEYS, "sort")},
         "sort": sort,
         "headers": _sort_headers(params, sort),
-        "countries": countries,
+        "countries": registry_country_choices(user),
         "sectors": registry_sectors(user),
         "size_choices": SIZE_CHOICES,
         "sort_choices": list(SORT_CHOICES.items()),
@@ -202,6 +219,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "querystring_without_page": querystring_without(params, "page", "after", "before"),
         "export_querystring": querystring_without(params, "page", "after", "before", "format"),
         "can_create": can_create_supplier(user),
+        # The rows link to their profile: the URL reversed once (its pattern ends "<pk>/").
+        "supplier_url_prefix": reverse("suppliers:detail", args=[0]).removesuffix("0/"),
     }
     return render(request, "suppliers/supplier_list.html", context)
 

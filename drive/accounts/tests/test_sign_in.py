@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -107,7 +108,6 @@ def test_a_successful_sign_in_resets_the_failure_count(client, alice):
 
 def test_sessions_expire_after_the_configured_age(client_of, alice):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle time counts, activity extends
     client = client_of(alice)
     assert client.get(reverse("organisations:people")).status_code == 200
 
@@ -118,6 +118,29 @@ def test_sessions_expire_after_the_configured_age(client_of, alice):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_activity_extends_a_session_at_most_once_a_minute(client_of, alice, monkeypatch):
+    """Idle time counts, activity extends: a page viewed more than SESSION_REFRESH_SECONDS
+    after the session's expiry last moved moves it again; pages in between write nothing."""
+    assert settings.SESSION_REFRESH_SECONDS == 60
+    client = client_of(alice)
+    url = reverse("organisations:people")
+    assert client.get(url).status_code == 200
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    soon = timezone.now() + timedelta(hours=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get(url).status_code == 200
+    assert expiry() == soon  # within the minute: not written again
+
+    later = time.time() + 61
+    monkeypatch.setattr("drive.core.middleware.time.time", lambda: later)
+    assert client.get(url).status_code == 200
+    assert expiry() > timezone.now() + timedelta(hours=7, minutes=59)
 
 
 def test_signed_in_person_visiting_sign_in_goes_home(client_of, alice):

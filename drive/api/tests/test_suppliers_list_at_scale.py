@@ -114,3 +114,36 @@ def test_a_cursor_of_another_sort_or_a_forged_one_is_refused(alice, agency, api_
         response = client.get(URL, params)
         assert response.status_code == 400
         assert "cursor" in str(response.json())
+
+
+def test_a_page_costs_a_fixed_few_queries_with_a_token_or_a_session(
+    alice, agency, api_as, client_of, django_assert_num_queries
+):
+    for n in range(3):
+        _supplier(agency, n)
+    token, session = api_as(alice), client_of(alice)
+    token.get(URL), session.get(URL)
+    # The token with its owner, the page's rows, their sectors.
+    with django_assert_num_queries(3):
+        assert token.get(URL).status_code == 200
+    # The session, the person, their authenticator, their organisation, the rows, their
+    # sectors: no session write on every call.
+    with django_assert_num_queries(6):
+        assert session.get(URL).status_code == 200
+
+
+def test_a_listed_supplier_reads_as_its_declared_fields_say(agency, bright):
+    """SupplierListOut reads its fields directly for speed; it gives what DRF's generic
+    field-by-field path gives, for a full profile and for a bare one."""
+    from rest_framework import serializers
+
+    from drive.api.serializers import SupplierListOut
+    from drive.suppliers.models import Supplier
+
+    full = _supplier(agency, 1, local_name="明珠服装", employees=120, women_owned=True)
+    bare = SupplierFactory(buyer=agency, employees=None, city="", local_name="")
+    serializer = SupplierListOut()
+    for pk in (full.pk, bare.pk, bright.pk):
+        supplier = Supplier.objects.prefetch_related("sectors").get(pk=pk)
+        generic = serializers.Serializer.to_representation(serializer, supplier)
+        assert serializer.to_representation(supplier) == generic

@@ -139,8 +139,8 @@ def test_the_list_takes_the_same_few_queries_however_many_notices(
     client = client_of(bob)
     client.get(reverse("notifications:list"))  # warm the session
     # session, user, the two-factor check, the page of notices, the organisation (header),
-    # the unread count, and the session's save (savepoint, update, release)
-    with django_assert_num_queries(9):
+    # the unread count (the session's expiry moves at most once a minute, not on every page)
+    with django_assert_num_queries(6):
         response = client.get(reverse("notifications:list"))
     assert len(response.context["notifications"]) == min(size, 25)
 
