@@ -344,20 +344,8 @@ def score_compute_many(
     with transaction.atomic():
         pks, now = _store_batch(batch, method=method, by=by)
     return [
-        Score(
-            pk=pk,
-            assessment_id=assessment_id,
-            submission_number=number,
-            method=method,
-            overall=overall,
-            band=band,
-            band_capped=capped,
-            red_flags=red_flags,
-            created_at=now,
-        )
-        for pk, (assessment_id, number, overall, band, capped, red_flags) in zip(
-            pks, batch.scores, strict=True
-        )
+        _score_of(row, method=method, created_at=now, pk=pk)
+        for pk, row in zip(pks, batch.scores, strict=True)
     ]
 
 
@@ -487,6 +475,25 @@ SCORE_COLUMNS = (
 THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
 
 
+def _score_of(
+    row: tuple, *, method: ScoringMethod, created_at: datetime, pk: int | None = None
+) -> Score:
+    """A ``Score`` of a computed batch row ``(assessment_id, submission_number, overall,
+    band, band_capped, red_flags)``."""
+    assessment_id, number, overall, band, capped, red_flags = row
+    return Score(
+        pk=pk,
+        assessment_id=assessment_id,
+        submission_number=number,
+        method=method,
+        overall=overall,
+        band=band,
+        band_capped=capped,
+        red_flags=red_flags,
+        created_at=created_at,
+    )
+
+
 def _store_batch(
     batch: _Batch, *, method: ScoringMethod, by: User | None
 ) -> tuple[list[int], datetime]:
@@ -508,19 +515,7 @@ def _store_batch(
         )
     else:
         created = Score.objects.bulk_create(
-            [
-                Score(
-                    assessment_id=assessment_id,
-                    submission_number=number,
-                    method=method,
-                    overall=overall,
-                    band=band,
-                    band_capped=capped,
-                    red_flags=red_flags,
-                    created_at=now,
-                )
-                for assessment_id, number, overall, band, capped, red_flags in batch.scores
-            ],
+            [_score_of(row, method=method, created_at=now) for row in batch.scores],
             batch_size=1000,
         )
         pks = [score.pk for score in created]
