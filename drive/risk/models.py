@@ -274,3 +274,45 @@ class ProfileRisk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.sectors} {self.tier}"
+
+
+class CohortScore(models.Model):
+    """An enrolment's current score, as the risk figures use it: its band and whether it
+    counts a red flag (``Score.red_flags > 0``), stored (issue 14) so that a cohort of
+    10,000 enrolments is counted by a GROUP BY over this table instead of ranking every
+    score of the cohort on every view of the risk dashboard and the buyer home page.
+
+    Exact by construction (``drive.risk.cohort``): triggers on the scores table (migration
+    0004) mark the row ``dirty`` and raise its ``version`` in the very transaction that
+    inserts, updates or deletes a score of the enrolment's assessment, however it is
+    written (``COPY`` and bulk inserts included); ``method`` names the current scoring
+    method the row was computed under (a newly published method makes every row stale);
+    a reader recomputes stale rows before counting and stores a result only if the row's
+    version is still the one it read.
+    """
+
+    # No database constraint: the scores' trigger may add a row while the enrolment is being
+    # deleted; a row of a deleted enrolment is never read (cohorts are read from enrolments).
+    enrolment = models.OneToOneField(
+        "programmes.Enrolment",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="risk_score",
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    band = models.CharField(_("maturity band"), max_length=40, null=True)  # noqa: DJ001
+    red_flag = models.BooleanField(_("red flag"), default=False)
+    method_id_used = models.BigIntegerField(_("scoring method"), null=True)
+    dirty = models.BooleanField(default=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("stored current score")
+        verbose_name_plural = _("stored current scores")
+        indexes = [models.Index(fields=["programme", "dirty"], name="cohort_score_programme_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.band or '-'}"

@@ -14,14 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    F,
-    Q,
-    QuerySet,
-    Window,
-    prefetch_related_objects,
-)
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
@@ -30,6 +23,7 @@ from drive.programmes.cohort_copy import cohort_copy_refresh, sector_codes
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
+from drive.risk.cohort import cohort_scores_refresh, ranked_scores
 from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.risk.engine import (
     Context,
@@ -44,7 +38,7 @@ from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
 from drive.risk.stored import profile_risks, programme_overrides
 from drive.scoring.models import Score
-from drive.scoring.selectors import PREFERENCE, current_scores_of_suppliers, with_current_method
+from drive.scoring.selectors import current_scores_of_suppliers
 from drive.suppliers.models import Sector, Supplier
 
 
@@ -97,6 +91,9 @@ class Overview:
     # The engine's context (reference data of the cohort's countries) for the rows of a page
     # (:func:`risk_rows`); None: built for the page's countries alone.
     context: Context | None = None
+    # The counts came from the stored current scores (``drive.risk.cohort``), fresh: the
+    # red-flag table reads them too; False: both rank the scores live.
+    scores_stored: bool = False
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -224,22 +221,32 @@ def _counts(counter: Counter, with_pending: bool) -> list[tuple[str, str, int]]:
 def _ranked_scores(programme: Programme) -> QuerySet[Any]:
     """The scores of the programme's assessments, each ranked within its assessment by
     ``drive.scoring.selectors.PREFERENCE`` (``rank`` 1: the current score, the one
-    :func:`residual_many` uses through ``current_scores_of_suppliers``). A window over the
-    cohort's scores rather than a lookup per enrolment, so PostgreSQL hashes and sorts once.
-    """
-    return (
-        with_current_method(Score.objects.filter(assessment__enrolment__programme=programme))
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("assessment_id")], order_by=list(PREFERENCE)),
-            enrolment_ref=F("assessment__enrolment_id"),
-        )
-        .order_by()
+    :func:`residual_many` uses through ``current_scores_of_suppliers``): the live form of
+    the stored current scores (``drive.risk.cohort``), used while they cannot be fresh."""
+    return ranked_scores(Score.objects.filter(assessment__enrolment__programme=programme))
+
+
+def _cohort_groups_live(programme: Programme, active: QuerySet[Enrolment]) -> list[tuple]:
+    """:func:`cohort_groups`' rows from the cohort's scores ranked in one window (joined
+    with the enrolments in one statement)."""
+    cohort = active.order_by().values(
+        cohort_id=F("pk"),
+        cohort_country=F("supplier_country"),
+        cohort_sectors=F("supplier_sectors"),
     )
-
-
-def _current_scores(programme: Programme) -> QuerySet[Any]:
-    """Each enrolment's current score (rank 1 of :func:`_ranked_scores`)."""
-    return _ranked_scores(programme).filter(rank=1)
+    scores = _ranked_scores(programme).values("enrolment_ref", "band", "red_flags", "rank")
+    parts = [query.query.sql_with_params() for query in (cohort, scores)]
+    sql = f"""
+        WITH cohort AS ({parts[0][0]}), scores AS ({parts[1][0]})
+        SELECT cohort.cohort_country, cohort.cohort_sectors, scores.band,
+               scores.red_flags > 0, COUNT(*)
+        FROM cohort
+        LEFT JOIN scores ON scores.enrolment_ref = cohort.cohort_id AND scores.rank = 1
+        GROUP BY 1, 2, 3, 4
+    """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _sql, params in parts for param in params])
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -254,40 +261,31 @@ class CohortGroup:
     sector_keys: frozenset[str] = frozenset()  # the enrolments' ``supplier_sectors`` copies
 
 
-def cohort_groups(programme: Programme) -> list[CohortGroup]:
+def cohort_groups(programme: Programme) -> tuple[list[CohortGroup], bool]:
     """The programme's active enrolments grouped by country, sector set, current score band
     and red flag (``Score.red_flags > 0``), with how many share each: one GROUP BY query
-    whose result has as many rows as distinct risk profiles, whatever the cohort size.
+    whose result has as many rows as distinct risk profiles, whatever the cohort size; and
+    whether the stored current scores were used (True) or the scores ranked live.
 
-    The two parts are ORM querysets (the rules stay where they live: the current score is
-    scoring's PREFERENCE), joined in one statement: the enrolments with their copy of the
-    supplier's country and sector set (``drive.programmes.cohort_copy``: no supplier row is
-    read) and the cohort's scores ranked in one window, instead of lookups per enrolment.
+    Country and sector set are the enrolments' copy of their supplier's
+    (``drive.programmes.cohort_copy``: no supplier row is read); band and red flag are the
+    stored current scores (``drive.risk.cohort``: exact, refreshed first). While a row cannot
+    be refreshed (one of its scores is being written) the cohort's scores are ranked in one
+    window instead, as scoring's PREFERENCE ranks them.
     """
     cohort_copy_refresh(programme)
-    cohort = (
-        Enrolment.objects.filter(programme=programme)
-        .exclude(stage=Stage.WITHDRAWN)
-        .order_by()
-        .values(
-            cohort_id=F("pk"),
-            cohort_country=F("supplier_country"),
-            cohort_sectors=F("supplier_sectors"),
+    active = Enrolment.objects.filter(programme=programme).exclude(stage=Stage.WITHDRAWN)
+    stored = cohort_scores_refresh(programme)
+    if stored:
+        rows: list[tuple[Any, ...]] = list(
+            active.order_by()
+            .values_list(
+                "supplier_country", "supplier_sectors", "risk_score__band", "risk_score__red_flag"
+            )
+            .annotate(n=Count("pk"))
         )
-    )
-    scores = _ranked_scores(programme).values("enrolment_ref", "band", "red_flags", "rank")
-    parts = [query.query.sql_with_params() for query in (cohort, scores)]
-    sql = f"""
-        WITH cohort AS ({parts[0][0]}), scores AS ({parts[1][0]})
-        SELECT cohort.cohort_country, cohort.cohort_sectors, scores.band,
-               scores.red_flags > 0, COUNT(*)
-        FROM cohort
-        LEFT JOIN scores ON scores.enrolment_ref = cohort.cohort_id AND scores.rank = 1
-        GROUP BY 1, 2, 3, 4
-    """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for _sql, params in parts for param in params])
-        rows = cursor.fetchall()
+    else:
+        rows = _cohort_groups_live(programme, active)
     merged: Counter = Counter()
     keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
     parsed: dict[str | None, tuple[int, ...]] = {}
@@ -297,7 +295,7 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         profile = (str(country), parsed[codes])
         merged[(*profile, band, bool(flagged))] += n
         keys.setdefault(profile, set()).add(codes or "")
-    return [
+    groups = [
         CohortGroup(
             country=country,
             sectors=codes,
@@ -308,6 +306,7 @@ def cohort_groups(programme: Programme) -> list[CohortGroup]:
         )
         for (country, codes, band, flagged), n in merged.items()
     ]
+    return groups, stored
 
 
 def programme_risk_overview(
@@ -327,7 +326,7 @@ def programme_risk_overview(
     ``heat_map=False``: the counts alone (the buyer home page), no heat map.
     """
     model = model or risk_model_current()
-    groups = cohort_groups(programme)
+    groups, stored = cohort_groups(programme)
     profiles = {(g.country, g.sectors) for g in groups}
     codes = {code for _country, sectors in profiles for code in sectors}
     titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)} if heat_map else {}
@@ -399,6 +398,7 @@ def programme_risk_overview(
         dol_profiles=dol_profiles,
         overrides=overrides,
         context=context,
+        scores_stored=stored,
     )
 
 
@@ -420,10 +420,16 @@ def dashboard_enrolments(programme: Programme) -> QuerySet[Enrolment]:
 DASHBOARD_ORDER = ("sort_name", "supplier_id")
 
 
-def flagged_enrolments(programme: Programme) -> QuerySet[Enrolment]:
-    """Enrolments whose current score counts a red flag (``Score.red_flags > 0``)."""
-    flagged = _current_scores(programme).filter(red_flags__gt=0).values("enrolment_ref")
-    return dashboard_enrolments(programme).filter(pk__in=flagged)
+def flagged_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:
+    """Enrolments whose current score counts a red flag (``Score.red_flags > 0``): from the
+    stored current scores the overview has just refreshed (an index read), else ranked."""
+    if overview.scores_stored:
+        return dashboard_enrolments(programme).filter(risk_score__red_flag=True)
+    # The red-flag condition on the current scores, not among the ranked ones (a window
+    # query's WHERE applies before ranking).
+    current = _ranked_scores(programme).filter(rank=1).values("pk")
+    flagged = Score.objects.filter(pk__in=current, red_flags__gt=0)
+    return dashboard_enrolments(programme).filter(pk__in=flagged.values("assessment__enrolment_id"))
 
 
 def dol_enrolments(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:

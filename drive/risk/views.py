@@ -154,7 +154,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # PAGE_SIZE rows at a time, each row computed when it is shown.
     sources = {
         "rows": (overview.cohort_size, selectors.dashboard_enrolments(programme)),
-        "flagged": (overview.flagged_count, selectors.flagged_enrolments(programme)),
+        "flagged": (overview.flagged_count, selectors.flagged_enrolments(programme, overview)),
         "dol": (overview.dol_count, selectors.dol_enrolments(programme, overview)),
     }
     context: dict[str, Any] = {

@@ -15,7 +15,7 @@ from drive.assessments.models import Assessment
 from drive.assessments.testing import make_enrolment
 from drive.factories import SupplierFactory
 from drive.programmes.services import enrolment_withdraw
-from drive.risk.models import ProfileRisk, RiskModel
+from drive.risk.models import CohortScore, ProfileRisk, RiskModel
 from drive.risk.selectors import programme_risk_overview
 from drive.risk.services import (
     reference_data_load,
@@ -48,10 +48,12 @@ def _figures(programme):
 
 
 def _stored_then_fresh(programme):
-    """The figures read from the stored rows, then computed afresh (no stored row)."""
+    """The figures read from the stored rows (profiles and current scores), then computed
+    afresh (no stored row)."""
     assert ProfileRisk.objects.exists()  # the first read is from stored rows
     stored = _figures(programme)
     ProfileRisk.objects.all().delete()
+    CohortScore.objects.all().delete()
     return stored, _figures(programme)
 
 
