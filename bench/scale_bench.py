@@ -201,9 +201,11 @@ def seed(suppliers: int, enrolments: int) -> dict:
 
     from drive.assessments.models import Assessment, AssessmentStatus, Submission
     from drive.organisations.models import Organisation
+    from drive.programmes.cohort_copy import cohort_copy_refresh
     from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
     from drive.questionnaires.selectors import evidence_needed, question_applies, questions_of
     from drive.questionnaires.services import questionnaire_load_shipped
+    from drive.risk.cohort import cohort_scores_refresh_all
     from drive.scoring.rescoring import rescore_all
     from drive.scoring.selectors import method_current
     from drive.suppliers.models import (
@@ -376,6 +378,18 @@ def seed(suppliers: int, enrolments: int) -> dict:
     if failed:
         raise SystemExit(f"rescoring failed: {failed[0].error}")
     scored = sum(o.scored for o in outcomes)
+    # What the pages' first views would otherwise do, through the same services: the
+    # cohorts' copy of their suppliers (drive/programmes/cohort_copy.py) and each
+    # enrolment's stored current score (drive/risk/cohort.py); then the statistics, with
+    # the copy filled (read before, they make the planner expect every row to need it).
+    started = time.perf_counter()
+    for programme in Programme.objects.all():
+        cohort_copy_refresh(programme)
+    cohort_scores_refresh_all()
+    print(
+        f"stored the cohorts' copies and current scores in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(

@@ -3,14 +3,19 @@ a predicate (wrong role is 403), call the engine, a selector or a service, rende
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -138,6 +143,32 @@ def model_list(request: HttpRequest) -> HttpResponse:
 TABLES = (("rows", ""), ("flagged", "flags_"), ("dol", "dol_"))
 
 
+def _heat_map(overview: selectors.Overview) -> str:
+    """The heat map's HTML (``risk/_heat_map.html``), rendered once per distinct content and
+    language and kept in this process's cache: the key is a digest of everything the
+    fragment shows, so a hit is the very HTML a rendering would give (hundreds of cells
+    cost ~15 ms of template rendering on every view otherwise)."""
+    shown = [
+        get_language(),
+        overview.heat_columns,
+        [
+            (code, name, [(c.count, str(c.max_score), c.tier) for c in cells])
+            for code, name, cells in overview.heat_rows
+        ],
+    ]
+    digest = hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
+    key = f"risk.heat_map.{digest}"
+    local = caches["local"]
+    html = local.get(key)
+    if html is None:
+        html = render_to_string("risk/_heat_map.html", {"overview": overview})
+        local.set(key, html, timeout=HEAT_MAP_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
+HEAT_MAP_SECONDS = 3600
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -161,6 +192,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "programme": programme,
         "overview": overview,
         "can_override": can_override_risk(request.user, programme),
+        "heat_map": _heat_map(overview) if overview.cohort_size else "",
     }
     for name, prefix in TABLES:
         total, enrolments = sources[name]

@@ -207,3 +207,29 @@ def test_reactions_drop_rows_no_read_can_reach(
 def test_another_organisation_still_gets_404_on_the_dashboard(client_of, dave, cohort):
     response = client_of(dave).get(reverse("risk:dashboard", args=[cohort.pk]))
     assert response.status_code == 404
+
+
+def _heat_section(client, programme):
+    page = client.get(reverse("risk:dashboard", args=[programme.pk])).content.decode()
+    return page[page.index('id="heat-title"') : page.index('id="suppliers-title"')]
+
+
+def test_the_heat_map_kept_rendered_is_the_one_a_rendering_gives(client_of, alice, cohort):
+    from django.core.cache import caches
+
+    client = client_of(alice)
+    first = _heat_section(client, cohort)
+    assert _heat_section(client, cohort) == first  # from the cache
+    risk_override_add(
+        programme=cohort,
+        kind="country_value",
+        target="ituc_gri",
+        country="DK",
+        value=Decimal("5"),
+        reason="Strikes broken up this year",
+        by=alice,
+    )
+    changed = _heat_section(client, cohort)
+    assert changed != first
+    caches["local"].clear()
+    assert _heat_section(client, cohort) == changed  # rendered afresh: the same HTML
