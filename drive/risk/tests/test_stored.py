@@ -120,17 +120,22 @@ def test_a_new_model_version_is_computed_not_read_from_the_earlier_one(cohort, a
     assert _count(stored, "inherent", "critical") == 2  # China garments, Kenya agriculture
 
 
-def test_a_programme_override_applies_to_its_own_profiles(cohort, alice):
-    before = _figures(cohort)
+def _strikes_in_denmark(programme, by):
+    """The programme's override of Denmark's ITUC rating (its worst: 5)."""
     risk_override_add(
-        programme=cohort,
+        programme=programme,
         kind="country_value",
         target="ituc_gri",
         country="DK",
         value=Decimal("5"),
         reason="Strikes broken up this year",
-        by=alice,
+        by=by,
     )
+
+
+def test_a_programme_override_applies_to_its_own_profiles(cohort, alice):
+    before = _figures(cohort)
+    _strikes_in_denmark(cohort, alice)
     stored, fresh = _stored_then_fresh(cohort)
     assert stored == fresh and stored["heat"] != before["heat"]
     # Its rows are its own (a programme without overrides shares rows with others).
@@ -220,15 +225,7 @@ def test_the_heat_map_kept_rendered_is_the_one_a_rendering_gives(client_of, alic
     client = client_of(alice)
     first = _heat_section(client, cohort)
     assert _heat_section(client, cohort) == first  # from the cache
-    risk_override_add(
-        programme=cohort,
-        kind="country_value",
-        target="ituc_gri",
-        country="DK",
-        value=Decimal("5"),
-        reason="Strikes broken up this year",
-        by=alice,
-    )
+    _strikes_in_denmark(cohort, alice)
     changed = _heat_section(client, cohort)
     assert changed != first
     caches["local"].clear()
