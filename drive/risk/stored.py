@@ -21,8 +21,10 @@ and the computation uses those very overrides and reference data read after them
 change committed in between yields a row filed under a basis no later read can have (the
 generation only rises; overrides are only added). The other inputs of a page's figures —
 a supplier's country and sectors, each enrolment's stage and current score — are not
-stored here: they are read live by the cohort's GROUP BY (``selectors.cohort_groups``),
-which then looks each profile up in these rows.
+stored here: the cohort's GROUP BY (``selectors.cohort_groups``) reads them from the
+enrolments (their copy of the supplier's country and sectors, their stage) and from each
+enrolment's stored current score (``drive.risk.cohort``), then looks each profile up in
+these rows.
 
 Rows of a basis no longer in use are never read again; the reactions in ``reactions.py``
 delete them (reference data reloaded, a model version published, an override added) to keep
