@@ -59,6 +59,7 @@ from drive.suppliers.permissions import (
     can_view_registry,
 )
 from drive.suppliers.selectors import (
+    RECENT,
     Total,
     registry_country_choices,
     registry_sectors,
@@ -113,8 +114,6 @@ SORT_CHOICES = {
     "-updated": gettext_lazy("Recently updated"),
     "updated": gettext_lazy("Least recently updated"),
 }
-# The order a search with too many matches to sort in the chosen order is shown in.
-RECENT = "-updated"
 
 
 def _window(columns, ordering: str, unsearched, after, before) -> KeysetPage | None:
