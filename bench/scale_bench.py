@@ -457,6 +457,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("supplier list, search Latin, its next page", ids["search_next"]),
         ("supplier list, search 2 Chinese characters", "/suppliers/?q=%E6%98%8E%E7%8F%A0"),
         ("supplier list, search a rare term (a number)", "/suppliers/?q=654321"),
+        ("supplier list, search 2 Latin letters (rare)", "/suppliers/?q=qx"),
         (
             "supplier list, 2 Chinese characters + country + sort",
             "/suppliers/?q=%E6%98%8E%E7%8F%A0&country=CN&sort=-updated",
