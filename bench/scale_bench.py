@@ -592,9 +592,17 @@ def main() -> None:
         "throughput run",
     )
     parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="measure only the throughput (/healthz against the supplier list) on an already "
+        "seeded database (implies --reuse); prints it, writes no result file",
+    )
+    parser.add_argument(
         "--output", help="result file name in bench/results (default scale-<N>-<date>.md)"
     )
     args = parser.parse_args()
+    if args.throughput_only:
+        args.reuse = True
     name = args.database_url.rsplit("/", 1)[1]
 
     seeded = {}
@@ -617,8 +625,11 @@ def main() -> None:
     if args.seed_only:
         print(f"seeded: {seeded}; peak memory {peak_seed:,.0f} MiB")
         return
-    ids = ids_for_pages()
-    ids["search_next"] = next_link("/suppliers/?q=harmony")
+    if args.throughput_only:
+        ids: dict = {}
+    else:
+        ids = ids_for_pages()
+        ids["search_next"] = next_link("/suppliers/?q=harmony")
     cookie = session_cookie()
 
     port = _free_port()
@@ -659,7 +670,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         rows = []
-        for label, path in pages(ids):
+        for label, path in [] if args.throughput_only else pages(ids):
             if args.only and not any(part in label for part in args.only):
                 continue
             status, sql_seconds, queries = raw_sql(path)
@@ -683,11 +694,20 @@ def main() -> None:
             )
         health = listing = float("nan")
         if not args.only:
+            _get(f"{base}/suppliers/", cookie)  # warm both workers' caches
+            _get(f"{base}/suppliers/", cookie)
             health = throughput(f"{base}/healthz", cookie, args.seconds)
             listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if args.throughput_only:
+        print(
+            f"throughput, 4 clients, {args.seconds:.0f} s each: /healthz {health:,.1f} req/s, "
+            f"supplier list {listing:,.1f} req/s = {listing / health:.1%}; load average "
+            + " ".join(f"{load:.2f}" for load in os.getloadavg())
+        )
+        return
 
     out = io.StringIO()
     out.write(
