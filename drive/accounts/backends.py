@@ -23,7 +23,7 @@ from django.db.models import Expression
 
 SESSION_USER_BACKEND = "drive.accounts.backends.SessionUserBackend"
 
-# name → a function building the expression of that figure (``OuterRef("pk")`` is the user).
+# name → a function building the expression of that figure (a column of the user's query).
 _ANNOTATIONS: dict[str, Callable[[], Expression]] = {}
 
 
