@@ -531,6 +531,36 @@ def _get(url: str, cookie: str) -> float:
     return time.perf_counter() - started
 
 
+def start_server(
+    database_url: str, root: Path = ROOT, python: str = sys.executable
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn as production runs it on this machine (2 workers) on ``database_url``, from
+    the checkout ``root``; returns the process and its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DRIVE_ENV": "development",
+        "DEBUG": "0",
+        "DB_CONN_MAX_AGE": "60",
+        "EVENTS_SWEEP_SECONDS": "0",
+        "TASKS_BACKEND": "sync",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    command = [python, "-m", "gunicorn", "drive.wsgi:application", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=root, env=env), f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(base: str, cookie: str) -> None:
+    for _ in range(100):
+        try:
+            _get(f"{base}/healthz", cookie)
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def throughput(url: str, cookie: str, seconds: float, clients: int = 4) -> float:
     done = []
     stop = time.perf_counter() + seconds
@@ -632,43 +662,9 @@ def main() -> None:
         ids["search_next"] = next_link("/suppliers/?q=harmony")
     cookie = session_cookie()
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "DRIVE_ENV": "development",
-        "DEBUG": "0",
-        "DB_CONN_MAX_AGE": "60",
-        "EVENTS_SWEEP_SECONDS": "0",
-        "TASKS_BACKEND": "sync",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "drive.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "300",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(args.database_url)
     try:
-        for _ in range(100):
-            try:
-                _get(f"{base}/healthz", cookie)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base, cookie)
         rows = []
         for label, path in [] if args.throughput_only else pages(ids):
             if args.only and not any(part in label for part in args.only):

@@ -20,12 +20,17 @@ import os
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_bench import DEFAULT_URL, _free_port, _get, throughput  # noqa: E402
+from scale_bench import (  # noqa: E402
+    DEFAULT_URL,
+    _get,
+    start_server,
+    throughput,
+    wait_until_up,
+)
 
 COOKIE = (
     "import sys; sys.path.insert(0, 'bench'); from scale_bench import _django, session_cookie; "
@@ -35,23 +40,6 @@ COOKIE = (
 
 def _python(root: Path) -> str:
     return str(root / ".venv" / "bin" / "python")
-
-
-def _server(root: Path, url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DRIVE_ENV": "development",
-        "DEBUG": "0",
-        "DB_CONN_MAX_AGE": "60",
-        "EVENTS_SWEEP_SECONDS": "0",
-        "TASKS_BACKEND": "sync",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    command = [_python(root), "-m", "gunicorn", "drive.wsgi:application", "--workers", "2"]
-    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning"]
-    return subprocess.Popen(command, cwd=root, env=env), f"http://127.0.0.1:{port}"
 
 
 def main() -> None:
@@ -73,15 +61,10 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             ).stdout.split()[-1]
-            process, base = _server(root, args.database_url)
+            process, base = start_server(args.database_url, root, _python(root))
             servers[str(root)] = (process, base, cookie)
         for _process, base, cookie in servers.values():
-            for _ in range(100):
-                try:
-                    _get(f"{base}/healthz", cookie)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_up(base, cookie)
             for _ in range(4):  # warm both workers' caches
                 _get(f"{base}/suppliers/", cookie)
         requests = {(root, path): 0.0 for root in servers for path in ("/healthz", "/suppliers/")}
