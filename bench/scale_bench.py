@@ -543,6 +543,36 @@ def _get(url: str, cookie: str) -> float:
     return time.perf_counter() - started
 
 
+def start_server(
+    database_url: str, root: Path = ROOT, python: str = sys.executable
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn as production runs it on this machine (2 workers) on ``database_url``, from
+    the checkout ``root``; returns the process and its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DRIVE_ENV": "development",
+        "DEBUG": "0",
+        "DB_CONN_MAX_AGE": "60",
+        "EVENTS_SWEEP_SECONDS": "0",
+        "TASKS_BACKEND": "sync",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    command = [python, "-m", "gunicorn", "drive.wsgi:application", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=root, env=env), f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(base: str, cookie: str) -> None:
+    for _ in range(100):
+        try:
+            _get(f"{base}/healthz", cookie)
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def throughput(url: str, cookie: str, seconds: float, clients: int = 4) -> float:
     done = []
     stop = time.perf_counter() + seconds
@@ -604,9 +634,17 @@ def main() -> None:
         "throughput run",
     )
     parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="measure only the throughput (/healthz against the supplier list) on an already "
+        "seeded database (implies --reuse); prints it, writes no result file",
+    )
+    parser.add_argument(
         "--output", help="result file name in bench/results (default scale-<N>-<date>.md)"
     )
     args = parser.parse_args()
+    if args.throughput_only:
+        args.reuse = True
     name = args.database_url.rsplit("/", 1)[1]
 
     seeded = {}
@@ -629,49 +667,18 @@ def main() -> None:
     if args.seed_only:
         print(f"seeded: {seeded}; peak memory {peak_seed:,.0f} MiB")
         return
-    ids = ids_for_pages()
-    ids["search_next"] = next_link("/suppliers/?q=harmony")
+    if args.throughput_only:
+        ids: dict = {}
+    else:
+        ids = ids_for_pages()
+        ids["search_next"] = next_link("/suppliers/?q=harmony")
     cookie = session_cookie()
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "DRIVE_ENV": "development",
-        "DEBUG": "0",
-        "DB_CONN_MAX_AGE": "60",
-        "EVENTS_SWEEP_SECONDS": "0",
-        "TASKS_BACKEND": "sync",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "drive.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "300",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(args.database_url)
     try:
-        for _ in range(100):
-            try:
-                _get(f"{base}/healthz", cookie)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base, cookie)
         rows = []
-        for label, path in pages(ids):
+        for label, path in [] if args.throughput_only else pages(ids):
             if args.only and not any(part in label for part in args.only):
                 continue
             status, sql_seconds, queries = raw_sql(path)
@@ -695,11 +702,20 @@ def main() -> None:
             )
         health = listing = float("nan")
         if not args.only:
+            _get(f"{base}/suppliers/", cookie)  # warm both workers' caches
+            _get(f"{base}/suppliers/", cookie)
             health = throughput(f"{base}/healthz", cookie, args.seconds)
             listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if args.throughput_only:
+        print(
+            f"throughput, 4 clients, {args.seconds:.0f} s each: /healthz {health:,.1f} req/s, "
+            f"supplier list {listing:,.1f} req/s = {listing / health:.1%}; load average "
+            + " ".join(f"{load:.2f}" for load in os.getloadavg())
+        )
+        return
 
     out = io.StringIO()
     out.write(

@@ -126,9 +126,9 @@ def test_a_page_costs_a_fixed_few_queries_with_a_token_or_a_session(
     # The token with its owner, the page's rows, their sectors.
     with django_assert_num_queries(3):
         assert token.get(URL).status_code == 200
-    # The session, the person, their authenticator, their organisation, the rows, their
-    # sectors: no session write on every call.
-    with django_assert_num_queries(6):
+    # The session, the person (with their organisation), their authenticator, the rows,
+    # their sectors: no session write on every call.
+    with django_assert_num_queries(5):
         assert session.get(URL).status_code == 200
 
 
