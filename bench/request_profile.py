@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--user", default="manager@bench.example.org")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", help="also write the cProfile statistics to this file")
     args = parser.parse_args()
     _django(args.database_url)
 
@@ -74,6 +75,8 @@ def main() -> None:
         get()
     profile.disable()
     elapsed = (time.perf_counter() - started) / args.requests
+    if args.dump:
+        profile.dump_stats(args.dump)
     print(f"\n{elapsed * 1000:.1f} ms per request under cProfile ({args.requests} requests)")
     for key in ("cumulative", "tottime"):
         out = io.StringIO()

@@ -196,6 +196,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "drive.accounts.lockout.GrowingDelayBackend",
+    # Loads a session's user with its organisation and header figures in one query; it
+    # checks no password (drive/accounts/backends.py).
+    "drive.accounts.backends.SessionUserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from drive.accounts.backends import SESSION_USER_BACKEND
 from drive.accounts.client_ip import client_ip
 from drive.accounts.forms import (
     EmailAuthenticationForm,
@@ -64,8 +65,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
         user = form.get_user()
+        # ModelBackend checked the password; the session's user is then loaded with its
+        # organisation and header figures in one query (drive/accounts/backends.py).
+        user.backend = SESSION_USER_BACKEND
+        response = super().form_valid(form)
         audit_record(
             actor=user,
             action="account.signed_in",
@@ -160,7 +164,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=SESSION_USER_BACKEND)
             messages.success(
                 request,
                 _("Welcome to DRiVE, %(name)s. You are now a member of %(organisation)s.")

@@ -10,14 +10,29 @@ request); orderings end with a unique field so pages never skip or repeat rows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
-from drive.core.keyset import is_position, keyset_page
+from drive.core.keyset import KeysetPage, is_position, keyset_page, matches_first, window_page
 from drive.core.params import parse_id
+
+
+@dataclass(frozen=True)
+class SearchWalk:
+    """How a searched list is paged: ``unsearched`` (the list without its words) when the
+    search is estimated to match many rows of a large list, else None (its matches are found
+    through the search indexes and sorted); ``window`` rows of the order are walked; with a
+    ``refusal``, a first page the walk does not find is refused with it (400 on ``sort``)."""
+
+    unsearched: QuerySet | None
+    window: int
+    refusal: str | None = None
 
 
 class Cursor(CursorPagination):
@@ -92,10 +107,40 @@ class Keyset(Cursor):
             if direction not in ("n", "p") or not token or not is_position(token, ordering):
                 raise self._invalid_cursor()
             after, before = (token, None) if direction == "n" else (None, token)
-        self.keyset = keyset_page(
-            queryset, ordering, after=after, before=before, size=self.page_size
-        )
+        self.keyset = self._window(queryset, ordering, after, before, cursor=raw is not None)
+        if self.keyset is None:
+            with matches_first(self.search is not None):
+                self.keyset = keyset_page(
+                    queryset, ordering, after=after, before=before, size=self.page_size
+                )
         return self.keyset.rows
+
+    # A search the view set up with :meth:`walk`: on a large list and with many matches, the
+    # page is looked for among the next rows of the list's order (``window_page``) before all
+    # the matches are found and sorted. ``search`` is None for a list without words.
+    search: SearchWalk | None = None
+
+    def walk(self, search: SearchWalk) -> None:
+        self.search = search
+
+    def _window(self, queryset, ordering, after, before, *, cursor: bool) -> KeysetPage | None:
+        search = self.search
+        if search is None or search.unsearched is None:
+            return None
+        page = window_page(
+            queryset,
+            ordering,
+            unfiltered=search.unsearched,
+            after=after,
+            before=before,
+            size=self.page_size,
+            window=search.window,
+        )
+        if page is None and not cursor and search.refusal is not None:
+            # Sorting them all costs what their number costs: the caller is told how to ask
+            # instead of waiting (a first page only: later pages of a walk go on).
+            raise ValidationError({"sort": [search.refusal]})
+        return page
 
     def get_next_link(self):
         if not self.keyset.has_next:

@@ -35,10 +35,9 @@ from drive.accounts.services import invitation_create
 from drive.api import serializers as s
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.ocds import ocds_package
-from drive.api.pagination import Keyset
+from drive.api.pagination import Keyset, SearchWalk
 from drive.api.parsers import DepthLimitedJSONParser
 from drive.audit.selectors import events_for
-from drive.core.keyset import matches_first
 from drive.core.params import parse_id
 from drive.imports import services as import_services
 from drive.imports import tasks as import_tasks
@@ -54,7 +53,13 @@ from drive.suppliers.permissions import (
     can_invite_supplier,
     can_view_registry,
 )
-from drive.suppliers.selectors import supplier_search
+from drive.suppliers.selectors import (
+    RECENT,
+    SORT_LIMIT,
+    WALK_WINDOW,
+    sampled_total,
+    supplier_search,
+)
 from drive.suppliers.services import supplier_invite_admin
 
 ID = r"[0-9]{1,18}"
@@ -176,6 +181,11 @@ SUPPLIER_FILTERS = [
 @extend_schema_view(
     list=extend_schema(
         summary="Search the registry",
+        description="With words (``q``) estimated to match 20,000 suppliers or more of a "
+        "large registry, a first page the order asked for cannot give cheaply (the matches sit "
+        "together far down that order, as names starting with a common word sorted by name) "
+        "is refused with 400 on ``sort``, saying how to ask instead (another word, a filter, "
+        "or ``sort=-updated``).",
         parameters=SUPPLIER_FILTERS,
         responses=s.SupplierListOut(many=True),
     ),
@@ -218,14 +228,37 @@ class SupplierViewSet(ScopedViewSet):
         return SORTS[request.query_params.get("sort") or "name"]
 
     def list(self, request: Request) -> Response:
-        suppliers = supplier_search(user=request.user, params=request.query_params)
+        params = request.query_params
+        suppliers = supplier_search(user=request.user, params=params)
+        if params.get("q", "").strip():
+            self.paginator.walk(self._search_walk(suppliers, params))
         suppliers = suppliers.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.order_by("code"))
         )
-        # A search's matches are found through the search indexes, then sorted: never a walk
-        # of the whole registry's index looking for a rare word (drive/core/keyset.py).
-        with matches_first(bool(request.query_params.get("q", "").strip())):
-            return self.page(suppliers, s.SupplierListOut)
+        return self.page(suppliers, s.SupplierListOut)
+
+    def _search_walk(self, suppliers: QuerySet[Supplier], params) -> SearchWalk:
+        """A search's matches are found through the search indexes, then sorted: never a
+        walk of the whole registry's index looking for a rare word (drive/core/keyset.py).
+        A word estimated to match many rows of a large registry (``sampled_total``, as on
+        the web list) is looked for along the order's index instead; when its first page is
+        not among the next rows there (the matches sit together far down this order), the
+        order is refused unless it is the most recently updated first."""
+        without_words = params.copy()
+        without_words.pop("q")
+        unsearched = supplier_search(user=self.request.user, params=without_words)
+        total = sampled_total(suppliers, unsearched=unsearched)
+        if total is None:
+            return SearchWalk(unsearched=None, window=WALK_WINDOW)
+        sort = params.get("sort") or "name"
+        refusal = None
+        if sort != RECENT and total.about and total.n >= SORT_LIMIT:
+            refusal = _(
+                "Too many suppliers match these words (%(total)s) to list them in this order. "
+                "Add a word or a filter, or ask for sort=%(recent)s (the most recently updated "
+                "first)."
+            ) % {"total": total, "recent": RECENT}
+        return SearchWalk(unsearched=unsearched, window=WALK_WINDOW, refusal=refusal)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return with_etag(request, s.SupplierOut(self.get_object()).data)

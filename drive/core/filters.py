@@ -16,9 +16,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 
 from drive.core.errors import DomainError
+from drive.core.i18n import country_names
 from drive.core.params import parse_id
 
 
@@ -55,7 +55,7 @@ class CountryCodeField(forms.CharField):
 
     def clean(self, value: str) -> str:
         code = (super().clean(value) or "").strip().upper()
-        if code and code not in dict(countries):
+        if code and code not in country_names():
             raise forms.ValidationError(
                 gettext_lazy("%(code)s is not a country code; use two letters such as CN or VN."),
                 params={"code": value},

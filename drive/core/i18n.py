@@ -10,13 +10,17 @@
 - ``local_or_legal(legal, local)``: a company's name for the reader: its name in local
   script when the reader's language is written in that script (a Chinese name for readers
   of Chinese), else its legal name.
+- ``country_names()``: ISO code → country name in the active language, built once per
+  language and process (django-countries translates every name on each iteration).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from django.conf import settings
 from django.utils import translation
@@ -94,6 +98,22 @@ def offered_codes() -> set[str]:
 
 def is_offered(language: str | None) -> bool:
     return bool(language) and language in offered_codes()
+
+
+# --- Country names ----------------------------------------------------------------------
+
+
+@cache
+def _country_names(language: str | None) -> Mapping[str, str]:
+    from django_countries import countries
+
+    return MappingProxyType({code: str(name) for code, name in countries})
+
+
+def country_names() -> Mapping[str, str]:
+    """Every country DRiVE knows (ISO code → its name in the active language): the
+    table the country filter checks a code against and the lists name their rows from."""
+    return _country_names(translation.get_language())
 
 
 # --- Names in the reader's script -------------------------------------------------------

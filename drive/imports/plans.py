@@ -45,7 +45,7 @@ from drive.imports.models import DuplicateDecision, ImportJob, ImportStatus
 from drive.organisations.models import Organisation
 from drive.suppliers.models import Sector, SectorSynonym, Supplier
 
-VERSION = 1
+VERSION = 2  # 2: new contacts as engine.NewContact, not model instances
 QUIET_SECONDS = 300
 
 

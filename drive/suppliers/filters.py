@@ -4,6 +4,9 @@ sector that is not a number or a yes/no that is neither is refused, never ignore
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django.db import connection
 from django.db.models import (
@@ -83,11 +86,36 @@ def sorted_suppliers(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by(*SORTS[sort])
 
 
-def _where(queryset: QuerySet, alias: str, condition: str, param: str) -> QuerySet:
+def _where(queryset: QuerySet, alias: str, condition: str, *params: str) -> QuerySet:
     """``queryset`` filtered by an SQL ``condition`` of the search indexes' expressions (which
-    the ORM cannot write) with one bound parameter."""
-    expression = RawSQL(condition, [param], output_field=BooleanField())  # noqa: S611 - constant SQL
+    the ORM cannot write) with its bound parameters."""
+    expression = RawSQL(condition, params, output_field=BooleanField())  # noqa: S611 - constant SQL
     return queryset.alias(**{alias: expression}).filter(**{alias: True})
+
+
+# What may come before a word in a name: a two-letter term is looked for after one of these
+# or at the start of a column.
+WORD_SIGNS = " (-/.,&'\""
+SEARCHED = ("legal_name", "local_name", "registration_number", "ungm_vendor_number", "city")
+
+
+def _word_start_pattern(term: str) -> str:
+    """The POSIX regular expression of ``term`` at the start of the text or after one of
+    WORD_SIGNS (every character but letters and digits escaped: taken literally)."""
+    signs = "".join("\\" + sign for sign in WORD_SIGNS)
+    literal = "".join(c if c.isalnum() else "\\" + c for c in term)
+    return f"(^|[{signs}]){literal}"
+
+
+def _word_start(term: str) -> Q:
+    """A column of SEARCHED starting with ``term`` or holding it after one of WORD_SIGNS
+    (case-insensitive): the two-letter search where no trigram index serves it."""
+    condition = Q()
+    for column in SEARCHED:
+        condition |= Q(**{f"{column}__istartswith": term})
+        for sign in WORD_SIGNS:
+            condition |= Q(**{f"{column}__icontains": sign + term})
+    return condition
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -112,19 +140,39 @@ class SupplierFilter(django_filters.FilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         postgres = connection.vendor == "postgresql"
         for number, term in enumerate(value.split()):
-            if postgres and len(term) == 2:
-                # Too short for trigrams (two Chinese characters are a common search): the
-                # bigram index finds the candidates when the term goes beyond ASCII (it holds
-                # only such bigrams), the LIKEs recheck. A two-letter ASCII term reads the
-                # registry. Found in the names or the city, as the bigrams always were.
-                if not term.isascii():
+            if len(term) == 2 and term.isascii():
+                # Two Latin letters or digits (HK, 3M, LG) are looked for at the start of a
+                # word: inside words they are in most names. On PostgreSQL the trigram index
+                # serves it (the term with the space or sign before it, or at the text's start,
+                # is a trigram such as " HK"): a million suppliers are not read.
+                starts = [f"{connection.ops.prep_for_like_query(term)}%"] + [
+                    f"%{connection.ops.prep_for_like_query(sign + term)}%" for sign in WORD_SIGNS
+                ]
+                if postgres:
+                    # The LIKEs are what the index answers; the one regular expression before
+                    # them checks a row that is not a candidate of the index (a sample, a
+                    # window of the sort) 8 times faster than nine LIKEs would.
+                    likes = " OR ".join([f"{SEARCH_TEXT} LIKE upper(%s)"] * len(starts))
                     queryset = _where(
                         queryset,
-                        f"q_bigrams_{number}",
-                        f"drive_nonascii_bigrams({BIGRAM_NAMES})"
-                        " @> drive_nonascii_bigrams(upper(%s))",
-                        term,
+                        f"q_word_{number}",
+                        f"({SEARCH_TEXT} ~ upper(%s) AND ({likes}))",
+                        _word_start_pattern(term),
+                        *starts,
                     )
+                else:
+                    queryset = queryset.filter(_word_start(term))
+                continue
+            if postgres and len(term) == 2:
+                # Too short for trigrams (two Chinese characters are a common search): the
+                # bigram index finds the candidates (it holds only bigrams beyond ASCII), the
+                # LIKEs recheck. Found in the names or the city, as the bigrams always were.
+                queryset = _where(
+                    queryset,
+                    f"q_bigrams_{number}",
+                    f"drive_nonascii_bigrams({BIGRAM_NAMES}) @> drive_nonascii_bigrams(upper(%s))",
+                    term,
+                )
                 queryset = queryset.filter(
                     Q(legal_name__icontains=term)
                     | Q(local_name__icontains=term)
@@ -141,11 +189,7 @@ class SupplierFilter(django_filters.FilterSet):
                 )
                 continue
             queryset = queryset.filter(
-                Q(legal_name__icontains=term)
-                | Q(local_name__icontains=term)
-                | Q(registration_number__icontains=term)
-                | Q(ungm_vendor_number__icontains=term)
-                | Q(city__icontains=term)
+                reduce(or_, (Q(**{f"{column}__icontains": term}) for column in SEARCHED))
             )
         return queryset
 

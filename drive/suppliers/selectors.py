@@ -110,6 +110,13 @@ def total_of(queryset: QuerySet, *, search: bool = False, bound: int | None = No
 # Rows of the ordering's index a common word's page is looked for in (``window_page``):
 # about 20 ms of reading, enough when 1 name in 80 matches.
 WALK_WINDOW = 2_000
+# The order a search with too many matches to sort in the chosen order is shown in (web) or
+# the order such a search may still ask for (API).
+RECENT = "-updated"
+# Matches an API search still finds and sorts when a walk along the order asked for does not
+# find its page (about 125 ms of SQL for 18,000 at a million suppliers, bench/scale_bench.py);
+# from this many, that order is refused with what to ask instead.
+SORT_LIMIT = 20_000
 
 # A search of a list estimated at SAMPLE_FROM rows or more is first tried on a sample of
 # about SAMPLE_ROWS rows of the table; when it is estimated to match MANY_MATCHES rows or

@@ -21,12 +21,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_countries import countries
 
 from drive.accounts.models import Invitation
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
+from drive.core.i18n import country_names
 from drive.core.keyset import KeysetPage, keyset_page, window_page
 from drive.suppliers import selectors, services
 from drive.suppliers.filters import (
@@ -59,6 +59,7 @@ from drive.suppliers.permissions import (
     can_view_registry,
 )
 from drive.suppliers.selectors import (
+    RECENT,
     Total,
     registry_country_choices,
     registry_sectors,
@@ -113,8 +114,6 @@ SORT_CHOICES = {
     "-updated": gettext_lazy("Recently updated"),
     "updated": gettext_lazy("Least recently updated"),
 }
-# The order a search with too many matches to sort in the chosen order is shown in.
-RECENT = "-updated"
 
 
 def _window(columns, ordering: str, unsearched, after, before) -> KeysetPage | None:
@@ -192,13 +191,14 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
             columns, SORTS[ordering], after=after, before=before, size=PAGE_SIZE, search=searching
         )
     filtering = filter_form is not None or any(params.get(key) for key in FILTER_KEYS)
-    # Each row's country named from the language's name table, once per row, not through
-    # django-countries' per-name translation look-ups.
+    # Each row's country named from the language's name table (built once per language and
+    # process: drive/core/i18n.py), not through django-countries' per-name look-ups.
     # The same for the size class (get_size_class_display rebuilds its table on every call).
-    names, sizes = dict(countries), {value: str(label) for value, label in SizeClass.choices}
+    names, sizes = country_names(), {value: str(label) for value, label in SizeClass.choices}
     for supplier in page.rows:
         supplier.country_name = names.get(supplier.country.code, supplier.country.code)
         supplier.size_label = sizes.get(supplier.size_class, supplier.size_class)
+    sectors = registry_sectors(user)
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -212,7 +212,8 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": _sort_headers(params, sort),
         "countries": registry_country_choices(user),
-        "sectors": registry_sectors(user),
+        "sectors": sectors,
+        "sector_choices": [(sector.code, f"{sector.code} · {sector.title}") for sector in sectors],
         "size_choices": SIZE_CHOICES,
         "sort_choices": list(SORT_CHOICES.items()),
         "refused_sort": SORT_CHOICES.get(refused_sort) if refused_sort else None,

@@ -126,9 +126,9 @@ def test_a_page_costs_a_fixed_few_queries_with_a_token_or_a_session(
     # The token with its owner, the page's rows, their sectors.
     with django_assert_num_queries(3):
         assert token.get(URL).status_code == 200
-    # The session, the person, their authenticator, their organisation, the rows, their
-    # sectors: no session write on every call.
-    with django_assert_num_queries(6):
+    # The session, the person (with their organisation), their authenticator, the rows,
+    # their sectors: no session write on every call.
+    with django_assert_num_queries(5):
         assert session.get(URL).status_code == 200
 
 
@@ -147,3 +147,95 @@ def test_a_listed_supplier_reads_as_its_declared_fields_say(agency, bright):
         supplier = Supplier.objects.prefetch_related("sectors").get(pk=pk)
         generic = serializers.Serializer.to_representation(serializer, supplier)
         assert serializer.to_representation(supplier) == generic
+
+
+def _pages(client, params: dict) -> list[str]:
+    """Every name of a list read through its "next" links."""
+    names, url, query = [], URL, params
+    while url:
+        body = client.get(url, query).json()
+        names += [row["legal_name"] for row in body["results"]]
+        url, query = body["next"], None
+    return names
+
+
+def test_a_common_word_reads_the_same_walked_along_the_order_or_sorted(
+    alice, agency, api_as, monkeypatch
+):
+    """At scale a search estimated to match many suppliers is looked for among the next
+    rows of the order asked for (``window_page``), as on the web list; else its matches are
+    found and sorted. Walked or sorted, the pages give the same suppliers in the same order,
+    with messy names and every sort."""
+    from drive.api import views
+    from drive.suppliers.selectors import Total
+
+    names = ["Harmony Works", "HARMONY", "harmony  co.", "Lotus Harmony", "Ōsaka Harmony"]
+    for i in range(36):
+        SupplierFactory(
+            buyer=agency,
+            legal_name=f"{names[i % 5]} {i:02d}" if i % 3 else f"Lotus {i:02d}",
+            employees=i * 7 if i % 4 else None,
+            country=["CN", "VN", "KE"][i % 3],
+        )
+    client = api_as(alice)
+    for sort in ("name", "-name", "country", "-employees", "-updated"):
+        params = {"q": "harmony", "sort": sort, "page_size": 4}
+        sorted_matches = _pages(client, params)
+        # Estimated at many matches (as the sample says at a million suppliers).
+        monkeypatch.setattr(views, "sampled_total", lambda rows, **_: Total(24, exact=False))
+        monkeypatch.setattr(views, "WALK_WINDOW", 9)
+        walked = _pages(client, {**params, "sort": sort})
+        monkeypatch.undo()
+        assert len(sorted_matches) == len(set(sorted_matches)) == 24, sort
+        assert walked == sorted_matches, sort
+
+
+def test_a_word_too_common_to_sort_by_name_is_refused_with_what_to_ask_instead(
+    alice, agency, api_as, monkeypatch
+):
+    """When the matches of a common word sit together far down the order asked for (names
+    that start with it, sorted by name) at scale, the API says so (400 on ``sort``) and how
+    to ask instead, rather than sorting every match; the most recently updated first is
+    listed, and a word spread through the order is listed in the order asked for."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("sampling (TABLESAMPLE) and estimates are PostgreSQL's")
+    for i in range(240):
+        SupplierFactory(
+            buyer=agency, legal_name=f"Zulu Harmony {i:03d}" if i % 3 == 0 else f"Alpha {i:03d}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE suppliers_supplier")
+    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_FROM", 100)
+    monkeypatch.setattr("drive.suppliers.selectors.MANY_MATCHES", 50)
+    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_MIN", 100)
+    monkeypatch.setattr("drive.api.views.WALK_WINDOW", 30)
+    monkeypatch.setattr("drive.api.views.SORT_LIMIT", 50)
+    client = api_as(alice)
+    response = client.get(URL, {"q": "harmony", "page_size": 5})
+    assert response.status_code == 400
+    message = str(response.json())
+    assert "Too many suppliers match these words (about 80)" in message
+    assert "sort=-updated" in message
+    body = client.get(URL, {"q": "harmony", "sort": "-updated", "page_size": 5}).json()
+    assert [row["legal_name"] for row in body["results"]] == [
+        f"Zulu Harmony {i:03d}" for i in (237, 234, 231, 228, 225)
+    ]
+    following = client.get(body["next"]).json()
+    assert following["results"][0]["legal_name"] == "Zulu Harmony 222"
+    # Spread through the order (Z–A: they come first), listed as asked.
+    body = client.get(URL, {"q": "harmony", "sort": "-name", "page_size": 5}).json()
+    assert body["results"][0]["legal_name"] == "Zulu Harmony 237"
+    # Fewer matches than an exact sort can take: found and sorted, in the order asked for.
+    monkeypatch.setattr("drive.api.views.SORT_LIMIT", 100)
+    body = client.get(URL, {"q": "harmony", "page_size": 5}).json()
+    assert [row["legal_name"] for row in body["results"]] == [
+        f"Zulu Harmony {i:03d}" for i in (0, 3, 6, 9, 12)
+    ]
+    # A rarer word is found and sorted as ever.
+    SupplierFactory(buyer=agency, legal_name="Quokka Harmony Trading")
+    body = client.get(URL, {"q": "quokka"}).json()
+    assert [row["legal_name"] for row in body["results"]] == ["Quokka Harmony Trading"]

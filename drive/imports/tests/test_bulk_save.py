@@ -1,19 +1,23 @@
 """The set-based save (COPY on PostgreSQL, executemany on SQLite) on a large messy list:
 what the check promised is what lands in the registry, typed as the ORM reads it; the
 history of every supplier shows its import; a second run changes nothing; a failure in
-the middle of the writes leaves nothing. Runs on SQLite and in the PostgreSQL run."""
+the middle of the writes leaves nothing. Each way to the writes is tried: the apply checking
+the file again, and the apply writing the check's kept plan (plans.py: a quiet registry).
+Runs on SQLite and in the PostgreSQL run."""
 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from drive.audit.models import AuditEvent
 from drive.audit.templatetags.audit_tags import entry_for
 from drive.factories import SupplierFactory
-from drive.imports import engine
+from drive.imports import engine, plans
 from drive.imports.services import import_apply, import_create, import_validate
 from drive.suppliers.models import Contact, Supplier, SupplierSector
 from drive.suppliers.services import supplier_snapshot
@@ -139,17 +143,34 @@ def _registry(agency) -> list[tuple]:
     ]
 
 
-def _import(alice, path):
+def _import(alice, path, kept_plan=False):
+    """Check then apply ``path``; with ``kept_plan`` the registry is quiet (last changed
+    long before the check), so the apply writes the check's plan, else it checks again."""
+    if kept_plan:
+        Supplier.objects.filter(buyer=alice.organisation).update(
+            updated_at=timezone.now() - timedelta(seconds=plans.QUIET_SECONDS + 60)
+        )
     job = import_create(buyer=alice.organisation, file=upload_of(path), by=alice)
     job = import_validate(job=job, by=alice)
-    return job, import_apply(job=job, only_valid=True, by=alice)
+    planned: list[int] = []
+    real = engine.Planner.plan
+
+    def plan(self, batch, cleaned=None):
+        planned.append(len(batch))
+        return real(self, batch, cleaned)
+
+    with mock.patch.object(engine.Planner, "plan", plan):
+        applied = import_apply(job=job, only_valid=True, by=alice)
+    assert (planned == []) is kept_plan  # the way taken is the one asked for
+    return job, applied
 
 
-def test_a_large_messy_list_saves_what_the_check_reported(alice, agency, messy_file):
+@pytest.mark.parametrize("kept_plan", [False, True], ids=["checked-again", "kept-plan"])
+def test_a_large_messy_list_saves_what_the_check_reported(alice, agency, messy_file, kept_plan):
     path, invalid = messy_file
     # The registry's statistics are refreshed mid-import (PostgreSQL) after 500 new rows.
     with mock.patch.object(engine, "ANALYZE_AFTER", 500):
-        checked, job = _import(alice, path)
+        checked, job = _import(alice, path, kept_plan)
     assert job.status == "done"
     assert job.invalid == invalid
     codes = {e["code"] for e in job.errors}

@@ -14,7 +14,7 @@ from drive.programmes.services import enrolment_create_many
 from drive.programmes.testing import make_version
 from drive.suppliers.models import Contact, Supplier
 
-from .conftest import row, upload_of
+from .conftest import HEADER, row, upload_of
 
 
 def _import(alice, path, *, only_valid=False):
@@ -223,3 +223,42 @@ def test_a_supplier_renamed_by_an_import_moves_in_the_cohorts_name_order(
     assert job.updated == 1
     assert names() == ["Mulberry Silk Ltd", "Zhongshan Acme Textiles"]
     assert "VN" in cohort_countries(programme)
+
+
+def test_identifiers_and_names_with_array_syntax_characters_match_their_suppliers(
+    alice, agency, write_csv
+):
+    """The batch lookups send their keys as one array (PostgreSQL ``= ANY``): numbers and
+    names holding braces, quotes, commas, backslashes or the word NULL, as exported from
+    other systems, still find their own suppliers, and a second import changes nothing."""
+    awkward = ["{A,B}", "NULL", 'R"7"', "O'BRIEN\\1", "X,Y", "(1)"]
+    rows = [
+        row(
+            legal_name=f"Awkward {value} Trading",
+            ungm_vendor_number=f"U{value}" if i % 2 else "",
+            registration_number=value,
+            contact_email=f"a{i}@awkward.example",
+        )
+        for i, value in enumerate(awkward)
+    ]
+    # And suppliers without numbers, matched on their names alone.
+    rows += [
+        row(
+            legal_name=name,
+            ungm_vendor_number="",
+            registration_number="",
+            contact_email=f"n{i}@awkward.example",
+        )
+        for i, name in enumerate(["NULL Industries", '{Brace} "Quoted" Co', "Back\\slash Ltd"])
+    ]
+    first = _import(alice, write_csv(rows))
+    assert (first.status, first.created, first.invalid) == ("done", 9, 0)
+    stored = Supplier.objects.filter(buyer=agency)
+    numbers = stored.exclude(registration_number="").values_list("registration_number", flat=True)
+    assert sorted(numbers) == sorted(awkward)
+    moved = [row(**{**dict(zip(HEADER, r, strict=True)), "city": "Ningbo"}) for r in rows]
+    again = _import(alice, write_csv(moved, name="again.csv"))
+    assert (again.status, again.created, again.updated) == ("done", 0, 9)
+    assert stored.count() == 9 and set(stored.values_list("city", flat=True)) == {"Ningbo"}
+    unchanged = _import(alice, write_csv(moved, name="third.csv"))
+    assert (unchanged.created, unchanged.updated, unchanged.unchanged) == (0, 0, 9)

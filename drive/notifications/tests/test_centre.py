@@ -45,6 +45,25 @@ def test_every_page_header_shows_the_unread_count_with_one_query(client_of, bob,
         assert len(counts) == 1, url
 
 
+def test_the_header_count_read_with_the_person_equals_a_fresh_count(client_of, bob, carol):
+    # Messy: read and unread, another person's, one deleted, one read after the first page.
+    mine = make(bob, 6)
+    make(carol, 4)
+    Notification.objects.filter(pk__in=[mine[0].pk, mine[1].pk]).update(read_at="2026-01-01T00:00Z")
+    mine[2].delete()
+    client = client_of(bob)
+    assert client.get(reverse("assessments:mine")).context["unread_notifications"] == 3
+    Notification.objects.filter(pk=mine[3].pk).update(read_at="2026-01-02T00:00Z")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assessments:mine"))
+
+    fresh = Notification.objects.filter(recipient=bob, read_at__isnull=True).count()
+    assert response.context["unread_notifications"] == fresh == 2
+    # Counted in the query that reads the person: no query of its own.
+    assert all('FROM "accounts_user"' in sql for sql in notification_queries(queries))
+
+
 def test_no_badge_without_unread_notices(client_of, bob):
     make(bob, 1)
     Notification.objects.update(read_at="2026-01-01T00:00Z")
@@ -138,9 +157,9 @@ def test_the_list_takes_the_same_few_queries_however_many_notices(
     make(bob, size)
     client = client_of(bob)
     client.get(reverse("notifications:list"))  # warm the session
-    # session, user, the two-factor check, the page of notices, the organisation (header),
-    # the unread count (the session's expiry moves at most once a minute, not on every page)
-    with django_assert_num_queries(6):
+    # session, user (with the organisation and the header's unread count), the two-factor
+    # check, the page of notices (the session's expiry moves at most once a minute)
+    with django_assert_num_queries(4):
         response = client.get(reverse("notifications:list"))
     assert len(response.context["notifications"]) == min(size, 25)
 

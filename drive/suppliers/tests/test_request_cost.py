@@ -24,9 +24,9 @@ def test_the_default_page_reads_the_registry_once_then_only_the_page(
     client = client_of(alice)
     _registry_with(agency, 30)
     client.get(URL)  # the first view reads the filter's choices and the total, and keeps them
-    # The session, the person, their authenticator, their organisation, the page's rows,
-    # the rows' sectors, the header's unread count.
-    with django_assert_num_queries(7):
+    # The session, the person (with their organisation and the header's unread count), their
+    # authenticator, the page's rows, the rows' sectors.
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert len(response.context["suppliers"]) == 25
     assert "30 suppliers" in response.content.decode()
@@ -87,14 +87,25 @@ def test_the_filter_names_countries_in_the_reader_language(client_of, alice, bri
     assert [c.name for c in client.get(URL).context["countries"]] == ["中国"]
 
 
-def test_a_supplier_profile_costs_nineteen_queries(
+def test_the_rows_name_their_country_in_the_reader_language(client_of, alice, bright):
+    client = client_of(alice)
+    assert [s.country_name for s in client.get(URL).context["suppliers"]] == ["China"]
+    alice.language = "zh-hans"
+    alice.save(update_fields=["language"])
+    assert [s.country_name for s in client.get(URL).context["suppliers"]] == ["中国"]
+    alice.language = "en"
+    alice.save(update_fields=["language"])
+    assert [s.country_name for s in client.get(URL).context["suppliers"]] == ["China"]
+
+
+def test_a_supplier_profile_costs_seventeen_queries(
     client_of, alice, bright, django_assert_num_queries
 ):
     client = client_of(alice)
     url = reverse("suppliers:detail", args=[bright.pk])
     client.get(url)
-    # The person's six (session, person, authenticator, organisation, unread count; no
-    # session write), the profile and its items, the risk panel's reference data (5), the
-    # current score, open inspection findings and the recent history.
-    with django_assert_num_queries(19):
+    # The person's three (session, person with their organisation and unread count,
+    # authenticator; no session write), the profile and its items, the risk panel's
+    # reference data (5), the current score, open inspection findings and the recent history.
+    with django_assert_num_queries(17):
         assert client.get(url).status_code == 200

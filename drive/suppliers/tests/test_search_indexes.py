@@ -1,7 +1,8 @@
 """At a million suppliers a search must not read the whole registry: on PostgreSQL each list
 query has an index path (one trigram index over the five searched columns for words of three
 or more characters, bigrams beyond ASCII for two-character terms such as 深圳, b-tree for
-the sorts; a two-letter ASCII term reads the registry). On a test-sized table a sequential
+the sorts; a two-letter Latin term, looked for at the start of a word, through the trigrams
+such as " HK"). On a test-sized table a sequential
 scan is the cheaper plan, so the test forbids it (``enable_seqscan = off``) and checks that
 the plan then uses the index that fits the query; at a million suppliers the planner picks
 it by itself (``bench/scale_bench.py``)."""
@@ -30,6 +31,8 @@ SEARCHES = {
     "R000012": "supplier_search_trgm",
     "明珠": "supplier_names_nonascii_bigram",
     "纺织": "supplier_names_nonascii_bigram",
+    "HK": "supplier_search_trgm",
+    "3m": "supplier_search_trgm",
 }
 # Every sort of the list (filters.SORTS) → the index it is read in order from.
 SORT_INDEXES = {
@@ -188,7 +191,8 @@ def test_two_character_chinese_search_finds_names_in_either_column(alice, agency
 
 def test_a_search_finds_a_term_in_any_column_but_never_across_two(alice, agency):
     """The trigram index holds the five columns joined by spaces; a term is never found
-    across the join (nor a two-letter term in the numbers, as the bigrams never did)."""
+    across the join (nor two characters beyond ASCII in the numbers, as the bigrams never
+    did)."""
     pearl = SupplierFactory(
         buyer=agency,
         legal_name="Pearl Textiles",
@@ -215,3 +219,46 @@ def test_a_search_finds_a_term_in_any_column_but_never_across_two(alice, agency)
         assert found(term) == [pearl.legal_name], term
     for term in ["TextilesNingbo", "textiles%E6%98%8E", "ningboR0042", "%25", "_", "pearl+xiamen"]:
         assert found(term) == [], term
+
+
+def test_two_latin_letters_are_found_at_the_start_of_a_word(alice, agency):
+    """HK, 3M, LG: two Latin letters or digits are looked for at the start of a word of any
+    searched column (after a space, bracket, hyphen, slash, stop, comma, ampersand or
+    quote), in any case; inside a word they would be in most names. The same on SQLite and
+    PostgreSQL (where the trigram index finds them)."""
+    names = {
+        "HK Trading": {},
+        "Acme (hk) Ltd": {},
+        "Shenzhen-HK Electronics": {},
+        "Pearl/HK Metals": {},
+        "O'Hk Foods": {},
+        "Thkx Works": {},  # inside a word: not found
+        "Pearl Textiles": {"city": "Hkong"},  # a word of the city starting with it
+        "River Works": {"registration_number": "HK-0042"},
+        "Delta Works": {"registration_number": "R0HK42"},  # inside: not found
+    }
+    for name, fields in names.items():
+        SupplierFactory(buyer=agency, legal_name=name, **{"local_name": "", "city": "", **fields})
+    SupplierFactory(buyer=agency, legal_name="3M China", local_name="", city="")
+
+    def found(q: str) -> list[str]:
+        return sorted(s.legal_name for s in supplier_search(user=alice, params=QueryDict(q)))
+
+    expected = sorted(
+        [
+            "Acme (hk) Ltd",
+            "HK Trading",
+            "O'Hk Foods",
+            "Pearl Textiles",
+            "Pearl/HK Metals",
+            "River Works",
+            "Shenzhen-HK Electronics",
+        ]
+    )
+    assert found("q=hk") == found("q=HK") == expected
+    assert found("q=3m") == ["3M China"]
+    assert found("q=hk+trading") == ["HK Trading"]
+    assert found("q=%25k") == found("q=_k") == []  # LIKE's signs are plain characters
+    # A regular expression's signs too: "(h" is a bracket, then h, after a space.
+    assert found("q=(h") == ["Acme (hk) Ltd"]
+    assert found("q=.*") == found("q=[a") == []

@@ -56,6 +56,25 @@ def test_search_and_filters(client_of, alice, agency, bright, cedar):
     assert [s.code for s in response.context["sectors"]] == [53]
 
 
+def test_the_filter_shows_the_chosen_values_selected_and_names_escaped(
+    client_of, alice, agency, bright
+):
+    sector = Sector.objects.get(code=53)
+    SupplierSector.objects.create(supplier=bright, sector=sector)
+    Sector.objects.filter(code=53).update(title_en="Weaving <& dyeing>")
+    response = client_of(alice).get(
+        URL, {"country": "CN", "sector": "53", "size": "sme", "sort": "-employees"}
+    )
+
+    html = response.content.decode()
+    assert '<option value="CN" selected>China</option>' in html
+    assert '<option value="53" selected>53 · Weaving &lt;&amp; dyeing&gt;</option>' in html
+    assert '<option value="sme" selected>' in html
+    assert '<option value="-employees" selected>Most employees</option>' in html
+    assert '<option value="name">Name A–Z</option>' in html  # not chosen: not selected
+    assert html.count(" selected>") == 4 + 1  # and the language menu's current language
+
+
 def test_column_headers_sort_and_keep_filters(client_of, alice, agency):
     SupplierFactory(buyer=agency, legal_name="Alpha", employees=300, size_class="large")
     SupplierFactory(buyer=agency, legal_name="Beta", employees=5, size_class="micro")
