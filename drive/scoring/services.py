@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,27 +383,27 @@ def _compute_batch(
     instances) and score the latest submission of each one not yet scored with
     ``method``; nothing is written."""
     batch = _Batch([], [], [], [])
-    latest = dict(
-        Submission.objects.filter(assessment_id__in=ids)
-        .values("assessment_id")
-        .annotate(number=Max("number"))
-        .values_list("assessment_id", "number")
+    # The latest submission of each, unless already scored with ``method``: one query.
+    latest = (
+        Submission.objects.filter(assessment_id=OuterRef("assessment_id"))
+        .order_by("-number")
+        .values("number")[:1]
     )
-    done = set(
-        Score.objects.filter(assessment_id__in=ids, method=method).values_list(
-            "assessment_id", "submission_number"
-        )
+    scored = Score.objects.filter(
+        assessment_id=OuterRef("assessment_id"),
+        submission_number=OuterRef("number"),
+        method=method,
     )
-    wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
-    if not wanted:
-        return batch
     submissions = {
         pk: (number, answers, documents)
         for pk, number, answers, documents in Submission.objects.filter(
-            assessment_id__in=list(wanted), number__in=set(wanted.values())
-        ).values_list("assessment_id", "number", "answers", "documents")
-        if wanted[pk] == number
+            assessment_id__in=ids, number=Subquery(latest)
+        )
+        .exclude(Exists(scored))
+        .values_list("assessment_id", "number", "answers", "documents")
     }
+    if not submissions:
+        return batch
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = list(
@@ -444,7 +444,7 @@ def _compute_batch(
         )
         batch.buyers.append(buyer_id)
         batch.question_texts.append(result.rows_json)
-        batch.theme_texts.append(bulk.json_text(_theme_figures(result.themes, version.theme_ids)))
+        batch.theme_texts.append(result.themes_json)
     return batch
 
 
