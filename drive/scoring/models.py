@@ -70,7 +70,11 @@ class ScoringMethod(models.Model):
 class Score(models.Model):
     """The score of one submission of an assessment under one method version."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: the unique constraint's index (assessment, submission, method)
+    # serves every lookup by assessment, and rescoring writes one index less per score.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     submission_number = models.PositiveIntegerField()
     method = models.ForeignKey(ScoringMethod, on_delete=models.PROTECT, related_name="scores")
     overall = models.DecimalField(_("overall score"), max_digits=5, decimal_places=2)
