@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,31 +379,31 @@ class _Batch:
 def _compute_batch(
     ids: list[int], method: ScoringMethod, compiled: dict[int, CompiledVersion]
 ) -> _Batch:
-    """Read what scoring ``ids`` needs (about seven queries, tuples rather than model
+    """Read what scoring ``ids`` needs (seven queries, tuples rather than model
     instances) and score the latest submission of each one not yet scored with
     ``method``; nothing is written."""
     batch = _Batch([], [], [], [])
-    # The latest submission of each, unless already scored with ``method``: one query.
-    latest = (
-        Submission.objects.filter(assessment_id=OuterRef("assessment_id"))
-        .order_by("-number")
-        .values("number")[:1]
+    latest = dict(
+        Submission.objects.filter(assessment_id__in=ids)
+        .values("assessment_id")
+        .annotate(number=Max("number"))
+        .values_list("assessment_id", "number")
     )
-    scored = Score.objects.filter(
-        assessment_id=OuterRef("assessment_id"),
-        submission_number=OuterRef("number"),
-        method=method,
+    done = set(
+        Score.objects.filter(assessment_id__in=ids, method=method).values_list(
+            "assessment_id", "submission_number"
+        )
     )
+    wanted = {pk: number for pk, number in latest.items() if (pk, number) not in done}
+    if not wanted:
+        return batch
     submissions = {
         pk: (number, answers, documents)
         for pk, number, answers, documents in Submission.objects.filter(
-            assessment_id__in=ids, number=Subquery(latest)
-        )
-        .exclude(Exists(scored))
-        .values_list("assessment_id", "number", "answers", "documents")
+            assessment_id__in=list(wanted), number__in=set(wanted.values())
+        ).values_list("assessment_id", "number", "answers", "documents")
+        if wanted[pk] == number
     }
-    if not submissions:
-        return batch
     overrides = _overrides(submissions)
     corrections = _corrections(submissions)
     rows = list(
