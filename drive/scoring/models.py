@@ -1,4 +1,4 @@
-"""Scores as glass boxes: every overall score keeps its theme rows, its question results and
+"""Scores as glass boxes: every overall score keeps its theme figures, its question results and
 the scoring method version that produced it (STYLE.md §18)."""
 
 from __future__ import annotations
