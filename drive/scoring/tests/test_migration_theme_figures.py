@@ -7,23 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from drive.scoring.models import Score, ScoreOverride, ScoreQuestions
 from drive.scoring.selectors import explanation_for, method_current
 from drive.scoring.services import score_compute, scoring_method_publish
-from drive.scoring.testing import GOOD_ANSWERS, make_scored_assessment, submit
+from drive.scoring.testing import GOOD_ANSWERS, make_scored_assessment, migrate_to, submit
 
 BEFORE = [("scoring", "0004_compact_question_scores")]
-
-
-def _migrate(targets=None):
-    """Migrate to ``targets`` (default: the latest migrations, as the suite runs)."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _shown(score: Score) -> list[tuple]:
@@ -67,7 +57,7 @@ def test_theme_figures_survive_the_migration_both_ways(bright, cedar, version):
     assert shown[scores[1].pk][1][4] is None  # environment: no points apply
     assert shown[scores[1].pk][0][1] == Decimal("2.25")
     try:
-        old = _migrate(BEFORE).get_model("scoring", "ThemeScore")
+        old = migrate_to(BEFORE).get_model("scoring", "ThemeScore")
         rows = old.objects.filter(score_id=scores[1].pk).order_by("theme__order")
         assert [(r.theme.code, r.weight, r.earned, r.possible, r.value) for r in rows] == shown[
             scores[1].pk
@@ -79,7 +69,7 @@ def test_theme_figures_survive_the_migration_both_ways(bright, cedar, version):
             "DELETE FROM scoring_scorequestions WHERE score_id = %s", [scores[0].pk]
         )
     finally:
-        _migrate()
+        migrate_to()
     for pk, before in shown.items():
         assert _shown(Score.objects.get(pk=pk)) == before
     assert ScoreQuestions.objects.get(score_id=scores[0].pk).rows == []
