@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from drive.scoring.models import Score, ScoreOverride, ScoreQuestions
-from drive.scoring.selectors import explanation_for, method_current
+from drive.scoring.selectors import explanation_for
 from drive.scoring.services import score_compute, scoring_method_publish
 from drive.scoring.testing import GOOD_ANSWERS, make_scored_assessment, migrate_to, submit
 
@@ -39,18 +39,14 @@ def test_theme_figures_survive_the_migration_both_ways(bright, cedar, version):
         points=Decimal("2.5"),
         note="Half the records were missing; 2.5 points.",
     )
-    current = method_current()
+    plain = scoring_method_publish(code="migration-test", name="Migration test", config={})
     lenient = scoring_method_publish(
-        code=current.code,
-        name=current.name,
-        config={
-            **current.config,
-            "unanswered_optional": "exclude",
-            "theme_weights": {"labour": 2.25},
-        },
+        code="migration-test",
+        name="Migration test",
+        config={"unanswered_optional": "exclude", "theme_weights": {"labour": 2.25}},
     )
     scores = [
-        score_compute(assessment=flagged),
+        score_compute(assessment=flagged, method=plain),
         score_compute(assessment=appealed, method=lenient),
     ]
     shown = {s.pk: _shown(s) for s in scores}
