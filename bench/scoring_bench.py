@@ -19,12 +19,14 @@ on SQLite (a fresh file) and on PostgreSQL (database created and dropped) measur
 - ``compute``: :func:`drive.scoring.services.score_compute` one assessment at a time
   (what the submit task runs) on a sample, with a newly published method version.
 
-Each prints assessments/s, the CPU time the Python processes spent per assessment (less
-sensitive to a busy machine than the rate; the database server's share is not in it), the
-load average when it ended, and the peak memory (resident set) of the process and of its
-worker processes. Setup (suppliers, enrolments,
-submissions) is not timed. The result is checked: every assessment has exactly one score
-of each version.
+Each prints assessments/s, the CPU time the Python processes spent per assessment and, for
+``score`` and ``rescore`` on PostgreSQL running on this machine, the CPU time of the
+PostgreSQL server processes that served the workers (read from ``/proc``; background
+writers not included): both are less sensitive to a busy machine than the rate, and their
+sum bounds the rate two quiet cores could reach. Then the load average when it ended, and
+the peak memory (resident set) of the process and of its worker processes. Setup
+(suppliers, enrolments, submissions) is not timed. The result is checked: every assessment
+has exactly one score of each version.
 """
 
 from __future__ import annotations
@@ -76,6 +78,40 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _server_cpu_seconds(connection) -> float | None:
+    """CPU time so far of the PostgreSQL server process of ``connection`` (None when the
+    server is not on this machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure_server_cpu(record: Path) -> None:
+    """Append to ``record`` the server CPU each rescoring range takes, in whichever
+    process (worker) scores it."""
+    from django.db import connection
+
+    from drive.scoring import rescoring
+
+    scored = rescoring.rescore_range
+
+    def measured(**kwargs):
+        before = _server_cpu_seconds(connection)
+        outcome = scored(**kwargs)
+        after = _server_cpu_seconds(connection)
+        if before is not None and after is not None:
+            with record.open("a") as out:
+                out.write(f"{after - before}\n")
+        return outcome
+
+    rescoring.rescore_range = measured
 
 
 def _load() -> str:
@@ -198,6 +234,9 @@ def child(url: str, count: int, sample: int, batch: int, workers: int, range_siz
     ids = list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
     if vendor != "postgresql":
         workers = 1  # one SQLite writer at a time
+    record = Path(tempfile.mkstemp(prefix="drive-bench-server-cpu-")[1])
+    if vendor == "postgresql":
+        _measure_server_cpu(record)
     for label, current in (
         ("score   ", method),
         (
@@ -209,6 +248,7 @@ def child(url: str, count: int, sample: int, batch: int, workers: int, range_siz
             ),
         ),
     ):
+        record.write_text("")
         started = time.perf_counter()
         cpu = _cpu_seconds()
         outcomes = rescore_all(
@@ -218,18 +258,25 @@ def child(url: str, count: int, sample: int, batch: int, workers: int, range_siz
         cpu = _cpu_seconds() - cpu
         scored = sum(o.scored for o in outcomes)
         failed = [o for o in outcomes if o.failed]
+        ranges_cpu = [float(line) for line in record.read_text().split()]
+        server = (
+            f"{sum(ranges_cpu) / scored * 1000:.2f} ms of PostgreSQL server CPU; "
+            if ranges_cpu and len(ranges_cpu) == len(outcomes)
+            else ""
+        )
         print(
             f"[{vendor}] {label} {scored / seconds:,.0f} assessments/s with writes "
             f"({seconds:.1f} s, {scored:,} scores, {workers} worker(s), {len(outcomes)} "
             f"ranges of at most {range_size:,}, batches of {batch}; "
             f"{cpu / scored * 1000:.2f} ms of Python CPU "
-            f"per assessment; {_load()}; {_peak_mib()})",
+            f"per assessment; {server}{_load()}; {_peak_mib()})",
             flush=True,
         )
         assert not failed, failed
         assert Score.objects.filter(method=current).count() == len(ids), "not every one scored"
         assert ScoreQuestions.objects.filter(score__method=current).count() == len(ids)
         method = current
+    record.unlink()
 
     newer = scoring_method_publish(code=method.code, name=method.name, config=method.config)
     ids = ids[:sample]

@@ -94,7 +94,7 @@ def cohort_averages(assessment: Assessment) -> tuple[dict[int, Decimal] | None, 
         return None, len(scores)
     values: dict[int, list[Decimal]] = {}
     for score in scores.values():
-        for row in score.themes.all():
+        for row in score.theme_scores:
             if row.value is not None:
                 values.setdefault(row.theme_id, []).append(row.value)
     return {

@@ -41,7 +41,7 @@ from drive.questionnaires.selectors import question_applies
 from drive.scoring import engine
 from drive.scoring.bulk import json_text
 from drive.scoring.config import ScoringConfig
-from drive.scoring.models import encode_question_score
+from drive.scoring.models import encode_question_score, encode_theme_figure
 
 _REMEMBERED = 4096  # answers remembered per question and state (numbers vary without end)
 _NONE = ("none",)
@@ -95,8 +95,9 @@ def _condition(expr: str) -> Predicate:
 @dataclass
 class Scored:
     """One submission scored: the figures of the score, the engine's theme results (in
-    the questionnaire's order) and the question results as stored (JSON text of
-    :meth:`~drive.scoring.models.QuestionScore.encode` rows)."""
+    the questionnaire's order), the question results and the theme figures as stored
+    (JSON text of :meth:`~drive.scoring.models.QuestionScore.encode` and
+    :meth:`~drive.scoring.models.ThemeFigure.encode` rows)."""
 
     overall: Decimal
     band: str
@@ -104,6 +105,7 @@ class Scored:
     red_flags: int
     themes: list[engine.ThemeResult]
     rows_json: str
+    themes_json: str
 
 
 class CompiledVersion:
@@ -138,6 +140,8 @@ class CompiledVersion:
             if q.relevant.strip()
         ]
         self._applicability: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}
+        # A theme's stored figures as JSON text, by (theme index, earned, possible).
+        self._theme_texts: dict[tuple[int, Decimal, Decimal], str] = {}
         # Per question: (index, code, theme index, {answer key: result} per state).
         self._plan = [
             (index, q.code, self.theme_of[index], ({}, {}, {}, {}))
@@ -279,4 +283,31 @@ class CompiledVersion:
         ]
         overall = engine.overall_of(themes)
         band, capped = self.config.capped_band(self.config.band_for(overall), red_flags)
-        return Scored(overall, band, capped, red_flags, themes, "[" + ",".join(fragments) + "]")
+        return Scored(
+            overall,
+            band,
+            capped,
+            red_flags,
+            themes,
+            "[" + ",".join(fragments) + "]",
+            "[" + ",".join(self._theme_text(i, t) for i, t in enumerate(themes)) + "]",
+        )
+
+    def _theme_text(self, index: int, theme: engine.ThemeResult) -> str:
+        """A theme's stored figures (:func:`encode_theme_figure`) as JSON text, remembered
+        by its points: a questionnaire's few point values give few combinations."""
+        key = (index, theme.earned, theme.possible)
+        found = self._theme_texts.get(key)
+        if found is None:
+            found = json_text(
+                encode_theme_figure(
+                    self.theme_ids[theme.code],
+                    theme.weight,
+                    theme.earned,
+                    theme.possible,
+                    theme.score,
+                )
+            )
+            if len(self._theme_texts) < _REMEMBERED:
+                self._theme_texts[key] = found
+        return found

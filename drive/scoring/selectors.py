@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     F,
     IntegerField,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -33,7 +32,7 @@ from drive.scoring.models import (
     Score,
     ScoreOverride,
     ScoringMethod,
-    ThemeScore,
+    ThemeFigure,
 )
 
 DEFAULT_METHOD_CODE = "drive-default"
@@ -117,8 +116,8 @@ def scores_current_for(assessments: Iterable[Assessment]) -> dict[int, Score]:
     best: dict[int, Score] = {}
     scores = (
         Score.objects.filter(assessment_id__in=ids)
-        .select_related("method")
-        .prefetch_related(Prefetch("themes", queryset=ThemeScore.objects.select_related("theme")))
+        .select_related("method", "question_rows")
+        .defer("question_rows__rows")  # the theme figures only
     )
     for score in with_current_method(scores).order_by("assessment_id", *PREFERENCE):
         best.setdefault(score.assessment_id, score)
@@ -142,7 +141,7 @@ class QuestionLine:
 @dataclass
 class ThemeBlock:
     theme: Theme
-    row: ThemeScore | None
+    row: ThemeFigure | None
     lines: list[QuestionLine] = field(default_factory=list)
 
 
@@ -165,11 +164,11 @@ class Explanation:
 
 def explanation_for(score: Score) -> Explanation:
     """Everything the explain view and the feedback report show for one score, in a
-    fixed number of queries: theme rows, question rows, the questions with their choices,
+    fixed number of queries: theme figures and question results, the questions with their choices,
     overrides and open appeals."""
     questions = questions_of(score.assessment.version)
     rows = {row.question_id: row for row in score.question_scores}
-    theme_rows = {row.theme_id: row for row in score.themes.select_related("theme")}
+    theme_rows = {row.theme_id: row for row in score.theme_scores}
     overrides = {
         o.question_id: o for o in ScoreOverride.objects.filter(assessment=score.assessment_id)
     }
@@ -233,7 +232,7 @@ def result_from_rows(
 ) -> engine.ScoreResult:
     """Rebuild the engine's result from the stored rows (for the gains list)."""
     themes: dict[str, engine.ThemeResult] = {}
-    stored = {row.theme_id: row for row in score.themes.all()}
+    stored = {row.theme_id: row for row in score.theme_scores}
     results = []
     for question in questions:
         theme = question.theme

@@ -37,9 +37,9 @@ from drive.scoring.models import (
     ScoreOverride,
     ScoreQuestions,
     ScoringMethod,
-    ThemeScore,
     VerifiedCorrection,
     encode_question_score,
+    encode_theme_figure,
 )
 from drive.scoring.permissions import can_decide_appeal, can_file_appeal
 from drive.scoring.selectors import current_score, method_current, question_score_of
@@ -189,7 +189,6 @@ def score_compute(
             before = _summary(existing)
             score.pk = existing.pk
             score.created_at = existing.created_at
-            existing.themes.all().delete()
             ScoreQuestions.objects.filter(score=existing).delete()
             score.save(force_update=True)
         else:
@@ -201,18 +200,9 @@ def score_compute(
                 return Score.objects.get(
                     assessment=assessment, method=method, submission_number=submission.number
                 )
-        ThemeScore.objects.bulk_create(
-            ThemeScore(
-                score=score,
-                theme_id=theme_ids[t.code],
-                weight=t.weight,
-                earned=t.earned,
-                possible=t.possible,
-                value=t.score,
-            )
-            for t in themes
+        ScoreQuestions.objects.create(
+            score=score, rows=question_rows, themes=_theme_figures(themes, theme_ids)
         )
-        ScoreQuestions.objects.create(score=score, rows=question_rows)
         audit_record(
             actor=by,
             action="scoring.score.recomputed" if existing else "scoring.score.computed",
@@ -222,6 +212,14 @@ def score_compute(
             organisation=assessment.enrolment.programme.buyer,
         )
     return score
+
+
+def _theme_figures(themes: Iterable[ThemeResult], theme_ids: dict[str, int]) -> list[list[Any]]:
+    """The engine's theme results in their stored form (:meth:`ThemeFigure.encode`)."""
+    return [
+        encode_theme_figure(theme_ids[t.code], t.weight, t.earned, t.possible, t.score)
+        for t in themes
+    ]
 
 
 def _overrides(assessment_ids: Iterable[int]) -> dict[int, dict[str, ScoreOverride]]:
@@ -330,7 +328,7 @@ def score_compute_many(
     and method are skipped, so a rerun does nothing twice. Scores the same as
     :func:`score_compute` one by one (through the version's
     :class:`~drive.scoring.compiled.CompiledVersion`).
-    Side effects: the scores with their theme rows and question results; one audit event
+    Side effects: the scores with their theme figures and question results; one audit event
     ``scoring.score.computed`` per score (written in bulk; with subscribers to that event,
     one by one through ``audit_record`` so that each also records its domain event).
     """
@@ -369,20 +367,19 @@ def score_compute_batch(
 @dataclass
 class _Batch:
     """Scores computed, not yet stored: each score as ``(assessment id, submission number,
-    overall, band, band capped, red flags)``, its organisation (the programme's buyer), the
-    theme rows ``(index of the score, theme id, weight, earned, possible, value)`` and the
-    question results as JSON text."""
+    overall, band, band capped, red flags)``, its organisation (the programme's buyer), its
+    question results and its theme figures, both as JSON text."""
 
     scores: list[tuple[int, int, Decimal, str, bool, int]]
     buyers: list[int]
-    theme_rows: list[tuple[Any, ...]]
     question_texts: list[str]
+    theme_texts: list[str]
 
 
 def _compute_batch(
     ids: list[int], method: ScoringMethod, compiled: dict[int, CompiledVersion]
 ) -> _Batch:
-    """Read what scoring ``ids`` needs (about seven queries, tuples rather than model
+    """Read what scoring ``ids`` needs (seven queries, tuples rather than model
     instances) and score the latest submission of each one not yet scored with
     ``method``; nothing is written."""
     batch = _Batch([], [], [], [])
@@ -442,22 +439,12 @@ def _compute_batch(
             overrides={code: (o.points, o.note) for code, o in granted.items()},
             verified={code: c.verified_on.isoformat() for code, c in fixes.items()},
         )
-        batch.theme_rows.extend(
-            (
-                len(batch.scores),
-                version.theme_ids[t.code],
-                t.weight,
-                t.earned,
-                t.possible,
-                t.score,
-            )
-            for t in result.themes
-        )
         batch.scores.append(
             (pk, number, result.overall, result.band, result.band_capped, result.red_flags)
         )
         batch.buyers.append(buyer_id)
         batch.question_texts.append(result.rows_json)
+        batch.theme_texts.append(result.themes_json)
     return batch
 
 
@@ -472,7 +459,6 @@ SCORE_COLUMNS = (
     "red_flags",
     "created_at",
 )
-THEME_COLUMNS = ("score_id", "theme_id", "weight", "earned", "possible", "value")
 
 
 def _score_of(
@@ -520,12 +506,9 @@ def _store_batch(
         )
         pks = [score.pk for score in created]
     bulk.insert_rows(
-        ThemeScore,
-        THEME_COLUMNS,
-        ((pks[index], *row) for index, *row in batch.theme_rows),
-    )
-    bulk.insert_rows(
-        ScoreQuestions, ("score_id", "rows"), zip(pks, batch.question_texts, strict=True)
+        ScoreQuestions,
+        ("score_id", "rows", "themes"),
+        zip(pks, batch.question_texts, batch.theme_texts, strict=True),
     )
     action = "scoring.score.computed"
     method_name = str(method)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from drive.assessments.models import Assessment, AssessmentStatus, Submission
@@ -200,3 +202,13 @@ def accept(assessment: Assessment) -> Assessment:
     )
     assessment.refresh_from_db()
     return assessment
+
+
+def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
+    """Migrate the test database to ``targets`` (default: the latest migrations, as the
+    suite runs) and return the models as they are there (migration tests)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

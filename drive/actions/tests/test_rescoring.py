@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _theme(score, code):
-    return score.themes.get(theme__code=code).value
+    theme = score.assessment.version.themes.get(code=code)
+    return next(t.value for t in score.theme_scores if t.theme_id == theme.pk)
 
 
 def _to_submitted(action, bob, alice):

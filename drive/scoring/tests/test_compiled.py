@@ -20,7 +20,7 @@ from drive.scoring import engine
 from drive.scoring.bulk import json_text
 from drive.scoring.compiled import CompiledVersion, answer_key
 from drive.scoring.config import ScoringConfig
-from drive.scoring.models import encode_question_score
+from drive.scoring.models import encode_question_score, encode_theme_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,11 @@ def _by_the_engine(questions, config, answers, documents, size, sectors, overrid
         for q, r in zip(questions, result.questions, strict=True)
     ]
     themes = [(t.code, t.weight, t.earned, t.possible, t.score) for t in result.themes]
+    theme_ids = {q.theme.code: q.theme_id for q in questions}
+    figures = [
+        encode_theme_figure(theme_ids[t.code], t.weight, t.earned, t.possible, t.score)
+        for t in result.themes
+    ]
     return (
         result.overall,
         result.band,
@@ -121,6 +126,7 @@ def _by_the_engine(questions, config, answers, documents, size, sectors, overrid
         result.red_flags,
         themes,
         json_text(rows),
+        json_text(figures),
     )
 
 
@@ -141,6 +147,7 @@ def _compiled(version, answers, documents, size, sectors, overrides, verified):
         result.red_flags,
         themes,
         result.rows_json,
+        result.themes_json,
     )
 
 

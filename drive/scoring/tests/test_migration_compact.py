@@ -6,22 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from drive.scoring.models import Score, ScoreOverride
 from drive.scoring.services import score_compute
-from drive.scoring.testing import GOOD_ANSWERS, make_scored_assessment, submit
+from drive.scoring.testing import GOOD_ANSWERS, make_scored_assessment, migrate_to, submit
 
 BEFORE = [("scoring", "0003_cap12_verified_corrections")]
-AFTER = [("scoring", "0004_compact_question_scores")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -39,7 +29,7 @@ def test_question_rows_survive_the_migration_both_ways(bright, cedar, version):
     scores = [score_compute(assessment=a) for a in (flagged, appealed)]
     shown = {s.pk: s.question_scores for s in scores}
     try:
-        old = _migrate(BEFORE).get_model("scoring", "QuestionScore")
+        old = migrate_to(BEFORE).get_model("scoring", "QuestionScore")
         rows = old.objects.filter(score_id=scores[1].pk)
         assert rows.count() == 8
         training = rows.get(question__code="training")
@@ -51,6 +41,6 @@ def test_question_rows_survive_the_migration_both_ways(bright, cedar, version):
         assert old.objects.get(score_id=scores[0].pk, question__code="child_labour").red_flag
         assert old.objects.get(score_id=scores[0].pk, question__code="renewable_pct").value == 30
     finally:
-        _migrate(AFTER)
+        migrate_to()
     for pk, before in shown.items():
         assert Score.objects.get(pk=pk).question_scores == before

@@ -63,7 +63,7 @@ def _as_shown(score: Score) -> tuple:
         score.band,
         score.band_capped,
         score.red_flags,
-        sorted((t.theme_id, t.weight, t.earned, t.possible, t.value) for t in score.themes.all()),
+        sorted((t.theme_id, t.weight, t.earned, t.possible, t.value) for t in score.theme_scores),
         score.question_scores,
         [
             (line.question.code, line.value_text, line.override_note, line.verified_on)

@@ -18,7 +18,8 @@ def test_submitted_assessment_is_scored_with_every_row_and_the_method_version(as
     assert score.overall == Decimal("73.89") and score.band == "advanced"
     assert score.method == method_current() and score.method.version == 1
     assert score.submission_number == 1
-    assert {t.theme.code: t.value for t in score.themes.all()} == {
+    themes = dict(assessment.version.themes.values_list("pk", "code"))
+    assert {themes[t.theme_id]: t.value for t in score.theme_scores} == {
         "labour": Decimal("83.33"),
         "environment": Decimal("55.00"),
     }
