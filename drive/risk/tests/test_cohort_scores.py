@@ -197,3 +197,23 @@ def test_the_dashboard_red_flag_table_lists_the_stored_flags(client_of, alice, m
     assert "2 suppliers&#x27; current scores count a red flag." in flags or (
         "2 suppliers' current scores count a red flag." in flags
     )
+
+
+def test_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(db):
+    """SQLite drops a table's triggers when a migration rebuilds it (an altered field of
+    scoring_score): after every migrate the missing ones are created again, so the stored
+    current scores never silently stop following the scores."""
+    from django.db import connection
+
+    from drive.risk.triggers import NAMES, _present, ensure_cohort_triggers
+
+    assert set(NAMES) <= _present(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER risk_cohort_score_upd"
+            + (" ON scoring_score" if connection.vendor == "postgresql" else "")
+        )
+    assert "risk_cohort_score_upd" not in _present(connection)
+    assert ensure_cohort_triggers(connection) == ["risk_cohort_score_upd"]
+    assert set(NAMES) <= _present(connection)
+    assert ensure_cohort_triggers(connection) == []
