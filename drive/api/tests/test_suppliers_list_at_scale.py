@@ -197,21 +197,9 @@ def test_a_word_too_common_to_sort_by_name_is_refused_with_what_to_ask_instead(
     that start with it, sorted by name) at scale, the API says so (400 on ``sort``) and how
     to ask instead, rather than sorting every match; the most recently updated first is
     listed, and a word spread through the order is listed in the order asked for."""
-    from django.db import connection
+    from drive.suppliers.testing import registry_with_a_word_at_its_end
 
-    if connection.vendor != "postgresql":
-        import pytest
-
-        pytest.skip("sampling (TABLESAMPLE) and estimates are PostgreSQL's")
-    for i in range(240):
-        SupplierFactory(
-            buyer=agency, legal_name=f"Zulu Harmony {i:03d}" if i % 3 == 0 else f"Alpha {i:03d}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE suppliers_supplier")
-    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_FROM", 100)
-    monkeypatch.setattr("drive.suppliers.selectors.MANY_MATCHES", 50)
-    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_MIN", 100)
+    registry_with_a_word_at_its_end(agency, monkeypatch)
     monkeypatch.setattr("drive.api.views.WALK_WINDOW", 30)
     monkeypatch.setattr("drive.api.views.SORT_LIMIT", 50)
     client = api_as(alice)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-import pytest
 from django.db import connection
 from django.urls import reverse
 
 from drive.factories import SupplierFactory
 from drive.suppliers.models import Sector, SupplierSector
 from drive.suppliers.registry_cache import registry_changed
+from drive.suppliers.testing import registry_with_a_word_at_its_end
 
 URL = reverse("suppliers:list")
 
@@ -264,17 +264,7 @@ def test_a_word_too_common_to_sort_by_name_lists_the_most_recently_updated_first
     estimated total. When its matches sit together far down the chosen order (names that
     start with it, sorted by name), they come most recently updated first and the page says
     so, rather than every match being sorted (drive/suppliers/selectors.py, sampled_total)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("sampling (TABLESAMPLE) and estimates are PostgreSQL's")
-    for i in range(240):
-        SupplierFactory(
-            buyer=agency, legal_name=f"Zulu Harmony {i:03d}" if i % 3 == 0 else f"Alpha {i:03d}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE suppliers_supplier")
-    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_FROM", 100)
-    monkeypatch.setattr("drive.suppliers.selectors.MANY_MATCHES", 50)
-    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_MIN", 100)
+    registry_with_a_word_at_its_end(agency, monkeypatch)
     monkeypatch.setattr("drive.suppliers.selectors.WALK_WINDOW", 30)
     monkeypatch.setattr("drive.suppliers.views.PAGE_SIZE", 5)
     client = client_of(alice)
@@ -379,7 +369,6 @@ def test_query_count_does_not_grow_with_the_registry(
     client = client_of(alice)
     _registry_with(agency, 3)
     client.get(URL)  # warm the session and content-type caches
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:

@@ -1,0 +1,26 @@
+"""Test helpers for the supplier registry at scale (imported by tests only)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from drive.factories import SupplierFactory
+
+
+def registry_with_a_word_at_its_end(agency, monkeypatch) -> None:
+    """A registry that a search samples as a large one (PostgreSQL only; skipped elsewhere):
+    240 suppliers, one in three named "Zulu Harmony NNN" (so together at the end of the
+    name order), the others "Alpha NNN"; its statistics gathered, and the sampling's
+    thresholds lowered to its size (``drive.suppliers.selectors``)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("sampling (TABLESAMPLE) and estimates are PostgreSQL's")
+    for i in range(240):
+        SupplierFactory(
+            buyer=agency, legal_name=f"Zulu Harmony {i:03d}" if i % 3 == 0 else f"Alpha {i:03d}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE suppliers_supplier")
+    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_FROM", 100)
+    monkeypatch.setattr("drive.suppliers.selectors.MANY_MATCHES", 50)
+    monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_MIN", 100)
