@@ -24,3 +24,17 @@ def registry_with_a_word_at_its_end(agency, monkeypatch) -> None:
     monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_FROM", 100)
     monkeypatch.setattr("drive.suppliers.selectors.MANY_MATCHES", 50)
     monkeypatch.setattr("drive.suppliers.selectors.SAMPLE_MIN", 100)
+
+
+def messy_registry_with_a_common_word(agency) -> None:
+    """36 suppliers, 24 of them with "harmony" in their name in messy forms (capitals,
+    double spaces, a macron, inside the name), with unknown employee counts and three
+    countries: for comparing a walk along each sort with sorting every match."""
+    names = ["Harmony Works", "HARMONY", "harmony  co.", "Lotus Harmony", "Ōsaka Harmony"]
+    for i in range(36):
+        SupplierFactory(
+            buyer=agency,
+            legal_name=f"{names[i % 5]} {i:02d}" if i % 3 else f"Lotus {i:02d}",
+            employees=i * 7 if i % 4 else None,
+            country=["CN", "VN", "KE"][i % 3],
+        )

@@ -168,15 +168,9 @@ def test_a_common_word_reads_the_same_walked_along_the_order_or_sorted(
     with messy names and every sort."""
     from drive.api import views
     from drive.suppliers.selectors import Total
+    from drive.suppliers.testing import messy_registry_with_a_common_word
 
-    names = ["Harmony Works", "HARMONY", "harmony  co.", "Lotus Harmony", "Ōsaka Harmony"]
-    for i in range(36):
-        SupplierFactory(
-            buyer=agency,
-            legal_name=f"{names[i % 5]} {i:02d}" if i % 3 else f"Lotus {i:02d}",
-            employees=i * 7 if i % 4 else None,
-            country=["CN", "VN", "KE"][i % 3],
-        )
+    messy_registry_with_a_common_word(agency)
     client = api_as(alice)
     for sort in ("name", "-name", "country", "-employees", "-updated"):
         params = {"q": "harmony", "sort": sort, "page_size": 4}

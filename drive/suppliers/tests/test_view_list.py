@@ -11,7 +11,10 @@ from django.urls import reverse
 from drive.factories import SupplierFactory
 from drive.suppliers.models import Sector, SupplierSector
 from drive.suppliers.registry_cache import registry_changed
-from drive.suppliers.testing import registry_with_a_word_at_its_end
+from drive.suppliers.testing import (
+    messy_registry_with_a_common_word,
+    registry_with_a_word_at_its_end,
+)
 
 URL = reverse("suppliers:list")
 
@@ -235,14 +238,7 @@ def test_every_page_of_a_common_word_is_the_same_walked_or_sorted(
     """Later pages of a search with many matches are looked for among the rows that follow
     (or precede) the position too (``window_page``), else found and sorted: next and
     previous visit every match once, in the same order either way, with messy names."""
-    names = ["Harmony Works", "HARMONY", "harmony  co.", "Lotus Harmony", "Ōsaka Harmony"]
-    for i in range(36):
-        SupplierFactory(
-            buyer=agency,
-            legal_name=f"{names[i % 5]} {i:02d}" if i % 3 else f"Lotus {i:02d}",
-            employees=i * 7 if i % 4 else None,
-            country=["CN", "VN", "KE"][i % 3],
-        )
+    messy_registry_with_a_common_word(agency)
     monkeypatch.setattr("drive.suppliers.views.PAGE_SIZE", 4)
     client = client_of(alice)
     for sort in ("name", "-name", "country", "-employees", "-updated"):
