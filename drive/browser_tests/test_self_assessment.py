@@ -6,6 +6,7 @@ Bob amends the commented answer and resubmits; Alice accepts."""
 from __future__ import annotations
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from drive.assessments.models import Answer, AssessmentStatus
@@ -35,10 +36,18 @@ def saved(page, code):
 
 def eventually(page, condition, timeout_ms=5000):
     """Wait for ``condition()`` to hold. For what the browser sends as it leaves a page:
-    Playwright does not report those requests, so the test watches the database."""
+    Playwright does not report those requests, so the test watches the database.
+
+    On SQLite the live server shares the test's in-memory database (shared cache), where a
+    read that meets the server's write in progress fails at once with "database table is
+    locked" instead of waiting: that only means "not yet", so it is asked again."""
     for _ in range(timeout_ms // 20):
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
         page.wait_for_timeout(20)
     raise AssertionError(f"{condition} did not become true within {timeout_ms} ms")
 
