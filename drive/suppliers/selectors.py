@@ -11,18 +11,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
-    ExpressionWrapper,
     IntegerField,
     OuterRef,
-    Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
+    TextField,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -37,8 +33,6 @@ from drive.suppliers.filters import (
     sorted_suppliers,
 )
 from drive.suppliers.models import (
-    Certification,
-    LongTermAgreement,
     Sector,
     Supplier,
     SupplierSector,
@@ -203,39 +197,68 @@ def supplier_search(*, user, params: Mapping[str, str] | None) -> QuerySet[Suppl
     return apply_filters(SupplierFilter, params, qs)
 
 
+# The list page's per-row columns as correlated subqueries of the supplier row (each one probe
+# of its table's supplier index), written once: built as ORM subqueries they cost more Python
+# per request than their SQL (bench/request_cost.py).
+# One probe of the agreements' supplier index per row shown. Written as EXISTS, the planner may
+# hash every agreement of the registry first when it expects many rows (99 ms for 50,000
+# agreements under a common word's page at a million suppliers); a scalar subquery with LIMIT 1
+# is never hashed.
+HAS_LTA = (
+    "(SELECT id FROM suppliers_longtermagreement"
+    " WHERE supplier_id = suppliers_supplier.id LIMIT 1) IS NOT NULL"
+)
+CERTIFICATIONS = (
+    "(SELECT COUNT(*) FROM suppliers_certification WHERE supplier_id = suppliers_supplier.id)"
+)
+EXPIRED_CERTIFICATIONS = (
+    "(SELECT COUNT(*) FROM suppliers_certification"
+    " WHERE supplier_id = suppliers_supplier.id AND valid_until < %s)"
+)
+# The sectors' codes joined by commas ("42,53"; NULL for none), in the row: no second query.
+SECTOR_CODES = {
+    "postgresql": "(SELECT string_agg(CAST(sector_id AS text), ',') FROM suppliers_suppliersector"
+    " WHERE supplier_id = suppliers_supplier.id)",
+    "sqlite": "(SELECT group_concat(sector_id, ',') FROM suppliers_suppliersector"
+    " WHERE supplier_id = suppliers_supplier.id)",
+}
+
+
 def with_list_columns(qs: QuerySet[Supplier]) -> QuerySet[Supplier]:
-    """Annotations and prefetches for the list page's columns, in a constant number of queries.
+    """Annotations for the list page's columns, in the rows' own query.
 
-    Adds ``has_lta``, ``certification_count`` and ``expired_certification_count`` as
-    correlated subqueries (no GROUP BY on the registry, so counting a page stays cheap)
-    and prefetches sectors.
-    """
+    Adds ``has_lta``, ``certification_count``, ``expired_certification_count`` and
+    ``sector_codes`` (the sectors' codes joined by commas, None for none: see
+    :func:`sector_codes_of`) as correlated subqueries (no GROUP BY on the registry, so
+    counting a page stays cheap). The queryset must read the supplier table unaliased (a
+    list of ``supplier_search``, never itself a subquery)."""
     today = timezone.localdate()
-
-    def certification_count(**conditions) -> Coalesce:
-        counted = (
-            Certification.objects.filter(supplier=OuterRef("pk"), **conditions)
-            .order_by()
-            .values("supplier")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-    # One probe of the agreements' supplier index per row shown. Written as EXISTS, the
-    # planner may hash every agreement of the registry first when it expects many rows (99 ms
-    # for 50,000 agreements under a common word's page at a million suppliers); a scalar
-    # subquery with LIMIT 1 is never hashed.
-    first_lta = LongTermAgreement.objects.filter(supplier=OuterRef("pk")).order_by().values("pk")
-    return (
-        qs.alias(first_lta=Subquery(first_lta[:1]))
-        .annotate(
-            has_lta=ExpressionWrapper(Q(first_lta__isnull=False), output_field=BooleanField()),
-            certification_count=certification_count(),
-            expired_certification_count=certification_count(valid_until__lt=today),
-        )
-        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("code")))
+    return qs.annotate(
+        has_lta=_column(HAS_LTA, BooleanField()),
+        certification_count=_column(CERTIFICATIONS, IntegerField()),
+        expired_certification_count=_column(EXPIRED_CERTIFICATIONS, IntegerField(), today),
+        sector_codes=_column(SECTOR_CODES[connection.vendor], TextField()),
     )
+
+
+def _column(sql: str, field, *params) -> RawSQL:
+    return RawSQL(sql, params, output_field=field)  # noqa: S611 - constant SQL, bound values
+
+
+def sector_codes_of(row) -> list[int]:
+    """The sector codes of a ``with_list_columns`` row, in order."""
+    codes = row.sector_codes
+    return sorted(int(code) for code in codes.split(",")) if codes else []
+
+
+def sectors_by_code(codes: set[int], known: list[Sector]) -> dict[int, Sector]:
+    """The sectors of ``codes``: from ``known`` (the filter's sectors, already read) and a
+    query for any that are not there."""
+    found = {sector.code: sector for sector in known if sector.code in codes}
+    missing = codes - found.keys()
+    if missing:
+        found.update((sector.code, sector) for sector in Sector.objects.filter(code__in=missing))
+    return found
 
 
 # The distinct countries of one registry by a "loose index scan" on (buyer, country): one

@@ -64,6 +64,8 @@ from drive.suppliers.selectors import (
     registry_country_choices,
     registry_sectors,
     sampled_total,
+    sector_codes_of,
+    sectors_by_code,
     supplier_search,
     total_of,
     unsearched_total,
@@ -194,11 +196,20 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     # Each row's country named from the language's name table (built once per language and
     # process: drive/core/i18n.py), not through django-countries' per-name look-ups.
     # The same for the size class (get_size_class_display rebuilds its table on every call).
+    # The rows' sectors from their codes (read in the rows' query) and the filter's sectors.
     names, sizes = country_names(), {value: str(label) for value, label in SizeClass.choices}
+    sectors = registry_sectors(user)
+    codes = {supplier.pk: sector_codes_of(supplier) for supplier in page.rows}
+    titles = {
+        code: sector.title
+        for code, sector in sectors_by_code(
+            {c for row in codes.values() for c in row}, sectors
+        ).items()
+    }
     for supplier in page.rows:
         supplier.country_name = names.get(supplier.country.code, supplier.country.code)
         supplier.size_label = sizes.get(supplier.size_class, supplier.size_class)
-    sectors = registry_sectors(user)
+        supplier.sector_list = [(code, titles[code]) for code in codes[supplier.pk]]
     context = {
         "filter_form": filter_form,
         "page": page,
