@@ -233,12 +233,16 @@ def with_list_columns(qs: QuerySet[Supplier]) -> QuerySet[Supplier]:
     counting a page stays cheap). The queryset must read the supplier table unaliased (a
     list of ``supplier_search``, never itself a subquery)."""
     today = timezone.localdate()
-    return qs.annotate(
+    return with_sector_codes(qs).annotate(
         has_lta=_column(HAS_LTA, BooleanField()),
         certification_count=_column(CERTIFICATIONS, IntegerField()),
         expired_certification_count=_column(EXPIRED_CERTIFICATIONS, IntegerField(), today),
-        sector_codes=_column(SECTOR_CODES[connection.vendor], TextField()),
     )
+
+
+def with_sector_codes(qs: QuerySet[Supplier]) -> QuerySet[Supplier]:
+    """``sector_codes`` on each row (see :func:`sector_codes_of`), in the rows' query."""
+    return qs.annotate(sector_codes=_column(SECTOR_CODES[connection.vendor], TextField()))
 
 
 def _column(sql: str, field, *params) -> RawSQL:
