@@ -184,6 +184,9 @@ def visible_suppliers(user) -> QuerySet[Supplier]:
     return Supplier.objects.visible_to(user)
 
 
+FILTER_NAMES = tuple(SupplierFilter.base_filters)
+
+
 def supplier_search(*, user, params: Mapping[str, str] | None) -> QuerySet[Supplier]:
     """The registry as ``user`` may see it, searched, filtered and ordered by ``params``.
 
@@ -194,6 +197,10 @@ def supplier_search(*, user, params: Mapping[str, str] | None) -> QuerySet[Suppl
     what the list page shows.
     """
     qs = sorted_suppliers(Supplier.objects.visible_to(user), DEFAULT_SORT)
+    if not params or not any(params.get(name) for name in FILTER_NAMES):
+        # No filter given a value (the registry's first page): the filter set would bind and
+        # validate a form of blanks and return ``qs`` as it is; building it is skipped.
+        return qs
     return apply_filters(SupplierFilter, params, qs)
 
 
@@ -281,7 +288,7 @@ SELECT country FROM found WHERE country IS NOT NULL
 """
 
 
-def _buyer_of(user) -> Organisation | None:
+def registry_buyer(user) -> Organisation | None:
     """The buyer whose registry ``user`` sees (Supplier.objects.visible_to), else None."""
     organisation = getattr(user, "organisation", None)
     if organisation is not None and organisation.is_buyer and user.is_authenticated:
@@ -292,7 +299,7 @@ def _buyer_of(user) -> Organisation | None:
 def registry_countries(user) -> list[str]:
     """ISO codes of the countries present in the user's visible registry, for the filter
     (a buyer's kept across requests until its registry changes: registry_cache)."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None:
         return _registry_countries(user)
     return remembered("countries", (buyer.pk,), lambda: _registry_countries(user))
@@ -305,7 +312,7 @@ class CountryChoice(NamedTuple):
 
 def registry_country_choices(user) -> list[CountryChoice]:
     """The filter's countries, named in the current language and sorted by that name."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     language = translation.get_language()
 
     def choices() -> list[CountryChoice]:
@@ -320,7 +327,7 @@ def registry_country_choices(user) -> list[CountryChoice]:
 
 
 def _registry_countries(user) -> list[str]:
-    organisation = _buyer_of(user)
+    organisation = registry_buyer(user)
     if connection.vendor == "postgresql" and organisation is not None:
         # A buyer's visible registry is its own (SupplierQuerySet.for_buyer).
         with connection.cursor() as cursor:
@@ -337,7 +344,7 @@ def _registry_countries(user) -> list[str]:
 def registry_sectors(user) -> list[Sector]:
     """Sectors that at least one visible supplier works in, for the filter, by code (a
     buyer's kept across requests until its registry changes: registry_cache)."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None:
         return list(_registry_sectors(user))
     return remembered("sectors", (buyer.pk,), lambda: list(_registry_sectors(user)))
@@ -348,7 +355,7 @@ def unsearched_total(user, params: Mapping[str, str], rows: QuerySet) -> Total:
     registry under the same filters is kept across requests until the registry changes.
     The long-term-agreement filter is not kept: agreements change without a registry
     event."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None or params.get("lta"):
         return total_of(rows)
     filters = tuple(
