@@ -23,6 +23,7 @@ from drive.suppliers.models import (
     LongTermAgreement,
     Sector,
 )
+from drive.suppliers.selectors import sector_codes_of
 
 COUNTRY_CHOICES = [code for code, _name in countries]
 PG_INT_MAX = 2_147_483_647
@@ -171,6 +172,8 @@ class SupplierListOut(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_sectors(self, supplier) -> list[int]:
+        if hasattr(supplier, "sector_codes"):  # a list's row (suppliers.selectors)
+            return sector_codes_of(supplier)
         return sorted(s.code for s in supplier.sectors.all())
 
     def to_representation(self, supplier) -> dict:

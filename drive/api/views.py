@@ -59,6 +59,7 @@ from drive.suppliers.selectors import (
     WALK_WINDOW,
     sampled_total,
     supplier_search,
+    with_sector_codes,
 )
 from drive.suppliers.services import supplier_invite_admin
 
@@ -232,10 +233,8 @@ class SupplierViewSet(ScopedViewSet):
         suppliers = supplier_search(user=request.user, params=params)
         if params.get("q", "").strip():
             self.paginator.walk(self._search_walk(suppliers, params))
-        suppliers = suppliers.prefetch_related(
-            Prefetch("sectors", queryset=Sector.objects.order_by("code"))
-        )
-        return self.page(suppliers, s.SupplierListOut)
+        # The sectors' codes in the rows' query (no prefetch: a query and model rows fewer).
+        return self.page(with_sector_codes(suppliers), s.SupplierListOut)
 
     def _search_walk(self, suppliers: QuerySet[Supplier], params) -> SearchWalk:
         """A search's matches are found through the search indexes, then sorted: never a

@@ -11,18 +11,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
-    ExpressionWrapper,
     IntegerField,
     OuterRef,
-    Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
+    TextField,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -37,8 +33,6 @@ from drive.suppliers.filters import (
     sorted_suppliers,
 )
 from drive.suppliers.models import (
-    Certification,
-    LongTermAgreement,
     Sector,
     Supplier,
     SupplierSector,
@@ -190,6 +184,9 @@ def visible_suppliers(user) -> QuerySet[Supplier]:
     return Supplier.objects.visible_to(user)
 
 
+FILTER_NAMES = tuple(SupplierFilter.base_filters)
+
+
 def supplier_search(*, user, params: Mapping[str, str] | None) -> QuerySet[Supplier]:
     """The registry as ``user`` may see it, searched, filtered and ordered by ``params``.
 
@@ -200,42 +197,79 @@ def supplier_search(*, user, params: Mapping[str, str] | None) -> QuerySet[Suppl
     what the list page shows.
     """
     qs = sorted_suppliers(Supplier.objects.visible_to(user), DEFAULT_SORT)
+    if not params or not any(params.get(name) for name in FILTER_NAMES):
+        # No filter given a value (the registry's first page): the filter set would bind and
+        # validate a form of blanks and return ``qs`` as it is; building it is skipped.
+        return qs
     return apply_filters(SupplierFilter, params, qs)
 
 
+# The list page's per-row columns as correlated subqueries of the supplier row (each one probe
+# of its table's supplier index), written once: built as ORM subqueries they cost more Python
+# per request than their SQL (bench/request_cost.py).
+# One probe of the agreements' supplier index per row shown. Written as EXISTS, the planner may
+# hash every agreement of the registry first when it expects many rows (99 ms for 50,000
+# agreements under a common word's page at a million suppliers); a scalar subquery with LIMIT 1
+# is never hashed.
+HAS_LTA = (
+    "(SELECT id FROM suppliers_longtermagreement"
+    " WHERE supplier_id = suppliers_supplier.id LIMIT 1) IS NOT NULL"
+)
+CERTIFICATIONS = (
+    "(SELECT COUNT(*) FROM suppliers_certification WHERE supplier_id = suppliers_supplier.id)"
+)
+EXPIRED_CERTIFICATIONS = (
+    "(SELECT COUNT(*) FROM suppliers_certification"
+    " WHERE supplier_id = suppliers_supplier.id AND valid_until < %s)"
+)
+# The sectors' codes joined by commas ("42,53"; NULL for none), in the row: no second query.
+SECTOR_CODES = {
+    "postgresql": "(SELECT string_agg(CAST(sector_id AS text), ',') FROM suppliers_suppliersector"
+    " WHERE supplier_id = suppliers_supplier.id)",
+    "sqlite": "(SELECT group_concat(sector_id, ',') FROM suppliers_suppliersector"
+    " WHERE supplier_id = suppliers_supplier.id)",
+}
+
+
 def with_list_columns(qs: QuerySet[Supplier]) -> QuerySet[Supplier]:
-    """Annotations and prefetches for the list page's columns, in a constant number of queries.
+    """Annotations for the list page's columns, in the rows' own query.
 
-    Adds ``has_lta``, ``certification_count`` and ``expired_certification_count`` as
-    correlated subqueries (no GROUP BY on the registry, so counting a page stays cheap)
-    and prefetches sectors.
-    """
+    Adds ``has_lta``, ``certification_count``, ``expired_certification_count`` and
+    ``sector_codes`` (the sectors' codes joined by commas, None for none: see
+    :func:`sector_codes_of`) as correlated subqueries (no GROUP BY on the registry, so
+    counting a page stays cheap). The queryset must read the supplier table unaliased (a
+    list of ``supplier_search``, never itself a subquery)."""
     today = timezone.localdate()
-
-    def certification_count(**conditions) -> Coalesce:
-        counted = (
-            Certification.objects.filter(supplier=OuterRef("pk"), **conditions)
-            .order_by()
-            .values("supplier")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-    # One probe of the agreements' supplier index per row shown. Written as EXISTS, the
-    # planner may hash every agreement of the registry first when it expects many rows (99 ms
-    # for 50,000 agreements under a common word's page at a million suppliers); a scalar
-    # subquery with LIMIT 1 is never hashed.
-    first_lta = LongTermAgreement.objects.filter(supplier=OuterRef("pk")).order_by().values("pk")
-    return (
-        qs.alias(first_lta=Subquery(first_lta[:1]))
-        .annotate(
-            has_lta=ExpressionWrapper(Q(first_lta__isnull=False), output_field=BooleanField()),
-            certification_count=certification_count(),
-            expired_certification_count=certification_count(valid_until__lt=today),
-        )
-        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("code")))
+    return with_sector_codes(qs).annotate(
+        has_lta=_column(HAS_LTA, BooleanField()),
+        certification_count=_column(CERTIFICATIONS, IntegerField()),
+        expired_certification_count=_column(EXPIRED_CERTIFICATIONS, IntegerField(), today),
     )
+
+
+def with_sector_codes(qs: QuerySet[Supplier]) -> QuerySet[Supplier]:
+    """``sector_codes`` on each row (see :func:`sector_codes_of`), in the rows' query."""
+    return qs.annotate(sector_codes=_column(SECTOR_CODES[connection.vendor], TextField()))
+
+
+def _column(sql: str, field, *params) -> RawSQL:
+    return RawSQL(sql, params, output_field=field)  # noqa: S611 - constant SQL, bound values
+
+
+def sector_codes_of(row) -> list[int]:
+    """The sector codes of a ``with_list_columns`` row, in order."""
+    codes = row.sector_codes
+    return sorted(int(code) for code in codes.split(",")) if codes else []
+
+
+def sectors_by_code(codes: set[int], known: list[Sector]) -> dict[int, Sector]:
+    """The sectors of ``codes``: from ``known`` (the filter's sectors, already read) and a
+    query for any that are not there."""
+    found = {sector.code: sector for sector in known if sector.code in codes}
+    missing = codes - found.keys()
+    if missing:
+        found.update((sector.code, sector) for sector in Sector.objects.filter(code__in=missing))
+    return found
 
 
 # The distinct countries of one registry by a "loose index scan" on (buyer, country): one
@@ -254,7 +288,7 @@ SELECT country FROM found WHERE country IS NOT NULL
 """
 
 
-def _buyer_of(user) -> Organisation | None:
+def registry_buyer(user) -> Organisation | None:
     """The buyer whose registry ``user`` sees (Supplier.objects.visible_to), else None."""
     organisation = getattr(user, "organisation", None)
     if organisation is not None and organisation.is_buyer and user.is_authenticated:
@@ -265,7 +299,7 @@ def _buyer_of(user) -> Organisation | None:
 def registry_countries(user) -> list[str]:
     """ISO codes of the countries present in the user's visible registry, for the filter
     (a buyer's kept across requests until its registry changes: registry_cache)."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None:
         return _registry_countries(user)
     return remembered("countries", (buyer.pk,), lambda: _registry_countries(user))
@@ -278,7 +312,7 @@ class CountryChoice(NamedTuple):
 
 def registry_country_choices(user) -> list[CountryChoice]:
     """The filter's countries, named in the current language and sorted by that name."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     language = translation.get_language()
 
     def choices() -> list[CountryChoice]:
@@ -293,7 +327,7 @@ def registry_country_choices(user) -> list[CountryChoice]:
 
 
 def _registry_countries(user) -> list[str]:
-    organisation = _buyer_of(user)
+    organisation = registry_buyer(user)
     if connection.vendor == "postgresql" and organisation is not None:
         # A buyer's visible registry is its own (SupplierQuerySet.for_buyer).
         with connection.cursor() as cursor:
@@ -310,7 +344,7 @@ def _registry_countries(user) -> list[str]:
 def registry_sectors(user) -> list[Sector]:
     """Sectors that at least one visible supplier works in, for the filter, by code (a
     buyer's kept across requests until its registry changes: registry_cache)."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None:
         return list(_registry_sectors(user))
     return remembered("sectors", (buyer.pk,), lambda: list(_registry_sectors(user)))
@@ -321,7 +355,7 @@ def unsearched_total(user, params: Mapping[str, str], rows: QuerySet) -> Total:
     registry under the same filters is kept across requests until the registry changes.
     The long-term-agreement filter is not kept: agreements change without a registry
     event."""
-    buyer = _buyer_of(user)
+    buyer = registry_buyer(user)
     if buyer is None or params.get("lta"):
         return total_of(rows)
     filters = tuple(

@@ -16,10 +16,12 @@ from django.db.models.functions import Lower
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.accounts.models import Invitation
@@ -58,12 +60,16 @@ from drive.suppliers.permissions import (
     can_invite_supplier,
     can_view_registry,
 )
+from drive.suppliers.registry_cache import remembered
 from drive.suppliers.selectors import (
     RECENT,
     Total,
+    registry_buyer,
     registry_country_choices,
     registry_sectors,
     sampled_total,
+    sector_codes_of,
+    sectors_by_code,
     supplier_search,
     total_of,
     unsearched_total,
@@ -194,11 +200,20 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     # Each row's country named from the language's name table (built once per language and
     # process: drive/core/i18n.py), not through django-countries' per-name look-ups.
     # The same for the size class (get_size_class_display rebuilds its table on every call).
+    # The rows' sectors from their codes (read in the rows' query) and the filter's sectors.
     names, sizes = country_names(), {value: str(label) for value, label in SizeClass.choices}
+    sectors = registry_sectors(user)
+    codes = {supplier.pk: sector_codes_of(supplier) for supplier in page.rows}
+    titles = {
+        code: sector.title
+        for code, sector in sectors_by_code(
+            {c for row in codes.values() for c in row}, sectors
+        ).items()
+    }
     for supplier in page.rows:
         supplier.country_name = names.get(supplier.country.code, supplier.country.code)
         supplier.size_label = sizes.get(supplier.size_class, supplier.size_class)
-    sectors = registry_sectors(user)
+        supplier.sector_list = [(code, titles[code]) for code in codes[supplier.pk]]
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -213,9 +228,6 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "headers": _sort_headers(params, sort),
         "countries": registry_country_choices(user),
         "sectors": sectors,
-        "sector_choices": [(sector.code, f"{sector.code} · {sector.title}") for sector in sectors],
-        "size_choices": SIZE_CHOICES,
-        "sort_choices": list(SORT_CHOICES.items()),
         "refused_sort": SORT_CHOICES.get(refused_sort) if refused_sort else None,
         "querystring_without_page": querystring_without(params, "page", "after", "before"),
         "export_querystring": querystring_without(params, "page", "after", "before", "format"),
@@ -223,7 +235,35 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         # The rows link to their profile: the URL reversed once (its pattern ends "<pk>/").
         "supplier_url_prefix": reverse("suppliers:detail", args=[0]).removesuffix("0/"),
     }
+    context["filter_fields"] = _filter_fields(user, context)
     return render(request, "suppliers/supplier_list.html", context)
+
+
+def _filter_fields(user: Any, context: dict[str, Any]) -> str:
+    """The filter form's fields but the search box, as HTML: their options are the
+    registry's countries and sectors, so the same for every view of a registry in one
+    language with the same filter values. Kept under the registry's generation
+    (registry_cache), keyed by the buyer, the language and every value the fields show."""
+
+    def render_fields() -> str:
+        sectors = context["sectors"]
+        return render_to_string(
+            "suppliers/_list_filters.html",
+            {
+                **context,
+                "sector_choices": [(s.code, f"{s.code} · {s.title}") for s in sectors],
+                "size_choices": SIZE_CHOICES,
+                "sort_choices": list(SORT_CHOICES.items()),
+            },
+        )
+
+    buyer = registry_buyer(user)
+    if buyer is None or context["filter_form"] is not None:
+        return render_fields()
+    params = context["params"]
+    shown = tuple(params[key] for key in FILTER_KEYS if key != "q")
+    key = (buyer.pk, get_language(), shown, context["sort"], context["filtering"])
+    return mark_safe(remembered("filter_fields", key, render_fields))  # noqa: S308 - a template's output
 
 
 @login_required

@@ -30,7 +30,7 @@ def _e(value: Any) -> str:
 @register.simple_tag(takes_context=True)
 def supplier_rows(context: template.Context, suppliers) -> SafeString:
     """One ``<tr>`` per supplier (``with_list_columns`` rows with ``country_name`` and
-    ``size_label`` set by the view)."""
+    ``size_label`` and ``sector_list``, its sectors' ``(code, title)``, set by the view)."""
     label = {key: _e(context.get(f"{key}_label", "")) for key in COLUMNS}
     unknown, women_owned, lta = (
         _e(context.get(name, "")) for name in ("unknown_label", "women_owned_label", "lta_label")
@@ -43,8 +43,7 @@ def supplier_rows(context: template.Context, suppliers) -> SafeString:
             f'<br><span class="local-name">{_e(local)}</span>' if local else ""
         )
         sectors = ", ".join(
-            f'<span title="{_e(sector.title)}">{sector.code}</span>'
-            for sector in supplier.sectors.all()
+            f'<span title="{_e(title)}">{code}</span>' for code, title in supplier.sector_list
         )
         size = (
             _e(supplier.size_label)

@@ -25,8 +25,9 @@ def test_the_default_page_reads_the_registry_once_then_only_the_page(
     _registry_with(agency, 30)
     client.get(URL)  # the first view reads the filter's choices and the total, and keeps them
     # The session, the person (with their organisation and the header's unread count), their
-    # authenticator, the page's rows, the rows' sectors.
-    with django_assert_num_queries(5):
+    # authenticator, the page's rows (with their sectors' codes; the sectors' titles are the
+    # filter's, kept).
+    with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(response.context["suppliers"]) == 25
     assert "30 suppliers" in response.content.decode()
