@@ -99,7 +99,7 @@ class SupplierRowOut(DashboardRowOut):
     )
 
 
-class FlagOut(serializers.Serializer):
+class CriticalAnswerOut(serializers.Serializer):
     question = serializers.CharField()
     question_label = serializers.CharField()
     answer = serializers.JSONField(allow_null=True)
@@ -109,7 +109,9 @@ class FlagOut(serializers.Serializer):
 
 class AnswerFlagsRowOut(serializers.Serializer):
     supplier = SupplierRefOut()
-    flags = FlagOut(many=True, help_text=_("Critical answers in the supplier's latest submission."))
+    flags = CriticalAnswerOut(
+        many=True, help_text=_("Critical answers in the supplier's latest submission.")
+    )
 
 
 class DolFlagsRowOut(serializers.Serializer):
@@ -255,8 +257,18 @@ RISK_TABLE_FILTERS = [
     OpenApiParameter(
         "sector", int, description="Only suppliers with this UNSPSC segment among their sectors."
     ),
-    OpenApiParameter("tier", str, enum=[t for t, _l in INHERENT_CHOICES]),
-    OpenApiParameter("residual", str, enum=[t for t, _l in RESIDUAL_CHOICES]),
+    OpenApiParameter(
+        "tier",
+        str,
+        enum=[t for t, _l in INHERENT_CHOICES],
+        description="Only suppliers of this inherent risk tier.",
+    ),
+    OpenApiParameter(
+        "residual",
+        str,
+        enum=[t for t, _l in RESIDUAL_CHOICES],
+        description="Only suppliers of this residual risk tier (pending: no scored assessment).",
+    ),
 ]
 PAGED = "Cursor pages in the risk dashboard's order (supplier name, then id); follow next."
 
