@@ -300,7 +300,11 @@ class ProgrammeRiskActions:
         return programme, programme_risk_overview(programme=programme, heat_map=heat_map)
 
     def _risk_page(
-        self, request: Request, rows_of: Callable[[Programme, Overview], QuerySet[Enrolment]], out
+        self,
+        request: Request,
+        rows_of: Callable[[Programme, Overview], QuerySet[Enrolment]],
+        build: Callable[[Row], dict[str, Any]],
+        out: type[serializers.Serializer],
     ) -> Response:
         """A keyset page of one of the dashboard's tables, its rows computed as the
         dashboard computes them (``risk_rows``)."""
@@ -308,7 +312,7 @@ class ProgrammeRiskActions:
         self.cursor_ordering = DASHBOARD_ORDER
         enrolments = self.paginate_queryset(rows_of(programme, overview))
         rows = risk_rows(programme, enrolments, overview)
-        return self.get_paginated_response([out(row) for row in rows])
+        return self.get_paginated_response(out([build(row) for row in rows], many=True).data)
 
     @extend_schema(
         summary="The risk dashboard's suppliers: tiers, band, red flag, DOL matches",
@@ -327,7 +331,7 @@ class ProgrammeRiskActions:
         def table(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:
             return risk_table_enrolments(programme, overview, request.query_params)
 
-        return self._risk_page(request, table, supplier_row)
+        return self._risk_page(request, table, supplier_row, SupplierRowOut)
 
     @extend_schema(
         summary="Suppliers whose current score counts a red flag, with their critical answers",
@@ -342,7 +346,7 @@ class ProgrammeRiskActions:
         pagination_class=Keyset,
     )
     def risk_answer_flags(self, request: Request, pk: str) -> Response:
-        return self._risk_page(request, flagged_enrolments, answer_flags_row)
+        return self._risk_page(request, flagged_enrolments, answer_flags_row, AnswerFlagsRowOut)
 
     @extend_schema(
         summary="Suppliers in a country and sector with a US DOL listed good, with the goods",
@@ -357,7 +361,7 @@ class ProgrammeRiskActions:
         pagination_class=Keyset,
     )
     def risk_dol_flags(self, request: Request, pk: str) -> Response:
-        return self._risk_page(request, dol_enrolments, dol_flags_row)
+        return self._risk_page(request, dol_enrolments, dol_flags_row, DolFlagsRowOut)
 
     @extend_schema(
         methods=["GET"],

@@ -138,6 +138,7 @@ def test_the_supplier_rows_carry_tiers_band_red_flag_and_dol(alice, bright, api_
     )
     assert row["residual_tier"] in ("high", "critical")
     assert row["red_flags"] == 1 and row["dol_matches"] >= 1
+    assert row["inherent_score"] == "61.3"  # text with one decimal, as the schema says
     pending = [r for r in rows if r["residual_tier"] is None]
     assert len(pending) == 3 and all(r["performance_band"] is None for r in pending)
     for row in rows:
@@ -294,3 +295,22 @@ def test_an_empty_programme_has_empty_lists(alice, agency, api_as, db, reference
     for table in LISTS:
         page = client.get(f"/api/v1/programmes/{programme.pk}/risk/{table}/").json()
         assert page == {"next": None, "previous": None, "results": []}
+
+
+@pytest.mark.parametrize("query", ["residual=pending", "country=cn&sector=53", "tier=HIGH"])
+def test_the_web_dashboard_filters_its_table_as_the_api_does(
+    client_of, alice, api_as, messy, query
+):
+    page = client_of(alice).get(f"{reverse('risk:dashboard', args=[messy.pk])}?{query}")
+    table = page.content.decode().split('id="suppliers-title"')[1].split('id="flags-title"')[0]
+    rows = _walk(api_as(alice), f"/api/v1/programmes/{messy.pk}/risk/suppliers/?{query}")
+    shown = [reverse("risk:supplier", args=[r["supplier"]["id"]]) for r in rows]
+    assert rows and all(f'href="{link}?programme={messy.pk}"' in table for link in shown)
+    assert table.count(f"?programme={messy.pk}") == len(rows)
+
+
+def test_an_invalid_filter_on_the_web_dashboard_says_so_and_lists_nothing(client_of, alice, messy):
+    page = client_of(alice).get(f"{reverse('risk:dashboard', args=[messy.pk])}?tier=severe")
+    assert page.status_code == 200
+    table = page.content.decode().split('id="suppliers-title"')[1].split('id="flags-title"')[0]
+    assert "severe" in table and f"?programme={messy.pk}" not in table
