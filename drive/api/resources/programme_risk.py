@@ -276,6 +276,29 @@ PAGED = "Cursor pages in the risk dashboard's order (supplier name, then id); fo
 # --- Views ----------------------------------------------------------------------------
 
 
+def risk_list(
+    name: str,
+    summary: str,
+    out: type[serializers.Serializer],
+    parameters: list[OpenApiParameter] | None = None,
+) -> Callable:
+    """``programmes/{id}/risk/<name>/``: one of the dashboard's tables as keyset pages."""
+
+    def decorate(method: Callable) -> Callable:
+        listed = action(
+            detail=True,
+            methods=["get"],
+            url_path=f"risk/{name}",
+            url_name=f"risk-{name}",
+            pagination_class=Keyset,
+        )(method)
+        return extend_schema(
+            summary=summary, description=PAGED, parameters=parameters, responses=out(many=True)
+        )(listed)
+
+    return decorate
+
+
 class ProgrammeRiskActions:
     """Mixed into the programme viewset: ``programmes/{id}/risk/`` (the summary),
     ``programmes/{id}/risk/suppliers|answer-flags|dol-flags/`` (the dashboard's three
@@ -314,18 +337,11 @@ class ProgrammeRiskActions:
         rows = risk_rows(programme, enrolments, overview)
         return self.get_paginated_response(out([build(row) for row in rows], many=True).data)
 
-    @extend_schema(
-        summary="The risk dashboard's suppliers: tiers, band, red flag, DOL matches",
-        description=PAGED,
-        parameters=RISK_TABLE_FILTERS,
-        responses=SupplierRowOut(many=True),
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="risk/suppliers",
-        url_name="risk-suppliers",
-        pagination_class=Keyset,
+    @risk_list(
+        "suppliers",
+        "The risk dashboard's suppliers: tiers, band, red flag, DOL matches",
+        SupplierRowOut,
+        RISK_TABLE_FILTERS,
     )
     def risk_suppliers(self, request: Request, pk: str) -> Response:
         def table(programme: Programme, overview: Overview) -> QuerySet[Enrolment]:
@@ -333,32 +349,18 @@ class ProgrammeRiskActions:
 
         return self._risk_page(request, table, supplier_row, SupplierRowOut)
 
-    @extend_schema(
-        summary="Suppliers whose current score counts a red flag, with their critical answers",
-        description=PAGED,
-        responses=AnswerFlagsRowOut(many=True),
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="risk/answer-flags",
-        url_name="risk-answer-flags",
-        pagination_class=Keyset,
+    @risk_list(
+        "answer-flags",
+        "Suppliers whose current score counts a red flag, with their critical answers",
+        AnswerFlagsRowOut,
     )
     def risk_answer_flags(self, request: Request, pk: str) -> Response:
         return self._risk_page(request, flagged_enrolments, answer_flags_row, AnswerFlagsRowOut)
 
-    @extend_schema(
-        summary="Suppliers in a country and sector with a US DOL listed good, with the goods",
-        description=PAGED,
-        responses=DolFlagsRowOut(many=True),
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="risk/dol-flags",
-        url_name="risk-dol-flags",
-        pagination_class=Keyset,
+    @risk_list(
+        "dol-flags",
+        "Suppliers in a country and sector with a US DOL listed good, with the goods",
+        DolFlagsRowOut,
     )
     def risk_dol_flags(self, request: Request, pk: str) -> Response:
         return self._risk_page(request, dol_enrolments, dol_flags_row, DolFlagsRowOut)
