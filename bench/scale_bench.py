@@ -753,7 +753,13 @@ def main() -> None:
             listing = throughput(f"{base}/suppliers/", cookie, args.seconds)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # A worker still busy with a long request (a whole-cohort body) outlives the
+            # graceful stop: end it, so the figures measured are still written.
+            server.kill()
+            server.wait(timeout=30)
     if args.throughput_only:
         print(
             f"throughput, 4 clients, {args.seconds:.0f} s each: /healthz {health:,.1f} req/s, "
