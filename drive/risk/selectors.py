@@ -7,7 +7,7 @@ are keyset pages whose rows alone are computed in Python (:func:`risk_rows`)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from drive.assessments.models import Submission
+from drive.core.filters import apply_filters
 from drive.programmes.cohort_copy import cohort_copy_refresh, sector_codes
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
 from drive.risk.cohort import cohort_scores_refresh, ranked_scores
-from drive.risk.config import INSUFFICIENT_DATA, TIER_LABELS, TIERS
+from drive.risk.config import BANDS, INSUFFICIENT_DATA, TIER_LABELS, TIERS
 from drive.risk.engine import (
     Context,
     DolMatch,
@@ -87,6 +88,9 @@ class Overview:
     dol_count: int  # suppliers in a country × sector on the US DOL list
     # The (country, sector set copy) of the suppliers with a DOL match: the DOL table's filter.
     dol_profiles: set[tuple[str, str]] = field(default_factory=set)
+    # Every (country, sector set copy) of the cohort with its inherent tier: the supplier
+    # table's filters (:func:`risk_table_enrolments`) select enrolments by these copies.
+    profile_tiers: dict[tuple[str, str], str] = field(default_factory=dict)
     overrides: list[RiskOverride] = field(default_factory=list)
     # The engine's context (reference data of the cohort's countries) for the rows of a page
     # (:func:`risk_rows`); None: built for the page's countries alone.
@@ -349,6 +353,7 @@ def programme_risk_overview(
     columns: dict[int | None, str] = {}
     cells: dict[tuple[str, int | None], HeatCell] = {}
     dol_profiles: set[tuple[str, str]] = set()
+    profile_tiers: dict[tuple[str, str], str] = {}
     flagged = dol = 0
     per_profile: Counter = Counter()
     for group in groups:
@@ -364,6 +369,7 @@ def programme_risk_overview(
             )
         residual_counts[residuals[key]] += group.count
         flagged += group.count if group.red_flag else 0
+        profile_tiers.update(((group.country, k), result.tier) for k in group.sector_keys)
         if result.dol:
             dol += group.count
             dol_profiles.update((group.country, key) for key in group.sector_keys)
@@ -401,6 +407,7 @@ def programme_risk_overview(
         flagged_count=flagged,
         dol_count=dol,
         dol_profiles=dol_profiles,
+        profile_tiers=profile_tiers,
         overrides=overrides,
         context=context,
         scores_stored=stored,
@@ -486,3 +493,69 @@ def risk_rows(
         )
         for enrolment in enrolments
     ]
+
+
+def profiles_condition(profiles: Iterable[tuple[str, str]]) -> Q | None:
+    """Enrolments whose (country, sector set copy) is one of ``profiles`` (keys of the
+    overview's ``profile_tiers``; ``""``: no sector); None when there is none (no row
+    matches). One condition per country, an ``IN`` of its sector sets."""
+    by_country: dict[str, list[str]] = {}
+    for country, key in sorted(set(profiles)):
+        by_country.setdefault(country, []).append(key)
+    if not by_country:
+        return None
+    condition = Q()
+    for country, keys in by_country.items():
+        sectors = Q(supplier_sectors__in=[k for k in keys if k])
+        if "" in keys:
+            sectors |= Q(supplier_sectors__isnull=True) | Q(supplier_sectors="")
+        condition |= Q(supplier_country=country) & sectors
+    return condition
+
+
+def residual_condition(overview: Overview, tier: str | None) -> Q | None:
+    """Enrolments whose residual tier is ``tier`` (None: pending), from their profile's
+    inherent tier and their stored current score (band, red flag): for each inherent tier
+    of the cohort, the bands and red flags that the model's matrix turns into ``tier``.
+    At most one condition per inherent tier, whatever the cohort size."""
+    by_tier: dict[str, list[tuple[str, str]]] = {}
+    for profile, inherent in overview.profile_tiers.items():
+        by_tier.setdefault(inherent, []).append(profile)
+    condition: Q | None = None
+    for inherent, profiles in sorted(by_tier.items()):
+        scores = Q()
+        matched = False
+        for band in (*BANDS, None):
+            for red_flag in (False, True):
+                found = residual_tier(
+                    inherent_tier=inherent,
+                    performance_band=band,
+                    red_flag=red_flag,
+                    model=overview.model,
+                )
+                if found != tier:
+                    continue
+                matched = True
+                if band is None:  # pending: no current score (red flag then False)
+                    scores |= Q(risk_score__band__isnull=True)
+                else:
+                    scores |= Q(risk_score__band=band, risk_score__red_flag=red_flag)
+        where = profiles_condition(profiles) if matched else None
+        if where is not None:
+            where &= scores
+            condition = where if condition is None else condition | where
+    return condition
+
+
+def risk_table_enrolments(
+    programme: Programme, overview: Overview, params: Mapping[str, Any] | None = None
+) -> QuerySet[Enrolment]:
+    """The dashboard's supplier table (:func:`dashboard_enrolments`, ``DASHBOARD_ORDER``)
+    narrowed by ``params`` (``drive.risk.filters.RiskTableFilter``: country, UNSPSC segment,
+    inherent and residual tier; an invalid value raises ``InvalidFilter``). Read it after
+    :func:`programme_risk_overview`, whose profiles the filters select by."""
+    from drive.risk.filters import RiskTableFilter  # it reads this module's conditions
+
+    return apply_filters(
+        RiskTableFilter, params, dashboard_enrolments(programme), overview=overview
+    )

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drive.core.errors import DomainError
+from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
-from drive.core.keyset import KeysetPage, keyset_page
+from drive.core.keyset import KeysetPage, bounded_count, keyset_page
 from drive.core.params import parse_id
 from drive.programmes.models import Programme
 from drive.risk import selectors, services
 from drive.risk.config import BANDS, TIER_LABELS, TIERS
+from drive.risk.filters import INHERENT_CHOICES, RESIDUAL_CHOICES, RiskTableFilter
 from drive.risk.forms import OverrideForm
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.permissions import (
@@ -182,9 +184,26 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             request, "risk/dashboard.html", {"programme": programme, "error": error.message}
         )
     # Counts and heat map cover the whole cohort (aggregates); the tables show it
-    # PAGE_SIZE rows at a time, each row computed when it is shown.
+    # PAGE_SIZE rows at a time, each row computed when it is shown. The supplier table is
+    # filtered as the API's risk/suppliers/ is (filters.RiskTableFilter).
+    params = request.GET
+    filtering = any(params.get(name) for name in RiskTableFilter.base_filters)
+    filter_form = None
+    table, total, total_exact = (
+        selectors.dashboard_enrolments(programme),
+        overview.cohort_size,
+        True,
+    )
+    if filtering:
+        try:
+            table = selectors.risk_table_enrolments(programme, overview, params)
+        except InvalidFilter as error:
+            # Say what is wrong and list nothing, rather than a list that looks filtered.
+            filter_form, table, total = error.form, table.none(), 0
+        else:
+            total, total_exact = bounded_count(table)
     sources = {
-        "rows": (overview.cohort_size, selectors.dashboard_enrolments(programme)),
+        "rows": (total, table),
         "flagged": (overview.flagged_count, selectors.flagged_enrolments(programme, overview)),
         "dol": (overview.dol_count, selectors.dol_enrolments(programme, overview)),
     }
@@ -193,6 +212,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": overview,
         "can_override": can_override_risk(request.user, programme),
         "heat_map": _heat_map(overview) if overview.cohort_size else "",
+        "params": params,
+        "filtering": filtering,
+        "filter_form": filter_form,
+        "rows_total": total,
+        "rows_total_exact": total_exact,
+        "sector_columns": [(code, title) for code, title in overview.heat_columns if code],
+        "tier_choices": INHERENT_CHOICES,
+        "residual_choices": RESIDUAL_CHOICES,
     }
     for name, prefix in TABLES:
         total, enrolments = sources[name]

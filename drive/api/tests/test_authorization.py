@@ -262,6 +262,9 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     # the model is read by every buyer's staff. Scoring methods are open to all (glass box).
     "supplier-risk": SUPPLIER_OBJECT,
     "programme-risk": {**SUPPLIER_OBJECT, "bob": 403},
+    "programme-risk-suppliers": {**SUPPLIER_OBJECT, "bob": 403},
+    "programme-risk-answer-flags": {**SUPPLIER_OBJECT, "bob": 403},
+    "programme-risk-dol-flags": {**SUPPLIER_OBJECT, "bob": 403},
     "programme-risk-overrides": {**SUPPLIER_OBJECT, "bob": 403},
     "risk-model-list": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "risk-model-detail": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},

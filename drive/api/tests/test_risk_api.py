@@ -14,6 +14,7 @@ from drive.questionnaires.models import Question
 from drive.risk.models import RiskOverride
 from drive.risk.reference import DATASETS
 from drive.risk.services import reference_data_load
+from drive.risk.testing import make_score
 from drive.scoring.services import score_compute
 from drive.scoring.testing import make_scored_assessment, submit
 from drive.suppliers.models import SupplierSector
@@ -176,10 +177,20 @@ def test_dashboard_counts_heat_map_and_red_flags(
     cn = next(r for r in body["heat_rows"] if r["country"] == "CN")
     cell = next(c for c in cn["cells"] if c["sector"] == 53)
     assert (cell["count"], cell["max_score"], cell["tier"]) == (1, "61.3", "high")
-    assert [(f["supplier"]["id"], f["question"]) for f in body["answer_flags"]] == [
-        (bright.pk, question.code)
+    assert not {"suppliers", "answer_flags", "dol_flags"} & body.keys()  # sub-resources now
+    # The critical answer is listed once its submission is scored (the current score counts
+    # the red flag), as on the web dashboard's red-flag table.
+    flags_url = body["lists"]["answer_flags"]["url"]
+    assert body["lists"]["answer_flags"]["count"] == 0
+    assert client.get(flags_url).json()["results"] == []
+    make_score(enrolment.assessment, band="developing", red_flags=1)
+    assert client.get(url).json()["lists"]["answer_flags"]["count"] == 1
+    flagged = client.get(flags_url).json()["results"]
+    assert [(r["supplier"]["id"], [f["question"] for f in r["flags"]]) for r in flagged] == [
+        (bright.pk, [question.code])
     ]
-    assert body["dol_flags"] and body["dol_flags"][0]["supplier"]["id"] == bright.pk
+    dol = client.get(body["lists"]["dol_flags"]["url"]).json()["results"]
+    assert [r["supplier"]["id"] for r in dol] == [bright.pk] and dol[0]["matches"]
     assert api_as(bob).get(url).status_code == 403
     assert api_as(dave).get(url).status_code == 404
 
@@ -220,5 +231,6 @@ def test_residual_tier_from_the_programmes_score(bright, alice, bob, api_as, ref
         1,
     )
     dashboard = api_as(alice).get(f"/api/v1/programmes/{programme}/risk/").json()
-    assert dashboard["suppliers"][0]["residual_tier"] == "medium"
+    rows = api_as(alice).get(dashboard["lists"]["suppliers"]["url"]).json()["results"]
+    assert rows[0]["residual_tier"] == "medium"
     assert {c["tier"]: c["count"] for c in dashboard["residual_counts"]}["medium"] == 1
