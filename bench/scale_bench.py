@@ -489,8 +489,10 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("programme / cohort page", f"/programmes/{p}/"),
         ("risk dashboard", f"/risk/programmes/{p}/"),
         ("questionnaire page", f"/questionnaires/versions/{v}/"),
-        # Both still compute the whole cohort per request (docs/scaling.md, "still misses").
+        # The queue is ranked by the database and read a keyset page at a time; the API's
+        # programme risk still computes the whole cohort per request.
         ("inspection queue", f"/inspections/programmes/{p}/queue/"),
+        *([("inspection queue, page 3", ids["queue_page3"])] if "queue_page3" in ids else []),
         ("API programme risk (whole cohort)", f"/api/v1/programmes/{p}/risk/"),
         ("API supplier list", "/api/v1/suppliers/"),
         ("API supplier list, a late page", f"/api/v1/suppliers/?cursor=n.{quote(ids['late'])}"),
@@ -692,6 +694,9 @@ def main() -> None:
     else:
         ids = ids_for_pages()
         ids["search_next"] = next_link("/suppliers/?q=harmony")
+        queue = f"/inspections/programmes/{ids['programme']}/queue/"
+        if "after=" in next_link(queue):  # keyset pages (a page number before)
+            ids["queue_page3"] = next_link(next_link(queue))
     cookie = session_cookie()
 
     server, base = start_server(args.database_url)
