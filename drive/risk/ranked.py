@@ -11,11 +11,12 @@ risk dashboard already reads:
   scores) and the stored inherent risk of each profile (``stored.profile_risks``), decided in
   Python once per group with the engine's own :func:`~drive.risk.engine.residual_tier`, then
   written as one ``CASE`` on the enrolment's (country, sector set copy, band, red flag).
-- :func:`red_flag_answers_expression`: how many answers of the enrolment's latest submission
+- :func:`red_flag_answer_counts`: how many answers of each enrolment's latest submission
   are red flags, exactly as :func:`~drive.risk.selectors.answer_red_flags` counts them
   (``is_red_flag``), read from :class:`~drive.risk.models.AnswerFlagCount`: each submission
   (a frozen copy, never updated) counted once per set of red-flag rules, in Python, on the
-  first read that needs it.
+  first read that needs it. The caller looks its enrolments up in the result (a few have
+  any) with :class:`~drive.core.expressions.AnyOf`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Exists,
     F,
     Field,
+    FilteredRelation,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -122,15 +124,16 @@ def with_residual_tier(
         overrides=programme_overrides(programme) if groups else [],
     )
     keys: dict[str, list[str]] = {}
+    tiers: dict[tuple[str, str, bool], str | None] = {}  # as the overview, once per triple
     for group in groups:
         if group.band is None:
             continue
-        tier = residual_tier(
-            inherent_tier=inherent[(group.country, group.sectors)].tier,
-            performance_band=group.band,
-            red_flag=group.red_flag,
-            model=model,
-        )
+        triple = (inherent[(group.country, group.sectors)].tier, group.band, group.red_flag)
+        if triple not in tiers:
+            tiers[triple] = residual_tier(
+                inherent_tier=triple[0], performance_band=triple[1], red_flag=triple[2], model=model
+            )
+        tier = tiers[triple]
         if tier is None:
             continue
         keys.setdefault(tier, []).extend(
@@ -196,44 +199,42 @@ def count_red_flag_answers(questions: dict[str, Question], answers: dict[str, An
     return found
 
 
-def answer_flag_counts_refresh(programme: Programme, questions: dict[str, Question]) -> str:
-    """Count and store the red-flag answers of the programme's submissions not counted yet
-    under these rules (:class:`~drive.risk.models.AnswerFlagCount`); returns the rules'
-    basis. When nothing is missing: one read (the submissions without a row)."""
-    basis = flag_basis(questions)
-    missing = (
-        Submission.objects.filter(assessment__enrolment__programme=programme)
-        .exclude(Exists(AnswerFlagCount.objects.filter(submission=OuterRef("pk"), basis=basis)))
-        .order_by()
-        .values_list("pk", "answers")
-    )
-    new = [
-        AnswerFlagCount(submission_id=pk, basis=basis, count=count_red_flag_answers(questions, a))
-        for pk, a in missing.iterator(chunk_size=2000)
-    ]
-    # Another request may store the same rows meanwhile: they are equal, keep either.
-    AnswerFlagCount.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    return basis
-
-
 def red_flag_answer_counts(programme: Programme) -> dict[int, int]:
     """How many answers of each enrolment's latest submission are red flags, as
     :func:`~drive.risk.selectors.answer_red_flags` counts them (the questionnaire's rule,
-    ``is_red_flag``), by enrolment id, for the enrolments that have any: read from the stored
-    counts (:func:`answer_flag_counts_refresh` first). Three queries when nothing is missing
-    (the rules, the submissions without a count, the counts); none without red-flag rules."""
+    ``is_red_flag``), by enrolment id, for the enrolments that have any. Read from the
+    stored counts (:class:`~drive.risk.models.AnswerFlagCount`, one row per submission and
+    set of rules): two queries (the rules; the programme's submissions with their counts);
+    the submissions not counted yet under these rules are counted and stored on the way
+    (two more). None without red-flag rules."""
     questions = red_flag_questions(programme)
     if not questions:
         return {}
-    basis = answer_flag_counts_refresh(programme, questions)
-    later = Submission.objects.filter(
-        assessment_id=OuterRef("submission__assessment_id"),
-        number__gt=OuterRef("submission__number"),
+    basis = flag_basis(questions)
+    rows = (
+        Submission.objects.filter(assessment__enrolment__programme=programme)
+        .alias(counted=FilteredRelation("flag_counts", condition=Q(flag_counts__basis=basis)))
+        .order_by()
+        .values_list("assessment__enrolment_id", "number", "pk", "counted__count")
     )
-    return dict(
-        AnswerFlagCount.objects.filter(
-            basis=basis, count__gt=0, submission__assessment__enrolment__programme=programme
+    latest: dict[int, tuple[int, int, int | None]] = {}
+    for enrolment_id, number, pk, count in rows:
+        if enrolment_id not in latest or number > latest[enrolment_id][0]:
+            latest[enrolment_id] = (number, pk, count)
+    missing = [pk for _number, pk, count in latest.values() if count is None]
+    counted: dict[int, int] = {}
+    if missing:
+        answers = Submission.objects.filter(pk__in=missing).values_list("pk", "answers")
+        counted = {pk: count_red_flag_answers(questions, a) for pk, a in answers}
+        # Another request may store the same rows meanwhile: they are equal, keep either.
+        AnswerFlagCount.objects.bulk_create(
+            [AnswerFlagCount(submission_id=pk, basis=basis, count=n) for pk, n in counted.items()],
+            batch_size=2000,
+            ignore_conflicts=True,
         )
-        .exclude(Exists(later))
-        .values_list("submission__assessment__enrolment_id", "count")
-    )
+    found = {}
+    for enrolment_id, (_number, pk, count) in latest.items():
+        n = counted.get(pk, 0) if count is None else count
+        if n:
+            found[enrolment_id] = n
+    return found
