@@ -374,12 +374,12 @@ def inspection_queue(programme: Programme) -> Queue:
     (the enrolment's copy of its name, country and sectors is read)."""
     today = timezone.localdate()
     cohort_copy_refresh(programme)
-    enrolments = Enrolment.objects.filter(programme=programme).exclude(
+    cohort: QuerySet[Enrolment] = Enrolment.objects.filter(programme=programme).exclude(
         stage__in=[Stage.WITHDRAWN, Stage.INVITED]
     )
-    facts = queue_facts(programme, enrolments.values("supplier_id"))
+    facts = queue_facts(programme, cohort.values("supplier_id"))
     enrolments = with_residual_tier(
-        enrolments, programme, queue_tier=lambda tier: tier, tier_points=tier_points
+        cohort, programme, queue_tier=lambda tier: tier, tier_points=tier_points
     )
     open_one = Inspection.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_STATUSES)
     ranked = enrolments.annotate(
