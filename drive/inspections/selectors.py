@@ -22,10 +22,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -367,8 +365,8 @@ class Queue:
 def inspection_queue(programme: Programme) -> Queue:
     """The programme's suppliers that can be inspected (enrolled, not withdrawn), ranked:
     ``enrolments`` is annotated ``queue_tier`` (residual tier, None while pending: the risk
-    app's :func:`~drive.risk.ranked.with_residual_tier`), ``priority`` (the weights above),
-    ``sort_name`` and ``open_inspection_id``, in :data:`QUEUE_ORDER` for keyset pages.
+    app's :func:`~drive.risk.ranked.with_residual_tier`), ``priority`` (the weights above)
+    and ``sort_name``, in :data:`QUEUE_ORDER` for keyset pages.
     Nothing is computed per enrolment in Python: a fixed number of queries (risk's and
     :func:`queue_facts`'), then the database ranks the cohort. No supplier row is joined
     (the enrolment's copy of its name, country and sectors is read)."""
@@ -381,9 +379,7 @@ def inspection_queue(programme: Programme) -> Queue:
     enrolments = with_residual_tier(
         cohort, programme, queue_tier=lambda tier: tier, tier_points=tier_points
     )
-    open_one = Inspection.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_STATUSES)
     ranked = enrolments.annotate(
-        open_inspection_id=Subquery(open_one.values("pk")[:1]),
         sort_name=F("supplier_sort_name"),
         priority=_priority(facts, today),
     ).order_by(*QUEUE_ORDER)
@@ -391,11 +387,16 @@ def inspection_queue(programme: Programme) -> Queue:
 
 
 def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:
-    """The rows of a page of ``queue.enrolments``, with their reasons (the suppliers are
-    read for these rows alone: one query)."""
+    """The rows of a page of ``queue.enrolments``, with their reasons (the suppliers and
+    their open inspections are read for these rows alone: two queries)."""
     if not enrolments:
         return []
     prefetch_related_objects(enrolments, "supplier")
+    open_ones = dict(
+        Inspection.objects.filter(enrolment__in=enrolments, status__in=OPEN_STATUSES)
+        .order_by("-id")
+        .values_list("enrolment_id", "pk")
+    )
     facts = queue.facts
     today = timezone.localdate()
     rows = []
@@ -408,7 +409,7 @@ def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:
             lta_value=facts.lta.get(supplier_id),
             history=facts.history.get(supplier_id, Verification()),
             last_inspected=facts.last.get(supplier_id),
-            open_inspection_id=enrolment.open_inspection_id,  # type: ignore[attr-defined]
+            open_inspection_id=open_ones.get(enrolment.pk),
             priority=enrolment.priority,  # type: ignore[attr-defined]
         )
         _points(row, today)

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,10 +244,11 @@ def test_tier_and_country_filters_apply_in_sql(messy, client_of, alice):
 # Session, user, two-factor check, programme, the cohort's copy brought up to date; LTAs,
 # approved inspections, discrepancy history; red-flag rules, the submissions with their
 # stored counts; risk model, current scoring method, the stored current scores' check, the
-# cohort's groups, overrides, stored profile risks; the page (planner setting, the page,
-# the bounded count, setting back); the page's suppliers, the sectors of the filter, the
-# unread count and the session save.
-QUEUE_QUERIES = 21
+# cohort's groups, overrides, stored profile risks; the page and the bounded count (on
+# PostgreSQL between a planner setting and its reset: two more); the page's suppliers and
+# open inspections, the sectors of the filter, the unread count and the session save.
+def queue_queries() -> int:
+    return 22 + (2 if connection.vendor == "postgresql" else 0)
 
 
 def test_the_page_reads_as_many_queries_whatever_the_cohort(
@@ -255,12 +257,12 @@ def test_the_page_reads_as_many_queries_whatever_the_cohort(
     client = client_of(alice)
     url = reverse("inspections:queue", args=[messy.pk])
     client.get(url)  # stores the cohort's profiles, scores and red-flag counts
-    with django_assert_num_queries(QUEUE_QUERIES):
+    with django_assert_num_queries(queue_queries()):
         client.get(url)
     for i in range(20):
         supplier = SupplierFactory(buyer=agency, legal_name=f"Later {i}")
         Enrolment.objects.create(programme=messy, supplier=supplier, stage=Stage.SUBMITTED)
     client.get(url)  # the new enrolments' copies and stored scores are filled once
-    with django_assert_num_queries(QUEUE_QUERIES):
+    with django_assert_num_queries(queue_queries()):
         response = client.get(url)
     assert response.context["total"] == len(NAMES) + 21
