@@ -162,9 +162,10 @@ def with_residual_tier(
         pending = value_of(None)
         annotations[name] = Case(
             When(band_ref__isnull=True, then=Value(pending)),
+            # The largest first: the database builds a row's key again for each branch.
             *(
                 When(AnyOf("risk_key", sorted(found)), then=Value(value))
-                for value, found in by_value.items()
+                for value, found in sorted(by_value.items(), key=lambda item: -len(item[1]))
                 if value != pending
             ),
             default=Value(pending),
