@@ -510,8 +510,9 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("programme / cohort page", f"/programmes/{p}/"),
         ("risk dashboard", f"/risk/programmes/{p}/"),
         ("questionnaire page", f"/questionnaires/versions/{v}/"),
-        # Both still compute the whole cohort per request (docs/scaling.md, "still misses").
+        # The queue is ranked by the database and read a keyset page at a time.
         ("inspection queue", f"/inspections/programmes/{p}/queue/"),
+        *([("inspection queue, page 3", ids["queue_page3"])] if "queue_page3" in ids else []),
         # The summary (aggregates) and the first and a later page of its supplier list.
         ("API programme risk (summary)", f"/api/v1/programmes/{p}/risk/"),
         ("API programme risk, suppliers", f"/api/v1/programmes/{p}/risk/suppliers/"),
@@ -717,6 +718,9 @@ def main() -> None:
         ids = ids_for_pages()
         ids["search_next"] = next_link("/suppliers/?q=harmony")
         ids["risk_next"] = api_next_link(f"/api/v1/programmes/{ids['programme']}/risk/suppliers/")
+        queue = f"/inspections/programmes/{ids['programme']}/queue/"
+        if "after=" in next_link(queue):  # keyset pages (a page number before)
+            ids["queue_page3"] = next_link(next_link(queue))
     cookie = session_cookie()
 
     server, base = start_server(args.database_url)

@@ -24,13 +24,13 @@ TIER_CHOICES = [
 
 class QueueFilter(django_filters.FilterSet):
     """The programme's inspection queue (enrolments): ``country`` (ISO code), ``sector``
-    (UNSPSC segment code) and ``tier`` (residual risk tier, or ``pending``). The tier is
-    computed by the risk app, so the selector applies it after ranking (this filter only
-    validates it)."""
+    (UNSPSC segment code) and ``tier`` (residual risk tier, or ``pending``), applied in SQL
+    to ``selectors.queue_enrolments`` (its ``queue_tier`` annotation; the country is the
+    enrolment's copy of its supplier's)."""
 
-    country = CountryFilter(label=_("Country"), field_name="supplier__country")
+    country = CountryFilter(label=_("Country"), field_name="supplier_country")
     sector = IdFilter(label=_("Sector"), method="filter_sector")
-    tier = LowerChoiceFilter(label=_("Residual risk"), choices=TIER_CHOICES, method="keep")
+    tier = LowerChoiceFilter(label=_("Residual risk"), choices=TIER_CHOICES, method="filter_tier")
 
     class Meta:
         model = Enrolment
@@ -41,8 +41,10 @@ class QueueFilter(django_filters.FilterSet):
             Exists(SupplierSector.objects.filter(supplier=OuterRef("supplier_id"), sector_id=value))
         )
 
-    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset
+    def filter_tier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == PENDING:
+            return queryset.filter(queue_tier__isnull=True)
+        return queryset.filter(queue_tier=value)
 
 
 class InspectionFilter(django_filters.FilterSet):

@@ -1,9 +1,10 @@
 """Reads of inspections: the programme's inspection queue, the inspection list, the
 report, discrepancy rates and the inspection body's work.
 
-Risk is read through the risk app's selectors (``residual_many``, ``answer_red_flags``),
-never recomputed here. Every function takes what the caller may already see (scoping is
-``Inspection.objects.visible_to(user)`` in the views and the API)."""
+Risk is read through the risk app (``drive.risk.ranked``: the residual tier and the red-flag
+answers as SQL expressions), never recomputed here. Every function takes what the caller
+may already see (scoping is ``Inspection.objects.visible_to(user)`` in the views and the
+API)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,29 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from drive.core.expressions import AnyOf
+from drive.programmes.cohort_copy import cohort_copy_refresh
 from drive.programmes.models import Enrolment, Programme, Stage
-from drive.risk.engine import ResidualResult
-from drive.risk.selectors import answer_red_flags, residual_many
+from drive.risk.config import TIER_LABELS
+from drive.risk.ranked import red_flag_answer_counts, with_residual_tier
 from drive.suppliers.models import LongTermAgreement
 
 from .models import (
@@ -142,21 +157,148 @@ def assessment_discrepancies(assessment: Any) -> list[ChecklistItem]:
 
 
 # --- The inspection queue --------------------------------------------------------------
+#
+# The weights (README "The inspection queue"), the one source of both the priority the
+# database ranks by (:func:`queue_enrolments`) and the points and reasons a page's rows show
+# (:func:`queue_rows`).
 
 TIER_POINTS = {"critical": 40, "high": 30, "insufficient_data": 20, "medium": 15, "low": 5}
 PENDING_POINTS = 10
+RED_FLAG_POINTS, RED_FLAG_MAX = 10, 20  # per red-flag answer, at most
+LTA_POINTS = ((1_000_000, 15), (100_000, 10))  # (at least this value, points); any other: 5
+LTA_ANY_POINTS = 5
+DISCREPANCY_POINTS = ((25, 15), (1, 8))  # (discrepancy rate at least, in %, points)
+NEVER_INSPECTED_POINTS = 15
+AGE_POINTS = ((730, 10), (365, 5))  # (more days than this since the last inspection, points)
+
+# The queue's order: priority, then name (the enrolment's lower-case copy) and supplier.
+QUEUE_ORDER = ("-priority", "sort_name", "supplier_id")
+
+
+def red_flag_points(count: int) -> int:
+    return min(RED_FLAG_MAX, RED_FLAG_POINTS * count)
+
+
+def lta_points(value: Decimal | None) -> int:
+    if not value:
+        return 0
+    return next((points for floor, points in LTA_POINTS if value >= floor), LTA_ANY_POINTS)
+
+
+def discrepancy_points(rate: int | None) -> int:
+    return next((points for floor, points in DISCREPANCY_POINTS if (rate or 0) >= floor), 0)
+
+
+def age_points(days: int | None) -> int:
+    if days is None:
+        return NEVER_INSPECTED_POINTS
+    return next((points for more, points in AGE_POINTS if days > more), 0)
+
+
+def tier_points(tier: str | None) -> int:
+    return PENDING_POINTS if tier is None else TIER_POINTS.get(tier, 0)
+
+
+@dataclass
+class QueueFacts:
+    """What ranks the cohort besides the residual tier, read once per view in a few set
+    queries (only the suppliers that have any: most have no LTA, no inspection, no red
+    flag): the page's rows show these very values, and :func:`_points` gives the points the
+    database ranks by (:func:`_priority`)."""
+
+    lta: dict[int, Decimal | None]  # supplier id: value of its active LTAs
+    last: dict[int, datetime.datetime | None]  # supplier id: its last approved inspection
+    history: dict[int, Verification]  # supplier id: its discrepancy history
+    flags: dict[int, int]  # enrolment id: red-flag answers of its latest submission (> 0)
+
+
+def queue_facts(programme: Programme, suppliers: QuerySet) -> QueueFacts:
+    """The :class:`QueueFacts` of the cohort's ``suppliers`` (a ``values("supplier_id")``
+    subquery): four queries, and those of ``drive.risk.ranked.red_flag_answer_counts``."""
+    today = timezone.localdate()
+    lta = dict(
+        LongTermAgreement.objects.filter(supplier_id__in=suppliers)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by()
+        .values("supplier_id")
+        .annotate(total=Sum("value"))
+        .values_list("supplier_id", "total")
+    )
+    last: dict[int, datetime.datetime | None] = {}
+    approved = (
+        Inspection.objects.filter(supplier_id__in=suppliers, status=InspectionStatus.APPROVED)
+        .order_by("supplier_id", "-approved_at")  # the first of each supplier is its last
+        .values_list("supplier_id", "approved_at")
+    )
+    for supplier_id, approved_at in approved:
+        last.setdefault(supplier_id, approved_at)
+    return QueueFacts(
+        lta=lta,
+        last=last,
+        history=discrepancy_history(suppliers),
+        flags=red_flag_answer_counts(programme),
+    )
+
+
+def _by_points(points: dict[int, int], default: int) -> dict[int, list[int]]:
+    """The ids of ``points`` (``{id: points}``) by their points, but ``default``'s."""
+    ids: dict[int, list[int]] = defaultdict(list)
+    for key, value in points.items():
+        if value != default:
+            ids[value].append(key)
+    return ids
+
+
+def _priority(facts: QueueFacts, today: datetime.date) -> Any:
+    """The SQL form of :func:`_points` but the tier's (``tier_points``): each supplier's or
+    enrolment's points, computed in Python from ``facts`` by the functions the page's
+    reasons use, looked up by id (hash lookups of one array parameter each)."""
+    suppliers = set(facts.lta) | set(facts.last) | set(facts.history)
+    parts = {
+        "supplier_id": (
+            {
+                s: lta_points(facts.lta.get(s))
+                + discrepancy_points(facts.history.get(s, Verification()).discrepancy_rate)
+                + age_points(_days_since(facts.last[s], today) if s in facts.last else None)
+                for s in suppliers
+            },
+            NEVER_INSPECTED_POINTS,
+        ),
+        "pk": ({e: red_flag_points(n) for e, n in facts.flags.items()}, 0),
+    }
+    total: Any = F("tier_points")
+    for field_name, (points, default) in parts.items():
+        total += Case(
+            *(
+                When(AnyOf(field_name, sorted(ids)), then=Value(value))
+                for value, ids in sorted(_by_points(points, default).items())
+            ),
+            default=Value(default),
+            output_field=IntegerField(),
+        )
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
+def _days_since(moment: datetime.datetime | None, today: datetime.date) -> int | None:
+    """Days from the local date of ``moment`` to ``today`` (None: never)."""
+    if moment is None:
+        return None
+    return (today - timezone.localtime(moment).date()).days
 
 
 @dataclass
 class QueueRow:
+    """A row of a page of the queue: the enrolment (with its supplier) and what ranks it."""
+
     enrolment: Enrolment
-    residual: ResidualResult | None
+    tier: str | None  # residual tier; None while pending or without a risk model
     red_flags: int
     lta_value: Decimal | None
     history: Verification
     last_inspected: datetime.datetime | None
     open_inspection_id: int | None
-    priority: int = 0
+    priority: int = 0  # as the database ranked it (equal to ``points``)
+    points: int = 0
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -164,128 +306,114 @@ class QueueRow:
         return self.enrolment.supplier
 
     @property
-    def tier(self) -> str:
-        if self.residual is None or self.residual.tier is None:
-            return "pending"
-        return self.residual.tier
+    def tier_label(self) -> str:
+        return str(TIER_LABELS[self.tier]) if self.tier else _("Pending assessment")
 
 
-def _rank(row: QueueRow, today: datetime.date) -> None:
+def _points(row: QueueRow, today: datetime.date) -> None:
     """The priority (higher = inspect sooner) and the reasons, in words. Weights: residual
     risk up to 40, red flags up to 20, business volume up to 15, discrepancy history up to
     15, time since the last inspection up to 15 (README "The inspection queue")."""
-    points = 0
     reasons: list[str] = []
-    if row.residual is None or row.residual.tier is None:
-        points += PENDING_POINTS
+    if row.tier is None:
         reasons.append(_("Residual risk pending an assessed score"))
     else:
-        points += TIER_POINTS.get(row.residual.tier, 0)
-        reasons.append(_("Residual risk: %(tier)s") % {"tier": row.residual.tier_label})
+        reasons.append(_("Residual risk: %(tier)s") % {"tier": row.tier_label})
     if row.red_flags:
-        points += min(20, 10 * row.red_flags)
         reasons.append(
             ngettext("%(count)s red-flag answer", "%(count)s red-flag answers", row.red_flags)
             % {"count": row.red_flags}
         )
     if row.lta_value:
-        points += 15 if row.lta_value >= 1_000_000 else 10 if row.lta_value >= 100_000 else 5
         reasons.append(
             _("Long-term agreements worth %(value)s")
             % {"value": intcomma(int(row.lta_value), use_l10n=True)}
         )
     rate = row.history.discrepancy_rate
     if rate:
-        points += 15 if rate >= 25 else 8
         reasons.append(
             _("Earlier inspections found %(rate)s%% of verified answers different") % {"rate": rate}
         )
     elif rate == 0:
         reasons.append(_("Earlier inspections confirmed every verified answer"))
     if row.last_inspected is None:
-        points += 15
         reasons.append(_("Never inspected"))
     else:
-        days = (today - timezone.localtime(row.last_inspected).date()).days
-        points += 10 if days > 730 else 5 if days > 365 else 0
-        reasons.append(
-            _("Last inspected on %(date)s")
-            % {"date": date_format(timezone.localtime(row.last_inspected).date())}
-        )
-    row.priority, row.reasons = points, reasons
+        day = timezone.localtime(row.last_inspected).date()
+        reasons.append(_("Last inspected on %(date)s") % {"date": date_format(day)})
+    days = _days_since(row.last_inspected, today)
+    row.points = (
+        tier_points(row.tier)
+        + red_flag_points(row.red_flags)
+        + lta_points(row.lta_value)
+        + discrepancy_points(rate)
+        + age_points(days)
+    )
+    row.reasons = reasons
 
 
-def queue_enrolments(programme: Programme) -> QuerySet[Enrolment]:
-    """The programme's suppliers that can be inspected (enrolled, not withdrawn), with
-    their business volume (active LTAs), last approved inspection and open inspection as
-    annotations: one query whatever the cohort size."""
+@dataclass
+class Queue:
+    """The programme's inspection queue: ``enrolments`` ranked by the database (filter and
+    page it), ``facts`` for the reasons of a page's rows (:func:`queue_rows`)."""
+
+    programme: Programme
+    enrolments: QuerySet[Enrolment]
+    facts: QueueFacts
+
+
+def inspection_queue(programme: Programme) -> Queue:
+    """The programme's suppliers that can be inspected (enrolled, not withdrawn), ranked:
+    ``enrolments`` is annotated ``queue_tier`` (residual tier, None while pending: the risk
+    app's :func:`~drive.risk.ranked.with_residual_tier`), ``priority`` (the weights above)
+    and ``sort_name``, in :data:`QUEUE_ORDER` for keyset pages.
+    Nothing is computed per enrolment in Python: a fixed number of queries (risk's and
+    :func:`queue_facts`'), then the database ranks the cohort. No supplier row is joined
+    (the enrolment's copy of its name, country and sectors is read)."""
     today = timezone.localdate()
-    lta = (
-        LongTermAgreement.objects.filter(supplier=OuterRef("supplier_id"))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values("supplier")
-        .annotate(total=Sum("value"))
-        .values("total")
+    cohort_copy_refresh(programme)
+    cohort: QuerySet[Enrolment] = Enrolment.objects.filter(programme=programme).exclude(
+        stage__in=[Stage.WITHDRAWN, Stage.INVITED]
     )
-    last = (
-        Inspection.objects.filter(
-            supplier=OuterRef("supplier_id"), status=InspectionStatus.APPROVED
-        )
-        .order_by("-approved_at")
-        .values("approved_at")[:1]
+    facts = queue_facts(programme, cohort.values("supplier_id"))
+    enrolments = with_residual_tier(
+        cohort, programme, queue_tier=lambda tier: tier, tier_points=tier_points
     )
-    open_one = Inspection.objects.filter(enrolment=OuterRef("pk"), status__in=OPEN_STATUSES).values(
-        "pk"
-    )[:1]
-    return (
-        Enrolment.objects.filter(programme=programme)
-        .exclude(stage__in=[Stage.WITHDRAWN, Stage.INVITED])
-        .select_related("supplier")
-        .prefetch_related("supplier__sectors")
-        .annotate(
-            lta_value=Subquery(lta),
-            last_inspected=Subquery(last),
-            open_inspection_id=Subquery(open_one),
-        )
-        .order_by("supplier__legal_name", "supplier_id")
-    )
+    ranked = enrolments.annotate(
+        sort_name=F("supplier_sort_name"),
+        priority=_priority(facts, today),
+    ).order_by(*QUEUE_ORDER)
+    return Queue(programme=programme, enrolments=ranked, facts=facts)
 
 
-def inspection_queue(
-    *, programme: Programme, enrolments: QuerySet[Enrolment], tier: str = ""
-) -> list[QueueRow]:
-    """The programme's suppliers ranked for inspection, highest priority first, each with
-    its reasons. ``enrolments`` is :func:`queue_enrolments` narrowed by the page's filters
-    (country, sector); ``tier`` keeps one residual tier (or ``pending``). A fixed number
-    of queries: the enrolments, risk's residual tiers and red flags, the discrepancy
-    history."""
-    rows_in = list(enrolments)
-    suppliers = [e.supplier for e in rows_in]
-    try:
-        residuals: dict[int, ResidualResult] = residual_many(
-            suppliers=suppliers, programme=programme
-        )
-    except Exception:  # no published risk model: rank without it (the risk page says why)
-        residuals = {}
-    flags = answer_red_flags(programme)
-    history = discrepancy_history(enrolments.values("supplier_id"))
+def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:
+    """The rows of a page of ``queue.enrolments``, with their reasons (the suppliers and
+    their open inspections are read for these rows alone: two queries)."""
+    if not enrolments:
+        return []
+    prefetch_related_objects(enrolments, "supplier")
+    open_ones = dict(
+        Inspection.objects.filter(enrolment__in=enrolments, status__in=OPEN_STATUSES)
+        .order_by("-id")
+        .values_list("enrolment_id", "pk")
+    )
+    facts = queue.facts
     today = timezone.localdate()
     rows = []
-    for enrolment in rows_in:
+    for enrolment in enrolments:
+        supplier_id = enrolment.supplier_id
         row = QueueRow(
             enrolment=enrolment,
-            residual=residuals.get(enrolment.supplier_id),
-            red_flags=len(flags.get(enrolment.supplier_id, [])),
-            lta_value=enrolment.lta_value,  # type: ignore[attr-defined]
-            history=history.get(enrolment.supplier_id, Verification()),
-            last_inspected=enrolment.last_inspected,  # type: ignore[attr-defined]
-            open_inspection_id=enrolment.open_inspection_id,  # type: ignore[attr-defined]
+            tier=enrolment.queue_tier,  # type: ignore[attr-defined]
+            red_flags=facts.flags.get(enrolment.pk, 0),
+            lta_value=facts.lta.get(supplier_id),
+            history=facts.history.get(supplier_id, Verification()),
+            last_inspected=facts.last.get(supplier_id),
+            open_inspection_id=open_ones.get(enrolment.pk),
+            priority=enrolment.priority,  # type: ignore[attr-defined]
         )
-        if tier and row.tier != tier:
-            continue
-        _rank(row, today)
+        _points(row, today)
         rows.append(row)
-    rows.sort(key=lambda r: (-r.priority, r.supplier.legal_name.lower(), r.supplier.pk))
     return rows
 
 

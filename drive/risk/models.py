@@ -316,3 +316,31 @@ class CohortScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.band or '-'}"
+
+
+class AnswerFlagCount(models.Model):
+    """How many answers of a submission are red flags under a set of red-flag rules, stored
+    (issue 14) so that the inspection queue ranks a cohort of 10,000 by it in SQL instead of
+    reading every submission's answers on every view (``drive.risk.ranked``).
+
+    Exact by construction: a submission is a frozen copy of the answers (never updated), and
+    ``basis`` is a digest of the rules counted (each red-flag question's code and rule), so a
+    row is only read for exactly the rules it was counted under; a changed rule gives a new
+    basis whose rows are counted on first read.
+    """
+
+    submission = models.ForeignKey(
+        "assessments.Submission", on_delete=models.CASCADE, related_name="flag_counts"
+    )
+    basis = models.CharField(_("basis"), max_length=64)
+    count = models.PositiveIntegerField(_("red-flag answers"))
+
+    class Meta:
+        verbose_name = _("stored red-flag answer count")
+        verbose_name_plural = _("stored red-flag answer counts")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "basis"], name="answer_flag_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.count}"

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from drive.assessments.models import Assessment, AssessmentStatus
+from drive.core.filters import apply_filters
 from drive.factories import SupplierFactory
+from drive.inspections.filters import QueueFilter
 from drive.inspections.models import Assignment, ChecklistItem, Inspection, InspectionStatus, Mark
-from drive.inspections.selectors import discrepancy_history, inspection_queue, queue_enrolments
+from drive.inspections.selectors import discrepancy_history, inspection_queue, queue_rows
 from drive.programmes.models import Enrolment, Stage
 from drive.risk.testing import make_score
 from drive.suppliers.models import LongTermAgreement
@@ -31,6 +33,15 @@ def _approved_with_marks(enrolment, body, alice, marks, days_ago=30):
     return inspection
 
 
+def _ranked(programme):
+    return inspection_queue(programme).enrolments
+
+
+def _rows(programme):
+    queue = inspection_queue(programme)
+    return queue_rows(queue, list(queue.enrolments))
+
+
 def test_queue_ranks_by_risk_volume_history_and_time_with_reasons(
     enrolment, agency, inspection_body, alice
 ):
@@ -45,13 +56,13 @@ def test_queue_ranks_by_risk_volume_history_and_time_with_reasons(
     _approved_with_marks(
         enrolment, inspection_body, alice, [Mark.CONFIRMED, Mark.DISCREPANCY, Mark.NOT_VERIFIED]
     )
-    rows = inspection_queue(programme=programme, enrolments=queue_enrolments(programme))
+    rows = _rows(programme)
     by_name = {row.supplier.legal_name: row for row in rows}
     bright = by_name["Bright Textiles Co., Ltd."]
     assert bright.history.discrepancy_rate == 50
     assert "Earlier inspections found 50% of verified answers different" in bright.reasons
     assert any(r.startswith("Last inspected on") for r in bright.reasons)
-    assert bright.residual is not None and bright.residual.tier in ("high", "critical")
+    assert bright.tier in ("high", "critical")
     busy_row = by_name["Busy Garments Co."]
     assert "Long-term agreements worth 1,200,000" in busy_row.reasons
     assert "Never inspected" in busy_row.reasons
@@ -60,6 +71,7 @@ def test_queue_ranks_by_risk_volume_history_and_time_with_reasons(
     names = [row.supplier.legal_name for row in rows]
     assert names.index("Busy Garments Co.") < names.index("Quiet Paper Co.")
     assert rows == sorted(rows, key=lambda r: -r.priority)
+    assert [row.priority for row in rows] == [row.points for row in rows]
 
 
 def test_queue_keeps_one_tier_and_leaves_out_invited_and_withdrawn(
@@ -70,12 +82,15 @@ def test_queue_keeps_one_tier_and_leaves_out_invited_and_withdrawn(
         Enrolment.objects.create(
             programme=programme, supplier=SupplierFactory(buyer=agency), stage=stage
         )
-    rows = inspection_queue(programme=programme, enrolments=queue_enrolments(programme))
+    rows = _rows(programme)
     assert sorted(r.enrolment.stage for r in rows) == ["enrolled", "reviewed"]
-    pending = inspection_queue(
-        programme=programme, enrolments=queue_enrolments(programme), tier="pending"
-    )
-    assert {r.tier for r in pending} == {"pending"}
+    make_score(enrolment.assessment, band="beginning")
+    pending = apply_filters(QueueFilter, {"tier": "Pending"}, _ranked(programme))
+    assert [e.queue_tier for e in pending] == [None]
+    assert pending.get().stage == Stage.ENROLLED
+    rated = _ranked(programme).get(pk=enrolment.pk).queue_tier
+    kept = apply_filters(QueueFilter, {"tier": rated}, _ranked(programme))
+    assert [e.pk for e in kept] == [enrolment.pk]
 
 
 def test_open_inspection_is_shown_instead_of_the_plan_link(
