@@ -205,6 +205,12 @@ def child(database_url: str, path: Path, rows: int, phase: str, trace: bool) -> 
             f"{save:,.0f} rows/s ({how})",
             flush=True,
         )
+        if out.rebuilt_indexes:
+            print(
+                f"[{vendor}] bulk load: {out.rebuilt_indexes} supplier indexes dropped and "
+                f"built again ({out.index_seconds:.1f} s of the writing)",
+                flush=True,
+            )
         checked = float(Path(path.parent / f"validate_seconds_{vendor}").read_text())
         print(
             f"[{vendor}] end to end (check, then apply): {checked + seconds:.1f} s = "
