@@ -193,8 +193,7 @@ class Outcome:
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
     reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
     # A bulk load (bulkload.py): the supplier indexes dropped, then built again in seconds.
-    rebuilt_indexes: int = 0
-    index_seconds: float = 0.0  # of ``write_seconds``
+    rebuild: bulkload.Rebuild | None = None
 
     @property
     def rows_per_second(self) -> float:
@@ -826,8 +825,7 @@ def _write_plan(
         seconds=time.monotonic() - started,
         write_seconds=write_seconds,
         reused_check=True,
-        rebuilt_indexes=len(rebuild.indexes) if rebuild else 0,
-        index_seconds=rebuild.seconds if rebuild else 0.0,
+        rebuild=rebuild,
     )
     return outcome
 
