@@ -167,6 +167,7 @@ class PlannedRow:
     sectors_changed: bool = False
     contact: Contact | NewContact | None = None  # the contact to update (Contact) or create
     duplicate: dict[str, Any] | None = None  # a possible duplicate, for the user to decide
+    key: str = ""  # name_key of the legal name when the cleaning worker computed it
 
 
 @dataclass
@@ -240,7 +241,11 @@ def _start_cleaning(codes: frozenset[int], synonyms: dict[str, int]) -> None:
 
 
 def _clean_batch(raws: list[dict[str, str]]) -> list[CleanRow]:
-    return [clean_row(raw, _WORKER_CODES, _WORKER_SYNONYMS) for raw in raws]
+    cleaned = [clean_row(raw, _WORKER_CODES, _WORKER_SYNONYMS) for raw in raws]
+    for clean in cleaned:  # the name keys too, while the main process matches
+        if legal_name := clean.values.get("legal_name"):
+            clean.name_key = name_key(str(legal_name))
+    return cleaned
 
 
 class Cleaner:
@@ -313,6 +318,7 @@ class Planner:
                     raw=raw,
                     errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
                     warnings=[_error(row, c, raw, code, p) for c, code, p in clean.warnings],
+                    key=clean.name_key,
                 )
             )
         self._match(planned)
@@ -335,7 +341,7 @@ class Planner:
             and p.values.get("legal_name")
         ]
         for p in pending:
-            p.values["name_key"] = name_key(p.values["legal_name"])
+            p.values["name_key"] = p.key or name_key(p.values["legal_name"])
         if not pending:
             return
         found: dict[tuple[str, str], list[Supplier]] = {}
@@ -794,7 +800,7 @@ def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
     counted the batch and is done with it: the rows are trimmed in place, not copied."""
     kept = [p for p in planned if p.action in ("create", "update")]
     for p in kept:
-        p.raw, p.errors, p.warnings, p.duplicate = {}, [], [], None
+        p.raw, p.errors, p.warnings, p.duplicate, p.key = {}, [], [], None, ""
     return kept
 
 

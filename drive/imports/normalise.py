@@ -216,6 +216,9 @@ class CleanRow:
     errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (column, code, params)
     # Warnings never reject the row: (column, code, params).
     warnings: list[tuple[str, str, dict]] = field(default_factory=list)
+    # matching.name_key of the legal name, when computed with the cleaning (in the worker
+    # process of engine.Cleaner, off the main process's path); "" = not computed.
+    name_key: str = ""
 
 
 def clean_row(
