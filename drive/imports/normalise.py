@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -187,26 +188,24 @@ _PLAIN_EMAIL = re.compile(
 )
 
 
-def valid_url(url: str) -> bool:
-    """An http(s) address Django's ``URLValidator`` accepts."""
-    if len(url) <= 253 and url.isascii() and _PLAIN_URL.fullmatch(url):
+def _valid(value: str, plain: re.Pattern[str], validator: Callable[[str], None]) -> bool:
+    if len(value) <= 253 and value.isascii() and plain.fullmatch(value):
         return True
     try:
-        _url_validator(url)
+        validator(value)
     except ValidationError:
         return False
     return True
+
+
+def valid_url(url: str) -> bool:
+    """An http(s) address Django's ``URLValidator`` accepts."""
+    return _valid(url, _PLAIN_URL, _url_validator)
 
 
 def valid_email(email: str) -> bool:
     """An e-mail address Django's ``validate_email`` accepts."""
-    if len(email) <= 254 and email.isascii() and _PLAIN_EMAIL.fullmatch(email):
-        return True
-    try:
-        validate_email(email)
-    except ValidationError:
-        return False
-    return True
+    return _valid(email, _PLAIN_EMAIL, validate_email)
 
 
 @dataclass

@@ -11,6 +11,8 @@ holds, and the search's ``@>`` compares sets, so the index built by 0009 stays e
 not rebuilt. PostgreSQL only (SQLite has no search index); reversible (0009's body again).
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 FASTER = """
@@ -35,20 +37,8 @@ END
 $$
 """
 
-# 0009's body.
-PREVIOUS = """
-CREATE OR REPLACE FUNCTION drive_nonascii_bigrams(value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT b), '{}')
-  FROM (
-    SELECT substr(value, i, 2) AS b
-    FROM generate_series(
-      1, CASE WHEN octet_length(value) > char_length(value) THEN char_length(value) - 1 END
-    ) AS i
-  ) AS pairs
-  WHERE octet_length(b) > char_length(b)
-$$
-"""
+# 0009's body (for going back).
+PREVIOUS = import_module("drive.suppliers.migrations.0009_search_keys").NONASCII_BIGRAMS
 
 
 def forwards(apps, schema_editor):
