@@ -205,6 +205,15 @@ def child(database_url: str, path: Path, rows: int, phase: str, trace: bool) -> 
             f"{save:,.0f} rows/s ({how})",
             flush=True,
         )
+        if out.rebuild:
+            slowest = sorted(out.rebuild.built.items(), key=lambda item: -item[1])
+            print(
+                f"[{vendor}] bulk load: {len(out.rebuild.indexes)} supplier indexes dropped "
+                f"and built again, {out.rebuild.seconds:.1f} s of the writing: deferred "
+                f"foreign-key checks {out.rebuild.checks_seconds:.1f} s, then "
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest),
+                flush=True,
+            )
         checked = float(Path(path.parent / f"validate_seconds_{vendor}").read_text())
         print(
             f"[{vendor}] end to end (check, then apply): {checked + seconds:.1f} s = "

@@ -33,7 +33,7 @@ from drive.accounts.models import User
 from drive.audit import bulk
 from drive.audit.services import audit_record_rows
 from drive.events.services import event_record
-from drive.imports import plans
+from drive.imports import bulkload, plans
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
 from drive.imports.models import DuplicateDecision
 from drive.imports.normalise import CleanRow, clean_row, country_table
@@ -167,6 +167,7 @@ class PlannedRow:
     sectors_changed: bool = False
     contact: Contact | NewContact | None = None  # the contact to update (Contact) or create
     duplicate: dict[str, Any] | None = None  # a possible duplicate, for the user to decide
+    key: str = ""  # name_key of the legal name when the cleaning worker computed it
 
 
 @dataclass
@@ -192,6 +193,8 @@ class Outcome:
     seconds: float = 0.0
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
     reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
+    # A bulk load (bulkload.py): the supplier indexes dropped, then built again in seconds.
+    rebuild: bulkload.Rebuild | None = None
 
     @property
     def rows_per_second(self) -> float:
@@ -238,7 +241,11 @@ def _start_cleaning(codes: frozenset[int], synonyms: dict[str, int]) -> None:
 
 
 def _clean_batch(raws: list[dict[str, str]]) -> list[CleanRow]:
-    return [clean_row(raw, _WORKER_CODES, _WORKER_SYNONYMS) for raw in raws]
+    cleaned = [clean_row(raw, _WORKER_CODES, _WORKER_SYNONYMS) for raw in raws]
+    for clean in cleaned:  # the name keys too, while the main process matches
+        if legal_name := clean.values.get("legal_name"):
+            clean.name_key = name_key(str(legal_name))
+    return cleaned
 
 
 class Cleaner:
@@ -311,6 +318,7 @@ class Planner:
                     raw=raw,
                     errors=[_error(row, c, raw, code, p) for c, code, p in clean.errors],
                     warnings=[_error(row, c, raw, code, p) for c, code, p in clean.warnings],
+                    key=clean.name_key,
                 )
             )
         self._match(planned)
@@ -333,7 +341,7 @@ class Planner:
             and p.values.get("legal_name")
         ]
         for p in pending:
-            p.values["name_key"] = name_key(p.values["legal_name"])
+            p.values["name_key"] = p.key or name_key(p.values["legal_name"])
         if not pending:
             return
         found: dict[tuple[str, str], list[Supplier]] = {}
@@ -792,7 +800,7 @@ def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
     counted the batch and is done with it: the rows are trimmed in place, not copied."""
     kept = [p for p in planned if p.action in ("create", "update")]
     for p in kept:
-        p.raw, p.errors, p.warnings, p.duplicate = {}, [], [], None
+        p.raw, p.errors, p.warnings, p.duplicate, p.key = {}, [], [], None, ""
     return kept
 
 
@@ -800,20 +808,30 @@ def _write_plan(
     plan: plans.Plan, *, buyer: Organisation, by: User | None, only_valid: bool, started: float
 ) -> Outcome:
     """Write a check's kept plan: the same batches the check planned, in the same order."""
-    # No lookup reads the registry while a kept plan is written: no ANALYZE on the way.
+    # No lookup reads the registry while a kept plan is written: no ANALYZE on the way,
+    # and a large one may be written without the supplier table's secondary indexes.
     writer = Writer(buyer, by, analyze=False)
     write_seconds = 0.0
-    for rows, _total, invalid in plan.batches():
-        if invalid and not only_valid:
-            raise Rejected("failed")
-        writing = time.monotonic()
-        writer.write(rows)
+    checked = plan.ending()
+    if checked.invalid and not only_valid:
+        raise Rejected("failed")
+    writing = time.monotonic()
+    with bulkload.indexes_rebuilt(Supplier, checked.create) as rebuild:
         write_seconds += time.monotonic() - writing
+        for rows, _total, invalid in plan.batches():
+            if invalid and not only_valid:
+                raise Rejected("failed")
+            writing = time.monotonic()
+            writer.write(rows)
+            write_seconds += time.monotonic() - writing
+        writing = time.monotonic()
+    write_seconds += time.monotonic() - writing
     outcome = replace(
         plan.outcome,
         seconds=time.monotonic() - started,
         write_seconds=write_seconds,
         reused_check=True,
+        rebuild=rebuild,
     )
     return outcome
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -118,7 +119,12 @@ COUNTRY_ALIASES = {
 
 def clean_text(value: object) -> str:
     """Trim and collapse stray spaces (incl. non-breaking and ideographic); keep the script."""
-    return _SPACES.sub(" ", str(value or "")).strip()
+    text = str(value or "")
+    if "\u200b" in text or "\ufeff" in text:  # the two of _SPACES that str.split keeps
+        return _SPACES.sub(" ", text).strip()
+    # The same result, about twice as fast: str.split() splits on exactly the characters
+    # the regular expression's \s matches (str.isspace), the rest of _SPACES among them.
+    return " ".join(text.split())
 
 
 def clean_ascii(value: object) -> str:
@@ -168,6 +174,38 @@ def looks_garbled(text: str) -> bool:
 
 
 _url_validator = URLValidator(schemes=["http", "https"])
+# Plain addresses that Django's validators certainly accept, checked by one regular
+# expression (a fraction of the validators' cost, about a third of cleaning a row);
+# anything else goes through the validators. ASCII only: with IGNORECASE, [a-z] would
+# also match "K" (the Kelvin sign) and "ſ".
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN_URL = re.compile(
+    rf"https?://(?:{_LABEL}\.)+[a-z]{{2,63}}(?:[/?#][^\s]*)?", re.IGNORECASE | re.ASCII
+)
+_ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+"
+_PLAIN_EMAIL = re.compile(
+    rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}", re.IGNORECASE | re.ASCII
+)
+
+
+def _valid(value: str, plain: re.Pattern[str], validator: Callable[[str], None]) -> bool:
+    if len(value) <= 253 and value.isascii() and plain.fullmatch(value):
+        return True
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def valid_url(url: str) -> bool:
+    """An http(s) address Django's ``URLValidator`` accepts."""
+    return _valid(url, _PLAIN_URL, _url_validator)
+
+
+def valid_email(email: str) -> bool:
+    """An e-mail address Django's ``validate_email`` accepts."""
+    return _valid(email, _PLAIN_EMAIL, validate_email)
 
 
 @dataclass
@@ -177,6 +215,9 @@ class CleanRow:
     errors: list[tuple[str, str, dict]] = field(default_factory=list)  # (column, code, params)
     # Warnings never reject the row: (column, code, params).
     warnings: list[tuple[str, str, dict]] = field(default_factory=list)
+    # matching.name_key of the legal name, when computed with the cleaning (in the worker
+    # process of engine.Cleaner, off the main process's path); "" = not computed.
+    name_key: str = ""
 
 
 def clean_row(
@@ -226,17 +267,15 @@ def clean_row(
         url = str(values["website"])
         if "://" not in url:
             url = "https://" + url
-        try:
-            _url_validator(url)
+        if valid_url(url):
             values["website"] = url
-        except ValidationError:
+        else:
             error("website", "url_invalid")
     if values.get("contact_email"):
         email = str(values["contact_email"]).lower()
-        try:
-            validate_email(email)
+        if valid_email(email):
             values["contact_email"] = email
-        except ValidationError:
+        else:
             error("contact_email", "email_invalid")
     if "employees" in values:
         text = re.sub(r"[,\s_']", "", str(values["employees"]))

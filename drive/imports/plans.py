@@ -179,6 +179,21 @@ class Plan:
         self.header: dict[str, Any] = next(self._records)
         self.outcome: Any = None
 
+    def ending(self) -> Any:
+        """The check's outcome (the plan's last record), read ahead of the batches: the
+        records' length prefixes are skipped over, nothing else is read."""
+        start = self._handle.tell()
+        last = start
+        while size := self._handle.read(8):
+            last = self._handle.tell() - 8
+            self._handle.seek(int.from_bytes(size, "little"), os.SEEK_CUR)
+        self._handle.seek(last)
+        kind, value = next(_records(self._handle))
+        self._handle.seek(start)
+        if kind != "end":
+            raise ValueError("the plan ends early")
+        return value
+
     def batches(self) -> Iterator[tuple[list, int, int]]:
         for kind, value in self._records:
             if kind == "end":

@@ -1,0 +1,211 @@
+"""A large import into a registry no larger than it (a first load) writes without the
+supplier table's secondary indexes and builds them again in its one transaction
+(drive/imports/bulkload.py). PostgreSQL only; the rules that keep every other import on
+the ordinary path run on SQLite too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from drive.audit.models import AuditEvent
+from drive.factories import SupplierFactory
+from drive.imports import bulkload, engine, plans
+from drive.imports.services import import_apply, import_create, import_validate
+from drive.suppliers.models import Contact, Supplier, SupplierSector
+from drive.suppliers.selectors import supplier_search
+
+from .conftest import row, upload_of
+
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the bulk load is PostgreSQL's"
+)
+
+NAMES = [
+    "Pearl River Garments",
+    "深圳明珠服装",
+    "Công ty May Sài Gòn",
+    "ACME  tents",
+    "Ärzte Bedarf",
+]
+
+
+def _rows(n: int) -> list[list[str]]:
+    """A list as people send it: mixed scripts, odd case, blanks, a few without numbers."""
+    return [
+        row(
+            legal_name=f"{NAMES[i % len(NAMES)]} {i} Co., Ltd.",
+            local_name="" if i % 3 else f"明珠{i}有限公司",
+            ungm_vendor_number="" if i % 7 == 0 else str(900000 + i),
+            registration_number="" if i % 5 == 0 else f"91 4403 {i:05d}",
+            country=["CN", "china", "中国", "Viet Nam", "DE"][i % 5],
+            city=["Shenzhen", "", "胡志明市", "HANOI", "Köln"][i % 5],
+            sectors=["53", "服装; tents", "", "43", "Apparel"][i % 5],
+            contact_email=f"Sales{i}@Pearl{i}.example" if i % 4 else "",
+        )
+        for i in range(n)
+    ]
+
+
+def _indexes() -> list[tuple[str, str, bool, bool]]:
+    """Every index of the supplier table: name, definition, valid, ready."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisready
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'suppliers_supplier'::regclass ORDER BY c.relname
+            """
+        )
+        return cursor.fetchall()
+
+
+def _checked(alice, path):
+    # Batches of 10, so a failure can come after rows were already copied.
+    with mock.patch.object(engine, "BATCH_SIZE", 10):
+        return import_validate(
+            job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice), by=alice
+        )
+
+
+@pytest.fixture
+def spy():
+    """Records each bulk load's list of dropped indexes."""
+    with mock.patch.object(
+        bulkload, "secondary_indexes", wraps=bulkload.secondary_indexes
+    ) as secondary:
+        yield secondary
+
+
+@postgres_only
+def test_a_first_load_is_written_without_the_indexes_and_gets_each_back_as_it_was(
+    alice, agency, write_csv, settings, spy
+):
+    settings.IMPORT_BULK_LOAD_ROWS = 20
+    before = _indexes()
+    job = _checked(alice, write_csv(_rows(40)))
+    assert (job.status, job.to_create) == ("validated", 40)
+    job = import_apply(job=job, only_valid=True, by=alice)
+    assert (job.status, job.created) == ("done", 40)
+    assert spy.call_count == 1
+    after = _indexes()
+    assert after == before  # same names, same definitions, all valid and ready
+    assert all(valid and ready for _, _, valid, ready in after)
+    assert Supplier.objects.filter(buyer=agency).count() == 40
+    assert AuditEvent.objects.filter(action="supplier.imported_created").count() == 40
+    assert Contact.objects.filter(supplier__buyer=agency).exclude(email="").count() == 30
+    # The registry's search finds what was loaded, in Chinese and in Latin letters.
+    found = supplier_search(user=alice, params={"q": "明珠3有限"})
+    assert [s.ungm_vendor_number for s in found] == ["900003"]
+    assert (
+        supplier_search(user=alice, params={"q": "SÀI gòn"})
+        .filter(ungm_vendor_number="900002")
+        .exists()
+    )
+    assert Supplier.objects.get(buyer=agency, ungm_vendor_number="900003").country == "VN"
+
+
+@postgres_only
+def test_a_bulk_load_that_fails_leaves_the_table_and_its_indexes_as_before(
+    alice, agency, write_csv, settings, spy
+):
+    settings.IMPORT_BULK_LOAD_ROWS = 20
+    for i in range(3):
+        SupplierFactory(buyer=agency, legal_name=f"Already here {i}", ungm_vendor_number=str(i))
+    # Changed long before the check, so the apply writes the check's plan (plans.py).
+    Supplier.objects.update(updated_at=timezone.now() - timedelta(seconds=plans.QUIET_SECONDS + 60))
+    before = _indexes()
+    rows = Supplier.objects.count(), SupplierSector.objects.count(), AuditEvent.objects.count()
+    job = _checked(alice, write_csv(_rows(40)))
+    real = engine.Writer.write
+    calls = []
+
+    def write_then_fail(self, planned):
+        calls.append(len(planned))
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(self, planned)
+
+    with mock.patch.object(engine.Writer, "write", write_then_fail):
+        job = import_apply(job=job, only_valid=True, by=alice)
+    assert job.status == "failed" and len(calls) == 3
+    assert spy.call_count == 1  # the indexes had been dropped, 20 rows copied
+    assert _indexes() == before
+    assert (
+        Supplier.objects.count(),
+        SupplierSector.objects.count(),
+        AuditEvent.objects.exclude(action__startswith="import.").count(),
+    ) == (rows[0], rows[1], rows[2])
+
+
+@postgres_only
+def test_importing_the_same_list_again_after_a_bulk_load_changes_nothing(
+    alice, agency, write_csv, settings, spy
+):
+    settings.IMPORT_BULK_LOAD_ROWS = 20
+    path = write_csv(_rows(40))
+    import_apply(job=_checked(alice, path), only_valid=True, by=alice)
+    audit = AuditEvent.objects.filter(action__startswith="supplier.").count()
+    before = _indexes()
+    again = _checked(alice, path)
+    assert (again.to_create, again.to_update, again.to_leave) == (0, 0, 40)
+    again = import_apply(job=again, only_valid=True, by=alice)
+    assert (again.status, again.created, again.updated, again.unchanged) == ("done", 0, 0, 40)
+    assert spy.call_count == 1  # the first load only
+    assert _indexes() == before
+    assert AuditEvent.objects.filter(action__startswith="supplier.").count() == audit
+
+
+@postgres_only
+def test_a_table_locked_by_another_session_sends_the_import_the_ordinary_way(
+    alice, agency, write_csv, settings, spy
+):
+    settings.IMPORT_BULK_LOAD_ROWS = 20
+    job = _checked(alice, write_csv(_rows(25)))
+    reader = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with reader.cursor() as cursor:  # a reader of the registry, mid-transaction
+            cursor.execute("SELECT count(*) FROM suppliers_supplier")
+        with mock.patch.object(bulkload, "LOCK_TIMEOUT", "50ms"):
+            job = import_apply(job=job, only_valid=True, by=alice)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert (job.status, job.created) == ("done", 25)
+    assert spy.call_count == 0
+
+
+def test_a_small_file_never_takes_the_table(alice, agency, write_csv, spy):
+    """The default threshold (IMPORT_BULK_LOAD_ROWS, 100,000 new suppliers) keeps a page
+    upload of a few rows on the ordinary path, on either database."""
+    job = import_apply(job=_checked(alice, write_csv(_rows(12))), only_valid=True, by=alice)
+    assert (job.status, job.created) == ("done", 12)
+    assert spy.call_count == 0
+
+
+def test_only_a_large_import_into_a_registry_no_larger_than_it_qualifies(agency, settings):
+    settings.IMPORT_BULK_LOAD_ROWS = 5
+    for i in range(6):
+        SupplierFactory(buyer=agency, legal_name=f"Zhongshan Tents {i}")
+    postgres = connection.vendor == "postgresql"
+    assert bulkload.qualifies(Supplier, 6) is postgres  # as many new as there are
+    assert bulkload.qualifies(Supplier, 5) is False  # fewer new than the table holds
+    assert bulkload.qualifies(Supplier, 4) is False  # under the threshold
+    settings.IMPORT_BULK_LOAD_ROWS = 0
+    assert bulkload.qualifies(Supplier, 1_000_000) is False  # switched off
+
+
+@postgres_only
+def test_the_dropped_indexes_are_the_search_and_sort_ones_never_the_unique_or_key(db):
+    names = {index.name for index in bulkload.secondary_indexes(Supplier)}
+    assert {"supplier_search_trgm", "supplier_names_nonascii_bigram"} <= names
+    assert {"supplier_buyer_matchkey_idx", "supplier_buyer_lname_idx"} <= names
+    assert not names & {
+        "suppliers_supplier_pkey",
+        "supplier_unique_ungm_per_registry",
+        "supplier_unique_regno_per_registry",
+    }
