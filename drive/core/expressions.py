@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Expression, F
 from django.db.models.expressions import Func
+from django.utils.functional import cached_property
 
 
 class AnyOf(Func):
@@ -25,6 +26,13 @@ class AnyOf(Func):
     def __init__(self, expression: str | Expression, values: Iterable[Any]) -> None:
         super().__init__(F(expression) if isinstance(expression, str) else expression)
         self.values = list(values)
+
+    @cached_property
+    def identity(self) -> tuple[Any, ...]:
+        """What makes two conditions equal (the ORM hashes and compares annotations): the
+        values as one tuple. Django's default walks the constructor's arguments with
+        ``make_hashable``, one call a value: ~17 ms a request for the queue's 10,000 ids."""
+        return (type(self), self.source_expressions[0], tuple(self.values))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
