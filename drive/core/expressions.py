@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F, Value
 from django.db.models.expressions import Func
 from django.utils.functional import cached_property
 
@@ -56,3 +56,37 @@ def _quoted(value: Any) -> str:
 
 def _array(elements: Iterable[str]) -> str:
     return "{" + ",".join(elements) + "}"
+
+
+class RowBeyond(Func):
+    """``(a, b, c) > (x, y, z)`` (or ``<``): the columns, compared as one row value with
+    ``values``, on PostgreSQL and SQLite (3.15+). A keyset condition that names each column
+    once, where the usual expansion (``a > x OR (a = x AND (b > y OR …))``) repeats the first
+    three times: what matters when that column is a costly annotation (the inspection
+    queue's priority). A column given as ``-name`` is compared negated (numbers only)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, columns: list[str], values: list[Any], *, greater: bool) -> None:
+        sides: list[Any] = []
+        wanted: list[Any] = []
+        for column, value in zip(columns, values, strict=True):
+            if column.startswith("-"):
+                sides.append(-F(column[1:]))
+                wanted.append(Value(-value))
+            else:
+                sides.append(F(column))
+                wanted.append(Value(value))
+        super().__init__(*sides, *wanted)
+        self.width = len(columns)
+        self.operator = ">" if greater else "<"
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for expression in self.source_expressions:
+            sql, more = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(more)
+        left, right = parts[: self.width], parts[self.width :]
+        return f"({', '.join(left)}) {self.operator} ({', '.join(right)})", params

@@ -29,6 +29,8 @@ from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
+from drive.core.expressions import RowBeyond
+
 SALT = "drive.core.keyset"
 
 
@@ -128,6 +130,16 @@ def _beyond(ordering: Sequence[str], values: Sequence[Any], *, forward: bool) ->
     return Q(**{f"{first}__{bound}": values[0]}) & condition
 
 
+def _row_beyond(ordering: Sequence[str], values: Sequence[Any], *, forward: bool) -> RowBeyond:
+    """:func:`_beyond` as one row comparison: descending columns negated (numbers only)."""
+    if any(
+        name.startswith("-") and not isinstance(v, int | float | Decimal)
+        for name, v in zip(ordering, values, strict=True)
+    ):
+        raise ValueError("A descending column of a row comparison must be a number.")
+    return RowBeyond(list(ordering), list(values), greater=forward)
+
+
 def _reverse(ordering: Sequence[str]) -> list[str]:
     return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
 
@@ -187,22 +199,33 @@ def keyset_page(
     before: str | None = None,
     size: int = 25,
     search: bool = False,
+    as_row: bool = False,
 ) -> KeysetPage:
     """One page of ``queryset`` in ``ordering``: the first page, the page after the token
     ``after`` or the page before the token ``before`` (tokens from a previous page's
     ``next_token`` / ``previous_token``). One query of ``size + 1`` rows. ``search``: the
-    queryset is filtered by a text search (see :func:`matches_first`)."""
+    queryset is filtered by a text search (see :func:`matches_first`). ``as_row``: the
+    position is compared as one row value (:class:`~drive.core.expressions.RowBeyond`), for
+    an ordering led by a costly annotation that no index serves; its descending columns
+    must be numbers."""
+    beyond = _row_beyond if as_row else _beyond
     with matches_first(search):
-        return _keyset_page(queryset, tuple(ordering), after, before, size)
+        return _keyset_page(queryset, tuple(ordering), after, before, size, beyond)
 
 
 def _keyset_page(
-    queryset: QuerySet, ordering: tuple[str, ...], after: str | None, before: str | None, size: int
+    queryset: QuerySet,
+    ordering: tuple[str, ...],
+    after: str | None,
+    before: str | None,
+    size: int,
+    beyond: Any = None,
 ) -> KeysetPage:
+    beyond = beyond or _beyond
     position = _read(before, ordering)
     if position is not None:
         rows = list(
-            queryset.filter(_beyond(ordering, position, forward=False)).order_by(
+            queryset.filter(beyond(ordering, position, forward=False)).order_by(
                 *_reverse(ordering)
             )[: size + 1]
         )
@@ -217,7 +240,7 @@ def _keyset_page(
         )
     position = _read(after, ordering)
     if position is not None:
-        queryset = queryset.filter(_beyond(ordering, position, forward=True))
+        queryset = queryset.filter(beyond(ordering, position, forward=True))
     rows = list(queryset.order_by(*ordering)[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]

@@ -119,6 +119,7 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
                 after=request.GET.get("after"),
                 before=request.GET.get("before"),
                 size=PAGE_SIZE,
+                as_row=True,  # the priority, a CASE over thousands of keys, named once
             )
             if page.rows:
                 total, total_exact = bounded_count(enrolments)

@@ -197,13 +197,14 @@ def test_without_a_published_risk_model_every_tier_is_pending(messy, client_of, 
     assert page.content.decode().count("Residual risk pending an assessed score") == len(rows)
 
 
+@pytest.mark.parametrize("as_row", [False, True], ids=["expanded", "row-value"])
 @pytest.mark.parametrize("size", [1, 4, 7])
-def test_keyset_pages_walk_the_ranking_without_gap_or_duplicate(messy, size):
+def test_keyset_pages_walk_the_ranking_without_gap_or_duplicate(messy, size, as_row):
     ranked = inspection_queue(messy).enrolments
     everything = [e.pk for e in ranked]
     seen, after = [], None
     while True:
-        page = keyset_page(ranked, QUEUE_ORDER, after=after, size=size)
+        page = keyset_page(ranked, QUEUE_ORDER, after=after, size=size, as_row=as_row)
         seen += [e.pk for e in page.rows]
         if not page.has_next:
             break
@@ -212,7 +213,7 @@ def test_keyset_pages_walk_the_ranking_without_gap_or_duplicate(messy, size):
     # And back from the last page.
     back, before = [e.pk for e in page.rows], page.previous_token
     while before:
-        page = keyset_page(ranked, QUEUE_ORDER, before=before, size=size)
+        page = keyset_page(ranked, QUEUE_ORDER, before=before, size=size, as_row=as_row)
         back = [e.pk for e in page.rows] + back
         before = page.previous_token
     assert back == everything
