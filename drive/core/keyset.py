@@ -19,7 +19,7 @@ avoids): :func:`bounded_count` counts up to a bound and says "more than".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -219,9 +219,8 @@ def _keyset_page(
     after: str | None,
     before: str | None,
     size: int,
-    beyond: Any = None,
+    beyond: Callable[..., Any] = _beyond,
 ) -> KeysetPage:
-    beyond = beyond or _beyond
     position = _read(before, ordering)
     if position is not None:
         rows = list(

@@ -233,6 +233,17 @@ def test_the_page_follows_next_links_to_the_end(messy, client_of, alice, monkeyp
     assert 'rel="prev"' in response.content.decode()
 
 
+@pytest.mark.parametrize("token", ["garbage", "", "e30", "n.1.2.3", "明珠", "%00"])
+def test_a_bookmarked_or_mangled_page_link_shows_the_first_page(messy, client_of, alice, token):
+    url = reverse("inspections:queue", args=[messy.pk])
+    client = client_of(alice)
+    first = [row.enrolment.pk for row in client.get(url).context["rows"]]
+    for key in ("after", "before"):
+        response = client.get(url, {key: token})
+        assert response.status_code == 200
+        assert [row.enrolment.pk for row in response.context["rows"]] == first
+
+
 def test_tier_and_country_filters_apply_in_sql(messy, client_of, alice):
     url = reverse("inspections:queue", args=[messy.pk])
     client = client_of(alice)
