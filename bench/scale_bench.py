@@ -487,6 +487,9 @@ def pages(ids: dict) -> list[tuple[str, str]]:
 
     s, p, v = ids["supplier"], ids["programme"], ids["version"]
     return [
+        # The floor every signed-in page stands on: the same middleware, session, user and
+        # two-factor device queries, then one ``SELECT 1`` and a small JSON body, no template.
+        ("/healthz, signed in (the floor)", "/healthz"),
         ("supplier list, default", "/suppliers/"),
         ("supplier list, search Latin", "/suppliers/?q=harmony"),
         ("supplier list, search Latin, its next page", ids["search_next"]),
