@@ -284,8 +284,7 @@ def test_reasons_are_in_the_requests_language(messy, alice, api_as):  # noqa: F8
     assert "Never inspected" in english
     # The machine-readable part does not change with the language.
     assert [[(r["code"], r["points"], r["value"]) for r in row["reasons"]] for row in rows] == [
-        [(r["code"], r["points"], r["value"]) for r in row["reasons"]]
-        for row in chinese["results"]
+        [(r["code"], r["points"], r["value"]) for r in row["reasons"]] for row in chinese["results"]
     ]
 
 
