@@ -516,6 +516,13 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         # The queue is ranked by the database and read a keyset page at a time.
         ("inspection queue", f"/inspections/programmes/{p}/queue/"),
         *([("inspection queue, page 3", ids["queue_page3"])] if "queue_page3" in ids else []),
+        # The same queue over the API (the same selectors), its first page.
+        ("API inspection queue", f"/api/v1/programmes/{p}/inspection-queue/"),
+        *(
+            [("API inspection queue, page 3", ids["api_queue_page3"])]
+            if "api_queue_page3" in ids
+            else []
+        ),
         # The summary (aggregates) and the first and a later page of its supplier list.
         ("API programme risk (summary)", f"/api/v1/programmes/{p}/risk/"),
         ("API programme risk, suppliers", f"/api/v1/programmes/{p}/risk/suppliers/"),
@@ -724,6 +731,8 @@ def main() -> None:
         queue = f"/inspections/programmes/{ids['programme']}/queue/"
         if "after=" in next_link(queue):  # keyset pages (a page number before)
             ids["queue_page3"] = next_link(next_link(queue))
+        api_queue = f"/api/v1/programmes/{ids['programme']}/inspection-queue/"
+        ids["api_queue_page3"] = api_next_link(api_next_link(api_queue))
     cookie = session_cookie()
 
     server, base = start_server(args.database_url)

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from drive.core.keyset import KeysetPage, is_position, keyset_page, matches_first, window_page
@@ -96,18 +97,30 @@ class Keyset(Cursor):
     page's depth; here every page is one ``WHERE (keys) > (position) … LIMIT`` query.
     Same parameters, links and errors as :class:`Cursor`."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def position(self, request, ordering) -> tuple[str | None, str | None]:
+        """The page asked for, as ``(after, before)`` position tokens of ``ordering``
+        (``drive.core.keyset``; both None: the first page), and its size: a ``cursor`` this
+        API did not hand out, or a ``page_size`` out of range, is a 400 naming it."""
         self.request = request
         self.page_size = self.get_page_size(request)
-        ordering = self.get_ordering(request, queryset, view)
-        after = before = None
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is not None:
-            direction, _sep, token = raw.partition(".")
-            if direction not in ("n", "p") or not token or not is_position(token, ordering):
-                raise self._invalid_cursor()
-            after, before = (token, None) if direction == "n" else (None, token)
-        self.keyset = self._window(queryset, ordering, after, before, cursor=raw is not None)
+        if raw is None:
+            return None, None
+        direction, _sep, token = raw.partition(".")
+        if direction not in ("n", "p") or not token or not is_position(token, ordering):
+            raise self._invalid_cursor()
+        return (token, None) if direction == "n" else (None, token)
+
+    def serve(self, page: KeysetPage) -> None:
+        """Answer with ``page``, found by the view itself at :meth:`position` (a selector
+        that pages, counts and builds the rows in one go): its links are this page's."""
+        self.keyset = page
+
+    def paginate_queryset(self, queryset, request, view=None):
+        ordering = self.get_ordering(request, queryset, view)
+        after, before = self.position(request, ordering)
+        cursor = after is not None or before is not None
+        self.keyset = self._window(queryset, ordering, after, before, cursor=cursor)
         if self.keyset is None:
             with matches_first(self.search is not None):
                 self.keyset = keyset_page(
@@ -155,3 +168,44 @@ class Keyset(Cursor):
     def _link(self, cursor: str) -> str:
         url = self.request.build_absolute_uri()
         return replace_query_param(url, self.cursor_query_param, cursor)
+
+
+class CountedKeyset(Keyset):
+    """:class:`Keyset` pages that also say how many rows the list holds, counted up to a
+    bound as the web page counts them (``drive.core.keyset.bounded_count``): ``count``, and
+    ``count_exact`` false when the list holds more than ``count`` ("more than 10,000").
+    The view sets :attr:`count` and :attr:`count_exact`."""
+
+    count = 0
+    count_exact = True
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        paged = super().get_paginated_response_schema(schema)
+        paged["required"] = ["count", "count_exact", *paged.get("required", ["results"])]
+        paged["properties"] = {
+            "count": {
+                "type": "integer",
+                "minimum": 0,
+                "example": 123,
+                "description": "How many rows the list holds (with its filters), counted up "
+                "to 10,000: when count_exact is false it holds more than count.",
+            },
+            "count_exact": {
+                "type": "boolean",
+                "example": True,
+                "description": "false: the list holds more than count rows.",
+            },
+            **paged["properties"],
+        }
+        return paged

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,12 +35,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from drive.core.expressions import AnyOf
+from drive.core.filters import apply_filters
+from drive.core.keyset import KeysetPage, bounded_count, keyset_page, planner_without
 from drive.programmes.cohort_copy import cohort_copy_refresh
 from drive.programmes.models import Enrolment, Programme, Stage
 from drive.risk.config import TIER_LABELS
 from drive.risk.ranked import red_flag_answer_counts, with_residual_tier
 from drive.suppliers.models import LongTermAgreement
 
+from .filters import QueueFilter
 from .models import (
     ChecklistItem,
     Finding,
@@ -286,6 +289,33 @@ def _days_since(moment: datetime.datetime | None, today: datetime.date) -> int |
     return (today - timezone.localtime(moment).date()).days
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One reason of a row's priority: ``code`` (what the API names it), the ``points`` it
+    adds (a row's reasons add up to its priority), its ``value`` (the tier, the number of
+    red-flag answers, the agreements' value, the discrepancy rate in %, the local date of
+    the last inspection; None for the others) and ``text``, the sentence the page shows
+    (translated into the language active when the row was read)."""
+
+    code: str
+    points: int
+    text: str
+    value: Any = None
+
+
+# The codes of :class:`Reason`, in the order a row lists them.
+REASON_CODES = (
+    "residual_pending",
+    "residual_tier",
+    "red_flags",
+    "long_term_agreements",
+    "discrepancies",
+    "no_discrepancies",
+    "never_inspected",
+    "last_inspected",
+)
+
+
 @dataclass
 class QueueRow:
     """A row of a page of the queue: the enrolment (with its supplier) and what ranks it."""
@@ -299,7 +329,7 @@ class QueueRow:
     open_inspection_id: int | None
     priority: int = 0  # as the database ranked it (equal to ``points``)
     points: int = 0
-    reasons: list[str] = field(default_factory=list)
+    explained: list[Reason] = field(default_factory=list)
 
     @property
     def supplier(self) -> Any:
@@ -309,47 +339,95 @@ class QueueRow:
     def tier_label(self) -> str:
         return str(TIER_LABELS[self.tier]) if self.tier else _("Pending assessment")
 
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in words, as the page lists them."""
+        return [reason.text for reason in self.explained]
+
+    @property
+    def last_inspected_on(self) -> datetime.date | None:
+        """The local date of the last approved inspection (None: never inspected)."""
+        if self.last_inspected is None:
+            return None
+        return timezone.localtime(self.last_inspected).date()
+
 
 def _points(row: QueueRow, today: datetime.date) -> None:
-    """The priority (higher = inspect sooner) and the reasons, in words. Weights: residual
-    risk up to 40, red flags up to 20, business volume up to 15, discrepancy history up to
-    15, time since the last inspection up to 15 (README "The inspection queue")."""
-    reasons: list[str] = []
+    """The priority (higher = inspect sooner) and its reasons. Weights: residual risk up to
+    40, red flags up to 20, business volume up to 15, discrepancy history up to 15, time
+    since the last inspection up to 15 (README "The inspection queue")."""
+    reasons: list[Reason] = []
     if row.tier is None:
-        reasons.append(_("Residual risk pending an assessed score"))
+        reasons.append(
+            Reason(
+                "residual_pending",
+                tier_points(None),
+                _("Residual risk pending an assessed score"),
+            )
+        )
     else:
-        reasons.append(_("Residual risk: %(tier)s") % {"tier": row.tier_label})
+        reasons.append(
+            Reason(
+                "residual_tier",
+                tier_points(row.tier),
+                _("Residual risk: %(tier)s") % {"tier": row.tier_label},
+                row.tier,
+            )
+        )
     if row.red_flags:
         reasons.append(
-            ngettext("%(count)s red-flag answer", "%(count)s red-flag answers", row.red_flags)
-            % {"count": row.red_flags}
+            Reason(
+                "red_flags",
+                red_flag_points(row.red_flags),
+                ngettext("%(count)s red-flag answer", "%(count)s red-flag answers", row.red_flags)
+                % {"count": row.red_flags},
+                row.red_flags,
+            )
         )
     if row.lta_value:
         reasons.append(
-            _("Long-term agreements worth %(value)s")
-            % {"value": intcomma(int(row.lta_value), use_l10n=True)}
+            Reason(
+                "long_term_agreements",
+                lta_points(row.lta_value),
+                _("Long-term agreements worth %(value)s")
+                % {"value": intcomma(int(row.lta_value), use_l10n=True)},
+                row.lta_value,
+            )
         )
     rate = row.history.discrepancy_rate
     if rate:
         reasons.append(
-            _("Earlier inspections found %(rate)s%% of verified answers different") % {"rate": rate}
+            Reason(
+                "discrepancies",
+                discrepancy_points(rate),
+                _("Earlier inspections found %(rate)s%% of verified answers different")
+                % {"rate": rate},
+                rate,
+            )
         )
     elif rate == 0:
-        reasons.append(_("Earlier inspections confirmed every verified answer"))
-    if row.last_inspected is None:
-        reasons.append(_("Never inspected"))
+        reasons.append(
+            Reason(
+                "no_discrepancies",
+                discrepancy_points(rate),
+                _("Earlier inspections confirmed every verified answer"),
+                rate,
+            )
+        )
+    day = row.last_inspected_on
+    if day is None:
+        reasons.append(Reason("never_inspected", age_points(None), _("Never inspected")))
     else:
-        day = timezone.localtime(row.last_inspected).date()
-        reasons.append(_("Last inspected on %(date)s") % {"date": date_format(day)})
-    days = _days_since(row.last_inspected, today)
-    row.points = (
-        tier_points(row.tier)
-        + red_flag_points(row.red_flags)
-        + lta_points(row.lta_value)
-        + discrepancy_points(rate)
-        + age_points(days)
-    )
-    row.reasons = reasons
+        reasons.append(
+            Reason(
+                "last_inspected",
+                age_points(_days_since(row.last_inspected, today)),
+                _("Last inspected on %(date)s") % {"date": date_format(day)},
+                day,
+            )
+        )
+    row.points = sum(reason.points for reason in reasons)
+    row.explained = reasons
 
 
 @dataclass
@@ -362,11 +440,13 @@ class Queue:
     facts: QueueFacts
 
 
-def inspection_queue(programme: Programme) -> Queue:
+def inspection_queue(programme: Programme, params: Mapping[str, Any] | None = None) -> Queue:
     """The programme's suppliers that can be inspected (enrolled, not withdrawn), ranked:
     ``enrolments`` is annotated ``queue_tier`` (residual tier, None while pending: the risk
     app's :func:`~drive.risk.ranked.with_residual_tier`), ``priority`` (the weights above)
-    and ``sort_name``, in :data:`QUEUE_ORDER` for keyset pages.
+    and ``sort_name``, in :data:`QUEUE_ORDER` for keyset pages, and narrowed by the filters
+    in ``params`` (``filters.QueueFilter``: country, sector, tier; an invalid value raises
+    ``InvalidFilter``), as the page and the API read it.
     Nothing is computed per enrolment in Python: a fixed number of queries (risk's and
     :func:`queue_facts`'), then the database ranks the cohort. No supplier row is joined
     (the enrolment's copy of its name, country and sectors is read)."""
@@ -383,7 +463,44 @@ def inspection_queue(programme: Programme) -> Queue:
         sort_name=F("supplier_sort_name"),
         priority=_priority(facts, today),
     ).order_by(*QUEUE_ORDER)
+    if params:
+        ranked = apply_filters(QueueFilter, params, ranked)
     return Queue(programme=programme, enrolments=ranked, facts=facts)
+
+
+@dataclass
+class QueuePage:
+    """A keyset page of the queue (``page``: its tokens), its rows with their reasons, and
+    how many rows the (filtered) queue holds, counted up to a bound (``total_exact`` False:
+    more than ``total``)."""
+
+    page: KeysetPage
+    rows: list[QueueRow]
+    total: int = 0
+    total_exact: bool = True
+
+
+def queue_page(
+    queue: Queue, *, after: str | None = None, before: str | None = None, size: int = 50
+) -> QueuePage:
+    """The page of ``queue`` after the position token ``after``, before ``before``, or its
+    first (``drive.core.keyset``: a late page costs what the first costs), with its rows'
+    reasons (:func:`queue_rows`) and the total up to 10,000 (``bounded_count``): what the
+    web page and the API show."""
+    # The ranking's CASE over thousands of keys makes the planner's estimate large enough
+    # to compile it (JIT, ~30 ms) for a read of 10,000 short rows: not worth it.
+    with planner_without("jit"):
+        page = keyset_page(
+            queue.enrolments,
+            QUEUE_ORDER,
+            after=after,
+            before=before,
+            size=size,
+            as_row=True,  # the priority, a CASE over thousands of keys, named once
+        )
+        total, total_exact = bounded_count(queue.enrolments) if page.rows else (0, True)
+        rows = queue_rows(queue, page.rows)
+    return QueuePage(page=page, rows=rows, total=total, total_exact=total_exact)
 
 
 def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:

@@ -23,7 +23,7 @@ from drive.accounts.models import User
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter, apply_filters
 from drive.core.http import forbidden, querystring_without
-from drive.core.keyset import KeysetPage, bounded_count, keyset_page, planner_without
+from drive.core.keyset import KeysetPage
 from drive.core.params import parse_id
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.suppliers.models import Sector
@@ -43,7 +43,7 @@ from .forms import (
 )
 from .models import Assignment, Inspection, InspectionType
 from .report import report_context, report_pdf_bytes
-from .selectors import QUEUE_ORDER, QueueRow, inspection_list, inspection_queue, queue_rows
+from .selectors import QueuePage, inspection_list, inspection_queue, queue_page
 
 PAGE_SIZE = 50
 
@@ -98,41 +98,32 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     if not perms.can_view_queue(request.user, programme):
         return forbidden(request, _("The inspection queue is for the programme's managers."))
-    # The database ranks the whole cohort (selectors.queue_enrolments); a keyset page of it
+    # The database ranks the whole cohort (selectors.inspection_queue); a keyset page of it
     # is read (drive/core/keyset.py: a late page costs what the first costs) and only its
-    # rows get their reasons in Python. The total is counted up to a bound.
-    page, total, total_exact = KeysetPage(rows=[]), 0, True
-    rows: list[QueueRow] = []
+    # rows get their reasons in Python. The total is counted up to a bound. The API's
+    # programmes/{id}/inspection-queue/ reads the same two selectors.
+    found = QueuePage(page=KeysetPage(rows=[]), rows=[])
     filter_form = QueueFilter(request.GET).form
     try:
-        ranked = inspection_queue(programme)
-        enrolments = apply_filters(QueueFilter, request.GET, ranked.enrolments)
+        ranked = inspection_queue(programme, request.GET)
     except InvalidFilter as invalid:
         filter_form = invalid.form
     else:
-        # The ranking's CASE over thousands of keys makes the planner's estimate large
-        # enough to compile it (JIT, ~30 ms) for a read of 10,000 short rows: not worth it.
-        with planner_without("jit"):
-            page = keyset_page(
-                enrolments,
-                QUEUE_ORDER,
-                after=request.GET.get("after"),
-                before=request.GET.get("before"),
-                size=PAGE_SIZE,
-                as_row=True,  # the priority, a CASE over thousands of keys, named once
-            )
-            if page.rows:
-                total, total_exact = bounded_count(enrolments)
-            rows = queue_rows(ranked, page.rows)
+        found = queue_page(
+            ranked,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            size=PAGE_SIZE,
+        )
     return render(
         request,
         "inspections/queue.html",
         {
             "programme": programme,
-            "page": page,
-            "rows": rows,
-            "total": total,
-            "total_exact": total_exact,
+            "page": found.page,
+            "rows": found.rows,
+            "total": found.total,
+            "total_exact": found.total_exact,
             "filter_form": filter_form,
             "params": request.GET,
             "sectors": Sector.objects.order_by("code"),

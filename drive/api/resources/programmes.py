@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.resources.appeals import ProgrammeAppealActions
+from drive.api.resources.inspection_queue import ProgrammeInspectionQueueActions
 from drive.api.resources.programme_risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
 from drive.api.views import ScopedViewSet, require
@@ -246,7 +247,9 @@ def _programme_etag(programme: Programme) -> str:
         summary="Change some of a programme's details", request=ProgrammeIn, responses=ProgrammeOut
     ),
 )
-class ProgrammeViewSet(ProgrammeAppealActions, ProgrammeRiskActions, ScopedViewSet):
+class ProgrammeViewSet(
+    ProgrammeAppealActions, ProgrammeRiskActions, ProgrammeInspectionQueueActions, ScopedViewSet
+):
     serializer_class = ProgrammeOut
     cursor_ordering = ("-created_at", "-id")
 

@@ -115,6 +115,7 @@ def url_for(name: str, w: dict, user) -> str:
         "programme-risk-answer-flags": f"{p}risk/answer-flags/",
         "programme-risk-dol-flags": f"{p}risk/dol-flags/",
         "programme-risk-overrides": f"{p}risk-overrides/",
+        "programme-inspection-queue": f"{p}inspection-queue/",
         "risk-model-list": "/api/v1/risk/models/",
         "risk-model-detail": f"/api/v1/risk/models/{RiskModel.objects.get(version=1).pk}/",
         "webhook-endpoint-list": "/api/v1/webhooks/",

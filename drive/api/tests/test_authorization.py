@@ -266,6 +266,8 @@ GET_EXPECTATIONS: dict[str, dict[str, int] | None] = {
     "programme-risk-answer-flags": {**SUPPLIER_OBJECT, "bob": 403},
     "programme-risk-dol-flags": {**SUPPLIER_OBJECT, "bob": 403},
     "programme-risk-overrides": {**SUPPLIER_OBJECT, "bob": 403},
+    # The inspection queue, as on the web: the programme's managers and administrators.
+    "programme-inspection-queue": {**SUPPLIER_OBJECT, "olga": 403, "bob": 403},
     "risk-model-list": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "risk-model-detail": {**A_STAFF, "bob": 403, "carol": 403, "ivan": 403, "dave": 200},
     "scoring-method-list": ALL_200,
