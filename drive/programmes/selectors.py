@@ -192,6 +192,27 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
     return qs.order_by(*cohort_order(params))
 
 
+# What the cohort page's table reads of a row (programmes/templatetags/cohort_rows.py, the
+# progress rule through with_progress): its rows are loaded with these columns alone, not
+# the supplier's and the assessment's every column.
+COHORT_TABLE_FIELDS = (
+    "stage",
+    "last_activity_at",
+    "last_reminded_at",
+    "supplier__legal_name",
+    "supplier__local_name",
+    "supplier__size_class",
+    "assessment__supplier",
+    "assessment__version",
+)
+
+
+def cohort_table(rows: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """:func:`cohort`'s rows with the columns the cohort page's table shows alone
+    (``COHORT_TABLE_FIELDS``); the annotations and the order are kept."""
+    return rows.only(*COHORT_TABLE_FIELDS)
+
+
 def cohort_order(params: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The ordering of :func:`cohort` for ``params["sort"]`` (the name order when absent or
     unknown): the names a keyset page of the cohort pages by."""
