@@ -35,15 +35,19 @@ def _e(value: Any) -> str:
     return conditional_escape(value)
 
 
-class _Fragments:
-    """A fragment template rendered once per distinct set of values, for one page."""
+class Fragments:
+    """A fragment template (an include of the page) rendered once per distinct set of
+    values, for one page: ``Fragments("programmes/_deadline.html")(status=…, awaiting=…)``.
+    The template sees these values alone; they are the key, unless ``key`` (hashable) says
+    what of them the fragment shows."""
 
     def __init__(self, name: str) -> None:
         self.template = get_template(name)
-        self.rendered: dict[tuple[Any, ...], str] = {}
+        self.rendered: dict[Any, str] = {}
 
-    def __call__(self, **values: Any) -> str:
-        key = tuple(values.items())
+    def __call__(self, key: Any = None, **values: Any) -> str:
+        if key is None:
+            key = tuple(values.items())
         if key not in self.rendered:
             self.rendered[key] = self.template.render(values)
         return self.rendered[key]
@@ -62,14 +66,15 @@ def cohort_rows(context: template.Context, enrolments) -> SafeString:
     can_manage = context.get("can_manage")
     awaiting_stages = context.get("awaiting_stages", ())
     awaiting = context.get("awaiting")
-    # The sentences of a row, translated once (the same msgids as blocktranslate's).
-    select_name = _e(gettext("Select %(name)s"))
-    answered_of = _e(gettext("%(answered)s of %(total)s answered"))
-    ago = _e(gettext("%(since)s ago"))
-    reminded = _e(gettext("Reminded %(date)s"))
+    # The sentences of a row, translated once (the msgids of blocktranslate, which escapes
+    # the values it puts in, not the translation).
+    select_name = gettext("Select %(name)s")
+    answered_of = gettext("%(answered)s of %(total)s answered")
+    ago = gettext("%(since)s ago")
+    reminded = gettext("Reminded %(date)s")
     stage_labels = {value: str(text) for value, text in Stage.choices}
-    stage_tag = _Fragments("programmes/_stage_tag.html")
-    deadline = _Fragments("programmes/_deadline.html")
+    stage_tag = Fragments("programmes/_stage_tag.html")
+    deadline = Fragments("programmes/_deadline.html")
     out = []
     for enrolment in enrolments:
         supplier = enrolment.supplier
@@ -86,7 +91,7 @@ def cohort_rows(context: template.Context, enrolments) -> SafeString:
             cells.append(f'<td data-label="{label["select"]}">{box}</td>')
         local = supplier.local_name
         cells.append(
-            f'<td data-label="{label["supplier"]}"><a href="{prefix}{pk}/">'
+            f'<td data-label="{label["supplier"]}"><a href="{prefix}{enrolment.pk}/">'
             f"{_e(supplier.legal_name)}</a>"
             + (f'<br><span class="local-name">{_e(local)}</span>' if local else "")
             + "</td>"
