@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
@@ -265,9 +265,11 @@ def _cohort_groups_live(programme: Programme, active: QuerySet[Enrolment]) -> li
         return cursor.fetchall()
 
 
-class CohortGroup(NamedTuple):
-    """Enrolments that share everything their risk depends on (one row of an aggregate; a
-    named tuple: a cohort of 10,000 has thousands of them on each view of its dashboard)."""
+@dataclass(slots=True)
+class CohortGroup:
+    """Enrolments that share everything their risk depends on (one row of an aggregate;
+    not frozen: a cohort of 10,000 has thousands of them on each view of its dashboard, and
+    a frozen dataclass sets each field through ``object.__setattr__``)."""
 
     country: str
     sectors: tuple[int, ...]
