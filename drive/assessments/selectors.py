@@ -560,9 +560,10 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
 
     # Which questions apply depends on the version, the size class and the sector set alone:
     # worked out once per distinct (version, size class, sectors) of the page, not per
-    # assessment; and an assessment without any answer has its group's unanswered figure.
+    # assessment; and an assessment without any answer has the unanswered figure of its
+    # applicable questions (the same for every group that ends with the same questions).
     applicable_of: dict[tuple[int, str, frozenset[Any]], list[Question]] = {}
-    unanswered: dict[tuple[int, str, frozenset[Any]], Progress] = {}
+    unanswered: dict[tuple[int, ...], Progress] = {}
     result: dict[int, Progress] = {}
     for assessment in rows:
         size_class = assessment.supplier.size_class or ""
@@ -580,9 +581,10 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
         if answered or documented:
             result[assessment.pk] = progress_from(applicable, answered or {}, documented or set())
             continue
-        if group not in unanswered:
-            unanswered[group] = progress_from(applicable, {}, set())
-        result[assessment.pk] = unanswered[group]
+        asked = tuple(q.pk for q in applicable)
+        if asked not in unanswered:
+            unanswered[asked] = progress_from(applicable, {}, set())
+        result[assessment.pk] = unanswered[asked]
     return result
 
 
