@@ -97,18 +97,27 @@ def flag_rows(context: template.Context, rows: list[Any]) -> SafeString:
     question, answer, and the submission's number and date."""
     label = _labels(context, "supplier", "question", "answer", "submission")
     out = []
+    # A supplier's name, a question's label and a submission's date, rendered once each.
+    names: dict[int, str] = {}
+    questions: dict[str, str] = {}
+    dates: dict[Any, str] = {}
     for row in rows:
-        dates: dict[Any, str] = {}
         for flag in row.flags:
+            supplier = flag.supplier
+            if supplier.pk not in names:
+                names[supplier.pk] = render_value_in_context(supplier.display_name, context)
+            if flag.question_label not in questions:
+                text = render_value_in_context(flag.question_label, context)
+                questions[flag.question_label] = text
             if flag.submitted_at not in dates:
                 day = date_filter(template_localtime(flag.submitted_at))
                 dates[flag.submitted_at] = render_value_in_context(day, context)
             out.append(
                 "      <tr>\n"
                 f'        <th scope="row" data-label="{label["supplier"]}">'
-                f"{render_value_in_context(flag.supplier.display_name, context)}</th>\n"
+                f"{names[supplier.pk]}</th>\n"
                 f'        <td data-label="{label["question"]}">'
-                f"{render_value_in_context(flag.question_label, context)}</td>\n"
+                f"{questions[flag.question_label]}</td>\n"
                 f'        <td data-label="{label["answer"]}">'
                 f"{render_value_in_context(flag.answer, context)}</td>\n"
                 f'        <td data-label="{label["submission"]}">'
