@@ -488,6 +488,20 @@ def progress_from(
     return Progress(answered, len(shown))
 
 
+# The fields of a question the progress rule reads (applicability, display condition, what
+# counts as answered): :func:`progress_of` loads the questions with these alone (the texts
+# in every language are not read).
+PROGRESS_FIELDS = (
+    "id",
+    "version",
+    "code",
+    "type",
+    "relevant",
+    "applies_to_size",
+    "applies_to_sector",
+)
+
+
 def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     """The exact progress of each of ``assessments`` (a page of them), by assessment pk.
 
@@ -504,8 +518,10 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     from drive.suppliers.models import Supplier, SupplierSector
 
     questions_by_version: dict[int, list[Question]] = {}
-    for question in Question.objects.filter(version_id__in={a.version_id for a in rows}).order_by(
-        "version_id", "theme__order", "order"
+    for question in (
+        Question.objects.filter(version_id__in={a.version_id for a in rows})
+        .only(*PROGRESS_FIELDS)
+        .order_by("version_id", "theme__order", "order")
     ):
         questions_by_version.setdefault(question.version_id, []).append(question)
 
@@ -542,20 +558,33 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
         if document_count:
             with_documents.setdefault(assessment_id, set()).add(code)
 
+    # Which questions apply depends on the version, the size class and the sector set alone:
+    # worked out once per distinct (version, size class, sectors) of the page, not per
+    # assessment; and an assessment without any answer has the unanswered figure of its
+    # applicable questions (the same for every group that ends with the same questions).
+    applicable_of: dict[tuple[int, str, frozenset[Any]], list[Question]] = {}
+    unanswered: dict[tuple[int, ...], Progress] = {}
     result: dict[int, Progress] = {}
     for assessment in rows:
-        applicable = [
-            q
-            for q in questions_by_version.get(assessment.version_id, [])
-            if question_applies(
-                q,
-                size_class=assessment.supplier.size_class or "",
-                sectors=sectors[assessment.supplier_id],
-            )
-        ]
-        result[assessment.pk] = progress_from(
-            applicable, values.get(assessment.pk, {}), with_documents.get(assessment.pk, set())
-        )
+        size_class = assessment.supplier.size_class or ""
+        supplier_sectors = sectors[assessment.supplier_id]
+        group = (assessment.version_id, size_class, frozenset(supplier_sectors))
+        applicable = applicable_of.get(group)
+        if applicable is None:
+            applicable = applicable_of[group] = [
+                q
+                for q in questions_by_version.get(assessment.version_id, [])
+                if question_applies(q, size_class=size_class, sectors=supplier_sectors)
+            ]
+        answered = values.get(assessment.pk)
+        documented = with_documents.get(assessment.pk)
+        if answered or documented:
+            result[assessment.pk] = progress_from(applicable, answered or {}, documented or set())
+            continue
+        asked = tuple(q.pk for q in applicable)
+        if asked not in unanswered:
+            unanswered[asked] = progress_from(applicable, {}, set())
+        result[assessment.pk] = unanswered[asked]
     return result
 
 

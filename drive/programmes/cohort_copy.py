@@ -18,10 +18,13 @@ one UPDATE that matches no row (an index lookup).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db import connection
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.db.models.sql import UpdateQuery
 
 from drive.programmes.models import Enrolment, Programme
 from drive.suppliers.models import Supplier, SupplierSector
@@ -49,9 +52,12 @@ def sector_codes(key: str | None) -> tuple[int, ...]:
     return tuple(sorted({int(code) for code in (key or "").split(",") if code}))
 
 
-def cohort_copy_refresh(programme: Programme) -> int:
-    """Copy the supplier's sort name (lower case), country and sector set onto each of the
-    programme's enrolments that lacks it; returns how many were copied."""
+def _missing_copies(programme_id: int) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(programme_id=programme_id, supplier_sort_name__isnull=True)
+
+
+def _copies() -> dict[str, Subquery]:
+    """Each copied column's value, read from the enrolment's supplier."""
     supplier = Supplier.objects.filter(pk=OuterRef("supplier_id"))
     sectors = (
         SupplierSector.objects.filter(supplier_id=OuterRef("supplier_id"))
@@ -60,11 +66,36 @@ def cohort_copy_refresh(programme: Programme) -> int:
         .annotate(codes=SectorSet("sector_id"))
         .values("codes")
     )
-    return Enrolment.objects.filter(programme=programme, supplier_sort_name__isnull=True).update(
-        supplier_sort_name=Subquery(supplier.values(key=Lower("legal_name"))[:1]),
-        supplier_country=Subquery(supplier.values("country")[:1]),
-        supplier_sectors=Subquery(sectors, output_field=CharField()),
-    )
+    return {
+        "supplier_sort_name": Subquery(supplier.values(key=Lower("legal_name"))[:1]),
+        "supplier_country": Subquery(supplier.values("country")[:1]),
+        "supplier_sectors": Subquery(sectors, output_field=CharField()),
+    }
+
+
+# A programme id no row has: where the programme goes in the compiled statement.
+_PLACEHOLDER = -7_919_001
+
+
+@cache
+def _refresh_statement(vendor: str) -> tuple[str, tuple[Any, ...], int]:
+    """The refresh's UPDATE as the ORM writes it for this database, compiled once per
+    process (building its three subqueries cost more than running it on every view of the
+    cohort page and the risk dashboard): its SQL, parameters and the programme's place."""
+    query = _missing_copies(_PLACEHOLDER).query.chain(UpdateQuery)
+    query.add_update_values(_copies())
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    (place,) = [i for i, param in enumerate(params) if param == _PLACEHOLDER]
+    return sql, tuple(params), place
+
+
+def cohort_copy_refresh(programme: Programme) -> int:
+    """Copy the supplier's sort name (lower case), country and sector set onto each of the
+    programme's enrolments that lacks it; returns how many were copied."""
+    sql, params, place = _refresh_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:place], programme.pk, *params[place + 1 :]])
+        return cursor.rowcount
 
 
 def supplier_copies_outdated(*supplier_ids: int) -> int:

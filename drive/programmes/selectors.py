@@ -141,7 +141,8 @@ def questions_by_size(programme: Programme) -> dict[str, int]:
 def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> QuerySet[Enrolment]:
     """The programme's enrolments, annotated and filtered for the cohort table.
 
-    Annotations: ``deadline_status``, ``stage_rank``, and when sorting by progress
+    Annotations: ``deadline_status``, ``sort_name``, and the key of the sort chosen: when
+    sorting by stage ``stage_rank``, by activity ``activity_key``, by progress
     ``progress_estimate`` (0–100, for the order only: give the page to
     :func:`with_progress` for the figures shown).
     Filters from ``params`` (e.g. ``request.GET``): :class:`CohortFilter`; a value that is
@@ -178,18 +179,45 @@ def cohort(programme: Programme, params: Mapping[str, str] | None = None) -> Que
             default=Value(SUBMITTED),
             output_field=CharField(),
         ),
-        stage_rank=Case(
-            *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
-            output_field=IntegerField(),
-        ),
-    )
-
-    qs = qs.annotate(
         sort_name=F("supplier_sort_name"),
-        activity_key=Coalesce("last_activity_at", Value(NO_ACTIVITY)),
     )
-    qs = apply_filters(CohortFilter, params, qs)
-    return qs.order_by(*cohort_order(params))
+    # The stage's rank and the activity's key only for the sort that orders by them.
+    order = cohort_order(params)
+    if "stage_rank" in order or "-stage_rank" in order:
+        qs = qs.annotate(
+            stage_rank=Case(
+                *[When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)],
+                output_field=IntegerField(),
+            )
+        )
+    if "activity_key" in order or "-activity_key" in order:
+        qs = qs.annotate(activity_key=Coalesce("last_activity_at", Value(NO_ACTIVITY)))
+    # Without any filter value the filter set has nothing to check or narrow (an empty value
+    # filters nothing): not built at all.
+    if any(params.get(name) for name in CohortFilter.base_filters):
+        qs = apply_filters(CohortFilter, params, qs)
+    return qs.order_by(*order)
+
+
+# What the cohort page's table reads of a row (programmes/templatetags/cohort_rows.py, the
+# progress rule through with_progress): its rows are loaded with these columns alone, not
+# the supplier's and the assessment's every column.
+COHORT_TABLE_FIELDS = (
+    "stage",
+    "last_activity_at",
+    "last_reminded_at",
+    "supplier__legal_name",
+    "supplier__local_name",
+    "supplier__size_class",
+    "assessment__supplier",
+    "assessment__version",
+)
+
+
+def cohort_table(rows: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """:func:`cohort`'s rows with the columns the cohort page's table shows alone
+    (``COHORT_TABLE_FIELDS``); the annotations and the order are kept."""
+    return rows.only(*COHORT_TABLE_FIELDS)
 
 
 def cohort_order(params: Mapping[str, str] | None = None) -> tuple[str, ...]:
@@ -243,10 +271,11 @@ class StageCount:
 
 
 def stage_counts(programme: Programme) -> list[StageCount]:
-    """The funnel: how many enrolments are at each stage this release uses (one query)."""
-    counts = programme.enrolments.aggregate(
-        **{stage: Count("id", filter=Q(stage=stage)) for stage in Stage.values}
-    )
+    """The funnel: how many enrolments are at each stage this release uses (one query, a
+    count per stage over the (programme, stage) index)."""
+    counts = dict.fromkeys(Stage.values, 0)
+    by_stage = programme.enrolments.order_by().values("stage").annotate(n=Count("id"))
+    counts.update(by_stage.values_list("stage", "n"))
     shown = [Stage.INVITED, Stage.ENROLLED, Stage.SUBMITTED, Stage.REVIEWED]
     shown += [s for s in Stage if s not in shown and s != Stage.WITHDRAWN and counts[s]]
     shown.append(Stage.WITHDRAWN)

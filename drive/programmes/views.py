@@ -16,11 +16,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries.fields import Country
 
 from drive.core.errors import DomainError
 from drive.core.filters import InvalidFilter
 from drive.core.http import forbidden, querystring_without
+from drive.core.i18n import country_names
 from drive.core.keyset import KeysetPage, bounded_count, keyset_page
 from drive.core.params import parse_ids
 from drive.programmes import selectors, services
@@ -34,6 +34,7 @@ from drive.programmes.permissions import (
 from drive.suppliers.filters import DEFAULT_SORT, SORTS, sorted_suppliers
 from drive.suppliers.models import SizeClass, Supplier
 from drive.suppliers.selectors import (
+    CountryChoice,
     registry_countries,
     registry_sectors,
     supplier_search,
@@ -77,8 +78,14 @@ def _in_programme_countries(suppliers: QuerySet[Supplier], programme: Programme)
     return suppliers
 
 
-def _countries(codes: list[str]) -> list[Country]:
-    return sorted((Country(code) for code in codes if code), key=lambda c: c.name)
+def _countries(codes: list[str]) -> list[CountryChoice]:
+    """The countries of ``codes``, named in the active language (the language's name table,
+    built once per process: drive/core/i18n.py) and sorted by that name."""
+    names = country_names()
+    return sorted(
+        (CountryChoice(code, names.get(code, code)) for code in codes if code),
+        key=lambda c: c.name,
+    )
 
 
 @login_required
@@ -158,7 +165,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filter_form = None
     page, total, total_exact = KeysetPage(rows=[]), 0, True
     try:
-        rows = selectors.cohort(programme, params)
+        rows = selectors.cohort_table(selectors.cohort(programme, params))
     except InvalidFilter as error:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
         filter_form = error.form
@@ -201,6 +208,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage_programmes(user, programme),
         "reminder_form": ReminderForm(enrolment_ids=[]),
         "awaiting_stages": selectors.AWAITING,
+        # The rows link to their enrolment: the URL reversed once (its pattern ends "<pk>/").
+        "enrolment_url_prefix": reverse("programmes:enrolment", args=[0]).removesuffix("0/"),
     }
     return render(request, "programmes/programme_detail.html", context)
 

@@ -300,9 +300,12 @@ def build_context(
     wanted = {str(c) for c in countries if c}
     values: dict[tuple[str, str, int], CountryIndicator] = {}
     years = {spec.year for spec in config.indices.values()}
+    indices = {i.pk: i for i in RiskIndex.objects.filter(code__in=codes)}
+    # Each value's index is one of ``indices`` (read once, not with every value).
     for item in CountryIndicator.objects.filter(
         index__code__in=codes, country__in=wanted, year__in=years
-    ).select_related("index"):
+    ):
+        item.index = indices[item.index_id]
         values[(item.index.code, item.country.code, item.year)] = item
     goods: dict[str, list[ForcedChildLabourGood]] = defaultdict(list)
     for good in ForcedChildLabourGood.objects.filter(country__in=wanted):
@@ -310,7 +313,7 @@ def build_context(
     return Context(
         model=model,
         config=config,
-        indices={i.code: i for i in RiskIndex.objects.filter(code__in=codes)},
+        indices={i.code: i for i in indices.values()},
         values=values,
         value_overrides={
             (o.target, o.country.code): o for o in overrides if o.kind == OverrideKind.COUNTRY_VALUE

@@ -125,10 +125,11 @@ def programme_enrolments(programme: Programme) -> QuerySet[Enrolment]:
 
 
 def answer_red_flags(
-    programme: Programme, supplier_ids: Iterable[int] | None = None
+    programme: Programme, suppliers: Iterable[Supplier] | None = None
 ) -> dict[int, list[AnswerFlag]]:
     """Critical answers (``Question.red_flag``) in each supplier's latest submission (of
-    the suppliers ``supplier_ids`` only, when given: a page of the dashboard).
+    ``suppliers`` only, when given: a page of the dashboard, whose suppliers the flags then
+    name without reading them again).
 
     Submitted answers are a frozen ``{question code: value}`` snapshot; the red-flag rule
     is the questionnaire's own (``drive.questionnaires.selectors.is_red_flag``).
@@ -141,28 +142,39 @@ def answer_red_flags(
     }
     if not questions:
         return {}
+    labels: dict[str, str] = {}  # each question's label in the reader's language, once
     latest: dict[int, Submission] = {}
     submissions = (
         Submission.objects.filter(assessment__enrolment__programme=programme)
         .exclude(assessment__enrolment__stage=Stage.WITHDRAWN)
-        .select_related("assessment__supplier")
         .order_by("assessment_id", "number")
     )
-    if supplier_ids is not None:
-        submissions = submissions.filter(assessment__supplier_id__in=list(supplier_ids))
+    known: dict[int, Supplier] = {}
+    if suppliers is not None:
+        known = {supplier.pk: supplier for supplier in suppliers}
+        # What a flag reads of a submission; its supplier is one of ``suppliers``.
+        submissions = submissions.filter(assessment__supplier_id__in=list(known)).only(
+            "assessment__supplier", "number", "answers", "submitted_at"
+        )
+    submissions = submissions.select_related(
+        "assessment" if suppliers is not None else "assessment__supplier"
+    )
     for submission in submissions:
         latest[submission.assessment_id] = submission
     flags: dict[int, list[AnswerFlag]] = {}
     for submission in latest.values():
-        supplier = submission.assessment.supplier
+        supplier_id = submission.assessment.supplier_id
+        supplier = known.get(supplier_id) or submission.assessment.supplier
         for code, value in submission.answers.items():
             question = questions.get(code)
             if question is not None and is_red_flag(question, value):
-                flags.setdefault(supplier.pk, []).append(
+                if code not in labels:
+                    labels[code] = question.display_label
+                flags.setdefault(supplier_id, []).append(
                     AnswerFlag(
                         supplier=supplier,
                         question_code=code,
-                        question_label=question.display_label,
+                        question_label=labels[code],
                         answer=value,
                         submission_number=submission.number,
                         submitted_at=submission.submitted_at,
@@ -253,9 +265,11 @@ def _cohort_groups_live(programme: Programme, active: QuerySet[Enrolment]) -> li
         return cursor.fetchall()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CohortGroup:
-    """Enrolments that share everything their risk depends on (one row of an aggregate)."""
+    """Enrolments that share everything their risk depends on (one row of an aggregate;
+    not frozen: a cohort of 10,000 has thousands of them on each view of its dashboard, and
+    a frozen dataclass sets each field through ``object.__setattr__``)."""
 
     country: str
     sectors: tuple[int, ...]
@@ -295,24 +309,24 @@ def cohort_groups(programme: Programme) -> tuple[list[CohortGroup], bool]:
             rows: list[tuple[Any, ...]] = cursor.fetchall()
     else:
         rows = _cohort_groups_live(programme, active)
-    merged: Counter = Counter()
+    merged: dict[tuple[str, tuple[int, ...], str | None, bool], int] = {}
     keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
     parsed: dict[str | None, tuple[int, ...]] = {}
     for country, codes, band, flagged, n in rows:
-        if codes not in parsed:
-            parsed[codes] = sector_codes(codes)
-        profile = (str(country), parsed[codes])
-        merged[(*profile, band, bool(flagged))] += n
-        keys.setdefault(profile, set()).add(codes or "")
+        sectors = parsed.get(codes)
+        if sectors is None:
+            sectors = parsed[codes] = sector_codes(codes)
+        profile = (str(country), sectors)
+        group = (*profile, band, bool(flagged))
+        merged[group] = merged.get(group, 0) + n
+        if profile in keys:
+            keys[profile].add(codes or "")
+        else:
+            keys[profile] = {codes or ""}
+    # The groups of one profile share its set of copies.
+    frozen = {profile: frozenset(copies) for profile, copies in keys.items()}
     groups = [
-        CohortGroup(
-            country=country,
-            sectors=codes,
-            band=band,
-            red_flag=flagged,
-            count=n,
-            sector_keys=frozenset(keys[(country, codes)]),
-        )
+        CohortGroup(country, codes, band, flagged, n, frozen[(country, codes)])
         for (country, codes, band, flagged), n in merged.items()
     ]
     return groups, stored
@@ -355,34 +369,42 @@ def programme_risk_overview(
     dol_profiles: set[tuple[str, str]] = set()
     profile_tiers: dict[tuple[str, str], str] = {}
     flagged = dol = 0
-    per_profile: Counter = Counter()
+    # Each profile's enrolments and its copies of the sector set (the same in its groups).
+    per_profile: dict[tuple[str, tuple[int, ...]], int] = {}
+    copies: dict[tuple[str, tuple[int, ...]], frozenset[str]] = {}
     for group in groups:
-        result = inherent[(group.country, group.sectors)]
-        per_profile[(group.country, group.sectors)] += group.count
-        key = (result.tier, group.band, group.red_flag)
+        profile = (group.country, group.sectors)
+        per_profile[profile] = per_profile.get(profile, 0) + group.count
+        copies[profile] = group.sector_keys
+        tier = inherent[profile].tier
+        key = (tier, group.band, group.red_flag)
         if key not in residuals:
             residuals[key] = residual_tier(
-                inherent_tier=result.tier,
+                inherent_tier=tier,
                 performance_band=group.band,
                 red_flag=group.red_flag,
                 model=model,
             )
         residual_counts[residuals[key]] += group.count
-        flagged += group.count if group.red_flag else 0
-        profile_tiers.update(((group.country, k), result.tier) for k in group.sector_keys)
-        if result.dol:
-            dol += group.count
-            dol_profiles.update((group.country, key) for key in group.sector_keys)
+        if group.red_flag:
+            flagged += group.count
     for (country, sectors), count in per_profile.items():
         result = inherent[(country, sectors)]
         inherent_counts[result.tier] += count
+        profile_tiers.update(((country, k), result.tier) for k in copies[(country, sectors)])
+        if result.dol:
+            dol += count
+            dol_profiles.update((country, k) for k in copies[(country, sectors)])
         if not heat_map:
             continue
         # Heat map: countries down, sectors across; a cell shows how many suppliers and the
         # highest inherent score among them (in a cell, one country: equal scores, equal tiers).
         for code in sectors or (None,):
-            columns[code] = titles.get(code, str(code)) if code is not None else ""
-            cell = cells.setdefault((country, code), HeatCell())
+            if code not in columns:
+                columns[code] = titles.get(code, str(code)) if code is not None else ""
+            cell = cells.get((country, code))
+            if cell is None:
+                cell = cells[(country, code)] = HeatCell()
             cell.count += count
             score = result.score
             if score is not None and (cell.max_score is None or score > cell.max_score):
@@ -481,7 +503,7 @@ def risk_rows(
     residuals = residual_many(
         suppliers=suppliers, programme=programme, model=model, inherent=results
     )
-    flags = answer_red_flags(programme, supplier_ids=[s.pk for s in suppliers])
+    flags = answer_red_flags(programme, suppliers)
     labels = dict(Stage.choices)
     return [
         Row(

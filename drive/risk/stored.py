@@ -37,8 +37,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Subquery, Value
@@ -51,9 +51,9 @@ from drive.risk.models import ProfileRisk, ReferenceGeneration, RiskModel, RiskO
 ProfileKey = tuple[str, tuple[int, ...]]
 
 
-@dataclass(frozen=True)
-class StoredProfile:
-    """What a cohort's aggregates need of a profile's inherent risk."""
+class StoredProfile(NamedTuple):
+    """What a cohort's aggregates need of a profile's inherent risk (a named tuple: a
+    cohort reads thousands of them on each view of its dashboard)."""
 
     score: Decimal | None
     tier: str

@@ -9,12 +9,15 @@ import pytest
 from django.db import transaction
 
 from drive.assessments.models import Answer, Assessment, AssessmentStatus
+from drive.assessments.selectors import assessment_state, progress_of
 from drive.evidence.models import Document
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
 from drive.programmes.signals import enrolments_created
 from drive.programmes.testing import make_version
+from drive.questionnaires.models import Question, QuestionType
+from drive.suppliers.models import SupplierSector
 
 
 @pytest.fixture
@@ -147,3 +150,64 @@ def test_progress_of_a_cohort_page_costs_the_same_queries_for_3_or_25_enrolments
         rows = selectors.with_progress(page)
     assert len(rows) == 25
     assert sorted(e.answered for e in rows) == [0] * 22 + [1] * 3
+
+
+def test_a_messy_cohorts_progress_in_bulk_is_each_assessments_own_figure(programme, alice, agency):
+    """progress_of works out which questions apply once per (version, size class, sector
+    set) of the page, and gives an assessment without answers its group's figure: on a
+    cohort mixing sizes, sector sets (in any order), answers, documents and a display
+    condition, each figure is still the one the assessment's own page shows and the one
+    computed for that assessment alone."""
+    version = programme.questionnaire_version
+    theme = version.themes.get()
+    Question.objects.create(
+        version=version,
+        theme=theme,
+        code="tailings",
+        order=10,
+        type=QuestionType.YES_NO,
+        applies_to_sector=[12],  # mining only
+        label={"en": "tailings"},
+    )
+    Question.objects.create(
+        version=version,
+        theme=theme,
+        code="policy_date",
+        order=11,
+        type=QuestionType.DATE,
+        relevant="${policy} = 'yes'",
+        label={"en": "policy date"},
+    )
+    sizes = ["small", "small", "small", "large", "large", "", "small", "small"]
+    sector_sets = [[12], [12], [53, 12], [12, 53], [53], [], [], [12]]
+    suppliers = [
+        SupplierFactory(buyer=agency, legal_name=f"S{n}", size_class=size)
+        for n, size in enumerate(sizes)
+    ]
+    for supplier, sectors in zip(suppliers, sector_sets, strict=True):
+        for sector in sectors:
+            SupplierSector.objects.create(supplier=supplier, sector_id=sector)
+    enrolments = services.enrolment_create_many(programme=programme, suppliers=suppliers, by=alice)
+    answer(enrolments[0], "policy", "yes")  # shows the dated follow-up
+    answer(enrolments[0], "tailings", "no")
+    answer(enrolments[2], "policy", "no")  # hides it
+    answer(enrolments[3], "workers", 0)
+    answer(enrolments[4], "describe", "")  # an answer row, but empty
+    licence = answer(enrolments[6], "licence", None)
+    licence.documents.add(
+        Document.objects.create(supplier=suppliers[6], file="x.pdf", kind="certificate", size=1)
+    )
+    assessments = [
+        Assessment.objects.select_related("supplier", "version").get(enrolment=e)
+        for e in enrolments
+    ]
+
+    together = progress_of(assessments)
+
+    for assessment in assessments:
+        assert together[assessment.pk] == progress_of([assessment])[assessment.pk]
+        assert together[assessment.pk] == assessment_state(assessment).progress
+    figures = [(together[a.pk].answered, together[a.pk].total) for a in assessments]
+    # policy, describe, licence for all; workers for large and unknown sizes; tailings for
+    # the mining sector and for no sector at all; the date once the policy is "yes".
+    assert figures == [(2, 5), (0, 4), (1, 4), (1, 5), (0, 4), (0, 5), (1, 4), (0, 4)]

@@ -9,7 +9,7 @@ import pytest
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
 from drive.programmes.cohort_copy import cohort_copy_refresh
-from drive.programmes.models import Enrolment
+from drive.programmes.models import Enrolment, Programme
 from drive.programmes.tests.programme_pages import url
 from drive.suppliers.models import SupplierSector
 from drive.suppliers.services import supplier_update
@@ -48,3 +48,20 @@ def test_a_renamed_supplier_moves_in_the_cohorts_name_order(
         supplier_update(supplier=alpha, data={"legal_name": "Yankee Co", "country": "KE"}, by=alice)
     assert [e.supplier.legal_name for e in selectors.cohort(programme)] == ["Yankee Co", "Zulu Co"]
     assert "KE" in selectors.cohort_countries(programme)
+
+
+def test_a_refresh_copies_its_own_programmes_enrolments_only(agency, alice, programme, version):
+    """The refresh's statement is compiled once per process and run for each programme:
+    each run copies the enrolments of the programme it is given, and says how many."""
+    other = Programme.objects.create(
+        buyer=agency, name="Vietnam pilot", questionnaire_version=version, created_by=alice
+    )
+    mine = [programme.enrolments.create(supplier=SupplierFactory(buyer=agency)) for _ in range(2)]
+    theirs = other.enrolments.create(supplier=SupplierFactory(buyer=agency, legal_name="Zeta"))
+
+    assert cohort_copy_refresh(programme) == 2
+    assert Enrolment.objects.get(pk=theirs.pk).supplier_sort_name is None
+    assert all(Enrolment.objects.get(pk=e.pk).supplier_sort_name for e in mine)
+    assert cohort_copy_refresh(other) == 1
+    assert Enrolment.objects.get(pk=theirs.pk).supplier_sort_name == "zeta"
+    assert cohort_copy_refresh(programme) == cohort_copy_refresh(other) == 0

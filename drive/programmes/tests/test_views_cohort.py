@@ -3,7 +3,11 @@ the paginated programme lists."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
+from django.utils import timezone
 
 from drive.factories import SupplierFactory
 from drive.programmes import services
@@ -28,6 +32,76 @@ def test_cohort_shows_stage_words_progress_and_deadline(client_of, alice, bright
     funnel = {s.stage: s.count for s in response.context["funnel"]}
     assert funnel["invited"] == 1 and funnel["enrolled"] == 1
     assert f'name="enrolments" value="{first.pk}"' in html
+
+
+def _messy_cohort(programme, alice, agency, bright, cedar) -> list[Enrolment]:
+    """Awaited, submitted and withdrawn enrolments, one with activity and a reminder, one
+    reminded only, and a name that needs escaping."""
+    odd = SupplierFactory(buyer=agency, legal_name='A&B <Trading> "Q"', local_name="<b>x</b>")
+    enrolments = services.enrolment_create_many(
+        programme=programme, suppliers=[bright, cedar, odd, SupplierFactory(buyer=agency)], by=alice
+    )
+    services.enrolment_move(enrolment=enrolments[0], to=Stage.ENROLLED, by=alice)
+    services.enrolment_move(enrolment=enrolments[1], to=Stage.ENROLLED, by=alice)
+    services.enrolment_move(enrolment=enrolments[1], to=Stage.SUBMITTED, by=alice)
+    services.enrolment_withdraw(enrolment=enrolments[3], by=alice)
+    now = timezone.now()
+    Enrolment.objects.filter(pk=enrolments[0].pk).update(
+        last_activity_at=now - dt.timedelta(days=3, hours=2),
+        last_reminded_at=now - dt.timedelta(days=1),
+    )
+    Enrolment.objects.filter(pk=enrolments[2].pk).update(last_reminded_at=now)
+    return enrolments
+
+
+def _rows(html: str) -> dict[str, str]:
+    """The table's rows by the enrolment link they hold."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = body.split("<tr>")[1:]
+    return {re.search(r'href="([^"]+)"', row).group(1): row for row in rows}
+
+
+def test_cohort_rows_for_a_manager(client_of, alice, agency, bright, cedar, programme):
+    """Each row: a select box for awaited suppliers only, the supplier linked to its
+    enrolment (names escaped), its stage, progress, deadline and last activity."""
+    enrolled, submitted, odd, withdrawn = _messy_cohort(programme, alice, agency, bright, cedar)
+    rows = _rows(client_of(alice).get(url("detail", programme.pk)).content.decode())
+
+    row = rows[url("enrolment", enrolled.pk)]
+    assert f'name="enrolments" value="{enrolled.pk}" id="remind-{enrolled.pk}"' in row
+    assert 'aria-label="Select Bright Textiles Co., Ltd."' in row
+    assert '<span class="local-name">明亮纺织有限公司</span>' in row
+    assert '<span class="tag">Enrolled</span>' in row
+    assert '<td data-label="Progress"><progress class="progress" max="100" value="0"' in row
+    assert "0 of 3 answered" in row and "Due in 5 days" in row
+    assert re.search(r'<time datetime="[^"]+">3\xa0days, 2\xa0hours ago</time>', row)
+    assert "Reminded " in row
+    row = rows[url("enrolment", submitted.pk)]
+    assert "checkbox" not in row and '<span class="tag tag-ok">Submitted</span>' in row
+    assert '<span class="tag tag-warn">Assessment submitted</span>' in row  # the stage
+    assert '<span class="muted">None yet</span>' in row
+    row = rows[url("enrolment", odd.pk)]
+    assert "A&amp;B &lt;Trading&gt; &quot;Q&quot;</a>" in row
+    assert 'aria-label="Select A&amp;B &lt;Trading&gt; &quot;Q&quot;"' in row
+    assert '<span class="local-name">&lt;b&gt;x&lt;/b&gt;</span>' in row
+    row = rows[url("enrolment", withdrawn.pk)]
+    assert "checkbox" not in row and '<span class="tag tag-bad">Withdrawn</span>' in row
+
+
+def test_cohort_rows_in_chinese_without_select_boxes_for_a_viewer(
+    client_of, alice, olga, agency, bright, cedar, programme
+):
+    olga.language = "zh-hans"
+    olga.save()
+    enrolled, *_others = _messy_cohort(programme, alice, agency, bright, cedar)
+    html = client_of(olga).get(url("detail", programme.pk)).content.decode()
+    assert "checkbox" not in html
+    row = _rows(html)[url("enrolment", enrolled.pk)]
+    assert '<td data-label="供应商">' in row and '<td data-label="最近活动">' in row
+    assert 'aria-label="已回答的问题"' in row
+    assert "已回答 0 / 3" in row
+    assert re.search(r"<time [^>]+>3\xa0日，2\xa0小时前</time>", row)
+    assert "已于 " in row and " 提醒" in row
 
 
 def test_cohort_filters(client_of, alice, bright, cedar, programme):

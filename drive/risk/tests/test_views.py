@@ -273,3 +273,49 @@ def test_olga_reads_a_big_cohorts_dashboard_in_chinese(client_of, olga, agency, 
         "深圳明珠电子 24 有限公司",
     ]
     assert sum(count for _k, _l, count in response.context["overview"].inherent_counts) == 26
+
+
+def _rows_of(page: str, title_id: str) -> str:
+    """The rows of the table under the heading ``title_id``."""
+    section = page[page.index(f'id="{title_id}"') :]
+    return section[section.index("<tbody>") : section.index("</tbody>")]
+
+
+def test_dashboard_rows_in_chinese_name_their_columns_and_escape_names(
+    client_of, alice, bright, reference_data
+):
+    """The three tables' rows (rendered in Python, drive/risk/templatetags/dashboard_rows.py)
+    in Simplified Chinese: column labels, the band and the red flag's minimum, each supplier's
+    name for the reader, linked to its risk page in this programme, escaped."""
+    enrolment = make_enrolment(supplier=bright)
+    programme = enrolment.programme
+    SupplierSector.objects.create(supplier=bright, sector_id=53)
+    odd = SupplierFactory(
+        buyer=bright.buyer, country="CN", legal_name="A&B <Garments>", local_name=""
+    )
+    SupplierSector.objects.create(supplier=odd, sector_id=53)
+    programme.enrolments.create(supplier=odd)
+    Question.objects.filter(version=programme.questionnaire_version, code="policy").update(
+        red_flag=". = 'no'"
+    )
+    Submission.objects.create(
+        assessment=enrolment.assessment, number=1, answers={"policy": "no", "workers": 12}
+    )
+    make_score(enrolment.assessment, band="developing", red_flags=1)
+    alice.language = "zh-hans"
+    alice.save()
+
+    page = client_of(alice).get(reverse("risk:dashboard", args=[programme.pk])).content.decode()
+
+    rows = _rows_of(page, "suppliers-title")
+    link = reverse("risk:supplier", args=[bright.pk]) + f"?programme={programme.pk}"
+    assert f'<a href="{link}">明亮纺织有限公司</a>' in rows  # the name in Chinese script
+    assert "A&amp;B &lt;Garments&gt;" in rows
+    assert '<td data-label="国家">中国</td>' in rows and 'data-label="自评可靠性"' in rows
+    assert "表现等级 发展级" in rows and "红旗警示：至少为 高" in rows
+    flags = _rows_of(page, "flags-title")
+    assert '<th scope="row" data-label="供应商">明亮纺织有限公司</th>' in flags
+    assert '<td data-label="回答">no</td>' in flags and "#1 · " in flags
+    dol = page.rsplit("<tbody>", 1)[1]  # the last table: US DOL listed goods
+    assert 'data-label="商品"' in dol and "(CN)" in dol
+    assert "A&amp;B &lt;Garments&gt;" in dol
