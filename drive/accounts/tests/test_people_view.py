@@ -22,9 +22,10 @@ def test_oscar_sees_members_pending_invitations_and_the_invite_form(client_of, o
         role=Role.PROGRAMME_MANAGER,
         by=oscar,
     )
-    Invitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() + timedelta(days=5, hours=1)
-    )
+    # Five calendar days ahead, at noon in the site's time zone: "in 5 days" whatever the
+    # hour the test runs (an hour-based offset read "in 6 days" after 23:00).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=noon + timedelta(days=5))
 
     response = client_of(oscar).get(URL)
 
