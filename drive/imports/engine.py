@@ -193,7 +193,7 @@ class Outcome:
     seconds: float = 0.0
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
     reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
-    # A bulk load (bulkload.py): the supplier indexes dropped, then built again in seconds.
+    # A bulk load (bulkload.py): the indexes and keys dropped, then built again in seconds.
     rebuild: bulkload.Rebuild | None = None
 
     @property
@@ -816,7 +816,7 @@ def _write_plan(
     if checked.invalid and not only_valid:
         raise Rejected("failed")
     writing = time.monotonic()
-    with bulkload.indexes_rebuilt(Supplier, checked.create) as rebuild:
+    with bulkload.indexes_rebuilt(checked.create, Supplier, SupplierSector, Contact) as rebuild:
         write_seconds += time.monotonic() - writing
         for rows, _total, invalid in plan.batches():
             if invalid and not only_valid:
