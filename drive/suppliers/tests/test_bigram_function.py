@@ -1,6 +1,7 @@
 """``drive_nonascii_bigrams`` (migrations 0010: a PL/pgSQL loop; 0011: the loop only over
 the stretch around the characters beyond ASCII) finds the same bigrams as 0009's SQL query
-did, for the names people write, so the index built with the old body stays exact. PostgreSQL only: SQLite has no search index."""
+did, for the names people write, so the index built with the old body stays exact.
+PostgreSQL only: SQLite has no search index."""
 
 from __future__ import annotations
 
