@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
 logger = logging.getLogger(__name__)
@@ -151,12 +150,14 @@ def _lock(tables: list[str]) -> bool:
     return True
 
 
-def _check_deferred_keys(cursor: CursorWrapper) -> None:
+def check_deferred_keys() -> None:
     """The foreign keys' checks deferred to the commit, run now (PostgreSQL neither alters
-    nor indexes a table with trigger events pending); the keys are deferred again after,
-    as Django declares them (DEFERRABLE INITIALLY DEFERRED)."""
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    nor indexes a table with trigger events pending; an import checks each batch's rows
+    while it prepares the next); the keys are deferred again after, as Django declares them
+    (DEFERRABLE INITIALLY DEFERRED)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextmanager
@@ -172,9 +173,9 @@ def indexes_rebuilt(new_rows: int, *models: type[Model]) -> Iterator[Rebuild | N
         return
     indexes = secondary_indexes(*models)
     keys = foreign_keys_between(*models)
+    if keys:
+        check_deferred_keys()  # the rows written so far are checked row by row
     with connection.cursor() as cursor:
-        if keys:
-            _check_deferred_keys(cursor)  # the rows written so far are checked row by row
         for key in keys:
             cursor.execute(f"ALTER TABLE {quote(key.table)} DROP CONSTRAINT {quote(key.name)}")
         for index in indexes:
@@ -182,9 +183,9 @@ def indexes_rebuilt(new_rows: int, *models: type[Model]) -> Iterator[Rebuild | N
     rebuild = Rebuild(indexes, keys)
     yield rebuild
     started = time.monotonic()
+    check_deferred_keys()  # the keys kept, to tables outside the load
+    rebuild.checks_seconds = time.monotonic() - started
     with connection.cursor() as cursor:
-        _check_deferred_keys(cursor)  # the keys kept, to tables outside the load
-        rebuild.checks_seconds = time.monotonic() - started
         cursor.execute(
             "SELECT set_config('maintenance_work_mem', %s, true)", [MAINTENANCE_WORK_MEM]
         )
