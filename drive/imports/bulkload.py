@@ -156,8 +156,7 @@ def check_deferred_keys() -> None:
     while it prepares the next); the keys are deferred again after, as Django declares them
     (DEFERRABLE INITIALLY DEFERRED)."""
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextmanager
