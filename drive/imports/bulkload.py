@@ -152,9 +152,8 @@ def _lock(tables: list[str]) -> bool:
 
 def check_deferred_keys() -> None:
     """The foreign keys' checks deferred to the commit, run now (PostgreSQL neither alters
-    nor indexes a table with trigger events pending; an import checks each batch's rows
-    while it prepares the next); the keys are deferred again after, as Django declares them
-    (DEFERRABLE INITIALLY DEFERRED)."""
+    nor indexes a table with trigger events pending); the keys are deferred again after, as
+    Django declares them (DEFERRABLE INITIALLY DEFERRED)."""
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
 

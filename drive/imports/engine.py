@@ -878,19 +878,12 @@ def _write_plan(
     writing = time.monotonic()
     with bulkload.indexes_rebuilt(checked.create, Supplier, SupplierSector, Contact) as rebuild:
         write_seconds += time.monotonic() - writing
-        # Each batch read from the plan and prepared (Writer.prepare: Python only) in a
-        # thread while the batch before is sent; in a bulk load its foreign keys are checked
-        # then too, rather than all at the end, so PostgreSQL's work on one batch overlaps
-        # the Python work on the next.
-        prepared = ((writer.prepare(rows), invalid) for rows, _total, invalid in plan.batches())
-        with closing(_read_ahead(prepared)) as batches:
-            for batch, invalid in batches:
+        with closing(_read_ahead(plan.batches())) as batches:
+            for rows, _total, invalid in batches:
                 if invalid and not only_valid:
                     raise Rejected("failed")
                 writing = time.monotonic()
-                writer.send(batch)
-                if rebuild is not None:
-                    bulkload.check_deferred_keys()
+                writer.write(rows)
                 write_seconds += time.monotonic() - writing
         writing = time.monotonic()
     write_seconds += time.monotonic() - writing
@@ -971,28 +964,6 @@ def _stored(name: str, value: Any) -> Any:
     return value
 
 
-@dataclass
-class Prepared:
-    """A batch ready to write (``Writer.prepare``): the new suppliers' column values in the
-    order of ``Writer.fields`` and, for each, its sector codes, contact and audit snapshot;
-    the updates' column values, links, contacts and audit entries."""
-
-    now: Any
-    stamp: Any
-    rows: list[Sequence[Any]] = field(default_factory=list)
-    creates: list[tuple[tuple[int, ...], Contact | NewContact | None, dict]] = field(
-        default_factory=list
-    )
-    updated: list[int] = field(default_factory=list)
-    update_columns: list[str] = field(default_factory=list)
-    update_rows: list[Sequence[Any]] = field(default_factory=list)
-    replace_sectors: list[int] = field(default_factory=list)
-    links: list[tuple[int, int]] = field(default_factory=list)
-    new_contacts: list[tuple[int, Contact | NewContact]] = field(default_factory=list)
-    changed_contacts: list[Contact] = field(default_factory=list)
-    audit: list[tuple[str, Any, dict, dict]] = field(default_factory=list)
-
-
 # The domain event of each write batch that updated suppliers (payload: their ids).
 UPDATED_BATCH_EVENT = "supplier.imported_updated_batch"
 
@@ -1044,25 +1015,27 @@ class Writer:
         return value
 
     def write(self, planned: list[PlannedRow]) -> None:
-        self.send(self.prepare(planned))
-
-    def prepare(self, planned: list[PlannedRow]) -> Prepared:
-        """The Python half of writing ``planned``: every column value, snapshot and link
-        that needs no database (no query; safe in a thread beside the one writing)."""
         now = timezone.now()
         stamp = bulk.db_datetime(now)
-        batch = Prepared(now=now, stamp=stamp)
-        for p in planned:
-            if p.action != "create":
-                continue
+        creates = [p for p in planned if p.action == "create"]
+        updates = [p for p in planned if p.action == "update"]
+        audit: list[tuple[str, Any, dict, dict]] = []
+        links: list[tuple[int, int]] = []
+        new_contacts: list[tuple[int, Contact | NewContact]] = []
+        changed_contacts: list[Contact] = []
+
+        rows: list[Sequence[Any]] = []
+        profiles = []
+        for p in creates:
             values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
             values["match_key"] = p.values.get("name_key") or name_key(values["legal_name"])
             values["size_class"] = size_class_for(
                 values.get("employees"), values.get("annual_turnover_usd")
             )
+            profiles.append(values)
             stored = dict(self.defaults)
             for f in self.per_row_defaults:  # a callable default: a value of its own per row
-                stored[f.attname] = f.get_db_prep_save(f.get_default(), self.db)
+                stored[f.attname] = f.get_db_prep_save(f.get_default(), connection)
             stored.update(buyer_id=self.buyer.pk, created_at=stamp)
             stored["updated_at"] = stamp
             stored.update(values)
@@ -1070,15 +1043,22 @@ class Writer:
                 stored["annual_turnover_usd"] = self._column(
                     "annual_turnover_usd", values["annual_turnover_usd"]
                 )
-            batch.rows.append([stored[f.attname] for f in self.fields])
+            rows.append([stored[f.attname] for f in self.fields])
+        ids = bulk.insert_returning_ids(
+            Supplier._meta.db_table, [f.column for f in self.fields], rows
+        )
+        for p, pk, values in zip(creates, ids, profiles, strict=True):
             codes = p.sectors or ()
+            links.extend((pk, c) for c in codes)
+            if p.contact is not None:
+                new_contacts.append((pk, p.contact))
             after = self._snapshot(_Profile({**self.profile_defaults, **values}, []), codes)
-            batch.creates.append((codes, p.contact, after))
+            audit.append(("supplier.imported_created", pk, {}, after))
 
         fields: set[str] = set()
-        for p in planned:
-            if p.action != "update":
-                continue
+        replace_sectors: list[int] = []
+        updated: list[Supplier] = []
+        for p in updates:
             assert p.existing is not None  # planned updates always carry their supplier
             supplier = p.existing
             old_codes = supplier._import_sectors  # type: ignore[attr-defined]
@@ -1095,8 +1075,8 @@ class Writer:
                 fields.add("size_class")
             new_codes = p.sectors if p.sectors_changed and p.sectors is not None else old_codes
             if p.sectors_changed:
-                batch.replace_sectors.append(supplier.pk)
-                batch.links.extend((supplier.pk, c) for c in p.sectors or ())
+                replace_sectors.append(supplier.pk)
+                links.extend((supplier.pk, c) for c in p.sectors or ())
             after = self._snapshot(supplier, new_codes)
             changed = {k for k in after if before.get(k) != after.get(k)}
             before = {k: before[k] for k in changed}
@@ -1108,48 +1088,30 @@ class Writer:
                     "phone": p.contact.phone,
                 }
                 if isinstance(p.contact, Contact):
-                    batch.changed_contacts.append(p.contact)
+                    changed_contacts.append(p.contact)
                 else:
-                    batch.new_contacts.append((supplier.pk, p.contact))
+                    new_contacts.append((supplier.pk, p.contact))
             supplier.updated_at = now
-            batch.updated.append(supplier.pk)
-            batch.audit.append(("supplier.imported_updated", supplier.pk, before, after))
-        if batch.updated:
+            updated.append(supplier)
+            audit.append(("supplier.imported_updated", supplier.pk, before, after))
+        if updated:
             names = [*sorted(fields), "updated_at"]
-            batch.update_columns = [_field(n).column for n in names]
-            batch.update_rows = [
+            bulk.update_rows(
+                Supplier._meta.db_table,
+                [_field(n).column for n in names],
                 [
-                    s.pk,
-                    *(
-                        stamp if n == "updated_at" else self._column(n, _country(s, n))
-                        for n in names
-                    ),
-                ]
-                for s in (p.existing for p in planned if p.action == "update")
-                if s is not None
-            ]
-        return batch
-
-    def send(self, batch: Prepared) -> None:
-        """The database half: the new suppliers get their ids, then every row is written."""
-        ids = bulk.insert_returning_ids(
-            Supplier._meta.db_table, [f.column for f in self.fields], batch.rows
-        )
-        links: list[tuple[int, int]] = []
-        new_contacts: list[tuple[int, Contact | NewContact]] = []
-        audit: list[tuple[str, Any, dict, dict]] = []
-        for pk, (codes, contact, after) in zip(ids, batch.creates, strict=True):
-            links.extend((pk, c) for c in codes)
-            if contact is not None:
-                new_contacts.append((pk, contact))
-            audit.append(("supplier.imported_created", pk, {}, after))
-        links.extend(batch.links)
-        new_contacts.extend(batch.new_contacts)
-        audit.extend(batch.audit)
-        if batch.updated:
-            bulk.update_rows(Supplier._meta.db_table, batch.update_columns, batch.update_rows)
-        if batch.replace_sectors:
-            SupplierSector.objects.filter(supplier_id__in=batch.replace_sectors).delete()
+                    [
+                        s.pk,
+                        *(
+                            stamp if n == "updated_at" else self._column(n, _country(s, n))
+                            for n in names
+                        ),
+                    ]
+                    for s in updated
+                ],
+            )
+        if replace_sectors:
+            SupplierSector.objects.filter(supplier_id__in=replace_sectors).delete()
         bulk.insert_rows(SupplierSector._meta.db_table, ("supplier_id", "sector_id"), links)
         bulk.insert_rows(
             Contact._meta.db_table,
@@ -1159,12 +1121,12 @@ class Writer:
         bulk.update_rows(
             Contact._meta.db_table,
             ("name", "phone"),
-            [(c.pk, c.name, c.phone) for c in batch.changed_contacts],
+            [(c.pk, c.name, c.phone) for c in changed_contacts],
         )
         audit_record_rows(
-            actor=self.by, organisation=self.buyer, target_model=Supplier, at=batch.now, rows=audit
+            actor=self.by, organisation=self.buyer, target_model=Supplier, at=now, rows=audit
         )
-        if batch.updated:
+        if updated:
             # One domain event for the batch's updated suppliers (not one per supplier: a
             # million-row import would queue a million reactions), for whoever keeps a copy
             # of supplier data (the cohort's copy in programmes).
@@ -1173,9 +1135,9 @@ class Writer:
                 subject=None,
                 actor=self.by,
                 organisation=self.buyer,
-                payload={"suppliers": batch.updated},
+                payload={"suppliers": [s.pk for s in updated]},
             )
-        self.created += len(batch.creates)
+        self.created += len(creates)
         if self.analyze and self.created - self.analyzed_at >= max(ANALYZE_AFTER, self.analyzed_at):
             self._analyze()
 

@@ -145,16 +145,16 @@ def test_a_bulk_load_that_fails_leaves_the_table_and_its_indexes_as_before(
     before, keys = _indexes(), _keys()
     rows = Supplier.objects.count(), SupplierSector.objects.count(), AuditEvent.objects.count()
     job = _checked(alice, write_csv(_rows(40)))
-    real = engine.Writer.send
+    real = engine.Writer.write
     calls = []
 
-    def write_then_fail(self, batch):
-        calls.append(len(batch.rows))
+    def write_then_fail(self, planned):
+        calls.append(len(planned))
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(self, batch)
+        return real(self, planned)
 
-    with mock.patch.object(engine.Writer, "send", write_then_fail):
+    with mock.patch.object(engine.Writer, "write", write_then_fail):
         job = import_apply(job=job, only_valid=True, by=alice)
     assert job.status == "failed" and len(calls) == 3
     assert spy.call_count == 1  # the indexes had been dropped, 20 rows copied
@@ -247,10 +247,10 @@ def test_a_first_load_whose_rows_break_a_dropped_key_fails_and_leaves_everything
     before, keys = _indexes(), _keys()
     counts = Supplier.objects.count(), SupplierSector.objects.count(), Contact.objects.count()
     job = _checked(alice, write_csv(_rows(40)))
-    real = engine.Writer.send
+    real = engine.Writer.write
 
-    def write_and_break_a_key(self, batch):
-        real(self, batch)
+    def write_and_break_a_key(self, planned):
+        real(self, planned)
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO suppliers_suppliersector (supplier_id, sector_id) "
@@ -258,7 +258,7 @@ def test_a_first_load_whose_rows_break_a_dropped_key_fails_and_leaves_everything
                 "FROM suppliers_supplier"
             )
 
-    with mock.patch.object(engine.Writer, "send", write_and_break_a_key):
+    with mock.patch.object(engine.Writer, "write", write_and_break_a_key):
         job = import_apply(job=job, only_valid=True, by=alice)
     assert job.status == "failed"
     assert spy.call_count == 1  # the keys had been dropped: the rows were written

@@ -127,17 +127,17 @@ def test_the_plan_is_not_used_when_the_registry_may_have_moved(
 
 def test_a_failure_while_writing_the_plan_leaves_nothing(alice, agency, write_csv, planning):
     job = _checked(alice, write_csv(_rows(25)), BATCH_SIZE=10)
-    real = engine.Writer.send
+    real = engine.Writer.write
     calls: list[int] = []
 
-    def failing(self, batch):
+    def failing(self, planned):
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(self, batch)
+        return real(self, planned)
 
     planning.clear()
-    with mock.patch.object(engine.Writer, "send", failing):
+    with mock.patch.object(engine.Writer, "write", failing):
         job = import_apply(job=job, only_valid=True, by=alice)
     assert planning == [] and len(calls) == 3  # the plan's third batch failed
     assert (job.status, job.rejection_code) == ("failed", "failed")

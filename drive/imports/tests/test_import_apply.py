@@ -146,18 +146,18 @@ def test_a_database_error_mid_import_leaves_nothing(alice, write_csv):
         job = import_validate(
             job=import_create(buyer=alice.organisation, file=upload_of(path), by=alice)
         )
-    real_write = engine.Writer.send
+    real_write = engine.Writer.write
     calls = []
 
-    def failing_write(self, batch):
+    def failing_write(self, planned):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_write(self, batch)
+        return real_write(self, planned)
 
     with (
         mock.patch.object(engine, "BATCH_SIZE", 10),
-        mock.patch.object(engine.Writer, "send", failing_write),
+        mock.patch.object(engine.Writer, "write", failing_write),
     ):
         job = import_apply(job=job, only_valid=False, by=alice)
     assert (job.status, job.rejection_code) == ("failed", "failed")
