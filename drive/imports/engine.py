@@ -16,16 +16,13 @@ import multiprocessing
 import os
 import sqlite3
 import tempfile
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Collection, Generator, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from queue import Empty, Full, Queue
 from typing import Any, NamedTuple, cast
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
@@ -816,54 +813,6 @@ def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
     return kept
 
 
-# Batches of a kept plan read ahead of the one being written (memory: a few batches).
-READ_AHEAD = 2
-
-
-def _read_ahead(items: Iterator[Any], depth: int = READ_AHEAD) -> Generator[Any, None, None]:
-    """``items`` produced in a thread, at most ``depth`` ahead of the consumer. A kept plan's
-    next batches are read and unpickled (``plans.Plan.batches``: a file, no database) while
-    this thread waits for PostgreSQL to take the batch being written, which releases the
-    interpreter. An error in the thread is raised here; when the consumer stops early (an
-    invalid batch, a failed write), the thread is stopped and joined before this returns,
-    so the plan file can be closed after."""
-    done = object()
-    queue: Queue = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        queue.put((item, None), timeout=0.1)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
-                    return
-            queue.put((done, None))
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer
-            queue.put((done, error))
-
-    thread = threading.Thread(target=produce, name="import-plan-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, error = queue.get()
-            if error is not None:
-                raise error
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting for room
-            with suppress(Empty):
-                queue.get_nowait()
-            thread.join(timeout=0.1)
-
-
 def _write_plan(
     plan: plans.Plan, *, buyer: Organisation, by: User | None, only_valid: bool, started: float
 ) -> Outcome:
@@ -878,13 +827,12 @@ def _write_plan(
     writing = time.monotonic()
     with bulkload.indexes_rebuilt(checked.create, Supplier, SupplierSector, Contact) as rebuild:
         write_seconds += time.monotonic() - writing
-        with closing(_read_ahead(plan.batches())) as batches:
-            for rows, _total, invalid in batches:
-                if invalid and not only_valid:
-                    raise Rejected("failed")
-                writing = time.monotonic()
-                writer.write(rows)
-                write_seconds += time.monotonic() - writing
+        for rows, _total, invalid in plan.batches():
+            if invalid and not only_valid:
+                raise Rejected("failed")
+            writing = time.monotonic()
+            writer.write(rows)
+            write_seconds += time.monotonic() - writing
         writing = time.monotonic()
     write_seconds += time.monotonic() - writing
     outcome = replace(
