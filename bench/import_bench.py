@@ -208,9 +208,11 @@ def child(database_url: str, path: Path, rows: int, phase: str, trace: bool) -> 
         if out.rebuild:
             slowest = sorted(out.rebuild.built.items(), key=lambda item: -item[1])
             print(
-                f"[{vendor}] bulk load: {len(out.rebuild.indexes)} supplier indexes dropped "
-                f"and built again, {out.rebuild.seconds:.1f} s of the writing: deferred "
-                f"foreign-key checks {out.rebuild.checks_seconds:.1f} s, then "
+                f"[{vendor}] bulk load: {len(out.rebuild.indexes)} indexes of the loaded "
+                f"tables dropped and built again, {len(out.rebuild.foreign_keys)} foreign keys "
+                f"dropped and added back, {out.rebuild.seconds:.1f} s of the writing: deferred "
+                f"foreign-key checks {out.rebuild.checks_seconds:.1f} s, keys added back "
+                f"{out.rebuild.keys_seconds:.1f} s, then "
                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest),
                 flush=True,
             )

@@ -1,34 +1,40 @@
-"""PostgreSQL's bulk-load practice for a large import: the supplier table's secondary
-indexes dropped, the rows copied, the indexes built again, all inside the import's one
-transaction ("Populating a Database" in PostgreSQL's manual).
+"""PostgreSQL's bulk-load practice for a large import: the secondary indexes of the tables
+it fills (suppliers, their sector links and contacts) dropped, and the foreign keys between
+those tables, the rows copied, then the indexes built again and the keys added back (each
+checked by one set-based query), all inside the import's one transaction ("Populating a
+Database" in PostgreSQL's manual).
 
 Building an index once over a million rows costs far less than updating it a million
 times (each new row walks every B-tree and computes its search keys into the two GIN
-indexes, whose pages no longer fit ``shared_buffers`` past ~500,000 rows). DDL is
-transactional in PostgreSQL: an import that fails after the drop rolls back to the table
-and indexes exactly as they were; one that commits has every index again.
+indexes, whose pages no longer fit ``shared_buffers`` past ~500,000 rows); checking a
+foreign key once, as a join, far less than a trigger per row. DDL is transactional in
+PostgreSQL: an import that fails after the drop rolls back to the tables, indexes and keys
+exactly as they were; one that commits has every index and key again.
 
-The price is the lock: ``DROP INDEX`` takes ACCESS EXCLUSIVE on ``suppliers_supplier``
-until the import commits, so every reader of the registry (all buyers' lists, searches,
-scoring) waits for the import. It is taken only when the import is large both absolutely
-(``IMPORT_BULK_LOAD_ROWS`` new suppliers, 0 = never) and relative to the table (at least as
-many new suppliers as the table holds: a first load, or one that doubles the table), and
-only while writing a check's kept plan, which reads nothing back from the registry (a
-re-check matches every batch against the registry through these very indexes). It waits
-at most ``LOCK_TIMEOUT`` for the lock; when other sessions hold it longer, the import goes
-the ordinary way, index by index. A small file (a page upload) never qualifies.
+The price is the lock: ``DROP INDEX`` takes ACCESS EXCLUSIVE on the loaded tables until the
+import commits, so every reader of the registry (all buyers' lists, searches, supplier
+pages, scoring) waits for the import. It is taken only when the import is large both
+absolutely (``IMPORT_BULK_LOAD_ROWS`` new suppliers, 0 = never) and relative to the table (at
+least as many new suppliers as the table holds: a first load, or one that doubles the
+table), and only while writing a check's kept plan, which reads nothing back from the
+registry (a re-check matches every batch against the registry through these very indexes).
+It waits at most ``LOCK_TIMEOUT`` for the locks; when other sessions hold them longer, the
+import goes the ordinary way, index by index. A small file (a page upload) never qualifies.
 
-Which indexes: every valid, non-unique index that backs no constraint. The primary key
-and the unique indexes stay, so duplicates are refused row by row as before. Each
-definition is read with ``pg_get_indexdef`` just before the drop and replayed verbatim,
-so what is built again is what the migrations made.
+Which indexes: every valid, non-unique index that backs no constraint. The primary keys and
+the unique indexes stay, so duplicates are refused row by row as before. Which foreign
+keys: only those from one loaded table to another (a sector link's or a contact's
+supplier). Dropping a key locks the table it references too (ACCESS EXCLUSIVE), so the keys
+to the organisations, sectors or users, which every page reads, stay and are checked row by
+row as before. Each definition is read with ``pg_get_indexdef`` / ``pg_get_constraintdef``
+just before the drop and replayed verbatim, so what comes back is what the migrations made.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -38,7 +44,7 @@ from django.db.models import Model
 
 logger = logging.getLogger(__name__)
 
-# How long the import waits for other sessions to let go of the supplier table.
+# How long the import waits for other sessions to let go of the loaded tables.
 LOCK_TIMEOUT = "5s"
 # Memory for each index build, for this transaction only (PostgreSQL's default is 64 MB).
 MAINTENANCE_WORK_MEM = "256MB"
@@ -50,32 +56,63 @@ class Index:
     definition: str  # pg_get_indexdef: the CREATE INDEX statement, schema-qualified
 
 
+@dataclass(frozen=True)
+class ForeignKey:
+    table: str  # the table the constraint belongs to (the referencing one)
+    name: str
+    definition: str  # pg_get_constraintdef: FOREIGN KEY (…) REFERENCES …(…) DEFERRABLE …
+
+
 @dataclass
 class Rebuild:
-    """What a bulk load did: the indexes it rebuilt, and the seconds building them."""
+    """What a bulk load did: the indexes it rebuilt and the foreign keys it added back,
+    and the seconds spent."""
 
     indexes: list[Index]
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
     seconds: float = 0.0
     checks_seconds: float = 0.0  # of ``seconds``: the deferred foreign-key checks
+    keys_seconds: float = 0.0  # of ``seconds``: adding the dropped foreign keys back
     built: dict[str, float] = field(default_factory=dict)  # seconds building each index
 
 
-def secondary_indexes(model: type[Model]) -> list[Index]:
-    """The model's table's indexes that a bulk load drops and builds again: valid,
+def _tables(models: Sequence[type[Model]]) -> list[str]:
+    return [model._meta.db_table for model in models]
+
+
+def secondary_indexes(*models: type[Model]) -> list[Index]:
+    """The models' tables' indexes that a bulk load drops and builds again: valid,
     not unique, not the primary key, backing no constraint."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT c.relname, pg_get_indexdef(i.indexrelid)
             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = %s::regclass
+            WHERE i.indrelid = ANY(%s::regclass[])
               AND i.indisvalid AND NOT i.indisunique AND NOT i.indisprimary
               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             ORDER BY c.relname
             """,
-            [model._meta.db_table],
+            [_tables(models)],
         )
         return [Index(name, definition) for name, definition in cursor.fetchall()]
+
+
+def foreign_keys_between(*models: type[Model]) -> list[ForeignKey]:
+    """The validated foreign keys from one of the models' tables to another of them (never
+    one to a table outside: dropping a key locks the table it references too)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint
+            WHERE contype = 'f' AND convalidated
+              AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[])
+            ORDER BY conrelid::regclass::text, conname
+            """,
+            [_tables(models), _tables(models)],
+        )
+        return [ForeignKey(table, name, definition) for table, name, definition in cursor]
 
 
 def qualifies(model: type[Model], new_rows: int) -> bool:
@@ -97,45 +134,56 @@ def qualifies(model: type[Model], new_rows: int) -> bool:
     return existing <= new_rows
 
 
-def _lock(table: str) -> bool:
-    """ACCESS EXCLUSIVE on ``table`` until the transaction ends, waiting at most
-    ``LOCK_TIMEOUT``; False (nothing changed) when other sessions hold it longer."""
+def _lock(tables: list[str]) -> bool:
+    """ACCESS EXCLUSIVE on ``tables`` until the transaction ends, waiting at most
+    ``LOCK_TIMEOUT``; False (nothing changed) when other sessions hold one longer."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('lock_timeout')")
             (previous,) = cursor.fetchone()
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
-            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
     except OperationalError:
-        logger.info("Import bulk load skipped: %s stayed locked by other sessions", table)
+        logger.info("Import bulk load skipped: %s stayed locked by other sessions", tables)
         return False
     return True
 
 
+def check_deferred_keys() -> None:
+    """The foreign keys' checks deferred to the commit, run now (PostgreSQL neither alters
+    nor indexes a table with trigger events pending); the keys are deferred again after, as
+    Django declares them (DEFERRABLE INITIALLY DEFERRED)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextmanager
-def indexes_rebuilt(model: type[Model], new_rows: int) -> Iterator[Rebuild | None]:
-    """Around the writes of a large import: the model's secondary indexes dropped before,
-    built again after (when the body raises, the caller's transaction rolls the drop back).
-    Yields the :class:`Rebuild` or None when the import goes the ordinary way."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    if not qualifies(model, new_rows) or not _lock(table):
+def indexes_rebuilt(new_rows: int, *models: type[Model]) -> Iterator[Rebuild | None]:
+    """Around the writes of a large import into ``models`` (the first one decides whether it
+    qualifies): their secondary indexes and the foreign keys between them dropped before,
+    built and added again after (when the body raises, the caller's transaction rolls the
+    drop back). Yields the :class:`Rebuild` or None when the import goes the ordinary way."""
+    quote = connection.ops.quote_name
+    tables = [quote(table) for table in _tables(models)]
+    if not qualifies(models[0], new_rows) or not _lock(tables):
         yield None
         return
-    indexes = secondary_indexes(model)
+    indexes = secondary_indexes(*models)
+    keys = foreign_keys_between(*models)
+    if keys:
+        check_deferred_keys()  # the rows written so far are checked row by row
     with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(f"ALTER TABLE {quote(key.table)} DROP CONSTRAINT {quote(key.name)}")
         for index in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
-    rebuild = Rebuild(indexes)
+            cursor.execute(f"DROP INDEX {quote(index.name)}")
+    rebuild = Rebuild(indexes, keys)
     yield rebuild
     started = time.monotonic()
+    check_deferred_keys()  # the keys kept, to tables outside the load
+    rebuild.checks_seconds = time.monotonic() - started
     with connection.cursor() as cursor:
-        # The foreign keys' checks of the rows written, deferred to the commit, run now:
-        # PostgreSQL builds no index on a table with trigger events pending. The keys are
-        # deferred again after, as Django declares them (DEFERRABLE INITIALLY DEFERRED).
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        rebuild.checks_seconds = time.monotonic() - started
         cursor.execute(
             "SELECT set_config('maintenance_work_mem', %s, true)", [MAINTENANCE_WORK_MEM]
         )
@@ -143,13 +191,21 @@ def indexes_rebuilt(model: type[Model], new_rows: int) -> Iterator[Rebuild | Non
             building = time.monotonic()
             cursor.execute(index.definition)
             rebuild.built[index.name] = time.monotonic() - building
+        adding = time.monotonic()
+        for key in keys:
+            # Checked once for every row (one anti-join), not by a trigger per row.
+            cursor.execute(
+                f"ALTER TABLE {quote(key.table)} ADD CONSTRAINT {quote(key.name)} {key.definition}"
+            )
+        rebuild.keys_seconds = time.monotonic() - adding
         # Fresh statistics (those of the expression indexes too) for the first queries
-        # after the commit, rather than plans made for the table before the load.
-        cursor.execute(f"ANALYZE {table}")
+        # after the commit, rather than plans made for the tables before the load.
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
     rebuild.seconds = time.monotonic() - started
     logger.info(
-        "Import bulk load: %d indexes of %s built again in %.1f s",
+        "Import bulk load: %d indexes of %s built again, %d foreign keys added back, in %.1f s",
         len(indexes),
-        model._meta.db_table,
+        ", ".join(tables),
+        len(keys),
         rebuild.seconds,
     )

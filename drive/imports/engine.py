@@ -193,7 +193,7 @@ class Outcome:
     seconds: float = 0.0
     write_seconds: float = 0.0  # of ``seconds``, the writes (the save step proper)
     reused_check: bool = False  # the apply wrote the check's plan (plans.py), not a new one
-    # A bulk load (bulkload.py): the supplier indexes dropped, then built again in seconds.
+    # A bulk load (bulkload.py): the indexes and keys dropped, then built again in seconds.
     rebuild: bulkload.Rebuild | None = None
 
     @property
@@ -297,6 +297,10 @@ class Planner:
         self.synonyms = dict(SectorSynonym.objects.values_list("key", "sector_id"))
         self.index = DuplicateIndex()
         self.known_countries: set[str] = set()
+        # The buyer's registry was empty when a check (which writes nothing) began: no row
+        # can match a supplier, so the batches' lookups are skipped (a first load). Had
+        # another session added one since, the registry stamp sends the apply to check again.
+        self.registry_empty = False
 
     def close(self) -> None:
         self.index.close()
@@ -342,7 +346,7 @@ class Planner:
         ]
         for p in pending:
             p.values["name_key"] = p.key or name_key(p.values["legal_name"])
-        if not pending:
+        if not pending or self.registry_empty:
             return
         found: dict[tuple[str, str], list[Supplier]] = {}
         registry = _among(
@@ -459,6 +463,8 @@ class Planner:
         just after (NEIGHBOURS, ascending) and just before (NEIGHBOURS, descending) the
         row's, in its country. PostgreSQL: one LATERAL query for the whole batch on the
         (buyer, country, match_key) index; elsewhere two small queries per row."""
+        if self.registry_empty:
+            return {}
         present = self._countries_in_registry({p.values["country"] for p in rows})
         rows = [p for p in rows if p.values["country"] in present]
         if not rows:
@@ -515,7 +521,7 @@ class Planner:
         regs = {
             p.values["registration_number"] for p in planned if p.values.get("registration_number")
         }
-        if not ungms and not regs:
+        if (not ungms and not regs) or self.registry_empty:
             return
         by_ungm: dict[str, Supplier] = {}
         by_reg: dict[tuple[str, str], Supplier] = {}
@@ -764,6 +770,9 @@ def run(
             stamp=plans.registry_stamp(buyer),
             source=plans.Source.of(path, mapping),
         )
+    # After the stamp (plans.registry_stamp) was taken: a supplier added from now on
+    # changes the registry the apply compares with it.
+    planner.registry_empty = not write and not Supplier.objects.filter(buyer=buyer).exists()
     cleaner = Cleaner(planner, parallel=os.stat(path).st_size >= PARALLEL_BYTES)
     try:
         batches = _batches(read_rows(path, outcome, mapping), batch_size or BATCH_SIZE)
@@ -816,7 +825,7 @@ def _write_plan(
     if checked.invalid and not only_valid:
         raise Rejected("failed")
     writing = time.monotonic()
-    with bulkload.indexes_rebuilt(Supplier, checked.create) as rebuild:
+    with bulkload.indexes_rebuilt(checked.create, Supplier, SupplierSector, Contact) as rebuild:
         write_seconds += time.monotonic() - writing
         for rows, _total, invalid in plan.batches():
             if invalid and not only_valid:

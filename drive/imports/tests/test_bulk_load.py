@@ -1,5 +1,6 @@
 """A large import into a registry no larger than it (a first load) writes without the
-supplier table's secondary indexes and builds them again in its one transaction
+secondary indexes of the tables it fills (suppliers, sector links, contacts) and without
+the foreign keys between them, and builds and adds them again in its one transaction
 (drive/imports/bulkload.py). PostgreSQL only; the rules that keep every other import on
 the ordinary path run on SQLite too."""
 
@@ -51,15 +52,35 @@ def _rows(n: int) -> list[list[str]]:
     ]
 
 
+LOADED = ("suppliers_supplier", "suppliers_suppliersector", "suppliers_contact")
+
+
 def _indexes() -> list[tuple[str, str, bool, bool]]:
-    """Every index of the supplier table: name, definition, valid, ready."""
+    """Every index of the loaded tables: name, definition, valid, ready."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisready
             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'suppliers_supplier'::regclass ORDER BY c.relname
+            WHERE i.indrelid = ANY(%s::regclass[]) ORDER BY c.relname
+            """,
+            [list(LOADED)],
+        )
+        return cursor.fetchall()
+
+
+def _keys() -> list[tuple[str, str, str, bool, bool, bool]]:
+    """Every foreign key of the loaded tables: table, name, definition, validated,
+    deferrable, initially deferred."""
+    with connection.cursor() as cursor:
+        cursor.execute(
             """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid),
+                   convalidated, condeferrable, condeferred
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+            ORDER BY 1, 2
+            """,
+            [list(LOADED)],
         )
         return cursor.fetchall()
 
@@ -86,7 +107,7 @@ def test_a_first_load_is_written_without_the_indexes_and_gets_each_back_as_it_wa
     alice, agency, write_csv, settings, spy
 ):
     settings.IMPORT_BULK_LOAD_ROWS = 20
-    before = _indexes()
+    before, keys = _indexes(), _keys()
     job = _checked(alice, write_csv(_rows(40)))
     assert (job.status, job.to_create) == ("validated", 40)
     job = import_apply(job=job, only_valid=True, by=alice)
@@ -95,6 +116,9 @@ def test_a_first_load_is_written_without_the_indexes_and_gets_each_back_as_it_wa
     after = _indexes()
     assert after == before  # same names, same definitions, all valid and ready
     assert all(valid and ready for _, _, valid, ready in after)
+    # Every foreign key is back, as the migrations declared it, and validated.
+    assert _keys() == keys
+    assert all(validated and deferred for *_, validated, _deferrable, deferred in keys)
     assert Supplier.objects.filter(buyer=agency).count() == 40
     assert AuditEvent.objects.filter(action="supplier.imported_created").count() == 40
     assert Contact.objects.filter(supplier__buyer=agency).exclude(email="").count() == 30
@@ -118,7 +142,7 @@ def test_a_bulk_load_that_fails_leaves_the_table_and_its_indexes_as_before(
         SupplierFactory(buyer=agency, legal_name=f"Already here {i}", ungm_vendor_number=str(i))
     # Changed long before the check, so the apply writes the check's plan (plans.py).
     Supplier.objects.update(updated_at=timezone.now() - timedelta(seconds=plans.QUIET_SECONDS + 60))
-    before = _indexes()
+    before, keys = _indexes(), _keys()
     rows = Supplier.objects.count(), SupplierSector.objects.count(), AuditEvent.objects.count()
     job = _checked(alice, write_csv(_rows(40)))
     real = engine.Writer.write
@@ -135,6 +159,7 @@ def test_a_bulk_load_that_fails_leaves_the_table_and_its_indexes_as_before(
     assert job.status == "failed" and len(calls) == 3
     assert spy.call_count == 1  # the indexes had been dropped, 20 rows copied
     assert _indexes() == before
+    assert _keys() == keys
     assert (
         Supplier.objects.count(),
         SupplierSector.objects.count(),
@@ -208,4 +233,50 @@ def test_the_dropped_indexes_are_the_search_and_sort_ones_never_the_unique_or_ke
         "suppliers_supplier_pkey",
         "supplier_unique_ungm_per_registry",
         "supplier_unique_regno_per_registry",
+    }
+
+
+@postgres_only
+def test_a_first_load_whose_rows_break_a_dropped_key_fails_and_leaves_everything_as_before(
+    alice, agency, write_csv, settings, spy
+):
+    """The keys between the loaded tables are checked when they are added back: a sector
+    link to a supplier that does not exist (impossible through the import, written here
+    behind its back) fails the whole import."""
+    settings.IMPORT_BULK_LOAD_ROWS = 20
+    before, keys = _indexes(), _keys()
+    counts = Supplier.objects.count(), SupplierSector.objects.count(), Contact.objects.count()
+    job = _checked(alice, write_csv(_rows(40)))
+    real = engine.Writer.write
+
+    def write_and_break_a_key(self, planned):
+        real(self, planned)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO suppliers_suppliersector (supplier_id, sector_id) "
+                "SELECT max(id) + 1000, (SELECT min(code) FROM suppliers_sector) "
+                "FROM suppliers_supplier"
+            )
+
+    with mock.patch.object(engine.Writer, "write", write_and_break_a_key):
+        job = import_apply(job=job, only_valid=True, by=alice)
+    assert job.status == "failed"
+    assert spy.call_count == 1  # the keys had been dropped: the rows were written
+    assert _indexes() == before
+    assert _keys() == keys
+    assert (
+        Supplier.objects.count(),
+        SupplierSector.objects.count(),
+        Contact.objects.count(),
+    ) == counts
+
+
+@postgres_only
+def test_the_dropped_keys_are_those_between_the_loaded_tables_only(db):
+    """A key to a table outside the load (organisations, sectors: read by every page)
+    is never dropped: dropping it would lock that table too."""
+    keys = bulkload.foreign_keys_between(Supplier, SupplierSector, Contact)
+    assert {(key.table, key.definition.split(" REFERENCES ")[1]) for key in keys} == {
+        ("suppliers_suppliersector", "suppliers_supplier(id) DEFERRABLE INITIALLY DEFERRED"),
+        ("suppliers_contact", "suppliers_supplier(id) DEFERRABLE INITIALLY DEFERRED"),
     }

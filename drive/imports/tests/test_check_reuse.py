@@ -176,3 +176,37 @@ def test_reimporting_a_file_through_its_plan_changes_nothing(alice, agency, writ
     assert (done.status, done.created, done.updated, done.unchanged) == ("done", 0, 0, 12)
     assert list(Supplier.objects.order_by("pk").values()) == before
     assert AuditEvent.objects.filter(action__startswith="supplier.").count() == events
+
+
+def _lookups(path, buyer, *, registry_empty):
+    """A check of ``path`` in batches of 10; the outcome and the queries that read the
+    supplier table. ``registry_empty`` False: as if the registry were not empty."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    real = engine.Planner.plan
+
+    def plan(self, batch, cleaned=None):
+        self.registry_empty = self.registry_empty and registry_empty
+        return real(self, batch, cleaned)
+
+    with (
+        mock.patch.object(engine, "BATCH_SIZE", 10),
+        mock.patch.object(engine.Planner, "plan", plan),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        outcome = engine.run(path, buyer=buyer)
+    return outcome, [q for q in queries if "suppliers_supplier" in q["sql"]]
+
+
+def test_a_check_into_an_empty_registry_plans_without_looking_suppliers_up(agency, write_csv):
+    """A first load: the registry is empty when the check begins, so no batch looks for
+    matching suppliers (three lookups a batch otherwise), and the plan is the same."""
+    rows = _rows(25) + [row(legal_name="No Numbers Co", country="CN")] * 2
+    path = write_csv(rows)
+    looked, many = _lookups(path, agency, registry_empty=False)
+    skipped, few = _lookups(path, agency, registry_empty=True)
+    assert len(few) == 1 and len(many) > 3  # one EXISTS for the whole check
+    same = ("create", "merged", "invalid", "errors", "warnings", "duplicates")
+    assert [getattr(skipped, name) for name in same] == [getattr(looked, name) for name in same]
+    assert skipped.create == 26

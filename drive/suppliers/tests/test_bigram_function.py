@@ -1,6 +1,7 @@
-"""``drive_nonascii_bigrams`` (migration 0010: a PL/pgSQL loop) finds the same bigrams as
-0009's SQL query did, for the names people write, so the index built with the old body
-stays exact. PostgreSQL only: SQLite has no search index."""
+"""``drive_nonascii_bigrams`` (migrations 0010: a PL/pgSQL loop; 0011: the loop only over
+the stretch around the characters beyond ASCII) finds the same bigrams as 0009's SQL query
+did, for the names people write, so the index built with the old body stays exact.
+PostgreSQL only: SQLite has no search index."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ VALUES = [
     "PEARL RIVER 珠江 GARMENTS 珠江",
     "Ё",
     "X深",
+    "中a文",  # two stretches one ASCII character apart
+    "AB中CD文EF",
+    "中 AB 文",
+    "PEARL RIVER TEXTILES 12 CO., LTD. 珠江纺织 SHENZHEN",  # Latin around a local name
+    "ACME\n深圳\nX",  # line breaks (pasted cells)
 ]
 
 # 0009's body, as a query on one value.
