@@ -125,3 +125,16 @@ def sign_in() -> Callable:
             page.wait_for_url(lambda url: "two-factor" not in url)
 
     return sign_in
+
+
+@pytest.fixture
+def go_offline() -> Callable:
+    """Cut a page's connection and wait until the page itself knows (``navigator.onLine``).
+    The page learns it a moment after the context goes offline: work recorded in between is,
+    rightly, sent at once, and a test of offline work would then find it on the server."""
+
+    def offline(page) -> None:
+        page.context.set_offline(True)
+        page.wait_for_function("() => !navigator.onLine")
+
+    return offline

@@ -28,7 +28,15 @@ def _page(browser, live_server, **options):
 
 
 def test_manager_plans_lead_assigns_inspector_submits_and_manager_approves(
-    browser, live_server, transactional_db, sign_in, alice, ivan, bright, inspection_body
+    browser,
+    live_server,
+    transactional_db,
+    sign_in,
+    go_offline,
+    alice,
+    ivan,
+    bright,
+    inspection_body,
 ):
     lena = UserFactory(
         email="lena@inspect.example",
@@ -84,7 +92,7 @@ def test_manager_plans_lead_assigns_inspector_submits_and_manager_approves(
     # his finding (with a photo) on the phone and sends them when the connection returns.
     phone.get_by_role("link", name="Open the checklist").click()
     phone.locator("#field-app[data-offline-ready=true]").wait_for(state="attached")
-    phone.context.set_offline(True)
+    go_offline(phone)
     items = list(inspection.items.order_by("position"))
     assert items, "the checklist was generated from the accepted assessment"
     for number, item in enumerate(items):

@@ -52,7 +52,7 @@ def status(page) -> dict[str, str]:
 
 
 def test_inspector_records_offline_reloads_and_syncs_exactly_once(
-    phone, sign_in, bright, inspection_body, ivan
+    phone, go_offline, sign_in, bright, inspection_body, ivan
 ):
     inspection = make_inspection(supplier=bright, body=inspection_body, inspector=ivan)
     batches: list[str] = []
@@ -69,7 +69,7 @@ def test_inspector_records_offline_reloads_and_syncs_exactly_once(
     phone.locator("#field-app[data-offline-ready=true]").wait_for(state="attached")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    phone.context.set_offline(True)
+    go_offline(phone)
     items = list(inspection.items.order_by("position")[:2])
     first, second = (phone.locator(f"#item-{item.pk}") for item in items)
     first.get_by_label("Confirmed").check()
@@ -151,7 +151,7 @@ def test_inspector_records_offline_reloads_and_syncs_exactly_once(
 
 
 def test_a_mark_changed_meanwhile_by_another_inspector_is_shown_to_choose(
-    phone, sign_in, bright, inspection_body, ivan
+    phone, go_offline, sign_in, bright, inspection_body, ivan
 ):
     """Irene marks the item "confirmed" while Ivan, offline, marks it "discrepancy": back
     online, Ivan sees both versions and keeps his; nothing was overwritten without asking."""
@@ -168,7 +168,7 @@ def test_a_mark_changed_meanwhile_by_another_inspector_is_shown_to_choose(
     phone.locator("#field-app[data-offline-ready=true]").wait_for(state="attached")
     item = inspection.items.order_by("position").first()
 
-    phone.context.set_offline(True)
+    go_offline(phone)
     phone.locator(f"#item-{item.pk}").get_by_label("Discrepancy").check()
     phone.locator("#field-status[data-pending='1']").wait_for()
     item_mark(item=item, mark="confirmed", note="Register seen.", base_revision=0, by=irene)
