@@ -150,11 +150,15 @@ def _empty_cache():
     database, and a later test may reuse its ids."""
     from django.core.cache import caches
 
+    from drive.assessments.selectors import forget_frozen_questions
+
     for alias in ("default", "local"):
         caches[alias].clear()
+    forget_frozen_questions()
     yield
     for alias in ("default", "local"):
         caches[alias].clear()
+    forget_frozen_questions()
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from drive.assessments.models import (
     ReviewComment,
 )
 from drive.evidence.models import Document
-from drive.questionnaires.models import Question, QuestionType, Theme
+from drive.questionnaires.models import Question, QuestionType, Theme, VersionStatus
 from drive.questionnaires.selectors import (
     applicable_questions,
     evidence_needed,
@@ -502,14 +502,51 @@ PROGRESS_FIELDS = (
 )
 
 
+# The progress fields of a published version's questions, by version pk, kept by this
+# process: a published version is frozen (``question_update`` refuses it, the admin shows it
+# read-only), so what was read once stays true. A draft's questions are read every time.
+_FROZEN_QUESTIONS: dict[int, list[Question]] = {}
+_FROZEN_VERSIONS_KEPT = 64
+
+
+def forget_frozen_questions() -> None:
+    """Empty the kept questions (tests: a later test's database may reuse a version's id)."""
+    _FROZEN_QUESTIONS.clear()
+
+
+def _progress_questions(version_ids: set[int]) -> dict[int, list[Question]]:
+    """The questions of each version, in order, with the fields the progress rule reads; a
+    published version's from this process's copy after its first read."""
+    found = {pk: _FROZEN_QUESTIONS[pk] for pk in version_ids if pk in _FROZEN_QUESTIONS}
+    unread = version_ids - found.keys()
+    if not unread:
+        return found
+    published = set()
+    for question in (
+        Question.objects.filter(version_id__in=unread)
+        .select_related("version")
+        .only(*PROGRESS_FIELDS, "version__status")
+        .order_by("version_id", "theme__order", "order")
+    ):
+        found.setdefault(question.version_id, []).append(question)
+        if question.version.status == VersionStatus.PUBLISHED:
+            published.add(question.version_id)
+    if len(_FROZEN_QUESTIONS) + len(published) > _FROZEN_VERSIONS_KEPT:
+        _FROZEN_QUESTIONS.clear()
+    for pk in published:
+        _FROZEN_QUESTIONS[pk] = found[pk]
+    return found
+
+
 def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     """The exact progress of each of ``assessments`` (a page of them), by assessment pk.
 
     The same figure as the assessment's own page (:attr:`AssessmentState.progress`), for
     every list that shows progress: the supplier's assessments, the programme cohort and
-    the API. Bulk, whatever the page size: one query for the questions of the versions,
-    one for the answers, and one for the suppliers' sectors unless prefetched (plus one
-    for the suppliers if the assessments were loaded without them).
+    the API. Bulk, whatever the page size: one query for the questions of the versions
+    (none once a published version's were read by this process), one for the answers, and
+    one for the suppliers' sectors unless prefetched (plus one for the suppliers if the
+    assessments were loaded without them).
     """
     rows = list(assessments)
     if not rows:
@@ -517,13 +554,7 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     from drive.questionnaires.selectors import question_applies
     from drive.suppliers.models import Supplier, SupplierSector
 
-    questions_by_version: dict[int, list[Question]] = {}
-    for question in (
-        Question.objects.filter(version_id__in={a.version_id for a in rows})
-        .only(*PROGRESS_FIELDS)
-        .order_by("version_id", "theme__order", "order")
-    ):
-        questions_by_version.setdefault(question.version_id, []).append(question)
+    questions_by_version = _progress_questions({a.version_id for a in rows})
 
     missing = [a for a in rows if not Assessment.supplier.is_cached(a)]
     if missing:

@@ -9,14 +9,14 @@ import pytest
 from django.db import transaction
 
 from drive.assessments.models import Answer, Assessment, AssessmentStatus
-from drive.assessments.selectors import assessment_state, progress_of
+from drive.assessments.selectors import assessment_state, forget_frozen_questions, progress_of
 from drive.evidence.models import Document
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
 from drive.programmes.signals import enrolments_created
 from drive.programmes.testing import make_version
-from drive.questionnaires.models import Question, QuestionType
+from drive.questionnaires.models import Question, QuestionType, VersionStatus
 from drive.suppliers.models import SupplierSector
 
 
@@ -138,6 +138,7 @@ def test_progress_of_a_cohort_page_costs_the_same_queries_for_3_or_25_enrolments
     for enrolment in few:
         answer(enrolment, "policy", "yes")
     page = list(selectors.cohort(programme, {})[:25])
+    forget_frozen_questions()
     # The version's questions, the suppliers' sectors, the page's answers.
     with django_assert_num_queries(3):
         selectors.with_progress(page)
@@ -146,7 +147,8 @@ def test_progress_of_a_cohort_page_costs_the_same_queries_for_3_or_25_enrolments
         programme=programme, suppliers=SupplierFactory.create_batch(22, buyer=agency), by=alice
     )
     page = list(selectors.cohort(programme, {})[:25])
-    with django_assert_num_queries(3):
+    # The published version's questions are kept by the process once read.
+    with django_assert_num_queries(2):
         rows = selectors.with_progress(page)
     assert len(rows) == 25
     assert sorted(e.answered for e in rows) == [0] * 22 + [1] * 3
@@ -211,3 +213,28 @@ def test_a_messy_cohorts_progress_in_bulk_is_each_assessments_own_figure(program
     # policy, describe, licence for all; workers for large and unknown sizes; tailings for
     # the mining sector and for no sector at all; the date once the policy is "yes".
     assert figures == [(2, 5), (0, 4), (1, 4), (1, 5), (0, 4), (0, 5), (1, 4), (0, 4)]
+
+
+def test_a_draft_versions_progress_counts_a_question_added_since_it_was_last_read(
+    programme, alice, agency
+):
+    """Only a published (frozen) version's questions are kept by the process: a draft's
+    are read again each time, so a question added to it counts at once."""
+    version = programme.questionnaire_version
+    version.status = VersionStatus.DRAFT
+    version.save(update_fields=["status"])
+    (enrolment,) = services.enrolment_create_many(
+        programme=programme, suppliers=[SupplierFactory(buyer=agency)], by=alice
+    )
+    assessment = Assessment.objects.select_related("supplier").get(enrolment=enrolment)
+    before = progress_of([assessment])[assessment.pk].total
+    Question.objects.create(
+        version=version,
+        theme=version.themes.get(),
+        code="grievance",
+        order=20,
+        type=QuestionType.YES_NO,
+        label={"en": "grievance mechanism"},
+    )
+
+    assert progress_of([assessment])[assessment.pk].total == before + 1
