@@ -37,12 +37,12 @@ def main() -> None:
     from scale_bench import DEFAULT_URL, _django
 
     _django(args.database_url or DEFAULT_URL)
-
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    import drive.wsgi  # noqa: F401 - the garbage collector tuned as a served worker has it
     from drive.accounts.testing import mark_two_factor_verified
     from drive.suppliers.models import Supplier
 

@@ -38,12 +38,12 @@ def main() -> None:
     parser.add_argument("--dump", help="also write the cProfile statistics to this file")
     args = parser.parse_args()
     _django(args.database_url)
-
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    import drive.wsgi  # noqa: F401 - the garbage collector tuned as a served worker has it
     from drive.accounts.testing import mark_two_factor_verified
 
     user = get_user_model().objects.get(email=args.user)
