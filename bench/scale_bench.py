@@ -201,7 +201,7 @@ def seed(suppliers: int, enrolments: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from drive.assessments.models import Assessment, AssessmentStatus, Submission
+    from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
     from drive.organisations.models import Organisation
     from drive.programmes.cohort_copy import cohort_copy_refresh
     from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
@@ -338,6 +338,10 @@ def seed(suppliers: int, enrolments: int) -> dict:
             )
         )
 
+        # The current answers too, as a submitted assessment keeps them (what the cohort's
+        # progress and its order by progress count).
+        answer_rows: list[tuple[int, int, str]] = []
+
         def submissions():
             for pk, size in sample:
                 answers, documents = {}, {}
@@ -356,6 +360,7 @@ def seed(suppliers: int, enrolments: int) -> dict:
                     else:
                         value = "We keep records."
                     answers[question.code] = value
+                    answer_rows.append((assessment_ids[pk], question.pk, json.dumps(value)))
                     if evidence_needed(question, value) and rng.random() < 0.8:
                         documents[question.code] = [1]
                 yield {
@@ -366,6 +371,10 @@ def seed(suppliers: int, enrolments: int) -> dict:
                 }
 
         CopyWriter(Submission).copy(submissions())
+        CopyWriter(Answer).copy(
+            {"assessment_id": assessment, "question_id": question, "value": value}
+            for assessment, question, value in answer_rows
+        )
     print(
         f"enrolled and submitted {enrolments:,} assessments in "
         f"{time.perf_counter() - started:.0f} s (COPY, setup)",
@@ -512,6 +521,17 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("supplier detail", f"/suppliers/{s}/"),
         ("home (programme manager)", "/"),
         ("programme / cohort page", f"/programmes/{p}/"),
+        # Orders no index serves, a search and the filters on the supplier's profile: the
+        # cohort's copy of its suppliers (drive/programmes/cohort_copy.py).
+        ("cohort page, by stage", f"/programmes/{p}/?sort=stage"),
+        ("cohort page, least progress first", f"/programmes/{p}/?sort=progress"),
+        ("cohort page, least recent activity", f"/programmes/{p}/?sort=activity"),
+        ("cohort page, search Latin", f"/programmes/{p}/?q=harmony"),
+        ("cohort page, search 2 Chinese characters", f"/programmes/{p}/?q=%E6%98%8E%E7%8F%A0"),
+        (
+            "cohort page, small women-owned in China",
+            f"/programmes/{p}/?size=small&women_owned=yes&country=CN",
+        ),
         ("risk dashboard", f"/risk/programmes/{p}/"),
         ("questionnaire page", f"/questionnaires/versions/{v}/"),
         # The queue is ranked by the database and read a keyset page at a time.

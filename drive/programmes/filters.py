@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from drive.core.filters import CountryFilter, IdFilter, LowerChoiceFilter
@@ -44,27 +44,25 @@ class CohortFilter(django_filters.FilterSet):
     deadline = LowerChoiceFilter(
         label=_("Deadline"), choices=DEADLINE_CHOICES, field_name="deadline_status"
     )
-    country = CountryFilter(label=_("Country"), field_name="supplier__country")
+    # Each reads the enrolment's copy of its supplier (drive/programmes/cohort_copy.py):
+    # never the supplier table.
+    country = CountryFilter(label=_("Country"), field_name="supplier_country")
     size = LowerChoiceFilter(label=_("Size class"), choices=SIZE_CHOICES, method="filter_size")
     women_owned = LowerChoiceFilter(
         label=_("Women-owned"), choices=YES_NO, method="filter_women_owned"
     )
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The copy holds the four columns one per line: a word is found in one of them.
         for term in value.split():
-            queryset = queryset.filter(
-                Q(supplier__legal_name__icontains=term)
-                | Q(supplier__local_name__icontains=term)
-                | Q(supplier__registration_number__icontains=term)
-                | Q(supplier__ungm_vendor_number__icontains=term)
-            )
+            queryset = queryset.filter(supplier_search__icontains=term)
         return queryset
 
     def filter_size(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(supplier__size_class="" if value == "unknown" else value)
+        return queryset.filter(supplier_size_class="" if value == "unknown" else value)
 
     def filter_women_owned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(supplier__women_owned=value == "yes")
+        return queryset.filter(supplier_women_owned=value == "yes")
 
 
 class EnrolmentFilter(django_filters.FilterSet):

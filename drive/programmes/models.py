@@ -139,13 +139,17 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A copy of what the cohort's pages sort and count by, so that they never read a
-    # supplier row per enrolment (10,000 enrolments in a registry of a million suppliers:
-    # drive/programmes/cohort_copy.py). NULL sort name = not copied yet, or the supplier
-    # changed since (supplier.updated): copied again before the cohort is read.
+    # A copy of what the cohort's pages sort, filter, search and count by, so that they never
+    # read a supplier row per enrolment (10,000 enrolments in a registry of a million
+    # suppliers: drive/programmes/cohort_copy.py). NULL sort name = not copied yet, or the
+    # supplier changed since (supplier.updated): copied again before the cohort is read.
     supplier_sort_name = models.CharField(max_length=255, null=True, blank=True, editable=False)
     supplier_country = models.CharField(max_length=2, null=True, blank=True, editable=False)
     supplier_sectors = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    supplier_size_class = models.CharField(max_length=10, null=True, blank=True, editable=False)
+    supplier_women_owned = models.BooleanField(null=True, editable=False)
+    # The names and numbers the cohort's search looks in, one per line (a word never spans two).
+    supplier_search = models.TextField(null=True, blank=True, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -170,7 +170,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Say what is wrong and list nothing, rather than a list that looks filtered.
         filter_form = error.form
     else:
-        page = keyset_page(
+        page = selectors.cohort_page(
             rows,
             selectors.cohort_order(params),
             after=params.get("after"),

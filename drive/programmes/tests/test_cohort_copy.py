@@ -1,10 +1,13 @@
-"""The cohort's copy of its suppliers' sort name, country and sectors (cohort_copy.py):
-what the cohort page and the risk dashboard sort and group by without reading a supplier
-row per enrolment. It must never show a supplier as it was before a change."""
+"""The cohort's copy of its suppliers' sort name, country, sectors, size, women-owned flag
+and searched names and numbers (cohort_copy.py): what the cohort page and the risk dashboard
+sort, filter, search and group by without reading a supplier row per enrolment. It must never
+show a supplier as it was before a change."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
@@ -65,3 +68,92 @@ def test_a_refresh_copies_its_own_programmes_enrolments_only(agency, alice, prog
     assert cohort_copy_refresh(other) == 1
     assert Enrolment.objects.get(pk=theirs.pk).supplier_sort_name == "zeta"
     assert cohort_copy_refresh(programme) == cohort_copy_refresh(other) == 0
+
+
+def _found(programme, **params) -> list[str]:
+    return sorted(e.supplier.legal_name for e in selectors.cohort(programme, params))
+
+
+def test_the_cohorts_search_and_filters_follow_a_supplier_changed_after_it_was_copied(
+    alice, agency, programme, django_capture_on_commit_callbacks
+):
+    """Search, size and women-owned read the enrolment's copy (no supplier row per
+    enrolment); a change to the supplier's profile (120 staff: a medium company) reaches
+    them before the next read."""
+    pearl = SupplierFactory(
+        buyer=agency,
+        legal_name="Pearl River Textiles",
+        local_name="珠江纺织",
+        registration_number="91440300MA5F",
+        ungm_vendor_number="UNGM-77120",
+        employees=30,
+        size_class="small",
+        women_owned=True,
+    )
+    other = SupplierFactory(buyer=agency, legal_name="Lotus Ltd", size_class="large")
+    services.enrolment_create_many(programme=programme, suppliers=[pearl, other], by=alice)
+
+    for term in ("river", "珠江", "ma5f", "ungm-77120", "PEARL textiles"):
+        assert _found(programme, q=term) == ["Pearl River Textiles"], term
+    # A word is looked for in each name and number, never across two of them.
+    assert _found(programme, q="纺织91440300") == []
+    assert _found(programme, size="small") == ["Pearl River Textiles"]
+    assert _found(programme, women_owned="yes") == ["Pearl River Textiles"]
+    assert _found(programme, women_owned="no") == ["Lotus Ltd"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_update(
+            supplier=pearl,
+            data={"local_name": "明珠纺织", "employees": 120, "women_owned": False},
+            by=alice,
+        )
+    assert _found(programme, q="珠江") == []
+    assert _found(programme, q="明珠") == ["Pearl River Textiles"]
+    assert _found(programme, size="small") == []
+    assert _found(programme, size="medium") == ["Pearl River Textiles"]
+    assert _found(programme, women_owned="yes") == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sort": "-stage"},
+        {"sort": "progress"},
+        {"sort": "-activity"},
+        {"q": "river", "size": "small", "women_owned": "yes", "country": "CN"},
+    ],
+    ids=["name", "stage", "progress", "activity", "search and filters"],
+)
+def test_a_cohort_page_is_found_in_the_enrolments_alone_then_read_with_its_suppliers(
+    alice, agency, programme, params
+):
+    """Every order and filter of the cohort is answered by the enrolment table (its copy of
+    the suppliers): the query finding a page joins no supplier row, whatever the size of
+    the registry; the page's rows are then read with their supplier and assessment."""
+    suppliers = [
+        SupplierFactory(
+            buyer=agency,
+            legal_name=f"Pearl River {n}",
+            country="CN",
+            size_class="small",
+            women_owned=True,
+        )
+        for n in range(4)
+    ]
+    services.enrolment_create_many(programme=programme, suppliers=suppliers, by=alice)
+    rows = selectors.cohort(programme, params)
+    order = selectors.cohort_order(params)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.cohort_page(rows, order, size=3)
+    finding = [q["sql"] for q in queries.captured_queries if "LIMIT 4" in q["sql"]]
+    assert len(finding) == 1 and "suppliers_supplier" not in finding[0], finding
+    assert len(page.rows) == 3 and page.has_next
+    assert [e.pk for e in page.rows] == [e.pk for e in rows[:3]]
+    with CaptureQueriesContext(connection) as later:
+        for enrolment in page.rows:
+            assert enrolment.supplier.legal_name.startswith("Pearl River")
+            assert enrolment.deadline_status
+    assert later.captured_queries == []  # read with the page
+    rest = selectors.cohort_page(rows, order, after=page.next_token, size=3)
+    assert [e.pk for e in rest.rows] == [e.pk for e in rows[3:]]

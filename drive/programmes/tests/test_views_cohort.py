@@ -233,17 +233,18 @@ def test_bobs_programmes_are_paginated_25_a_page(
     assert len(client.get(url("mine"), {"page": "2"}).context["enrolments"]) == 2
 
 
-def test_cohort_page_costs_ten_queries(
+def test_cohort_page_costs_eleven_queries(
     client_of, alice, agency, programme, django_assert_num_queries
 ):
     """The person's three (session, person with their organisation and unread count,
     authenticator; the session is not written on every page), the programme, the funnel,
-    the cohort's copy of names brought up to date, the page, its progress (2: the published
+    the cohort's copy of its suppliers brought up to date, the page (2: found among the
+    enrolments, then read with its suppliers), its progress (2: the published
     questionnaire's questions were read by the first view) and the country filter."""
     services.enrolment_create_many(
         programme=programme, suppliers=SupplierFactory.create_batch(3, buyer=agency), by=alice
     )
     client = client_of(alice)
     client.get(url("detail", programme.pk))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url("detail", programme.pk)).status_code == 200
