@@ -50,6 +50,7 @@ from .models import (
     FindingAttachment,
     Inspection,
     InspectionStatus,
+    InspectionType,
     InterviewNote,
     Mark,
     Severity,
@@ -326,7 +327,9 @@ class QueueRow:
     lta_value: Decimal | None
     history: Verification
     last_inspected: datetime.datetime | None
-    open_inspection_id: int | None
+    # The supplier's open inspection in the programme (status, window, scheduled date),
+    # the one planned last if there are several; None: none open.
+    open_inspection: Inspection | None
     priority: int = 0  # as the database ranked it (equal to ``points``)
     points: int = 0
     explained: list[Reason] = field(default_factory=list)
@@ -334,6 +337,17 @@ class QueueRow:
     @property
     def supplier(self) -> Any:
         return self.enrolment.supplier
+
+    @property
+    def open_inspection_id(self) -> int | None:
+        return self.open_inspection.pk if self.open_inspection else None
+
+    @property
+    def plan_type(self) -> str:
+        """The type of inspection the row's "Plan an inspection" proposes: always an
+        initial one (a follow-up or closure inspection follows an earlier inspection and is
+        planned from the corrective action that asks for it, ``actions.views.follow_up``)."""
+        return InspectionType.INITIAL
 
     @property
     def tier_label(self) -> str:
@@ -503,17 +517,34 @@ def queue_page(
     return QueuePage(page=page, rows=rows, total=total, total_exact=total_exact)
 
 
+# The fields of an open inspection a queue row reads: its status (``_status.html`` also
+# marks one returned with comments), its planned window and its scheduled date.
+OPEN_INSPECTION_FIELDS = (
+    "id",
+    "enrolment_id",
+    "status",
+    "return_comment",
+    "window_start",
+    "window_end",
+    "scheduled_date",
+)
+
+
 def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:
     """The rows of a page of ``queue.enrolments``, with their reasons (the suppliers and
     their open inspections are read for these rows alone: two queries)."""
     if not enrolments:
         return []
     prefetch_related_objects(enrolments, "supplier")
-    open_ones = dict(
-        Inspection.objects.filter(enrolment__in=enrolments, status__in=OPEN_STATUSES)
-        .order_by("-id")
-        .values_list("enrolment_id", "pk")
-    )
+    # What the row shows of an open inspection; in id order, so the one planned last wins.
+    open_ones = {
+        inspection.enrolment_id: inspection
+        for inspection in Inspection.objects.filter(
+            enrolment__in=enrolments, status__in=OPEN_STATUSES
+        )
+        .order_by("id")
+        .only(*OPEN_INSPECTION_FIELDS)
+    }
     facts = queue.facts
     today = timezone.localdate()
     rows = []
@@ -526,7 +557,7 @@ def queue_rows(queue: Queue, enrolments: list[Enrolment]) -> list[QueueRow]:
             lta_value=facts.lta.get(supplier_id),
             history=facts.history.get(supplier_id, Verification()),
             last_inspected=facts.last.get(supplier_id),
-            open_inspection_id=open_ones.get(enrolment.pk),
+            open_inspection=open_ones.get(enrolment.pk),
             priority=enrolment.priority,  # type: ignore[attr-defined]
         )
         _points(row, today)

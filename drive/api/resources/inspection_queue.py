@@ -21,7 +21,9 @@ from drive.api.pagination import CountedKeyset
 from drive.api.views import require
 from drive.inspections import permissions as perms
 from drive.inspections.filters import PENDING, TIER_CHOICES
+from drive.inspections.models import InspectionType
 from drive.inspections.selectors import (
+    OPEN_STATUSES,
     QUEUE_ORDER,
     REASON_CODES,
     QueueRow,
@@ -70,10 +72,30 @@ class QueueReasonOut(serializers.Serializer):
 class OpenInspectionOut(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.URLField(help_text=_("The inspection (inspections/{id}/)."))
+    status = serializers.ChoiceField(
+        choices=[status.value for status in OPEN_STATUSES],
+        help_text=_("planned, scheduled, in_progress, submitted or forwarded."),
+    )
+    status_label = serializers.CharField(
+        help_text=_("The status as the web queue names it, in the request's language.")
+    )
+    window_start = serializers.DateField(help_text=_("The planned window's first day."))
+    window_end = serializers.DateField(help_text=_("The planned window's last day."))
+    scheduled_date = serializers.DateField(
+        allow_null=True,
+        help_text=_("The date the inspection body's lead set; null: not scheduled yet."),
+    )
 
 
 class PlanBodyOut(serializers.Serializer):
     enrolment = serializers.IntegerField()
+    type = serializers.ChoiceField(
+        choices=InspectionType.choices,
+        help_text=_(
+            "The type the web queue's planning form proposes: initial (a follow-up or "
+            "closure inspection is planned from the corrective action that asks for it)."
+        ),
+    )
     site_address = serializers.CharField(allow_blank=True)
     site_country = serializers.CharField(allow_blank=True)
 
@@ -107,7 +129,12 @@ class QueueRowOut(serializers.Serializer):
         allow_null=True, help_text=_("The last approved inspection's date; null: never.")
     )
     open_inspection = OpenInspectionOut(
-        allow_null=True, help_text=_("An inspection planned or under way; null: none.")
+        allow_null=True,
+        help_text=_(
+            "The supplier's inspection in this programme that is planned or under way (the "
+            "one planned last, if several), with its status and dates as the web queue "
+            "shows them; null: none."
+        ),
     )
     plan = PlanHintOut(
         allow_null=True,
@@ -133,12 +160,16 @@ def _value(reason: Reason) -> Any:
 def queue_row(row: QueueRow, request: Request, *, can_plan: bool) -> dict[str, Any]:
     supplier = row.supplier
     open_inspection = None
-    if row.open_inspection_id:
+    if row.open_inspection is not None:
+        inspection = row.open_inspection
         open_inspection = {
-            "id": row.open_inspection_id,
-            "url": reverse(
-                "api:inspection-detail", kwargs={"pk": row.open_inspection_id}, request=request
-            ),
+            "id": inspection.pk,
+            "url": reverse("api:inspection-detail", kwargs={"pk": inspection.pk}, request=request),
+            "status": inspection.status,
+            "status_label": inspection.get_status_display(),
+            "window_start": inspection.window_start,
+            "window_end": inspection.window_end,
+            "scheduled_date": inspection.scheduled_date,
         }
     plan = None
     if open_inspection is None and can_plan:
@@ -147,6 +178,7 @@ def queue_row(row: QueueRow, request: Request, *, can_plan: bool) -> dict[str, A
             "url": reverse("api:inspection-list", request=request),
             "body": {
                 "enrolment": row.enrolment.pk,
+                "type": row.plan_type,
                 "site_address": supplier.address,
                 "site_country": supplier.country.code,
             },

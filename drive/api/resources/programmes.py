@@ -8,11 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from drive.api.concurrency import check_if_match, etag_for, idempotent, if_match, with_etag
 from drive.api.resources.appeals import ProgrammeAppealActions
@@ -21,14 +27,52 @@ from drive.api.resources.programme_risk import ProgrammeRiskActions
 from drive.api.serializers import COUNTRY_CHOICES
 from drive.api.views import ScopedViewSet, require
 from drive.core.filters import apply_filters
+from drive.inspections.permissions import can_view_queue
 from drive.programmes import selectors, services
 from drive.programmes.filters import EnrolmentFilter, ProgrammeFilter
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.programmes.permissions import can_manage_programmes, can_view_programmes
 from drive.questionnaires.selectors import version_visible_to
+from drive.risk.permissions import can_view_risk_dashboard
 from drive.suppliers.models import SizeClass, Supplier
 
 # --- Serializers -----------------------------------------------------------------------
+
+
+class ProgrammeLinksOut(serializers.Serializer):
+    enrolments = serializers.URLField(
+        allow_null=True,
+        help_text=_("The cohort (programmes/{id}/enrolments/); null: not yours to read."),
+    )
+    risk = serializers.URLField(
+        allow_null=True,
+        help_text=_(
+            "The risk dashboard's summary (programmes/{id}/risk/); null: not yours to read."
+        ),
+    )
+    inspection_queue = serializers.URLField(
+        allow_null=True,
+        help_text=_(
+            "The inspection queue (programmes/{id}/inspection-queue/); null: not yours to read."
+        ),
+    )
+
+
+def programme_links(programme: Programme, request: Request) -> dict[str, str | None]:
+    """Where a client goes next from the programme: each link only for a user whom its
+    endpoint's predicate lets in (the others read null rather than meet a 403)."""
+    user = request.user
+
+    def link(name: str, allowed: bool) -> str | None:
+        if not allowed:
+            return None
+        return reverse(f"api:programme-{name}", kwargs={"pk": programme.pk}, request=request)
+
+    return {
+        "enrolments": link("enrolments", can_view_programmes(user)),
+        "risk": link("risk", can_view_risk_dashboard(user, programme)),
+        "inspection_queue": link("inspection-queue", can_view_queue(user, programme)),
+    }
 
 
 class ProgrammeOut(serializers.ModelSerializer):
@@ -40,6 +84,9 @@ class ProgrammeOut(serializers.ModelSerializer):
     review_deadline = serializers.SerializerMethodField()
     enrolment_count = serializers.IntegerField(
         read_only=True, help_text=_("Suppliers in the cohort (withdrawn ones not counted).")
+    )
+    links = serializers.SerializerMethodField(
+        help_text=_("The programme's sub-resources you may read, as URLs.")
     )
 
     class Meta:
@@ -57,11 +104,16 @@ class ProgrammeOut(serializers.ModelSerializer):
             "status",
             "enrolment_count",
             "created_at",
+            "links",
         ]
         read_only_fields = fields
 
     def get_review_deadline(self, programme: Programme) -> str | None:
         return (programme.stage_deadlines or {}).get("reviewed")
+
+    @extend_schema_field(ProgrammeLinksOut)
+    def get_links(self, programme: Programme) -> dict[str, str | None]:
+        return programme_links(programme, self.context["request"])
 
 
 class ProgrammeIn(serializers.Serializer):
@@ -226,8 +278,13 @@ COHORT_FILTERS = [
 ]
 
 
-def _programme_etag(programme: Programme) -> str:
-    return etag_for(ProgrammeOut(programme).data)
+def _programme_out(programme: Programme, request: Request) -> dict:
+    return ProgrammeOut(programme, context={"request": request}).data
+
+
+def _programme_etag(programme: Programme, request: Request) -> str:
+    # The representation the client read, links included (they depend on the reader).
+    return etag_for(_programme_out(programme, request))
 
 
 @extend_schema_view(
@@ -261,10 +318,10 @@ class ProgrammeViewSet(
         return self.page(programmes, ProgrammeOut)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return with_etag(request, ProgrammeOut(self.get_object()).data)
+        return with_etag(request, _programme_out(self.get_object(), request))
 
     def _fresh(self, programme: Programme) -> dict:
-        return ProgrammeOut(self.scoped().get(pk=programme.pk)).data
+        return _programme_out(self.scoped().get(pk=programme.pk), self.request)
 
     @idempotent
     def create(self, request: Request) -> Response:
@@ -281,7 +338,7 @@ class ProgrammeViewSet(
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         programme = self.get_object()
         require(can_manage_programmes(request.user, programme))
-        check_if_match(request, _programme_etag(programme))
+        check_if_match(request, _programme_etag(programme, request))
         data = ProgrammeIn(data=request.data, partial=partial, context={"request": request})
         data.is_valid(raise_exception=True)
         services.programme_update(
@@ -289,7 +346,8 @@ class ProgrammeViewSet(
             data=data.service_data(programme),
             by=request.user,
             precondition=if_match(
-                request, lambda locked: _programme_etag(self.scoped().get(pk=locked.pk))
+                request,
+                lambda locked: _programme_etag(self.scoped().get(pk=locked.pk), request),
             ),
         )
         return with_etag(request, self._fresh(programme))

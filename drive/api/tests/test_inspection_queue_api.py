@@ -16,7 +16,7 @@ from django.utils import translation
 from drive.core import keyset
 from drive.factories import SupplierFactory
 from drive.inspections.models import Inspection, InspectionStatus
-from drive.inspections.selectors import inspection_queue, queue_rows
+from drive.inspections.selectors import OPEN_STATUSES, inspection_queue, queue_rows
 from drive.inspections.tests.conftest import enrolment, plan_for  # noqa: F401
 from drive.inspections.tests.test_queue_ranking import NAMES, messy  # noqa: F401
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
@@ -148,13 +148,26 @@ def test_a_row_links_its_open_inspection_or_how_to_plan_one(
     assert row["open_inspection"] == {
         "id": planned.pk,
         "url": f"http://testserver/api/v1/inspections/{planned.pk}/",
+        "status": "planned",
+        "status_label": "Planned",
+        "window_start": planned.window_start.isoformat(),
+        "window_end": planned.window_end.isoformat(),
+        "scheduled_date": None,
     }
     assert row["plan"] is None
     other = next(iter(by_enrolment.values()))
+    supplier = Enrolment.objects.select_related("supplier").get(pk=other["enrolment"]).supplier
     assert other["open_inspection"] is None
-    assert other["plan"]["method"] == "POST"
-    assert other["plan"]["url"] == "http://testserver/api/v1/inspections/"
-    assert other["plan"]["body"]["enrolment"] == other["enrolment"]
+    assert other["plan"] == {
+        "method": "POST",
+        "url": "http://testserver/api/v1/inspections/",
+        "body": {
+            "enrolment": other["enrolment"],
+            "type": "initial",
+            "site_address": supplier.address,
+            "site_country": supplier.country.code,
+        },
+    }
     # The hints, with the body and the window, plan the inspection the row then links.
     created = client.post(
         other["plan"]["url"],
@@ -170,6 +183,7 @@ def test_a_row_links_its_open_inspection_or_how_to_plan_one(
     rows, _pages = _walk(client, url_of(messy))
     again = next(r for r in rows if r["enrolment"] == other["enrolment"])
     assert again["open_inspection"]["id"] == created.json()["id"] and again["plan"] is None
+    assert created.json()["type"] == "initial"
     # A closed programme: nothing more to plan there (the web page shows no Plan link).
     Programme.objects.filter(pk=messy.pk).update(status=ProgrammeStatus.CLOSED)
     rows, _pages = _walk(client, url_of(messy))
@@ -299,21 +313,35 @@ def test_a_page_costs_the_same_queries_whatever_the_cohort_size(
     agency,
     alice,
     api_as,
+    inspection_body,
+    django_assert_num_queries,
 ):
     client = api_as(alice)
     url = url_of(messy, "?page_size=3")
-    counts = []
-    for size in (5, 40):
+    pinned: list[int] = []
+    for size, open_ones in ((5, 1), (40, 3)):
         _grow(messy, agency, size)
-        client.get(url)  # stores the new enrolments' copies, scores and red-flag counts
-        with CaptureQueriesContext(connection) as queries:
-            body = client.get(url).json()
+        first = client.get(url).json()  # stores the new enrolments' copies, scores and flags
+        for row in first["results"][:open_ones]:
+            if row["open_inspection"] is None:
+                plan_for(Enrolment.objects.get(pk=row["enrolment"]), inspection_body, alice)
+        if not pinned:
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get(url).json()
+            pinned.append(len(queries))  # before the next request resets the query log
+            with CaptureQueriesContext(connection) as later:
+                client.get(body["next"])
+            pinned.append(len(later))
+        else:
+            with django_assert_num_queries(pinned[0]):
+                body = client.get(url).json()
+            with django_assert_num_queries(pinned[1]):
+                client.get(body["next"])
         assert len(body["results"]) == 3 and body["next"]
-        with CaptureQueriesContext(connection) as later:
-            client.get(body["next"])
-        counts.append((len(queries), len(later)))
-    assert counts[0] == counts[1]
+        opened = [r for r in body["results"] if r["open_inspection"]]
+        assert len(opened) == open_ones and all(r["open_inspection"]["status"] for r in opened)
     assert body["count"] == len(NAMES) + 1 + 45
+    assert pinned[0] > 10 and pinned[1] > 10
 
 
 def test_an_empty_programme_has_an_empty_queue(alice, agency, api_as, db):
@@ -334,7 +362,105 @@ def test_an_open_inspection_is_listed_whatever_its_status(
     inspection_body,
 ):
     planned = plan_for(enrolment, inspection_body, alice)
-    Inspection.objects.filter(pk=planned.pk).update(status=InspectionStatus.SUBMITTED)
-    rows, _pages = _walk(api_as(alice), url_of(messy))
-    row = next(r for r in rows if r["enrolment"] == enrolment.pk)
-    assert row["open_inspection"]["id"] == planned.pk
+    client = api_as(alice)
+    for status in OPEN_STATUSES:
+        Inspection.objects.filter(pk=planned.pk).update(status=status)
+        rows, _pages = _walk(client, url_of(messy))
+        row = next(r for r in rows if r["enrolment"] == enrolment.pk)
+        shown = row["open_inspection"]
+        assert (shown["id"], shown["status"], shown["status_label"]) == (
+            planned.pk,
+            status.value,
+            status.label,
+        )
+        assert row["plan"] is None
+    # Approved or cancelled: no longer open, the row offers to plan again.
+    for status in (InspectionStatus.APPROVED, InspectionStatus.CANCELLED):
+        Inspection.objects.filter(pk=planned.pk).update(status=status)
+        rows, _pages = _walk(client, url_of(messy))
+        row = next(r for r in rows if r["enrolment"] == enrolment.pk)
+        assert row["open_inspection"] is None and row["plan"]["body"]["type"] == "initial"
+
+
+def test_an_open_inspection_shows_its_status_and_dates_as_the_web_queue_does(
+    messy,  # noqa: F811
+    enrolment,  # noqa: F811
+    alice,
+    api_as,
+    client_of,
+    inspection_body,
+):
+    earlier = plan_for(enrolment, inspection_body, alice)
+    # Two open at once (the programme manager planned again): the one planned last is shown.
+    later = plan_for(
+        enrolment,
+        inspection_body,
+        alice,
+        window_start=datetime.date(2027, 3, 1),
+        window_end=datetime.date(2027, 3, 12),
+    )
+    client = api_as(alice)
+    page = reverse("inspections:queue", args=[messy.pk])
+    row = next(r for r in _walk(client, url_of(messy))[0] if r["enrolment"] == enrolment.pk)
+    assert row["open_inspection"] == {
+        "id": later.pk,
+        "url": f"http://testserver/api/v1/inspections/{later.pk}/",
+        "status": "planned",
+        "status_label": "Planned",
+        "window_start": "2027-03-01",
+        "window_end": "2027-03-12",
+        "scheduled_date": None,
+    }
+    web = client_of(alice).get(page).content.decode()
+    cell = _web_cell(web, enrolment)
+    assert reverse("inspections:detail", args=[later.pk]) in cell
+    assert reverse("inspections:detail", args=[earlier.pk]) not in cell
+    assert ">Planned</span>" in cell and "1 Mar 2027 – 12 Mar 2027" in cell
+    # The inspection body's lead sets the date: both show it, the label in the language asked.
+    Inspection.objects.filter(pk=later.pk).update(
+        status=InspectionStatus.SCHEDULED, scheduled_date=datetime.date(2027, 3, 9)
+    )
+    chinese = client.get(url_of(messy, "?page_size=200"), HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    shown = next(r for r in chinese["results"] if r["enrolment"] == enrolment.pk)
+    assert shown["open_inspection"]["status"] == "scheduled"
+    assert shown["open_inspection"]["status_label"] == "已排期"
+    assert shown["open_inspection"]["scheduled_date"] == "2027-03-09"
+    english = next(r for r in _walk(client, url_of(messy))[0] if r["enrolment"] == enrolment.pk)
+    assert english["open_inspection"]["status_label"] == "Scheduled"
+    cell = _web_cell(client_of(alice).get(page).content.decode(), enrolment)
+    assert ">Scheduled</span>" in cell and "9 Mar 2027" in cell and "1 Mar 2027" not in cell
+    with translation.override("zh-hans"):
+        assert translation.gettext("Scheduled") == "已排期"
+
+
+def _web_cell(html: str, row_of) -> str:
+    """The web queue's row of the enrolment ``row_of``, from its supplier link to its end."""
+    start = html.index(reverse("suppliers:detail", args=[row_of.supplier_id]))
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_plan_hint_proposes_the_type_the_web_page_proposes(
+    messy,  # noqa: F811
+    alice,
+    api_as,
+    client_of,
+):
+    """The queue's "Plan an inspection" always proposes an initial inspection, also for a
+    supplier inspected before: a follow-up or closure inspection is planned from the
+    corrective action that needs it (it must name the inspection it follows)."""
+    web = client_of(alice)
+    response = web.get(reverse("inspections:queue", args=[messy.pk]))
+    html = response.content.decode()
+    rows = {r["enrolment"]: r for r in _walk(api_as(alice), url_of(messy, "?page_size=200"))[0]}
+    inspected_before = 0
+    for shown in response.context["rows"]:
+        hint = rows[shown.enrolment.pk]["plan"]
+        query = f"?enrolment={shown.enrolment.pk}&type={hint['body']['type']}"
+        link = reverse("inspections:plan") + query
+        assert link.replace("&", "&amp;") in html
+        form = web.get(link).context["form"]
+        assert form["type"].value() == hint["body"]["type"] == "initial"
+        assert form["enrolment"].value() == hint["body"]["enrolment"]
+        assert form["site_country"].value() == hint["body"]["site_country"]
+        inspected_before += shown.last_inspected_on is not None
+    assert inspected_before > 0

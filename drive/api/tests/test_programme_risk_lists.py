@@ -251,11 +251,12 @@ def test_a_page_costs_the_same_queries_whatever_the_cohort_size(alice, api_as, m
         client.get(url)  # stores the new enrolments' copies, scores and profiles
         with CaptureQueriesContext(connection) as queries:
             body = client.get(url).json()
+        first = len(queries)  # before the next request resets the query log
         assert len(body["results"]) == 2 and body["next"]
         with CaptureQueriesContext(connection) as later:
             client.get(body["next"])
-        counts.append((len(queries), len(later)))
-    assert counts[0] == counts[1]
+        counts.append((first, len(later)))
+    assert counts[0] == counts[1] and min(counts[0]) > 0
 
 
 def test_the_summary_costs_the_same_queries_whatever_the_cohort_size(alice, api_as, messy):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from drive.assessments.testing import make_enrolment, make_version
 from drive.audit.models import AuditEvent
@@ -162,3 +164,71 @@ def test_another_buyers_programme_is_not_found(bright, dave, api_as):
     assert client.get(f"/api/v1/programmes/{enrolment.programme_id}/").status_code == 404
     assert client.post(f"/api/v1/programmes/{enrolment.programme_id}/open/").status_code == 404
     assert client.get("/api/v1/enrolments/").json()["results"] == []
+
+
+def test_a_programme_links_what_its_reader_may_use_next(
+    alice, oscar, olga, bob, ivan, dave, bright, api_as
+):
+    """Alice (programme manager) and Oscar (organisation admin) get every link; Olga
+    (procurement officer) the cohort and the risk dashboard but not the inspection queue;
+    Bob (the enrolled supplier) sees the programme but none of them; Dave (another buyer)
+    does not see the programme at all."""
+    enrolment = make_enrolment(supplier=bright, stage="submitted")
+    pk = enrolment.programme_id
+    base = f"http://testserver/api/v1/programmes/{pk}/"
+    every = {
+        "enrolments": f"{base}enrolments/",
+        "risk": f"{base}risk/",
+        "inspection_queue": f"{base}inspection-queue/",
+    }
+    for user, expected in (
+        (alice, every),
+        (oscar, every),
+        (olga, {**every, "inspection_queue": None}),
+        (bob, dict.fromkeys(every)),
+    ):
+        client = api_as(user)
+        detail = client.get(f"/api/v1/programmes/{pk}/")
+        assert detail.status_code == 200, user
+        assert detail.json()["links"] == expected, user
+        listed = client.get("/api/v1/programmes/").json()["results"]
+        assert [p["links"] for p in listed if p["id"] == pk] == [expected], user
+        # Each link given is one the reader may follow; each withheld one would be 403.
+        for name, url in every.items():
+            status = client.get(url).status_code
+            assert status == (200 if expected[name] else 403), (user, name, status)
+    assert api_as(ivan).get(f"/api/v1/programmes/{pk}/").status_code == 404
+    assert api_as(dave).get(f"/api/v1/programmes/{pk}/").status_code == 404
+
+
+def test_the_programmes_etag_covers_its_links_and_still_guards_updates(alice, oscar, api_as):
+    client = api_as(alice)
+    programme_id = _create(client, make_version()).json()["id"]
+    url = f"/api/v1/programmes/{programme_id}/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # Oscar reads the same links, so the same representation and ETag.
+    assert api_as(oscar).get(url)["ETag"] == etag
+    renamed = client.patch(url, {"name": "Renamed"}, format="json", HTTP_IF_MATCH=etag)
+    assert renamed.status_code == 200
+    assert renamed.json()["links"]["inspection_queue"].endswith(
+        f"/programmes/{programme_id}/inspection-queue/"
+    )
+    assert renamed["ETag"] == client.get(url)["ETag"] != etag
+
+
+def test_the_programme_list_costs_the_same_queries_whatever_its_length(
+    alice, api_as, django_assert_num_queries
+):
+    client = api_as(alice)
+    version = make_version()
+    _create(client, version)
+    client.get("/api/v1/programmes/")
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get("/api/v1/programmes/").json()["results"]) == 1
+    count = len(few.captured_queries)  # before the next requests reset the query log
+    for i in range(6):
+        _create(client, version, name=f"Programme {i} 项目")
+    with django_assert_num_queries(count):
+        body = client.get("/api/v1/programmes/").json()
+    assert len(body["results"]) == 7 and all(p["links"]["risk"] for p in body["results"])

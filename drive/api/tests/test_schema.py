@@ -129,6 +129,18 @@ def test_schema_matches_what_the_api_answers(client, db):
     assert "`cursor`" in listed["description"] and "`page_size`" in listed["description"]
 
 
+def test_the_programmes_links_and_the_queues_hints_are_documented(client, db):
+    schema = _schema(client)["components"]["schemas"]
+    assert "links" in schema["ProgrammeOut"]["required"]
+    links = schema["ProgrammeLinksOut"]["properties"]
+    assert set(links) == {"enrolments", "risk", "inspection_queue"}
+    assert all(link["nullable"] and link["format"] == "uri" for link in links.values())
+    assert "type" in schema["PlanBodyOut"]["required"]
+    opened = schema["OpenInspectionOut"]["properties"]
+    assert {"status", "status_label", "window_start", "window_end", "scheduled_date"} <= set(opened)
+    assert opened["scheduled_date"]["nullable"] is True
+
+
 def test_contact_without_email_reads_null(api_as, alice, bright):
     from drive.suppliers.models import Contact
 

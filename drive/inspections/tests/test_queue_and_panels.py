@@ -101,6 +101,9 @@ def test_open_inspection_is_shown_instead_of_the_plan_link(
     text = page.content.decode()
     assert reverse("inspections:detail", args=[inspection.pk]) in text
     assert f"?enrolment={enrolment.pk}" not in text
+    # Its status and planned window, as the inspections list shows them.
+    window = f"{inspection.window_start:%-d %b %Y} – {inspection.window_end:%-d %b %Y}"
+    assert '<span class="tag">Planned</span>' in text and window in text
 
 
 def test_discrepancy_history_counts_questions_of_approved_inspections_only(

@@ -264,7 +264,7 @@ def queue_queries() -> int:
 
 
 def test_the_page_reads_as_many_queries_whatever_the_cohort(
-    messy, client_of, alice, agency, django_assert_num_queries
+    messy, client_of, alice, agency, inspection_body, django_assert_num_queries
 ):
     client = client_of(alice)
     url = reverse("inspections:queue", args=[messy.pk])
@@ -274,7 +274,11 @@ def test_the_page_reads_as_many_queries_whatever_the_cohort(
     for i in range(20):
         supplier = SupplierFactory(buyer=agency, legal_name=f"Later {i}")
         Enrolment.objects.create(programme=messy, supplier=supplier, stage=Stage.SUBMITTED)
+    # Open inspections on the page: their status and dates come with the one query.
+    for enrolment in Enrolment.objects.filter(programme=messy).order_by("id")[:4]:
+        plan_for(enrolment, inspection_body, alice)
     client.get(url)  # the new enrolments' copies and stored scores are filled once
     with django_assert_num_queries(queue_queries()):
         response = client.get(url)
     assert response.context["total"] == len(NAMES) + 21
+    assert sum(row.open_inspection is not None for row in response.context["rows"]) == 4
