@@ -98,7 +98,12 @@ def current_scores_of_suppliers(
     scores = Score.objects.filter(assessment__supplier_id__in=list(supplier_ids))
     if programme is not None:
         scores = scores.filter(assessment__enrolment__programme=programme)
-    ordered = with_current_method(scores.select_related("method", "assessment")).order_by(
+    # The method's name and version are shown beside a residual tier; its configuration
+    # (the whole scoring rule, kilobytes of JSON per row) is never read from these scores.
+    scores = scores.select_related("method", "assessment").defer(
+        "method__config", "method__description"
+    )
+    ordered = with_current_method(scores).order_by(
         "assessment__supplier_id",
         F("assessment__submitted_at").desc(nulls_last=True),
         "-assessment_id",
