@@ -202,6 +202,7 @@ def seed(suppliers: int, enrolments: int) -> dict:
     from django.db import connection, transaction
 
     from drive.assessments.models import Answer, Assessment, AssessmentStatus, Submission
+    from drive.assessments.services import count_answered
     from drive.organisations.models import Organisation
     from drive.programmes.cohort_copy import cohort_copy_refresh
     from drive.programmes.models import Enrolment, Programme, ProgrammeStatus
@@ -375,6 +376,7 @@ def seed(suppliers: int, enrolments: int) -> dict:
             {"assessment_id": assessment, "question_id": question, "value": value}
             for assessment, question, value in answer_rows
         )
+        count_answered(*assessment_ids.values())  # what the answering services store
     print(
         f"enrolled and submitted {enrolments:,} assessments in "
         f"{time.perf_counter() - started:.0f} s (COPY, setup)",

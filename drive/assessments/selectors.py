@@ -502,6 +502,14 @@ PROGRESS_FIELDS = (
 )
 
 
+# An answer that counts as answered, in SQL: a value that is not empty (JSON null, "" or
+# []: ``is_empty``) or a document attached (``progress_from`` says which of the two a
+# question needs; the stored ``Assessment.answered_count`` counts either).
+ANSWERED = (Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[])) | Q(
+    documents__isnull=False
+)
+
+
 # The progress fields of a published version's questions, by version pk, kept by this
 # process: a published version is frozen (``question_update`` refuses it, the admin shows it
 # read-only), so what was read once stays true. A draft's questions are read every time.

@@ -21,7 +21,12 @@ from typing import Any
 
 from drive.accounts.models import User
 from drive.assessments.models import Answer, Assessment
-from drive.assessments.services import assessment_accept, assessment_submit, clean_value
+from drive.assessments.services import (
+    assessment_accept,
+    assessment_submit,
+    clean_value,
+    count_answered,
+)
 from drive.organisations.models import Organisation, Role
 from drive.programmes.models import Enrolment, Programme, ProgrammeStatus, Stage
 from drive.programmes.services import (
@@ -150,6 +155,7 @@ def _answer(enrolment: Enrolment, share: float, by: User | None, language: str) 
     if not rows:
         return
     Answer.objects.bulk_create(rows)
+    count_answered(assessment.pk)
     enrolment_move(enrolment=enrolment, to=Stage.ENROLLED, by=by, note="First answers saved.")
     enrolment_touch(enrolment=enrolment)
 

@@ -21,10 +21,8 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -32,7 +30,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from drive.core.filters import apply_filters
-from drive.core.keyset import KeysetPage, keyset_page, planner_without
+from drive.core.keyset import KeysetPage, keyset_page
 from drive.programmes.cohort_copy import cohort_copy_refresh
 from drive.programmes.filters import (  # DEADLINE_CHOICES: re-exported for the pages
     DEADLINE_CHOICES,  # noqa: F401
@@ -102,28 +100,12 @@ def deadline_for_awaiting(programme: Programme, today: dt.date | None = None) ->
 
 
 def _answered_count() -> Coalesce:
-    """How many of the enrolment's answers hold a value or a document.
-
-    Read through the relation the assessments app declares onto ``Enrolment``
-    (``assessment__answers``): programmes sits below assessments and never imports it
-    (docs/architecture.md, "Reading up through a relation").
-    """
-    answers = "assessment__answers"
-    has_value = (
-        Q(**{f"{answers}__value__isnull": False})
-        & ~Q(**{f"{answers}__value": None})
-        & ~Q(**{f"{answers}__value": ""})
-        & ~Q(**{f"{answers}__value": []})
-    )
-    has_document = Q(**{f"{answers}__documents__isnull": False})
-    counted = (
-        Enrolment.objects.filter(pk=OuterRef("pk"))
-        .order_by()
-        .values("pk")
-        .annotate(n=Count(answers, filter=has_value | has_document, distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    """How many of the enrolment's answers hold a value or a document, as its assessment
+    stores it (``Assessment.answered_count``, kept by every service that changes an answer):
+    read through the relation the assessments app declares onto ``Enrolment``; programmes
+    sits below assessments and never imports it (docs/architecture.md, "Reading up through
+    a relation")."""
+    return Coalesce(F("assessment__answered_count"), Value(0))
 
 
 def questions_by_size(programme: Programme) -> dict[str, int]:
@@ -235,13 +217,9 @@ def cohort_page(
     supplier and assessment. In one query, an order no index serves (stage, progress,
     activity) made PostgreSQL join every enrolment to the supplier table before sorting: a
     hash join over the whole registry, 0.3-0.4 s a view at a million suppliers."""
-    # The progress estimate counts every enrolment's answers: a costly plan that PostgreSQL
-    # would otherwise spend ~50 ms compiling (JIT) on each view.
-    costly = "progress_estimate" in ordering or "-progress_estimate" in ordering
-    with planner_without(*(["jit"] if costly else [])):
-        keys = keyset_page(
-            rows.select_related(None).only("pk"), ordering, after=after, before=before, size=size
-        )
+    keys = keyset_page(
+        rows.select_related(None).only("pk"), ordering, after=after, before=before, size=size
+    )
     found = rows.order_by().in_bulk([row.pk for row in keys.rows])
     return replace(keys, rows=[found[row.pk] for row in keys.rows])
 

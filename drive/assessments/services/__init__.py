@@ -17,6 +17,7 @@ from drive.assessments.services.answers import (
     answer_save,
     assessment_prefill,
     clean_value,
+    count_answered,
 )
 from drive.assessments.services.comparison import CompareRow, submission_compare
 from drive.assessments.services.errors import (
@@ -57,6 +58,7 @@ __all__ = [
     "assessment_accept",
     "assessment_missing",
     "assessment_prefill",
+    "count_answered",
     "assessment_return",
     "assessment_submit",
     "clean_value",

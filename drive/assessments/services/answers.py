@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from drive.assessments.models import (
     AssessmentStatus,
 )
 from drive.assessments.selectors import (
+    ANSWERED,
     answers_of,
     commented_codes,
     is_empty,
@@ -193,6 +195,23 @@ def _record_activity(assessment: Assessment, by: User) -> None:
     enrolment_touch(enrolment=enrolment)
 
 
+def count_answered(*assessment_ids: int) -> None:
+    """Store each assessment's ``answered_count``: its answers holding a value or a document
+    (the cohort's order by progress reads it). One UPDATE, in the caller's transaction;
+    every service that changes an answer or its documents calls it."""
+    answered = (
+        Answer.objects.filter(assessment_id=OuterRef("pk"))
+        .filter(ANSWERED)
+        .order_by()
+        .values("assessment_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    Assessment.objects.filter(pk__in=assessment_ids).update(
+        answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), Value(0))
+    )
+
+
 def _conflict(answer: Answer) -> AnswerConflict:
     return AnswerConflict(
         _("Someone else changed this answer after you opened the page."), answer=answer
@@ -258,6 +277,7 @@ def answer_save(
                 answer.refresh_from_db()
                 raise _conflict(answer)
             answer.refresh_from_db()
+        count_answered(assessment.pk)
         audit_record(
             actor=by,
             action="answer.changed",
@@ -336,6 +356,7 @@ def assessment_prefill(*, assessment: Assessment, source: Assessment, by: User) 
             if documents:
                 answer.documents.add(*documents)
             copied.append(code)
+        count_answered(assessment.pk)
         Assessment.objects.filter(pk=assessment.pk).update(prefilled_from=source)
         assessment.prefilled_from = source
         audit_record(

@@ -15,7 +15,12 @@ from drive.assessments.models import (
     Answer,
     Assessment,
 )
-from drive.assessments.services.answers import _check_editable, _record_activity, _same_company
+from drive.assessments.services.answers import (
+    _check_editable,
+    _record_activity,
+    _same_company,
+    count_answered,
+)
 from drive.assessments.services.errors import AssessmentLocked
 from drive.audit.services import audit_record
 from drive.evidence.models import Document
@@ -58,6 +63,7 @@ def answer_attach_document(
         Answer.objects.filter(pk=answer.pk).update(
             revision=F("revision") + 1, updated_by=by, updated_at=timezone.now()
         )
+        count_answered(assessment.pk)
         answer.refresh_from_db()
         audit_record(
             actor=by,
@@ -123,6 +129,7 @@ def answer_detach_document(*, answer: Answer, document: Document, by: User) -> A
         Answer.objects.filter(pk=answer.pk).update(
             revision=F("revision") + 1, updated_by=by, updated_at=timezone.now()
         )
+        count_answered(answer.assessment_id)
         answer.refresh_from_db()
         audit_record(
             actor=by,

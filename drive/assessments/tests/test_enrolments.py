@@ -10,6 +10,7 @@ from django.db import transaction
 
 from drive.assessments.models import Answer, Assessment, AssessmentStatus
 from drive.assessments.selectors import assessment_state, forget_frozen_questions, progress_of
+from drive.assessments.services import count_answered
 from drive.evidence.models import Document
 from drive.factories import SupplierFactory
 from drive.programmes import selectors, services
@@ -79,8 +80,12 @@ def test_a_failing_receiver_leaves_no_enrolment_behind(programme, alice, bright)
 
 
 def answer(enrolment, code: str, value) -> Answer:
+    """An answer written as a bulk load or a seed writes it, then counted as the services
+    count it (``count_answered``)."""
     question = enrolment.programme.questionnaire_version.questions.get(code=code)
-    return Answer.objects.create(assessment=enrolment.assessment, question=question, value=value)
+    saved = Answer.objects.create(assessment=enrolment.assessment, question=question, value=value)
+    count_answered(enrolment.assessment.pk)
+    return saved
 
 
 def test_progress_counts_non_empty_answers_over_questions_for_the_size(programme, alice, agency):

@@ -7,6 +7,7 @@ from django.db import connection
 
 from drive.assessments import services
 from drive.assessments.models import Assessment, AssessmentStatus, ReviewComment, Submission
+from drive.assessments.selectors import is_empty
 from drive.assessments.services import (
     AssessmentIncomplete,
     AssessmentLocked,
@@ -349,3 +350,42 @@ def test_emails_keep_ampersands_and_apostrophes_as_written(
     for message in mail.outbox:
         assert "&amp;" not in message.subject + message.body
         assert "&#x27;" not in message.subject + message.body
+
+
+def test_every_answering_service_keeps_the_count_the_cohorts_progress_order_reads(
+    assessment, q, bright, bob
+):
+    """``Assessment.answered_count`` (answers holding a value or a document) is what the
+    cohort's "least/most progress" order reads; each service that changes an answer or its
+    documents stores it again, so it always equals a count of the answers themselves."""
+
+    def stored(of=assessment) -> int:
+        of.refresh_from_db(fields=["answered_count"])
+        return of.answered_count
+
+    def counted(of=assessment) -> int:
+        return sum(
+            1
+            for a in of.answers.prefetch_related("documents")
+            if not is_empty(a.value) or a.documents.all()
+        )
+
+    answer(assessment, q, "policy", "yes", bob)
+    answer(assessment, q, "workers", "120", bob)
+    assert stored() == counted() == 2
+    answer(assessment, q, "workers", "", bob)  # cleared
+    assert stored() == counted() == 1
+    document = policy_document(bright, bob)
+    attached = answer_attach_document(
+        assessment=assessment, question=q("energy"), document=document, by=bob
+    )  # a document and no value: answered
+    assert stored() == counted() == 2
+    answer_detach_document(answer=attached, document=document, by=bob)
+    assert stored() == counted() == 1
+
+    complete(assessment, q, bob, bright)
+    assessment_submit(assessment=assessment, by=bob)
+    new = make_assessment(supplier=bright, version=make_version(number=2), name="Next cycle")
+    assert stored(new) == 0
+    copied = assessment_prefill(assessment=new, source=assessment, by=bob)
+    assert stored(new) == counted(new) == len(copied) > 0
