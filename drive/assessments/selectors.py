@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,6 +39,7 @@ from drive.assessments.models import (
     ReviewComment,
 )
 from drive.evidence.models import Document
+from drive.questionnaires.expressions import references, uses_current
 from drive.questionnaires.models import Question, QuestionType, Theme, VersionStatus
 from drive.questionnaires.selectors import (
     applicable_questions,
@@ -502,12 +515,24 @@ PROGRESS_FIELDS = (
 )
 
 
-# An answer that counts as answered, in SQL: a value that is not empty (JSON null, "" or
-# []: ``is_empty``) or a document attached (``progress_from`` says which of the two a
-# question needs; the stored ``Assessment.answered_count`` counts either).
-ANSWERED = (Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[])) | Q(
-    documents__isnull=False
-)
+# An answer's value that is not empty, in SQL (``is_empty``: none, JSON null, "" or []).
+HAS_VALUE = Q(value__isnull=False) & ~Q(value=None) & ~Q(value="") & ~Q(value=[])
+# An answer that counts as answered: a value or a document attached (``progress_from`` says
+# which of the two a question needs; the stored ``Assessment.answered_count`` counts either).
+ANSWERED = HAS_VALUE | Q(documents__isnull=False)
+
+
+def _conditioned_codes(versions: Iterable[list[Question]]) -> set[str]:
+    """The codes whose answers a display condition of these questions reads (the codes it
+    names, and the question's own when it reads ``.``)."""
+    codes: set[str] = set()
+    for questions in versions:
+        for question in questions:
+            if question.relevant.strip():
+                codes |= references(question.relevant)
+                if uses_current(question.relevant):
+                    codes.add(question.code)
+    return codes
 
 
 # The progress fields of a published version's questions, by version pk, kept by this
@@ -585,15 +610,32 @@ def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
         ).values_list("supplier_id", "sector_id"):
             sectors[supplier_id].append(sector_code)
 
+    # The values themselves are read only where a display condition reads them (a page of
+    # 25 assessments holds ~1,400 answers, each JSON to decode); any other answer needs only
+    # whether it is empty (``is_empty``, worked out by the database: HAS_VALUE).
+    conditioned = _conditioned_codes(questions_by_version.values())
     values: dict[int, dict[str, Any]] = {}
     with_documents: dict[int, set[str]] = {}
     answers = (
         Answer.objects.filter(assessment__in=[a.pk for a in rows])
-        .annotate(document_count=Count("documents"))
-        .values_list("assessment_id", "question__code", "value", "document_count")
+        .annotate(
+            document_count=Count("documents"),
+            has_value=ExpressionWrapper(HAS_VALUE, output_field=BooleanField()),
+            shown_value=Case(
+                When(question__code__in=conditioned, then=F("value")),
+                default=Value(None, output_field=JSONField()),
+                output_field=JSONField(),
+            ),
+        )
+        .values_list(
+            "assessment_id", "question__code", "shown_value", "has_value", "document_count"
+        )
     )
-    for assessment_id, code, value, document_count in answers:
-        values.setdefault(assessment_id, {})[code] = value
+    for assessment_id, code, value, has_value, document_count in answers:
+        if code in conditioned:
+            values.setdefault(assessment_id, {})[code] = value
+        elif has_value:
+            values.setdefault(assessment_id, {})[code] = True  # not empty: all that is read
         if document_count:
             with_documents.setdefault(assessment_id, set()).add(code)
 
