@@ -17,9 +17,11 @@ Run on demand, never in the test suite. Steps:
    main page (supplier list: default, Latin search, 2-character Chinese search, filter, every
    sort, a late page; supplier detail; buyer home; programme/cohort page; risk dashboard;
    questionnaire page; API supplier list) ``--requests`` times as the programme manager,
-   giving p50/p95 of the time to the whole response. Each page is also rendered
+   giving p50/p95 of the server time (gunicorn's own, from the request read to the response
+   written: its access log) and, beside it, of the client's time to the whole response
+   (connect and parse included). Each page is also rendered
    in-process, warm, to capture its SQL and query count, and that SQL is then run alone
-   (best of 3): the page's **raw SQL** time and the ratio p50 / raw SQL.
+   (best of 3): the page's **raw SQL** time and the ratio server p50 / raw SQL.
 3. **Throughput**: requests/s of the supplier list page against ``/healthz`` on the same server,
    4 concurrent clients for ``--seconds`` each.
 
