@@ -55,8 +55,19 @@ def copy_value(value: Any) -> str:
 
 
 def copy_line(values: Iterable[Any]) -> str:
-    """A row in ``COPY``'s text format, ending with its newline."""
-    return "\t".join(map(copy_value, values)) + "\n"
+    """A row in ``COPY``'s text format, ending with its newline (:func:`copy_value` of each
+    value, text and NULL handled inline: most values of a row are text)."""
+    texts = []
+    for value in values:
+        if value.__class__ is str:
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                value = value.translate(_COPY_ESCAPES)
+            texts.append(value)
+        elif value is None:
+            texts.append("\\N")
+        else:
+            texts.append(copy_value(value))
+    return "\t".join(texts) + "\n"
 
 
 def copy_text(table: str, columns: Sequence[str], text: str) -> None:

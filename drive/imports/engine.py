@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -56,6 +57,7 @@ MAX_PREVIEW = 50
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 # Fields compared and written besides suppliers.services.PROFILE_FIELDS.
 IMPORT_FIELDS = (*PROFILE_FIELDS, "sector_text")
+_IMPORT_FIELDS = frozenset(IMPORT_FIELDS)
 # Files from this size on are cleaned on the second core (``Cleaner``): below it, starting
 # a worker process costs more than it saves.
 PARALLEL_BYTES = 4 * 1024 * 1024
@@ -920,12 +922,21 @@ class _Profile:
         return self._sectors
 
 
+_NULLABLE = frozenset(("employees", "annual_turnover_usd"))
+
+
 def _stored(name: str, value: Any) -> Any:
     """The value a supplier column stores for a planned value (empty text, never None,
     except for the two numbers)."""
-    if value is None and name not in ("employees", "annual_turnover_usd"):
+    if value is None and name not in _NULLABLE:
         return ""
     return value
+
+
+# The types ``supplier_snapshot`` keeps as they are in a snapshot (its ``_json_value``).
+_AS_THEY_ARE = frozenset((type(None), bool, int, str))
+# JSON text as ``json.dumps(..., ensure_ascii=False)`` writes it, without a new encoder a call.
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 # The supplier columns an import stamps with the time of the write.
@@ -999,7 +1010,11 @@ class Writer:
     def _new_supplier(self, p: PlannedRow) -> tuple[dict[str, Any], dict[str, Any]]:
         """A new supplier's profile values and its columns as stored (attname → value),
         all but the id and the two timestamps."""
-        values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
+        values: dict[str, Any] = {
+            k: ("" if v is None and k not in _NULLABLE else v)  # as _stored, inlined
+            for k, v in p.values.items()
+            if k in _IMPORT_FIELDS
+        }
         values["match_key"] = p.values.get("name_key") or name_key(values["legal_name"])
         values["size_class"] = size_class_for(
             values.get("employees"), values.get("annual_turnover_usd")
@@ -1016,8 +1031,24 @@ class Writer:
         return values, stored
 
     def _created_snapshot(self, p: PlannedRow, values: dict[str, Any]) -> dict:
-        """The audit snapshot of a new supplier (its event's ``after``)."""
-        return self._snapshot(_Profile({**self.profile_defaults, **values}, []), p.sectors or ())
+        """The audit snapshot of a new supplier (its event's ``after``): ``supplier_snapshot``
+        of its profile, computed here directly when every value is of a type the snapshot
+        keeps as it is or a Decimal (always, for values from ``clean_row``), else by
+        ``supplier_snapshot`` itself."""
+        snapshot = {}
+        defaults = self.profile_defaults
+        for name in PROFILE_FIELDS:
+            value = values[name] if name in values else defaults[name]
+            kind = value.__class__
+            if kind is Decimal:
+                # supplier_snapshot's text of a Decimal (same for 300000, 300000.00, 3E+5).
+                value = format(value.normalize(), "f")
+            elif kind not in _AS_THEY_ARE:
+                return self._snapshot(_Profile({**defaults, **values}, []), p.sectors or ())
+            snapshot[name] = value
+        snapshot["size_class"] = values["size_class"]
+        snapshot["sectors"] = sorted({int(code) for code in p.sectors or ()})
+        return snapshot
 
     def encode_creates(self, creates: list[PlannedRow]) -> EncodedCreates:
         """A batch's new suppliers as ``COPY`` text (PostgreSQL), for a check's kept plan:
@@ -1043,7 +1074,7 @@ class Writer:
                     )
                 )
             )
-            encoded.after.append(json.dumps(self._created_snapshot(p, values), ensure_ascii=False))
+            encoded.after.append(_json_text(self._created_snapshot(p, values)))
         return encoded
 
     def _columns(self, attnames: list[str]) -> list[str]:

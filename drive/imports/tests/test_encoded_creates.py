@@ -17,6 +17,7 @@ from drive.audit.models import AuditEvent
 from drive.factories import BuyerFactory
 from drive.imports import engine
 from drive.suppliers.models import Contact, Supplier, SupplierSector
+from drive.suppliers.services import supplier_snapshot
 
 from .conftest import row
 
@@ -125,6 +126,10 @@ def test_new_suppliers_kept_as_copy_text_are_written_as_the_planned_rows_are(
     assert copied["R\\00000"]["columns"]["legal_name"].startswith('Back\\slash "Quoted"')
     assert copied["R\\00004"]["columns"]["city"] == "Köln\\Nord"
     assert copied["R\\00001"]["columns"]["annual_turnover_usd"] == Decimal("1234.50")
+    # Each new supplier's history: the snapshot supplier_snapshot makes of it as stored.
+    for supplier in Supplier.objects.filter(buyer=agency).prefetch_related("sectors"):
+        (event,) = copied[supplier.registration_number]["audit"]
+        assert event[6] == supplier_snapshot(supplier)
     audit = copied["R\\00000"]["audit"]
     assert [event[0] for event in audit] == ["supplier.imported_created"]
     assert audit[0][1] == alice.pk
