@@ -185,3 +185,14 @@ def test_copy_values_are_escaped_as_copy_reads_them():
     )
     with pytest.raises(TypeError):
         bulk.copy_value(object())
+
+
+def test_each_new_suppliers_history_holds_its_snapshot(alice, agency, write_csv):
+    """Either database, the ordinary write: the audit event of each new supplier is
+    supplier_snapshot of the supplier as stored (its snapshot is computed directly)."""
+    done = _apply(write_csv(_rows()), agency, alice)
+    assert done.create == 24
+    for supplier in Supplier.objects.filter(buyer=agency).prefetch_related("sectors"):
+        event = AuditEvent.objects.get(target_id=str(supplier.pk))
+        assert event.action == "supplier.imported_created" and event.before == {}
+        assert event.after == supplier_snapshot(supplier)
