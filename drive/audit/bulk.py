@@ -13,7 +13,8 @@ adapted with :func:`db_datetime`): these helpers do no conversion, that is their
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -28,6 +29,59 @@ def db_datetime(value: datetime) -> Any:
     if is_postgresql():
         return value
     return connection.ops.adapt_datetimefield_value(value)
+
+
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value: Any) -> str:
+    """One value in ``COPY``'s text format, as psycopg's ``write_row`` sends it: ``\\N`` for
+    NULL, ``t``/``f``, numbers and dates as their text, text escaped. Any other type raises
+    ``TypeError`` (a column type this does not know is never guessed)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"No COPY text for {type(value).__name__}")
+
+
+def copy_line(values: Iterable[Any]) -> str:
+    """A row in ``COPY``'s text format, ending with its newline (:func:`copy_value` of each
+    value, text and NULL handled inline: most values of a row are text)."""
+    texts = []
+    for value in values:
+        if value.__class__ is str:
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                value = value.translate(_COPY_ESCAPES)
+            texts.append(value)
+        elif value is None:
+            texts.append("\\N")
+        else:
+            texts.append(copy_value(value))
+    return "\t".join(texts) + "\n"
+
+
+def copy_text(table: str, columns: Sequence[str], text: str) -> None:
+    """PostgreSQL: append the rows of ``text`` (lines from :func:`copy_line`, in the order of
+    ``columns``) to ``table`` with one ``COPY``: no conversion per value here, the text is
+    streamed as it is."""
+    if not text:
+        return
+    quote = connection.ops.quote_name
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(table)} ({_names(columns)}) FROM STDIN") as copy,
+    ):
+        copy.write(text)
 
 
 def _names(columns: Sequence[str]) -> str:

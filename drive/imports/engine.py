@@ -11,6 +11,7 @@ a ``NamedTemporaryFile``), not in a Python dict that would grow with the file.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -31,7 +33,7 @@ from django.utils import timezone
 
 from drive.accounts.models import User
 from drive.audit import bulk
-from drive.audit.services import audit_record_rows
+from drive.audit.services import audit_record_copied, audit_record_rows
 from drive.events.services import event_record
 from drive.imports import bulkload, plans
 from drive.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, map_headers
@@ -55,6 +57,7 @@ MAX_PREVIEW = 50
 CONTACT_COLUMNS = ("contact_name", "contact_email", "contact_phone")
 # Fields compared and written besides suppliers.services.PROFILE_FIELDS.
 IMPORT_FIELDS = (*PROFILE_FIELDS, "sector_text")
+_IMPORT_FIELDS = frozenset(IMPORT_FIELDS)
 # Files from this size on are cleaned on the second core (``Cleaner``): below it, starting
 # a worker process costs more than it saves.
 PARALLEL_BYTES = 4 * 1024 * 1024
@@ -763,6 +766,7 @@ def run(
     planner = Planner(buyer)
     writer = Writer(buyer, by) if write else None
     keep = None
+    encoder = None
     if plan_to is not None and not write:
         keep = plans.PlanWriter(
             plan_to,
@@ -770,6 +774,10 @@ def run(
             stamp=plans.registry_stamp(buyer),
             source=plans.Source.of(path, mapping),
         )
+        if connection.vendor == "postgresql":
+            # The new suppliers kept as COPY text: the check's main process has time to
+            # spare while the cleaning worker works, the apply would spend it converting.
+            encoder = Writer(buyer, None, analyze=False)
     # After the stamp (plans.registry_stamp) was taken: a supplier added from now on
     # changes the registry the apply compares with it.
     planner.registry_empty = not write and not Supplier.objects.filter(buyer=buyer).exists()
@@ -782,7 +790,8 @@ def run(
             for p in planned:
                 _count(outcome, p)
             if keep is not None:
-                keep.add(_kept(planned), len(planned), outcome.invalid - invalid)
+                kept, encoded = _kept(planned, encoder)
+                keep.add(kept, len(planned), outcome.invalid - invalid, encoded)
             if writer is not None:
                 if outcome.invalid and not only_valid:
                     raise Rejected("failed")
@@ -804,13 +813,21 @@ def run(
     return outcome
 
 
-def _kept(planned: list[PlannedRow]) -> list[PlannedRow]:
+def _kept(
+    planned: list[PlannedRow], encoder: Writer | None
+) -> tuple[list[PlannedRow], EncodedCreates | None]:
     """The rows of a batch the apply writes, with only what the writer reads. The check has
-    counted the batch and is done with it: the rows are trimmed in place, not copied."""
+    counted the batch and is done with it: the rows are trimmed in place, not copied. With
+    an ``encoder`` (PostgreSQL), the new suppliers are kept as ``COPY`` text instead
+    (``Writer.encode_creates``): the rows, the updates only."""
     kept = [p for p in planned if p.action in ("create", "update")]
+    encoded = None
+    if encoder is not None:
+        encoded = encoder.encode_creates([p for p in kept if p.action == "create"])
+        kept = [p for p in kept if p.action == "update"]
     for p in kept:
         p.raw, p.errors, p.warnings, p.duplicate, p.key = {}, [], [], None, ""
-    return kept
+    return kept, encoded
 
 
 def _write_plan(
@@ -827,10 +844,11 @@ def _write_plan(
     writing = time.monotonic()
     with bulkload.indexes_rebuilt(checked.create, Supplier, SupplierSector, Contact) as rebuild:
         write_seconds += time.monotonic() - writing
-        for rows, _total, invalid in plan.batches():
+        for rows, _total, invalid, encoded in plan.batches():
             if invalid and not only_valid:
                 raise Rejected("failed")
             writing = time.monotonic()
+            writer.write_encoded(encoded)
             writer.write(rows)
             write_seconds += time.monotonic() - writing
         writing = time.monotonic()
@@ -904,12 +922,39 @@ class _Profile:
         return self._sectors
 
 
+_NULLABLE = frozenset(("employees", "annual_turnover_usd"))
+
+
 def _stored(name: str, value: Any) -> Any:
     """The value a supplier column stores for a planned value (empty text, never None,
     except for the two numbers)."""
-    if value is None and name not in ("employees", "annual_turnover_usd"):
+    if value is None and name not in _NULLABLE:
         return ""
     return value
+
+
+# The types ``supplier_snapshot`` keeps as they are in a snapshot (its ``_json_value``).
+_AS_THEY_ARE = frozenset((type(None), bool, int, str))
+# JSON text as ``json.dumps(..., ensure_ascii=False)`` writes it, without a new encoder a call.
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+# The supplier columns an import stamps with the time of the write.
+_STAMPS = ("created_at", "updated_at")
+
+
+@dataclass
+class EncodedCreates:
+    """A batch's new suppliers in ``COPY``'s text format (``Writer.encode_creates``), as a
+    check keeps them for its apply on PostgreSQL: each supplier's columns but the id and
+    the timestamps (``columns``), its sector codes, its contact's columns but the supplier
+    (None: no contact) and its audit snapshot as JSON text, in the rows' order."""
+
+    columns: tuple[str, ...]
+    suppliers: list[str] = field(default_factory=list)
+    sectors: list[tuple[int, ...]] = field(default_factory=list)
+    contacts: list[str | None] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
 
 
 # The domain event of each write batch that updated suppliers (payload: their ids).
@@ -962,6 +1007,124 @@ class Writer:
             return self.turnover.get_db_prep_save(value, self.db)
         return value
 
+    def _new_supplier(self, p: PlannedRow) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A new supplier's profile values and its columns as stored (attname → value),
+        all but the id and the two timestamps."""
+        values: dict[str, Any] = {
+            k: ("" if v is None and k not in _NULLABLE else v)  # as _stored, inlined
+            for k, v in p.values.items()
+            if k in _IMPORT_FIELDS
+        }
+        values["match_key"] = p.values.get("name_key") or name_key(values["legal_name"])
+        values["size_class"] = size_class_for(
+            values.get("employees"), values.get("annual_turnover_usd")
+        )
+        stored = dict(self.defaults)
+        for f in self.per_row_defaults:  # a callable default: a value of its own per row
+            stored[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+        stored["buyer_id"] = self.buyer.pk
+        stored.update(values)
+        if values.get("annual_turnover_usd") is not None:
+            stored["annual_turnover_usd"] = self._column(
+                "annual_turnover_usd", values["annual_turnover_usd"]
+            )
+        return values, stored
+
+    def _created_snapshot(self, p: PlannedRow, values: dict[str, Any]) -> dict:
+        """The audit snapshot of a new supplier (its event's ``after``): ``supplier_snapshot``
+        of its profile, computed here directly when every value is of a type the snapshot
+        keeps as it is or a Decimal (always, for values from ``clean_row``), else by
+        ``supplier_snapshot`` itself."""
+        snapshot = {}
+        defaults = self.profile_defaults
+        for name in PROFILE_FIELDS:
+            value = values[name] if name in values else defaults[name]
+            kind = value.__class__
+            if kind is Decimal:
+                # supplier_snapshot's text of a Decimal (same for 300000, 300000.00, 3E+5).
+                value = format(value.normalize(), "f")
+            elif kind not in _AS_THEY_ARE:
+                return self._snapshot(_Profile({**defaults, **values}, []), p.sectors or ())
+            snapshot[name] = value
+        snapshot["size_class"] = values["size_class"]
+        snapshot["sectors"] = sorted({int(code) for code in p.sectors or ()})
+        return snapshot
+
+    def encode_creates(self, creates: list[PlannedRow]) -> EncodedCreates:
+        """A batch's new suppliers as ``COPY`` text (PostgreSQL), for a check's kept plan:
+        the apply then streams them (:meth:`write_encoded`) instead of converting each value
+        again. The same columns, values and audit snapshots as :meth:`write` writes."""
+        columns = [f.attname for f in self.fields if f.attname not in _STAMPS]
+        encoded = EncodedCreates(columns=tuple(self._columns(columns)))
+        for p in creates:
+            values, stored = self._new_supplier(p)
+            encoded.suppliers.append(bulk.copy_line([stored[name] for name in columns]))
+            encoded.sectors.append(tuple(p.sectors or ()))
+            contact = p.contact
+            encoded.contacts.append(
+                None
+                if contact is None
+                else bulk.copy_line(
+                    (
+                        contact.name,
+                        contact.position,
+                        contact.email,
+                        contact.phone,
+                        contact.is_primary,
+                    )
+                )
+            )
+            encoded.after.append(_json_text(self._created_snapshot(p, values)))
+        return encoded
+
+    def _columns(self, attnames: list[str]) -> list[str]:
+        by_attname = {f.attname: f.column for f in self.fields}
+        return [by_attname[name] for name in attnames]
+
+    def write_encoded(self, encoded: EncodedCreates | None) -> None:
+        """Write a batch of new suppliers encoded by :meth:`encode_creates` (PostgreSQL): ids
+        from the sequence, then one ``COPY`` each of the suppliers, their sector links,
+        contacts and audit events, the text streamed as it is."""
+        if encoded is None or not encoded.suppliers:
+            return
+        now = timezone.now()
+        ids = bulk.reserve_ids(Supplier._meta.db_table, len(encoded.suppliers))
+        stamps = "\t".join(bulk.copy_value(now) for _ in _STAMPS)
+        bulk.copy_text(
+            Supplier._meta.db_table,
+            ("id", *self._columns(list(_STAMPS)), *encoded.columns),
+            "".join(
+                f"{pk}\t{stamps}\t{line}" for pk, line in zip(ids, encoded.suppliers, strict=True)
+            ),
+        )
+        bulk.copy_text(
+            SupplierSector._meta.db_table,
+            ("supplier_id", "sector_id"),
+            "".join(
+                f"{pk}\t{code}\n"
+                for pk, codes in zip(ids, encoded.sectors, strict=True)
+                for code in codes
+            ),
+        )
+        bulk.copy_text(
+            Contact._meta.db_table,
+            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            "".join(
+                f"{pk}\t{line}"
+                for pk, line in zip(ids, encoded.contacts, strict=True)
+                if line is not None
+            ),
+        )
+        audit_record_copied(
+            actor=self.by,
+            organisation=self.buyer,
+            target_model=Supplier,
+            at=now,
+            action="supplier.imported_created",
+            events=zip(ids, encoded.after, strict=True),
+        )
+        self.created += len(ids)
+
     def write(self, planned: list[PlannedRow]) -> None:
         now = timezone.now()
         stamp = bulk.db_datetime(now)
@@ -975,22 +1138,9 @@ class Writer:
         rows: list[Sequence[Any]] = []
         profiles = []
         for p in creates:
-            values = {k: _stored(k, v) for k, v in p.values.items() if k in IMPORT_FIELDS}
-            values["match_key"] = p.values.get("name_key") or name_key(values["legal_name"])
-            values["size_class"] = size_class_for(
-                values.get("employees"), values.get("annual_turnover_usd")
-            )
+            values, stored = self._new_supplier(p)
+            stored.update(created_at=stamp, updated_at=stamp)
             profiles.append(values)
-            stored = dict(self.defaults)
-            for f in self.per_row_defaults:  # a callable default: a value of its own per row
-                stored[f.attname] = f.get_db_prep_save(f.get_default(), connection)
-            stored.update(buyer_id=self.buyer.pk, created_at=stamp)
-            stored["updated_at"] = stamp
-            stored.update(values)
-            if values.get("annual_turnover_usd") is not None:
-                stored["annual_turnover_usd"] = self._column(
-                    "annual_turnover_usd", values["annual_turnover_usd"]
-                )
             rows.append([stored[f.attname] for f in self.fields])
         ids = bulk.insert_returning_ids(
             Supplier._meta.db_table, [f.column for f in self.fields], rows
@@ -1000,8 +1150,7 @@ class Writer:
             links.extend((pk, c) for c in codes)
             if p.contact is not None:
                 new_contacts.append((pk, p.contact))
-            after = self._snapshot(_Profile({**self.profile_defaults, **values}, []), codes)
-            audit.append(("supplier.imported_created", pk, {}, after))
+            audit.append(("supplier.imported_created", pk, {}, self._created_snapshot(p, values)))
 
         fields: set[str] = set()
         replace_sectors: list[int] = []

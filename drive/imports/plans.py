@@ -45,7 +45,8 @@ from drive.imports.models import DuplicateDecision, ImportJob, ImportStatus
 from drive.organisations.models import Organisation
 from drive.suppliers.models import Sector, SectorSynonym, Supplier
 
-VERSION = 2  # 2: new contacts as engine.NewContact, not model instances
+# 2: new contacts as engine.NewContact, not model instances; 3: new suppliers as COPY text
+VERSION = 3
 QUIET_SECONDS = 300
 
 
@@ -145,9 +146,10 @@ class PlanWriter:
         self._file.write(len(data).to_bytes(8, "little"))
         self._file.write(data)
 
-    def add(self, rows: list, total: int, invalid: int) -> None:
-        """A batch: the rows to write, and how many rows it had and how many were invalid."""
-        self._dump(("rows", (rows, total, invalid)))
+    def add(self, rows: list, total: int, invalid: int, encoded: Any = None) -> None:
+        """A batch: the rows to write, how many rows it had and how many were invalid, and
+        its new suppliers as COPY text (``engine.EncodedCreates``, PostgreSQL) or None."""
+        self._dump(("rows", (rows, total, invalid, encoded)))
 
     def finish(self, outcome: Any) -> None:
         self._dump(("end", outcome))
@@ -194,7 +196,7 @@ class Plan:
             raise ValueError("the plan ends early")
         return value
 
-    def batches(self) -> Iterator[tuple[list, int, int]]:
+    def batches(self) -> Iterator[tuple[list, int, int, Any]]:
         for kind, value in self._records:
             if kind == "end":
                 self.outcome = value

@@ -145,16 +145,17 @@ def test_a_bulk_load_that_fails_leaves_the_table_and_its_indexes_as_before(
     before, keys = _indexes(), _keys()
     rows = Supplier.objects.count(), SupplierSector.objects.count(), AuditEvent.objects.count()
     job = _checked(alice, write_csv(_rows(40)))
-    real = engine.Writer.write
+    # The plan keeps its new suppliers as COPY text, written by Writer.write_encoded.
+    real = engine.Writer.write_encoded
     calls = []
 
-    def write_then_fail(self, planned):
-        calls.append(len(planned))
+    def write_then_fail(self, encoded):
+        calls.append(len(encoded.suppliers))
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real(self, planned)
+        return real(self, encoded)
 
-    with mock.patch.object(engine.Writer, "write", write_then_fail):
+    with mock.patch.object(engine.Writer, "write_encoded", write_then_fail):
         job = import_apply(job=job, only_valid=True, by=alice)
     assert job.status == "failed" and len(calls) == 3
     assert spy.call_count == 1  # the indexes had been dropped, 20 rows copied
