@@ -151,14 +151,20 @@ def _empty_cache():
     from django.core.cache import caches
 
     from drive.assessments.selectors import forget_frozen_questions
+    from drive.risk.engine import forget_reference
+    from drive.risk.selectors import forget_overviews
 
     for alias in ("default", "local"):
         caches[alias].clear()
     forget_frozen_questions()
+    forget_reference()
+    forget_overviews()
     yield
     for alias in ("default", "local"):
         caches[alias].clear()
     forget_frozen_questions()
+    forget_reference()
+    forget_overviews()
 
 
 @pytest.fixture(autouse=True)

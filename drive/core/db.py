@@ -32,3 +32,13 @@ class PrimaryRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db != REPLICA
+
+
+def in_application_transaction() -> bool:
+    """Inside a transaction the application opened (``transaction.atomic``; a test's own
+    transaction does not count). What a process keeps between requests is neither filled
+    nor read there: a change made in the transaction may still be rolled back, and what was
+    read of it would outlive it."""
+    from django.db import connection
+
+    return any(not block._from_testcase for block in connection.atomic_blocks)

@@ -8,7 +8,6 @@ the stored reference data and the programme's overrides.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from drive.core.db import in_application_transaction
 from drive.core.errors import DomainError
 from drive.programmes.models import Programme
 from drive.risk.config import (
@@ -30,6 +30,7 @@ from drive.risk.models import (
     CountryIndicator,
     ForcedChildLabourGood,
     OverrideKind,
+    ReferenceGeneration,
     RiskIndex,
     RiskModel,
     RiskOverride,
@@ -277,6 +278,89 @@ def effective_config(model: RiskModel, overrides: Iterable[RiskOverride]) -> Ris
     return model.typed_config.with_weights(weights)
 
 
+@dataclass
+class Reference:
+    """The reference data a :class:`Context` reads: the model's indices (by code), their
+    values for some countries, the sector defaults and the countries' listed goods."""
+
+    indices: dict[str, RiskIndex]
+    values: dict[tuple[str, str, int], CountryIndicator]
+    sector_risks: dict[int, SectorRisk]
+    goods: dict[str, list[ForcedChildLabourGood]]
+
+
+@dataclass
+class _Kept:
+    """This process's copy of one generation's reference data for one set of indices and
+    years: the indices and sector defaults, and the values and goods of the countries read
+    so far (each country read once)."""
+
+    indices: dict[int, RiskIndex]
+    sector_risks: dict[int, SectorRisk]
+    values: dict[str, dict[tuple[str, str, int], CountryIndicator]] = field(default_factory=dict)
+    goods: dict[str, list[ForcedChildLabourGood]] = field(default_factory=dict)
+
+
+# Reference data kept per process, by (generation, index codes, years). The generation
+# (:class:`~drive.risk.models.ReferenceGeneration`) rises in the transaction of every change
+# of the reference data, so a key is never read for other data than it was filled from.
+_KEPT: dict[tuple[int, frozenset[str], frozenset[int]], _Kept] = {}
+_KEPT_KEYS = 8  # model versions in use at once; beyond, everything is read again
+
+
+def reference_generation() -> int:
+    """The current reference-data generation (0 before any change was recorded)."""
+    row = ReferenceGeneration.objects.filter(pk=1).values_list("number", flat=True).first()
+    return row or 0
+
+
+def forget_reference() -> None:
+    """Drop this process's reference data (tests: each test has its own database)."""
+    _KEPT.clear()
+
+
+def reference_data(*, codes: set[str], years: set[int], countries: set[str]) -> Reference:
+    """The reference data of ``countries`` for the indices ``codes`` and ``years``: one
+    query for the generation, and on the first read of a generation (or of a country in
+    it) the queries that read it. Every view that computes risk needs it (the supplier
+    page, the dashboard's rows); the data changes a few times a year."""
+    key = (reference_generation(), frozenset(codes), frozenset(years))
+    kept = None if in_application_transaction() else _KEPT.get(key)
+    if kept is None:
+        kept = _Kept(
+            indices={i.pk: i for i in RiskIndex.objects.filter(code__in=codes)},
+            sector_risks={s.sector_id: s for s in SectorRisk.objects.select_related("sector")},
+        )
+        if not in_application_transaction():
+            if len(_KEPT) >= _KEPT_KEYS:
+                _KEPT.clear()
+            _KEPT[key] = kept
+    missing = countries - kept.values.keys()
+    if missing:
+        values: dict[str, dict[tuple[str, str, int], CountryIndicator]] = {c: {} for c in missing}
+        goods: dict[str, list[ForcedChildLabourGood]] = {c: [] for c in missing}
+        # Each value's index is one of ``indices`` (read once, not with every value).
+        for item in CountryIndicator.objects.filter(
+            index__code__in=codes, country__in=missing, year__in=years
+        ):
+            item.index = kept.indices[item.index_id]
+            code = item.country.code
+            values.setdefault(code, {})[(item.index.code, code, item.year)] = item
+        for good in ForcedChildLabourGood.objects.filter(country__in=missing):
+            goods.setdefault(good.country.code, []).append(good)
+        kept.values.update(values)
+        kept.goods.update(goods)
+    found: dict[tuple[str, str, int], CountryIndicator] = {}
+    for country in countries:
+        found.update(kept.values.get(country, {}))
+    return Reference(
+        indices={i.code: i for i in kept.indices.values()},
+        values=found,
+        sector_risks=kept.sector_risks,
+        goods={c: kept.goods[c] for c in countries if kept.goods.get(c)},
+    )
+
+
 def build_context(
     *,
     countries: Iterable[str],
@@ -296,30 +380,21 @@ def build_context(
             else []
         )
     config = effective_config(model, overrides)
-    codes = set(config.indices)
-    wanted = {str(c) for c in countries if c}
-    values: dict[tuple[str, str, int], CountryIndicator] = {}
-    years = {spec.year for spec in config.indices.values()}
-    indices = {i.pk: i for i in RiskIndex.objects.filter(code__in=codes)}
-    # Each value's index is one of ``indices`` (read once, not with every value).
-    for item in CountryIndicator.objects.filter(
-        index__code__in=codes, country__in=wanted, year__in=years
-    ):
-        item.index = indices[item.index_id]
-        values[(item.index.code, item.country.code, item.year)] = item
-    goods: dict[str, list[ForcedChildLabourGood]] = defaultdict(list)
-    for good in ForcedChildLabourGood.objects.filter(country__in=wanted):
-        goods[good.country.code].append(good)
+    reference = reference_data(
+        codes=set(config.indices),
+        years={spec.year for spec in config.indices.values()},
+        countries={str(c) for c in countries if c},
+    )
     return Context(
         model=model,
         config=config,
-        indices={i.code: i for i in indices.values()},
-        values=values,
+        indices=reference.indices,
+        values=reference.values,
         value_overrides={
             (o.target, o.country.code): o for o in overrides if o.kind == OverrideKind.COUNTRY_VALUE
         },
-        sector_risks={s.sector_id: s for s in SectorRisk.objects.select_related("sector")},
-        goods=goods,
+        sector_risks=reference.sector_risks,
+        goods=reference.goods,
         overrides=overrides,
     )
 

@@ -6,11 +6,13 @@ in Python (``residual_many``: ~2.3 s) nor read every submission's answers
 (``answer_red_flags``: ~3.5 s). These expressions let the database rank them, from what the
 risk dashboard already reads:
 
-- :func:`residual_tier_expression`: each enrolment's residual tier (NULL while pending) from
-  the cohort's groups (``selectors.cohort_groups``: one GROUP BY over the stored current
-  scores) and the stored inherent risk of each profile (``stored.profile_risks``), decided in
-  Python once per group with the engine's own :func:`~drive.risk.engine.residual_tier`, then
-  written as one ``CASE`` on the enrolment's (country, sector set copy, band, red flag).
+- :func:`with_residual_tier`: each enrolment's residual tier (NULL while pending) from the
+  dashboard's overview of the cohort (``selectors.programme_risk_overview``: one GROUP BY
+  over the stored current scores, the stored inherent risk of each profile, the residual
+  tier decided in Python once per group with the engine's own
+  :func:`~drive.risk.engine.residual_tier`; kept by the process while its inputs are
+  unchanged), written as one ``CASE`` on the enrolment's (country, sector set copy, band,
+  red flag).
 - :func:`red_flag_answer_counts`: how many answers of each enrolment's latest submission
   are red flags, exactly as :func:`~drive.risk.selectors.answer_red_flags` counts them
   (``is_red_flag``), read from :class:`~drive.risk.models.AnswerFlagCount`: each submission
@@ -51,32 +53,25 @@ from drive.programmes.models import Programme
 from drive.questionnaires.models import Question
 from drive.questionnaires.selectors import is_red_flag
 from drive.risk.config import INSUFFICIENT_DATA, TIERS
-from drive.risk.engine import residual_tier
 from drive.risk.models import AnswerFlagCount
-from drive.risk.selectors import cohort_groups
+from drive.risk.selectors import RESIDUAL_KEY_SEPARATOR, programme_risk_overview
 from drive.risk.services import risk_model_current
-from drive.risk.stored import profile_risks, programme_overrides
 from drive.scoring.models import Score
 from drive.scoring.selectors import PREFERENCE, with_current_method
 
-SEPARATOR = "|"
-
-
-def _group_key(country: str, sectors: str, band: str, red_flag: bool) -> str:
-    return SEPARATOR.join((country, sectors, band, "1" if red_flag else "0"))
-
 
 def _enrolment_key() -> Concat:
-    """The SQL form of :func:`_group_key` for an enrolment: its copy of the supplier's country
-    and sector set (``drive.programmes.cohort_copy``) and its ``band_ref`` and ``flag_ref``."""
+    """The SQL form of :func:`~drive.risk.selectors.residual_key` for an enrolment: its copy
+    of the supplier's country and sector set (``drive.programmes.cohort_copy``) and its
+    ``band_ref`` and ``flag_ref``."""
     flag = Case(When(flag_ref=True, then=Value("1")), default=Value("0"))
     return Concat(
         Coalesce(F("supplier_country"), Value("")),
-        Value(SEPARATOR),
+        Value(RESIDUAL_KEY_SEPARATOR),
         Coalesce(F("supplier_sectors"), Value("")),
-        Value(SEPARATOR),
+        Value(RESIDUAL_KEY_SEPARATOR),
         F("band_ref"),
-        Value(SEPARATOR),
+        Value(RESIDUAL_KEY_SEPARATOR),
         flag,
         output_field=CharField(),
     )
@@ -107,44 +102,26 @@ def with_residual_tier(
     published risk model, None while pending (no score yet) or without a published model.
     ``with_residual_tier(qs, p, tier=lambda t: t)`` annotates the tier itself; a function
     giving points annotates them (one ``CASE`` per keyword, its branches grouped by value).
-    A fixed number of queries (those of ``selectors.cohort_groups`` and
-    ``stored.profile_risks``); the enrolments' copy of their supplier's country and sectors
-    is brought up to date on the way."""
+    A fixed number of queries (those of ``selectors.programme_risk_overview``, which keeps
+    its result while the cohort's aggregate and every other input are unchanged); the
+    enrolments' copy of their supplier's country and sectors is brought up to date on the
+    way."""
     try:
         model = risk_model_current()
     except DomainError:  # no published risk model: every tier pending (the risk page says why)
         return enrolments.annotate(
             **{name: Value(f(None), output_field=_field(f)) for name, f in values.items()}
         )
-    groups, stored = cohort_groups(programme)
-    inherent = profile_risks(
-        profiles={(g.country, g.sectors) for g in groups},
-        model=model,
-        programme=programme,
-        overrides=programme_overrides(programme) if groups else [],
-    )
-    keys: dict[str, list[str]] = {}
-    tiers: dict[tuple[str, str, bool], str | None] = {}  # as the overview, once per triple
-    for group in groups:
-        if group.band is None:
-            continue
-        triple = (inherent[(group.country, group.sectors)].tier, group.band, group.red_flag)
-        if triple not in tiers:
-            tiers[triple] = residual_tier(
-                inherent_tier=triple[0], performance_band=triple[1], red_flag=triple[2], model=model
-            )
-        tier = tiers[triple]
-        if tier is None:
-            continue
-        keys.setdefault(tier, []).extend(
-            _group_key(group.country, copy, group.band, group.red_flag)
-            for copy in sorted(group.sector_keys)
-        )
-    if stored:  # the stored current scores, fresh (cohort_groups has just refreshed them)
+    # The dashboard's counts, kept by the process while nothing they depend on changed
+    # (``selectors.programme_risk_overview``), name each group's residual tier.
+    overview = programme_risk_overview(programme=programme, model=model, heat_map=False)
+    keys = overview.residual_keys
+    stored = overview.scores_stored
+    if stored:  # the stored current scores, fresh (the overview has just refreshed them)
         enrolments = enrolments.alias(
             band_ref=F("risk_score__band"), flag_ref=F("risk_score__red_flag")
         )
-    else:  # a score is being written: each current score read live, as cohort_groups did
+    else:  # a score is being written: each current score read live, as the overview did
         enrolments = enrolments.alias(
             band_ref=_current_score("band"),
             flag_ref=Case(
@@ -159,12 +136,14 @@ def with_residual_tier(
         by_value: dict[Any, list[str]] = {}
         for tier, found in sorted(keys.items()):
             by_value.setdefault(value_of(tier), []).extend(found)
+        if len(by_value) < len(keys):  # tiers of equal value merged: sorted again
+            by_value = {value: sorted(found) for value, found in by_value.items()}
         pending = value_of(None)
         annotations[name] = Case(
             When(band_ref__isnull=True, then=Value(pending)),
             # The largest first: the database builds a row's key again for each branch.
             *(
-                When(AnyOf("risk_key", sorted(found)), then=Value(value))
+                When(AnyOf("risk_key", found), then=Value(value))
                 for value, found in sorted(by_value.items(), key=lambda item: -len(item[1]))
                 if value != pending
             ),

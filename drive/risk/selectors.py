@@ -6,19 +6,21 @@ are keyset pages whose rows alone are computed in Python (:func:`risk_rows`)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from drive.assessments.models import Submission
+from drive.core.db import in_application_transaction
 from drive.core.filters import apply_filters
 from drive.programmes.cohort_copy import cohort_copy_refresh, sector_codes
 from drive.programmes.models import Enrolment, Programme, Stage
@@ -32,12 +34,13 @@ from drive.risk.engine import (
     ResidualResult,
     RiskResult,
     inherent_risk_many,
+    reference_generation,
     residual_risk,
     residual_tier,
 )
 from drive.risk.models import RiskModel, RiskOverride
 from drive.risk.services import risk_model_current
-from drive.risk.stored import profile_risks, programme_overrides
+from drive.risk.stored import basis_of, profile_risks, programme_overrides
 from drive.scoring.models import Score
 from drive.scoring.selectors import current_scores_of_suppliers
 from drive.suppliers.models import Sector, Supplier
@@ -91,6 +94,10 @@ class Overview:
     # Every (country, sector set copy) of the cohort with its inherent tier: the supplier
     # table's filters (:func:`risk_table_enrolments`) select enrolments by these copies.
     profile_tiers: dict[tuple[str, str], str] = field(default_factory=dict)
+    # By residual tier (pending ones left out), the keys of the cohort's groups with it
+    # (:func:`residual_key`): what lists that rank the cohort by residual tier look each
+    # enrolment up in (``drive.risk.ranked.with_residual_tier``), sorted.
+    residual_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     overrides: list[RiskOverride] = field(default_factory=list)
     # The engine's context (reference data of the cohort's countries) for the rows of a page
     # (:func:`risk_rows`); None: built for the page's countries alone.
@@ -291,6 +298,13 @@ def cohort_groups(programme: Programme) -> tuple[list[CohortGroup], bool]:
     be refreshed (one of its scores is being written) the cohort's scores are ranked in one
     window instead, as scoring's PREFERENCE ranks them.
     """
+    rows, stored = cohort_rows(programme)
+    return groups_of(rows), stored
+
+
+def cohort_rows(programme: Programme) -> tuple[list[tuple[Any, ...]], bool]:
+    """The raw rows of :func:`cohort_groups` (country, sector set copy, band, red flag,
+    count) as the database gives them, and whether the stored current scores were used."""
     cohort_copy_refresh(programme)
     active = Enrolment.objects.filter(programme=programme).exclude(stage=Stage.WITHDRAWN)
     stored = cohort_scores_refresh(programme)
@@ -309,6 +323,12 @@ def cohort_groups(programme: Programme) -> tuple[list[CohortGroup], bool]:
             rows: list[tuple[Any, ...]] = cursor.fetchall()
     else:
         rows = _cohort_groups_live(programme, active)
+    return rows, stored
+
+
+def groups_of(rows: list[tuple[Any, ...]]) -> list[CohortGroup]:
+    """The :class:`CohortGroup` of the rows of :func:`cohort_rows` (one per country, sector
+    set, band and red flag; the copies of one sector set merged)."""
     merged: dict[tuple[str, tuple[int, ...], str | None, bool], int] = {}
     keys: dict[tuple[str, tuple[int, ...]], set[str]] = {}
     parsed: dict[str | None, tuple[int, ...]] = {}
@@ -329,7 +349,17 @@ def cohort_groups(programme: Programme) -> tuple[list[CohortGroup], bool]:
         CohortGroup(country, codes, band, flagged, n, frozen[(country, codes)])
         for (country, codes, band, flagged), n in merged.items()
     ]
-    return groups, stored
+    return groups
+
+
+RESIDUAL_KEY_SEPARATOR = "|"
+
+
+def residual_key(country: str, sectors: str, band: str, red_flag: bool) -> str:
+    """What an enrolment's residual tier depends on, as one text: its copy of the supplier's
+    country and sector set (``drive.programmes.cohort_copy``), its current score's band and
+    red flag ("CN|42,53|leading|0"); ``drive.risk.ranked`` builds the same in SQL."""
+    return RESIDUAL_KEY_SEPARATOR.join((country, sectors, band, "1" if red_flag else "0"))
 
 
 def programme_risk_overview(
@@ -349,11 +379,60 @@ def programme_risk_overview(
     ``heat_map=False``: the counts alone (the buyer home page), no heat map.
     """
     model = model or risk_model_current()
-    groups, stored = cohort_groups(programme)
+    rows, stored = cohort_rows(programme)
+    overrides = programme_overrides(programme) if rows else []
+    # Every sector's title (a few dozen UNSPSC segments): one query, part of the key.
+    titles = {s.code: s.title for s in Sector.objects.all()} if heat_map else {}
+    # Everything the overview is computed from (module docstring of ``drive.risk.stored``:
+    # the stored profiles are exact for their basis and generation), the cohort's aggregate
+    # itself included: an overview kept under this key is the one a computation would give.
+    key = (
+        tuple(rows),
+        stored,
+        model.pk,
+        basis_of(model, overrides),
+        reference_generation(),
+        heat_map,
+        get_language(),
+        tuple(sorted(titles.items())),
+    )
+    kept = None if in_application_transaction() else _OVERVIEWS.get(key)
+    if kept is not None:
+        _OVERVIEWS.move_to_end(key)
+        return replace(kept, programme=programme, model=model, overrides=overrides, context=None)
+    overview = _overview(
+        programme, model, groups_of(rows), stored, overrides, titles, heat_map=heat_map
+    )
+    if not in_application_transaction():
+        _OVERVIEWS[key] = replace(overview, context=None)
+        while len(_OVERVIEWS) > _OVERVIEWS_KEPT:
+            _OVERVIEWS.popitem(last=False)
+    return overview
+
+
+# Overviews kept by this process (:func:`programme_risk_overview`), the least recently read
+# dropped beyond ``_OVERVIEWS_KEPT`` (a cohort of 10,000 keeps ~2,400 rows in its key).
+_OVERVIEWS: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
+_OVERVIEWS_KEPT = 16
+
+
+def forget_overviews() -> None:
+    """Drop the overviews this process keeps (tests: each test has its own database)."""
+    _OVERVIEWS.clear()
+
+
+def _overview(
+    programme: Programme,
+    model: RiskModel,
+    groups: list[CohortGroup],
+    stored: bool,
+    overrides: list[RiskOverride],
+    titles: dict[int, str],
+    *,
+    heat_map: bool,
+) -> Overview:
+    """:func:`programme_risk_overview` computed."""
     profiles = {(g.country, g.sectors) for g in groups}
-    codes = {code for _country, sectors in profiles for code in sectors}
-    titles = {s.code: s.title for s in Sector.objects.filter(code__in=codes)} if heat_map else {}
-    overrides = programme_overrides(programme) if groups else []
     computed: list[Context] = []
     inherent = profile_risks(
         profiles=profiles, model=model, programme=programme, overrides=overrides, context=computed
@@ -368,6 +447,7 @@ def programme_risk_overview(
     cells: dict[tuple[str, int | None], HeatCell] = {}
     dol_profiles: set[tuple[str, str]] = set()
     profile_tiers: dict[tuple[str, str], str] = {}
+    residual_keys: dict[str, list[str]] = {}
     flagged = dol = 0
     # Each profile's enrolments and its copies of the sector set (the same in its groups).
     per_profile: dict[tuple[str, tuple[int, ...]], int] = {}
@@ -388,6 +468,11 @@ def programme_risk_overview(
         residual_counts[residuals[key]] += group.count
         if group.red_flag:
             flagged += group.count
+        if group.band is not None and residuals[key] is not None:
+            residual_keys.setdefault(residuals[key], []).extend(  # type: ignore[arg-type]
+                residual_key(group.country, copy, group.band, group.red_flag)
+                for copy in group.sector_keys
+            )
     for (country, sectors), count in per_profile.items():
         result = inherent[(country, sectors)]
         inherent_counts[result.tier] += count
@@ -430,6 +515,7 @@ def programme_risk_overview(
         dol_count=dol,
         dol_profiles=dol_profiles,
         profile_tiers=profile_tiers,
+        residual_keys={tier: tuple(sorted(keys)) for tier, keys in residual_keys.items()},
         overrides=overrides,
         context=context,
         scores_stored=stored,

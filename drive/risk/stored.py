@@ -45,7 +45,7 @@ from django.db.models import F, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from drive.programmes.models import Programme
-from drive.risk.engine import Context, inherent_risk_of_profiles
+from drive.risk.engine import Context, inherent_risk_of_profiles, reference_generation
 from drive.risk.models import ProfileRisk, ReferenceGeneration, RiskModel, RiskOverride
 
 ProfileKey = tuple[str, tuple[int, ...]]
@@ -58,12 +58,6 @@ class StoredProfile(NamedTuple):
     score: Decimal | None
     tier: str
     dol: bool
-
-
-def reference_generation() -> int:
-    """The current reference-data generation (0 before any change was recorded)."""
-    row = ReferenceGeneration.objects.filter(pk=1).values_list("number", flat=True).first()
-    return row or 0
 
 
 def reference_changed() -> int:

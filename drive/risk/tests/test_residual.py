@@ -7,12 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from drive.assessments.testing import make_enrolment
 from drive.factories import SupplierFactory
 from drive.risk.config import BANDS, DEFAULT_CONFIG, TIERS
-from drive.risk.engine import RiskResult, residual_risk
-from drive.risk.models import RiskModel
+from drive.risk.engine import RiskResult, forget_reference, residual_risk
+from drive.risk.models import CountryIndicator, RiskModel
 from drive.risk.selectors import residual_for, residual_many
 from drive.risk.testing import make_score
 from drive.scoring import engine as scoring_engine
@@ -174,6 +175,70 @@ def test_per_programme_and_most_recently_submitted(model_v1, bright):
     assert residual_for(supplier=bright).performance_band == "beginning"
 
 
+def test_the_reference_data_is_read_once_per_generation_and_country(
+    reference_data, model_v1, agency, django_assert_num_queries
+):
+    """The process keeps the reference data it read (drive/risk/engine.py
+    ``reference_data``): a later computation reads only the generation, and the values
+    and goods of a country it has not read yet; a change of the reference data (a new
+    generation) is read at once."""
+    chinese = SupplierFactory(buyer=agency)
+    make_score(make_enrolment(supplier=chinese).assessment, band=BANDS[0])
+    vietnamese = SupplierFactory(buyer=agency, country="VN")
+    make_score(make_enrolment(supplier=vietnamese).assessment, band=BANDS[0])
+    residual_many(suppliers=[chinese])
+    with django_assert_num_queries(4):  # model, generation, the supplier's sectors, scores
+        residual_many(suppliers=[chinese])
+    with django_assert_num_queries(7):  # each one's sectors, and Viet Nam's indicators and goods
+        residual_many(suppliers=[chinese, vietnamese])
+    code, spec = next(iter(model_v1.typed_config.indices.items()))
+
+    def value_of_index() -> Decimal | None:
+        inherent = residual_many(suppliers=[chinese])[chinese.pk].inherent
+        assert inherent is not None
+        return next(i.value for i in inherent.indices if i.code == code)
+
+    indicator = CountryIndicator.objects.get(country="CN", index__code=code, year=spec.year)
+    assert value_of_index() == indicator.value
+    indicator.value += 1
+    indicator.save()  # the models' signal raises the generation
+    with django_assert_num_queries(8):  # and the reference data again
+        assert value_of_index() == indicator.value
+
+
+def test_reference_data_changed_in_a_transaction_rolled_back_is_never_kept(
+    reference_data, model_v1, agency
+):
+    """A change of the reference data raises the generation inside its transaction; what is
+    read there is not kept, so a rollback leaves nothing behind that a later change to the
+    same generation number could be served from."""
+    chinese = SupplierFactory(buyer=agency)
+    make_score(make_enrolment(supplier=chinese).assessment, band=BANDS[0])
+    code, spec = next(iter(model_v1.typed_config.indices.items()))
+
+    def value_of_index() -> Decimal | None:
+        inherent = residual_many(suppliers=[chinese])[chinese.pk].inherent
+        assert inherent is not None
+        return next(i.value for i in inherent.indices if i.code == code)
+
+    indicator = CountryIndicator.objects.get(country="CN", index__code=code, year=spec.year)
+    original = indicator.value
+    assert value_of_index() == original
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        indicator.value = original + 5
+        indicator.save()
+        assert value_of_index() == original + 5  # the transaction's own change
+        raise Undo
+    assert value_of_index() == original
+    indicator.value = original + 7
+    indicator.save()  # the same generation number the rolled-back change had
+    assert value_of_index() == original + 7
+
+
 def test_residual_many_runs_a_fixed_number_of_queries(model_v1, agency, django_assert_num_queries):
     def cohort(size):
         suppliers = []
@@ -184,15 +249,17 @@ def test_residual_many_runs_a_fixed_number_of_queries(model_v1, agency, django_a
         return suppliers
 
     small, large = cohort(3), cohort(20)
-    # Model, indicators, DOL goods, indices, sector risks, scores (sectors are prefetched;
-    # no programme, so no overrides).
+    # Model, the reference-data generation, indicators, DOL goods, indices, sector risks,
+    # scores (sectors are prefetched; no programme, so no overrides); the same for 3 and for
+    # 20 suppliers.
     for suppliers in (small, large):
+        forget_reference()
         fetched = list(
             type(suppliers[0])
             .objects.filter(pk__in=[s.pk for s in suppliers])
             .prefetch_related("sectors")
         )
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             results = residual_many(suppliers=fetched)
         assert all(not r.pending for r in results.values())
     assert current_scores_of_suppliers([s.pk for s in small]).keys() == {s.pk for s in small}

@@ -16,7 +16,7 @@ from drive.assessments.testing import make_enrolment
 from drive.factories import SupplierFactory
 from drive.programmes.services import enrolment_withdraw
 from drive.risk.models import CohortScore, ProfileRisk, RiskModel
-from drive.risk.selectors import programme_risk_overview
+from drive.risk.selectors import forget_overviews, programme_risk_overview
 from drive.risk.services import (
     reference_data_load,
     risk_model_create_version,
@@ -49,11 +49,12 @@ def _figures(programme):
 
 def _stored_then_fresh(programme):
     """The figures read from the stored rows (profiles and current scores), then computed
-    afresh (no stored row)."""
+    afresh (no stored row, no overview kept by the process)."""
     assert ProfileRisk.objects.exists()  # the first read is from stored rows
     stored = _figures(programme)
     ProfileRisk.objects.all().delete()
     CohortScore.objects.all().delete()
+    forget_overviews()
     return stored, _figures(programme)
 
 
