@@ -6,6 +6,7 @@ are keyset pages whose rows alone are computed in Python (:func:`risk_rows`)."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -396,17 +397,24 @@ def programme_risk_overview(
         get_language(),
         tuple(sorted(titles.items())),
     )
-    kept = None if in_application_transaction() else _OVERVIEWS.get(key)
-    if kept is not None:
-        _OVERVIEWS.move_to_end(key)
-        return replace(kept, programme=programme, model=model, overrides=overrides, context=None)
+    keeping = not in_application_transaction()
+    if keeping:
+        with _OVERVIEWS_LOCK:
+            kept = _OVERVIEWS.get(key)
+            if kept is not None:
+                _OVERVIEWS.move_to_end(key)
+        if kept is not None:
+            return replace(
+                kept, programme=programme, model=model, overrides=overrides, context=None
+            )
     overview = _overview(
         programme, model, groups_of(rows), stored, overrides, titles, heat_map=heat_map
     )
-    if not in_application_transaction():
-        _OVERVIEWS[key] = replace(overview, context=None)
-        while len(_OVERVIEWS) > _OVERVIEWS_KEPT:
-            _OVERVIEWS.popitem(last=False)
+    if keeping:
+        with _OVERVIEWS_LOCK:
+            _OVERVIEWS[key] = replace(overview, context=None)
+            while len(_OVERVIEWS) > _OVERVIEWS_KEPT:
+                _OVERVIEWS.popitem(last=False)
     return overview
 
 
@@ -414,6 +422,7 @@ def programme_risk_overview(
 # dropped beyond ``_OVERVIEWS_KEPT`` (a cohort of 10,000 keeps ~2,400 rows in its key).
 _OVERVIEWS: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
 _OVERVIEWS_KEPT = 16
+_OVERVIEWS_LOCK = threading.Lock()  # a threaded server's requests share the process
 
 
 def forget_overviews() -> None:
