@@ -5,6 +5,7 @@ scoring method, through the documented matrix (README "Method" step 6)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import transaction
@@ -175,6 +176,13 @@ def test_per_programme_and_most_recently_submitted(model_v1, bright):
     assert residual_for(supplier=bright).performance_band == "beginning"
 
 
+def _index_value(supplier, code: str) -> Decimal | None:
+    """The value of the index ``code`` that the supplier's inherent risk used."""
+    inherent = residual_many(suppliers=[supplier])[supplier.pk].inherent
+    assert inherent is not None
+    return next(i.value for i in inherent.indices if i.code == code)
+
+
 def test_the_reference_data_is_read_once_per_generation_and_country(
     reference_data, model_v1, agency, django_assert_num_queries
 ):
@@ -192,12 +200,7 @@ def test_the_reference_data_is_read_once_per_generation_and_country(
     with django_assert_num_queries(7):  # each one's sectors, and Viet Nam's indicators and goods
         residual_many(suppliers=[chinese, vietnamese])
     code, spec = next(iter(model_v1.typed_config.indices.items()))
-
-    def value_of_index() -> Decimal | None:
-        inherent = residual_many(suppliers=[chinese])[chinese.pk].inherent
-        assert inherent is not None
-        return next(i.value for i in inherent.indices if i.code == code)
-
+    value_of_index = partial(_index_value, chinese, code)
     indicator = CountryIndicator.objects.get(country="CN", index__code=code, year=spec.year)
     assert value_of_index() == indicator.value
     indicator.value += 1
@@ -215,12 +218,7 @@ def test_reference_data_changed_in_a_transaction_rolled_back_is_never_kept(
     chinese = SupplierFactory(buyer=agency)
     make_score(make_enrolment(supplier=chinese).assessment, band=BANDS[0])
     code, spec = next(iter(model_v1.typed_config.indices.items()))
-
-    def value_of_index() -> Decimal | None:
-        inherent = residual_many(suppliers=[chinese])[chinese.pk].inherent
-        assert inherent is not None
-        return next(i.value for i in inherent.indices if i.code == code)
-
+    value_of_index = partial(_index_value, chinese, code)
     indicator = CountryIndicator.objects.get(country="CN", index__code=code, year=spec.year)
     original = indicator.value
     assert value_of_index() == original
