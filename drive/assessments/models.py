@@ -70,6 +70,15 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-created_at"]
+        indexes = [
+            # The buyer home's "to review": the oldest submitted first, read in order from
+            # the submitted ones alone (a sort of every submission of the registry otherwise).
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="assessment_waiting_idx",
+                condition=models.Q(status="submitted"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} · {self.version}"

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -122,18 +122,27 @@ def _programme_summaries(programmes: list[Programme]) -> list[ProgrammeSummary]:
     return summaries
 
 
+def waiting_for_review(user: Any) -> QuerySet[Assessment]:
+    """The submitted assessments ``user`` may review, the oldest submission first: read in
+    that order from the submitted ones' index (``assessment_waiting_idx``), so the first
+    page does not sort every submission of the registry (18 ms at 10,000; 0.06 ms read in
+    order, bench database)."""
+    # The suppliers fetched for the rows shown only: joined before the LIMIT, PostgreSQL
+    # hashes the whole registry to sort 10,000 submissions (0.5 s at a million suppliers).
+    return (
+        Assessment.objects.visible_to(user)
+        .filter(status=AssessmentStatus.SUBMITTED)
+        .select_related("enrolment__programme")
+        .prefetch_related("supplier")
+        .order_by("submitted_at", "pk")
+    )
+
+
 def buyer_home(user: Any) -> BuyerHome:
     """The programme manager's next steps (a fixed number of queries: the risk of each
     shown programme is computed in bulk, whatever its cohort size)."""
-    assessments = Assessment.objects.visible_to(user)
-    waiting = assessments.filter(status=AssessmentStatus.SUBMITTED)
-    # The suppliers fetched for the eight shown only: joined before the LIMIT, PostgreSQL
-    # hashes the whole registry to sort 10,000 submissions (0.5 s at a million suppliers).
-    to_review = list(
-        waiting.select_related("enrolment__programme")
-        .prefetch_related("supplier")
-        .order_by("submitted_at", "pk")[:LIST_SIZE]
-    )
+    waiting = Assessment.objects.visible_to(user).filter(status=AssessmentStatus.SUBMITTED)
+    to_review = list(waiting_for_review(user)[:LIST_SIZE])
     open_appeals = Appeal.objects.visible_to(user).filter(status=AppealStatus.OPEN)
     appeals = list(
         open_appeals.select_related(

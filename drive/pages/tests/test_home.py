@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -12,6 +14,7 @@ from drive.assessments.services import assessment_return
 from drive.assessments.testing import make_enrolment
 from drive.factories import SupplierFactory
 from drive.inspections.models import Assignment, Inspection, InspectionStatus
+from drive.pages.selectors import LIST_SIZE, waiting_for_review
 from drive.programmes.models import Stage
 from drive.scoring.models import Appeal
 from drive.scoring.services import score_compute
@@ -278,3 +281,18 @@ def test_a_chinese_manager_reads_the_suppliers_chinese_name(client_of, alice, br
     page = client_of(alice).get(HOME).content.decode()
     assert "明亮纺织有限公司" in page
     assert "Bright Textiles Co., Ltd." not in page
+
+
+def test_the_submissions_to_review_are_read_in_order_from_their_index(alice, bright):
+    """The manager's "to review" reads the oldest submissions from the index of submitted
+    assessments, never sorting every submission (checked in the PostgreSQL run: on a
+    test-sized table a scan and a sort are cheaper, so they are switched off)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans are checked in the PostgreSQL run of the suite")
+    submit(make_scored_assessment(supplier=bright, version=make_scoring_version()))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = waiting_for_review(alice)[:LIST_SIZE].explain()
+    assert "assessment_waiting_idx" in plan, plan
+    assert not any(line.lstrip(" ->").startswith("Sort ") for line in plan.splitlines()), plan
