@@ -22,6 +22,7 @@ from drive.suppliers.services import supplier_snapshot
 
 from .conftest import row
 
+
 def _rows() -> list[list[str]]:
     """Values COPY's text format must escape, mixed scripts, blanks and missing numbers."""
     odd = [
