@@ -942,6 +942,9 @@ _json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 # The supplier columns an import stamps with the time of the write.
 _STAMPS = ("created_at", "updated_at")
+# The contact columns an import writes, in the order of NewContact's encoded tuple (and COPY
+# line) after the supplier's id.
+_CONTACT_COLUMNS = ("supplier_id", "name", "position", "email", "phone", "is_primary")
 
 
 @dataclass
@@ -1090,16 +1093,28 @@ class Writer:
         return [by_attname[name] for name in attnames]
 
     def write_encoded(self, encoded: EncodedCreates | None) -> None:
-        """Write a batch of new suppliers encoded by :meth:`encode_creates`. PostgreSQL: ids
-        from the sequence, then one ``COPY`` each of the suppliers, their sector links,
-        contacts and audit events, the text streamed as it is. SQLite: one ``executemany``
-        each, the parameters bound as they are."""
+        """Write a batch of new suppliers encoded by :meth:`encode_creates`: the suppliers,
+        their sector links, contacts and audit events, each table in one statement, nothing
+        converted. PostgreSQL: ids from the sequence, then ``COPY``, the text streamed as it
+        is; SQLite: ``executemany``, the parameters bound as they are."""
         if encoded is None or not encoded.suppliers:
             return
         now = timezone.now()
-        if not bulk.is_postgresql():
-            self._write_encoded_rows(encoded, now)
-            return
+        write = self._copy_encoded if bulk.is_postgresql() else self._insert_encoded
+        ids = write(encoded, now)
+        audit_record_copied(
+            actor=self.by,
+            organisation=self.buyer,
+            target_model=Supplier,
+            at=now,
+            action="supplier.imported_created",
+            events=zip(ids, encoded.after, strict=True),
+        )
+        self.created += len(ids)
+
+    def _copy_encoded(self, encoded: EncodedCreates, now: datetime) -> list[int]:
+        """PostgreSQL: the batch's suppliers, sector links and contacts as ``COPY`` text, the
+        id and time put in front of each kept line; their ids."""
         ids = bulk.reserve_ids(Supplier._meta.db_table, len(encoded.suppliers))
         stamps = "\t".join(bulk.copy_value(now) for _ in _STAMPS)
         bulk.copy_text(
@@ -1120,26 +1135,19 @@ class Writer:
         )
         bulk.copy_text(
             Contact._meta.db_table,
-            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            _CONTACT_COLUMNS,
             "".join(
                 f"{pk}\t{line}"
                 for pk, line in zip(ids, encoded.contacts, strict=True)
                 if line is not None
             ),
         )
-        audit_record_copied(
-            actor=self.by,
-            organisation=self.buyer,
-            target_model=Supplier,
-            at=now,
-            action="supplier.imported_created",
-            events=zip(ids, encoded.after, strict=True),
-        )
-        self.created += len(ids)
+        return ids
 
-    def _write_encoded_rows(self, encoded: EncodedCreates, now: datetime) -> None:
-        """SQLite's :meth:`write_encoded`: the kept parameters, with the time of the write in
-        front, inserted as they are (ids read back, as :meth:`write` does)."""
+    def _insert_encoded(self, encoded: EncodedCreates, now: datetime) -> list[int]:
+        """SQLite: the batch's suppliers, sector links and contacts with one ``executemany``
+        each, the time of the write put in front of each kept tuple; their ids (read back,
+        as :meth:`write` does)."""
         stamps = tuple(bulk.db_datetime(now) for _ in _STAMPS)
         ids = bulk.insert_returning_ids(
             Supplier._meta.db_table,
@@ -1153,22 +1161,14 @@ class Writer:
         )
         bulk.insert_rows(
             Contact._meta.db_table,
-            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            _CONTACT_COLUMNS,
             [
                 (pk, *contact)
                 for pk, contact in zip(ids, cast(list[tuple | None], encoded.contacts), strict=True)
                 if contact is not None
             ],
         )
-        audit_record_copied(
-            actor=self.by,
-            organisation=self.buyer,
-            target_model=Supplier,
-            at=now,
-            action="supplier.imported_created",
-            events=zip(ids, encoded.after, strict=True),
-        )
-        self.created += len(ids)
+        return ids
 
     def write(self, planned: list[PlannedRow]) -> None:
         now = timezone.now()
@@ -1257,7 +1257,7 @@ class Writer:
         bulk.insert_rows(SupplierSector._meta.db_table, ("supplier_id", "sector_id"), links)
         bulk.insert_rows(
             Contact._meta.db_table,
-            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            _CONTACT_COLUMNS,
             ((pk, c.name, c.position, c.email, c.phone, c.is_primary) for pk, c in new_contacts),
         )
         bulk.update_rows(
