@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from drive.audit.bulk import copy_text, copy_value, db_datetime, insert_rows
+from drive.audit.bulk import copy_text, copy_value, db_datetime, insert_rows, is_postgresql
 from drive.audit.models import AuditEvent
 from drive.events.registry import has_subscribers
 from drive.events.services import event_record
@@ -148,15 +148,30 @@ def audit_record_copied(
     action: str,
     events: Iterable[tuple[Any, str]],
 ) -> None:
-    """PostgreSQL, for the largest bulk work (an import's new suppliers): the events of
+    """For the largest bulk work (an import's new suppliers): the events of
     :func:`audit_record_rows` with one ``action``, an empty ``before`` and, for each
     ``(target_id, after)``, ``after`` given as JSON text already (``json.dumps`` of the
-    snapshot, ensure_ascii=False): the rows are written as ``COPY`` text in one stream,
-    with nothing converted per value. The same rows as :func:`audit_record_rows` writes.
+    snapshot, ensure_ascii=False): on PostgreSQL the rows are written as ``COPY`` text in
+    one stream, with nothing converted per value; on SQLite with one ``executemany``, the
+    JSON text bound as it is. The same rows as :func:`audit_record_rows` writes.
     Same refusal: an action with a subscriber raises ``ValueError``."""
     if has_subscribers(action):
         raise ValueError(f"{action!r} has subscribers; record it with audit_record.")
     type_id = ContentType.objects.get_for_model(target_model).pk
+    if not is_postgresql():
+        when = db_datetime(at)
+        actor_id = getattr(actor, "pk", None)
+        organisation_id = getattr(organisation, "pk", organisation)
+        insert_rows(
+            AuditEvent._meta.db_table,
+            AUDIT_ROW_COLUMNS,
+            [
+                (when, actor_id, organisation_id, type_id, str(target_id), action)
+                + ("", "", "{}", after, "")
+                for target_id, after in events
+            ],
+        )
+        return
     common = "\t".join(
         copy_value(v)
         for v in (

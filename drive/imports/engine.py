@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -774,10 +775,10 @@ def run(
             stamp=plans.registry_stamp(buyer),
             source=plans.Source.of(path, mapping),
         )
-        if connection.vendor == "postgresql":
-            # The new suppliers kept as COPY text: the check's main process has time to
-            # spare while the cleaning worker works, the apply would spend it converting.
-            encoder = Writer(buyer, None, analyze=False)
+        # The new suppliers kept ready to write (COPY text, SQLite's parameters): the check's
+        # main process has time to spare while the cleaning worker works, the apply would
+        # spend it converting.
+        encoder = Writer(buyer, None, analyze=False)
     # After the stamp (plans.registry_stamp) was taken: a supplier added from now on
     # changes the registry the apply compares with it.
     planner.registry_empty = not write and not Supplier.objects.filter(buyer=buyer).exists()
@@ -818,7 +819,7 @@ def _kept(
 ) -> tuple[list[PlannedRow], EncodedCreates | None]:
     """The rows of a batch the apply writes, with only what the writer reads. The check has
     counted the batch and is done with it: the rows are trimmed in place, not copied. With
-    an ``encoder`` (PostgreSQL), the new suppliers are kept as ``COPY`` text instead
+    an ``encoder``, the new suppliers are kept ready to write instead
     (``Writer.encode_creates``): the rows, the updates only."""
     kept = [p for p in planned if p.action in ("create", "update")]
     encoded = None
@@ -941,19 +942,24 @@ _json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 # The supplier columns an import stamps with the time of the write.
 _STAMPS = ("created_at", "updated_at")
+# The contact columns an import writes, in the order of NewContact's encoded tuple (and COPY
+# line) after the supplier's id.
+_CONTACT_COLUMNS = ("supplier_id", "name", "position", "email", "phone", "is_primary")
 
 
 @dataclass
 class EncodedCreates:
-    """A batch's new suppliers in ``COPY``'s text format (``Writer.encode_creates``), as a
-    check keeps them for its apply on PostgreSQL: each supplier's columns but the id and
-    the timestamps (``columns``), its sector codes, its contact's columns but the supplier
-    (None: no contact) and its audit snapshot as JSON text, in the rows' order."""
+    """A batch's new suppliers ready to write (``Writer.encode_creates``), as a check keeps
+    them for its apply: each supplier's columns but the id and the timestamps
+    (``columns``), its sector codes, its contact's columns but the supplier (None: no
+    contact) and its audit snapshot as JSON text, in the rows' order. The columns are a
+    line of ``COPY``'s text format on PostgreSQL, a tuple of ``executemany`` parameters
+    (the values as stored) on SQLite."""
 
     columns: tuple[str, ...]
-    suppliers: list[str] = field(default_factory=list)
+    suppliers: list[str] | list[tuple] = field(default_factory=list)
     sectors: list[tuple[int, ...]] = field(default_factory=list)
-    contacts: list[str | None] = field(default_factory=list)
+    contacts: list[str | None] | list[tuple | None] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
 
 
@@ -1051,20 +1057,25 @@ class Writer:
         return snapshot
 
     def encode_creates(self, creates: list[PlannedRow]) -> EncodedCreates:
-        """A batch's new suppliers as ``COPY`` text (PostgreSQL), for a check's kept plan:
-        the apply then streams them (:meth:`write_encoded`) instead of converting each value
+        """A batch's new suppliers ready to write, for a check's kept plan: ``COPY`` text on
+        PostgreSQL, ``executemany`` parameters on SQLite. The apply then writes them
+        (:meth:`write_encoded`) instead of converting each value and building each snapshot
         again. The same columns, values and audit snapshots as :meth:`write` writes."""
         columns = [f.attname for f in self.fields if f.attname not in _STAMPS]
         encoded = EncodedCreates(columns=tuple(self._columns(columns)))
+        # SQLite binds the values as they are stored; PostgreSQL gets a line of COPY text.
+        line: Callable[[Sequence[Any]], Any] = bulk.copy_line if bulk.is_postgresql() else tuple
+        suppliers: list[Any] = encoded.suppliers
+        contacts: list[Any] = encoded.contacts
         for p in creates:
             values, stored = self._new_supplier(p)
-            encoded.suppliers.append(bulk.copy_line([stored[name] for name in columns]))
+            suppliers.append(line([stored[name] for name in columns]))
             encoded.sectors.append(tuple(p.sectors or ()))
             contact = p.contact
-            encoded.contacts.append(
+            contacts.append(
                 None
                 if contact is None
-                else bulk.copy_line(
+                else line(
                     (
                         contact.name,
                         contact.position,
@@ -1082,12 +1093,28 @@ class Writer:
         return [by_attname[name] for name in attnames]
 
     def write_encoded(self, encoded: EncodedCreates | None) -> None:
-        """Write a batch of new suppliers encoded by :meth:`encode_creates` (PostgreSQL): ids
-        from the sequence, then one ``COPY`` each of the suppliers, their sector links,
-        contacts and audit events, the text streamed as it is."""
+        """Write a batch of new suppliers encoded by :meth:`encode_creates`: the suppliers,
+        their sector links, contacts and audit events, each table in one statement, nothing
+        converted. PostgreSQL: ids from the sequence, then ``COPY``, the text streamed as it
+        is; SQLite: ``executemany``, the parameters bound as they are."""
         if encoded is None or not encoded.suppliers:
             return
         now = timezone.now()
+        write = self._copy_encoded if bulk.is_postgresql() else self._insert_encoded
+        ids = write(encoded, now)
+        audit_record_copied(
+            actor=self.by,
+            organisation=self.buyer,
+            target_model=Supplier,
+            at=now,
+            action="supplier.imported_created",
+            events=zip(ids, encoded.after, strict=True),
+        )
+        self.created += len(ids)
+
+    def _copy_encoded(self, encoded: EncodedCreates, now: datetime) -> list[int]:
+        """PostgreSQL: the batch's suppliers, sector links and contacts as ``COPY`` text, the
+        id and time put in front of each kept line; their ids."""
         ids = bulk.reserve_ids(Supplier._meta.db_table, len(encoded.suppliers))
         stamps = "\t".join(bulk.copy_value(now) for _ in _STAMPS)
         bulk.copy_text(
@@ -1108,22 +1135,40 @@ class Writer:
         )
         bulk.copy_text(
             Contact._meta.db_table,
-            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            _CONTACT_COLUMNS,
             "".join(
                 f"{pk}\t{line}"
                 for pk, line in zip(ids, encoded.contacts, strict=True)
                 if line is not None
             ),
         )
-        audit_record_copied(
-            actor=self.by,
-            organisation=self.buyer,
-            target_model=Supplier,
-            at=now,
-            action="supplier.imported_created",
-            events=zip(ids, encoded.after, strict=True),
+        return ids
+
+    def _insert_encoded(self, encoded: EncodedCreates, now: datetime) -> list[int]:
+        """SQLite: the batch's suppliers, sector links and contacts with one ``executemany``
+        each, the time of the write put in front of each kept tuple; their ids (read back,
+        as :meth:`write` does)."""
+        stamps = tuple(bulk.db_datetime(now) for _ in _STAMPS)
+        ids = bulk.insert_returning_ids(
+            Supplier._meta.db_table,
+            (*self._columns(list(_STAMPS)), *encoded.columns),
+            [stamps + row for row in cast(list[tuple], encoded.suppliers)],
         )
-        self.created += len(ids)
+        bulk.insert_rows(
+            SupplierSector._meta.db_table,
+            ("supplier_id", "sector_id"),
+            [(pk, code) for pk, codes in zip(ids, encoded.sectors, strict=True) for code in codes],
+        )
+        bulk.insert_rows(
+            Contact._meta.db_table,
+            _CONTACT_COLUMNS,
+            [
+                (pk, *contact)
+                for pk, contact in zip(ids, cast(list[tuple | None], encoded.contacts), strict=True)
+                if contact is not None
+            ],
+        )
+        return ids
 
     def write(self, planned: list[PlannedRow]) -> None:
         now = timezone.now()
@@ -1212,7 +1257,7 @@ class Writer:
         bulk.insert_rows(SupplierSector._meta.db_table, ("supplier_id", "sector_id"), links)
         bulk.insert_rows(
             Contact._meta.db_table,
-            ("supplier_id", "name", "position", "email", "phone", "is_primary"),
+            _CONTACT_COLUMNS,
             ((pk, c.name, c.position, c.email, c.phone, c.is_primary) for pk, c in new_contacts),
         )
         bulk.update_rows(

@@ -1,7 +1,8 @@
-"""On PostgreSQL a check keeps its new suppliers as COPY text (engine.EncodedCreates) and the
-apply streams it: the rows, sector links, contacts and audit events must be exactly those
-the ordinary write makes from the planned rows (a re-check), and a failure while they are
-streamed must leave nothing behind."""
+"""A check keeps its new suppliers ready to write (engine.EncodedCreates: COPY text on
+PostgreSQL, executemany parameters on SQLite) and the apply writes them as they are: the
+rows, sector links, contacts and audit events must be exactly those the ordinary write
+makes from the planned rows (a re-check), and a failure while they are written must leave
+nothing behind."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import connection, transaction  # noqa: F401 - connection: the skipif condition
+from django.db import connection, transaction
 
 from drive.audit import bulk
 from drive.audit import services as audit_services
@@ -21,10 +22,6 @@ from drive.suppliers.services import supplier_snapshot
 
 from .conftest import row
 
-postgres_only = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="COPY text is PostgreSQL's"
-)
-
 
 def _rows() -> list[list[str]]:
     """Values COPY's text format must escape, mixed scripts, blanks and missing numbers."""
@@ -34,6 +31,7 @@ def _rows() -> list[list[str]]:
         "深圳明珠服装",
         "Công ty May Sài Gòn",
         "Ärzte Bedarf \\N",
+        "Ünïcödé 'single' ＡＢＣ",
     ]
     return [
         row(
@@ -104,15 +102,24 @@ def _apply(path, buyer, by, *, plan=None):
         return engine.run(path, buyer=buyer, write=True, only_valid=True, by=by, plan_from=plan)
 
 
-@postgres_only
-def test_new_suppliers_kept_as_copy_text_are_written_as_the_planned_rows_are(
+def test_new_suppliers_kept_ready_to_write_are_written_as_the_planned_rows_are(
     alice, agency, write_csv, tmp_path
 ):
     path = write_csv(_rows())
     plan = tmp_path / "plan"
-    checked = engine.run(path, buyer=agency, plan_to=plan)
+    with mock.patch.object(engine, "BATCH_SIZE", 5):  # several kept batches
+        checked = engine.run(path, buyer=agency, plan_to=plan)
     assert checked.create == 24
-    done = _apply(path, agency, alice, plan=plan)
+    real = engine.Writer.write_encoded
+    encoded = []
+
+    def write_encoded(self, batch):
+        encoded.append(len(batch.suppliers))
+        return real(self, batch)
+
+    with mock.patch.object(engine.Writer, "write_encoded", write_encoded):
+        done = _apply(path, agency, alice, plan=plan)
+    assert encoded == [5, 5, 5, 5, 4]  # every new supplier written as the check kept it
     assert done.reused_check and done.create == 24
     other = BuyerFactory()
     again = _apply(path, other, alice)  # no plan: every row planned and written again
@@ -136,8 +143,7 @@ def test_new_suppliers_kept_as_copy_text_are_written_as_the_planned_rows_are(
     assert audit[0][6]["legal_name"].startswith('Back\\slash "Quoted"')
 
 
-@postgres_only
-def test_a_failure_while_the_copy_text_is_written_leaves_nothing(
+def test_a_failure_while_the_kept_rows_are_written_leaves_nothing(
     alice, agency, write_csv, tmp_path
 ):
     path = write_csv(_rows())
@@ -150,18 +156,20 @@ def test_a_failure_while_the_copy_text_is_written_leaves_nothing(
         Contact.objects.count(),
         AuditEvent.objects.count(),
     )
-    real = bulk.copy_text
+    # What writes the kept rows: COPY text on PostgreSQL, executemany on SQLite.
+    name = "copy_text" if connection.vendor == "postgresql" else "insert_rows"
+    real = getattr(bulk, name)
     calls = []
 
-    def copy_then_fail(table, columns, text):
+    def write_then_fail(table, columns, rows):
         calls.append(table)
         if len(calls) == 6:  # the second batch's sector links
             raise RuntimeError("disk full")
-        return real(table, columns, text)
+        return real(table, columns, rows)
 
     with (
-        mock.patch.object(bulk, "copy_text", copy_then_fail),
-        mock.patch.object(audit_services, "copy_text", copy_then_fail),
+        mock.patch.object(bulk, name, write_then_fail),
+        mock.patch.object(audit_services, name, write_then_fail),
         pytest.raises(RuntimeError, match="disk full"),
     ):
         _apply(path, agency, alice, plan=plan)
