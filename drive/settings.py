@@ -300,10 +300,11 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 # to the worker's user; empty = one under the system's temporary directory. A worker that
 # cannot read the check's plan (another machine) checks the file again on apply.
 IMPORT_PLAN_DIR = env_str("IMPORT_PLAN_DIR", "")
-# PostgreSQL: an import creating at least this many suppliers, and no fewer than the table
-# holds (a first load), drops the supplier table's secondary indexes and builds them again
-# in its transaction, holding an exclusive lock on the table until it commits
-# (drive/imports/bulkload.py). 0 = never.
+# An import creating at least this many suppliers, and no fewer than the table holds (a first
+# load), drops the supplier, sector-link and contact tables' secondary indexes and builds them
+# again in its transaction (drive/imports/bulkload.py): on PostgreSQL holding an exclusive
+# lock on the supplier table until it commits; on SQLite under the write lock the import
+# holds anyway (readers keep the last committed state). 0 = never.
 IMPORT_BULK_LOAD_ROWS = env_int("IMPORT_BULK_LOAD_ROWS", 100_000, minimum=0)
 # Largest evidence document a supplier may upload (bytes).
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
