@@ -47,7 +47,9 @@ def inspection_status(inspection: Any) -> SafeString:
         if returned
         else ""
     )
-    text = _e(inspection.get_status_display()) + (f" · {_e(_('returned'))}" if returned else "")
+    text = _e(inspection.get_status_display())
+    if returned:
+        text += " · " + _e(_("returned"))
     return mark_safe(f'<span class="tag{tag}">{text}</span>')  # noqa: S308 - escaped above
 
 

@@ -106,6 +106,22 @@ def test_open_inspection_is_shown_instead_of_the_plan_link(
     assert '<span class="tag">Planned</span>' in text and window in text
 
 
+def test_an_inspection_returned_with_comments_says_so_in_the_readers_language(
+    client_of, enrolment, inspection_body, alice
+):
+    inspection = plan_for(enrolment, inspection_body, alice)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        status=InspectionStatus.IN_PROGRESS, return_comment="Add the photos of the exits."
+    )
+    url = reverse("inspections:queue", args=[enrolment.programme_id])
+    english = client_of(alice).get(url).content.decode()
+    assert '<span class="tag tag-warn">In progress · returned</span>' in english
+    alice.language = "zh-hans"
+    alice.save()
+    chinese = client_of(alice).get(url).content.decode()
+    assert "已退回" in chinese and "returned" not in chinese
+
+
 def test_discrepancy_history_counts_questions_of_approved_inspections_only(
     enrolment, inspection_body, alice, bright
 ):
