@@ -348,8 +348,9 @@ def reference_data(*, codes: set[str], years: set[int], countries: set[str]) -> 
             values.setdefault(code, {})[(item.index.code, code, item.year)] = item
         for good in ForcedChildLabourGood.objects.filter(country__in=missing):
             goods.setdefault(good.country.code, []).append(good)
-        kept.values.update(values)
+        # Goods first: a country is read once it has values (another thread may look).
         kept.goods.update(goods)
+        kept.values.update(values)
     found: dict[tuple[str, str, int], CountryIndicator] = {}
     for country in countries:
         found.update(kept.values.get(country, {}))

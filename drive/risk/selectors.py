@@ -419,7 +419,8 @@ def programme_risk_overview(
 
 
 # Overviews kept by this process (:func:`programme_risk_overview`), the least recently read
-# dropped beyond ``_OVERVIEWS_KEPT`` (a cohort of 10,000 keeps ~2,400 rows in its key).
+# dropped beyond ``_OVERVIEWS_KEPT`` (a cohort of 10,000 keeps ~2,400 rows in its key). Every
+# request that reads one shares its lists, sets and cells: nothing may change them in place.
 _OVERVIEWS: OrderedDict[tuple[Any, ...], Overview] = OrderedDict()
 _OVERVIEWS_KEPT = 16
 _OVERVIEWS_LOCK = threading.Lock()  # a threaded server's requests share the process

@@ -128,19 +128,27 @@ def test_every_input_of_the_figures_shows_on_the_next_view(cohort, alice):
 
 def test_what_a_transaction_reads_is_not_kept(cohort):
     """A view inside an application's transaction neither keeps nor reads a kept overview:
-    the change it sees may still be rolled back."""
-    before = figures(cohort)
-    enrolment = cohort.enrolments.order_by("pk").first()
+    the change it sees may still be rolled back, and a later change would raise the
+    reference-data generation to the very number the rolled-back one had."""
+    indicator = CountryIndicator.objects.get(country="CN", index__code="wgi_rl", year=2022)
+    original = indicator.value
+    before = chinese_cell(figures(cohort))
 
     class Undo(Exception):
         pass
 
     with pytest.raises(Undo), transaction.atomic():
-        enrolment.stage = Stage.WITHDRAWN
-        enrolment.save(update_fields=["stage"])
-        assert figures(cohort)["size"] == 4
+        indicator.value = Decimal(95) if original < 50 else Decimal(5)
+        indicator.save()  # the generation rises inside the transaction
+        rolled_back = chinese_cell(figures(cohort))
         raise Undo
-    assert figures(cohort) == before
+    assert rolled_back != before
+    assert chinese_cell(figures(cohort)) == before
+    indicator.refresh_from_db()
+    indicator.value = (original + Decimal(95)) / 2 if original < 50 else original / 2
+    indicator.save()  # committed: the same generation number as the rolled-back change
+    committed = chinese_cell(figures(cohort))
+    assert committed not in (before, rolled_back)
 
 
 def chinese_cell(found: dict) -> tuple:
